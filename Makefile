@@ -1,0 +1,103 @@
+# dealboard — a terminal pipeline board. `make demo` and `make test` are all the
+# set-up there is on Debian 12: both install missing packages first (scripts/deps.sh).
+
+O        ?= build
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR   := $(PREFIX)/bin
+MANDIR   := $(PREFIX)/share/man/man1
+DATADIR  := $(PREFIX)/share/dealboard
+COMPDIR  := $(PREFIX)/share/bash-completion/completions
+VERSION  := 0.1.0
+
+CC       ?= cc
+PKGS     := ncursesw libgit2 libcjson
+OPT      ?= -O2 -g
+SAN      ?=
+CFLAGS   := -std=c11 -Wall -Wextra -Werror -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE \
+            -DDEALBOARD_VERSION='"$(VERSION)"' -DDEALBOARD_DATADIR='"$(DATADIR)"' \
+            $(OPT) $(SAN) $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) 2>/dev/null)) $(EXTRA_CFLAGS)
+LDFLAGS  += $(SAN)
+LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+TEST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+# The binary is ./dealboard for the default build, $(O)/dealboard otherwise.
+BIN      ?= $(if $(filter build,$(O)),dealboard,$(O)/dealboard)
+
+LIB_SRC  := $(wildcard pipeline/*.c store/*.c keymaps/*.c tui/*.c) \
+            $(filter-out cli/main.c,$(wildcard cli/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o) $(O)/gen/keys_text.o
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+KEYFILES := $(wildcard keymaps/*.keys)
+
+.PHONY: all deps test unit check demo install uninstall clean bench fuzz fuzz-smoke
+.DEFAULT_GOAL := all
+
+all: $(BIN)
+
+deps:
+	@sh scripts/deps.sh
+
+$(BIN): $(O)/cli/main.o $(O)/libdealboard.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/libdealboard.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# default.keys is compiled in and read by the same parser as user files.
+$(O)/gen/keys_text.c: $(KEYFILES) scripts/embed-keys.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed-keys.sh $(KEYFILES) > $@
+
+$(O)/gen/keys_text.o: $(O)/gen/keys_text.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(O)/tests/%: tests/unit/%.c $(O)/libdealboard.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(O)/libdealboard.a \
+	    $(LDFLAGS) $(LDLIBS) $(TEST_LIBS)
+
+unit: $(UNIT_BIN)
+
+# Every test: unit (cmocka), CLI, TUI (script mode and tmux), sync.
+test: deps
+	@$(MAKE) --no-print-directory all unit
+	@DEALBOARD="$(abspath $(BIN))" UNIT_DIR="$(abspath $(O)/tests)" sh tests/run.sh
+
+# The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+check: deps
+	@$(MAKE) --no-print-directory O=build-san OPT="-O1 -g -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" all unit
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    DEALBOARD="$(abspath build-san/dealboard)" UNIT_DIR="$(abspath build-san/tests)" \
+	    sh tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	DEALBOARD_EXAMPLES="$(CURDIR)/examples/pipeline" ./$(BIN) demo
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/keymaps
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/dealboard
+	install -m 644 dealboard.1 $(DESTDIR)$(MANDIR)/dealboard.1
+	install -m 644 $(KEYFILES) $(DESTDIR)$(DATADIR)/keymaps/
+	cp -R examples $(DESTDIR)$(DATADIR)/
+	@if [ -f completion/dealboard.bash ]; then \
+	    install -d $(DESTDIR)$(COMPDIR) && \
+	    install -m 644 completion/dealboard.bash $(DESTDIR)$(COMPDIR)/dealboard; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/dealboard $(DESTDIR)$(MANDIR)/dealboard.1 \
+	      $(DESTDIR)$(COMPDIR)/dealboard
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-* dealboard
+
+-include $(LIB_OBJ:.o=.d) $(O)/cli/main.d

@@ -1,0 +1,93 @@
+/* The command line (SPEC §3): one function per command, one table in main.c. */
+#ifndef DB_CLI_H
+#define DB_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../pipeline/date.h"
+#include "../pipeline/deal.h"
+#include "../pipeline/edit.h"
+#include "../pipeline/util.h"
+#include "../store/repo.h"
+
+/* Global options, parsed before the command name. */
+typedef struct {
+    const char *repo_dir;      /* -C DIR */
+    const char *keys;          /* --keys NAME */
+    db_day today;
+    db_err err;                /* the error main prints as "dealboard: <msg>" */
+} cli_opts;
+
+typedef int (*cli_fn)(cli_opts *opts, int argc, char **argv);
+
+/* X-macro of every command: name, function, arguments, summary. */
+#define DB_COMMANDS(X)                                                                          \
+    X("board", cmd_board, "", "open the board (the default command)")                          \
+    X("init", cmd_init, "[DIR] [--remote URL] [--bare --shared]", "create a pipeline repository") \
+    X("clone", cmd_clone, "URL [DIR]", "clone a team pipeline")                                \
+    X("demo", cmd_demo, "", "open the board on a fresh copy of the example pipeline")           \
+    X("add", cmd_add, "TITLE [--account A] [--value N] [--stage S] [--owner O] [--close DATE] [--next TEXT] [--due DATE]", \
+      "add a deal; prints its id")                                                              \
+    X("list", cmd_list, "[--stage S] [--owner O] [--flagged] [--all] [--json]", "list deals")   \
+    X("show", cmd_show, "ID [--json]", "show one deal")                                         \
+    X("move", cmd_move, "ID STAGE", "move a deal to another stage")                             \
+    X("set", cmd_set, "ID FIELD VALUE", "set a field (a later close_date counts a push)")       \
+    X("touch", cmd_touch, "ID [NOTE]", "log a contact with the buyer today")                    \
+    X("note", cmd_note, "ID TEXT", "add a note to the deal's log")                              \
+    X("next", cmd_next, "ID TEXT [--due DATE]", "plan the next step")                           \
+    X("won", cmd_won, "ID [--reason R]", "close the deal as won")                               \
+    X("lost", cmd_lost, "ID [--reason R]", "close the deal as lost")                            \
+    X("moveon", cmd_moveon, "ID --reason R [--revisit DATE]", "move on from a deal (not lost)") \
+    X("reopen", cmd_reopen, "ID", "reopen a closed or moved-on deal")                           \
+    X("snooze", cmd_snooze, "ID --until DATE [--reason R]", "do not flag the deal until DATE")  \
+    X("flags", cmd_flags, "[--json]", "flagged open deals with score, level and reasons")       \
+    X("review", cmd_review, "", "the daily review walk-through")                                \
+    X("log", cmd_log, "ID", "the deal's history from git")                                      \
+    X("undo", cmd_undo, "", "undo the last change (as a new commit)")                           \
+    X("sync", cmd_sync, "", "commit, fetch, merge, push")                                       \
+    X("changes", cmd_changes, "[--since REV]", "what teammates changed, in words")              \
+    X("report", cmd_report, "[--json] [--since DATE]", "per-stage totals, weighted forecast, flagged, closed") \
+    X("import", cmd_import, "FILE.csv [--map COLUMN=FIELD] [--dry-run] [--skip-bad]", "import deals from CSV") \
+    X("export", cmd_export, "[--csv|--json]", "write every deal to standard output")            \
+    X("doctor", cmd_doctor, "", "check every file; list what is broken and why")
+
+#define X(name, fn, args, summary) int fn(cli_opts *opts, int argc, char **argv);
+DB_COMMANDS(X)
+#undef X
+
+typedef struct {
+    const char *name, *args, *summary;
+} cli_command_info;
+/* The command table, for --help, the man page test and completion. */
+const cli_command_info *cli_command(const char *name);
+
+/* ---- argument parsing ---- */
+typedef struct {
+    const char *name;          /* "--value" */
+    const char **value;        /* option with a value */
+    bool *flag;                /* or a flag */
+} cli_option;
+
+/* Parses argv after the command name. Positional arguments go to pos[]
+ * (between min and max of them). Returns 0, DB_EUSAGE with opts->err set,
+ * or -1 when --help was printed (the command then exits 0). */
+int cli_parse(cli_opts *opts, const char *cmd, int argc, char **argv, const cli_option *options,
+              const char **pos, int min_pos, int max_pos, int *npos);
+/* Prints "usage: dealboard CMD ARGS" and the summary. */
+void cli_usage(FILE *out, const char *cmd);
+
+/* Opens the repository named by the global options. */
+int cli_open_repo(cli_opts *opts, db_repo **repo);
+/* Who/when for edits. Caller frees ctx->by via cli_edit_ctx_free. */
+void cli_edit_ctx(cli_opts *opts, db_repo *repo, edit_ctx *ctx);
+void cli_edit_ctx_free(edit_ctx *ctx);
+/* Loads every deal, reporting broken files on stderr as "dealboard: FILE: why". */
+int cli_load_all(cli_opts *opts, db_repo *repo, deal_list *deals, int *broken);
+/* Parses a user date (YYYY-MM-DD, today, tomorrow, +N, +Nw) or fails with a message. */
+int cli_date(cli_opts *opts, const char *what, const char *text, db_day *out);
+
+/* Prints text made safe for a terminal (teammates' text is untrusted). */
+void cli_print_safe(FILE *out, const char *text);
+
+#endif

@@ -1,0 +1,73 @@
+/* Commands about the repository itself: init, doctor. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../pipeline/text.h"
+#include "cli.h"
+
+int cmd_init(cli_opts *opts, int argc, char **argv)
+{
+    const char *dir = ".", *remote = NULL;
+    cli_option options[] = {{"--remote", &remote, NULL}, {NULL, NULL, NULL}};
+    int rc = cli_parse(opts, "init", argc, argv, options, &dir, 0, 1, NULL);
+    if (rc)
+        return rc;
+    rc = repo_init(dir, remote, NULL, 0, &opts->err);
+    if (!rc)
+        printf("Created a pipeline in %s\n", dir);
+    return rc;
+}
+
+typedef struct {
+    int broken;
+} doctor_report;
+
+static void doctor_problem(void *ud, const char *relpath, const char *why)
+{
+    doctor_report *r = ud;
+    char *safe = text_sanitize(why, false);
+    printf("%s: %s\n", relpath, safe);
+    free(safe);
+    r->broken++;
+}
+
+/* Deals whose stage the pipeline no longer has still show, in their own column. */
+static int check_stages(const pipeline_cfg *cfg, const deal_list *deals)
+{
+    int unknown = 0;
+    for (size_t i = 0; i < deals->count; i++) {
+        const deal *d = deals->items[i];
+        if (config_stage_index(cfg, d->stage) >= 0)
+            continue;
+        char *rel = repo_deal_relpath(d->id);
+        printf("%s: stage '", rel);
+        cli_print_safe(stdout, d->stage);
+        printf("' is not in pipeline.json (shown under \"unknown stage\")\n");
+        free(rel);
+        unknown++;
+    }
+    return unknown;
+}
+
+int cmd_doctor(cli_opts *opts, int argc, char **argv)
+{
+    int rc = cli_parse(opts, "doctor", argc, argv, NULL, NULL, 0, 0, NULL);
+    db_repo *repo = NULL;
+    if (rc || (rc = cli_open_repo(opts, &repo)))
+        return rc;
+    fputs(repo_warnings(repo), stdout);
+    doctor_report report = {0};
+    deal_list deals = {0};
+    rc = repo_load_deals(repo, &deals, doctor_problem, &report, &opts->err);
+    int unknown = rc ? 0 : check_stages(repo_config(repo), &deals);
+    if (!rc) {
+        printf("%zu deal%s ok, %d broken, %d in an unknown stage\n", deals.count,
+               deals.count == 1 ? "" : "s", report.broken, unknown);
+        if (report.broken)
+            rc = db_fail(&opts->err, DB_EUSAGE, "doctor: %d broken file%s", report.broken,
+                         report.broken == 1 ? "" : "s");
+    }
+    deal_list_free(&deals);
+    repo_close(repo);
+    return rc;
+}

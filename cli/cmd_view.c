@@ -1,0 +1,332 @@
+/* Commands that read: list, show, flags, log. */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "../pipeline/format.h"
+#include "../pipeline/rules.h"
+#include "../pipeline/text.h"
+#include "cli.h"
+#include "deal_view.h"
+
+typedef struct {
+    const char *stage, *owner;
+    bool flagged, all, json;
+} list_filter;
+
+static bool keep(const pipeline_cfg *cfg, const deal *d, const list_filter *f, db_day today)
+{
+    if (!f->all && !deal_is_open(d))
+        return false;
+    if (f->stage && !str_eq(d->stage, f->stage))
+        return false;
+    if (f->owner && strcasecmp(d->owner ? d->owner : "", f->owner) != 0)
+        return false;
+    if (f->flagged) {
+        flag_result r;
+        rules_evaluate(cfg, d, today, &r);
+        return r.level != LEVEL_NONE;
+    }
+    return true;
+}
+
+static cJSON *json_document(cli_opts *opts)
+{
+    char today[DATE_LEN];
+    date_format(opts->today, today);
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "today", today);
+    return doc;
+}
+
+static void print_json_list(cli_opts *opts, const pipeline_cfg *cfg, deal **deals, size_t n)
+{
+    cJSON *doc = json_document(opts);
+    cJSON *array = cJSON_AddArrayToObject(doc, "deals");
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddItemToArray(array, deal_view_json(cfg, deals[i], opts->today));
+    deal_view_print_json(doc);
+}
+
+static int column_width(deal **deals, size_t n, size_t offset, int min, int max)
+{
+    int w = min;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = *(char **)((char *)deals[i] + offset);
+        char *safe = text_sanitize(s ? s : "", false);
+        int cols = text_width(safe);
+        free(safe);
+        if (cols > w)
+            w = cols;
+    }
+    return w > max ? max : w;
+}
+
+static void print_table(cli_opts *opts, const pipeline_cfg *cfg, deal **deals, size_t n)
+{
+    int wid = column_width(deals, n, offsetof(deal, id), 2, 40);
+    int wtitle = column_width(deals, n, offsetof(deal, title), 5, 36);
+    int waccount = column_width(deals, n, offsetof(deal, account), 7, 24);
+    char header[48];
+    snprintf(header, sizeof header, "VALUE %s", cfg->currency);
+    printf("%-*s  %-*s  %-*s  %-10s  %12s  %4s  %s\n", wid, "ID", wtitle, "TITLE", waccount,
+           "ACCOUNT", "STAGE", header, "DAYS", "FLAG");
+    for (size_t i = 0; i < n; i++) {
+        const deal *d = deals[i];
+        flag_result f;
+        rules_evaluate(cfg, d, opts->today, &f);
+        char money[MONEY_LEN];
+        format_money(d->value, money);
+        deal_view_cell(stdout, d->id, wid, false);
+        fputs("  ", stdout);
+        deal_view_cell(stdout, d->title, wtitle, false);
+        fputs("  ", stdout);
+        deal_view_cell(stdout, d->account, waccount, false);
+        fputs("  ", stdout);
+        deal_view_cell(stdout, deal_view_stage_label(cfg, d), 10, false);
+        printf("  %12s  %4d  %s%s%s\n", money, f.days_in_stage, text_flag_mark(f.level),
+               f.level ? " " : "", f.snoozed ? "snoozed" : flag_level_label(f.level));
+    }
+}
+
+int cmd_list(cli_opts *opts, int argc, char **argv)
+{
+    list_filter f = {0};
+    cli_option options[] = {{"--stage", &f.stage, NULL}, {"--owner", &f.owner, NULL},
+                            {"--flagged", NULL, &f.flagged}, {"--all", NULL, &f.all},
+                            {"--json", NULL, &f.json}, {NULL, NULL, NULL}};
+    int rc = cli_parse(opts, "list", argc, argv, options, NULL, 0, 0, NULL);
+    db_repo *repo = NULL;
+    if (rc || (rc = cli_open_repo(opts, &repo)))
+        return rc;
+    const pipeline_cfg *cfg = repo_config(repo);
+    int stage = f.stage ? config_stage_lookup(cfg, f.stage) : 0;
+    if (stage < 0) {
+        char *list = config_stage_list(cfg);
+        rc = db_fail(&opts->err, DB_EUSAGE, "%s: unknown stage (stages: %s)", f.stage, list);
+        free(list);
+        repo_close(repo);
+        return rc;
+    }
+    if (f.stage)
+        f.stage = cfg->stages[stage].id;
+    deal_list all = {0};
+    rc = cli_load_all(opts, repo, &all, NULL);
+    deal **shown = xcalloc(all.count, sizeof *shown);
+    size_t n = 0;
+    for (size_t i = 0; i < all.count; i++)
+        if (keep(cfg, all.items[i], &f, opts->today))
+            shown[n++] = all.items[i];
+    deal_view_sort(cfg, shown, n, opts->today);
+    if (!rc && f.json)
+        print_json_list(opts, cfg, shown, n);
+    else if (!rc)
+        print_table(opts, cfg, shown, n);
+    free(shown);
+    deal_list_free(&all);
+    repo_close(repo);
+    return rc;
+}
+
+/* ---- show ---- */
+
+static void show_line(const char *label, const char *value)
+{
+    if (str_empty(value))
+        return;
+    printf("%-13s ", label);
+    char *safe = text_sanitize(value, false);
+    fputs(safe, stdout);
+    free(safe);
+    fputc('\n', stdout);
+}
+
+static void show_date(const char *label, db_day day)
+{
+    char buf[DATE_LEN];
+    date_format(day, buf);
+    show_line(label, buf);
+}
+
+static void show_text(const pipeline_cfg *cfg, const deal *d, db_day today)
+{
+    flag_result f;
+    rules_evaluate(cfg, d, today, &f);
+    char money[MONEY_LEN], *value;
+    format_money(d->value, money);
+    value = xasprintf("%s %s", money, d->currency ? d->currency : cfg->currency);
+    show_line("Title", d->title);
+    show_line("Id", d->id);
+    show_line("Account", d->account);
+    show_line("Owner", d->owner);
+    char *stage = xasprintf("%s (%d days)", deal_view_stage_label(cfg, d), f.days_in_stage);
+    show_line("Stage", stage);
+    show_line("Value", value);
+    show_date("Created", d->created);
+    show_date("Last touch", d->last_touch);
+    char *close = NULL;
+    if (d->close_date != DAY_NONE) {
+        char date[DATE_LEN];
+        date_format(d->close_date, date);
+        close = d->close_date_pushes ? xasprintf("%s (pushed %d×)", date, d->close_date_pushes)
+                                     : xstrdup(date);
+    }
+    show_line("Close date", close);
+    char due[DATE_LEN] = "";
+    date_format(d->next_due, due);
+    char *next = deal_has_next_step(d) ? (*due ? xasprintf("%s (due %s)", d->next_text, due)
+                                               : xstrdup(d->next_text))
+                                       : xstrdup("none");
+    show_line("Next step", next);
+    show_line("Status quo", d->status_quo);
+    show_line("Insight", d->insight);
+    show_line("Persona", d->persona);
+    show_line("Champion", d->champion);
+    strbuf tags = {0};
+    for (size_t i = 0; i < d->ntags; i++)
+        sb_printf(&tags, "%s%s", i ? ", " : "", d->tags[i]);
+    show_line("Tags", tags.data);
+    if (f.snoozed) {
+        char until[DATE_LEN];
+        date_format(d->snooze_until, until);
+        char *s = xasprintf("until %s%s%s", until, str_empty(d->snooze_reason) ? "" : ": ",
+                            d->snooze_reason ? d->snooze_reason : "");
+        show_line("Snoozed", s);
+        free(s);
+    }
+    if (d->moved_on) {
+        char revisit[DATE_LEN] = "";
+        date_format(d->revisit, revisit);
+        char *s = xasprintf("%s%s%s%s", d->moved_on_reason ? d->moved_on_reason : "",
+                            *revisit ? " (revisit " : "", revisit, *revisit ? ")" : "");
+        show_line("Moved on", s);
+        free(s);
+    }
+    if (f.level != LEVEL_NONE) {
+        printf("%-13s %s %s (score %d)\n", "Flag", text_flag_mark(f.level),
+               flag_level_label(f.level), f.score);
+        for (int i = 0; i < f.nreasons; i++)
+            printf("%-13s - %s\n", "", f.reasons[i].text);
+    }
+    if (d->nlog)
+        printf("\nLog\n");
+    for (size_t i = 0; i < d->nlog; i++) {
+        printf("  %.10s  %-8s ", d->log[i].at, d->log[i].kind);
+        cli_print_safe(stdout, d->log[i].by);
+        fputs(": ", stdout);
+        cli_print_safe(stdout, d->log[i].text);
+        fputc('\n', stdout);
+    }
+    sb_free(&tags);
+    free(next);
+    free(close);
+    free(stage);
+    free(value);
+}
+
+int cmd_show(cli_opts *opts, int argc, char **argv)
+{
+    const char *id;
+    bool json = false;
+    cli_option options[] = {{"--json", NULL, &json}, {NULL, NULL, NULL}};
+    int rc = cli_parse(opts, "show", argc, argv, options, &id, 1, 1, NULL);
+    db_repo *repo = NULL;
+    if (rc || (rc = cli_open_repo(opts, &repo)))
+        return rc;
+    deal d;
+    rc = repo_find_deal(repo, id, &d, &opts->err);
+    if (!rc) {
+        if (json)
+            deal_view_print_json(deal_view_json(repo_config(repo), &d, opts->today));
+        else
+            show_text(repo_config(repo), &d, opts->today);
+        deal_free(&d);
+    }
+    repo_close(repo);
+    return rc;
+}
+
+/* ---- flags ---- */
+
+static void print_flags(const pipeline_cfg *cfg, deal **deals, size_t n, db_day today)
+{
+    if (n == 0) {
+        puts("No flagged deals.");
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        flag_result f;
+        rules_evaluate(cfg, deals[i], today, &f);
+        printf("%-2s %-8s %2d  ", text_flag_mark(f.level), flag_level_label(f.level), f.score);
+        cli_print_safe(stdout, deals[i]->title);
+        printf("  (%s, %s)\n", deals[i]->id, deal_view_stage_label(cfg, deals[i]));
+        for (int r = 0; r < f.nreasons; r++)
+            printf("              - %s\n", f.reasons[r].text);
+    }
+}
+
+int cmd_flags(cli_opts *opts, int argc, char **argv)
+{
+    bool json = false;
+    cli_option options[] = {{"--json", NULL, &json}, {NULL, NULL, NULL}};
+    int rc = cli_parse(opts, "flags", argc, argv, options, NULL, 0, 0, NULL);
+    db_repo *repo = NULL;
+    if (rc || (rc = cli_open_repo(opts, &repo)))
+        return rc;
+    const pipeline_cfg *cfg = repo_config(repo);
+    deal_list all = {0};
+    rc = cli_load_all(opts, repo, &all, NULL);
+    list_filter f = {.flagged = true};
+    deal **flagged = xcalloc(all.count, sizeof *flagged);
+    size_t n = 0;
+    for (size_t i = 0; i < all.count; i++)
+        if (keep(cfg, all.items[i], &f, opts->today))
+            flagged[n++] = all.items[i];
+    deal_view_sort_by_score(cfg, flagged, n, opts->today);
+    if (!rc && json)
+        print_json_list(opts, cfg, flagged, n);
+    else if (!rc)
+        print_flags(cfg, flagged, n, opts->today);
+    free(flagged);
+    deal_list_free(&all);
+    repo_close(repo);
+    return rc;
+}
+
+/* ---- log ---- */
+
+static void print_commit(void *ud, const repo_commit_info *c)
+{
+    (void)ud;
+    char when[32];
+    time_t t = (time_t)c->time;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+    printf("%.8s  %s  ", c->id, when);
+    cli_print_safe(stdout, c->author);
+    fputs("  ", stdout);
+    cli_print_safe(stdout, c->summary);
+    fputc('\n', stdout);
+}
+
+int cmd_log(cli_opts *opts, int argc, char **argv)
+{
+    const char *prefix;
+    int rc = cli_parse(opts, "log", argc, argv, NULL, &prefix, 1, 1, NULL);
+    db_repo *repo = NULL;
+    if (rc || (rc = cli_open_repo(opts, &repo)))
+        return rc;
+    char *id = NULL;
+    rc = repo_resolve_id(repo, prefix, &id, &opts->err);
+    if (!rc) {
+        char *rel = repo_deal_relpath(id);
+        rc = repo_history(repo, rel, print_commit, NULL, &opts->err);
+        free(rel);
+    }
+    free(id);
+    repo_close(repo);
+    return rc;
+}

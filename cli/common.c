@@ -1,0 +1,164 @@
+/* What every command needs: argument parsing, the repository, safe output. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../pipeline/text.h"
+#include "cli.h"
+
+static const cli_command_info commands[] = {
+#define X(name, fn, args, summary) {name, args, summary},
+    DB_COMMANDS(X)
+#undef X
+    {NULL, NULL, NULL}};
+
+const cli_command_info *cli_command(const char *name)
+{
+    for (const cli_command_info *c = commands; c->name; c++)
+        if (str_eq(c->name, name))
+            return c;
+    return NULL;
+}
+
+void cli_usage(FILE *out, const char *cmd)
+{
+    const cli_command_info *c = cli_command(cmd);
+    if (!c)
+        return;
+    fprintf(out, "usage: dealboard %s%s%s\n\n%s\n", c->name, *c->args ? " " : "", c->args,
+            c->summary);
+}
+
+static const cli_option *find_option(const cli_option *options, const char *arg, size_t len)
+{
+    for (const cli_option *o = options; o && o->name; o++)
+        if (strlen(o->name) == len && strncmp(o->name, arg, len) == 0)
+            return o;
+    return NULL;
+}
+
+static int usage_error(cli_opts *opts, const char *cmd, const char *why, const char *arg)
+{
+    const cli_command_info *c = cli_command(cmd);
+    return db_fail(&opts->err, DB_EUSAGE, "%s: %s%s (usage: dealboard %s %s)", cmd, why,
+                   arg ? arg : "", cmd, c ? c->args : "");
+}
+
+/* One "--name", "--name=value" or "--name value"; returns args consumed or -1. */
+static int take_option(cli_opts *opts, const char *cmd, const cli_option *options, int argc,
+                       char **argv, int i)
+{
+    const char *arg = argv[i], *eq = strchr(arg, '=');
+    size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+    const cli_option *o = find_option(options, arg, len);
+    if (!o) {
+        usage_error(opts, cmd, "unknown option ", arg);
+        return -1;
+    }
+    if (o->flag) {
+        if (eq) {
+            usage_error(opts, cmd, "this option takes no value: ", arg);
+            return -1;
+        }
+        *o->flag = true;
+        return 1;
+    }
+    if (eq) {
+        *o->value = eq + 1;
+        return 1;
+    }
+    if (i + 1 >= argc) {
+        usage_error(opts, cmd, "missing value for ", arg);
+        return -1;
+    }
+    *o->value = argv[i + 1];
+    return 2;
+}
+
+int cli_parse(cli_opts *opts, const char *cmd, int argc, char **argv, const cli_option *options,
+              const char **pos, int min_pos, int max_pos, int *npos)
+{
+    int n = 0;
+    bool only_positional = false;
+    for (int i = 0; i < argc;) {
+        const char *arg = argv[i];
+        if (!only_positional && (str_eq(arg, "--help") || str_eq(arg, "-h"))) {
+            cli_usage(stdout, cmd);
+            return -1;
+        }
+        if (!only_positional && str_eq(arg, "--")) {
+            only_positional = true;
+            i++;
+        } else if (!only_positional && arg[0] == '-' && arg[1] == '-') {
+            int used = take_option(opts, cmd, options, argc, argv, i);
+            if (used < 0)
+                return DB_EUSAGE;
+            i += used;
+        } else {
+            if (n >= max_pos)
+                return usage_error(opts, cmd, "unexpected argument ", arg);
+            pos[n++] = arg;
+            i++;
+        }
+    }
+    if (n < min_pos)
+        return usage_error(opts, cmd, "missing argument", NULL);
+    if (npos)
+        *npos = n;
+    return 0;
+}
+
+int cli_open_repo(cli_opts *opts, db_repo **repo)
+{
+    return repo_open(opts->repo_dir, repo, &opts->err);
+}
+
+void cli_edit_ctx(cli_opts *opts, db_repo *repo, edit_ctx *ctx)
+{
+    ctx->by = repo_user_name(repo);
+    ctx->today = opts->today;
+    ctx->now = clock_now();
+}
+
+void cli_edit_ctx_free(edit_ctx *ctx)
+{
+    free((char *)ctx->by);
+    ctx->by = NULL;
+}
+
+typedef struct {
+    int broken;
+} load_report;
+
+static void report_broken(void *ud, const char *relpath, const char *why)
+{
+    load_report *r = ud;
+    char *safe = text_sanitize(why, false);
+    fprintf(stderr, "dealboard: %s: %s\n", relpath, safe);
+    free(safe);
+    r->broken++;
+}
+
+int cli_load_all(cli_opts *opts, db_repo *repo, deal_list *deals, int *broken)
+{
+    load_report r = {0};
+    int rc = repo_load_deals(repo, deals, report_broken, &r, &opts->err);
+    if (broken)
+        *broken = r.broken;
+    return rc;
+}
+
+int cli_date(cli_opts *opts, const char *what, const char *text, db_day *out)
+{
+    if (edit_parse_date(text, opts->today, out))
+        return 0;
+    return db_fail(&opts->err, DB_EUSAGE,
+                   "%s: '%s' is not a date (use YYYY-MM-DD, today, tomorrow, +N or +Nw)", what,
+                   text);
+}
+
+void cli_print_safe(FILE *out, const char *text)
+{
+    char *safe = text_sanitize(text, false);
+    fputs(safe, out);
+    free(safe);
+}

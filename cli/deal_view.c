@@ -1,0 +1,121 @@
+#include "deal_view.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../pipeline/text.h"
+#include "../store/codec.h"
+#include "../store/json_print.h"
+
+cJSON *deal_view_json(const pipeline_cfg *cfg, const deal *d, db_day today)
+{
+    flag_result flags;
+    rules_evaluate(cfg, d, today, &flags);
+    cJSON *obj = codec_deal_to_cjson(d);
+    cJSON_AddNumberToObject(obj, "days_in_stage", flags.days_in_stage);
+    cJSON_AddNumberToObject(obj, "score", flags.score);
+    cJSON_AddStringToObject(obj, "level", flag_level_name(flags.level));
+    cJSON *reasons = cJSON_AddArrayToObject(obj, "reasons");
+    for (int i = 0; i < flags.nreasons; i++) {
+        cJSON *r = cJSON_CreateObject();
+        cJSON_AddStringToObject(r, "rule", rule_name(flags.reasons[i].rule));
+        cJSON_AddStringToObject(r, "text", flags.reasons[i].text);
+        cJSON_AddItemToArray(reasons, r);
+    }
+    return obj;
+}
+
+void deal_view_print_json(cJSON *doc)
+{
+    char *text = json_print_canonical(doc);
+    fputs(text, stdout);
+    free(text);
+    cJSON_Delete(doc);
+}
+
+/* qsort has no context argument: the sort keys are computed up front. */
+typedef struct {
+    deal *d;
+    int open_rank, stage, score;
+} sort_key;
+
+static int compare_keys(const void *a, const void *b)
+{
+    const sort_key *x = a, *y = b;
+    if (x->open_rank != y->open_rank)
+        return x->open_rank - y->open_rank;
+    if (x->stage != y->stage)
+        return x->stage - y->stage;
+    if (x->score != y->score)
+        return y->score - x->score;
+    int t = strcmp(x->d->title, y->d->title);
+    return t ? t : strcmp(x->d->id, y->d->id);
+}
+
+static int compare_scores(const void *a, const void *b)
+{
+    const sort_key *x = a, *y = b;
+    if (x->score != y->score)
+        return y->score - x->score;
+    return compare_keys(a, b);
+}
+
+static void sort_with(const pipeline_cfg *cfg, deal **deals, size_t n, db_day today,
+                      int (*cmp)(const void *, const void *))
+{
+    sort_key *keys = xcalloc(n, sizeof *keys);
+    for (size_t i = 0; i < n; i++) {
+        flag_result f;
+        rules_evaluate(cfg, deals[i], today, &f);
+        int stage = config_stage_index(cfg, deals[i]->stage);
+        keys[i] = (sort_key){deals[i], deals[i]->status, stage < 0 ? 1 << 20 : stage, f.score};
+    }
+    qsort(keys, n, sizeof *keys, cmp);
+    for (size_t i = 0; i < n; i++)
+        deals[i] = keys[i].d;
+    free(keys);
+}
+
+void deal_view_sort(const pipeline_cfg *cfg, deal **deals, size_t n, db_day today)
+{
+    sort_with(cfg, deals, n, today, compare_keys);
+}
+
+void deal_view_sort_by_score(const pipeline_cfg *cfg, deal **deals, size_t n, db_day today)
+{
+    sort_with(cfg, deals, n, today, compare_scores);
+}
+
+void deal_view_cell(FILE *out, const char *s, int cols, bool right)
+{
+    char *safe = text_sanitize(s ? s : "", false);
+    int used = 0;
+    size_t bytes = text_fit(safe, cols, &used);
+    if (bytes < strlen(safe) && cols > 0) {       /* cut: end with an ellipsis */
+        bytes = text_fit(safe, cols - 1, &used);
+        safe[bytes] = '\0';
+        char *cut = xasprintf("%s…", safe);
+        free(safe);
+        safe = cut;
+        bytes = strlen(safe);
+        used++;
+    }
+    if (right)
+        fprintf(out, "%*s", cols - used, "");
+    fwrite(safe, 1, bytes, out);
+    if (!right)
+        fprintf(out, "%*s", cols - used, "");
+    free(safe);
+}
+
+const char *deal_view_stage_label(const pipeline_cfg *cfg, const deal *d)
+{
+    switch (d->status) {
+    case STATUS_WON: return "won";
+    case STATUS_LOST: return "lost";
+    case STATUS_MOVED_ON: return "moved on";
+    default: break;
+    }
+    const stage_def *s = config_stage(cfg, d->stage);
+    return s ? s->name : d->stage;
+}

@@ -1,0 +1,26 @@
+/* Deals as the CLI shows them: JSON with flags, aligned tables. */
+#ifndef DB_DEAL_VIEW_H
+#define DB_DEAL_VIEW_H
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
+#include "../pipeline/config.h"
+#include "../pipeline/deal.h"
+#include "../pipeline/rules.h"
+
+/* The stored object plus days_in_stage, score, level and reasons (SPEC §3). */
+cJSON *deal_view_json(const pipeline_cfg *cfg, const deal *d, db_day today);
+/* Prints a JSON document (pretty, trailing newline) and frees it. */
+void deal_view_print_json(cJSON *doc);
+
+/* Orders deals: open first, then by stage, highest flag score, title. */
+void deal_view_sort(const pipeline_cfg *cfg, deal **deals, size_t n, db_day today);
+/* Orders by flag score, highest first (ties: stage, title). */
+void deal_view_sort_by_score(const pipeline_cfg *cfg, deal **deals, size_t n, db_day today);
+
+/* Prints s sanitized, cut or padded to exactly `cols` display columns. */
+void deal_view_cell(FILE *out, const char *s, int cols, bool right);
+const char *deal_view_stage_label(const pipeline_cfg *cfg, const deal *d);
+
+#endif

@@ -1,0 +1,66 @@
+/* The board's configuration (pipeline.json), with the defaults of SPEC §1. */
+#ifndef DB_CONFIG_H
+#define DB_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct {
+    char *id, *name;
+    int probability;   /* percent */
+    int max_days;      /* the "stalled" limit */
+} stage_def;
+
+/* X-macro: enum, name in pipeline.json, default weight, default threshold. */
+#define DB_RULES(X)                                   \
+    X(STALLED, "stalled", 2, 0)                       \
+    X(QUIET, "quiet", 2, 14)                          \
+    X(BACK_BURNER, "back-burner", 2, 2)               \
+    X(PAST_CLOSE, "past-close", 2, 0)                 \
+    X(NO_NEXT_STEP, "no-next-step", 1, 0)             \
+    X(OVERDUE_STEP, "overdue-step", 1, 3)             \
+    X(NO_WHY_CHANGE, "no-why-change", 1, 0)
+
+typedef enum {
+#define X(e, name, weight, threshold) RULE_##e,
+    DB_RULES(X)
+#undef X
+    RULE_COUNT
+} rule_id;
+
+typedef struct {
+    bool enabled;
+    int weight;
+    int threshold;     /* days (quiet, overdue-step) or pushes (back-burner); unused otherwise */
+} rule_cfg;
+
+typedef struct {
+    char *name;
+    char *currency;
+    stage_def *stages;
+    size_t nstages;
+    rule_cfg rules[RULE_COUNT];
+    int level_watch, level_move_on;
+} pipeline_cfg;
+
+void config_init_defaults(pipeline_cfg *cfg);   /* rules and levels; no stages */
+/* The six buyer stages of SPEC §1, used when pipeline.json has no "stages". */
+void config_default_stages(pipeline_cfg *cfg);
+void config_free(pipeline_cfg *cfg);
+void config_add_stage(pipeline_cfg *cfg, const char *id, const char *name, int probability,
+                      int max_days);
+
+const char *rule_name(rule_id r);
+bool rule_by_name(const char *name, rule_id *out);
+/* The key a rule's threshold has in pipeline.json ("days", "pushes"), or NULL. */
+const char *rule_threshold_key(rule_id r);
+
+/* Index of the stage, or -1. */
+int config_stage_index(const pipeline_cfg *cfg, const char *id);
+const stage_def *config_stage(const pipeline_cfg *cfg, const char *id);
+/* Stage by id, then by name ignoring case, then by unique id prefix. */
+int config_stage_lookup(const pipeline_cfg *cfg, const char *text);
+/* "status-quo, recognize, …" for error messages; caller frees. */
+char *config_stage_list(const pipeline_cfg *cfg);
+
+#endif

@@ -1,0 +1,113 @@
+#include "deal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static const char *const status_names[STATUS_COUNT] = {"open", "won", "lost", "moved-on"};
+
+void deal_init(deal *d)
+{
+    memset(d, 0, sizeof *d);
+    d->created = d->stage_entered = d->last_touch = d->close_date = DAY_NONE;
+    d->next_due = d->snooze_until = d->revisit = DAY_NONE;
+}
+
+static void log_entry_free(log_entry *e)
+{
+    free(e->id);
+    free(e->at);
+    free(e->by);
+    free(e->kind);
+    free(e->text);
+}
+
+void deal_free(deal *d)
+{
+    char **strings[] = {&d->id, &d->title, &d->account, &d->owner, &d->stage, &d->currency,
+                        &d->next_text, &d->status_quo, &d->insight, &d->persona, &d->champion,
+                        &d->snooze_reason, &d->moved_on_reason};
+    for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
+        free(*strings[i]);
+    for (size_t i = 0; i < d->ntags; i++)
+        free(d->tags[i]);
+    free(d->tags);
+    for (size_t i = 0; i < d->nlog; i++)
+        log_entry_free(&d->log[i]);
+    free(d->log);
+    if (d->raw && d->raw_free)
+        d->raw_free(d->raw);
+    deal_init(d);
+}
+
+void deal_destroy(deal *d)
+{
+    if (!d)
+        return;
+    deal_free(d);
+    free(d);
+}
+
+void deal_set_str(char **field, const char *value)
+{
+    char *copy = xstrdup(value);
+    free(*field);
+    *field = copy;
+}
+
+void deal_add_tag(deal *d, const char *tag)
+{
+    d->tags = xrealloc(d->tags, (d->ntags + 1) * sizeof *d->tags);
+    d->tags[d->ntags++] = xstrdup(tag);
+}
+
+log_entry *deal_add_log(deal *d, const char *id, const char *at, const char *by,
+                        const char *kind, const char *text)
+{
+    d->log = xrealloc(d->log, (d->nlog + 1) * sizeof *d->log);
+    log_entry *e = &d->log[d->nlog++];
+    e->id = xstrdup(id);
+    e->at = xstrdup(at);
+    e->by = xstrdup(by);
+    e->kind = xstrdup(kind);
+    e->text = xstrdup(text);
+    return e;
+}
+
+void deal_list_push(deal_list *list, deal *d)
+{
+    if (list->count == list->cap) {
+        list->cap = list->cap ? list->cap * 2 : 64;
+        list->items = xrealloc(list->items, list->cap * sizeof *list->items);
+    }
+    list->items[list->count++] = d;
+}
+
+void deal_list_free(deal_list *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        deal_destroy(list->items[i]);
+    free(list->items);
+    memset(list, 0, sizeof *list);
+}
+
+const char *deal_status_name(deal_status s)
+{
+    return s < STATUS_COUNT ? status_names[s] : "open";
+}
+
+bool deal_status_parse(const char *s, deal_status *out)
+{
+    for (int i = 0; i < STATUS_COUNT; i++) {
+        if (str_eq(s, status_names[i])) {
+            *out = (deal_status)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool deal_is_open(const deal *d) { return d->status == STATUS_OPEN; }
+
+bool deal_has_next_step(const deal *d) { return !str_empty(d->next_text); }

@@ -1,0 +1,69 @@
+/* The deal model: plain structs, no JSON, no git. */
+#ifndef DB_DEAL_H
+#define DB_DEAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "date.h"
+
+typedef enum { STATUS_OPEN, STATUS_WON, STATUS_LOST, STATUS_MOVED_ON, STATUS_COUNT } deal_status;
+
+typedef struct {
+    char *id;      /* 8 hex digits, unique within the deal */
+    char *at;      /* UTC ISO-8601 timestamp */
+    char *by;
+    char *kind;    /* note | touch | stage | conflict | … */
+    char *text;
+} log_entry;
+
+typedef struct deal {
+    char *id, *title, *account, *owner, *stage;
+    deal_status status;
+    int64_t value;
+    char *currency;              /* NULL: the pipeline's currency */
+    db_day created, stage_entered, last_touch, close_date;
+    int close_date_pushes;
+    char *next_text;             /* NULL: no next step */
+    db_day next_due;
+    char *status_quo, *insight, *persona, *champion;
+    char **tags;
+    size_t ntags;
+    db_day snooze_until;         /* DAY_NONE: not snoozed */
+    char *snooze_reason;
+    bool moved_on;               /* a moved_on record exists */
+    char *moved_on_reason;
+    db_day revisit;
+    log_entry *log;
+    size_t nlog;
+    /* Owned by the store: the file's parsed JSON, so unknown keys survive a rewrite. */
+    void *raw;
+    void (*raw_free)(void *);
+} deal;
+
+typedef struct {
+    deal **items;
+    size_t count, cap;
+} deal_list;
+
+/* Largest value kept exactly by a JSON double (2^53). */
+#define DEAL_VALUE_MAX 9007199254740992LL
+
+void deal_init(deal *d);
+void deal_free(deal *d);            /* frees members, not d itself */
+void deal_destroy(deal *d);         /* deal_free + free(d) */
+void deal_set_str(char **field, const char *value); /* replaces, NULL allowed */
+void deal_add_tag(deal *d, const char *tag);
+log_entry *deal_add_log(deal *d, const char *id, const char *at, const char *by,
+                        const char *kind, const char *text);
+
+void deal_list_push(deal_list *list, deal *d);
+void deal_list_free(deal_list *list);
+
+const char *deal_status_name(deal_status s);
+bool deal_status_parse(const char *s, deal_status *out);
+bool deal_is_open(const deal *d);
+bool deal_has_next_step(const deal *d);
+
+#endif

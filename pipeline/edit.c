@@ -1,0 +1,379 @@
+#include "edit.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+const char *const edit_settable_fields[] = {
+    "title", "account", "owner", "value", "currency", "close_date", "status_quo", "insight",
+    "persona", "champion", "tags", "stage", NULL};
+
+static void add_log(const edit_ctx *ctx, deal *d, const char *kind, const char *text)
+{
+    char id[9], at[TIMESTAMP_LEN];
+    text_new_log_id(id);
+    timestamp_format(ctx->now, at);
+    deal_add_log(d, id, at, ctx->by, kind, text);
+}
+
+static const char *stage_name(const pipeline_cfg *cfg, const char *id)
+{
+    const stage_def *s = config_stage(cfg, id);
+    return s ? s->name : id;
+}
+
+/* Text fields must be valid UTF-8 without NUL (they come from a terminal or a shell). */
+static int check_text(const char *what, const char *text, bool required, db_err *err)
+{
+    if (required && str_empty(text))
+        return db_fail(err, DB_EUSAGE, "%s: must not be empty", what);
+    if (text && !text_valid_utf8(text, strlen(text)))
+        return db_fail(err, DB_EUSAGE, "%s: not valid UTF-8 text", what);
+    if (text && strlen(text) > 65536)
+        return db_fail(err, DB_EUSAGE, "%s: longer than 64 KiB", what);
+    return 0;
+}
+
+static int unknown_stage(const pipeline_cfg *cfg, const char *stage, db_err *err)
+{
+    char *list = config_stage_list(cfg);
+    int rc = db_fail(err, DB_EUSAGE, "%s: unknown stage (stages: %s)", stage, list);
+    free(list);
+    return rc;
+}
+
+int edit_create(const pipeline_cfg *cfg, const edit_ctx *ctx, const new_deal *in, deal *out,
+                char **message, db_err *err)
+{
+    int rc = check_text("title", in->title, true, err);
+    if (!rc)
+        rc = check_text("account", in->account, false, err);
+    if (!rc)
+        rc = check_text("owner", in->owner, false, err);
+    if (!rc)
+        rc = check_text("next step", in->next_text, false, err);
+    int stage = in->stage ? config_stage_lookup(cfg, in->stage) : 0;
+    if (!rc && (stage < 0 || cfg->nstages == 0))
+        rc = unknown_stage(cfg, in->stage ? in->stage : "", err);
+    if (!rc && (in->value < 0 || in->value > DEAL_VALUE_MAX))
+        rc = db_fail(err, DB_EUSAGE, "value: out of range");
+    if (rc)
+        return rc;
+    char id[ID_MAX + 1];
+    text_new_id(in->title, id);
+    deal_init(out);
+    out->id = xstrdup(id);
+    out->title = xstrdup(in->title);
+    out->account = xstrdup(in->account ? in->account : "");
+    out->owner = xstrdup(in->owner ? in->owner : ctx->by);
+    out->stage = xstrdup(cfg->stages[stage].id);
+    out->value = in->value;
+    out->created = out->stage_entered = ctx->today;
+    out->close_date = in->close_date;
+    if (!str_empty(in->next_text)) {
+        out->next_text = xstrdup(in->next_text);
+        out->next_due = in->next_due;
+    }
+    add_log(ctx, out, "note", "Deal created");
+    *message = xasprintf("Add %s: %s", id, in->title);
+    return 0;
+}
+
+static void enter_stage(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, int stage,
+                        char **message)
+{
+    char *words = xasprintf("%s → %s", stage_name(cfg, d->stage), cfg->stages[stage].name);
+    deal_set_str(&d->stage, cfg->stages[stage].id);
+    d->stage_entered = ctx->today;
+    add_log(ctx, d, "stage", words);
+    *message = xasprintf("Move %s: %s", d->id, words);
+    free(words);
+}
+
+int edit_move(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, const char *stage,
+              char **message, db_err *err)
+{
+    int to = config_stage_lookup(cfg, stage);
+    if (to < 0)
+        return unknown_stage(cfg, stage, err);
+    if (str_eq(cfg->stages[to].id, d->stage))
+        return db_fail(err, DB_EUSAGE, "%s: already in %s", d->id, cfg->stages[to].name);
+    enter_stage(cfg, ctx, d, to, message);
+    return 0;
+}
+
+int edit_step(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, int direction,
+              char **message, db_err *err)
+{
+    int at = config_stage_index(cfg, d->stage);
+    int to = at < 0 ? 0 : at + direction;
+    if (!deal_is_open(d))
+        return db_fail(err, DB_EUSAGE, "%s: is %s; reopen it first", d->id,
+                       deal_status_name(d->status));
+    if (to < 0 || to >= (int)cfg->nstages)
+        return db_fail(err, DB_EUSAGE, "%s: already in the %s stage", d->id,
+                       direction < 0 ? "first" : "last");
+    enter_stage(cfg, ctx, d, to, message);
+    return 0;
+}
+
+static int set_close_date(const edit_ctx *ctx, deal *d, const char *value, char **message,
+                          db_err *err)
+{
+    db_day day;
+    if (str_empty(value) || str_eq(value, "none")) {
+        day = DAY_NONE;
+    } else if (!edit_parse_date(value, ctx->today, &day)) {
+        return db_fail(err, DB_EUSAGE, "close_date: '%s' is not a date (YYYY-MM-DD)", value);
+    }
+    char before[DATE_LEN] = "none", after[DATE_LEN] = "none";
+    if (d->close_date != DAY_NONE)
+        date_format(d->close_date, before);
+    if (day != DAY_NONE)
+        date_format(day, after);
+    /* Pushing the date out again and again is what the back-burner rule watches. */
+    bool pushed = d->close_date != DAY_NONE && day != DAY_NONE && day > d->close_date;
+    if (pushed)
+        d->close_date_pushes++;
+    d->close_date = day;
+    *message = pushed ? xasprintf("Push %s close date: %s → %s (pushed %d time%s)", d->id, before,
+                                  after, d->close_date_pushes, d->close_date_pushes == 1 ? "" : "s")
+                      : xasprintf("Set %s close date: %s → %s", d->id, before, after);
+    return 0;
+}
+
+static int set_value(deal *d, const char *value, char **message, db_err *err)
+{
+    int64_t v;
+    if (!edit_parse_value(value, &v))
+        return db_fail(err, DB_EUSAGE, "value: '%s' is not a whole number of currency units",
+                       value);
+    *message = xasprintf("Set %s value: %lld → %lld", d->id, (long long)d->value, (long long)v);
+    d->value = v;
+    return 0;
+}
+
+static void set_tags(deal *d, const char *value)
+{
+    for (size_t i = 0; i < d->ntags; i++)
+        free(d->tags[i]);
+    d->ntags = 0;
+    char *copy = xstrdup(value), *save = NULL;
+    for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+        deal_add_tag(d, tok);
+    free(copy);
+}
+
+static char **text_field(deal *d, const char *field)
+{
+    struct { const char *name; char **slot; } fields[] = {
+        {"title", &d->title}, {"account", &d->account}, {"owner", &d->owner},
+        {"currency", &d->currency}, {"status_quo", &d->status_quo}, {"insight", &d->insight},
+        {"persona", &d->persona}, {"champion", &d->champion}};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+        if (str_eq(field, fields[i].name))
+            return fields[i].slot;
+    return NULL;
+}
+
+int edit_set(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, const char *field,
+             const char *value, char **message, db_err *err)
+{
+    int rc = check_text(field, value, str_eq(field, "title"), err);
+    if (rc)
+        return rc;
+    if (str_eq(field, "close_date"))
+        return set_close_date(ctx, d, value, message, err);
+    if (str_eq(field, "value"))
+        return set_value(d, value, message, err);
+    if (str_eq(field, "stage"))
+        return edit_move(cfg, ctx, d, value, message, err);
+    if (str_eq(field, "tags")) {
+        set_tags(d, value);
+        *message = xasprintf("Set %s tags: %s", d->id, value);
+        return 0;
+    }
+    char **slot = text_field(d, field);
+    if (!slot) {
+        strbuf sb = {0};
+        for (int i = 0; edit_settable_fields[i]; i++)
+            sb_printf(&sb, "%s%s", i ? ", " : "", edit_settable_fields[i]);
+        rc = db_fail(err, DB_EUSAGE, "%s: unknown field (fields: %s)", field, sb.data);
+        sb_free(&sb);
+        return rc;
+    }
+    if (str_eq(field, "currency") && str_empty(value))
+        value = NULL;
+    deal_set_str(slot, value);
+    *message = xasprintf("Set %s %s", d->id, field);
+    return 0;
+}
+
+int edit_touch(const edit_ctx *ctx, deal *d, const char *note, char **message, db_err *err)
+{
+    int rc = check_text("note", note, false, err);
+    if (rc)
+        return rc;
+    d->last_touch = ctx->today;
+    add_log(ctx, d, "touch", str_empty(note) ? "Contact with the buyer" : note);
+    *message = str_empty(note) ? xasprintf("Touch %s", d->id)
+                               : xasprintf("Touch %s: %s", d->id, note);
+    return 0;
+}
+
+int edit_note(const edit_ctx *ctx, deal *d, const char *text, char **message, db_err *err)
+{
+    int rc = check_text("note", text, true, err);
+    if (rc)
+        return rc;
+    add_log(ctx, d, "note", text);
+    *message = xasprintf("Note on %s: %s", d->id, text);
+    return 0;
+}
+
+int edit_next(const edit_ctx *ctx, deal *d, const char *text, db_day due, char **message,
+              db_err *err)
+{
+    int rc = check_text("next step", text, true, err);
+    if (rc)
+        return rc;
+    deal_set_str(&d->next_text, text);
+    d->next_due = due;
+    char date[DATE_LEN] = "";
+    if (due != DAY_NONE)
+        date_format(due, date);
+    char *words = due != DAY_NONE ? xasprintf("%s (due %s)", text, date) : xstrdup(text);
+    add_log(ctx, d, "next", words);
+    *message = xasprintf("Next step for %s: %s", d->id, words);
+    free(words);
+    return 0;
+}
+
+int edit_close(const edit_ctx *ctx, deal *d, deal_status status, const char *reason,
+               char **message, db_err *err)
+{
+    int rc = check_text("reason", reason, false, err);
+    if (rc)
+        return rc;
+    if (d->status == status)
+        return db_fail(err, DB_EUSAGE, "%s: is already %s", d->id, deal_status_name(status));
+    d->status = status;
+    const char *verb = status == STATUS_WON ? "Won" : "Lost";
+    char *words = str_empty(reason) ? xstrdup(verb) : xasprintf("%s: %s", verb, reason);
+    add_log(ctx, d, "status", words);
+    *message = str_empty(reason) ? xasprintf("%s %s", verb, d->id)
+                                 : xasprintf("%s %s: %s", verb, d->id, reason);
+    free(words);
+    return 0;
+}
+
+int edit_move_on(const edit_ctx *ctx, deal *d, const char *reason, db_day revisit,
+                 char **message, db_err *err)
+{
+    int rc = check_text("reason", reason, true, err);
+    if (rc)
+        return rc;
+    if (revisit != DAY_NONE && revisit <= ctx->today)
+        return db_fail(err, DB_EUSAGE, "revisit: must be after today");
+    d->status = STATUS_MOVED_ON;
+    d->moved_on = true;
+    deal_set_str(&d->moved_on_reason, reason);
+    d->revisit = revisit;
+    char date[DATE_LEN] = "";
+    date_format(revisit, date);
+    char *words = revisit != DAY_NONE ? xasprintf("%s (revisit %s)", reason, date) : xstrdup(reason);
+    char *log = xasprintf("Moved on: %s", words);
+    add_log(ctx, d, "status", log);
+    *message = xasprintf("Move on from %s: %s", d->id, words);
+    free(log);
+    free(words);
+    return 0;
+}
+
+int edit_snooze(const edit_ctx *ctx, deal *d, db_day until, const char *reason,
+                char **message, db_err *err)
+{
+    int rc = check_text("reason", reason, false, err);
+    if (rc)
+        return rc;
+    if (until == DAY_NONE || until <= ctx->today)
+        return db_fail(err, DB_EUSAGE, "until: must be a date after today");
+    d->snooze_until = until;
+    deal_set_str(&d->snooze_reason, reason ? reason : "");
+    char date[DATE_LEN];
+    date_format(until, date);
+    char *words = str_empty(reason) ? xasprintf("until %s", date)
+                                    : xasprintf("until %s: %s", date, reason);
+    char *log = xasprintf("Snoozed %s", words);
+    add_log(ctx, d, "snooze", log);
+    *message = xasprintf("Snooze %s %s", d->id, words);
+    free(log);
+    free(words);
+    return 0;
+}
+
+int edit_reopen(const edit_ctx *ctx, deal *d, char **message, db_err *err)
+{
+    if (deal_is_open(d))
+        return db_fail(err, DB_EUSAGE, "%s: is already open", d->id);
+    d->status = STATUS_OPEN;
+    d->stage_entered = ctx->today;   /* a fresh look: the stall clock restarts */
+    add_log(ctx, d, "status", "Reopened");
+    *message = xasprintf("Reopen %s", d->id);
+    (void)err;
+    return 0;
+}
+
+bool edit_parse_date(const char *text, db_day today, db_day *out)
+{
+    if (!text)
+        return false;
+    if (str_eq(text, "today")) {
+        *out = today;
+        return true;
+    }
+    if (str_eq(text, "tomorrow")) {
+        *out = today + 1;
+        return true;
+    }
+    if (text[0] == '+' && isdigit((unsigned char)text[1])) {
+        char *end;
+        errno = 0;
+        long n = strtol(text + 1, &end, 10);
+        int unit = *end == 'w' ? 7 : *end == 'd' || *end == '\0' ? 1 : 0;
+        if (errno || !unit || (*end && end[1]) || n > 3650)
+            return false;
+        *out = today + (db_day)(n * unit);
+        return true;
+    }
+    return date_parse(text, out);
+}
+
+bool edit_parse_value(const char *text, int64_t *out)
+{
+    if (str_empty(text))
+        return false;
+    int64_t v = 0;
+    int digits = 0;
+    const char *p = text;
+    for (; *p; p++) {
+        if (isdigit((unsigned char)*p)) {
+            if (v > (DEAL_VALUE_MAX - 9) / 10)
+                return false;
+            v = v * 10 + (*p - '0');
+            digits++;
+        } else if (!(digits && (*p == ',' || *p == '_' || *p == ' '))) {
+            break;
+        }
+    }
+    int64_t scale = *p == 'k' || *p == 'K' ? 1000 : *p == 'm' || *p == 'M' ? 1000000 : 1;
+    if (scale > 1)
+        p++;
+    if (!digits || *p || v > DEAL_VALUE_MAX / scale)
+        return false;
+    *out = v * scale;
+    return true;
+}

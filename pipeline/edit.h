@@ -1,0 +1,55 @@
+/* Changes to a deal, as pure functions: validate, apply, log, and say in words
+ * what happened (the commit message). Shared by the CLI, the board and review. */
+#ifndef DB_EDIT_H
+#define DB_EDIT_H
+
+#include "config.h"
+#include "deal.h"
+#include "util.h"
+
+/* Who and when, for log entries and dates. */
+typedef struct {
+    const char *by;       /* the user's name */
+    db_day today;
+    int64_t now;          /* Unix time for log timestamps */
+} edit_ctx;
+
+typedef struct {
+    const char *title, *account, *owner, *stage;   /* stage NULL: the first */
+    int64_t value;
+    db_day close_date, next_due;
+    const char *next_text;
+} new_deal;
+
+/* Each returns 0 or an error code with err set; *message (caller frees) is
+ * the commit message, e.g. "Move acme-rollout-7f3a9c: Define → Explore". */
+int edit_create(const pipeline_cfg *cfg, const edit_ctx *ctx, const new_deal *in, deal *out,
+                char **message, db_err *err);
+int edit_move(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, const char *stage,
+              char **message, db_err *err);
+/* Moves one stage forward (+1) or back (-1). */
+int edit_step(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, int direction,
+              char **message, db_err *err);
+int edit_set(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, const char *field,
+             const char *value, char **message, db_err *err);
+int edit_touch(const edit_ctx *ctx, deal *d, const char *note, char **message, db_err *err);
+int edit_note(const edit_ctx *ctx, deal *d, const char *text, char **message, db_err *err);
+int edit_next(const edit_ctx *ctx, deal *d, const char *text, db_day due, char **message,
+              db_err *err);
+int edit_close(const edit_ctx *ctx, deal *d, deal_status status, const char *reason,
+               char **message, db_err *err);
+int edit_move_on(const edit_ctx *ctx, deal *d, const char *reason, db_day revisit,
+                 char **message, db_err *err);
+int edit_snooze(const edit_ctx *ctx, deal *d, db_day until, const char *reason,
+                char **message, db_err *err);
+/* Back to open (a revisited or wrongly closed deal). */
+int edit_reopen(const edit_ctx *ctx, deal *d, char **message, db_err *err);
+
+/* Field names `edit_set` accepts, NULL-terminated. */
+extern const char *const edit_settable_fields[];
+/* A date typed by a user: YYYY-MM-DD, or today / tomorrow / +N (days) / +Nw. */
+bool edit_parse_date(const char *text, db_day today, db_day *out);
+/* A money value: digits with optional , _ or space separators, optional k/m suffix. */
+bool edit_parse_value(const char *text, int64_t *out);
+
+#endif

@@ -1,0 +1,130 @@
+#include "rules.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+int deal_days_in_stage(const deal *d, db_day today)
+{
+    db_day since = d->stage_entered != DAY_NONE ? d->stage_entered : d->created;
+    return since == DAY_NONE || today < since ? 0 : today - since;
+}
+
+static const char *plural(int n) { return n == 1 ? "" : "s"; }
+
+static void fire(const pipeline_cfg *cfg, flag_result *out, rule_id rule, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void fire(const pipeline_cfg *cfg, flag_result *out, rule_id rule, const char *fmt, ...)
+{
+    flag_reason *reason = &out->reasons[out->nreasons++];
+    reason->rule = rule;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason->text, sizeof reason->text, fmt, ap);
+    va_end(ap);
+    out->score += cfg->rules[rule].weight;
+}
+
+static bool on(const pipeline_cfg *cfg, rule_id rule) { return cfg->rules[rule].enabled; }
+
+static void check_stalled(const pipeline_cfg *cfg, const deal *d, flag_result *out)
+{
+    const stage_def *stage = config_stage(cfg, d->stage);
+    if (!on(cfg, RULE_STALLED) || !stage || out->days_in_stage <= stage->max_days)
+        return;
+    fire(cfg, out, RULE_STALLED, "%d days in %s, limit %d", out->days_in_stage, stage->name,
+         stage->max_days);
+}
+
+static void check_quiet(const pipeline_cfg *cfg, const deal *d, db_day today, flag_result *out)
+{
+    if (!on(cfg, RULE_QUIET))
+        return;
+    int limit = cfg->rules[RULE_QUIET].threshold;
+    if (d->last_touch != DAY_NONE) {
+        int days = today - d->last_touch;
+        if (days > limit)
+            fire(cfg, out, RULE_QUIET, "no touch for %d days, limit %d", days, limit);
+    } else if (d->created != DAY_NONE && today - d->created > limit) {
+        fire(cfg, out, RULE_QUIET, "never touched, created %d days ago, limit %d",
+             today - d->created, limit);
+    }
+}
+
+static void check_close_date(const pipeline_cfg *cfg, const deal *d, db_day today,
+                             flag_result *out)
+{
+    int pushes = d->close_date_pushes;
+    if (on(cfg, RULE_BACK_BURNER) && pushes >= cfg->rules[RULE_BACK_BURNER].threshold && pushes > 0)
+        fire(cfg, out, RULE_BACK_BURNER, "close date pushed %d time%s", pushes, plural(pushes));
+    if (on(cfg, RULE_PAST_CLOSE) && d->close_date != DAY_NONE && d->close_date < today) {
+        char date[DATE_LEN];
+        date_format(d->close_date, date);
+        int days = today - d->close_date;
+        fire(cfg, out, RULE_PAST_CLOSE, "close date %s passed %d day%s ago", date, days,
+             plural(days));
+    }
+}
+
+static void check_next_step(const pipeline_cfg *cfg, const deal *d, db_day today,
+                            flag_result *out)
+{
+    if (!deal_has_next_step(d)) {
+        if (on(cfg, RULE_NO_NEXT_STEP))
+            fire(cfg, out, RULE_NO_NEXT_STEP, "no next step");
+        return;
+    }
+    int grace = cfg->rules[RULE_OVERDUE_STEP].threshold;
+    if (on(cfg, RULE_OVERDUE_STEP) && d->next_due != DAY_NONE && today - d->next_due > grace) {
+        int days = today - d->next_due;
+        fire(cfg, out, RULE_OVERDUE_STEP, "next step overdue by %d day%s", days, plural(days));
+    }
+}
+
+static void check_why_change(const pipeline_cfg *cfg, const deal *d, flag_result *out)
+{
+    int stage = config_stage_index(cfg, d->stage);
+    int define = config_stage_index(cfg, "define");
+    if (!on(cfg, RULE_NO_WHY_CHANGE) || stage < 0 || define < 0 || stage < define)
+        return;
+    bool no_sq = str_empty(d->status_quo), no_insight = str_empty(d->insight);
+    if (no_sq || no_insight)
+        fire(cfg, out, RULE_NO_WHY_CHANGE, "no %s recorded",
+             no_sq && no_insight ? "status quo or insight" : no_sq ? "status quo" : "insight");
+}
+
+void rules_evaluate(const pipeline_cfg *cfg, const deal *d, db_day today, flag_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->days_in_stage = deal_days_in_stage(d, today);
+    if (d->status == STATUS_MOVED_ON && d->revisit != DAY_NONE && d->revisit <= today)
+        out->revisit_due = true;
+    if (!deal_is_open(d))
+        return;
+    if (d->snooze_until != DAY_NONE && d->snooze_until > today) {
+        out->snoozed = true;
+        return;
+    }
+    check_stalled(cfg, d, out);
+    check_quiet(cfg, d, today, out);
+    check_close_date(cfg, d, today, out);
+    check_next_step(cfg, d, today, out);
+    check_why_change(cfg, d, out);
+    if (out->score >= cfg->level_move_on)
+        out->level = LEVEL_MOVE_ON;
+    else if (out->score >= cfg->level_watch)
+        out->level = LEVEL_WATCH;
+}
+
+const char *flag_level_name(flag_level level)
+{
+    return level == LEVEL_MOVE_ON ? "move-on" : level == LEVEL_WATCH ? "watch" : "none";
+}
+
+const char *flag_level_label(flag_level level)
+{
+    return level == LEVEL_MOVE_ON ? "move on?" : level == LEVEL_WATCH ? "watch" : "";
+}

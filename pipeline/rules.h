@@ -1,0 +1,31 @@
+/* Move-on rules (SPEC §1): which open deals a seller should push or let go. */
+#ifndef DB_RULES_H
+#define DB_RULES_H
+
+#include "config.h"
+#include "deal.h"
+
+typedef enum { LEVEL_NONE, LEVEL_WATCH, LEVEL_MOVE_ON } flag_level;
+
+typedef struct {
+    rule_id rule;
+    char text[160];   /* "34 days in Define, limit 21" */
+} flag_reason;
+
+typedef struct {
+    int score;
+    flag_level level;
+    flag_reason reasons[RULE_COUNT];
+    int nreasons;
+    bool snoozed;          /* snoozed until a later date: not flagged */
+    bool revisit_due;      /* moved on, and its revisit date has come */
+    int days_in_stage;
+} flag_result;
+
+/* Pure: depends only on its arguments. Closed deals score 0. */
+void rules_evaluate(const pipeline_cfg *cfg, const deal *d, db_day today, flag_result *out);
+const char *flag_level_name(flag_level level);   /* "none", "watch", "move-on" */
+const char *flag_level_label(flag_level level);  /* "", "watch", "move on?" */
+int deal_days_in_stage(const deal *d, db_day today);
+
+#endif

@@ -1,0 +1,225 @@
+#include "text.h"
+
+#include <langinfo.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <wchar.h>
+
+#include "util.h"
+
+void text_slug(const char *title, char out[SLUG_MAX + 1])
+{
+    size_t n = 0;
+    bool dash = false;
+    for (const unsigned char *p = (const unsigned char *)(title ? title : ""); *p && n < SLUG_MAX; p++) {
+        unsigned char c = *p;
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c - 'A' + 'a');
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            if (dash && n > 0 && n < SLUG_MAX - 1)
+                out[n++] = '-';
+            dash = false;
+            out[n++] = (char)c;
+        } else if (c < 0x80 || (c & 0xC0) == 0xC0) {
+            /* ASCII punctuation or the start of a non-ASCII character separates words. */
+            dash = true;
+        }
+    }
+    out[n] = '\0';
+    if (n == 0)
+        strcpy(out, "deal");
+}
+
+static void random_bytes(unsigned char *buf, size_t n)
+{
+    if (getrandom(buf, n, 0) == (ssize_t)n)
+        return;
+    /* getrandom can only fail on ancient kernels; ids need uniqueness, not secrecy. */
+    static unsigned long state;
+    state = state * 6364136223846793005UL + (unsigned long)(uintptr_t)buf + 1442695040888963407UL;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (unsigned char)(state >> (8 * (i % 8)));
+}
+
+static void random_hex(char *out, size_t digits)
+{
+    unsigned char bytes[8];
+    random_bytes(bytes, sizeof bytes);
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < digits; i++)
+        out[i] = hex[(bytes[i / 2] >> (i % 2 ? 0 : 4)) & 0xF];
+    out[digits] = '\0';
+}
+
+void text_new_id(const char *title, char out[ID_MAX + 1])
+{
+    char slug[SLUG_MAX + 1], hex[7];
+    text_slug(title, slug);
+    random_hex(hex, 6);
+    snprintf(out, ID_MAX + 1, "%s-%s", slug, hex);
+}
+
+void text_new_log_id(char out[9]) { random_hex(out, 8); }
+
+bool text_valid_id_prefix(const char *prefix)
+{
+    if (!prefix || !*prefix || prefix[0] == '-' || strlen(prefix) > ID_MAX)
+        return false;
+    for (const char *p = prefix; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+            return false;
+    return true;
+}
+
+bool text_valid_id(const char *id)
+{
+    return text_valid_id_prefix(id) && strlen(id) >= 2;
+}
+
+/* Length of the UTF-8 sequence at s (1..4), or 0 when it is invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t avail, uint32_t *cp)
+{
+    unsigned char c = s[0];
+    size_t len;
+    uint32_t min;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if ((c & 0xE0) == 0xC0) {
+        len = 2, min = 0x80, *cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        len = 3, min = 0x800, *cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        len = 4, min = 0x10000, *cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (avail < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        *cp = (*cp << 6) | (s[i] & 0x3F);
+    }
+    if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+bool text_valid_utf8(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    uint32_t cp;
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_seq(p + i, len - i, &cp);
+        if (!n)
+            return false;
+        i += n;
+    }
+    return true;
+}
+
+/* Skips an escape sequence starting at ESC (or a C1 CSI/OSC); returns bytes consumed. */
+static size_t skip_escape(const unsigned char *s, size_t avail)
+{
+    size_t i = 1;
+    if (avail < 2)
+        return 1;
+    if (s[1] == '[') {                       /* CSI: parameters, then a final byte */
+        for (i = 2; i < avail; i++)
+            if (s[i] >= 0x40 && s[i] <= 0x7E)
+                return i + 1;
+        return avail;
+    }
+    if (s[1] == ']' || s[1] == 'P' || s[1] == '_' || s[1] == '^' || s[1] == 'X') {
+        for (i = 2; i < avail; i++) {        /* OSC/DCS/…: up to BEL or ST (ESC \) */
+            if (s[i] == 0x07)
+                return i + 1;
+            if (s[i] == 0x1B && i + 1 < avail && s[i + 1] == '\\')
+                return i + 2;
+        }
+        return avail;
+    }
+    return 2;                                /* two-byte escape like ESC c */
+}
+
+char *text_sanitize(const char *s, bool keep_newlines)
+{
+    strbuf sb = {0};
+    sb_puts(&sb, "");
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    size_t len = strlen((const char *)p);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = utf8_seq(p + i, len - i, &cp);
+        if (n == 0) {
+            sb_puts(&sb, "\xEF\xBF\xBD");
+            i++;
+        } else if (cp == 0x1B) {
+            i += skip_escape(p + i, len - i);
+        } else if (cp == '\n' && keep_newlines) {
+            sb_add(&sb, "\n", 1);
+            i += n;
+        } else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) ||
+                   cp == 0x2028 || cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) ||
+                   (cp >= 0x2066 && cp <= 0x2069)) {
+            /* Controls and bidi overrides could reorder or hide what is drawn. */
+            sb_add(&sb, " ", 1);
+            i += n;
+        } else {
+            sb_add(&sb, (const char *)p + i, n);
+            i += n;
+        }
+    }
+    return sb.data;
+}
+
+static int cp_width(uint32_t cp)
+{
+    int w = wcwidth((wchar_t)cp);
+    return w < 0 ? 1 : w;
+}
+
+int text_width(const char *s)
+{
+    int cols = 0;
+    text_fit(s, 1 << 30, &cols);
+    return cols;
+}
+
+size_t text_fit(const char *s, int cols, int *used_cols)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = strlen(s), i = 0;
+    int used = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = utf8_seq(p + i, len - i, &cp);
+        int w = n ? cp_width(cp) : 1;
+        if (!n)
+            n = 1;
+        if (used + w > cols)
+            break;
+        used += w;
+        i += n;
+    }
+    if (used_cols)
+        *used_cols = used;
+    return i;
+}
+
+bool text_locale_utf8(void)
+{
+    const char *codeset = nl_langinfo(CODESET);
+    return codeset && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
+}
+
+const char *text_flag_mark(int level)
+{
+    if (level >= 2)
+        return text_locale_utf8() ? "\u2691" : "!!";
+    return level == 1 ? "!" : "";
+}

@@ -1,0 +1,50 @@
+#!/bin/sh
+# Installs the Debian packages dealboard needs to build and test, if any are
+# missing: directly as root, else through sudo. Quiet when nothing is missing.
+set -eu
+
+missing=""
+need_pkg() { missing="$missing $1"; }
+
+have_pc() { pkg-config --exists "$1" 2>/dev/null; }
+have_cmd() { command -v "$1" >/dev/null 2>&1; }
+
+have_cmd cc || need_pkg gcc
+have_cmd make || need_pkg make
+have_cmd pkg-config || need_pkg pkg-config
+have_cmd git || need_pkg git
+have_pc ncursesw || need_pkg libncurses-dev
+have_pc libgit2 || need_pkg libgit2-dev
+have_pc libcjson || need_pkg libcjson-dev
+have_pc cmocka || need_pkg libcmocka-dev
+[ -f /usr/include/csv.h ] || need_pkg libcsv-dev
+have_cmd tmux || need_pkg tmux
+have_cmd sshd || [ -x /usr/sbin/sshd ] || need_pkg openssh-server
+have_cmd ssh-agent || need_pkg openssh-client
+have_cmd groff || need_pkg groff-base
+have_cmd clang || need_pkg clang
+ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
+    ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 ||
+    need_pkg libclang-rt-dev
+locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$' || need_pkg locales
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" = 0 ]; then
+    sudo=""
+elif have_cmd sudo; then
+    sudo="sudo"
+else
+    echo "dealboard: missing packages:$missing" >&2
+    echo "dealboard: install them with: apt-get install$missing (as root)" >&2
+    exit 1
+fi
+if ! have_cmd apt-get; then
+    echo "dealboard: missing:$missing — install them with your package manager" >&2
+    exit 1
+fi
+echo "Installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,135 @@
+#include "fsutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *fs_join(const char *a, const char *b)
+{
+    size_t la = strlen(a);
+    return xasprintf("%s%s%s", a, la && a[la - 1] == '/' ? "" : "/", b);
+}
+
+int fs_read_file(const char *path, char **out, size_t *len, db_err *err)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ELOOP)
+            return db_fail(err, DB_EIO, "%s: is a symbolic link, not followed", path);
+        return db_fail(err, DB_EIO, "%s: %s", path, strerror(errno));
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (off_t)FS_MAX_FILE) {
+        int rc = db_fail(err, DB_EIO, "%s: %s", path,
+                         !S_ISREG(st.st_mode) ? "not a regular file" : "larger than 16 MB");
+        close(fd);
+        return rc;
+    }
+    char *buf = xmalloc((size_t)st.st_size + 1);
+    size_t got = 0;
+    while (got < (size_t)st.st_size) {
+        ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    buf[got] = '\0';
+    *out = buf;
+    *len = got;
+    return 0;
+}
+
+static int fsync_dir_of(const char *path)
+{
+    char *copy = xstrdup(path);
+    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(copy);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode, db_err *err)
+{
+    char *tmp = xasprintf("%s.tmp-XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int rc = db_fail(err, DB_EIO, "%s: cannot create a temporary file: %s", path, strerror(errno));
+        free(tmp);
+        return rc;
+    }
+    /* mkstemp makes 0600; honour the umask like any other new file. */
+    mode_t mask = umask(0);
+    umask(mask);
+    int failed = fchmod(fd, mode & ~mask) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0;
+    int saved = errno;
+    if (close(fd) < 0 && !failed) {
+        failed = 1;
+        saved = errno;
+    }
+    if (!failed && rename(tmp, path) < 0) {
+        failed = 1;
+        saved = errno;
+    }
+    if (failed) {
+        unlink(tmp);
+        free(tmp);
+        return db_fail(err, DB_EIO, "%s: cannot write: %s", path, strerror(saved));
+    }
+    free(tmp);
+    fsync_dir_of(path);
+    return 0;
+}
+
+int fs_unlink_durable(const char *path, db_err *err)
+{
+    if (unlink(path) < 0 && errno != ENOENT)
+        return db_fail(err, DB_EIO, "%s: cannot remove: %s", path, strerror(errno));
+    fsync_dir_of(path);
+    return 0;
+}
+
+int fs_mkdir_p(const char *path, mode_t mode, db_err *err)
+{
+    char *copy = xstrdup(path);
+    for (char *p = copy + 1; ; p++) {
+        if (*p == '/' || *p == '\0') {
+            char saved = *p;
+            *p = '\0';
+            if (mkdir(copy, mode) < 0 && errno != EEXIST) {
+                int rc = db_fail(err, DB_EIO, "%s: cannot create directory: %s", copy, strerror(errno));
+                free(copy);
+                return rc;
+            }
+            *p = saved;
+            if (!saved)
+                break;
+        }
+    }
+    free(copy);
+    return 0;
+}

@@ -1,0 +1,21 @@
+/* File-system helpers: bounded reads that never follow links, atomic writes. */
+#ifndef DB_FSUTIL_H
+#define DB_FSUTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "../pipeline/util.h"
+
+#define FS_MAX_FILE (16u << 20)
+
+/* Reads a regular file (not a symlink) of at most FS_MAX_FILE bytes. */
+int fs_read_file(const char *path, char **out, size_t *len, db_err *err);
+/* Temp file in the same directory, fsync, rename over path, fsync the directory:
+ * a crash leaves either the old or the new file, never a torn one. */
+int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode, db_err *err);
+int fs_mkdir_p(const char *path, mode_t mode, db_err *err);
+int fs_unlink_durable(const char *path, db_err *err);
+char *fs_join(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,16 @@
+/* libgit2 glue shared by store/ modules: errors in words, identity. */
+#ifndef DB_GITUTIL_H
+#define DB_GITUTIL_H
+
+#include <git2.h>
+
+#include "../pipeline/util.h"
+
+/* One-time libgit2 set-up (fsync of objects and refs for durability). */
+void git_setup(void);
+/* Records "<what>: <libgit2's last error>" and returns code. */
+int git_fail(db_err *err, int code, const char *what);
+/* user.name/user.email from git config, else $USER@hostname. */
+int git_identity(git_repository *git, git_signature **sig, db_err *err);
+
+#endif

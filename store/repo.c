@@ -1,0 +1,379 @@
+#include "repo.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../pipeline/text.h"
+#include "codec.h"
+#include "config_load.h"
+#include "fsutil.h"
+#include "gitutil.h"
+#include "repo_internal.h"
+
+
+const char *repo_root(const db_repo *repo) { return repo->root; }
+const pipeline_cfg *repo_config(const db_repo *repo) { return &repo->cfg; }
+const char *repo_warnings(const db_repo *repo) { return repo->warnings ? repo->warnings : ""; }
+void *repo_git(db_repo *repo) { return repo->git; }
+
+char *repo_deal_relpath(const char *id)
+{
+    if (!text_valid_id(id))
+        return NULL;
+    size_t n = strlen(id);
+    return xasprintf("deals/%s/%s.json", id + n - 2, id);
+}
+
+/* ---- opening ---------------------------------------------------------- */
+
+static char *strip_slash(const char *path)
+{
+    char *copy = xstrdup(path);
+    size_t n = strlen(copy);
+    while (n > 1 && copy[n - 1] == '/')
+        copy[--n] = '\0';
+    return copy;
+}
+
+static int load_config(db_repo *repo, db_err *err)
+{
+    char *path = fs_join(repo->root, "pipeline.json"), *text = NULL;
+    size_t len = 0;
+    int rc = fs_read_file(path, &text, &len, err);
+    free(path);
+    if (!rc)
+        rc = config_parse(text, len, "pipeline.json", &repo->cfg, &repo->warnings, err);
+    free(text);
+    return rc;
+}
+
+/* Walks up from start to the first git work tree holding a pipeline.json. */
+static int discover(const char *start, git_repository **git, db_err *err)
+{
+    char *dir = realpath(start, NULL);
+    if (!dir)
+        return db_fail(err, DB_EIO, "%s: %s", start, strerror(errno));
+    int rc = DB_EIO;
+    for (;;) {
+        char *marker = fs_join(dir, "pipeline.json");
+        char *dotgit = fs_join(dir, ".git");
+        bool found = access(marker, F_OK) == 0 && access(dotgit, F_OK) == 0;
+        free(marker);
+        free(dotgit);
+        if (found) {
+            rc = git_repository_open_ext(git, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0
+                     ? git_fail(err, DB_EIO, dir) : 0;
+            break;
+        }
+        char *slash = strrchr(dir, '/');
+        if (!slash || slash == dir) {
+            rc = db_fail(err, DB_EIO,
+                         "no pipeline repository: %s is not inside one "
+                         "(run 'dealboard init' there, or use -C DIR)", start);
+            break;
+        }
+        *slash = '\0';
+    }
+    free(dir);
+    return rc;
+}
+
+int repo_open(const char *dir, db_repo **out, db_err *err)
+{
+    git_setup();
+    if (!dir || !*dir)
+        dir = getenv("DEALBOARD_REPO");
+    if (!dir || !*dir)
+        dir = ".";
+    git_repository *git = NULL;
+    int rc = discover(dir, &git, err);
+    if (rc)
+        return rc;
+    if (git_repository_is_bare(git)) {
+        git_repository_free(git);
+        return db_fail(err, DB_EIO, "%s: is a bare repository; clone it to work in it", dir);
+    }
+    db_repo *repo = xcalloc(1, sizeof *repo);
+    repo->git = git;
+    repo->root = strip_slash(git_repository_workdir(git));
+    repo->lock_fd = -1;
+    rc = load_config(repo, err);
+    if (rc) {
+        repo_close(repo);
+        return rc;
+    }
+    *out = repo;
+    return 0;
+}
+
+void repo_close(db_repo *repo)
+{
+    if (!repo)
+        return;
+    if (repo->lock_fd >= 0)
+        close(repo->lock_fd);
+    git_repository_free(repo->git);
+    config_free(&repo->cfg);
+    free(repo->warnings);
+    free(repo->root);
+    free(repo);
+}
+
+/* ---- locking ---------------------------------------------------------- */
+
+/* Removes git lock files left by a process that died mid-commit. Only safe
+ * because we hold our own flock, which every dealboard writer takes first. */
+static void clear_stale_git_locks(db_repo *repo)
+{
+    const char *gitdir = git_repository_path(repo->git);
+    const char *names[] = {"index.lock", "HEAD.lock"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char *path = fs_join(gitdir, names[i]);
+        struct stat st;
+        if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+            unlink(path);
+        free(path);
+    }
+    git_reference *head = NULL;
+    if (git_reference_lookup(&head, repo->git, "HEAD") == 0) {
+        const char *target = git_reference_symbolic_target(head);
+        if (target) {
+            char *lock = xasprintf("%s%s.lock", gitdir, target);
+            struct stat st;
+            if (lstat(lock, &st) == 0 && S_ISREG(st.st_mode))
+                unlink(lock);
+            free(lock);
+        }
+        git_reference_free(head);
+    }
+}
+
+int repo_lock(db_repo *repo, db_err *err)
+{
+    if (repo->lock_depth++ > 0)
+        return 0;
+    char *path = fs_join(git_repository_path(repo->git), "dealboard.lock");
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+    free(path);
+    if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+        int saved = errno;
+        if (fd >= 0)
+            close(fd);
+        repo->lock_depth = 0;
+        return db_fail(err, DB_EIO, "cannot lock the repository: %s", strerror(saved));
+    }
+    repo->lock_fd = fd;
+    clear_stale_git_locks(repo);
+    return 0;
+}
+
+void repo_unlock(db_repo *repo)
+{
+    if (repo->lock_depth == 0 || --repo->lock_depth > 0)
+        return;
+    close(repo->lock_fd);   /* releases the flock */
+    repo->lock_fd = -1;
+}
+
+/* ---- reading deals ---------------------------------------------------- */
+
+static bool is_shard_name(const char *name)
+{
+    return strlen(name) == 2 && text_valid_id_prefix(name);
+}
+
+static bool json_file_id(const char *name, char id[ID_MAX + 1])
+{
+    size_t n = strlen(name);
+    if (n < 6 || n - 5 > ID_MAX || strcmp(name + n - 5, ".json") != 0)
+        return false;
+    memcpy(id, name, n - 5);
+    id[n - 5] = '\0';
+    return true;
+}
+
+static int load_one(db_repo *repo, const char *relpath, const char *expect_id, deal *out,
+                    db_err *err)
+{
+    char *path = fs_join(repo->root, relpath), *text = NULL;
+    size_t len = 0;
+    int rc = fs_read_file(path, &text, &len, err);
+    free(path);
+    if (rc) {
+        /* Say the relative path, not the absolute one. */
+        const char *why = strstr(err->msg, ": ");
+        char copy[sizeof err->msg];
+        snprintf(copy, sizeof copy, "%s", why ? why + 2 : err->msg);
+        return db_fail(err, rc, "%s: %s", relpath, copy);
+    }
+    rc = codec_parse_deal(text, len, relpath, out, err);
+    free(text);
+    if (!rc && !str_eq(out->id, expect_id)) {
+        rc = db_fail(err, DB_EUSAGE, "%s: its id '%s' does not match the file name", relpath,
+                     out->id);
+        deal_free(out);
+    }
+    return rc;
+}
+
+typedef void (*deal_file_fn)(void *ud, const char *relpath, const char *id);
+
+/* Calls fn for every deals/<xx>/<id>.json; reports misplaced files. */
+static int for_each_deal_file(db_repo *repo, deal_file_fn fn, void *ud, repo_problem_fn problem,
+                              void *pud)
+{
+    char *deals = fs_join(repo->root, "deals");
+    DIR *top = opendir(deals);
+    if (!top) {
+        free(deals);
+        return 0;                            /* a new pipeline has no deals yet */
+    }
+    struct dirent *shard;
+    while ((shard = readdir(top))) {
+        if (shard->d_name[0] == '.' || !is_shard_name(shard->d_name))
+            continue;
+        char *dir = fs_join(deals, shard->d_name);
+        DIR *sub = opendir(dir);
+        struct dirent *ent;
+        while (sub && (ent = readdir(sub))) {
+            char id[ID_MAX + 1];
+            if (ent->d_name[0] == '.' || !json_file_id(ent->d_name, id))
+                continue;
+            char *rel = xasprintf("deals/%s/%s", shard->d_name, ent->d_name);
+            size_t n = strlen(id);
+            if (!text_valid_id(id) || strcmp(id + n - 2, shard->d_name) != 0) {
+                if (problem)
+                    problem(pud, rel, "file name is not a valid id in its shard directory");
+            } else {
+                fn(ud, rel, id);
+            }
+            free(rel);
+        }
+        if (sub)
+            closedir(sub);
+        free(dir);
+    }
+    closedir(top);
+    free(deals);
+    return 0;
+}
+
+typedef struct {
+    db_repo *repo;
+    deal_list *out;
+    repo_problem_fn problem;
+    void *pud;
+} load_ctx;
+
+static void load_visit(void *ud, const char *relpath, const char *id)
+{
+    load_ctx *c = ud;
+    deal *d = xmalloc(sizeof *d);
+    db_err err;
+    if (load_one(c->repo, relpath, id, d, &err) == 0) {
+        deal_list_push(c->out, d);
+        return;
+    }
+    free(d);
+    if (c->problem) {
+        size_t skip = strlen(relpath);
+        const char *why = strncmp(err.msg, relpath, skip) == 0 && err.msg[skip] == ':'
+                              ? err.msg + skip + 2 : err.msg;
+        c->problem(c->pud, relpath, why);
+    }
+}
+
+int repo_load_deals(db_repo *repo, deal_list *out, repo_problem_fn problem, void *ud,
+                    db_err *err)
+{
+    (void)err;
+    load_ctx c = {repo, out, problem, ud};
+    return for_each_deal_file(repo, load_visit, &c, problem, ud);
+}
+
+typedef struct {
+    const char *prefix;
+    char **matches;
+    size_t count;
+    bool exact;
+} resolve_ctx;
+
+static void resolve_visit(void *ud, const char *relpath, const char *id)
+{
+    (void)relpath;
+    resolve_ctx *c = ud;
+    if (c->exact || !str_has_prefix(id, c->prefix))
+        return;
+    if (strcmp(id, c->prefix) == 0) {        /* an exact id wins over longer ones */
+        for (size_t i = 0; i < c->count; i++)
+            free(c->matches[i]);
+        c->count = 0;
+        c->exact = true;
+    }
+    c->matches = xrealloc(c->matches, (c->count + 1) * sizeof *c->matches);
+    c->matches[c->count++] = xstrdup(id);
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int repo_resolve_id(db_repo *repo, const char *prefix, char **id, db_err *err)
+{
+    if (!text_valid_id_prefix(prefix))
+        return db_fail(err, DB_EUSAGE,
+                       "invalid id '%s': ids use only a-z, 0-9 and '-', not starting with '-'",
+                       prefix ? prefix : "");
+    resolve_ctx c = {prefix, NULL, 0, false};
+    for_each_deal_file(repo, resolve_visit, &c, NULL, NULL);
+    int rc = 0;
+    if (c.count == 1) {
+        *id = c.matches[0];
+        free(c.matches);
+        return 0;
+    }
+    if (c.count == 0) {
+        rc = db_fail(err, DB_EUSAGE, "%s: no deal has this id", prefix);
+    } else {
+        qsort(c.matches, c.count, sizeof *c.matches, compare_strings);
+        strbuf sb = {0};
+        for (size_t i = 0; i < c.count && i < 10; i++)
+            sb_printf(&sb, "%s%s", i ? ", " : "", c.matches[i]);
+        rc = db_fail(err, DB_EUSAGE, "%s: ambiguous id, matches %zu deals: %s%s", prefix, c.count,
+                     sb.data, c.count > 10 ? ", …" : "");
+        sb_free(&sb);
+    }
+    for (size_t i = 0; i < c.count; i++)
+        free(c.matches[i]);
+    free(c.matches);
+    return rc;
+}
+
+int repo_load_deal(db_repo *repo, const char *id, deal *out, db_err *err)
+{
+    char *rel = repo_deal_relpath(id);
+    if (!rel)
+        return db_fail(err, DB_EUSAGE, "invalid id '%s'", id);
+    int rc = load_one(repo, rel, id, out, err);
+    free(rel);
+    return rc;
+}
+
+int repo_find_deal(db_repo *repo, const char *prefix, deal *out, db_err *err)
+{
+    char *id = NULL;
+    int rc = repo_resolve_id(repo, prefix, &id, err);
+    if (!rc)
+        rc = repo_load_deal(repo, id, out, err);
+    free(id);
+    return rc;
+}

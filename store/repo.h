@@ -1,0 +1,81 @@
+/* A pipeline repository: pipeline.json + deals/<xx>/<id>.json in a git work
+ * tree. Every change is written atomically and committed (libgit2). */
+#ifndef DB_REPO_H
+#define DB_REPO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../pipeline/config.h"
+#include "../pipeline/deal.h"
+#include "../pipeline/util.h"
+
+typedef struct db_repo db_repo;
+
+/* Finds the repository: dir (the -C option) if given, else $DEALBOARD_REPO,
+ * else the current directory; then upwards to the first work tree that has
+ * a pipeline.json. */
+int repo_open(const char *dir, db_repo **out, db_err *err);
+/* Creates dir (if needed), a git repository in it, and the first commit: a
+ * default pipeline.json, or `files` (which must include pipeline.json) when
+ * n > 0. remote: added as "origin" when not NULL. */
+typedef struct repo_change repo_change;
+int repo_init(const char *dir, const char *remote, const repo_change *files, size_t n,
+              db_err *err);
+void repo_close(db_repo *repo);
+
+const char *repo_root(const db_repo *repo);
+const pipeline_cfg *repo_config(const db_repo *repo);
+/* Non-fatal remarks about pipeline.json (unknown rules …), or "". */
+const char *repo_warnings(const db_repo *repo);
+/* The libgit2 repository (git_repository *) for store/ modules only. */
+void *repo_git(db_repo *repo);
+
+/* "deals/<xx>/<id>.json" for a valid id, else NULL. Caller frees. */
+char *repo_deal_relpath(const char *id);
+
+typedef void (*repo_problem_fn)(void *ud, const char *relpath, const char *why);
+/* Loads every deal; broken files are reported through `problem` and skipped. */
+int repo_load_deals(db_repo *repo, deal_list *out, repo_problem_fn problem, void *ud,
+                    db_err *err);
+/* Resolves a unique id prefix (like git's short hashes). */
+int repo_resolve_id(db_repo *repo, const char *prefix, char **id, db_err *err);
+int repo_load_deal(db_repo *repo, const char *id, deal *out, db_err *err);
+/* resolve + load */
+int repo_find_deal(db_repo *repo, const char *prefix, deal *out, db_err *err);
+
+/* Inter-process lock around read-modify-write-commit; re-entrant. Held until
+ * repo_unlock; the kernel releases it if the process dies. */
+int repo_lock(db_repo *repo, db_err *err);
+void repo_unlock(db_repo *repo);
+
+struct repo_change {
+    const char *relpath;   /* inside the work tree */
+    const char *content;   /* NULL: delete the file */
+    size_t len;
+};
+
+/* Writes the files and makes one commit with `message`; takes the lock.
+ * Nothing to commit (content unchanged) is not an error. */
+int repo_commit_changes(db_repo *repo, const repo_change *changes, size_t n,
+                        const char *message, db_err *err);
+/* Canonical text of the deal, written and committed. */
+int repo_save_deal(db_repo *repo, const deal *d, const char *message, db_err *err);
+
+/* The user's name as it goes into log entries and commits. Caller frees. */
+char *repo_user_name(db_repo *repo);
+
+typedef struct {
+    char id[41];
+    const char *author, *email, *summary, *message;
+    int64_t time;
+} repo_commit_info;
+typedef void (*repo_commit_fn)(void *ud, const repo_commit_info *info);
+/* Commits that changed relpath, newest first. */
+int repo_history(db_repo *repo, const char *relpath, repo_commit_fn fn, void *ud, db_err *err);
+/* Reverts the last commit's file changes as a new commit ("Undo: …"). */
+int repo_undo(db_repo *repo, char **summary, db_err *err);
+/* HEAD's commit id ("" when unborn), to notice changes made by others. */
+int repo_head(db_repo *repo, char out[41]);
+
+#endif

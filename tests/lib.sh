@@ -1,0 +1,59 @@
+# Shared by the shell test suites. Source it first: it makes a private
+# temporary world (HOME, git identity, DEALBOARD_TODAY) and assertion helpers
+# that record every result for tests/run.sh.
+set -u
+: "${DEALBOARD:?run through make test}"
+TEST_RESULTS=${TEST_RESULTS:-/dev/null}
+TEST_NAME=$(basename "$0" .sh)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/dealboard-test-XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+export HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/home/.config"
+mkdir -p "$HOME"
+export GIT_CONFIG_GLOBAL="$HOME/.gitconfig" GIT_CONFIG_NOSYSTEM=1
+git config --global user.name "Test Seller"
+git config --global user.email "seller@example.com"
+git config --global init.defaultBranch main
+export DEALBOARD_TODAY=${DEALBOARD_TODAY:-2026-11-20}
+unset DEALBOARD_REPO
+export LC_ALL=C.UTF-8
+db() { "$DEALBOARD" "$@"; }
+
+ok() { echo "ok - $TEST_NAME: $1"; echo ok >> "$TEST_RESULTS"; }
+fail() {
+    echo "not ok - $TEST_NAME: $1"
+    [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/#   /' | head -40
+    echo FAIL >> "$TEST_RESULTS"
+}
+# check DESC CMD…: passes when CMD succeeds.
+check() { desc=$1; shift; if out=$("$@" 2>&1); then ok "$desc"; else fail "$desc" "$out"; fi; }
+expect_eq() { # DESC EXPECTED ACTUAL
+    if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "expected: $2
+actual:   $3"; fi
+}
+expect_contains() { # DESC NEEDLE HAYSTACK
+    case "$3" in *"$2"*) ok "$1" ;; *) fail "$1" "missing: $2
+in: $3" ;; esac
+}
+expect_not_contains() {
+    case "$3" in *"$2"*) fail "$1" "unexpected: $2
+in: $3" ;; *) ok "$1" ;; esac
+}
+# expect_exit DESC CODE CMD…: runs CMD, checks its exit code; output in $OUT, stderr in $ERR.
+expect_exit() {
+    desc=$1 code=$2; shift 2
+    "$@" > "$TMP/.out" 2> "$TMP/.err"
+    rc=$?
+    OUT=$(cat "$TMP/.out") ERR=$(cat "$TMP/.err")
+    if [ "$rc" = "$code" ]; then ok "$desc"; else fail "$desc" "exit $rc, expected $code
+stdout: $OUT
+stderr: $ERR"; fi
+}
+# A fresh pipeline repository; prints its path.
+new_repo() {
+    dir="$TMP/${1:-repo}"
+    db init "$dir" > /dev/null || return 1
+    echo "$dir"
+}
+commit_count() { git -C "$1" rev-list --count HEAD; }
+last_message() { git -C "$1" log -1 --format=%s; }
+is_clean() { [ -z "$(git -C "$1" status --porcelain)" ]; }
