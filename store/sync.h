@@ -1,0 +1,39 @@
+/* Team sync (SPEC §6): commit pending work, fetch origin, merge deal files
+ * field by field, push; plus what changed, in words. */
+#ifndef DB_SYNC_H
+#define DB_SYNC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "repo.h"
+
+typedef struct {
+    bool has_remote;       /* an "origin" is configured */
+    int ahead, behind;     /* commits, against the last fetched origin branch */
+    int64_t last_sync;     /* Unix time of the last successful sync, 0 = never */
+} sync_status;
+
+/* Cheap (local refs only): safe to call on every redraw. */
+int sync_get_status(db_repo *repo, sync_status *out, db_err *err);
+
+typedef struct {
+    char old_head[41], new_head[41];  /* HEAD before and after */
+    int incoming;                     /* commits brought in from the remote */
+    int pushed;                       /* commits pushed */
+    int conflicts;                    /* same-field conflicts recorded in deal logs */
+    bool offline;                     /* the remote could not be reached; nothing lost */
+} sync_result;
+
+/* Returns 0; DB_EIO (remote unreachable, auth, I/O) with err set;
+ * DB_ECONFLICT when a non-JSON file conflicts and a person must decide. */
+int sync_run(db_repo *repo, sync_result *out, db_err *err);
+
+/* One line of "what changed": a deal and what happened to it, in words. */
+typedef void (*sync_change_fn)(void *ud, const char *deal_id, const char *title,
+                               const char *words);
+/* Changes between two commits (old_rev NULL: the last sync's starting point). */
+int sync_changes(db_repo *repo, const char *old_rev, const char *new_rev, sync_change_fn fn,
+                 void *ud, db_err *err);
+
+#endif
