@@ -136,9 +136,17 @@ static void print_stages(const forecast *f, int w)
     }
 }
 
+static void print_rule(int w)
+{
+    for (int i = 0; i < w + 2 + COUNT_COLS + 2 + MONEY_COLS + 2 + 4 + 2 + MONEY_COLS + 2 + 8; i++)
+        fputc('-', stdout);
+    fputc('\n', stdout);
+}
+
 static void print_totals(const forecast *f, int w)
 {
     char buf[MONEY_LEN];
+    print_rule(w);
     row_start(w, "Open", f->totals.open.count, f->totals.open.value);
     printf("  %4s  %*s\n", "", MONEY_COLS, money(f->totals.open_weighted, buf));
     row_start(w, "Flagged", f->totals.flagged.count, f->totals.flagged.value);

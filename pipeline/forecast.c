@@ -1,5 +1,6 @@
 #include "forecast.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -76,6 +77,8 @@ static forecast_totals *totals_for(const pipeline_cfg *cfg, forecast *f, const d
     forecast_currency *c = &f->others[f->nothers++];
     memset(c, 0, sizeof *c);
     c->currency = xstrdup(d->currency);
+    for (char *p = c->currency; *p; p++)     /* "usd" and "USD" are one currency */
+        *p = (char)toupper((unsigned char)*p);
     return &c->totals;
 }
 

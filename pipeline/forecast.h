@@ -37,7 +37,7 @@ typedef struct {
 } forecast_stage;
 
 typedef struct {
-    char *currency;         /* as the first such deal spells it */
+    char *currency;         /* the code in upper case ("usd" counts as "USD") */
     forecast_totals totals;
 } forecast_currency;
 
