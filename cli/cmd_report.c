@@ -29,7 +29,8 @@ static cJSON *json_closed(const forecast_totals *t)
 {
     cJSON *obj = cJSON_CreateObject();
     for (int c = 0; c < FORECAST_CLOSED_COUNT; c++)
-        cJSON_AddItemToObject(obj, forecast_closed_name((forecast_closed)c), json_sum(&t->closed[c]));
+        cJSON_AddItemToObject(obj, forecast_closed_name((forecast_closed)c),
+                              json_sum(&t->closed[c]));
     return obj;
 }
 

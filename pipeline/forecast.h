@@ -16,7 +16,12 @@ typedef struct {
     int64_t value;
 } forecast_sum;
 
-typedef enum { FORECAST_WON, FORECAST_LOST, FORECAST_MOVED_ON, FORECAST_CLOSED_COUNT } forecast_closed;
+typedef enum {
+    FORECAST_WON,
+    FORECAST_LOST,
+    FORECAST_MOVED_ON,
+    FORECAST_CLOSED_COUNT
+} forecast_closed;
 
 /* Totals of the deals in one currency. */
 typedef struct {
