@@ -1,8 +1,245 @@
-/* dealboard report: the forecast. */
+/* dealboard report: the forecast (pipeline/forecast.h) as a table or JSON. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../pipeline/forecast.h"
+#include "../pipeline/format.h"
+#include "../pipeline/text.h"
 #include "cli.h"
+#include "deal_view.h"
+
+/* ---- JSON (SPEC §3, extra keys as documented in README "Flags and the forecast") ---- */
+
+static cJSON *json_sum(const forecast_sum *s)
+{
+    cJSON *obj = cJSON_CreateObject();
+    cJSON_AddNumberToObject(obj, "count", s->count);
+    cJSON_AddNumberToObject(obj, "value", (double)s->value);
+    return obj;
+}
+
+static cJSON *json_open(const forecast_totals *t)
+{
+    cJSON *obj = json_sum(&t->open);
+    cJSON_AddNumberToObject(obj, "weighted", (double)t->open_weighted);
+    return obj;
+}
+
+static cJSON *json_closed(const forecast_totals *t)
+{
+    cJSON *obj = cJSON_CreateObject();
+    for (int c = 0; c < FORECAST_CLOSED_COUNT; c++)
+        cJSON_AddItemToObject(obj, forecast_closed_name((forecast_closed)c),
+                              json_sum(&t->closed[c]));
+    return obj;
+}
+
+static cJSON *json_stage(const forecast_stage *row)
+{
+    cJSON *obj = cJSON_CreateObject();
+    cJSON_AddStringToObject(obj, "id", row->def->id);
+    cJSON_AddStringToObject(obj, "name", row->def->name);
+    cJSON_AddNumberToObject(obj, "count", row->count);
+    cJSON_AddNumberToObject(obj, "value", (double)row->value);
+    cJSON_AddNumberToObject(obj, "weighted", (double)row->weighted);
+    cJSON_AddNumberToObject(obj, "probability", row->def->probability);
+    if (row->avg_days < 0)
+        cJSON_AddNullToObject(obj, "avg_days");
+    else
+        cJSON_AddNumberToObject(obj, "avg_days", row->avg_days);
+    return obj;
+}
+
+static cJSON *json_other(const forecast_currency *c)
+{
+    cJSON *obj = cJSON_CreateObject();
+    cJSON_AddStringToObject(obj, "currency", c->currency);
+    cJSON_AddItemToObject(obj, "open", json_open(&c->totals));
+    cJSON_AddItemToObject(obj, "flagged", json_sum(&c->totals.flagged));
+    cJSON_AddItemToObject(obj, "closed", json_closed(&c->totals));
+    return obj;
+}
+
+static void add_date(cJSON *obj, const char *key, db_day day)
+{
+    char date[DATE_LEN];
+    date_format(day, date);
+    if (day == DAY_NONE)
+        cJSON_AddNullToObject(obj, key);
+    else
+        cJSON_AddStringToObject(obj, key, date);
+}
+
+static void print_json(const pipeline_cfg *cfg, const forecast *f)
+{
+    cJSON *doc = cJSON_CreateObject();
+    add_date(doc, "today", f->today);
+    cJSON_AddStringToObject(doc, "currency", cfg->currency);
+    add_date(doc, "since", f->since);
+    cJSON *stages = cJSON_AddArrayToObject(doc, "stages");
+    for (size_t i = 0; i < f->nstages; i++)
+        cJSON_AddItemToArray(stages, json_stage(&f->stages[i]));
+    cJSON_AddItemToObject(doc, "open", json_open(&f->totals));
+    cJSON_AddItemToObject(doc, "flagged", json_sum(&f->totals.flagged));
+    cJSON_AddItemToObject(doc, "closed", json_closed(&f->totals));
+    cJSON_AddItemToObject(doc, "unstaged", json_sum(&f->totals.unstaged));
+    cJSON *others = cJSON_AddArrayToObject(doc, "other_currencies");
+    for (size_t i = 0; i < f->nothers; i++)
+        cJSON_AddItemToArray(others, json_other(&f->others[i]));
+    deal_view_print_json(doc);
+}
+
+/* ---- text: one aligned table a seller reads at a glance ---- */
+
+enum { MONEY_COLS = 13, COUNT_COLS = 5 };
+
+static int label_width(const forecast *f)
+{
+    int w = (int)strlen("Moved on");
+    for (size_t i = 0; i < f->nstages; i++) {
+        char *safe = text_sanitize(f->stages[i].def->name, false);
+        int cols = text_width(safe);
+        free(safe);
+        if (cols > w)
+            w = cols;
+    }
+    return w > 24 ? 24 : w;
+}
+
+static const char *money(int64_t value, char buf[MONEY_LEN])
+{
+    format_money(value, buf);
+    return buf;
+}
+
+/* LABEL  DEALS  VALUE, then the caller adds the rest of the line. */
+static void row_start(int w, const char *label, int count, int64_t value)
+{
+    char buf[MONEY_LEN];
+    deal_view_cell(stdout, label, w, false);
+    printf("  %*d  %*s", COUNT_COLS, count, MONEY_COLS, money(value, buf));
+}
+
+static void print_stages(const forecast *f, int w)
+{
+    char buf[MONEY_LEN];
+    deal_view_cell(stdout, "STAGE", w, false);
+    printf("  %*s  %*s  %4s  %*s  %8s\n", COUNT_COLS, "DEALS", MONEY_COLS, "VALUE", "PROB",
+           MONEY_COLS, "WEIGHTED", "AVG DAYS");
+    for (size_t i = 0; i < f->nstages; i++) {
+        const forecast_stage *row = &f->stages[i];
+        row_start(w, row->def->name, row->count, row->value);
+        printf("  %3d%%  %*s  ", row->def->probability, MONEY_COLS, money(row->weighted, buf));
+        if (row->avg_days < 0)
+            printf("%8s\n", "-");
+        else
+            printf("%8d\n", row->avg_days);
+    }
+}
+
+static void print_rule(int w)
+{
+    for (int i = 0; i < w + 2 + COUNT_COLS + 2 + MONEY_COLS + 2 + 4 + 2 + MONEY_COLS + 2 + 8; i++)
+        fputc('-', stdout);
+    fputc('\n', stdout);
+}
+
+static void print_totals(const forecast *f, int w)
+{
+    char buf[MONEY_LEN];
+    print_rule(w);
+    row_start(w, "Open", f->totals.open.count, f->totals.open.value);
+    printf("  %4s  %*s\n", "", MONEY_COLS, money(f->totals.open_weighted, buf));
+    row_start(w, "Flagged", f->totals.flagged.count, f->totals.flagged.value);
+    fputc('\n', stdout);
+    char since[DATE_LEN];
+    date_format(f->since, since);
+    if (f->since == DAY_NONE)
+        printf("\nClosed (all time)\n");
+    else
+        printf("\nClosed since %s\n", since);
+    static const char *const labels[FORECAST_CLOSED_COUNT] = {"Won", "Lost", "Moved on"};
+    for (int c = 0; c < FORECAST_CLOSED_COUNT; c++) {
+        row_start(w, labels[c], f->totals.closed[c].count, f->totals.closed[c].value);
+        fputc('\n', stdout);
+    }
+}
+
+/* "CHF: 2 open (90,000, weighted 9,000), 1 flagged (90,000), 1 won (20,000)";
+ * closed outcomes only when there are some. */
+static void print_other(const forecast_currency *c)
+{
+    static const char *const labels[FORECAST_CLOSED_COUNT] = {"won", "lost", "moved on"};
+    const forecast_totals *t = &c->totals;
+    char v[MONEY_LEN], wv[MONEY_LEN];
+    strbuf sb = {0};
+    sb_printf(&sb, "  %s: %d open (%s, ", c->currency, t->open.count, money(t->open.value, v));
+    sb_printf(&sb, "weighted %s), ", money(t->open_weighted, wv));
+    sb_printf(&sb, "%d flagged (%s)", t->flagged.count, money(t->flagged.value, v));
+    for (int i = 0; i < FORECAST_CLOSED_COUNT; i++)
+        if (t->closed[i].count)
+            sb_printf(&sb, ", %d %s (%s)", t->closed[i].count, labels[i],
+                      money(t->closed[i].value, v));
+    cli_print_safe(stdout, sb.data);
+    fputc('\n', stdout);
+    sb_free(&sb);
+}
+
+static void print_notes(const forecast *f)
+{
+    char buf[MONEY_LEN];
+    if (f->totals.unstaged.count)
+        printf("\nOpen includes %d deal%s (%s) in a stage pipeline.json does not list "
+               "(see dealboard doctor).\n",
+               f->totals.unstaged.count, f->totals.unstaged.count == 1 ? "" : "s",
+               money(f->totals.unstaged.value, buf));
+    if (f->nothers)
+        printf("\nNot in the totals above (in other currencies):\n");
+    for (size_t i = 0; i < f->nothers; i++)
+        print_other(&f->others[i]);
+}
+
+static void print_text(const pipeline_cfg *cfg, const forecast *f)
+{
+    char today[DATE_LEN];
+    date_format(f->today, today);
+    cli_print_safe(stdout, cfg->name);
+    printf(": forecast on %s, values in ", today);
+    cli_print_safe(stdout, cfg->currency);
+    fputs("\n\n", stdout);
+    int w = label_width(f);
+    print_stages(f, w);
+    print_totals(f, w);
+    print_notes(f);
+}
 
 int cmd_report(cli_opts *opts, int argc, char **argv)
 {
-    (void)argc, (void)argv;
-    return db_fail(&opts->err, DB_EUSAGE, "report: the forecast is not in this build yet");
+    bool json = false;
+    const char *since_text = NULL;
+    cli_option options[] = {{"--json", NULL, &json}, {"--since", &since_text, NULL},
+                            {NULL, NULL, NULL}};
+    int rc = cli_parse(opts, "report", argc, argv, options, NULL, 0, 0, NULL);
+    db_day since = DAY_NONE;
+    if (!rc && since_text && !(rc = cli_date(opts, "--since", since_text, &since)) &&
+        since > opts->today)
+        rc = db_fail(&opts->err, DB_EUSAGE, "--since: %s is after today", since_text);
+    db_repo *repo = NULL;
+    if (rc || (rc = cli_open_repo(opts, &repo)))
+        return rc;
+    const pipeline_cfg *cfg = repo_config(repo);
+    deal_list all = {0};
+    rc = cli_load_all(opts, repo, &all, NULL);
+    if (!rc) {
+        forecast f;
+        forecast_compute(cfg, all.items, all.count, opts->today, since, &f);
+        if (json)
+            print_json(cfg, &f);
+        else
+            print_text(cfg, &f);
+        forecast_free(&f);
+    }
+    deal_list_free(&all);
+    repo_close(repo);
+    return rc;
 }

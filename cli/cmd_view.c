@@ -248,7 +248,9 @@ int cmd_show(cli_opts *opts, int argc, char **argv)
     return rc;
 }
 
-/* ---- flags ---- */
+/* ---- flags ----
+ * Highest score first; equal scores in pipeline stage order (earliest stage
+ * first, unknown stages last), then by title, then id (deal_view_sort_by_score). */
 
 static void print_flags(const pipeline_cfg *cfg, deal **deals, size_t n, db_day today)
 {
@@ -259,11 +261,18 @@ static void print_flags(const pipeline_cfg *cfg, deal **deals, size_t n, db_day 
     for (size_t i = 0; i < n; i++) {
         flag_result f;
         rules_evaluate(cfg, deals[i], today, &f);
-        printf("%-2s %-8s %2d  ", text_flag_mark(f.level), flag_level_label(f.level), f.score);
+        /* The mark is 1 or 2 columns but up to 3 bytes: pad by columns, not bytes. */
+        deal_view_cell(stdout, text_flag_mark(f.level), 2, false);
+        printf(" %-8s %2d  ", flag_level_label(f.level), f.score);
         cli_print_safe(stdout, deals[i]->title);
-        printf("  (%s, %s)\n", deals[i]->id, deal_view_stage_label(cfg, deals[i]));
-        for (int r = 0; r < f.nreasons; r++)
-            printf("              - %s\n", f.reasons[r].text);
+        printf("  (%s, ", deals[i]->id);
+        cli_print_safe(stdout, deal_view_stage_label(cfg, deals[i]));   /* pipeline.json text */
+        fputs(")\n", stdout);
+        for (int r = 0; r < f.nreasons; r++) {
+            fputs("              - ", stdout);
+            cli_print_safe(stdout, f.reasons[r].text);
+            fputc('\n', stdout);
+        }
     }
 }
 

@@ -1,9 +1,11 @@
 #include "rules.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "text.h"
 #include "util.h"
 
 int deal_days_in_stage(const deal *d, db_day today)
@@ -23,8 +25,10 @@ static void fire(const pipeline_cfg *cfg, flag_result *out, rule_id rule, const 
     reason->rule = rule;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(reason->text, sizeof reason->text, fmt, ap);
+    int len = vsnprintf(reason->text, sizeof reason->text, fmt, ap);
     va_end(ap);
+    if (len >= (int)sizeof reason->text)   /* a long stage name was cut */
+        text_trim_partial_utf8(reason->text);
     out->score += cfg->rules[rule].weight;
 }
 
@@ -35,8 +39,8 @@ static void check_stalled(const pipeline_cfg *cfg, const deal *d, flag_result *o
     const stage_def *stage = config_stage(cfg, d->stage);
     if (!on(cfg, RULE_STALLED) || !stage || out->days_in_stage <= stage->max_days)
         return;
-    fire(cfg, out, RULE_STALLED, "%d days in %s, limit %d", out->days_in_stage, stage->name,
-         stage->max_days);
+    fire(cfg, out, RULE_STALLED, "%d day%s in %s, limit %d", out->days_in_stage,
+         plural(out->days_in_stage), stage->name, stage->max_days);
 }
 
 static void check_quiet(const pipeline_cfg *cfg, const deal *d, db_day today, flag_result *out)
@@ -47,10 +51,12 @@ static void check_quiet(const pipeline_cfg *cfg, const deal *d, db_day today, fl
     if (d->last_touch != DAY_NONE) {
         int days = today - d->last_touch;
         if (days > limit)
-            fire(cfg, out, RULE_QUIET, "no touch for %d days, limit %d", days, limit);
+            fire(cfg, out, RULE_QUIET, "no touch for %d day%s, limit %d", days, plural(days),
+                 limit);
     } else if (d->created != DAY_NONE && today - d->created > limit) {
-        fire(cfg, out, RULE_QUIET, "never touched, created %d days ago, limit %d",
-             today - d->created, limit);
+        int days = today - d->created;
+        fire(cfg, out, RULE_QUIET, "never touched, created %d day%s ago, limit %d", days,
+             plural(days), limit);
     }
 }
 
@@ -58,6 +64,7 @@ static void check_close_date(const pipeline_cfg *cfg, const deal *d, db_day toda
                              flag_result *out)
 {
     int pushes = d->close_date_pushes;
+    /* pushes > 0: a threshold of 0 must not flag deals that were never pushed. */
     if (on(cfg, RULE_BACK_BURNER) && pushes >= cfg->rules[RULE_BACK_BURNER].threshold && pushes > 0)
         fire(cfg, out, RULE_BACK_BURNER, "close date pushed %d time%s", pushes, plural(pushes));
     if (on(cfg, RULE_PAST_CLOSE) && d->close_date != DAY_NONE && d->close_date < today) {
@@ -84,13 +91,22 @@ static void check_next_step(const pipeline_cfg *cfg, const deal *d, db_day today
     }
 }
 
+/* "  " is as empty as "" to a seller reading the deal. */
+static bool blank(const char *s)
+{
+    for (; s && *s; s++)
+        if (!isspace((unsigned char)*s))
+            return false;
+    return true;
+}
+
 static void check_why_change(const pipeline_cfg *cfg, const deal *d, flag_result *out)
 {
     int stage = config_stage_index(cfg, d->stage);
     int define = config_stage_index(cfg, "define");
     if (!on(cfg, RULE_NO_WHY_CHANGE) || stage < 0 || define < 0 || stage < define)
         return;
-    bool no_sq = str_empty(d->status_quo), no_insight = str_empty(d->insight);
+    bool no_sq = blank(d->status_quo), no_insight = blank(d->insight);
     if (no_sq || no_insight)
         fire(cfg, out, RULE_NO_WHY_CHANGE, "no %s recorded",
              no_sq && no_insight ? "status quo or insight" : no_sq ? "status quo" : "insight");
@@ -104,7 +120,7 @@ void rules_evaluate(const pipeline_cfg *cfg, const deal *d, db_day today, flag_r
         out->revisit_due = true;
     if (!deal_is_open(d))
         return;
-    if (d->snooze_until != DAY_NONE && d->snooze_until > today) {
+    if (d->snooze_until != DAY_NONE && today < d->snooze_until) {   /* ends ON the until day */
         out->snoozed = true;
         return;
     }

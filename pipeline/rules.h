@@ -17,12 +17,15 @@ typedef struct {
     flag_level level;
     flag_reason reasons[RULE_COUNT];
     int nreasons;
-    bool snoozed;          /* snoozed until a later date: not flagged */
-    bool revisit_due;      /* moved on, and its revisit date has come */
+    bool snoozed;          /* open and snoozed: today < snooze until (score 0, no reasons) */
+    bool revisit_due;      /* moved on, and revisit <= today */
     int days_in_stage;
 } flag_result;
 
-/* Pure: depends only on its arguments. Closed deals score 0. */
+/* Pure: depends only on its arguments. Closed deals score 0.
+ * A snooze "until D" silences the deal on every day before D; on D itself the
+ * snooze has ended and the rules apply again (SPEC: "not flagged before then").
+ * A revisit date D makes a moved-on deal due for review from D on. */
 void rules_evaluate(const pipeline_cfg *cfg, const deal *d, db_day today, flag_result *out);
 const char *flag_level_name(flag_level level);   /* "none", "watch", "move-on" */
 const char *flag_level_label(flag_level level);  /* "", "watch", "move on?" */

@@ -223,3 +223,16 @@ const char *text_flag_mark(int level)
         return text_locale_utf8() ? "\u2691" : "!!";
     return level == 1 ? "!" : "";
 }
+
+void text_trim_partial_utf8(char *s)
+{
+    size_t len = strlen(s), start = len;
+    while (start > 0 && ((unsigned char)s[start - 1] & 0xC0) == 0x80)
+        start--;
+    if (start == 0 || (unsigned char)s[start - 1] < 0xC0)
+        return;                               /* no lead byte at the end: nothing cut */
+    unsigned char lead = (unsigned char)s[start - 1];
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    if (len - (start - 1) < need)
+        s[start - 1] = '\0';
+}

@@ -34,5 +34,8 @@ bool text_valid_utf8(const char *s, size_t len);
 bool text_locale_utf8(void);
 /* The flag mark: "⚑" (move on?) / "!" (watch), "!!" for move on? outside UTF-8. */
 const char *text_flag_mark(int level);
+/* Drops a multi-byte character cut off at the end of s (after snprintf
+ * truncated it), so that the text stays valid UTF-8. */
+void text_trim_partial_utf8(char *s);
 
 #endif
