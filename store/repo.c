@@ -327,12 +327,29 @@ static int compare_strings(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static bool deal_file_exists(db_repo *repo, const char *id)
+{
+    char *rel = repo_deal_relpath(id);
+    if (!rel)
+        return false;
+    char *path = fs_join(repo->root, rel);
+    struct stat st;
+    bool found = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+    free(path);
+    free(rel);
+    return found;
+}
+
 int repo_resolve_id(db_repo *repo, const char *prefix, char **id, db_err *err)
 {
     if (!text_valid_id_prefix(prefix))
         return db_fail(err, DB_EUSAGE,
                        "invalid id '%s': ids use only a-z, 0-9 and '-', not starting with '-'",
                        prefix ? prefix : "");
+    if (deal_file_exists(repo, prefix)) {
+        *id = xstrdup(prefix);                /* a whole id: no directory scan */
+        return 0;
+    }
     resolve_ctx c = {prefix, NULL, 0, false};
     for_each_deal_file(repo, resolve_visit, &c, NULL, NULL);
     int rc = 0;
