@@ -231,6 +231,13 @@ static int for_each_deal_file(db_repo *repo, deal_file_fn fn, void *ud, repo_pro
                               void *pud)
 {
     char *deals = fs_join(repo->root, "deals");
+    struct stat top_st;
+    if (lstat(deals, &top_st) == 0 && S_ISLNK(top_st.st_mode)) {
+        if (problem)
+            problem(pud, "deals", "is a symbolic link, not followed");
+        free(deals);
+        return 0;
+    }
     DIR *top = opendir(deals);
     if (!top) {
         free(deals);
@@ -238,9 +245,25 @@ static int for_each_deal_file(db_repo *repo, deal_file_fn fn, void *ud, repo_pro
     }
     struct dirent *shard;
     while ((shard = readdir(top))) {
-        if (shard->d_name[0] == '.' || !is_shard_name(shard->d_name))
+        if (shard->d_name[0] == '.')
             continue;
         char *dir = fs_join(deals, shard->d_name);
+        char *rel_dir = xasprintf("deals/%s", shard->d_name);
+        struct stat st;
+        bool is_link = lstat(dir, &st) == 0 && S_ISLNK(st.st_mode);
+        char id[ID_MAX + 1];
+        if (!is_shard_name(shard->d_name) || is_link) {
+            /* A link could lead reads and writes outside the repository. */
+            if (problem && is_link)
+                problem(pud, rel_dir, "is a symbolic link, not followed");
+            else if (problem && json_file_id(shard->d_name, id))
+                problem(pud, rel_dir, "not in its shard directory (deals/XX/ID.json, XX = "
+                                      "the id's last two characters)");
+            free(rel_dir);
+            free(dir);
+            continue;
+        }
+        free(rel_dir);
         DIR *sub = opendir(dir);
         struct dirent *ent;
         while (sub && (ent = readdir(sub))) {
