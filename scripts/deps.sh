@@ -13,6 +13,7 @@ have_cmd cc || need_pkg gcc
 have_cmd make || need_pkg make
 have_cmd pkg-config || need_pkg pkg-config
 have_cmd git || need_pkg git
+have_cmd python3 || need_pkg python3          # JSON checks in tests/cli
 have_pc ncursesw || need_pkg libncurses-dev
 have_pc libgit2 || need_pkg libgit2-dev
 have_pc libcjson || need_pkg libcjson-dev

@@ -114,6 +114,20 @@ int repo_open(const char *dir, db_repo **out, db_err *err)
     return 0;
 }
 
+int repo_open_files(const char *dir, db_repo **out, db_err *err)
+{
+    db_repo *repo = xcalloc(1, sizeof *repo);
+    repo->root = strip_slash(dir);
+    repo->lock_fd = -1;
+    int rc = load_config(repo, err);
+    if (rc) {
+        repo_close(repo);
+        return rc;
+    }
+    *out = repo;
+    return 0;
+}
+
 void repo_close(db_repo *repo)
 {
     if (!repo)
@@ -158,6 +172,8 @@ static void clear_stale_git_locks(db_repo *repo)
 
 int repo_lock(db_repo *repo, db_err *err)
 {
+    if (!repo->git)
+        return db_fail(err, DB_EIO, "%s: not a git repository; read only", repo->root);
     if (repo->lock_depth++ > 0)
         return 0;
     char *path = fs_join(git_repository_path(repo->git), "dealboard.lock");
