@@ -216,3 +216,17 @@ expect_eq "every commit changes one file" "" "$bad"
 changed "a note with quotes" "Note on $D: He said \"maybe\" \\ later" db -C "$R" note "$D" 'He said "maybe" \ later'
 expect_eq "quotes survive in the file" 'He said "maybe" \ later' "$(last_log "$D" text)"
 rejects "text that is not UTF-8" "$R" 1 "UTF-8" db -C "$R" note "$D" "$(printf 'bad \377 byte')"
+
+# Something a user staged by hand is not swept into dealboard's commit.
+echo "meeting notes" > "$R/notes.txt"
+git -C "$R" add notes.txt
+changed_staged=$(commit_count "$R")
+expect_exit "touch with an unrelated file staged" 0 db -C "$R" touch "$A"
+expect_eq "… commits only the deal file" "$(printf 'deals/%s/%s.json' "$(printf '%s' "$A" | tail -c 2)" "$A")" \
+    "$(git -C "$R" show --name-only --format= HEAD)"
+expect_eq "… one commit" $((changed_staged + 1)) "$(commit_count "$R")"
+expect_eq "… and the unrelated file stays staged" "A  notes.txt" "$(git -C "$R" status --porcelain)"
+expect_exit "undo with an unrelated file staged" 0 db -C "$R" undo
+expect_eq "… still leaves it staged and uncommitted" "A  notes.txt" "$(git -C "$R" status --porcelain)"
+git -C "$R" rm -q --cached notes.txt && rm "$R/notes.txt"
+check "clean again" is_clean "$R"
