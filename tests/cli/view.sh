@@ -127,3 +127,11 @@ for cmd in "list" "show $X" "log $X"; do
     expect_not_contains "$cmd prints no escape sequences" "$ESC" "$out"
 done
 expect_contains "list shows the cleaned title" "Evil title red" "$(db -C "$R" list)"
+
+# A stored key that --json computes (a newer version may store one) is not doubled.
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1])); d["score"] = 99; d["level"] = "stored"
+open(sys.argv[1], "w").write(json.dumps(d, indent=2, ensure_ascii=False) + "\n")' "$(deal_path "$R" "$B")"
+git -C "$R" commit -qam "A newer version stored score and level"
+expect_eq "show --json: one score key, the computed one" '1   "level": "none",' \
+    "$(db -C "$R" show "$B" --json | grep -c '"score"') $(db -C "$R" show "$B" --json | grep '"level"')"
