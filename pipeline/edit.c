@@ -26,9 +26,17 @@ static const char *stage_name(const pipeline_cfg *cfg, const char *id)
 }
 
 /* Text fields must be valid UTF-8 without NUL (they come from a terminal or a shell). */
+static bool blank(const char *text)
+{
+    for (const char *p = text ? text : ""; *p; p++)
+        if (!isspace((unsigned char)*p))
+            return false;
+    return true;
+}
+
 static int check_text(const char *what, const char *text, bool required, db_err *err)
 {
-    if (required && str_empty(text))
+    if (required && blank(text))
         return db_fail(err, DB_EUSAGE, "%s: must not be empty", what);
     if (text && !text_valid_utf8(text, strlen(text)))
         return db_fail(err, DB_EUSAGE, "%s: not valid UTF-8 text", what);

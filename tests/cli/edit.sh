@@ -66,6 +66,7 @@ rejects "add with a bad due date" "$R" 1 "--due" db -C "$R" add "Gamma" --next "
 rejects "add --due without --next" "$R" 1 "--next" db -C "$R" add "Gamma" --due +3
 rejects "add with an empty title" "$R" 1 "title" db -C "$R" add ""
 rejects "add without a title" "$R" 1 "missing argument" db -C "$R" add
+rejects "add with a blank title" "$R" 1 "title: must not be empty" db -C "$R" add "   "
 
 # ---- move ----
 changed "move by stage id" "Move $B: Status quo → Recognize" db -C "$R" move "$B" recognize
@@ -119,6 +120,7 @@ changed "note" "Note on $B: Budget approved for Q1" db -C "$R" note "$B" "Budget
 expect_eq "note: log entry" '["note", "Budget approved for Q1"]' \
     "$(field "$R" "$B" '[d["log"][-1]["kind"], d["log"][-1]["text"]]')"
 rejects "an empty note" "$R" 1 "must not be empty" db -C "$R" note "$B" ""
+rejects "a blank note" "$R" 1 "must not be empty" db -C "$R" note "$B" "  	 "
 changed "next with a due date" "Next step for $B: Send the deck (due 2026-12-04)" \
     db -C "$R" next "$B" "Send the deck" --due +2w
 expect_eq "next: in the file" '{"text": "Send the deck", "due": "2026-12-04"}' "$(field "$R" "$B" 'd["next_step"]')"

@@ -60,6 +60,19 @@ check "existing repository clean after init" is_clean "$TMP/existing"
         "$(field "$TMP/anon" "$id" 'd["log"][0]["by"]')"
 )
 
+# With only user.name set, the name is kept and the e-mail is $USER@hostname.
+(
+    export HOME="$TMP/half-home" GIT_CONFIG_GLOBAL="$TMP/half-home/.gitconfig" USER=bob
+    mkdir -p "$HOME"
+    git config --global user.name "Solo Seller"
+    db init "$TMP/half" > /dev/null
+    db -C "$TMP/half" add "Half deal" > /dev/null
+    expect_eq "with only user.name the author keeps that name" "Solo Seller" \
+        "$(git -C "$TMP/half" log -1 --format=%an)"
+    expect_contains "with only user.name the e-mail is \$USER@host" "bob@" \
+        "$(git -C "$TMP/half" log -1 --format=%ae)"
+)
+
 # ---- finding the repository ----
 id=$(db -C "$R" add "Acme rollout")
 expect_contains "add prints the new id" "acme-rollout-" "$id"

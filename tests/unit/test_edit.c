@@ -118,6 +118,9 @@ static void test_create_rejects(void **state)
     in.title = "";
     assert_int_equal(edit_create(&f->cfg, &f->ctx, &in, &other, &message, &f->err), DB_EUSAGE);
     assert_string_equal(f->err.msg, "title: must not be empty");
+    in.title = " \t ";
+    assert_int_equal(edit_create(&f->cfg, &f->ctx, &in, &other, &message, &f->err), DB_EUSAGE);
+    assert_string_equal(f->err.msg, "title: must not be empty");
     in.title = "Bad \xff title";
     assert_int_equal(edit_create(&f->cfg, &f->ctx, &in, &other, &message, &f->err), DB_EUSAGE);
     assert_non_null(strstr(f->err.msg, "UTF-8"));
