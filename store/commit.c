@@ -25,8 +25,11 @@ char *repo_user_name(db_repo *repo)
 
 static int write_change(db_repo *repo, const repo_change *c, db_err *err)
 {
+    /* Never write through a linked directory (deals/xx -> elsewhere). */
+    int rc = fs_check_no_links(repo->root, c->relpath, err);
+    if (rc)
+        return rc;
     char *path = fs_join(repo->root, c->relpath);
-    int rc;
     if (c->content) {
         char *dir = xstrdup(path);
         *strrchr(dir, '/') = '\0';
@@ -60,16 +63,58 @@ static int head_commit(git_repository *git, git_commit **out, db_err *err)
     return 0;
 }
 
-/* Commits the index as it is now, unless its tree equals HEAD's. */
-static int commit_index(db_repo *repo, git_index *index, const char *message, db_err *err)
+/* The tree to commit: HEAD's tree with only the changed paths taken from the
+ * index, so that whatever else a user staged by hand stays staged, and out
+ * of a commit whose message does not mention it. */
+static int changed_tree(db_repo *repo, git_index *index, git_commit *parent,
+                        const repo_change *changes, size_t n, git_oid *out, db_err *err)
+{
+    if (!parent)
+        return git_index_write_tree(out, index) < 0 ? git_fail(err, DB_EIO, "writing tree") : 0;
+    git_tree *base = NULL;
+    git_tree_update *updates = xcalloc(n, sizeof *updates);
+    size_t count = 0;
+    int rc = git_commit_tree(&base, parent) < 0 ? git_fail(err, DB_EIO, "reading HEAD") : 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        git_tree_update *u = &updates[count];
+        u->path = changes[i].relpath;
+        if (changes[i].content) {
+            const git_index_entry *e = git_index_get_bypath(index, u->path, 0);
+            if (!e) {
+                rc = db_fail(err, DB_EIO, "%s: missing from the index", u->path);
+                break;
+            }
+            u->action = GIT_TREE_UPDATE_UPSERT;
+            git_oid_cpy(&u->id, &e->id);
+            u->filemode = (git_filemode_t)e->mode;
+            count++;
+        } else {
+            git_tree_entry *old = NULL;
+            if (git_tree_entry_bypath(&old, base, u->path) == 0) {
+                u->action = GIT_TREE_UPDATE_REMOVE;
+                count++;
+            }
+            git_tree_entry_free(old);
+        }
+    }
+    if (!rc && git_tree_create_updated(out, repo->git, base, count, updates) < 0)
+        rc = git_fail(err, DB_EIO, "writing tree");
+    free(updates);
+    git_tree_free(base);
+    return rc;
+}
+
+/* Commits the changed paths as staged in the index, unless nothing changed. */
+static int commit_index(db_repo *repo, git_index *index, const repo_change *changes, size_t n,
+                        const char *message, db_err *err)
 {
     git_oid tree_id, commit_id;
     git_tree *tree = NULL;
     git_commit *parent = NULL;
     git_signature *sig = NULL;
-    int rc = git_index_write_tree(&tree_id, index) < 0 ? git_fail(err, DB_EIO, "writing tree") : 0;
+    int rc = head_commit(repo->git, &parent, err);
     if (!rc)
-        rc = head_commit(repo->git, &parent, err);
+        rc = changed_tree(repo, index, parent, changes, n, &tree_id, err);
     if (!rc && parent && git_oid_equal(&tree_id, git_commit_tree_id(parent)))
         goto done;                             /* nothing changed */
     if (!rc && git_tree_lookup(&tree, repo->git, &tree_id) < 0)
@@ -105,7 +150,7 @@ int repo_commit_changes(db_repo *repo, const repo_change *changes, size_t n,
     if (!rc && git_index_write(index) < 0)
         rc = git_fail(err, DB_EIO, "writing the index");
     if (!rc)
-        rc = commit_index(repo, index, message, err);
+        rc = commit_index(repo, index, changes, n, message, err);
     if (rc && index)
         git_index_read(index, 1);              /* drop staged changes that were not committed */
     git_index_free(index);

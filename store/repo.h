@@ -16,6 +16,9 @@ typedef struct db_repo db_repo;
  * else the current directory; then upwards to the first work tree that has
  * a pipeline.json. */
 int repo_open(const char *dir, db_repo **out, db_err *err);
+/* A directory laid out like a pipeline (pipeline.json, deals/) that need not
+ * be a git repository, for reading only: the example pipeline. */
+int repo_open_files(const char *dir, db_repo **out, db_err *err);
 /* Creates dir (if needed), a git repository in it, and the first commit: a
  * default pipeline.json, or `files` (which must include pipeline.json) when
  * n > 0. remote: added as "origin" when not NULL. */
