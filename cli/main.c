@@ -70,6 +70,15 @@ static int parse_global(cli_opts *opts, int argc, char **argv, bool *done)
     return i;
 }
 
+/* "CMD --help" works for every command, whatever it does with its arguments. */
+static bool asks_for_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return true;
+    return false;
+}
+
 static int run(cli_opts *opts, int argc, char **argv)
 {
     bool done = false;
@@ -85,6 +94,10 @@ static int run(cli_opts *opts, int argc, char **argv)
     for (size_t i = 0; i < sizeof dispatch / sizeof *dispatch; i++) {
         if (strcmp(dispatch[i].name, name) == 0) {
             int rest = first < argc ? first + 1 : argc;
+            if (asks_for_help(argc - rest, argv + rest)) {
+                cli_usage(stdout, name);
+                return 0;
+            }
             return dispatch[i].fn(opts, argc - rest, argv + rest);
         }
     }
