@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../pipeline/csv_map.h"
 #include "../pipeline/text.h"
@@ -41,6 +42,8 @@ typedef struct {
     deal_list existing;         /* sorted by id */
     import_item *items;
     size_t nitems, cap;
+    size_t *slots;              /* hash of planned ids: item index + 1, 0 empty */
+    size_t nslots;
     int bad, unchanged;
 } importer;
 
@@ -62,12 +65,42 @@ static deal *find_existing(importer *im, const char *id)
     return hit ? *hit : NULL;
 }
 
+/* ---- planned ids: an open-addressing hash, so big imports stay linear ---- */
+
+static size_t hash_id(const char *id)
+{
+    size_t h = 14695981039346656037u;          /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        h = (h ^ *p) * 1099511628211u;
+    return h;
+}
+
+/* The slot holding id, or the empty slot where it would go. */
+static size_t *planned_slot(const importer *im, const char *id)
+{
+    size_t i = hash_id(id) & (im->nslots - 1);
+    while (im->slots[i] && !str_eq(im->items[im->slots[i] - 1].d->id, id))
+        i = (i + 1) & (im->nslots - 1);
+    return &im->slots[i];
+}
+
 static const import_item *find_planned(const importer *im, const char *id)
 {
-    for (size_t i = 0; i < im->nitems; i++)
-        if (str_eq(im->items[i].d->id, id))
-            return &im->items[i];
-    return NULL;
+    size_t *slot = im->nslots ? planned_slot(im, id) : NULL;
+    return slot && *slot ? &im->items[*slot - 1] : NULL;
+}
+
+/* Keeps the table at most half full. */
+static void index_planned(importer *im)
+{
+    if (2 * im->nitems > im->nslots) {
+        free(im->slots);
+        im->nslots = im->nslots ? im->nslots * 2 : 1024;
+        im->slots = xcalloc(im->nslots, sizeof *im->slots);
+        for (size_t i = 0; i + 1 < im->nitems; i++)
+            *planned_slot(im, im->items[i].d->id) = i + 1;
+    }
+    *planned_slot(im, im->items[im->nitems - 1].d->id) = im->nitems;
 }
 
 /* A deal file that exists but did not load must not be overwritten. */
@@ -96,6 +129,7 @@ static void plan(importer *im, deal *d, bool is_new, char *fields, long line)
         im->items = xrealloc(im->items, im->cap * sizeof *im->items);
     }
     im->items[im->nitems++] = (import_item){d, is_new, fields, line};
+    index_planned(im);
 }
 
 static int check_row_id(importer *im, const csv_row *row, const char *id, db_err *err)
@@ -160,7 +194,13 @@ static int map_header(importer *im, const csv_record *rec)
     db_err_clear(&err);
     if (csv_mapping_build(&im->map, rec->cells, rec->ncells, im->overrides, im->noverrides,
                           &err))
-        return db_fail(&im->opts->err, err.code, "%s:%ld: %s", im->file, rec->line, err.msg);
+    {
+        /* The message quotes the file's header: main prints it as it is. */
+        char *safe = text_sanitize(err.msg, false);
+        int rc = db_fail(&im->opts->err, err.code, "%s:%ld: %s", im->file, rec->line, safe);
+        free(safe);
+        return rc;
+    }
     im->mapped = true;
     char *unused = csv_mapping_unused(&im->map);
     if (unused) {
@@ -193,6 +233,9 @@ static int on_record(void *ud, const csv_record *rec)
 
 /* ---- import: doing it ------------------------------------------------- */
 
+/* A commit message lists the deals of a small import, not of a migration. */
+#define COMMIT_BODY_LINES 200
+
 /* Prints what each row does and collects the same lines for the commit message. */
 static void print_plan(const importer *im, strbuf *body)
 {
@@ -204,9 +247,12 @@ static void print_plan(const importer *im, strbuf *body)
                                                                          : it->fields);
         cli_print_safe(stdout, line);
         fputc('\n', stdout);
-        sb_printf(body, "\n%s", line);
+        if (i < COMMIT_BODY_LINES)
+            sb_printf(body, "\n%s", line);
         free(line);
     }
+    if (im->nitems > COMMIT_BODY_LINES)
+        sb_printf(body, "\n… and %zu more", im->nitems - COMMIT_BODY_LINES);
 }
 
 static char *summary(const importer *im, const char *verb)
@@ -297,6 +343,7 @@ static void importer_free(importer *im)
         free(im->items[i].fields);
     }
     free(im->items);
+    free(im->slots);
     deal_list_free(&im->existing);
     if (im->mapped)
         csv_mapping_free(&im->map);
@@ -390,7 +437,9 @@ static void export_json(deal **deals, size_t n)
     cJSON_Delete(doc);
 }
 
-static void export_csv(deal **deals, size_t n)
+/* CSV is data: written as stored, except to a terminal, where a teammate's
+ * text must not be able to send escape sequences. */
+static void export_csv(deal **deals, size_t n, bool to_terminal)
 {
     const char *header[CSV_FIELD_COUNT];
     for (int f = 0; f < CSV_FIELD_COUNT; f++)
@@ -403,6 +452,11 @@ static void export_csv(deal **deals, size_t n)
             char *guarded = csv_guard_cell(cells[f]);
             free(cells[f]);
             cells[f] = guarded;
+            if (to_terminal) {
+                char *safe = text_sanitize(cells[f], true);
+                free(cells[f]);
+                cells[f] = safe;
+            }
         }
         csv_write_record(stdout, (const char *const *)cells, CSV_FIELD_COUNT);
         csv_cells_free(cells);
@@ -419,7 +473,7 @@ static int export_deals(cli_opts *opts, db_repo *repo, bool json)
     if (!rc && json)
         export_json(all.items, all.count);
     else if (!rc)
-        export_csv(all.items, all.count);
+        export_csv(all.items, all.count, isatty(STDOUT_FILENO));
     deal_list_free(&all);
     if (!rc && (fflush(stdout) != 0 || ferror(stdout)))
         rc = db_fail(&opts->err, DB_EIO, "export: writing: %s", strerror(errno));

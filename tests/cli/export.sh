@@ -108,3 +108,14 @@ expect_contains "names the file" "deals/ff/broken-0000ff.json" "$ERR"
 expect_contains "says the export is incomplete" "1 deal file could not be read and is not in the export" "$ERR"
 expect_eq "the other deals are still exported" 15 "$(printf '%s\n' "$OUT" | grep -c '^[a-z0-9-]*-[0-9a-f]\{6\},')"
 expect_exit "export --help" 0 db export --help
+
+# ---- to a terminal, a teammate's escape sequences are not passed through
+repo=$(new_repo tty)
+db -C "$repo" add "$(printf 'Evil \033]0;pwned\007\033[31mred')" > /dev/null
+expect_contains "to a file or pipe, export writes text as stored" "$(printf '\033[31m')" \
+    "$(db -C "$repo" export)"
+if command -v script > /dev/null; then
+    tty_out=$(script -qc "\"$DEALBOARD\" -C \"$repo\" export" /dev/null)
+    expect_not_contains "to a terminal, no escape sequences" "$(printf '\033')" "$tty_out"
+    expect_contains "but the rest of the text" "Evil red" "$tty_out"
+fi

@@ -180,3 +180,7 @@ printf 'Title\nA\n' > "$TMP/ok.csv"
 expect_exit "two files is a usage error" 1 db -C "$repo" import "$TMP/ok.csv" "$TMP/ok.csv"
 expect_exit "import --help" 0 db import --help
 expect_contains "shows the options" "--map COLUMN=FIELD" "$OUT"
+printf 'Customer\033[2J,Amount\nAcme,5\n' > "$TMP/escapehdr.csv"
+expect_exit "terminal escapes in a header" 1 db -C "$repo" import "$TMP/escapehdr.csv"
+expect_not_contains "are not printed raw either" "$(printf '\033')" "$ERR"
+expect_contains "the error is" "escapehdr.csv:1: no title column" "$ERR"
