@@ -305,7 +305,10 @@ static bool read_amount(const char *s, size_t n, amount *a)
             if (used + 1 >= sizeof a->digits)
                 return false;
             a->digits[used++] = c;
-            *(i < mark ? &a->whole : &a->frac) += 1;
+            if (i < mark)
+                a->whole++;
+            else
+                a->frac++;
         } else if (!(c == '.' || c == ',' || c == '\'' || c == '_' || c == ' ' ||
                      (unsigned char)c >= 0x80)) {
             return false;
