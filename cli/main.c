@@ -26,7 +26,8 @@ static void print_help(FILE *out)
           out);
     for (size_t i = 0; i < sizeof dispatch / sizeof *dispatch; i++) {
         const cli_command_info *c = cli_command(dispatch[i].name);
-        fprintf(out, "  %-9s %s\n", c->name, c->summary);
+        if (!cli_command_hidden(c->name))
+            fprintf(out, "  %-9s %s\n", c->name, c->summary);
     }
     fputs("\nOptions:\n"
           "  -C DIR        use the pipeline repository at DIR\n"

@@ -416,3 +416,23 @@ int repo_find_deal(db_repo *repo, const char *prefix, deal *out, db_err *err)
     free(id);
     return rc;
 }
+
+typedef struct {
+    const char *prefix;
+    repo_id_fn fn;
+    void *ud;
+} list_ctx;
+
+static void list_visit(void *ud, const char *relpath, const char *id)
+{
+    (void)relpath;
+    list_ctx *c = ud;
+    if (str_has_prefix(id, c->prefix))
+        c->fn(c->ud, id);
+}
+
+void repo_list_ids(db_repo *repo, const char *prefix, repo_id_fn fn, void *ud)
+{
+    list_ctx c = {prefix ? prefix : "", fn, ud};
+    for_each_deal_file(repo, list_visit, &c, NULL, NULL);
+}
