@@ -86,7 +86,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/keymaps
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/dealboard
 	install -m 644 dealboard.1 $(DESTDIR)$(MANDIR)/dealboard.1
-	install -m 644 $(KEYFILES) $(DESTDIR)$(DATADIR)/keymaps/
+	$(if $(KEYFILES),install -m 644 $(KEYFILES) $(DESTDIR)$(DATADIR)/keymaps/)
 	cp -R examples $(DESTDIR)$(DATADIR)/
 	@if [ -f completion/dealboard.bash ]; then \
 	    install -d $(DESTDIR)$(COMPDIR) && \

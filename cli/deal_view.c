@@ -12,6 +12,10 @@ cJSON *deal_view_json(const pipeline_cfg *cfg, const deal *d, db_day today)
     flag_result flags;
     rules_evaluate(cfg, d, today, &flags);
     cJSON *obj = codec_deal_to_cjson(d);
+    /* A stored key of the same name (from a newer version) must not appear twice. */
+    const char *computed[] = {"days_in_stage", "score", "level", "reasons"};
+    for (size_t i = 0; i < sizeof computed / sizeof *computed; i++)
+        cJSON_DeleteItemFromObjectCaseSensitive(obj, computed[i]);
     cJSON_AddNumberToObject(obj, "days_in_stage", flags.days_in_stage);
     cJSON_AddNumberToObject(obj, "score", flags.score);
     cJSON_AddStringToObject(obj, "level", flag_level_name(flags.level));

@@ -257,13 +257,23 @@ cJSON *codec_parse_json(const char *text, size_t len, const char *file, db_err *
     }
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+    /* One value and nothing after it but white space (a second object or a
+     * left-over conflict marker must not be dropped silently on rewrite). */
+    while (root && end && end < text + len && strchr(" \t\r\n", *end))
+        end++;
+    bool trailing = root && end && end < text + len;
+    if (trailing) {
+        cJSON_Delete(root);
+        root = NULL;
+    }
     if (!root) {
         size_t at = end && end >= text ? (size_t)(end - text) : 0;
         size_t line = 1;
         for (size_t i = 0; i < at && i < len; i++)
             line += text[i] == '\n';
         db_fail(err, DB_EUSAGE, "%s: line %zu: malformed JSON%s", file, line,
-                at >= len ? " (unexpected end, or nested deeper than 1000 levels)" : "");
+                trailing ? " (text after the end of the object)"
+                : at >= len ? " (unexpected end, or nested deeper than 1000 levels)" : "");
         return NULL;
     }
     return root;

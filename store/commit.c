@@ -25,8 +25,11 @@ char *repo_user_name(db_repo *repo)
 
 static int write_change(db_repo *repo, const repo_change *c, db_err *err)
 {
+    /* Never write through a linked directory (deals/xx -> elsewhere). */
+    int rc = fs_check_no_links(repo->root, c->relpath, err);
+    if (rc)
+        return rc;
     char *path = fs_join(repo->root, c->relpath);
-    int rc;
     if (c->content) {
         char *dir = xstrdup(path);
         *strrchr(dir, '/') = '\0';

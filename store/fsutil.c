@@ -133,3 +133,20 @@ int fs_mkdir_p(const char *path, mode_t mode, db_err *err)
     free(copy);
     return 0;
 }
+
+int fs_check_no_links(const char *root, const char *relpath, db_err *err)
+{
+    char *rel = xstrdup(relpath);
+    int rc = 0;
+    for (char *slash = strchr(rel, '/'); slash && !rc; slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        char *path = fs_join(root, rel);
+        struct stat st;
+        if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+            rc = db_fail(err, DB_EIO, "%s: is a symbolic link, not followed", rel);
+        free(path);
+        *slash = '/';
+    }
+    free(rel);
+    return rc;
+}

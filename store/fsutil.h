@@ -17,5 +17,7 @@ int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
 int fs_mkdir_p(const char *path, mode_t mode, db_err *err);
 int fs_unlink_durable(const char *path, db_err *err);
 char *fs_join(const char *a, const char *b);
+/* Fails when a directory on relpath's way down from root is a symbolic link. */
+int fs_check_no_links(const char *root, const char *relpath, db_err *err);
 
 #endif

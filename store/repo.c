@@ -114,6 +114,20 @@ int repo_open(const char *dir, db_repo **out, db_err *err)
     return 0;
 }
 
+int repo_open_files(const char *dir, db_repo **out, db_err *err)
+{
+    db_repo *repo = xcalloc(1, sizeof *repo);
+    repo->root = strip_slash(dir);
+    repo->lock_fd = -1;
+    int rc = load_config(repo, err);
+    if (rc) {
+        repo_close(repo);
+        return rc;
+    }
+    *out = repo;
+    return 0;
+}
+
 void repo_close(db_repo *repo)
 {
     if (!repo)
@@ -158,6 +172,8 @@ static void clear_stale_git_locks(db_repo *repo)
 
 int repo_lock(db_repo *repo, db_err *err)
 {
+    if (!repo->git)
+        return db_fail(err, DB_EIO, "%s: not a git repository; read only", repo->root);
     if (repo->lock_depth++ > 0)
         return 0;
     char *path = fs_join(git_repository_path(repo->git), "dealboard.lock");
@@ -231,6 +247,13 @@ static int for_each_deal_file(db_repo *repo, deal_file_fn fn, void *ud, repo_pro
                               void *pud)
 {
     char *deals = fs_join(repo->root, "deals");
+    struct stat top_st;
+    if (lstat(deals, &top_st) == 0 && S_ISLNK(top_st.st_mode)) {
+        if (problem)
+            problem(pud, "deals", "is a symbolic link, not followed");
+        free(deals);
+        return 0;
+    }
     DIR *top = opendir(deals);
     if (!top) {
         free(deals);
@@ -238,9 +261,25 @@ static int for_each_deal_file(db_repo *repo, deal_file_fn fn, void *ud, repo_pro
     }
     struct dirent *shard;
     while ((shard = readdir(top))) {
-        if (shard->d_name[0] == '.' || !is_shard_name(shard->d_name))
+        if (shard->d_name[0] == '.')
             continue;
         char *dir = fs_join(deals, shard->d_name);
+        char *rel_dir = xasprintf("deals/%s", shard->d_name);
+        struct stat st;
+        bool is_link = lstat(dir, &st) == 0 && S_ISLNK(st.st_mode);
+        char id[ID_MAX + 1];
+        if (!is_shard_name(shard->d_name) || is_link) {
+            /* A link could lead reads and writes outside the repository. */
+            if (problem && is_link)
+                problem(pud, rel_dir, "is a symbolic link, not followed");
+            else if (problem && json_file_id(shard->d_name, id))
+                problem(pud, rel_dir, "not in its shard directory (deals/XX/ID.json, XX = "
+                                      "the id's last two characters)");
+            free(rel_dir);
+            free(dir);
+            continue;
+        }
+        free(rel_dir);
         DIR *sub = opendir(dir);
         struct dirent *ent;
         while (sub && (ent = readdir(sub))) {
@@ -393,4 +432,24 @@ int repo_find_deal(db_repo *repo, const char *prefix, deal *out, db_err *err)
         rc = repo_load_deal(repo, id, out, err);
     free(id);
     return rc;
+}
+
+typedef struct {
+    const char *prefix;
+    repo_id_fn fn;
+    void *ud;
+} list_ctx;
+
+static void list_visit(void *ud, const char *relpath, const char *id)
+{
+    (void)relpath;
+    list_ctx *c = ud;
+    if (str_has_prefix(id, c->prefix))
+        c->fn(c->ud, id);
+}
+
+void repo_list_ids(db_repo *repo, const char *prefix, repo_id_fn fn, void *ud)
+{
+    list_ctx c = {prefix ? prefix : "", fn, ud};
+    for_each_deal_file(repo, list_visit, &c, NULL, NULL);
 }
