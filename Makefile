@@ -101,3 +101,9 @@ clean:
 	rm -rf build build-* dealboard
 
 -include $(LIB_OBJ:.o=.d) $(O)/cli/main.d
+
+# Speed and memory on synthetic pipelines (not a test: nothing fails on a slow machine).
+BENCH_SIZES ?= 1000 10000 100000
+bench: deps
+	@$(MAKE) --no-print-directory all
+	python3 tests/bench/bench.py $(BIN) $(BENCH_SIZES)

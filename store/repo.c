@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../pipeline/text.h"
+#include "cache.h"
 #include "codec.h"
 #include "config_load.h"
 #include "fsutil.h"
@@ -310,14 +311,36 @@ typedef struct {
     deal_list *out;
     repo_problem_fn problem;
     void *pud;
+    deal_cache *cache;          /* NULL: parse every file */
 } load_ctx;
+
+/* The file's identity, taken BEFORE reading it: if it changes in between,
+ * the cached key is older than the content and the next load re-parses. */
+static bool identify(db_repo *repo, const char *relpath, file_key *key)
+{
+    char *path = fs_join(repo->root, relpath);
+    struct stat st;
+    bool regular = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+    free(path);
+    if (regular)
+        file_key_of(&st, key);
+    return regular;
+}
 
 static void load_visit(void *ud, const char *relpath, const char *id)
 {
     load_ctx *c = ud;
     deal *d = xmalloc(sizeof *d);
     db_err err;
+    file_key key;
+    bool regular = c->cache && identify(c->repo, relpath, &key);
+    if (regular && cache_take(c->cache, id, &key, d)) {
+        deal_list_push(c->out, d);
+        return;
+    }
     if (load_one(c->repo, relpath, id, d, &err) == 0) {
+        if (regular)
+            cache_put(c->cache, id, &key, d);
         deal_list_push(c->out, d);
         return;
     }
@@ -334,8 +357,15 @@ int repo_load_deals(db_repo *repo, deal_list *out, repo_problem_fn problem, void
                     db_err *err)
 {
     (void)err;
-    load_ctx c = {repo, out, problem, ud};
-    return for_each_deal_file(repo, load_visit, &c, problem, ud);
+    load_ctx c = {repo, out, problem, ud, NULL};
+    if (repo->git && !getenv("DEALBOARD_NO_CACHE")) {
+        char *path = fs_join(git_repository_path(repo->git), "dealboard-cache");
+        c.cache = cache_open(path);
+        free(path);
+    }
+    int rc = for_each_deal_file(repo, load_visit, &c, problem, ud);
+    cache_close(c.cache);
+    return rc;
 }
 
 typedef struct {
