@@ -198,7 +198,7 @@ static void draw_totals(tui_app *app, size_t vis_cols)
              f.nothers ? " (+ other currencies)" : "");
     int n = snprintf(right, sizeof right, "sort: %s", board_sort_name(m->sort));
     if (vis_cols < m->ncols)
-        snprintf(right + n, sizeof right - (size_t)n, "  stages %zu-%zu of %zu", m->first_col + 1,
+        snprintf(right + n, sizeof right - (size_t)n, "  stages %zu-%zu/%zu", m->first_col + 1,
                  m->first_col + vis_cols, m->ncols);
     draw_split(LINES - 1, 0, COLS, left, draw_attr(ROLE_STATUS), right, draw_attr(ROLE_STATUS),
                draw_attr(ROLE_STATUS));
@@ -226,7 +226,7 @@ static void board_draw(tui_app *app, tui_view *v)
 static void search(tui_app *app)
 {
     char *query = NULL;
-    if (!tui_prompt(app, "/", FIELD_TEXT, app->board.search, NULL, &query))
+    if (!tui_prompt(app, "/", FIELD_TEXT, NULL, NULL, &query))
         return;
     if (!*query)
         tui_message(app, false, "search cleared");
@@ -251,7 +251,7 @@ static void ask_filter(tui_app *app)
 {
     char current[160], *text = NULL;
     board_filter_text(&app->board, current, sizeof current);
-    if (!tui_prompt(app, "filter (mine, flagged, owner:NAME, tag:NAME, clear): ", FIELD_CHOICE,
+    if (!tui_prompt(app, "filter (mine, flagged, owner:NAME, tag:NAME, clear): ", FIELD_TEXT,
                     current, filter_words, &text))
         return;
     if (!board_set_filter(&app->board, text))
