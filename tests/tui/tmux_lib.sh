@@ -2,6 +2,8 @@
 # Every step waits for what it expects on the screen (polling capture-pane up
 # to TMUX_WAIT seconds); nothing sleeps a fixed time. The private server
 # (tmux -L) is killed when the test exits.
+# tests/run.sh runs every tests/tui/*.sh: on its own this file is a no-op.
+[ -n "${TMP:-}" ] && [ -n "${TEST_NAME:-}" ] || exit 0
 TMUX_SOCKET="dealboard-test-$$"
 TMUX_WAIT=${TMUX_WAIT:-10}
 TMUX_CONF="$TMP/tmux.conf"
