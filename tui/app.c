@@ -32,6 +32,33 @@ edit_ctx tui_edit_ctx(const tui_app *app)
 }
 
 typedef struct {
+    db_action want;
+    char *buf;
+    size_t size;
+    bool found;
+} key_search;
+
+static void first_key(void *ud, const char *keys, db_action action)
+{
+    key_search *ks = ud;
+    if (ks->found || action != ks->want)
+        return;
+    snprintf(ks->buf, ks->size, "%s", keys);
+    ks->found = true;
+}
+
+const char *tui_key_for(const tui_app *app, keymap_ctx ctx, db_action action, char *buf,
+                        size_t size)
+{
+    key_search ks = {action, buf, size, false};
+    buf[0] = '\0';
+    keymap_bindings(app->km, ctx, first_key, &ks);
+    if (!ks.found)
+        keymap_bindings(app->km, KCTX_GLOBAL, first_key, &ks);
+    return buf;
+}
+
+typedef struct {
     int broken;
     char first[300];
 } load_problems;
@@ -178,8 +205,11 @@ int tui_run(db_repo *repo, const keymap *km, db_day today, const char *startup, 
     board_init(&app.board, repo_config(repo), today, app.user);
     tui_reload(&app);
     board_select_first_card(&app.board);
+    char help[32];
     if (startup && *startup)
         tui_message(&app, true, "%s", startup);
+    else if (*tui_key_for(&app, KCTX_BOARD, ACTION_HELP, help, sizeof help))
+        tui_message(&app, false, "%s: keys", help);
     int rc = term_open(err);
     if (rc == 0) {
         draw_init(term_has_colors());

@@ -64,6 +64,10 @@ void tui_message(tui_app *app, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Loads every deal again, keeping the board's selection on the same deal. */
 void tui_reload(tui_app *app);
+/* The first key bound to `action` in ctx (else global), e.g. "Esc", for hints
+ * that must never lie about rebound keys; "" when unbound. */
+const char *tui_key_for(const tui_app *app, keymap_ctx ctx, db_action action, char *buf,
+                        size_t size);
 /* A fresh edit context (today, now, the user) for pipeline/edit.h. */
 edit_ctx tui_edit_ctx(const tui_app *app);
 

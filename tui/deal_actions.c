@@ -360,7 +360,9 @@ static bool needs_deal(db_action a)
     return a != ACTION_UNDO && a != ACTION_SYNC;
 }
 
-bool tui_deal_action(tui_app *app, db_action a, const char *id)
+static void run_deal_action(tui_app *app, db_action a, const char *id);
+
+bool tui_deal_action(tui_app *app, db_action a, const char *selected_id)
 {
     switch (a) {
     case ACTION_STAGE_PREV: case ACTION_STAGE_NEXT: case ACTION_EDIT: case ACTION_EDIT_FILE:
@@ -371,10 +373,20 @@ bool tui_deal_action(tui_app *app, db_action a, const char *id)
     default:
         return false;
     }
-    if (needs_deal(a) && !id) {
+    if (needs_deal(a) && !selected_id) {
         tui_message(app, true, "no deal selected");
         return true;
     }
+    /* A copy: the id usually points into a deal that the reload after the
+     * change frees. */
+    char *id = xstrdup(selected_id);
+    run_deal_action(app, a, id);
+    free(id);
+    return true;
+}
+
+static void run_deal_action(tui_app *app, db_action a, const char *id)
+{
     switch (a) {
     case ACTION_STAGE_PREV: step(app, id, -1); break;
     case ACTION_STAGE_NEXT: step(app, id, 1); break;
@@ -392,5 +404,4 @@ bool tui_deal_action(tui_app *app, db_action a, const char *id)
     case ACTION_UNDO: undo(app); break;
     default: sync(app); break;
     }
-    return true;
 }

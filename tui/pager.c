@@ -90,7 +90,12 @@ static void pager_draw(tui_app *app, tui_view *v)
     snprintf(where, sizeof where, "%zu-%zu of %zu", p->rows ? p->top + 1 : 0,
              p->top + height < p->rows ? p->top + height : p->rows, p->rows);
     draw_clear_row(LINES - 1, 0, draw_attr(ROLE_STATUS));
-    draw_text(LINES - 1, 1, "Esc/q: back  ?: keys", COLS / 2, draw_attr(ROLE_STATUS), false);
+    char back[32], help[32], hint[96];
+    tui_key_for(app, v->ctx, ACTION_BACK, back, sizeof back);
+    tui_key_for(app, v->ctx, ACTION_HELP, help, sizeof help);
+    snprintf(hint, sizeof hint, "%s: back%s%s%s", back, *help ? "  " : "", help,
+             *help ? ": keys" : "");
+    draw_text(LINES - 1, 1, hint, COLS / 2, draw_attr(ROLE_STATUS), false);
     draw_text_right(LINES - 1, 0, where, COLS - 1, draw_attr(ROLE_STATUS));
 }
 

@@ -253,7 +253,6 @@ static void form_box(int top, int left, int w, int h, const char *title)
 
 static void form_overlay(tui_app *app, void *ud, lineedit *ed, const char *error)
 {
-    (void)app;
     form_state *fs = ud;
     int w = COLS - 4 < 70 ? COLS - 4 : 70, h = (int)fs->n + 4;
     if (h > LINES)
@@ -276,7 +275,12 @@ static void form_overlay(tui_app *app, void *ud, lineedit *ed, const char *error
         else
             draw_text(y, x + label_w, f->value, w - label_w - 4, A_NORMAL, false);
     }
-    const char *hint = "Enter: next field  Up/Down: move  Esc: cancel";
+    char ok[32], prev[32], next[32], cancel[32], hint[160];
+    tui_key_for(app, KCTX_PROMPT, ACTION_PROMPT_CONFIRM, ok, sizeof ok);
+    tui_key_for(app, KCTX_PROMPT, ACTION_HISTORY_PREV, prev, sizeof prev);
+    tui_key_for(app, KCTX_PROMPT, ACTION_HISTORY_NEXT, next, sizeof next);
+    tui_key_for(app, KCTX_PROMPT, ACTION_PROMPT_CANCEL, cancel, sizeof cancel);
+    snprintf(hint, sizeof hint, "%s: next field  %s/%s: move  %s: cancel", ok, prev, next, cancel);
     draw_text(top + h - 2, left + 2, error ? error : hint, w - 4,
               error ? draw_attr(ROLE_ERROR) : draw_attr(ROLE_DIM), false);
     if (cursor_y >= 0)
