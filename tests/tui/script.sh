@@ -354,3 +354,17 @@ screen $TMP/ascii.txt
 EOF
 expect_contains "ASCII locale: status line readable" "flagged" "$(screen ascii)"
 expect_not_contains "ASCII locale: no UTF-8 rule" "─" "$(screen ascii)"
+
+# ---- a stage pipeline.json does not have: an extra column, never dropped ---
+sed 's/"stage": "explore"/"stage": "negotiation"/' "$(file_of "$gamma")" > "$TMP/g.json"
+mv "$TMP/g.json" "$(file_of "$gamma")"
+git add -A && git commit -qm "Gamma in a stage of another team's pipeline"
+board 160x30 <<EOF2
+keys l l l l l l l
+screen $TMP/unknown.txt
+key Enter
+screen $TMP/unknown2.txt
+EOF2
+expect_contains "unknown stage column" "unknown stage" "$(row unknown 0)"
+expect_contains "…with the deal in it" "Gamma Pricing" "$(screen unknown)"
+expect_contains "detail says the stage is not in pipeline.json" "not in pipeline.json" "$(screen unknown2)"
