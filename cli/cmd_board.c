@@ -1,11 +1,89 @@
-/* The board and the review open the terminal UI (tui/). Until the board is
- * built into this binary, `board` prints the open deals as `list` does. */
+/* `board` opens the terminal UI (tui/). Keys load in the order of SPEC §5:
+ * default.keys, then the --keys preset, then the user's keys file. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../keymaps/keymap.h"
+#include "../tui/tui.h"
 #include "cli.h"
+
+/* Bad keymap lines: printed on stderr now, and the first shown on the
+ * status line once the board is up (the rest still load). */
+typedef struct {
+    int count;
+    char first[512];
+} key_errors;
+
+static void key_error(void *ud, const char *file, int line, const char *why)
+{
+    key_errors *e = ud;
+    keymap_error_print(stderr, file, line, why);
+    if (e->count++ == 0)
+        snprintf(e->first, sizeof e->first, "%s:%d: %s", file, line, why);
+}
+
+static char *user_keys_path(void)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    if (xdg && *xdg)
+        return xasprintf("%s/dealboard/keys", xdg);
+    return home && *home ? xasprintf("%s/.config/dealboard/keys", home) : NULL;
+}
+
+static int load_keys(cli_opts *opts, keymap **out, key_errors *errs)
+{
+    keymap *km = keymap_default(key_error, errs);
+    if (!km)
+        return db_fail(&opts->err, DB_EIO, "keys: out of memory");
+    if (opts->keys) {
+        const char *text = keymap_preset_text(opts->keys);
+        if (!text) {
+            keymap_free(km);
+            return db_fail(&opts->err, DB_EUSAGE, "--keys: '%s' is not a preset (default, emacs)",
+                           opts->keys);
+        }
+        char *name = xasprintf("%s.keys", opts->keys);
+        keymap_load_string(km, text, name, key_error, errs);
+        free(name);
+    }
+    char *path = user_keys_path();
+    if (path && keymap_load_file(km, path, key_error, errs) < 0 && errno != ENOENT)
+        key_error(errs, path, 0, strerror(errno));
+    free(path);
+    *out = km;
+    return 0;
+}
 
 int cmd_board(cli_opts *opts, int argc, char **argv)
 {
-    int rc = cli_parse(opts, "board", argc, argv, NULL, NULL, 0, 0, NULL);
-    return rc ? rc : cmd_list(opts, 0, NULL);
+    bool table = false, roff = false;
+    cli_option options[] = {{"--keys-table", NULL, &table}, {"--keys-roff", NULL, &roff},
+                            {NULL, NULL, NULL}};
+    int rc = cli_parse(opts, "board", argc, argv, options, NULL, 0, 0, NULL);
+    if (rc)
+        return rc;
+    keymap *km = NULL;
+    key_errors errs = {0, ""};
+    if ((rc = load_keys(opts, &km, &errs)))
+        return rc;
+    if (table || roff) {
+        tui_print_keys_table(stdout, km, roff);
+        keymap_free(km);
+        return 0;
+    }
+    db_repo *repo = NULL;
+    rc = cli_open_repo(opts, &repo);
+    if (!rc) {
+        char startup[600] = "";
+        if (errs.count)
+            snprintf(startup, sizeof startup, "%s%s", errs.first,
+                     errs.count > 1 ? " (and more: see stderr)" : "");
+        rc = tui_run(repo, km, opts->today, startup, &opts->err);
+        repo_close(repo);
+    }
+    keymap_free(km);
+    return rc;
 }
 
 int cmd_review(cli_opts *opts, int argc, char **argv)

@@ -427,6 +427,15 @@ static int parse_key_word(struct word w, int keys[KEYMAP_MAX_KEYS], char *why, s
     return n;
 }
 
+int keymap_parse_keys(const char *text, int keys[KEYMAP_MAX_KEYS], char *why, size_t whysz)
+{
+    if (!text || !*text) {
+        snprintf(why, whysz, "no key");
+        return -1;
+    }
+    return parse_key_word((struct word){text, strlen(text)}, keys, why, whysz);
+}
+
 /* ---- rendering keys as text -------------------------------------------- */
 
 struct out {

@@ -108,6 +108,10 @@ size_t keymap_bindings(const keymap *km, keymap_ctx ctx,
 /* Canonical text of a key sequence (e.g. a pending one) into buf, always
  * NUL-terminated when size > 0. Returns the length it needed, like snprintf. */
 size_t keymap_keys_text(const int *keys, int n, char *buf, size_t size);
+/* Parses one KEY word of the bind syntax ("j", "C-n", "gg", "<C-x>u") into key
+ * codes, as a keymap file would. Returns the count, or -1 with why set. Used by
+ * the board's script mode (tests) to turn `key <C-n>` into what a terminal sends. */
+int keymap_parse_keys(const char *text, int keys[KEYMAP_MAX_KEYS], char *why, size_t whysz);
 /* "global", "board", ...; NULL if out of range. */
 const char *keymap_ctx_name(keymap_ctx ctx);
 

@@ -1,0 +1,108 @@
+/* The terminal UI's framework: the app (repository, deals, keymap, messages),
+ * views (board, detail, help, changes — and later the review) run in a modal
+ * loop like tig's views, and the prompt and form for input. A new screen is a
+ * tui_view with a draw and a handle function, run with tui_run_view. */
+#ifndef DB_TUI_APP_H
+#define DB_TUI_APP_H
+
+#include <stdbool.h>
+
+#include "../keymaps/keymap.h"
+#include "../pipeline/deal.h"
+#include "../pipeline/edit.h"
+#include "../store/repo.h"
+#include "../store/sync.h"
+#include "board_model.h"
+
+typedef struct tui_app tui_app;
+typedef struct tui_view tui_view;
+
+struct tui_view {
+    keymap_ctx ctx;                     /* whose bindings apply */
+    void (*draw)(tui_app *app, tui_view *v);
+    /* Handles an action; returns false to close the view. */
+    bool (*handle)(tui_app *app, tui_view *v, db_action action);
+    /* Optional: the deals were reloaded (a change, or another process). */
+    void (*reloaded)(tui_app *app, tui_view *v);
+    void *data;
+};
+
+struct tui_app {
+    db_repo *repo;
+    const keymap *km;
+    db_day today;
+    char *user;                 /* the user's git name: "mine", log entries */
+    deal_list deals;            /* every deal, open or closed */
+    board_model board;
+    char head[41];              /* HEAD as last loaded */
+    char message[512];          /* the status line's message */
+    bool message_is_error;
+    sync_status sync;
+    bool have_sync;             /* sync_get_status worked */
+    tui_view *top;              /* the view on screen (drawn under prompts) */
+    keymap_state keys;
+    keymap_ctx keys_ctx;
+    bool quit;
+};
+
+/* What the keyboard (or script) said. */
+typedef enum { EV_ACTION, EV_TEXT, EV_RESIZE, EV_TICK, EV_EOF } tui_event_kind;
+typedef struct {
+    tui_event_kind kind;
+    db_action action;           /* EV_ACTION */
+    int key;                    /* EV_TEXT: a key no binding took */
+} tui_event;
+
+/* Waits for the next event in context ctx (sequences, timeouts, resize). */
+void tui_next_event(tui_app *app, keymap_ctx ctx, tui_event *ev);
+/* Runs a view until its handler returns false or the app quits. */
+void tui_run_view(tui_app *app, tui_view *v);
+/* Draws the view on top (or the too-small message) and updates the screen. */
+void tui_draw(tui_app *app);
+
+void tui_message(tui_app *app, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Loads every deal again, keeping the board's selection on the same deal. */
+void tui_reload(tui_app *app);
+/* The first key bound to `action` in ctx (else global), e.g. "Esc", for hints
+ * that must never lie about rebound keys; "" when unbound. */
+const char *tui_key_for(const tui_app *app, keymap_ctx ctx, db_action action, char *buf,
+                        size_t size);
+/* A fresh edit context (today, now, the user) for pipeline/edit.h. */
+edit_ctx tui_edit_ctx(const tui_app *app);
+
+/* ---- input: prompt and form (tui/prompt.c) ---- */
+typedef enum { FIELD_TEXT, FIELD_DATE, FIELD_VALUE, FIELD_STAGE, FIELD_CHOICE } field_kind;
+typedef struct {
+    const char *label;
+    field_kind kind;
+    bool required;
+    const char *const *choices;  /* FIELD_CHOICE: accepted words (unique prefixes complete) */
+    const char *initial;         /* may be NULL */
+    char *value;                 /* out: malloc'd text (tui_form_free) */
+} form_field;
+
+/* A form of fields; Enter confirms a field (validated first) and moves on,
+ * Esc cancels. True when every field was confirmed. */
+bool tui_form(tui_app *app, const char *title, form_field *fields, size_t n);
+/* Frees the values tui_form allocated (after either outcome). */
+void tui_form_free(form_field *fields, size_t n);
+/* One field on the bottom line. *out (malloc'd) on confirm. */
+bool tui_prompt(tui_app *app, const char *label, field_kind kind, const char *initial,
+                const char *const *choices, char **out);
+/* Checks a field's text; NULL when fine, else why (static text). */
+const char *tui_field_check(const tui_app *app, const form_field *f, const char *text);
+
+/* ---- views ---- */
+void tui_board_view(tui_app *app);                      /* view_board.c */
+void tui_detail_view(tui_app *app, const char *id);     /* view_detail.c */
+void tui_help_view(tui_app *app, keymap_ctx ctx);       /* view_help.c */
+void tui_changes_view(tui_app *app);                    /* view_changes.c */
+
+/* ---- deal actions (deal_actions.c), shared by board, detail and review ---- */
+/* Runs a deal action on deal `id` (NULL: none selected); true when `action`
+ * is one (handled, whatever the outcome). */
+bool tui_deal_action(tui_app *app, db_action action, const char *id);
+void tui_add_deal(tui_app *app);
+
+#endif

@@ -1,0 +1,411 @@
+#include "board_model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../pipeline/util.h"
+
+void board_init(board_model *m, const pipeline_cfg *cfg, db_day today, const char *user)
+{
+    memset(m, 0, sizeof *m);
+    m->cfg = cfg;
+    m->today = today;
+    m->user = xstrdup(user ? user : "");
+    m->sort = SORT_VALUE;
+}
+
+static void free_columns(board_model *m)
+{
+    for (size_t i = 0; i < m->ncols; i++)
+        free(m->cols[i].cards);
+    free(m->cols);
+    m->cols = NULL;
+    m->ncols = 0;
+}
+
+void board_free(board_model *m)
+{
+    free_columns(m);
+    free(m->cards);
+    free(m->user);
+    free(m->search);
+    memset(m, 0, sizeof *m);
+}
+
+/* ---- filter and sort ---------------------------------------------------- */
+
+static bool has_tag(const deal *d, const char *tag)
+{
+    for (size_t i = 0; i < d->ntags; i++)
+        if (strcasecmp(d->tags[i], tag) == 0)
+            return true;
+    return false;
+}
+
+static bool card_passes(const board_model *m, const board_card *c)
+{
+    switch (m->filter.kind) {
+    case FILTER_MINE:
+        return c->deal->owner && strcmp(c->deal->owner, m->user) == 0;
+    case FILTER_FLAGGED:
+        return c->flag.level != LEVEL_NONE;
+    case FILTER_OWNER:
+        return c->deal->owner && strcasecmp(c->deal->owner, m->filter.arg) == 0;
+    case FILTER_TAG:
+        return has_tag(c->deal, m->filter.arg);
+    default:
+        return true;
+    }
+}
+
+static board_sort sort_key; /* qsort has no user pointer; set just before sorting */
+
+static int64_t sort_weight(const board_card *c)
+{
+    switch (sort_key) {
+    case SORT_AGE:
+        return c->flag.days_in_stage;
+    case SORT_SCORE:
+        return c->flag.score;
+    default:
+        return c->deal->value;
+    }
+}
+
+/* Highest first; ties by title, then id, so the order never jitters. */
+static int compare_cards(const void *a, const void *b)
+{
+    const board_card *x = *(board_card *const *)a, *y = *(board_card *const *)b;
+    int64_t wx = sort_weight(x), wy = sort_weight(y);
+    if (wx != wy)
+        return wx > wy ? -1 : 1;
+    int t = strcmp(x->deal->title ? x->deal->title : "", y->deal->title ? y->deal->title : "");
+    return t ? t : strcmp(x->deal->id, y->deal->id);
+}
+
+/* ---- building the columns ----------------------------------------------- */
+
+static void column_add(board_column *col, board_card *c)
+{
+    col->cards = xrealloc(col->cards, (col->ncards + 1) * sizeof *col->cards);
+    col->cards[col->ncards++] = c;
+    col->total += c->deal->value;
+}
+
+static bool any_unknown_stage(const board_model *m)
+{
+    for (size_t i = 0; i < m->ncards; i++)
+        if (config_stage_index(m->cfg, m->cards[i].deal->stage) < 0)
+            return true;
+    return false;
+}
+
+static void build_columns(board_model *m)
+{
+    size_t old_ncols = m->ncols, *tops = xcalloc(old_ncols + 1, sizeof *tops);
+    for (size_t i = 0; i < old_ncols; i++)
+        tops[i] = m->cols[i].top;
+    free_columns(m);
+    m->ncols = m->cfg->nstages + (any_unknown_stage(m) ? 1 : 0);
+    m->cols = xcalloc(m->ncols + 1, sizeof *m->cols);
+    for (size_t i = 0; i < m->cfg->nstages; i++)
+        m->cols[i].stage = &m->cfg->stages[i];
+    for (size_t i = 0; i < m->ncards; i++) {
+        board_card *c = &m->cards[i];
+        if (!card_passes(m, c))
+            continue;
+        int s = config_stage_index(m->cfg, c->deal->stage);
+        column_add(&m->cols[s >= 0 ? (size_t)s : m->cfg->nstages], c);
+    }
+    sort_key = m->sort;
+    for (size_t i = 0; i < m->ncols; i++) {
+        if (m->cols[i].ncards > 1)
+            qsort(m->cols[i].cards, m->cols[i].ncards, sizeof *m->cols[i].cards, compare_cards);
+        m->cols[i].top = i < old_ncols ? tops[i] : 0;
+    }
+    free(tops);
+}
+
+static void clamp_selection(board_model *m)
+{
+    if (m->ncols == 0) {
+        m->sel_col = m->sel_row = 0;
+        return;
+    }
+    if (m->sel_col >= m->ncols)
+        m->sel_col = m->ncols - 1;
+    size_t n = m->cols[m->sel_col].ncards;
+    if (m->sel_row >= n)
+        m->sel_row = n ? n - 1 : 0;
+}
+
+/* Rebuilds and puts the selection back on the deal `id` (copied by the caller). */
+static void rebuild(board_model *m, const char *id)
+{
+    build_columns(m);
+    if (!id || !board_select_id(m, id))
+        clamp_selection(m);
+}
+
+void board_set_deals(board_model *m, deal *const *deals, size_t n)
+{
+    const deal *sel = board_selected(m);
+    char *id = sel ? xstrdup(sel->id) : NULL;
+    free(m->cards);
+    m->cards = xcalloc(n + 1, sizeof *m->cards);
+    m->ncards = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!deal_is_open(deals[i]))
+            continue;
+        board_card *c = &m->cards[m->ncards++];
+        c->deal = deals[i];
+        rules_evaluate(m->cfg, deals[i], m->today, &c->flag);
+    }
+    rebuild(m, id);
+    free(id);
+}
+
+/* ---- selection ---------------------------------------------------------- */
+
+const board_card *board_selected_card(const board_model *m)
+{
+    if (m->sel_col >= m->ncols || m->sel_row >= m->cols[m->sel_col].ncards)
+        return NULL;
+    return m->cols[m->sel_col].cards[m->sel_row];
+}
+
+const deal *board_selected(const board_model *m)
+{
+    const board_card *c = board_selected_card(m);
+    return c ? c->deal : NULL;
+}
+
+bool board_select_id(board_model *m, const char *id)
+{
+    for (size_t i = 0; id && i < m->ncols; i++)
+        for (size_t j = 0; j < m->cols[i].ncards; j++)
+            if (strcmp(m->cols[i].cards[j]->deal->id, id) == 0) {
+                m->sel_col = i;
+                m->sel_row = j;
+                return true;
+            }
+    return false;
+}
+
+void board_select_first_card(board_model *m)
+{
+    for (size_t i = 0; i < m->ncols; i++)
+        if (m->cols[i].ncards) {
+            m->sel_col = i;
+            m->sel_row = 0;
+            return;
+        }
+}
+
+void board_move(board_model *m, int dx, int dy)
+{
+    if (m->ncols == 0)
+        return;
+    long col = (long)m->sel_col + dx, row = (long)m->sel_row + dy;
+    m->sel_col = col < 0 ? 0 : (size_t)col;
+    m->sel_row = row < 0 ? 0 : (size_t)row;
+    clamp_selection(m);
+}
+
+void board_first(board_model *m)
+{
+    m->sel_row = 0;
+}
+
+void board_last(board_model *m)
+{
+    m->sel_row = (size_t)-1 / 2;
+    clamp_selection(m);
+}
+
+/* ---- filter, sort ------------------------------------------------------- */
+
+bool board_set_filter(board_model *m, const char *text)
+{
+    board_filter f = {FILTER_NONE, ""};
+    const char *arg = strchr(text, ':');
+    if (!*text || strcmp(text, "clear") == 0 || strcmp(text, "none") == 0)
+        f.kind = FILTER_NONE;
+    else if (strcmp(text, "mine") == 0)
+        f.kind = FILTER_MINE;
+    else if (strcmp(text, "flagged") == 0)
+        f.kind = FILTER_FLAGGED;
+    else if (arg && arg[1] && str_has_prefix(text, "owner:"))
+        f.kind = FILTER_OWNER;
+    else if (arg && arg[1] && str_has_prefix(text, "tag:"))
+        f.kind = FILTER_TAG;
+    else
+        return false;
+    if (f.kind == FILTER_OWNER || f.kind == FILTER_TAG)
+        snprintf(f.arg, sizeof f.arg, "%s", arg + 1);
+    const deal *sel = board_selected(m);
+    char *id = sel ? xstrdup(sel->id) : NULL;
+    m->filter = f;
+    rebuild(m, id);
+    free(id);
+    return true;
+}
+
+void board_filter_text(const board_model *m, char *out, size_t size)
+{
+    switch (m->filter.kind) {
+    case FILTER_MINE:
+        snprintf(out, size, "mine");
+        break;
+    case FILTER_FLAGGED:
+        snprintf(out, size, "flagged");
+        break;
+    case FILTER_OWNER:
+        snprintf(out, size, "owner:%s", m->filter.arg);
+        break;
+    case FILTER_TAG:
+        snprintf(out, size, "tag:%s", m->filter.arg);
+        break;
+    default:
+        snprintf(out, size, "%s", "");
+    }
+}
+
+void board_cycle_sort(board_model *m)
+{
+    const deal *sel = board_selected(m);
+    char *id = sel ? xstrdup(sel->id) : NULL;
+    m->sort = (m->sort + 1) % SORT_COUNT;
+    rebuild(m, id);
+    free(id);
+}
+
+const char *board_sort_name(board_sort s)
+{
+    static const char *const names[] = {"value", "age in stage", "flag score"};
+    return s < SORT_COUNT ? names[s] : "";
+}
+
+/* ---- search ------------------------------------------------------------- */
+
+static bool contains_ci(const char *hay, const char *needle)
+{
+    if (!hay)
+        return false;
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (strncasecmp(hay, needle, n) == 0)
+            return true;
+    return false;
+}
+
+bool board_deal_matches(const deal *d, const char *query)
+{
+    if (str_empty(query))
+        return false;
+    if (contains_ci(d->title, query) || contains_ci(d->account, query) ||
+        contains_ci(d->owner, query))
+        return true;
+    for (size_t i = 0; i < d->ntags; i++)
+        if (contains_ci(d->tags[i], query))
+            return true;
+    return false;
+}
+
+/* Walks the cards in board order (column by column) from the selection. */
+static bool find_match(board_model *m, int dir, bool include_current)
+{
+    size_t total = 0, pos = 0;
+    for (size_t i = 0; i < m->ncols; i++) {
+        if (i == m->sel_col)
+            pos = total + m->sel_row;
+        total += m->cols[i].ncards;
+    }
+    for (size_t step = include_current ? 0 : 1; step <= total && total; step++) {
+        size_t k = (pos + total + (dir >= 0 ? step : total - step % total)) % total;
+        for (size_t i = 0; i < m->ncols; i++) {
+            if (k >= m->cols[i].ncards) {
+                k -= m->cols[i].ncards;
+                continue;
+            }
+            if (board_deal_matches(m->cols[i].cards[k]->deal, m->search)) {
+                m->sel_col = i;
+                m->sel_row = k;
+                return true;
+            }
+            break;
+        }
+    }
+    return false;
+}
+
+bool board_search(board_model *m, const char *query)
+{
+    free(m->search);
+    m->search = str_empty(query) ? NULL : xstrdup(query);
+    return m->search && find_match(m, 1, true);
+}
+
+bool board_search_next(board_model *m, int dir)
+{
+    return m->search && find_match(m, dir, false);
+}
+
+/* ---- scrolling ---------------------------------------------------------- */
+
+void board_scroll(board_model *m, size_t vis_cols, size_t vis_cards)
+{
+    if (vis_cols == 0)
+        vis_cols = 1;
+    if (vis_cards == 0)
+        vis_cards = 1;
+    if (m->sel_col < m->first_col)
+        m->first_col = m->sel_col;
+    if (m->sel_col >= m->first_col + vis_cols)
+        m->first_col = m->sel_col + 1 - vis_cols;
+    /* Never leave empty space on the right when columns could fill it. */
+    if (m->ncols >= vis_cols && m->first_col > m->ncols - vis_cols)
+        m->first_col = m->ncols - vis_cols;
+    for (size_t i = 0; i < m->ncols; i++) {
+        board_column *col = &m->cols[i];
+        if (col->ncards <= vis_cards)
+            col->top = 0;
+        else if (col->top > col->ncards - vis_cards)
+            col->top = col->ncards - vis_cards;
+    }
+    board_column *sel = m->ncols ? &m->cols[m->sel_col] : NULL;
+    if (sel && m->sel_row < sel->top)
+        sel->top = m->sel_row;
+    if (sel && m->sel_row >= sel->top + vis_cards)
+        sel->top = m->sel_row + 1 - vis_cards;
+}
+
+/* ---- small facts -------------------------------------------------------- */
+
+next_state board_next_state(const deal *d, db_day today)
+{
+    if (!deal_has_next_step(d))
+        return NEXT_NONE;
+    if (d->next_due == DAY_NONE || d->next_due > today)
+        return NEXT_LATER;
+    return d->next_due == today ? NEXT_TODAY : NEXT_OVERDUE;
+}
+
+size_t board_count_shown(const board_model *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->ncols; i++)
+        n += m->cols[i].ncards;
+    return n;
+}
+
+size_t board_count_flagged(const board_model *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->ncols; i++)
+        for (size_t j = 0; j < m->cols[i].ncards; j++)
+            n += m->cols[i].cards[j]->flag.level != LEVEL_NONE;
+    return n;
+}

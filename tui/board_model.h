@@ -1,0 +1,93 @@
+/* The board as data: columns of cards by stage, filter, sort, search and the
+ * selection. Pure (no curses, no git), so it is tested on its own
+ * (tests/unit/test_board_model.c); the board view only draws it. */
+#ifndef DB_BOARD_MODEL_H
+#define DB_BOARD_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../pipeline/config.h"
+#include "../pipeline/deal.h"
+#include "../pipeline/rules.h"
+
+typedef enum { SORT_VALUE, SORT_AGE, SORT_SCORE, SORT_COUNT } board_sort;
+typedef enum { FILTER_NONE, FILTER_MINE, FILTER_FLAGGED, FILTER_OWNER, FILTER_TAG } filter_kind;
+/* The state of a deal's next step, each drawn with its own mark. */
+typedef enum { NEXT_NONE, NEXT_OVERDUE, NEXT_TODAY, NEXT_LATER } next_state;
+
+typedef struct {
+    filter_kind kind;
+    char arg[128];       /* owner:NAME / tag:NAME */
+} board_filter;
+
+typedef struct {
+    const deal *deal;    /* owned by the caller's deal list */
+    flag_result flag;
+} board_card;
+
+typedef struct {
+    const stage_def *stage; /* NULL: the "unknown stage" column */
+    board_card **cards;     /* filtered and sorted */
+    size_t ncards;
+    int64_t total;
+    size_t top;             /* first card on screen */
+} board_column;
+
+typedef struct {
+    const pipeline_cfg *cfg;
+    db_day today;
+    char *user;             /* for the "mine" filter */
+    board_card *cards;      /* every open deal */
+    size_t ncards;
+    board_column *cols;
+    size_t ncols;
+    board_sort sort;
+    board_filter filter;
+    char *search;           /* NULL: no search */
+    size_t sel_col, sel_row;
+    size_t first_col;       /* first column on screen */
+} board_model;
+
+void board_init(board_model *m, const pipeline_cfg *cfg, db_day today, const char *user);
+void board_free(board_model *m);
+/* Takes the open deals of `deals` (not owned; keep them alive) and rebuilds the
+ * columns, keeping the selection on the same deal when it is still shown. */
+void board_set_deals(board_model *m, deal *const *deals, size_t n);
+
+const deal *board_selected(const board_model *m);
+const board_card *board_selected_card(const board_model *m);
+bool board_select_id(board_model *m, const char *id);
+/* Selects the first card of the first column that has one (on start). */
+void board_select_first_card(board_model *m);
+
+/* Moves the selection: columns by dx, cards by dy (clamped). */
+void board_move(board_model *m, int dx, int dy);
+void board_first(board_model *m);
+void board_last(board_model *m);
+
+/* "mine", "flagged", "owner:NAME", "tag:NAME", "clear" or "" (clear). */
+bool board_set_filter(board_model *m, const char *text);
+/* The filter in words ("owner:Anna"); "" when none. */
+void board_filter_text(const board_model *m, char *out, size_t size);
+void board_cycle_sort(board_model *m);
+const char *board_sort_name(board_sort s);
+
+/* Sets the query and selects the first match from the selection on (the
+ * selected card included). Returns false (selection kept) when nothing matches. */
+bool board_search(board_model *m, const char *query);
+/* Next (dir 1) or previous (-1) match after the selection, wrapping around. */
+bool board_search_next(board_model *m, int dir);
+/* Case-insensitive (ASCII) substring of title, account, owner or a tag. */
+bool board_deal_matches(const deal *d, const char *query);
+
+/* Scrolls so that the selection is on screen with `vis_cols` columns and
+ * `vis_cards` cards per column. */
+void board_scroll(board_model *m, size_t vis_cols, size_t vis_cards);
+
+next_state board_next_state(const deal *d, db_day today);
+/* Open deals shown and flagged (after the filter). */
+size_t board_count_shown(const board_model *m);
+size_t board_count_flagged(const board_model *m);
+
+#endif

@@ -1,0 +1,407 @@
+/* What the keys do to a deal. Every change goes through pipeline/edit.h and
+ * the store and is exactly one commit, the same as from the command line. */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../pipeline/text.h"
+#include "../store/sync.h"
+#include "app.h"
+#include "editor.h"
+
+/* Applies one edit to a freshly loaded deal; returns 0 and sets *message. */
+typedef int (*apply_fn)(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
+                        db_err *err);
+
+/* Lock, load (fresh: another process may have changed it), apply, save and
+ * commit, unlock; then reload the board and keep the deal selected. */
+static bool commit_change(tui_app *app, const char *id, apply_fn apply, void *ud)
+{
+    db_err err = {0};
+    char *message = NULL;
+    deal d;
+    deal_init(&d);
+    edit_ctx ctx = tui_edit_ctx(app);
+    int rc = repo_lock(app->repo, &err);
+    if (!rc) {
+        rc = repo_load_deal(app->repo, id, &d, &err);
+        if (!rc)
+            rc = apply(app, &ctx, &d, ud, &message, &err);
+        if (!rc)
+            rc = repo_save_deal(app->repo, &d, message, &err);
+        repo_unlock(app->repo);
+    }
+    tui_reload(app);
+    board_select_id(&app->board, id);
+    if (rc)
+        tui_message(app, true, "%s", err.msg);
+    else
+        tui_message(app, false, "%s", message);
+    free(message);
+    deal_free(&d);
+    return rc == 0;
+}
+
+/* ---- the edits ---------------------------------------------------------- */
+
+static int apply_step(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
+                      db_err *err)
+{
+    return edit_step(repo_config(app->repo), ctx, d, *(int *)ud, message, err);
+}
+
+static int apply_move(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
+                      db_err *err)
+{
+    return edit_move(repo_config(app->repo), ctx, d, ud, message, err);
+}
+
+static int apply_set(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
+                     db_err *err)
+{
+    char **fv = ud;
+    return edit_set(repo_config(app->repo), ctx, d, fv[0], fv[1], message, err);
+}
+
+static int apply_touch(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
+                       db_err *err)
+{
+    (void)app;
+    return edit_touch(ctx, d, str_empty(ud) ? NULL : ud, message, err);
+}
+
+static int apply_note(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
+                      db_err *err)
+{
+    (void)app;
+    return edit_note(ctx, d, ud, message, err);
+}
+
+/* Form fields [0] text, [1] date, for next step, move on and snooze. */
+typedef struct {
+    const char *text;
+    db_day day;
+    deal_status status;
+} text_day;
+
+static int apply_next(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
+                      db_err *err)
+{
+    (void)app;
+    text_day *td = ud;
+    return edit_next(ctx, d, td->text, td->day, message, err);
+}
+
+static int apply_close(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
+                       db_err *err)
+{
+    (void)app;
+    text_day *td = ud;
+    return edit_close(ctx, d, td->status, str_empty(td->text) ? NULL : td->text, message, err);
+}
+
+static int apply_move_on(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
+                         db_err *err)
+{
+    (void)app;
+    text_day *td = ud;
+    return edit_move_on(ctx, d, td->text, td->day, message, err);
+}
+
+static int apply_snooze(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
+                        db_err *err)
+{
+    (void)app;
+    text_day *td = ud;
+    return edit_snooze(ctx, d, td->day, str_empty(td->text) ? NULL : td->text, message, err);
+}
+
+static int apply_reopen(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
+                        db_err *err)
+{
+    (void)app;
+    (void)ud;
+    return edit_reopen(ctx, d, message, err);
+}
+
+/* ---- asking for input --------------------------------------------------- */
+
+static db_day parse_day(const tui_app *app, const char *text)
+{
+    db_day day = DAY_NONE;
+    if (!str_empty(text))
+        edit_parse_date(text, app->today, &day);
+    return day;
+}
+
+static const deal *find_deal(const tui_app *app, const char *id)
+{
+    for (size_t i = 0; i < app->deals.count; i++)
+        if (strcmp(app->deals.items[i]->id, id) == 0)
+            return app->deals.items[i];
+    return NULL;
+}
+
+static void step(tui_app *app, const char *id, int direction)
+{
+    commit_change(app, id, apply_step, &direction);
+}
+
+static void touch(tui_app *app, const char *id)
+{
+    char *note = NULL;
+    if (tui_prompt(app, "Touch: what happened (optional): ", FIELD_TEXT, NULL, NULL, &note))
+        commit_change(app, id, apply_touch, note);
+    free(note);
+}
+
+static void note(tui_app *app, const char *id)
+{
+    char *text = NULL;
+    if (tui_prompt(app, "Note: ", FIELD_TEXT, NULL, NULL, &text) && *text)
+        commit_change(app, id, apply_note, text);
+    free(text);
+}
+
+static void next_step(tui_app *app, const char *id)
+{
+    const deal *d = find_deal(app, id);
+    char due[DATE_LEN] = "";
+    if (d && d->next_due != DAY_NONE)
+        date_format(d->next_due, due);
+    form_field f[] = {{"Next step", FIELD_TEXT, true, NULL, d ? d->next_text : NULL, NULL},
+                      {"Due", FIELD_DATE, false, NULL, due, NULL}};
+    if (tui_form(app, "Plan the next step", f, 2)) {
+        text_day td = {f[0].value, parse_day(app, f[1].value), STATUS_OPEN};
+        commit_change(app, id, apply_next, &td);
+    }
+    tui_form_free(f, 2);
+}
+
+static void close_deal(tui_app *app, const char *id, deal_status status)
+{
+    char *reason = NULL;
+    const char *label = status == STATUS_WON ? "Won! Why (optional): " : "Lost. Why (optional): ";
+    if (tui_prompt(app, label, FIELD_TEXT, NULL, NULL, &reason)) {
+        text_day td = {reason, DAY_NONE, status};
+        commit_change(app, id, apply_close, &td);
+    }
+    free(reason);
+}
+
+static void move_on(tui_app *app, const char *id)
+{
+    form_field f[] = {{"Reason", FIELD_TEXT, true, NULL, NULL, NULL},
+                      {"Revisit on", FIELD_DATE, false, NULL, NULL, NULL}};
+    if (tui_form(app, "Move on from the deal", f, 2)) {
+        text_day td = {f[0].value, parse_day(app, f[1].value), STATUS_MOVED_ON};
+        commit_change(app, id, apply_move_on, &td);
+    }
+    tui_form_free(f, 2);
+}
+
+static void snooze(tui_app *app, const char *id)
+{
+    form_field f[] = {{"Until", FIELD_DATE, true, NULL, NULL, NULL},
+                      {"Reason", FIELD_TEXT, false, NULL, NULL, NULL}};
+    if (tui_form(app, "Snooze the flag", f, 2)) {
+        text_day td = {f[1].value, parse_day(app, f[0].value), STATUS_OPEN};
+        commit_change(app, id, apply_snooze, &td);
+    }
+    tui_form_free(f, 2);
+}
+
+static void stage_set(tui_app *app, const char *id)
+{
+    char *stage = NULL;
+    if (tui_prompt(app, "Move to stage: ", FIELD_STAGE, NULL, NULL, &stage) && *stage)
+        commit_change(app, id, apply_move, stage);
+    free(stage);
+}
+
+/* The current text of a settable field, for editing it in place. */
+static char *field_text(const deal *d, const char *field)
+{
+    char date[DATE_LEN];
+    if (strcmp(field, "value") == 0)
+        return xasprintf("%lld", (long long)d->value);
+    if (strcmp(field, "close_date") == 0) {
+        if (d->close_date == DAY_NONE)
+            return xstrdup("");
+        date_format(d->close_date, date);
+        return xstrdup(date);
+    }
+    if (strcmp(field, "tags") == 0) {
+        strbuf sb = {0};
+        sb_puts(&sb, "");
+        for (size_t i = 0; i < d->ntags; i++)
+            sb_printf(&sb, "%s%s", i ? "," : "", d->tags[i]);
+        return sb.data;
+    }
+    const char *const *slot = strcmp(field, "title") == 0      ? (const char *const *)&d->title
+                              : strcmp(field, "account") == 0  ? (const char *const *)&d->account
+                              : strcmp(field, "owner") == 0    ? (const char *const *)&d->owner
+                              : strcmp(field, "currency") == 0 ? (const char *const *)&d->currency
+                              : strcmp(field, "status_quo") == 0
+                                  ? (const char *const *)&d->status_quo
+                              : strcmp(field, "insight") == 0 ? (const char *const *)&d->insight
+                              : strcmp(field, "persona") == 0 ? (const char *const *)&d->persona
+                              : strcmp(field, "champion") == 0 ? (const char *const *)&d->champion
+                              : strcmp(field, "stage") == 0    ? (const char *const *)&d->stage
+                                                               : NULL;
+    return xstrdup(slot && *slot ? *slot : "");
+}
+
+static field_kind field_kind_of(const char *field)
+{
+    if (strcmp(field, "close_date") == 0)
+        return FIELD_DATE;
+    if (strcmp(field, "value") == 0)
+        return FIELD_VALUE;
+    return strcmp(field, "stage") == 0 ? FIELD_STAGE : FIELD_TEXT;
+}
+
+static void edit_field(tui_app *app, const char *id)
+{
+    const deal *d = find_deal(app, id);
+    char *field = NULL, *value = NULL;
+    if (!d || !tui_prompt(app, "Edit which field (Tab completes): ", FIELD_CHOICE, NULL,
+                          edit_settable_fields, &field) || !*field) {
+        free(field);
+        return;
+    }
+    char *current = field_text(d, field), *label = xasprintf("%s: ", field);
+    if (tui_prompt(app, label, field_kind_of(field), current, NULL, &value)) {
+        char *fv[2] = {field, value};
+        commit_change(app, id, apply_set, fv);
+    }
+    free(label);
+    free(current);
+    free(value);
+    free(field);
+}
+
+static void undo(tui_app *app)
+{
+    db_err err = {0};
+    char *summary = NULL;
+    const deal *sel = board_selected(&app->board);
+    char *id = sel ? xstrdup(sel->id) : NULL;
+    int rc = repo_undo(app->repo, &summary, &err);
+    tui_reload(app);
+    board_select_id(&app->board, id);
+    if (rc)
+        tui_message(app, true, "%s", err.msg);
+    else
+        tui_message(app, false, "%s", summary ? summary : "undone");
+    free(summary);
+    free(id);
+}
+
+static void sync(tui_app *app)
+{
+    db_err err = {0};
+    sync_result r;
+    memset(&r, 0, sizeof r);
+    tui_message(app, false, "syncing…");
+    tui_draw(app);
+    int rc = sync_run(app->repo, &r, &err);
+    /* Whatever happened, show the repository as it is now. */
+    tui_reload(app);
+    if (rc)
+        tui_message(app, true, "sync failed: %s", err.msg);
+    else if (r.offline)
+        tui_message(app, true, "sync: offline; your commits wait locally");
+    else
+        tui_message(app, false, "synced: %d in, %d out%s", r.incoming, r.pushed,
+                    r.conflicts ? " (conflicts kept in the deals' logs)" : "");
+}
+
+void tui_add_deal(tui_app *app)
+{
+    const pipeline_cfg *cfg = repo_config(app->repo);
+    form_field f[] = {{"Title", FIELD_TEXT, true, NULL, NULL, NULL},
+                      {"Account", FIELD_TEXT, false, NULL, NULL, NULL},
+                      {"Value", FIELD_VALUE, false, NULL, NULL, NULL},
+                      {"Stage", FIELD_STAGE, false, NULL, cfg->nstages ? cfg->stages[0].id : NULL,
+                       NULL},
+                      {"Close date", FIELD_DATE, false, NULL, NULL, NULL},
+                      {"Next step", FIELD_TEXT, false, NULL, NULL, NULL},
+                      {"Due", FIELD_DATE, false, NULL, NULL, NULL}};
+    size_t n = sizeof f / sizeof *f;
+    if (tui_form(app, "Add a deal", f, n)) {
+        new_deal in = {f[0].value, f[1].value, app->user, f[3].value, 0, parse_day(app, f[4].value),
+                       parse_day(app, f[6].value), str_empty(f[5].value) ? NULL : f[5].value};
+        edit_parse_value(f[2].value, &in.value);
+        if (str_empty(in.stage))
+            in.stage = NULL;
+        edit_ctx ctx = tui_edit_ctx(app);
+        db_err err = {0};
+        char *message = NULL;
+        deal d;
+        int rc = edit_create(cfg, &ctx, &in, &d, &message, &err);
+        if (!rc) {
+            rc = repo_save_deal(app->repo, &d, message, &err);
+            tui_reload(app);
+            board_select_id(&app->board, d.id);
+            deal_free(&d);
+        }
+        if (rc)
+            tui_message(app, true, "%s", err.msg);
+        else
+            tui_message(app, false, "%s", message);
+        free(message);
+    }
+    tui_form_free(f, n);
+}
+
+static bool needs_deal(db_action a)
+{
+    return a != ACTION_UNDO && a != ACTION_SYNC;
+}
+
+static void run_deal_action(tui_app *app, db_action a, const char *id);
+
+bool tui_deal_action(tui_app *app, db_action a, const char *selected_id)
+{
+    switch (a) {
+    case ACTION_STAGE_PREV: case ACTION_STAGE_NEXT: case ACTION_EDIT: case ACTION_EDIT_FILE:
+    case ACTION_TOUCH: case ACTION_NOTE: case ACTION_NEXT_STEP: case ACTION_MOVE_ON:
+    case ACTION_WON: case ACTION_LOST: case ACTION_SNOOZE: case ACTION_UNDO: case ACTION_SYNC:
+    case ACTION_REOPEN: case ACTION_STAGE_SET:
+        break;
+    default:
+        return false;
+    }
+    if (needs_deal(a) && !selected_id) {
+        tui_message(app, true, "no deal selected");
+        return true;
+    }
+    /* A copy: the id usually points into a deal that the reload after the
+     * change frees. */
+    char *id = xstrdup(selected_id);
+    run_deal_action(app, a, id);
+    free(id);
+    return true;
+}
+
+static void run_deal_action(tui_app *app, db_action a, const char *id)
+{
+    switch (a) {
+    case ACTION_STAGE_PREV: step(app, id, -1); break;
+    case ACTION_STAGE_NEXT: step(app, id, 1); break;
+    case ACTION_EDIT: edit_field(app, id); break;
+    case ACTION_EDIT_FILE: tui_edit_file(app, id); break;
+    case ACTION_TOUCH: touch(app, id); break;
+    case ACTION_NOTE: note(app, id); break;
+    case ACTION_NEXT_STEP: next_step(app, id); break;
+    case ACTION_MOVE_ON: move_on(app, id); break;
+    case ACTION_WON: close_deal(app, id, STATUS_WON); break;
+    case ACTION_LOST: close_deal(app, id, STATUS_LOST); break;
+    case ACTION_SNOOZE: snooze(app, id); break;
+    case ACTION_REOPEN: commit_change(app, id, apply_reopen, NULL); break;
+    case ACTION_STAGE_SET: stage_set(app, id); break;
+    case ACTION_UNDO: undo(app); break;
+    default: sync(app); break;
+    }
+}

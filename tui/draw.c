@@ -1,0 +1,98 @@
+#include "draw.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../pipeline/text.h"
+
+static bool have_colors;
+
+/* Foreground per role; -1 is the terminal's default. */
+static const short role_fg[ROLE_COUNT] = {
+    [ROLE_NORMAL] = -1,         [ROLE_HEADER] = COLOR_CYAN,  [ROLE_SELECTED] = -1,
+    [ROLE_WATCH] = COLOR_YELLOW, [ROLE_MOVE_ON] = COLOR_RED, [ROLE_OVERDUE] = COLOR_RED,
+    [ROLE_TODAY] = COLOR_YELLOW, [ROLE_DIM] = -1,            [ROLE_STATUS] = -1,
+    [ROLE_ERROR] = COLOR_RED,
+};
+
+/* How each role looks without colour: flags stay visible by attribute. */
+static const attr_t role_mono[ROLE_COUNT] = {
+    [ROLE_HEADER] = A_BOLD,   [ROLE_SELECTED] = A_REVERSE, [ROLE_WATCH] = A_BOLD,
+    [ROLE_MOVE_ON] = A_BOLD,  [ROLE_OVERDUE] = A_BOLD,     [ROLE_TODAY] = A_UNDERLINE,
+    [ROLE_DIM] = A_DIM,       [ROLE_STATUS] = A_REVERSE,   [ROLE_ERROR] = A_BOLD,
+};
+
+void draw_init(bool colors)
+{
+    have_colors = colors;
+    if (!colors)
+        return;
+    for (int r = 1; r < ROLE_COUNT; r++)
+        init_pair((short)r, role_fg[r], -1);
+}
+
+attr_t draw_attr(draw_role role)
+{
+    if (!have_colors || role_fg[role] == -1)
+        return role_mono[role];
+    attr_t extra = role == ROLE_MOVE_ON || role == ROLE_ERROR || role == ROLE_HEADER ? A_BOLD : 0;
+    return COLOR_PAIR(role) | extra;
+}
+
+int draw_text(int y, int x, const char *s, int cols, attr_t attr, bool pad)
+{
+    if (cols <= 0)
+        return 0;
+    char *safe = text_sanitize(s ? s : "", false);
+    int used = 0;
+    size_t n = text_fit(safe, cols, &used);
+    attr_t old_attr;
+    short old_pair;
+    attr_get(&old_attr, &old_pair, NULL);
+    attrset(attr);
+    mvaddnstr(y, x, safe, (int)n);
+    if (pad)
+        for (int i = used; i < cols; i++)
+            addch(' ');
+    attr_set(old_attr, old_pair, NULL);
+    free(safe);
+    return pad ? cols : used;
+}
+
+void draw_text_right(int y, int x, const char *s, int cols, attr_t attr)
+{
+    char *safe = text_sanitize(s ? s : "", false);
+    int w = text_width(safe);
+    if (w > cols)
+        w = cols;
+    draw_text(y, x + cols - w, safe, w, attr, false);
+    free(safe);
+}
+
+void draw_clear_row(int y, int x, attr_t attr)
+{
+    int cols = COLS - x;
+    attr_t old_attr;
+    short old_pair;
+    attr_get(&old_attr, &old_pair, NULL);
+    attrset(attr);
+    move(y, x);
+    for (int i = 0; i < cols; i++)
+        addch(' ');
+    attr_set(old_attr, old_pair, NULL);
+}
+
+bool draw_too_small(void)
+{
+    if (COLS >= DRAW_MIN_COLS && LINES >= DRAW_MIN_ROWS)
+        return false;
+    erase();
+    char msg[64];
+    snprintf(msg, sizeof msg, "terminal too small (need %dx%d)", DRAW_MIN_COLS, DRAW_MIN_ROWS);
+    /* Wrap by hand: the message must be readable even in a 10-column terminal. */
+    int len = (int)strlen(msg), row = 0;
+    for (int at = 0; at < len && row < LINES; at += COLS, row++)
+        mvaddnstr(row, 0, msg + at, COLS);
+    return true;
+}

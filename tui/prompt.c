@@ -1,0 +1,350 @@
+/* Input: a one-line prompt on the bottom line, and forms of several fields.
+ * Both edit through lineedit and take their keys from the `prompt` context. */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../pipeline/text.h"
+#include "app.h"
+#include "draw.h"
+#include "lineedit.h"
+
+typedef enum { EDIT_CONFIRM, EDIT_CANCEL, EDIT_PREV, EDIT_NEXT } edit_outcome;
+
+/* ---- checking fields ---------------------------------------------------- */
+
+/* Choices: an exact word, a "word:" prefix with text after it, or a unique prefix. */
+static const char *choice_match(const char *const *choices, const char *text, int *count)
+{
+    const char *found = NULL;
+    *count = 0;
+    for (size_t i = 0; choices && choices[i]; i++) {
+        size_t n = strlen(choices[i]);
+        if (strcmp(choices[i], text) == 0 ||
+            (n && choices[i][n - 1] == ':' && strncmp(choices[i], text, n) == 0 && text[n])) {
+            *count = 1;
+            return choices[i];
+        }
+        if (str_has_prefix(choices[i], text)) {
+            found = choices[i];
+            (*count)++;
+        }
+    }
+    return found;
+}
+
+const char *tui_field_check(const tui_app *app, const form_field *f, const char *text)
+{
+    db_day day;
+    int64_t value;
+    int count;
+    if (!*text)
+        return f->required ? "this field is required" : NULL;
+    switch (f->kind) {
+    case FIELD_DATE:
+        return edit_parse_date(text, app->today, &day)
+                   ? NULL
+                   : "not a date: use YYYY-MM-DD, today, tomorrow, +N (days) or +Nw (weeks)";
+    case FIELD_VALUE:
+        return edit_parse_value(text, &value) ? NULL : "not an amount: use digits, e.g. 48000 or 48k";
+    case FIELD_STAGE:
+        return config_stage_lookup(repo_config(app->repo), text) >= 0 ? NULL : "no such stage";
+    case FIELD_CHOICE:
+        choice_match(f->choices, text, &count);
+        return count == 1 ? NULL : count ? "ambiguous: type more" : "not one of the choices";
+    default:
+        return NULL;
+    }
+}
+
+/* The accepted text in its normal form: a date as YYYY-MM-DD, a stage's id,
+ * a completed choice. */
+static void normalize(const tui_app *app, const form_field *f, lineedit *ed)
+{
+    db_day day;
+    int count;
+    if (!*ed->text)
+        return;
+    if (f->kind == FIELD_DATE && edit_parse_date(ed->text, app->today, &day)) {
+        char date[DATE_LEN];
+        date_format(day, date);
+        lineedit_set(ed, date);
+    } else if (f->kind == FIELD_STAGE) {
+        const pipeline_cfg *cfg = repo_config(app->repo);
+        lineedit_set(ed, cfg->stages[config_stage_lookup(cfg, ed->text)].id);
+    } else if (f->kind == FIELD_CHOICE) {
+        const char *c = choice_match(f->choices, ed->text, &count);
+        size_t n = strlen(c);
+        if (!(n && c[n - 1] == ':' && strncmp(c, ed->text, n) == 0))
+            lineedit_set(ed, c);
+    }
+}
+
+/* Tab: the longest text every matching choice (or stage id) starts with. */
+static void complete(const tui_app *app, const form_field *f, lineedit *ed)
+{
+    const char *const *choices = f->choices;
+    const char **stage_ids = NULL;
+    if (f->kind == FIELD_STAGE) {
+        const pipeline_cfg *cfg = repo_config(app->repo);
+        stage_ids = xcalloc(cfg->nstages + 1, sizeof *stage_ids);
+        for (size_t i = 0; i < cfg->nstages; i++)
+            stage_ids[i] = cfg->stages[i].id;
+        choices = stage_ids;
+    }
+    char best[256] = "";
+    bool any = false;
+    for (size_t i = 0; choices && choices[i]; i++) {
+        if (!str_has_prefix(choices[i], ed->text))
+            continue;
+        if (!any)
+            snprintf(best, sizeof best, "%s", choices[i]);
+        else
+            for (size_t k = 0; best[k]; k++)
+                if (best[k] != choices[i][k]) {
+                    best[k] = '\0';
+                    break;
+                }
+        any = true;
+    }
+    if (any && strlen(best) > ed->len)
+        lineedit_set(ed, best);
+    free(stage_ids);
+}
+
+/* ---- the editing loop --------------------------------------------------- */
+
+typedef void (*overlay_fn)(tui_app *app, void *ud, lineedit *ed, const char *error);
+
+static bool is_text_key(int key)
+{
+    if (key < 0 || (key & KEYMAP_META))
+        return false;
+    if (key & KEYMAP_CHAR)
+        return true;
+    return !(key >= KEY_MIN && key <= KEY_MAX) && key >= 0x20 && key != 0x7f;
+}
+
+static void draw_with_overlay(tui_app *app, overlay_fn overlay, void *ud, lineedit *ed,
+                              const char *error)
+{
+    if (draw_too_small()) {
+        curs_set(0);
+    } else {
+        if (app->top)
+            app->top->draw(app, app->top);
+        curs_set(1);
+        overlay(app, ud, ed, error);
+    }
+    refresh();
+}
+
+static edit_outcome edit_loop(tui_app *app, const form_field *f, lineedit *ed, overlay_fn overlay,
+                              void *ud)
+{
+    const char *error = NULL;
+    for (;;) {
+        draw_with_overlay(app, overlay, ud, ed, error);
+        tui_event ev;
+        tui_next_event(app, KCTX_PROMPT, &ev);
+        if (ev.kind == EV_EOF) {
+            app->quit = true;
+            return EDIT_CANCEL;
+        }
+        if (ev.kind == EV_TEXT && is_text_key(ev.key)) {
+            lineedit_insert(ed, (unsigned)(ev.key & ~KEYMAP_CHAR));
+            error = NULL;
+        }
+        if (ev.kind != EV_ACTION)
+            continue;
+        switch (ev.action) {
+        case ACTION_PROMPT_CONFIRM:
+            if (!(error = tui_field_check(app, f, ed->text))) {
+                normalize(app, f, ed);
+                return EDIT_CONFIRM;
+            }
+            break;
+        case ACTION_PROMPT_CANCEL:
+        case ACTION_BACK:
+            return EDIT_CANCEL;
+        case ACTION_HISTORY_PREV:
+            return EDIT_PREV;
+        case ACTION_HISTORY_NEXT:
+            return EDIT_NEXT;
+        case ACTION_COMPLETE:
+            complete(app, f, ed);
+            break;
+        default:
+            lineedit_apply(ed, ev.action);
+            error = NULL;
+        }
+    }
+}
+
+/* Draws the editable text in `cols` columns at y,x and puts the cursor there. */
+static void draw_edit_text(int y, int x, int cols, lineedit *ed, attr_t attr)
+{
+    size_t start = lineedit_view_start(ed, cols);
+    draw_text(y, x, ed->text + start, cols, attr, true);
+    lineedit tail = *ed;   /* cursor column relative to the first shown byte */
+    tail.text = ed->text + start;
+    tail.cursor = ed->cursor - start;
+    move(y, x + lineedit_cursor_col(&tail));
+}
+
+/* ---- one-line prompt ---------------------------------------------------- */
+
+static void prompt_overlay(tui_app *app, void *ud, lineedit *ed, const char *error)
+{
+    (void)app;
+    const char *label = ud;
+    draw_clear_row(LINES - 2, 0, A_NORMAL);
+    if (error)
+        draw_text(LINES - 2, 0, error, COLS, draw_attr(ROLE_ERROR), false);
+    draw_clear_row(LINES - 1, 0, A_NORMAL);
+    int used = draw_text(LINES - 1, 0, label, COLS / 2, A_BOLD, false);
+    draw_edit_text(LINES - 1, used, COLS - used, ed, A_NORMAL);
+}
+
+bool tui_prompt(tui_app *app, const char *label, field_kind kind, const char *initial,
+                const char *const *choices, char **out)
+{
+    form_field f = {label, kind, false, choices, NULL, NULL};
+    lineedit ed;
+    lineedit_init(&ed, initial);
+    edit_outcome r;
+    do
+        r = edit_loop(app, &f, &ed, prompt_overlay, (void *)label);
+    while (r == EDIT_PREV || r == EDIT_NEXT);
+    curs_set(0);
+    *out = r == EDIT_CONFIRM ? xstrdup(ed.text) : NULL;
+    lineedit_free(&ed);
+    return r == EDIT_CONFIRM;
+}
+
+/* ---- forms -------------------------------------------------------------- */
+
+typedef struct {
+    const char *title;
+    form_field *fields;
+    size_t n, current;
+} form_state;
+
+static void form_box(int top, int left, int w, int h, const char *title)
+{
+    bool utf8 = text_locale_utf8();
+    for (int y = top; y < top + h; y++) {
+        draw_text(y, left, "", w, A_NORMAL, true);
+        mvaddstr(y, left, utf8 ? "│" : "|");
+        mvaddstr(y, left + w - 1, utf8 ? "│" : "|");
+    }
+    for (int x = left + 1; x < left + w - 1; x++) {
+        mvaddstr(top, x, utf8 ? "─" : "-");
+        mvaddstr(top + h - 1, x, utf8 ? "─" : "-");
+    }
+    mvaddstr(top, left, utf8 ? "┌" : "+");
+    mvaddstr(top, left + w - 1, utf8 ? "┐" : "+");
+    mvaddstr(top + h - 1, left, utf8 ? "└" : "+");
+    mvaddstr(top + h - 1, left + w - 1, utf8 ? "┘" : "+");
+    int used = draw_text(top, left + 2, " ", w - 4, A_NORMAL, false);
+    used += draw_text(top, left + 2 + used, title, w - 6, draw_attr(ROLE_HEADER), false);
+    draw_text(top, left + 2 + used, " ", 1, A_NORMAL, false);
+}
+
+static void form_overlay(tui_app *app, void *ud, lineedit *ed, const char *error)
+{
+    form_state *fs = ud;
+    int w = COLS - 4 < 70 ? COLS - 4 : 70, h = (int)fs->n + 4;
+    if (h > LINES)
+        h = LINES;
+    int top = (LINES - h) / 2, left = (COLS - w) / 2, label_w = 0;
+    for (size_t i = 0; i < fs->n; i++)
+        if (text_width(fs->fields[i].label) + 2 > label_w)
+            label_w = text_width(fs->fields[i].label) + 2;
+    if (label_w > w / 2)
+        label_w = w / 2;
+    form_box(top, left, w, h, fs->title);
+    int cursor_y = -1;
+    for (size_t i = 0; i < fs->n && (int)i < h - 4; i++) {
+        int y = top + 1 + (int)i, x = left + 2;
+        form_field *f = &fs->fields[i];
+        draw_text(y, x, f->label, label_w - 2, i == fs->current ? A_BOLD : A_NORMAL, false);
+        draw_text(y, x + label_w - 2, f->required ? "*" : " ", 1, A_NORMAL, false);
+        if (i == fs->current)
+            cursor_y = y;
+        else
+            draw_text(y, x + label_w, f->value, w - label_w - 4, A_NORMAL, false);
+    }
+    char ok[32], prev[32], next[32], cancel[32], hint[160];
+    tui_key_for(app, KCTX_PROMPT, ACTION_PROMPT_CONFIRM, ok, sizeof ok);
+    tui_key_for(app, KCTX_PROMPT, ACTION_HISTORY_PREV, prev, sizeof prev);
+    tui_key_for(app, KCTX_PROMPT, ACTION_HISTORY_NEXT, next, sizeof next);
+    tui_key_for(app, KCTX_PROMPT, ACTION_PROMPT_CANCEL, cancel, sizeof cancel);
+    snprintf(hint, sizeof hint, "%s: next field  %s/%s: move  %s: cancel", ok, prev, next, cancel);
+    draw_text(top + h - 2, left + 2, error ? error : hint, w - 4,
+              error ? draw_attr(ROLE_ERROR) : draw_attr(ROLE_DIM), false);
+    if (cursor_y >= 0)
+        draw_edit_text(cursor_y, left + 2 + label_w, w - label_w - 4, ed, A_UNDERLINE);
+}
+
+/* Edits fields until the last one is confirmed (true) or Esc (false). */
+static bool form_loop(tui_app *app, form_state *fs)
+{
+    for (;;) {
+        form_field *f = &fs->fields[fs->current];
+        lineedit ed;
+        lineedit_init(&ed, f->value);
+        edit_outcome r = edit_loop(app, f, &ed, form_overlay, fs);
+        free(f->value);
+        f->value = xstrdup(ed.text);
+        lineedit_free(&ed);
+        bool last = fs->current + 1 >= fs->n;
+        if (r == EDIT_CANCEL)
+            return false;
+        if (r == EDIT_PREV && fs->current > 0)
+            fs->current--;
+        else if ((r == EDIT_NEXT || r == EDIT_CONFIRM) && !last)
+            fs->current++;
+        else if (r == EDIT_CONFIRM)
+            return true;
+    }
+}
+
+/* Fields skipped with Up/Down were not checked on the way: check them all. */
+static size_t first_invalid(tui_app *app, form_field *fields, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (tui_field_check(app, &fields[i], fields[i].value))
+            return i;
+        lineedit ed;
+        lineedit_init(&ed, fields[i].value);
+        normalize(app, &fields[i], &ed);
+        free(fields[i].value);
+        fields[i].value = xstrdup(ed.text);
+        lineedit_free(&ed);
+    }
+    return n;
+}
+
+bool tui_form(tui_app *app, const char *title, form_field *fields, size_t n)
+{
+    form_state fs = {title, fields, n, 0};
+    for (size_t i = 0; i < n; i++)
+        fields[i].value = xstrdup(fields[i].initial ? fields[i].initial : "");
+    bool done = false;
+    while (form_loop(app, &fs)) {
+        fs.current = first_invalid(app, fields, n);
+        if ((done = fs.current == n))
+            break;
+    }
+    curs_set(0);
+    return done;
+}
+
+void tui_form_free(form_field *fields, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(fields[i].value);
+        fields[i].value = NULL;
+    }
+}

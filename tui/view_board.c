@@ -1,0 +1,311 @@
+/* The board view: columns by buyer stage, cards, status and totals lines. */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../pipeline/forecast.h"
+#include "../pipeline/format.h"
+#include "../pipeline/text.h"
+#include "app.h"
+#include "draw.h"
+
+#define MIN_COL_WIDTH 24   /* 80 columns show three stages */
+#define CARD_ROWS 4        /* three lines of text and a gap */
+#define HEADER_ROWS 2      /* stage header and rule */
+#define FOOTER_ROWS 2      /* status line and totals line */
+
+typedef struct {
+    size_t vis_cols, vis_cards;   /* as last drawn, for paging */
+} board_view;
+
+/* A separator that reads well in any locale. */
+static const char *dot(void)
+{
+    return text_locale_utf8() ? "·" : "-";
+}
+
+/* ---- layout ------------------------------------------------------------- */
+
+static size_t visible_columns(const board_model *m)
+{
+    size_t n = (size_t)COLS / MIN_COL_WIDTH;
+    if (n == 0)
+        n = 1;
+    return m->ncols && n > m->ncols ? m->ncols : n;
+}
+
+static size_t visible_cards(void)
+{
+    int rows = LINES - HEADER_ROWS - FOOTER_ROWS;
+    return rows >= CARD_ROWS ? (size_t)(rows / CARD_ROWS) : 1;
+}
+
+static const char *column_name(const board_column *col)
+{
+    return col->stage ? col->stage->name : "unknown stage";
+}
+
+/* ---- cards -------------------------------------------------------------- */
+
+static const char *next_mark(const deal *d, db_day today, draw_role *role, char buf[32])
+{
+    switch (board_next_state(d, today)) {
+    case NEXT_OVERDUE:
+        *role = ROLE_OVERDUE;
+        return "overdue";
+    case NEXT_TODAY:
+        *role = ROLE_TODAY;
+        return "due today";
+    case NEXT_NONE:
+        *role = ROLE_DIM;
+        return "no step";
+    default:
+        *role = ROLE_NORMAL;
+        if (d->next_due == DAY_NONE)
+            return "next step";
+        char date[DATE_LEN];
+        date_format(d->next_due, date);
+        snprintf(buf, 32, "due %s", date + 5);
+        return buf;
+    }
+}
+
+static draw_role flag_role(flag_level level)
+{
+    return level == LEVEL_MOVE_ON ? ROLE_MOVE_ON : level == LEVEL_WATCH ? ROLE_WATCH : ROLE_NORMAL;
+}
+
+/* Text on the left, a short text on the right, both within w columns. */
+static void draw_split(int y, int x, int w, const char *left, attr_t la, const char *right,
+                       attr_t ra, attr_t fill)
+{
+    char *safe = text_sanitize(right, false);
+    int rw = text_width(safe);
+    if (rw > w / 2)
+        rw = w / 2;
+    draw_text(y, x, "", w, fill, true);
+    draw_text(y, x, left, w - rw - (rw ? 1 : 0), la, false);
+    draw_text_right(y, x, safe, w, ra);
+    free(safe);
+}
+
+static void draw_card(const board_model *m, const board_card *c, int y, int x, int w, bool sel)
+{
+    const deal *d = c->deal;
+    attr_t base = sel ? A_REVERSE : A_NORMAL;
+    attr_t flag = draw_attr(flag_role(c->flag.level)) | base;
+    /* Line 1: the flag's mark, then the title (coloured when flagged). */
+    draw_text(y, x, "", w, base, true);
+    const char *mark = text_flag_mark(c->flag.level);
+    int used = 0;
+    if (*mark) {
+        used = draw_text(y, x, mark, w, flag | A_BOLD, false);
+        used += draw_text(y, x + used, " ", w - used, base, false);
+    }
+    draw_text(y, x + used, d->title, w - used, c->flag.level ? flag : base, false);
+    /* Line 2: account, value. */
+    char value[MONEY_LEN];
+    format_money_short(d->value, value);
+    draw_split(y + 1, x, w, d->account ? d->account : "", base, value, base, base);
+    /* Line 3: days in stage and owner; the next step's state. */
+    char left[160], buf[32];
+    draw_role role;
+    const char *step = next_mark(d, m->today, &role, buf);
+    snprintf(left, sizeof left, "%dd %s", c->flag.days_in_stage, d->owner ? d->owner : "");
+    text_trim_partial_utf8(left);
+    draw_split(y + 2, x, w, left, base | draw_attr(ROLE_DIM), step, draw_attr(role) | base, base);
+}
+
+/* ---- columns ------------------------------------------------------------ */
+
+static void draw_header(const board_model *m, size_t i, int x, int w)
+{
+    const board_column *col = &m->cols[i];
+    char money[MONEY_LEN], right[64];
+    format_money_short(col->total, money);
+    snprintf(right, sizeof right, "%zu %s %s", col->ncards, dot(), money);
+    attr_t attr = draw_attr(ROLE_HEADER) | (i == m->sel_col ? A_UNDERLINE : 0);
+    draw_split(0, x, w, column_name(col), attr, right, attr, A_NORMAL);
+}
+
+static void draw_column(const board_model *m, size_t i, int x, int w, size_t vis_cards)
+{
+    const board_column *col = &m->cols[i];
+    draw_header(m, i, x, w);
+    const char *rule = text_locale_utf8() ? "─" : "-";
+    for (int k = 0; k < w; k++)
+        mvaddstr(1, x + k, rule);
+    if (col->top > 0) {
+        char more[32];
+        snprintf(more, sizeof more, " %zu more ^ ", col->top);
+        draw_text_right(1, x, more, w, draw_attr(ROLE_DIM));
+    }
+    size_t shown = 0;
+    for (size_t j = col->top; j < col->ncards && shown < vis_cards; j++, shown++) {
+        int y = HEADER_ROWS + (int)shown * CARD_ROWS;
+        draw_card(m, col->cards[j], y, x, w, i == m->sel_col && j == m->sel_row);
+    }
+    size_t below = col->ncards - col->top - shown;
+    if (below > 0) {
+        char more[32];
+        snprintf(more, sizeof more, " %zu more v ", below);
+        draw_text_right(LINES - FOOTER_ROWS - 1, x, more, w, draw_attr(ROLE_DIM));
+    }
+    if (col->ncards == 0)
+        draw_text(HEADER_ROWS, x, i == m->sel_col ? "(no deals)" : "", w,
+                  i == m->sel_col ? A_REVERSE : draw_attr(ROLE_DIM), false);
+}
+
+/* ---- status and totals -------------------------------------------------- */
+
+static void draw_status(tui_app *app)
+{
+    const board_model *m = &app->board;
+    int y = LINES - 2;
+    char right[256], filter[160];
+    int n = 0;
+    board_filter_text(m, filter, sizeof filter);
+    right[0] = '\0';
+    if (*filter)
+        n += snprintf(right + n, sizeof right - (size_t)n, "filter: %s  ", filter);
+    if (m->search)
+        n += snprintf(right + n, sizeof right - (size_t)n, "/%s  ", m->search);
+    n += snprintf(right + n, sizeof right - (size_t)n, "%zu flagged", board_count_flagged(m));
+    if (app->have_sync && app->sync.has_remote)
+        snprintf(right + n, sizeof right - (size_t)n, "  ahead %d behind %d", app->sync.ahead,
+                 app->sync.behind);
+    text_trim_partial_utf8(right);
+    attr_t msg = app->message_is_error ? draw_attr(ROLE_ERROR) : A_NORMAL;
+    draw_split(y, 0, COLS, app->message, msg, right, A_NORMAL, A_NORMAL);
+}
+
+static void draw_totals(tui_app *app, size_t vis_cols)
+{
+    const board_model *m = &app->board;
+    size_t shown = board_count_shown(m), k = 0;
+    deal **deals = xcalloc(shown + 1, sizeof *deals);
+    for (size_t i = 0; i < m->ncols; i++)
+        for (size_t j = 0; j < m->cols[i].ncards; j++)
+            deals[k++] = (deal *)m->cols[i].cards[j]->deal;
+    forecast f;
+    forecast_compute(m->cfg, deals, k, m->today, DAY_NONE, &f);
+    char value[MONEY_LEN], weighted[MONEY_LEN], left[256], right[128];
+    format_money(f.totals.open.value, value);
+    format_money(f.totals.open_weighted, weighted);
+    snprintf(left, sizeof left, "Open %d %s %s %s %s weighted %s%s", f.totals.open.count, dot(),
+             value, m->cfg->currency ? m->cfg->currency : "", dot(), weighted,
+             f.nothers ? " (+ other currencies)" : "");
+    int n = snprintf(right, sizeof right, "sort: %s", board_sort_name(m->sort));
+    if (vis_cols < m->ncols)
+        snprintf(right + n, sizeof right - (size_t)n, "  stages %zu-%zu/%zu", m->first_col + 1,
+                 m->first_col + vis_cols, m->ncols);
+    draw_split(LINES - 1, 0, COLS, left, draw_attr(ROLE_STATUS), right, draw_attr(ROLE_STATUS),
+               draw_attr(ROLE_STATUS));
+    forecast_free(&f);
+    free(deals);
+}
+
+static void board_draw(tui_app *app, tui_view *v)
+{
+    board_view *bv = v->data;
+    board_model *m = &app->board;
+    erase();
+    bv->vis_cols = visible_columns(m);
+    bv->vis_cards = visible_cards();
+    board_scroll(m, bv->vis_cols, bv->vis_cards);
+    int width = COLS / (int)bv->vis_cols;
+    for (size_t c = 0; c < bv->vis_cols && m->first_col + c < m->ncols; c++)
+        draw_column(m, m->first_col + c, (int)c * width, width - 1, bv->vis_cards);
+    draw_status(app);
+    draw_totals(app, bv->vis_cols);
+}
+
+/* ---- actions ------------------------------------------------------------ */
+
+static void search(tui_app *app)
+{
+    char *query = NULL;
+    if (!tui_prompt(app, "/", FIELD_TEXT, NULL, NULL, &query))
+        return;
+    if (!*query)
+        tui_message(app, false, "search cleared");
+    else if (board_search(&app->board, query))
+        tui_message(app, false, "/%s", query);
+    else
+        tui_message(app, true, "no deal matches '%s'", query);
+    free(query);
+}
+
+static void search_again(tui_app *app, int dir)
+{
+    if (!app->board.search)
+        tui_message(app, true, "no search yet (press the search key)");
+    else if (!board_search_next(&app->board, dir))
+        tui_message(app, true, "no deal matches '%s'", app->board.search);
+}
+
+static const char *const filter_words[] = {"mine", "flagged", "owner:", "tag:", "clear", NULL};
+
+static void ask_filter(tui_app *app)
+{
+    char current[160], *text = NULL;
+    board_filter_text(&app->board, current, sizeof current);
+    if (!tui_prompt(app, "filter (mine, flagged, owner:NAME, tag:NAME, clear): ", FIELD_TEXT,
+                    current, filter_words, &text))
+        return;
+    if (!board_set_filter(&app->board, text))
+        tui_message(app, true, "filter: '%s' is not mine, flagged, owner:NAME, tag:NAME or clear",
+                    text);
+    else if (board_count_shown(&app->board) == 0)
+        tui_message(app, false, "filter %s: no deals", text);
+    else
+        tui_message(app, false, "%s", *text && strcmp(text, "clear") ? "filtered" : "filter cleared");
+    free(text);
+}
+
+static bool board_handle(tui_app *app, tui_view *v, db_action a)
+{
+    board_view *bv = v->data;
+    board_model *m = &app->board;
+    const deal *sel = board_selected(m);
+    switch (a) {
+    case ACTION_MOVE_LEFT: board_move(m, -1, 0); break;
+    case ACTION_MOVE_RIGHT: board_move(m, 1, 0); break;
+    case ACTION_MOVE_UP: board_move(m, 0, -1); break;
+    case ACTION_MOVE_DOWN: board_move(m, 0, 1); break;
+    case ACTION_PAGE_UP: board_move(m, 0, -(int)bv->vis_cards); break;
+    case ACTION_PAGE_DOWN: board_move(m, 0, (int)bv->vis_cards); break;
+    case ACTION_FIRST_CARD: board_first(m); break;
+    case ACTION_LAST_CARD: board_last(m); break;
+    case ACTION_SORT:
+        board_cycle_sort(m);
+        tui_message(app, false, "sorted by %s", board_sort_name(m->sort));
+        break;
+    case ACTION_SEARCH: search(app); break;
+    case ACTION_SEARCH_NEXT: search_again(app, 1); break;
+    case ACTION_SEARCH_PREV: search_again(app, -1); break;
+    case ACTION_FILTER: ask_filter(app); break;
+    case ACTION_ADD: tui_add_deal(app); break;
+    case ACTION_CHANGES: tui_changes_view(app); break;
+    case ACTION_DETAIL:
+        if (sel)
+            tui_detail_view(app, sel->id);
+        else
+            tui_message(app, true, "no deal selected");
+        break;
+    case ACTION_REVIEW:
+        tui_message(app, false, "the daily review is not on the board yet: run dealboard review");
+        break;
+    default:
+        tui_deal_action(app, a, sel ? sel->id : NULL);
+    }
+    return true;
+}
+
+void tui_board_view(tui_app *app)
+{
+    board_view bv = {1, 1};
+    tui_view v = {KCTX_BOARD, board_draw, board_handle, NULL, &bv};
+    tui_run_view(app, &v);
+}

@@ -1,0 +1,168 @@
+/* The detail view: every field of one deal, why it is flagged, its log and
+ * its git history. Deal actions work here as on the board. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../pipeline/format.h"
+#include "../pipeline/rules.h"
+#include "pager.h"
+
+typedef struct {
+    char *id;
+} detail_state;
+
+static const deal *lookup(const tui_app *app, const char *id)
+{
+    for (size_t i = 0; i < app->deals.count; i++)
+        if (strcmp(app->deals.items[i]->id, id) == 0)
+            return app->deals.items[i];
+    return NULL;
+}
+
+static const char *or_dash(const char *s)
+{
+    return str_empty(s) ? "-" : s;
+}
+
+static void add_date(pager *p, const char *label, db_day day)
+{
+    char date[DATE_LEN] = "-";
+    if (day != DAY_NONE)
+        date_format(day, date);
+    pager_add(p, ROLE_NORMAL, 2, "%-14s %s", label, date);
+}
+
+static void add_flags(tui_app *app, pager *p, const deal *d)
+{
+    flag_result f;
+    rules_evaluate(repo_config(app->repo), d, app->today, &f);
+    if (f.snoozed)
+        pager_add(p, ROLE_DIM, 2, "%-14s snoozed", "Flag");
+    else if (f.level == LEVEL_NONE)
+        pager_add(p, ROLE_NORMAL, 2, "%-14s none (score %d)", "Flag", f.score);
+    else
+        pager_add(p, f.level == LEVEL_MOVE_ON ? ROLE_MOVE_ON : ROLE_WATCH, 2,
+                  "%-14s %s (score %d)", "Flag", flag_level_label(f.level), f.score);
+    for (int i = 0; i < f.nreasons; i++)
+        pager_add(p, ROLE_NORMAL, 6, "  - %s", f.reasons[i].text);
+    if (f.revisit_due)
+        pager_add(p, ROLE_WATCH, 2, "  revisit is due");
+}
+
+static void add_fields(tui_app *app, pager *p, const deal *d)
+{
+    const pipeline_cfg *cfg = repo_config(app->repo);
+    const stage_def *st = config_stage(cfg, d->stage);
+    char money[MONEY_LEN];
+    format_money(d->value, money);
+    pager_add(p, ROLE_HEADER, 0, "%s", or_dash(d->title));
+    pager_add(p, ROLE_DIM, 0, "%s", d->id);
+    pager_add(p, ROLE_NORMAL, 2, "%-14s %s", "Account", or_dash(d->account));
+    pager_add(p, ROLE_NORMAL, 2, "%-14s %s", "Owner", or_dash(d->owner));
+    pager_add(p, ROLE_NORMAL, 2, "%-14s %s (%d days in stage%s)", "Stage",
+              st ? st->name : or_dash(d->stage), deal_days_in_stage(d, app->today),
+              st ? "" : "; not in pipeline.json");
+    pager_add(p, ROLE_NORMAL, 2, "%-14s %s", "Status", deal_status_name(d->status));
+    pager_add(p, ROLE_NORMAL, 2, "%-14s %s %s", "Value", money,
+              d->currency ? d->currency : or_dash(cfg->currency));
+    add_date(p, "Close date", d->close_date);
+    pager_add(p, ROLE_NORMAL, 2, "%-14s %d", "Close pushes", d->close_date_pushes);
+    char due[DATE_LEN] = "no date";
+    if (d->next_due != DAY_NONE)
+        date_format(d->next_due, due);
+    if (deal_has_next_step(d))
+        pager_add(p, ROLE_NORMAL, 17, "%-14s %s (due %s)", "Next step", d->next_text, due);
+    else
+        pager_add(p, ROLE_DIM, 2, "%-14s none", "Next step");
+    add_flags(app, p, d);
+    pager_add(p, ROLE_NORMAL, 17, "%-14s %s", "Status quo", or_dash(d->status_quo));
+    pager_add(p, ROLE_NORMAL, 17, "%-14s %s", "Insight", or_dash(d->insight));
+    pager_add(p, ROLE_NORMAL, 17, "%-14s %s", "Persona", or_dash(d->persona));
+    pager_add(p, ROLE_NORMAL, 17, "%-14s %s", "Champion", or_dash(d->champion));
+    strbuf tags = {0};
+    sb_puts(&tags, "");
+    for (size_t i = 0; i < d->ntags; i++)
+        sb_printf(&tags, "%s%s", i ? ", " : "", d->tags[i]);
+    pager_add(p, ROLE_NORMAL, 17, "%-14s %s", "Tags", or_dash(tags.data));
+    sb_free(&tags);
+    add_date(p, "Created", d->created);
+    add_date(p, "Stage entered", d->stage_entered);
+    add_date(p, "Last touch", d->last_touch);
+    if (d->snooze_until != DAY_NONE) {
+        char until[DATE_LEN];
+        date_format(d->snooze_until, until);
+        pager_add(p, ROLE_NORMAL, 17, "%-14s until %s: %s", "Snooze", until,
+                  or_dash(d->snooze_reason));
+    }
+    if (d->moved_on) {
+        char revisit[DATE_LEN] = "-";
+        if (d->revisit != DAY_NONE)
+            date_format(d->revisit, revisit);
+        pager_add(p, ROLE_NORMAL, 17, "%-14s %s (revisit %s)", "Moved on", or_dash(d->moved_on_reason),
+                  revisit);
+    }
+}
+
+static void add_log(pager *p, const deal *d)
+{
+    pager_add(p, ROLE_NORMAL, 0, "%s", "");
+    pager_add(p, ROLE_HEADER, 0, "Log (%zu)", d->nlog);
+    for (size_t i = d->nlog; i-- > 0;) {
+        const log_entry *e = &d->log[i];
+        pager_add(p, ROLE_NORMAL, 13, "  %.10s %s %s: %s", e->at ? e->at : "", or_dash(e->by),
+                  or_dash(e->kind), or_dash(e->text));
+    }
+}
+
+static void add_commit(void *ud, const repo_commit_info *c)
+{
+    char date[TIMESTAMP_LEN];
+    timestamp_format(c->time, date);
+    pager_add(ud, ROLE_NORMAL, 13, "  %.10s %.7s %s: %s", date, c->id, or_dash(c->author),
+              or_dash(c->summary));
+}
+
+static void add_history(tui_app *app, pager *p, const deal *d)
+{
+    pager_add(p, ROLE_NORMAL, 0, "%s", "");
+    pager_add(p, ROLE_HEADER, 0, "History (git)");
+    char *rel = repo_deal_relpath(d->id);
+    db_err err = {0};
+    if (!rel || repo_history(app->repo, rel, add_commit, p, &err))
+        pager_add(p, ROLE_ERROR, 2, "%s", err.msg);
+    free(rel);
+}
+
+static void fill(tui_app *app, pager *p)
+{
+    detail_state *ds = p->ud;
+    const deal *d = lookup(app, ds->id);
+    if (!d) {
+        pager_add(p, ROLE_ERROR, 0, "%s: the deal is gone (deleted or undone)", ds->id);
+        return;
+    }
+    add_fields(app, p, d);
+    add_log(p, d);
+    add_history(app, p, d);
+}
+
+static bool act(tui_app *app, pager *p, db_action a)
+{
+    detail_state *ds = p->ud;
+    if (!lookup(app, ds->id))
+        return false;
+    return tui_deal_action(app, a, ds->id);
+}
+
+void tui_detail_view(tui_app *app, const char *id)
+{
+    detail_state ds = {xstrdup(id)};
+    pager p = {0};
+    p.title = "Deal";
+    p.fill = fill;
+    p.act = act;
+    p.ud = &ds;
+    fill(app, &p);
+    pager_run(app, &p, KCTX_DETAIL);
+    free(ds.id);
+}
