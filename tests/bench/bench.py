@@ -33,6 +33,34 @@ def rss_of(cmd, cwd):
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     return int(r.stderr.decode().strip().splitlines()[-1]) / 1024
 
+def script(workdir, name, lines):
+    path = os.path.join(workdir, name)
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return path
+
+def board(repo, script_path):
+    """The board in script mode: keys from a file, a virtual 120x40 screen."""
+    def cmd(i):
+        ENV["DEALBOARD_SCRIPT"] = script_path
+        return [DB, "-C", repo, "board"]
+    return cmd
+
+def bench_board(res, repo, workdir):
+    first = script(workdir, "first.txt", ["screen /dev/null"])
+    keys = script(workdir, "keys.txt", ["key j"] * 200 + ["screen /dev/null"])
+    moves = script(workdir, "moves.txt", ["key L", "key H"] * 10 + ["screen /dev/null"])
+    ENV["DEALBOARD_SCRIPT_SIZE"] = "120x40"
+    try:
+        start = timed(board(repo, first), repo)
+        res["board_first_frame_ms"] = start
+        res["key_move_selection_ms"] = (timed(board(repo, keys), repo) - start) / 200
+        res["key_move_deal_ms"] = (timed(board(repo, moves), repo) - start) / 20
+        ENV["DEALBOARD_SCRIPT"] = keys
+        res["rss_board_mb"] = rss_of([DB, "-C", repo, "board"], repo)
+    finally:
+        ENV.pop("DEALBOARD_SCRIPT", None)
+
 def bench(n, workdir):
     repo = os.path.join(workdir, f"p{n}")
     t = time.perf_counter()
@@ -53,6 +81,7 @@ def bench(n, workdir):
     res["git_cli_ms"] = timed(lambda i: ["sh", "-c",
         f"printf ' ' >> '{path}' && git add '{path}' && git commit -qm edit"], repo)
     res["rss_list_mb"] = rss_of([DB, "list", "--json"], repo)
+    bench_board(res, repo, workdir)
     return res
 
 def main():
@@ -62,7 +91,11 @@ def main():
     cols = [("deals", "n", "%d"), ("list --json ms", "list_json_ms", "%.1f"),
             ("list ms", "list_ms", "%.1f"), ("flags --json ms", "flags_ms", "%.1f"),
             ("move ms", "move_ms", "%.1f"), ("git add+commit ms", "git_cli_ms", "%.1f"),
-            ("RSS list MB", "rss_list_mb", "%.1f")]
+            ("RSS list MB", "rss_list_mb", "%.1f"),
+            ("board 1st frame ms", "board_first_frame_ms", "%.1f"),
+            ("key: select ms", "key_move_selection_ms", "%.2f"),
+            ("key: move deal ms", "key_move_deal_ms", "%.1f"),
+            ("RSS board MB", "rss_board_mb", "%.1f")]
     print("| " + " | ".join(c[0] for c in cols) + " |")
     print("|" + "---|" * len(cols))
     for r in rows:
