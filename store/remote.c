@@ -132,6 +132,20 @@ void remote_callbacks(git_remote_callbacks *cb, remote_ctx *ctx)
 
 /* ---- errors in words -------------------------------------------------- */
 
+/* libssh2 sometimes fails on the round trip after a refused key ("Failed to retrieve
+ * list of SSH authentication methods") before asking us for the next one. */
+static bool auth_failed(const remote_ctx *ctx, const git_error *e)
+{
+    if (ctx->auth_exhausted)
+        return true;
+    if (ctx->attempts == 0 || !e || e->klass != GIT_ERROR_SSH || !e->message)
+        return false;
+    for (const char *p = e->message; *p; p++)
+        if (strncmp(p, "auth", 4) == 0 || strncmp(p, "Auth", 4) == 0)
+            return true;
+    return false;
+}
+
 static int network_error(remote_ctx *ctx, db_err *err, const char *doing)
 {
     const git_error *e = git_error_last();
@@ -146,7 +160,7 @@ static int network_error(remote_ctx *ctx, db_err *err, const char *doing)
         free(hint);
         return rc;
     }
-    if (ctx->auth_exhausted)
+    if (auth_failed(ctx, e))
         return db_fail(err, DB_EIO,
                        "cannot %s '%s' (%s): ssh authentication failed; tried %s. Load your key "
                        "with ssh-add, or ask for your public key to be added on the server",
