@@ -248,6 +248,18 @@ typedef struct {
     db_err *err;
 } sync_run_ctx;
 
+/* Tests widen the window between fetch and push to provoke the push race
+ * deterministically: DEALBOARD_TEST_PUSH_DELAY_MS (at most 10 s). */
+static void test_push_delay(void)
+{
+    const char *ms = getenv("DEALBOARD_TEST_PUSH_DELAY_MS");
+    long n = ms ? strtol(ms, NULL, 10) : 0;
+    if (n > 0 && n <= 10000) {
+        struct timespec ts = {n / 1000, (n % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
 /* One fetch, integrate, push. *again: the push was refused because the remote moved. */
 static int one_round(sync_run_ctx *s, bool *again, git_oid *seen, bool *seen_valid)
 {
@@ -275,6 +287,7 @@ static int one_round(sync_run_ctx *s, bool *again, git_oid *seen, bool *seen_val
         return rc;
     }
     bool rejected = false;
+    test_push_delay();
     rc = remote_push(git, &s->rctx, s->branch, &rejected, s->err);
     if (rc)
         s->out->offline = true;
