@@ -17,6 +17,7 @@
 
 #include "fsutil.h"
 #include "gitutil.h"
+#include "mempack.h"
 #include "merge_tree.h"
 #include "remote.h"
 #include "sync_internal.h"
@@ -180,28 +181,49 @@ static int conflict_message(db_repo *repo, const merge_tree_stats *st, db_err *e
                    st->unresolved.data, repo_root(repo));
 }
 
-static int merge_with(db_repo *repo, const char *branch, git_commit *ours, git_commit *theirs,
-                      sync_result *out, db_err *err)
+/* Merge and commit through an in-memory object store, then write one pack. */
+static int merge_in_memory(git_repository *git, const git_oid *ours_id, const git_oid *theirs_id,
+                           merge_tree_stats *st, git_oid *commit_id, db_err *err)
+{
+    mempack_repo mem;
+    git_commit *ours = NULL, *theirs = NULL;
+    git_oid tree_id;
+    int rc = mempack_open(git, &mem, err);
+    if (!rc && (git_commit_lookup(&ours, mem.repo, ours_id) < 0 ||
+                git_commit_lookup(&theirs, mem.repo, theirs_id) < 0))
+        rc = git_fail(err, DB_EIO, "reading commits");
+    if (!rc)
+        rc = merge_tree_commits(mem.repo, ours, theirs, &tree_id, st, err);
+    char *message = rc ? NULL : merge_message(st);
+    if (!rc) {
+        const git_commit *parents[2] = {ours, theirs};
+        rc = commit_tree(mem.repo, &tree_id, parents, 2, message, commit_id, err);
+    }
+    if (!rc)
+        rc = mempack_flush(&mem, git, err);
+    free(message);
+    git_commit_free(ours);
+    git_commit_free(theirs);
+    mempack_close(&mem);
+    return rc;
+}
+
+static int merge_with(db_repo *repo, const char *branch, const git_oid *ours,
+                      const git_oid *theirs, sync_result *out, db_err *err)
 {
     git_repository *git = repo_git(repo);
     merge_tree_stats st;
     memset(&st, 0, sizeof st);
-    git_oid tree_id, commit_id;
-    int rc = merge_tree_commits(git, ours, theirs, &tree_id, &st, err);
+    git_oid commit_id;
+    int rc = merge_in_memory(git, ours, theirs, &st, &commit_id, err);
     if (rc == DB_ECONFLICT)
         rc = conflict_message(repo, &st, err);
-    char *message = rc ? NULL : merge_message(&st);
-    if (!rc) {
-        const git_commit *parents[2] = {ours, theirs};
-        rc = commit_tree(git, &tree_id, parents, 2, message, &commit_id, err);
-    }
     if (!rc)
         rc = move_to(git, branch, &commit_id, "dealboard sync: merge", err);
     if (!rc) {
         out->conflicts += st.conflicts;
         out->merged = true;
     }
-    free(message);
     merge_tree_stats_free(&st);
     return rc;
 }
@@ -225,15 +247,7 @@ static int integrate(db_repo *repo, const char *branch, sync_result *out, db_err
     out->incoming += (int)behind;
     if (ahead == 0)
         return move_to(git, branch, &theirs_id, "dealboard sync: fast-forward", err);
-    git_commit *ours = NULL, *theirs = NULL;
-    int rc = git_commit_lookup(&ours, git, &head_id) < 0 ||
-                     git_commit_lookup(&theirs, git, &theirs_id) < 0
-                 ? git_fail(err, DB_EIO, "reading commits") : 0;
-    if (!rc)
-        rc = merge_with(repo, branch, ours, theirs, out, err);
-    git_commit_free(ours);
-    git_commit_free(theirs);
-    return rc;
+    return merge_with(repo, branch, &head_id, &theirs_id, out, err);
 }
 
 /* ---- the rounds --------------------------------------------------------- */
