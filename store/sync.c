@@ -364,7 +364,8 @@ static void bookkeeping(git_repository *git, const sync_result *out, bool ok)
 {
     git_oid start, end;
     db_err ignored;
-    if (out->incoming > 0 && git_oid_fromstr(&start, out->old_head) == 0 &&
+    if (out->incoming > 0 && strcmp(out->old_head, out->new_head) != 0 &&
+        git_oid_fromstr(&start, out->old_head) == 0 &&
         git_oid_fromstr(&end, out->new_head) == 0) {
         set_ref(git, SYNC_REF_START, &start, "dealboard sync: start", &ignored);
         set_ref(git, SYNC_REF_END, &end, "dealboard sync: end", &ignored);

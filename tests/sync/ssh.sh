@@ -97,6 +97,11 @@ expect_contains "says what to do" "ssh-add" "$ERR"
 expect_contains "nothing lost" "Nothing is lost" "$ERR"
 expect_exit "no agent, no keys: exit 2" 2 env -u SSH_AUTH_SOCK HOME="$TMP/nokeys" "$DEALBOARD" -C "$a" sync
 rm -f "$HOME/.ssh/id_ecdsa" "$HOME/.ssh/id_rsa"
+# the agent offers a wrong key first; the right one in ~/.ssh is tried next
+cp "$s/user_key" "$HOME/.ssh/id_ed25519"
+expect_exit "agent's key refused, ~/.ssh/id_ed25519 accepted" 0 db -C "$a" sync
+rm -f "$HOME/.ssh/id_ed25519"
+db -C "$a" note "$id" "waits again" > /dev/null
 ssh-add -q -D 2>/dev/null
 ssh-add -q "$s/user_key" 2>/dev/null
 expect_exit "right key again: the waiting commit goes out" 0 db -C "$a" sync
