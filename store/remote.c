@@ -146,20 +146,66 @@ static bool auth_failed(const remote_ctx *ctx, const git_error *e)
     return false;
 }
 
+/* True when ~/.ssh/known_hosts names the host in plain text (hashed names cannot
+ * be matched without HMAC): its key then changed rather than being unknown. */
+static bool known_host_listed(const char *url)
+{
+    char host[256], *pattern;
+    int port;
+    const char *home = getenv("HOME");
+    if (!home || !remote_ssh_host_port(url, host, sizeof host, &port))
+        return false;
+    pattern = port == 22 ? xstrdup(host) : xasprintf("[%s]:%d", host, port);
+    char *file = xasprintf("%s/.ssh/known_hosts", home);
+    FILE *f = fopen(file, "r");
+    char line[8192];
+    bool found = false;
+    while (f && !found && fgets(line, sizeof line, f)) {
+        char *save = NULL, *names = strtok_r(line, " \t", &save);
+        for (char *n = names ? strtok_r(names, ",", &save) : NULL; n && !found;
+             n = strtok_r(NULL, ",", &save))
+            found = strcmp(n, pattern) == 0;
+    }
+    if (f)
+        fclose(f);
+    free(file);
+    free(pattern);
+    return found;
+}
+
+static int host_key_error(remote_ctx *ctx, db_err *err, const char *doing)
+{
+    char host[256] = "";
+    int port = 22;
+    remote_ssh_host_port(ctx->url, host, sizeof host, &port);
+    int rc;
+    if (known_host_listed(ctx->url)) {
+        char *name = port == 22 ? xstrdup(host) : xasprintf("'[%s]:%d'", host, port);
+        rc = db_fail(err, DB_EIO,
+                     "cannot %s '%s' (%s): the ssh host key of %s does not match the one in "
+                     "~/.ssh/known_hosts. If the server was really re-installed, remove the old "
+                     "key (ssh-keygen -R %s) and add the new one; otherwise do not connect, and "
+                     "tell whoever runs the server",
+                     doing, ctx->name, ctx->url, ctx->host, name);
+        free(name);
+        return rc;
+    }
+    char *hint = remote_keyscan_hint(ctx->url);
+    rc = db_fail(err, DB_EIO,
+                 "cannot %s '%s' (%s): the ssh host key of %s is not in ~/.ssh/known_hosts. "
+                 "Check the key with whoever runs the server, then add it: %s (or connect once "
+                 "with ssh)",
+                 doing, ctx->name, ctx->url, ctx->host, hint ? hint : "ssh-keyscan");
+    free(hint);
+    return rc;
+}
+
 static int network_error(remote_ctx *ctx, db_err *err, const char *doing)
 {
     const git_error *e = git_error_last();
     const char *why = e && e->message ? e->message : "unknown error";
-    if (ctx->host_unknown) {
-        char *hint = remote_keyscan_hint(ctx->url);
-        int rc = db_fail(err, DB_EIO,
-                         "cannot %s '%s' (%s): the ssh host key of %s is not in "
-                         "~/.ssh/known_hosts. Check the key with whoever runs the server, then "
-                         "add it: %s (or connect once with ssh)",
-                         doing, ctx->name, ctx->url, ctx->host, hint ? hint : "ssh-keyscan");
-        free(hint);
-        return rc;
-    }
+    if (ctx->host_unknown)
+        return host_key_error(ctx, err, doing);
     if (auth_failed(ctx, e))
         return db_fail(err, DB_EIO,
                        "cannot %s '%s' (%s): ssh authentication failed; tried %s. Load your key "

@@ -63,6 +63,12 @@ expect_contains "says the host key is unknown" "not in ~/.ssh/known_hosts" "$ERR
 expect_contains "says how to add it" "ssh-keyscan -p $port 127.0.0.1 >> ~/.ssh/known_hosts" "$ERR"
 check "no clone left behind" test ! -e "$TMP/x/pipeline.json"
 
+# -- a known host whose key changed: refused, and said so
+echo "[127.0.0.1]:$port $(cut -d' ' -f1-2 "$s/wrong_key.pub")" > "$HOME/.ssh/known_hosts"
+expect_exit "changed host key: exit 2" 2 db clone "$ssh_url" "$TMP/x"
+expect_contains "says the key does not match" "does not match the one in ~/.ssh/known_hosts" "$ERR"
+expect_contains "says how to remove the old key" "ssh-keygen -R '[127.0.0.1]:$port'" "$ERR"
+
 # -- known host, key in the agent: clone and sync
 cp "$s/host_keys" "$HOME/.ssh/known_hosts"
 expect_exit "clone over ssh with the agent's key" 0 db clone "$ssh_url" "$TMP/a"
