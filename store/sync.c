@@ -252,70 +252,29 @@ static int integrate(db_repo *repo, const char *branch, sync_result *out, db_err
 
 /* ---- the rounds --------------------------------------------------------- */
 
-static int count_ahead(git_repository *git, const char *branch, int *ahead, db_err *err);
-
 typedef struct {
     db_repo *repo;
     const char *branch;
     remote_ctx rctx;
     sync_result *out;
     db_err *err;
+    char refused[256];   /* why the last push was refused */
 } sync_run_ctx;
 
 /* Tests widen the window between fetch and push to provoke the push race
  * deterministically: DEALBOARD_TEST_PUSH_DELAY_MS (at most 10 s). */
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
 static void test_push_delay(void)
 {
     const char *ms = getenv("DEALBOARD_TEST_PUSH_DELAY_MS");
     long n = ms ? strtol(ms, NULL, 10) : 0;
-    if (n > 0 && n <= 10000) {
-        struct timespec ts = {n / 1000, (n % 1000) * 1000000L};
-        nanosleep(&ts, NULL);
-    }
-}
-
-/* One fetch, integrate, push. *again: the push was refused because the remote moved. */
-static int one_round(sync_run_ctx *s, bool *again, git_oid *seen, bool *seen_valid)
-{
-    git_repository *git = repo_git(s->repo);
-    *again = false;
-    int rc = remote_fetch(git, &s->rctx, s->branch, s->err);
-    if (rc) {
-        s->out->offline = true;
-        return rc;
-    }
-    char *tref = tracking_ref(s->branch);
-    git_oid now;
-    bool have = ref_oid(git, tref, &now);
-    if (*seen_valid && have && git_oid_equal(&now, seen)) {   /* refused, remote unchanged */
-        free(tref);
-        return db_fail(s->err, DB_EIO, "sync: the remote '%s' (%s) refused the push: %s",
-                       SYNC_REMOTE, s->rctx.url, s->rctx.reject_why);
-    }
-    rc = integrate(s->repo, s->branch, s->out, s->err);
-    int ahead = 0;
-    if (!rc)
-        rc = count_ahead(git, s->branch, &ahead, s->err);
-    if (rc || ahead == 0) {
-        free(tref);
-        return rc;
-    }
-    bool rejected = false;
-    test_push_delay();
-    rc = remote_push(git, &s->rctx, s->branch, &rejected, s->err);
-    if (rc)
-        s->out->offline = true;
-    git_oid head;
-    if (!rc && !rejected && git_reference_name_to_id(&head, git, "HEAD") == 0) {
-        s->out->pushed += ahead;
-        rc = set_ref(git, tref, &head, "dealboard sync: pushed", s->err);
-    }
-    *again = !rc && rejected;
-    *seen_valid = have;
-    if (have)
-        git_oid_cpy(seen, &now);
-    free(tref);
-    return rc;
+    if (n > 0 && n <= 10000)
+        sleep_ms(n);
 }
 
 static int count_ahead(git_repository *git, const char *branch, int *ahead, db_err *err)
@@ -344,18 +303,65 @@ static int count_ahead(git_repository *git, const char *branch, int *ahead, db_e
     return rc;
 }
 
+static int pushed(sync_run_ctx *s, int ahead)
+{
+    git_repository *git = repo_git(s->repo);
+    git_oid head;
+    if (git_reference_name_to_id(&head, git, "HEAD") < 0)
+        return git_fail(s->err, DB_EIO, "reading HEAD");
+    s->out->pushed += ahead;
+    char *tref = tracking_ref(s->branch);
+    int rc = set_ref(git, tref, &head, "dealboard sync: pushed", s->err);
+    free(tref);
+    return rc;
+}
+
+/* One fetch, integrate, push. *again: the push was refused (someone pushed first,
+ * or the remote was busy updating the branch): fetch, merge and push again. */
+static int one_round(sync_run_ctx *s, bool *again)
+{
+    git_repository *git = repo_git(s->repo);
+    *again = false;
+    int rc = remote_fetch(git, &s->rctx, s->branch, s->err);
+    if (rc) {
+        s->out->offline = true;
+        return rc;
+    }
+    rc = integrate(s->repo, s->branch, s->out, s->err);
+    int ahead = 0;
+    if (!rc)
+        rc = count_ahead(git, s->branch, &ahead, s->err);
+    if (rc || ahead == 0)
+        return rc;
+    bool rejected = false;
+    test_push_delay();
+    rc = remote_push(git, &s->rctx, s->branch, &rejected, s->err);
+    if (rc)
+        s->out->offline = true;
+    else if (rejected)
+        snprintf(s->refused, sizeof s->refused, "%s", s->rctx.reject_why);
+    else
+        rc = pushed(s, ahead);
+    *again = !rc && rejected;
+    return rc;
+}
+
 static int rounds(sync_run_ctx *s)
 {
-    git_oid seen;
-    bool seen_valid = false, again = true;
+    bool again = true;
     int rc = 0;
-    for (int i = 0; i < SYNC_MAX_TRIES && again && !rc; i++)
-        rc = one_round(s, &again, &seen, &seen_valid);
+    for (int i = 0; i < SYNC_MAX_TRIES && again && !rc; i++) {
+        if (i > 0)
+            sleep_ms(50L << i);        /* 100, 200, 400, 800 ms: let the other push land */
+        rc = one_round(s, &again);
+    }
     if (!rc && again)
         rc = db_fail(s->err, DB_EIO,
-                     "sync: teammates kept pushing to '%s' (%s) first; gave up after %d tries. "
-                     "Your commits are safe here: run 'dealboard sync' again",
-                     SYNC_REMOTE, s->rctx.url, SYNC_MAX_TRIES);
+                     "sync: the remote '%s' (%s) refused our push %d times (last: %s); "
+                     "teammates may be pushing right now. Your commits are safe here: run "
+                     "'dealboard sync' again",
+                     SYNC_REMOTE, s->rctx.url, SYNC_MAX_TRIES,
+                     s->refused[0] ? s->refused : "not a fast-forward");
     return rc;
 }
 
@@ -384,7 +390,7 @@ int sync_run(db_repo *repo, sync_result *out, db_err *err)
     int rc = repo_lock(repo, err);
     if (rc)
         return rc;
-    sync_run_ctx s = {repo, NULL, {0}, out, err};
+    sync_run_ctx s = {repo, NULL, {0}, out, err, ""};
     remote_ctx_init(&s.rctx, SYNC_REMOTE, NULL);
     rc = sync_current_branch(git, &branch, err);
     s.branch = branch;
