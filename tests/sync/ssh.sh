@@ -5,6 +5,8 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/team.inc"
 
+# Under make check: full allocation stacks, for the libgit2 ssh leaks in lsan.supp.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
 SSHD_PID= AGENT_PID=
 cleanup() {
     [ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null
