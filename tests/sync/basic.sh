@@ -100,6 +100,32 @@ expect_contains "says so" "Committed pending changes" "$OUT"
 expect_eq "the pending commit is on the remote" "Commit pending changes" \
     "$(git -C "$TMP/team.git" log -1 --format=%s)"
 
+# -- pipeline.json changed on both sides: merged key by key
+python3 - "$a/pipeline.json" "$b/pipeline.json" <<'PY'
+import json, sys
+a, b = sys.argv[1:3]
+d = json.load(open(a)); d["name"] = "Sales EMEA"; open(a, "w").write(json.dumps(d, indent=2) + "\n")
+d = json.load(open(b)); d["currency"] = "CHF"; open(b, "w").write(json.dumps(d, indent=2) + "\n")
+PY
+db -C "$a" sync > /dev/null
+expect_exit "pipeline.json changed on both sides merges" 0 db -C "$b" sync
+db -C "$a" sync > /dev/null
+expect_eq "both keys kept" "Sales EMEA CHF" \
+    "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["name"], d["currency"])' "$a/pipeline.json")"
+check "trees equal after pipeline.json" same_trees "$a" "$b"
+
+# -- changes --since and a stage move in words
+db -C "$b" move "$id" evaluate > /dev/null
+db -C "$b" sync > /dev/null
+db -C "$a" sync > /dev/null
+expect_exit "changes after a sync" 0 db -C "$a" changes
+expect_contains "the stage move in words" "moved Explore → Evaluate" "$OUT"
+expect_contains "grouped under the deal's title and id" "Acme rollout ($id)" "$OUT"
+expect_exit "changes --since HEAD~1" 0 db -C "$a" changes --since HEAD~1
+expect_contains "--since compares with HEAD" "moved Explore → Evaluate" "$OUT"
+expect_exit "changes --since a bad revision" 1 db -C "$a" changes --since nosuchrev
+expect_exit "clone into a non-empty directory fails" 2 db clone "$url" "$a"
+
 # -- the push race: both sync in turn without a manual step
 db -C "$a" note "$id" "race A" > /dev/null
 db -C "$b" note "$id" "race B" > /dev/null
