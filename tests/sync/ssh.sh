@@ -14,7 +14,7 @@ cleanup() {
     rm -rf "$TMP"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM
+trap 'exit 1' INT TERM HUP PIPE
 
 if [ ! -x /usr/sbin/sshd ] || ! command -v ssh-agent > /dev/null; then
     ok "sshd or ssh-agent not installed (skipped)"; exit 0
