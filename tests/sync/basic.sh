@@ -183,3 +183,12 @@ expect_contains "pushed" "Pushed" "$OUT"
 r=$(new_repo solo)
 expect_exit "sync without a remote: exit 2" 2 db -C "$r" sync
 expect_contains "says there is no remote" "no remote 'origin'" "$ERR"
+
+# -- init --bare --shared: a group-shared team remote
+expect_exit "init --bare --shared" 0 db init --bare --shared "$TMP/shared.git"
+expect_eq "core.sharedRepository is group" 1 "$(git -C "$TMP/shared.git" config core.sharedRepository)"
+expect_eq "history cannot be rewritten on it" true "$(git -C "$TMP/shared.git" config receive.denyNonFastForwards)"
+expect_eq "every directory group-writable and setgid" "" \
+    "$(find "$TMP/shared.git" -type d ! -perm -2070)"
+expect_exit "--shared without --bare is a usage error" 1 db init --shared "$TMP/x"
+expect_exit "a clone of the shared remote works" 0 db clone "$TMP/shared.git" "$TMP/s1"
