@@ -61,6 +61,40 @@ def bench_board(res, repo, workdir):
     finally:
         ENV.pop("DEALBOARD_SCRIPT", None)
 
+def git(repo, *args):
+    subprocess.run(["git", "-C", repo, *args], check=True, env=ENV,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+def bench_sync(res, repo, ids, workdir):
+    """A teammate changed 1,000 deals (or all of a smaller pipeline) and
+    pushed; we committed something too, so sync has to merge. One run:
+    the set-up is a fresh clone each time."""
+    team = os.path.join(workdir, "team.git")
+    mate = os.path.join(workdir, "mate")
+    subprocess.run(["git", "clone", "-q", "--bare", repo, team], check=True)
+    git(repo, "remote", "add", "origin", team)
+    git(repo, "fetch", "-q", "origin")
+    git(repo, "branch", "-q", "-u", "origin/" + current_branch(repo))
+    subprocess.run(["git", "clone", "-q", team, mate], check=True)
+    changed = ids[:1000]
+    for deal_id in changed:
+        path = os.path.join(mate, "deals", deal_id[-2:], deal_id + ".json")
+        text = open(path).read().replace('"close_date_pushes": ', '"close_date_pushes": 1', 1)
+        open(path, "w").write(text)
+    git(mate, "commit", "-q", "-am", "teammate edits")
+    git(mate, "push", "-q", "origin", "HEAD")
+    run([DB, "note", ids[-1], "local work"], repo)
+    t = time.perf_counter()
+    r = run([DB, "sync"], repo)
+    res["sync_ms"] = (time.perf_counter() - t) * 1000
+    res["sync_changes"] = len(changed)
+    if r.returncode != 0:
+        raise SystemExit("bench: sync failed: " + r.stderr.decode())
+
+def current_branch(repo):
+    return subprocess.run(["git", "-C", repo, "branch", "--show-current"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+
 def bench(n, workdir):
     repo = os.path.join(workdir, f"p{n}")
     t = time.perf_counter()
@@ -82,6 +116,7 @@ def bench(n, workdir):
         f"printf ' ' >> '{path}' && git add '{path}' && git commit -qm edit"], repo)
     res["rss_list_mb"] = rss_of([DB, "list", "--json"], repo)
     bench_board(res, repo, workdir)
+    bench_sync(res, repo, ids, os.path.join(workdir, f"sync{n}"))
     return res
 
 def main():
@@ -95,7 +130,8 @@ def main():
             ("board 1st frame ms", "board_first_frame_ms", "%.1f"),
             ("key: select ms", "key_move_selection_ms", "%.2f"),
             ("key: move deal ms", "key_move_deal_ms", "%.1f"),
-            ("RSS board MB", "rss_board_mb", "%.1f")]
+            ("RSS board MB", "rss_board_mb", "%.1f"),
+            ("sync merging ms", "sync_ms", "%.0f"), ("incoming changes", "sync_changes", "%d")]
     print("| " + " | ".join(c[0] for c in cols) + " |")
     print("|" + "---|" * len(cols))
     for r in rows:
