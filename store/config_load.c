@@ -157,6 +157,8 @@ int config_parse(const char *text, size_t len, const char *file, pipeline_cfg *c
 {
     strbuf warn = {0};
     config_init_defaults(cfg);
+    if (warnings)
+        *warnings = NULL;
     cJSON *root = codec_parse_json(text, len, file, err);
     if (!root)
         return DB_EUSAGE;
