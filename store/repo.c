@@ -172,7 +172,10 @@ int repo_lock(db_repo *repo, db_err *err)
     }
     repo->lock_fd = fd;
     clear_stale_git_locks(repo);
-    return 0;
+    int rc = repo_recover(repo, err);
+    if (rc)
+        repo_unlock(repo);
+    return rc;
 }
 
 void repo_unlock(db_repo *repo)

@@ -48,6 +48,11 @@ int repo_find_deal(db_repo *repo, const char *prefix, deal *out, db_err *err);
  * repo_unlock; the kernel releases it if the process dies. */
 int repo_lock(db_repo *repo, db_err *err);
 void repo_unlock(db_repo *repo);
+/* Finishes a change that a killed process left between writing files and
+ * committing them (store/recover.c): stale temp files are removed, deal files
+ * and pipeline.json that differ from HEAD and parse are committed as "Recover
+ * interrupted change". Runs under the lock; repo_lock calls it. */
+int repo_recover(db_repo *repo, db_err *err);
 
 struct repo_change {
     const char *relpath;   /* inside the work tree */

@@ -1,0 +1,159 @@
+/* Recovery of a change that a killed or crashed dealboard left half done.
+ *
+ * A change is written in this order: temp file, rename over the deal file,
+ * index, commit. A process killed between the rename and the commit leaves a
+ * deal file that differs from HEAD (and maybe a staged index); one killed
+ * before the rename leaves a "*.tmp-XXXXXX" file. Both are only possible
+ * while the killed process held the repository lock, so whoever takes the
+ * lock next (repo_lock calls repo_recover) finishes the job: temp files are
+ * removed, and work-tree deal files and pipeline.json that differ from HEAD
+ * are committed as "Recover interrupted change" — when they parse. A file
+ * that does not parse was not written by dealboard (writes are atomic): it is
+ * left alone for the user, and `dealboard doctor` names it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../pipeline/text.h"
+#include "codec.h"
+#include "config_load.h"
+#include "fsutil.h"
+#include "gitutil.h"
+#include "repo_internal.h"
+
+typedef struct {
+    repo_change *items;
+    char **texts;
+    size_t count;
+    strbuf paths;          /* for the commit message */
+} recovery;
+
+/* "deals/<xx>/<id>.json.tmp-XXXXXX" or "pipeline.json.tmp-XXXXXX". */
+static bool is_temp_file(const char *path)
+{
+    const char *tmp = strstr(path, ".json.tmp-");
+    return tmp && strlen(tmp) == strlen(".json.tmp-XXXXXX") &&
+           (str_has_prefix(path, "deals/") || str_has_prefix(path, "pipeline.json"));
+}
+
+/* deals/<xx>/<id>.json with a valid id in the right shard. */
+static bool is_deal_path(const char *path)
+{
+    char id[ID_MAX + 8];
+    size_t n = strlen(path);
+    if (!str_has_prefix(path, "deals/") || n < 16 || n - 14 > ID_MAX ||
+        strcmp(path + n - 5, ".json") != 0 || path[8] != '/')
+        return false;
+    memcpy(id, path + 9, n - 14);
+    id[n - 14] = '\0';
+    size_t idlen = strlen(id);
+    return text_valid_id(id) && memcmp(id + idlen - 2, path + 6, 2) == 0;
+}
+
+/* True when text is what dealboard would have written at path. */
+static bool parses(const char *path, const char *text, size_t len)
+{
+    db_err err;
+    if (strcmp(path, "pipeline.json") == 0) {
+        pipeline_cfg cfg;
+        int rc = config_parse(text, len, path, &cfg, NULL, &err);
+        config_free(&cfg);
+        return rc == 0;
+    }
+    deal d;
+    if (codec_parse_deal(text, len, path, &d, &err) != 0)
+        return false;
+    size_t n = strlen(path);
+    bool ok = strlen(d.id) == n - 14 && strncmp(d.id, path + 9, n - 14) == 0;
+    deal_free(&d);
+    return ok;
+}
+
+static void add_change(recovery *r, const char *path, char *text, size_t len)
+{
+    r->items = xrealloc(r->items, (r->count + 1) * sizeof *r->items);
+    r->texts = xrealloc(r->texts, (r->count + 1) * sizeof *r->texts);
+    r->items[r->count] = (repo_change){xstrdup(path), text, len};
+    r->texts[r->count++] = text;
+    sb_printf(&r->paths, "\n%s%s", path, text ? "" : " (deleted)");
+}
+
+/* One path that differs from HEAD: take it into the recovery commit or not. */
+static void consider(db_repo *repo, const char *path, recovery *r)
+{
+    char *full = fs_join(repo->root, path), *text = NULL;
+    size_t len = 0;
+    db_err err;
+    if (is_temp_file(path)) {
+        fs_unlink_durable(full, &err);
+    } else if (strcmp(path, "pipeline.json") != 0 && !is_deal_path(path)) {
+        /* not ours: leave it */
+    } else if (access(full, F_OK) != 0) {
+        add_change(r, path, NULL, 0);             /* a deletion (undo of an add) */
+    } else if (fs_read_file(full, &text, &len, &err) == 0 && parses(path, text, len)) {
+        add_change(r, path, text, len);
+        text = NULL;
+    }
+    free(text);
+    free(full);
+}
+
+static const char *status_path(const git_status_entry *e)
+{
+    if (e->index_to_workdir && e->index_to_workdir->new_file.path)
+        return e->index_to_workdir->new_file.path;
+    if (e->head_to_index && e->head_to_index->new_file.path)
+        return e->head_to_index->new_file.path;
+    return NULL;
+}
+
+static int collect(db_repo *repo, recovery *r, db_err *err)
+{
+    char *spec[] = {"deals", "pipeline.json*"};
+    git_status_options opts;
+    git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
+    opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+    opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+                 GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+    opts.pathspec.strings = spec;
+    opts.pathspec.count = 2;
+    git_status_list *list = NULL;
+    if (git_status_list_new(&list, repo->git, &opts) < 0)
+        return git_fail(err, DB_EIO, "checking for an interrupted change");
+    for (size_t i = 0; i < git_status_list_entrycount(list); i++) {
+        const char *path = status_path(git_status_byindex(list, i));
+        if (path)
+            consider(repo, path, r);
+    }
+    git_status_list_free(list);
+    return 0;
+}
+
+static void recovery_free(recovery *r)
+{
+    for (size_t i = 0; i < r->count; i++) {
+        free((char *)r->items[i].relpath);
+        free(r->texts[i]);
+    }
+    free(r->items);
+    free(r->texts);
+    sb_free(&r->paths);
+}
+
+int repo_recover(db_repo *repo, db_err *err)
+{
+    if (!git_repository_workdir(repo->git))
+        return 0;
+    recovery r = {0};
+    int rc = collect(repo, &r, err);
+    if (!rc && r.count) {
+        char *message = xasprintf("Recover interrupted change\n\nThese files differed from the "
+                                  "last commit when dealboard took the lock:\n%s",
+                                  r.paths.data);
+        rc = repo_commit_changes(repo, r.items, r.count, message, err);
+        free(message);
+    }
+    recovery_free(&r);
+    return rc;
+}

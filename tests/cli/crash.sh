@@ -1,0 +1,85 @@
+#!/bin/sh
+# Crash safety: edits through the CLI, each killed with SIGKILL after a
+# pseudo-random delay (fixed seed, so every run kills at the same moments
+# modulo timing). Afterwards: every deal file parses (doctor exits 0), git fsck
+# is clean, no lock blocks the next command, the work tree is clean once the
+# next command has recovered the interrupted change, and every edit whose
+# command exited 0 is in HEAD.
+#   STRESS_EDITS=1000 STRESS_SEED=7 sh tests/cli/crash.sh   (the README figure)
+. "$(dirname "$0")/../lib.sh"
+
+edits=${STRESS_EDITS:-120}
+seed=${STRESS_SEED:-20261120}
+max_delay=${STRESS_MAX_DELAY_MS:-200}
+repo=$(new_repo) || { fail "init"; exit 1; }
+a=$(db -C "$repo" add "Acme rollout" --value 1000)
+b=$(db -C "$repo" add "Borealis pilot" --value 2000)
+c=$(db -C "$repo" add "Cobalt renewal" --value 3000)
+ids="$a $b $c"
+stages="recognize define explore evaluate decide status-quo"
+
+rand() { seed=$(( (seed * 1103515245 + 12345) % 2147483648 )); echo $(( seed / 65536 % $1 )); }
+pick() { n=$(rand "$1"); shift "$n"; echo "$2"; }    # pick N WORD…: one of the N words
+
+acked="$TMP/acked" notes="$TMP/acked-notes"
+: > "$acked"; : > "$notes"
+killed=0 completed=0 failed=0 start=$(date +%s)
+i=0
+while [ $i -lt "$edits" ]; do
+    i=$((i + 1))
+    id=$(pick 3 $ids)
+    kind=$(rand 10)
+    if [ "$kind" -lt 7 ]; then
+        set -- note "$id" "crash-note-$i"
+    elif [ "$kind" -lt 9 ]; then
+        set -- move "$id" "$(pick 6 $stages)"
+    else
+        set -- set "$id" value "$((1000 + i))"
+    fi
+    delay=$(rand "$max_delay")
+    "$DEALBOARD" -C "$repo" "$@" > "$TMP/edit.out" 2> "$TMP/edit.err" &
+    pid=$!
+    sleep "$(printf '0.%03d' "$delay")"
+    kill -9 "$pid" 2> /dev/null
+    wait "$pid" 2> /dev/null
+    rc=$?
+    if [ $rc -eq 0 ]; then
+        completed=$((completed + 1))
+        cat "$TMP/edit.out" >> "$acked"
+        [ "$1" = note ] && echo "$2 $3" >> "$notes"
+    elif [ $rc -eq 137 ]; then
+        killed=$((killed + 1))
+    else
+        failed=$((failed + 1))      # a clear error (e.g. moving to the same stage)
+        grep -q "^dealboard: " "$TMP/edit.err" ||
+            fail "edit $i ($*) failed without a message" "$(cat "$TMP/edit.err")"
+    fi
+done
+secs=$(( $(date +%s) - start ))
+echo "# $edits edits in ${secs}s: $completed acknowledged, $killed killed, $failed refused"
+
+expect_exit "doctor after the crashes: every deal file parses" 0 db -C "$repo" doctor
+fsck=$(git -C "$repo" fsck --strict 2>&1)
+expect_eq "git fsck: exit 0" 0 $?
+expect_eq "git fsck: nothing broken (dangling objects allowed)" "" \
+    "$(printf '%s\n' "$fsck" | grep -v -e '^dangling ' -e '^Checking' -e '^$')"
+expect_exit "the next command is not blocked by a stale lock" 0 db -C "$repo" note "$a" "after"
+expect_eq "work tree clean after the next command" "" "$(git -C "$repo" status --porcelain)"
+expect_eq "no temp or lock files left" "" \
+    "$(find "$repo" -name '*.tmp-*' -o -name '*.lock' | grep -v dealboard.lock)"
+
+subjects=$(git -C "$repo" log --format=%s)
+missing=0
+while IFS= read -r line; do
+    printf '%s\n' "$subjects" | grep -qxF -- "$line" || { missing=$((missing + 1)); echo "# missing: $line"; }
+done < "$acked"
+expect_eq "every acknowledged edit ($completed) is a commit" 0 "$missing"
+lost=0
+while read -r id text; do
+    rel=deals/$(printf '%s' "$id" | tail -c 2)/$id.json
+    git -C "$repo" show "HEAD:$rel" | grep -qF "\"$text\"" || { lost=$((lost + 1)); echo "# lost: $text"; }
+done < "$notes"
+expect_eq "every acknowledged note is in HEAD" 0 "$lost"
+[ "$killed" -gt 0 ] && ok "some edits were killed ($killed)" || fail "no edit was killed: raise the delays"
+[ "$completed" -gt 0 ] && ok "some edits completed ($completed)" || fail "no edit completed"
+echo "# figures: edits=$edits acknowledged=$completed killed=$killed refused=$failed seconds=$secs missing=$missing lost=$lost recoveries=$(printf '%s\n' "$subjects" | grep -c '^Recover interrupted change')"
