@@ -361,7 +361,7 @@ bool edit_parse_value(const char *text, int64_t *out)
     const char *p = text;
     for (; *p; p++) {
         if (isdigit((unsigned char)*p)) {
-            if (v > (DEAL_VALUE_MAX - 9) / 10)
+            if (v > (DEAL_VALUE_MAX - (*p - '0')) / 10)
                 return false;
             v = v * 10 + (*p - '0');
             digits++;

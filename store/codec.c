@@ -65,16 +65,25 @@ static int read_date(ctx *c, const cJSON *obj, const char *key, const char *labe
     return 0;
 }
 
+/* JSON numbers are doubles in cJSON: only whole numbers up to 2^53 - 1 are
+ * exact, so anything larger is refused rather than silently rounded. */
 static int read_integer(ctx *c, const cJSON *obj, const char *key, int64_t max, int64_t *out)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+    char why[96];
     *out = 0;
     if (is_absent(item))
         return 0;
-    if (!cJSON_IsNumber(item) || item->valuedouble != floor(item->valuedouble))
+    if (!cJSON_IsNumber(item))
         return bad(c, key, "expected a whole number");
-    if (item->valuedouble < 0 || item->valuedouble > (double)max)
-        return bad(c, key, "out of range");
+    if (!isfinite(item->valuedouble) || item->valuedouble < 0 ||
+        item->valuedouble > (double)max) {
+        snprintf(why, sizeof why, "out of range: a whole number from 0 to %lld is expected",
+                 (long long)max);
+        return bad(c, key, why);
+    }
+    if (item->valuedouble != floor(item->valuedouble))
+        return bad(c, key, "expected a whole number, not a fraction");
     *out = (int64_t)item->valuedouble;
     return 0;
 }
@@ -245,6 +254,30 @@ static bool deal_json_has_unknown(const cJSON *root)
 
 static void free_cjson(void *p) { cJSON_Delete(p); }
 
+/* True when arrays and objects nest deeper than cJSON's limit (1000). */
+static bool nested_too_deep(const char *text, size_t len)
+{
+    int depth = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        char ch = text[i];
+        if (in_string) {
+            if (ch == '\\')
+                i++;
+            else if (ch == '"')
+                in_string = false;
+        } else if (ch == '"') {
+            in_string = true;
+        } else if (ch == '[' || ch == '{') {
+            if (++depth > CJSON_NESTING_LIMIT)
+                return true;
+        } else if (ch == ']' || ch == '}') {
+            depth--;
+        }
+    }
+    return false;
+}
+
 cJSON *codec_parse_json(const char *text, size_t len, const char *file, db_err *err)
 {
     if (len > MAX_DEAL_BYTES) {
@@ -255,6 +288,10 @@ cJSON *codec_parse_json(const char *text, size_t len, const char *file, db_err *
         db_fail(err, DB_EUSAGE, "%s: contains a NUL byte, not JSON text", file);
         return NULL;
     }
+    if (nested_too_deep(text, len)) {
+        db_fail(err, DB_EUSAGE, "%s: JSON nested deeper than %d levels", file, CJSON_NESTING_LIMIT);
+        return NULL;
+    }
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
     if (!root) {
@@ -263,7 +300,7 @@ cJSON *codec_parse_json(const char *text, size_t len, const char *file, db_err *
         for (size_t i = 0; i < at && i < len; i++)
             line += text[i] == '\n';
         db_fail(err, DB_EUSAGE, "%s: line %zu: malformed JSON%s", file, line,
-                at >= len ? " (unexpected end, or nested deeper than 1000 levels)" : "");
+                at >= len ? " (unexpected end)" : "");
         return NULL;
     }
     return root;

@@ -26,8 +26,10 @@ char *repo_user_name(db_repo *repo)
 static int write_change(db_repo *repo, const repo_change *c, db_err *err)
 {
     char *path = fs_join(repo->root, c->relpath);
-    int rc;
-    if (c->content) {
+    int rc = fs_check_dirs(repo->root, c->relpath, err);
+    if (rc) {
+        /* nothing is written through a symlinked directory */
+    } else if (c->content) {
         char *dir = xstrdup(path);
         *strrchr(dir, '/') = '\0';
         rc = fs_mkdir_p(dir, 0777, err);
@@ -98,8 +100,9 @@ int repo_commit_changes(db_repo *repo, const repo_change *changes, size_t n,
     git_index *index = NULL;
     if (git_repository_index(&index, repo->git) < 0 || git_index_read(index, 0) < 0)
         rc = git_fail(err, DB_EIO, "reading the index");
-    for (size_t i = 0; i < n && !rc; i++)
-        rc = write_change(repo, &changes[i], err);
+    size_t written = 0;
+    for (; written < n && !rc; written++)
+        rc = write_change(repo, &changes[written], err);
     for (size_t i = 0; i < n && !rc; i++)
         rc = stage_change(index, &changes[i], err);
     if (!rc && git_index_write(index) < 0)
@@ -109,6 +112,8 @@ int repo_commit_changes(db_repo *repo, const repo_change *changes, size_t n,
     if (rc && index)
         git_index_read(index, 1);              /* drop staged changes that were not committed */
     git_index_free(index);
+    if (rc)
+        repo_restore_head(repo, changes, written);   /* failed: nothing half-done stays */
     repo_unlock(repo);
     return rc;
 }

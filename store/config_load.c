@@ -42,6 +42,11 @@ static int read_text(const cJSON *obj, const char *key, char **out, const char *
         snprintf(why, sizeof why, "'%s' must be a non-empty string", key);
         return bad(err, file, what, why);
     }
+    if (!text_valid_utf8(item->valuestring, strlen(item->valuestring))) {
+        char why[64];
+        snprintf(why, sizeof why, "'%s' is not valid UTF-8", key);
+        return bad(err, file, what, why);
+    }
     deal_set_str(out, item->valuestring);
     return 0;
 }

@@ -141,6 +141,47 @@ static void recovery_free(recovery *r)
     sb_free(&r->paths);
 }
 
+/* The file as HEAD has it, or removed when HEAD does not have it. */
+static void restore_one(db_repo *repo, git_tree *head, git_index *index, const char *relpath)
+{
+    git_tree_entry *entry = NULL;
+    git_blob *blob = NULL;
+    char *path = fs_join(repo->root, relpath);
+    db_err err;
+    if (fs_check_dirs(repo->root, relpath, &err) != 0) {
+        /* never through a symlink */
+    } else if (head && git_tree_entry_bypath(&entry, head, relpath) == 0 &&
+               git_blob_lookup(&blob, repo->git, git_tree_entry_id(entry)) == 0) {
+        if (fs_write_atomic(path, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+                            0666, &err) == 0)
+            git_index_add_bypath(index, relpath);
+    } else if (!entry && fs_unlink_durable(path, &err) == 0) {
+        git_index_remove_bypath(index, relpath);
+    }
+    git_blob_free(blob);
+    git_tree_entry_free(entry);
+    free(path);
+}
+
+void repo_restore_head(db_repo *repo, const repo_change *changes, size_t n)
+{
+    git_commit *commit = NULL;
+    git_tree *head = NULL;
+    git_index *index = NULL;
+    git_oid oid;
+    if (git_reference_name_to_id(&oid, repo->git, "HEAD") == 0 &&
+        git_commit_lookup(&commit, repo->git, &oid) == 0)
+        git_commit_tree(&head, commit);
+    if (git_repository_index(&index, repo->git) == 0 && git_index_read(index, 1) == 0) {
+        for (size_t i = 0; i < n; i++)
+            restore_one(repo, head, index, changes[i].relpath);
+        git_index_write(index);
+    }
+    git_index_free(index);
+    git_tree_free(head);
+    git_commit_free(commit);
+}
+
 int repo_recover(db_repo *repo, db_err *err)
 {
     if (!git_repository_workdir(repo->git))

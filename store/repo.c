@@ -208,7 +208,9 @@ static int load_one(db_repo *repo, const char *relpath, const char *expect_id, d
 {
     char *path = fs_join(repo->root, relpath), *text = NULL;
     size_t len = 0;
-    int rc = fs_read_file(path, &text, &len, err);
+    int rc = fs_check_dirs(repo->root, relpath, err);
+    if (!rc)
+        rc = fs_read_file(path, &text, &len, err);
     free(path);
     if (rc) {
         /* Say the relative path, not the absolute one. */
@@ -229,11 +231,25 @@ static int load_one(db_repo *repo, const char *relpath, const char *expect_id, d
 
 typedef void (*deal_file_fn)(void *ud, const char *relpath, const char *id);
 
+static void report_not_dir(repo_problem_fn problem, void *pud, const char *shard)
+{
+    char *rel = xasprintf("deals/%s", shard);
+    problem(pud, rel, "is not a directory (a symbolic link is not followed)");
+    free(rel);
+}
+
 /* Calls fn for every deals/<xx>/<id>.json; reports misplaced files. */
 static int for_each_deal_file(db_repo *repo, deal_file_fn fn, void *ud, repo_problem_fn problem,
                               void *pud)
 {
     char *deals = fs_join(repo->root, "deals");
+    struct stat st;
+    if (lstat(deals, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        if (problem)
+            problem(pud, "deals", "is not a directory (a symbolic link is not followed)");
+        free(deals);
+        return 0;
+    }
     DIR *top = opendir(deals);
     if (!top) {
         free(deals);
@@ -244,7 +260,11 @@ static int for_each_deal_file(db_repo *repo, deal_file_fn fn, void *ud, repo_pro
         if (shard->d_name[0] == '.' || !is_shard_name(shard->d_name))
             continue;
         char *dir = fs_join(deals, shard->d_name);
-        DIR *sub = opendir(dir);
+        DIR *sub = NULL;
+        if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+            sub = opendir(dir);
+        else if (problem)
+            report_not_dir(problem, pud, shard->d_name);
         struct dirent *ent;
         while (sub && (ent = readdir(sub))) {
             char id[ID_MAX + 1];

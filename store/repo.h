@@ -53,6 +53,10 @@ void repo_unlock(db_repo *repo);
  * and pipeline.json that differ from HEAD and parse are committed as "Recover
  * interrupted change". Runs under the lock; repo_lock calls it. */
 int repo_recover(db_repo *repo, db_err *err);
+/* After a change failed half-way (disk full, read-only, a git error): puts its
+ * files back as HEAD has them, so that nothing the user was told failed is
+ * committed later. Best effort: what cannot be restored stays for recovery. */
+void repo_restore_head(db_repo *repo, const repo_change *changes, size_t n);
 
 struct repo_change {
     const char *relpath;   /* inside the work tree */
