@@ -254,14 +254,18 @@ static bool deal_json_has_unknown(const cJSON *root)
 
 static void free_cjson(void *p) { cJSON_Delete(p); }
 
-/* True when arrays and objects nest deeper than cJSON's limit (1000). */
-static bool nested_too_deep(const char *text, size_t len)
+/* What cJSON cannot represent faithfully: nesting deeper than its limit (it
+ * would fail without saying why) and \u0000 in a string (it would silently cut
+ * the string there). Returns why, or NULL. */
+static const char *unrepresentable(const char *text, size_t len)
 {
     int depth = 0;
     bool in_string = false;
     for (size_t i = 0; i < len; i++) {
         char ch = text[i];
         if (in_string) {
+            if (ch == '\\' && len - i >= 6 && memcmp(text + i + 1, "u0000", 5) == 0)
+                return "a string contains \\u0000 (a NUL character), which dealboard cannot store";
             if (ch == '\\')
                 i++;
             else if (ch == '"')
@@ -270,12 +274,12 @@ static bool nested_too_deep(const char *text, size_t len)
             in_string = true;
         } else if (ch == '[' || ch == '{') {
             if (++depth > CJSON_NESTING_LIMIT)
-                return true;
+                return "JSON nested deeper than 1000 levels";
         } else if (ch == ']' || ch == '}') {
             depth--;
         }
     }
-    return false;
+    return NULL;
 }
 
 cJSON *codec_parse_json(const char *text, size_t len, const char *file, db_err *err)
@@ -288,8 +292,9 @@ cJSON *codec_parse_json(const char *text, size_t len, const char *file, db_err *
         db_fail(err, DB_EUSAGE, "%s: contains a NUL byte, not JSON text", file);
         return NULL;
     }
-    if (nested_too_deep(text, len)) {
-        db_fail(err, DB_EUSAGE, "%s: JSON nested deeper than %d levels", file, CJSON_NESTING_LIMIT);
+    const char *why = unrepresentable(text, len);
+    if (why) {
+        db_fail(err, DB_EUSAGE, "%s: %s", file, why);
         return NULL;
     }
     const char *end = NULL;
