@@ -101,6 +101,7 @@ int repo_open(const char *dir, db_repo **out, db_err *err)
         git_repository_free(git);
         return db_fail(err, DB_EIO, "%s: is a bare repository; clone it to work in it", dir);
     }
+    git_apply_shared_umask(git);
     db_repo *repo = xcalloc(1, sizeof *repo);
     repo->git = git;
     repo->root = strip_slash(git_repository_workdir(git));
@@ -161,7 +162,8 @@ int repo_lock(db_repo *repo, db_err *err)
     if (repo->lock_depth++ > 0)
         return 0;
     char *path = fs_join(git_repository_path(repo->git), "dealboard.lock");
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+    /* Read-only is enough for flock, and works on a lock file another user made. */
+    int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
     free(path);
     if (fd < 0 || flock(fd, LOCK_EX) < 0) {
         int saved = errno;

@@ -33,8 +33,10 @@ wait $p1 $p2
 secs=$(( $(date +%s) - start ))
 echo "# $((2 * n)) concurrent edits in ${secs}s"
 
-expect_eq "writer 1: every command exited 0" 0 "$(cat "$TMP/w1.errors")"
-expect_eq "writer 2: every command exited 0" 0 "$(cat "$TMP/w2.errors")"
+for w in w1 w2; do
+    expect_eq "$w: every command exited 0" 0 "$(cat "$TMP/$w.errors")"
+    head -5 "$TMP/$w.err" | sed 's/^/# /'
+done
 expect_eq "one commit per edit" $((before + 2 * n)) "$(commit_count "$repo")"
 db -C "$repo" export --json > "$TMP/all.json" 2> "$TMP/export.err"
 [ -s "$TMP/all.json" ] || cat "$repo"/deals/*/*.json > "$TMP/all.json"
