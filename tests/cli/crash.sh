@@ -83,3 +83,20 @@ expect_eq "every acknowledged note is in HEAD" 0 "$lost"
 [ "$killed" -gt 0 ] && ok "some edits were killed ($killed)" || fail "no edit was killed: raise the delays"
 [ "$completed" -gt 0 ] && ok "some edits completed ($completed)" || fail "no edit completed"
 echo "# figures: edits=$edits acknowledged=$completed killed=$killed refused=$failed seconds=$secs missing=$missing lost=$lost recoveries=$(printf '%s\n' "$subjects" | grep -c '^Recover interrupted change')"
+
+# The state a kill between the file write and the commit leaves, made by hand:
+# doctor (like any edit) commits it; a file that does not parse is left alone.
+rel=deals/$(printf '%s' "$b" | tail -c 2)/$b.json
+sed 's/"title": "Borealis pilot"/"title": "Borealis pilot (renamed)"/' "$repo/$rel" > "$repo/$rel.new" &&
+    mv "$repo/$rel.new" "$repo/$rel"
+: > "$repo/$rel.tmp-Ab12Cd"
+expect_exit "doctor recovers an interrupted change" 0 db -C "$repo" doctor
+expect_contains "and says so" "Recovered an interrupted change" "$OUT"
+expect_eq "committed as a recovery" "Recover interrupted change" "$(last_message "$repo")"
+expect_contains "with the change" "Borealis pilot (renamed)" "$(git -C "$repo" show HEAD:"$rel")"
+expect_eq "temp file removed, clean" "" "$(git -C "$repo" status --porcelain)"
+printf '{ broken' > "$repo/$rel"
+expect_exit "a hand-broken file: doctor names it" 1 db -C "$repo" doctor
+expect_contains "names it" "$rel: line 1: malformed JSON" "$OUT"
+expect_exit "an edit of another deal still works" 0 db -C "$repo" note "$c" "fine"
+expect_eq "the broken file is not committed, not restored" " M $rel" "$(git -C "$repo" status --porcelain)"

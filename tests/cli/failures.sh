@@ -68,6 +68,7 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=2m dealboard-test "$mnt" 2> /dev
     expect_contains "read-only: says why" "Read-only file system" "$ERR"
     expect_eq "read-only: nothing changed" "$before" "$(snapshot "$small")"
     expect_exit "read-only: reading still works" 0 db -C "$small" show "$id"
+    expect_exit "read-only: doctor still checks" 0 db -C "$small" doctor
     mount -o remount,rw "$mnt"
     expect_exit "writable again: doctor" 0 db -C "$small" doctor
     umount "$mnt"
