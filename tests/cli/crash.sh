@@ -10,16 +10,24 @@
 
 edits=${STRESS_EDITS:-120}
 seed=${STRESS_SEED:-20261120}
-max_delay=${STRESS_MAX_DELAY_MS:-200}
 repo=$(new_repo) || { fail "init"; exit 1; }
 a=$(db -C "$repo" add "Acme rollout" --value 1000)
 b=$(db -C "$repo" add "Borealis pilot" --value 2000)
 c=$(db -C "$repo" add "Cobalt renewal" --value 3000)
+# Kill delays span 0 to twice the time of one edit on this machine and build
+# (the sanitizer build is several times slower), so about half complete.
+t0=$(date +%s%N)
+for n in 1 2 3; do db -C "$repo" note "$a" "calibration $n" > /dev/null; done
+edit_ms=$(( ($(date +%s%N) - t0) / 3000000 ))
+max_delay=${STRESS_MAX_DELAY_MS:-$(( edit_ms * 2 > 20 ? edit_ms * 2 : 20 ))}
+[ "$max_delay" -gt 999 ] && max_delay=999
 ids="$a $b $c"
 stages="recognize define explore evaluate decide status-quo"
 
-rand() { seed=$(( (seed * 1103515245 + 12345) % 2147483648 )); echo $(( seed / 65536 % $1 )); }
-pick() { n=$(rand "$1"); shift "$n"; echo "$2"; }    # pick N WORD…: one of the N words
+# Not in $(…): the seed must advance in this shell. rand N sets R to 0..N-1;
+# pick N WORD… sets P to one of the N words.
+rand() { seed=$(( (seed * 1103515245 + 12345) % 2147483648 )); R=$(( seed / 65536 % $1 )); }
+pick() { rand "$1"; shift $((R + 1)); P=$1; }
 
 acked="$TMP/acked" notes="$TMP/acked-notes"
 : > "$acked"; : > "$notes"
@@ -27,16 +35,19 @@ killed=0 completed=0 failed=0 start=$(date +%s)
 i=0
 while [ $i -lt "$edits" ]; do
     i=$((i + 1))
-    id=$(pick 3 $ids)
-    kind=$(rand 10)
-    if [ "$kind" -lt 7 ]; then
+    pick 3 $ids
+    id=$P
+    rand 10
+    if [ "$R" -lt 7 ]; then
         set -- note "$id" "crash-note-$i"
-    elif [ "$kind" -lt 9 ]; then
-        set -- move "$id" "$(pick 6 $stages)"
+    elif [ "$R" -lt 9 ]; then
+        pick 6 $stages
+        set -- move "$id" "$P"
     else
         set -- set "$id" value "$((1000 + i))"
     fi
-    delay=$(rand "$max_delay")
+    rand "$max_delay"
+    delay=$R
     "$DEALBOARD" -C "$repo" "$@" > "$TMP/edit.out" 2> "$TMP/edit.err" &
     pid=$!
     sleep "$(printf '0.%03d' "$delay")"
@@ -56,7 +67,7 @@ while [ $i -lt "$edits" ]; do
     fi
 done
 secs=$(( $(date +%s) - start ))
-echo "# $edits edits in ${secs}s: $completed acknowledged, $killed killed, $failed refused"
+echo "# $edits edits in ${secs}s (one edit: ${edit_ms} ms, kill delays 0-${max_delay} ms): $completed acknowledged, $killed killed, $failed refused"
 
 expect_exit "doctor after the crashes: every deal file parses" 0 db -C "$repo" doctor
 fsck=$(git -C "$repo" fsck --strict 2>&1)
