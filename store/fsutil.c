@@ -121,10 +121,9 @@ int fs_check_dirs(const char *root, const char *relpath, db_err *err)
     for (char *slash = strchr(p, '/'); slash && !rc; slash = strchr(slash + 1, '/')) {
         struct stat st;
         *slash = '\0';
-        if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-            rc = db_fail(err, DB_EIO, "%s: is a symbolic link, not followed", p);
-        else if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode))
-            rc = db_fail(err, DB_EIO, "%s: is not a directory", p);
+        if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+            rc = db_fail(err, DB_EIO, "%s: %s", p, S_ISLNK(st.st_mode)
+                         ? "is a symbolic link, not followed" : "is not a directory");
         *slash = '/';
     }
     free(path);
