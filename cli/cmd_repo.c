@@ -73,7 +73,9 @@ int cmd_doctor(cli_opts *opts, int argc, char **argv)
     if (rc || (rc = cli_open_repo(opts, &repo)))
         return rc;
     recover(repo);
-    fputs(repo_warnings(repo), stdout);
+    char *warnings = text_sanitize(repo_warnings(repo), true);   /* quotes pipeline.json */
+    fputs(warnings, stdout);
+    free(warnings);
     doctor_report report = {0};
     deal_list deals = {0};
     rc = repo_load_deals(repo, &deals, doctor_problem, &report, &opts->err);

@@ -143,6 +143,11 @@ cfg '{"rules": {"no-such-rule": {"weight": 1}}}'
 expect_exit "unknown rule: a warning, the board still works" 0 db -C "$repo" flags
 expect_exit "doctor (exit 1: the broken deal files above)" 1 db -C "$repo" doctor
 expect_contains "doctor names the unknown rule" "unknown rule 'no-such-rule' ignored" "$OUT"
+cfg '{"rules": {"\u001b]0;pwned\u0007": {}}}'
+expect_exit "an escape in a rule name: doctor" 0 db -C "$repo" flags
+db -C "$repo" doctor > "$TMP/doctor.out" 2>&1
+has_esc "$(cat "$TMP/doctor.out")" && fail "doctor: no ESC from a rule name" "$(cat "$TMP/doctor.out")" ||
+    ok "doctor: no ESC from a rule name"
 cfg "$(printf '{"name": "\\u001b]0;x\\u0007Team", "currency": "\\u001b[31mEUR"}')"
 expect_exit "escapes in pipeline.json names" 0 db -C "$repo" list
 has_esc "$OUT" && fail "list: no ESC from pipeline.json" "$OUT" || ok "list: no ESC from pipeline.json"
