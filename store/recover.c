@@ -184,7 +184,8 @@ void repo_restore_head(db_repo *repo, const repo_change *changes, size_t n)
 
 int repo_recover(db_repo *repo, db_err *err)
 {
-    if (!git_repository_workdir(repo->git))
+    /* No commit yet: the files are init's, about to become the first commit. */
+    if (!git_repository_workdir(repo->git) || git_repository_head_unborn(repo->git) != 0)
         return 0;
     recovery r = {0};
     int rc = collect(repo, &r, err);

@@ -11,6 +11,7 @@
 edits=${STRESS_EDITS:-120}
 seed=${STRESS_SEED:-20261120}
 repo=$(new_repo) || { fail "init"; exit 1; }
+expect_contains "init's commit is not taken for a recovery" "Create pipeline" "$(last_message "$repo")"
 a=$(db -C "$repo" add "Acme rollout" --value 1000)
 b=$(db -C "$repo" add "Borealis pilot" --value 2000)
 c=$(db -C "$repo" add "Cobalt renewal" --value 3000)
