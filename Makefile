@@ -82,6 +82,51 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	DEALBOARD_EXAMPLES="$(CURDIR)/examples/pipeline" ./$(BIN) demo
 
+# libFuzzer harnesses (tests/fuzz/): the parsers of untrusted input, built
+# again with clang in build-fuzz/. fuzz-smoke runs each one for a few seconds on
+# its seed corpus; FUZZ_TIME=600 make fuzz-smoke for a long run.
+FUZZ_CC    ?= clang
+FUZZ_TIME  ?= 5
+FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -g -O1 \
+              -fno-omit-frame-pointer $(FUZZ_SAN) \
+              $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
+FUZZ_SRC   := $(wildcard pipeline/*.c keymaps/*.c) store/codec.c store/json_print.c \
+              store/config_load.c store/json_merge.c
+FUZZ_OBJ   := $(FUZZ_SRC:%.c=build-fuzz/%.o) build-fuzz/gen/keys_text.o
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN   := $(FUZZ_NAMES:%=build-fuzz/fuzz_%)
+
+fuzz: deps $(FUZZ_BIN)
+
+build-fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+build-fuzz/gen/keys_text.c: $(KEYFILES) scripts/embed-keys.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed-keys.sh $(KEYFILES) > $@
+
+build-fuzz/gen/keys_text.o: build-fuzz/gen/keys_text.c
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+.SECONDARY: $(FUZZ_OBJ) build-fuzz/gen/keys_text.c
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ -lcjson -lncursesw -lm
+
+# Each harness for FUZZ_TIME seconds on a scratch copy of its seed corpus.
+fuzz-smoke: fuzz
+	@for name in $(FUZZ_NAMES); do \
+	    work=build-fuzz/corpus/$$name; mkdir -p $$work; \
+	    echo "fuzz $$name: $(FUZZ_TIME) s"; \
+	    dict=; [ -f tests/fuzz/$$name.dict ] && dict=-dict=tests/fuzz/$$name.dict; \
+	    build-fuzz/fuzz_$$name -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=2048 \
+	        -print_final_stats=1 $$dict $$work tests/fuzz/corpus/$$name 2> build-fuzz/$$name.log || \
+	        { tail -60 build-fuzz/$$name.log; exit 1; }; \
+	    grep -E 'stat::number_of_executed_units' build-fuzz/$$name.log; \
+	done
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/keymaps
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/dealboard
@@ -107,3 +152,4 @@ BENCH_SIZES ?= 1000 10000 100000
 bench: deps
 	@$(MAKE) --no-print-directory all
 	python3 tests/bench/bench.py $(BIN) $(BENCH_SIZES)
+-include $(FUZZ_OBJ:.o=.d)

@@ -75,13 +75,33 @@ static int check_stages(const pipeline_cfg *cfg, const deal_list *deals)
     return unknown;
 }
 
+/* Taking the lock finishes a change a killed process left uncommitted. A
+ * repository that cannot be locked (read-only) is still checked. */
+static void recover(db_repo *repo)
+{
+    char before[41], after[41];
+    db_err err;
+    repo_head(repo, before);
+    if (repo_lock(repo, &err) != 0) {
+        printf("Not checked for an interrupted change: %s\n", err.msg);
+        return;
+    }
+    repo_unlock(repo);
+    repo_head(repo, after);
+    if (strcmp(before, after) != 0)
+        printf("Recovered an interrupted change (committed as \"Recover interrupted change\")\n");
+}
+
 int cmd_doctor(cli_opts *opts, int argc, char **argv)
 {
     int rc = cli_parse(opts, "doctor", argc, argv, NULL, NULL, 0, 0, NULL);
     db_repo *repo = NULL;
     if (rc || (rc = cli_open_repo(opts, &repo)))
         return rc;
-    fputs(repo_warnings(repo), stdout);
+    recover(repo);
+    char *warnings = text_sanitize(repo_warnings(repo), true);   /* quotes pipeline.json */
+    fputs(warnings, stdout);
+    free(warnings);
     doctor_report report = {0};
     deal_list deals = {0};
     rc = repo_load_deals(repo, &deals, doctor_problem, &report, &opts->err);

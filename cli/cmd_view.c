@@ -74,8 +74,10 @@ static void print_table(cli_opts *opts, const pipeline_cfg *cfg, deal **deals, s
     int wid = column_width(deals, n, offsetof(deal, id), 2, 40);
     int wtitle = column_width(deals, n, offsetof(deal, title), 5, 36);
     int waccount = column_width(deals, n, offsetof(deal, account), 7, 24);
-    char header[48];
-    snprintf(header, sizeof header, "VALUE %s", cfg->currency);
+    char header[48], *currency = text_sanitize(cfg->currency, false);
+    snprintf(header, sizeof header, "VALUE %s", currency);
+    text_trim_partial_utf8(header);
+    free(currency);
     printf("%-*s  %-*s  %-*s  %-10s  %12s  %4s  %s\n", wid, "ID", wtitle, "TITLE", waccount,
            "ACCOUNT", "STAGE", header, "DAYS", "FLAG");
     for (size_t i = 0; i < n; i++) {

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../pipeline/text.h"
 #include "cli.h"
 
 #ifndef DEALBOARD_VERSION
@@ -111,7 +112,11 @@ int main(int argc, char **argv)
     int rc = run(&opts, argc, argv);
     if (rc < 0)                /* --help printed by a command */
         return 0;
-    if (rc && opts.err.msg[0])
-        fprintf(stderr, "dealboard: %s\n", opts.err.msg);
+    if (rc && opts.err.msg[0]) {
+        /* Messages may quote what a teammate wrote (a rule name, a stage). */
+        char *safe = text_sanitize(opts.err.msg, false);
+        fprintf(stderr, "dealboard: %s\n", safe);
+        free(safe);
+    }
     return rc;
 }

@@ -47,8 +47,9 @@ typedef struct {
     size_t count, cap;
 } deal_list;
 
-/* Largest value kept exactly by a JSON double (2^53). */
-#define DEAL_VALUE_MAX 9007199254740992LL
+/* Largest value a JSON double keeps exactly and unambiguously (2^53 - 1):
+ * 9007199254740993 reads back as 2^53, so 2^53 itself may be a rounded number. */
+#define DEAL_VALUE_MAX 9007199254740991LL
 
 void deal_init(deal *d);
 void deal_free(deal *d);            /* frees members, not d itself */

@@ -65,16 +65,25 @@ static int read_date(ctx *c, const cJSON *obj, const char *key, const char *labe
     return 0;
 }
 
+/* JSON numbers are doubles in cJSON: only whole numbers up to 2^53 - 1 are
+ * exact, so anything larger is refused rather than silently rounded. */
 static int read_integer(ctx *c, const cJSON *obj, const char *key, int64_t max, int64_t *out)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+    char why[96];
     *out = 0;
     if (is_absent(item))
         return 0;
-    if (!cJSON_IsNumber(item) || item->valuedouble != floor(item->valuedouble))
+    if (!cJSON_IsNumber(item))
         return bad(c, key, "expected a whole number");
-    if (item->valuedouble < 0 || item->valuedouble > (double)max)
-        return bad(c, key, "out of range");
+    if (!isfinite(item->valuedouble) || item->valuedouble < 0 ||
+        item->valuedouble > (double)max) {
+        snprintf(why, sizeof why, "out of range: a whole number from 0 to %lld is expected",
+                 (long long)max);
+        return bad(c, key, why);
+    }
+    if (item->valuedouble != floor(item->valuedouble))
+        return bad(c, key, "expected a whole number, not a fraction");
     *out = (int64_t)item->valuedouble;
     return 0;
 }
@@ -245,6 +254,34 @@ static bool deal_json_has_unknown(const cJSON *root)
 
 static void free_cjson(void *p) { cJSON_Delete(p); }
 
+/* What cJSON cannot represent faithfully: nesting deeper than its limit (it
+ * would fail without saying why) and \u0000 in a string (it would silently cut
+ * the string there). Returns why, or NULL. */
+static const char *unrepresentable(const char *text, size_t len)
+{
+    int depth = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        char ch = text[i];
+        if (in_string) {
+            if (ch == '\\' && len - i >= 6 && memcmp(text + i + 1, "u0000", 5) == 0)
+                return "a string contains \\u0000 (a NUL character), which dealboard cannot store";
+            if (ch == '\\')
+                i++;
+            else if (ch == '"')
+                in_string = false;
+        } else if (ch == '"') {
+            in_string = true;
+        } else if (ch == '[' || ch == '{') {
+            if (++depth > CJSON_NESTING_LIMIT)
+                return "JSON nested deeper than 1000 levels";
+        } else if (ch == ']' || ch == '}') {
+            depth--;
+        }
+    }
+    return NULL;
+}
+
 cJSON *codec_parse_json(const char *text, size_t len, const char *file, db_err *err)
 {
     if (len > MAX_DEAL_BYTES) {
@@ -253,6 +290,11 @@ cJSON *codec_parse_json(const char *text, size_t len, const char *file, db_err *
     }
     if (memchr(text, '\0', len)) {
         db_fail(err, DB_EUSAGE, "%s: contains a NUL byte, not JSON text", file);
+        return NULL;
+    }
+    const char *why = unrepresentable(text, len);
+    if (why) {
+        db_fail(err, DB_EUSAGE, "%s: %s", file, why);
         return NULL;
     }
     const char *end = NULL;
@@ -273,7 +315,7 @@ cJSON *codec_parse_json(const char *text, size_t len, const char *file, db_err *
             line += text[i] == '\n';
         db_fail(err, DB_EUSAGE, "%s: line %zu: malformed JSON%s", file, line,
                 trailing ? " (text after the end of the object)"
-                : at >= len ? " (unexpected end, or nested deeper than 1000 levels)" : "");
+                : at >= len ? " (unexpected end)" : "");
         return NULL;
     }
     return root;

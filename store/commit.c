@@ -1,5 +1,6 @@
 /* Writing deals and committing them: one commit per user-visible change. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,7 @@ char *repo_user_name(db_repo *repo)
 static int write_change(db_repo *repo, const repo_change *c, db_err *err)
 {
     /* Never write through a linked directory (deals/xx -> elsewhere). */
-    int rc = fs_check_no_links(repo->root, c->relpath, err);
+    int rc = fs_check_dirs(repo->root, c->relpath, err);
     if (rc)
         return rc;
     char *path = fs_join(repo->root, c->relpath);
@@ -168,6 +169,33 @@ static int update_index(db_repo *repo, const repo_change *changes, size_t n,
     return rc;
 }
 
+/* Written in place, not through a temp file: a process killed while
+ * writing it leaves at worst a cut last line, a path prefix that only widens
+ * what recovery looks at; it never leaves litter. */
+static int mark_pending(db_repo *repo, const repo_change *changes, size_t n, db_err *err)
+{
+    strbuf paths = {0};
+    for (size_t i = 0; i < n; i++)
+        sb_printf(&paths, "%s\n", changes[i].relpath);
+    char *marker = repo_pending_marker(repo);
+    int fd = open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+    bool ok = fd >= 0 && write(fd, paths.data, paths.len) == (ssize_t)paths.len && fsync(fd) == 0;
+    int saved = errno;
+    if (fd >= 0)
+        close(fd);
+    int rc = ok ? 0 : db_fail(err, DB_EIO, "%s: cannot write: %s", marker, strerror(saved));
+    free(marker);
+    sb_free(&paths);
+    return rc;
+}
+
+static void clear_pending(db_repo *repo)
+{
+    char *marker = repo_pending_marker(repo);
+    unlink(marker);
+    free(marker);
+}
+
 int repo_commit_changes(db_repo *repo, const repo_change *changes, size_t n,
                         const char *message, db_err *err)
 {
@@ -181,8 +209,12 @@ int repo_commit_changes(db_repo *repo, const repo_change *changes, size_t n,
      * durable together by one syncfs before the commit and the ref (which
      * libgit2 fsyncs) point at them: the same guarantee as flushing every
      * object, for a fraction of the disk round trips. */
-    for (size_t i = 0; i < n && !rc; i++)
-        rc = write_change(repo, &changes[i], err);
+    /* The intent marker first: if this process dies from here on, the next
+     * one to take the lock knows which paths to finish (store/recover.c). */
+    rc = mark_pending(repo, changes, n, err);
+    size_t written = 0;
+    for (; written < n && !rc; written++)
+        rc = write_change(repo, &changes[written], err);
     if (!rc)
         rc = head_commit(repo->git, &parent, err);
     if (!rc && parent && git_commit_tree(&base, parent) < 0)
@@ -195,8 +227,13 @@ int repo_commit_changes(db_repo *repo, const repo_change *changes, size_t n,
         rc = fs_sync_filesystem(repo->root, err);
     if (!rc && !(parent && git_oid_equal(&tree_id, git_commit_tree_id(parent))))
         rc = create_commit(repo, parent, &tree_id, message, err);
+    bool committed = !rc;
     if (!rc)
         rc = update_index(repo, changes, n, blob_ids, err);
+    if (rc && !committed)
+        repo_restore_head(repo, changes, written);   /* failed: nothing half-done stays */
+    if (!rc || !committed)
+        clear_pending(repo);
     free(blob_ids);
     git_tree_free(base);
     git_commit_free(parent);

@@ -42,6 +42,11 @@ static int read_text(const cJSON *obj, const char *key, char **out, const char *
         snprintf(why, sizeof why, "'%s' must be a non-empty string", key);
         return bad(err, file, what, why);
     }
+    if (!text_valid_utf8(item->valuestring, strlen(item->valuestring))) {
+        char why[64];
+        snprintf(why, sizeof why, "'%s' is not valid UTF-8", key);
+        return bad(err, file, what, why);
+    }
     deal_set_str(out, item->valuestring);
     return 0;
 }
@@ -157,6 +162,8 @@ int config_parse(const char *text, size_t len, const char *file, pipeline_cfg *c
 {
     strbuf warn = {0};
     config_init_defaults(cfg);
+    if (warnings)
+        *warnings = NULL;
     cJSON *root = codec_parse_json(text, len, file, err);
     int rc = !root ? DB_EUSAGE
              : cJSON_IsObject(root) ? 0 : bad(err, file, "pipeline", "expected a JSON object");

@@ -5,7 +5,8 @@
 #include "../pipeline/config.h"
 #include "../pipeline/util.h"
 
-/* Parses pipeline.json text into cfg (initialised here). Structural problems
+/* Parses pipeline.json text into cfg (initialised here; on failure it holds the
+ * defaults: config_free it either way). Structural problems
  * (no stages, duplicate stage ids, wrong types) are errors; things a newer
  * version may add (unknown rule names) are appended to *warnings (caller frees). */
 int config_parse(const char *text, size_t len, const char *file, pipeline_cfg *cfg,

@@ -123,6 +123,23 @@ int fs_unlink_durable(const char *path, db_err *err)
     return 0;
 }
 
+int fs_check_dirs(const char *root, const char *relpath, db_err *err)
+{
+    char *path = fs_join(root, relpath);
+    char *p = path + strlen(path) - strlen(relpath);
+    int rc = 0;
+    for (char *slash = strchr(p, '/'); slash && !rc; slash = strchr(slash + 1, '/')) {
+        struct stat st;
+        *slash = '\0';
+        if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+            rc = db_fail(err, DB_EIO, "%s: %s", p, S_ISLNK(st.st_mode)
+                         ? "is a symbolic link, not followed" : "is not a directory");
+        *slash = '/';
+    }
+    free(path);
+    return rc;
+}
+
 int fs_mkdir_p(const char *path, mode_t mode, db_err *err)
 {
     char *copy = xstrdup(path);
@@ -144,22 +161,6 @@ int fs_mkdir_p(const char *path, mode_t mode, db_err *err)
     return 0;
 }
 
-int fs_check_no_links(const char *root, const char *relpath, db_err *err)
-{
-    char *rel = xstrdup(relpath);
-    int rc = 0;
-    for (char *slash = strchr(rel, '/'); slash && !rc; slash = strchr(slash + 1, '/')) {
-        *slash = '\0';
-        char *path = fs_join(root, rel);
-        struct stat st;
-        if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-            rc = db_fail(err, DB_EIO, "%s: is a symbolic link, not followed", rel);
-        free(path);
-        *slash = '/';
-    }
-    free(rel);
-    return rc;
-}
 
 int fs_sync_filesystem(const char *path, db_err *err)
 {

@@ -23,7 +23,9 @@ int fs_sync_filesystem(const char *path, db_err *err);
 int fs_mkdir_p(const char *path, mode_t mode, db_err *err);
 int fs_unlink_durable(const char *path, db_err *err);
 char *fs_join(const char *a, const char *b);
-/* Fails when a directory on relpath's way down from root is a symbolic link. */
-int fs_check_no_links(const char *root, const char *relpath, db_err *err);
+/* Fails when a directory on the way from root to relpath (the last component
+ * excluded) is a symbolic link or not a directory: teammates' commits may hold
+ * symlinks, and nothing is read or written through them. Missing is fine. */
+int fs_check_dirs(const char *root, const char *relpath, db_err *err);
 
 #endif

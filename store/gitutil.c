@@ -2,6 +2,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void git_setup(void)
@@ -12,6 +14,37 @@ void git_setup(void)
     git_libgit2_init();
     /* Without fsync a power cut can leave refs pointing at missing objects. */
     git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+}
+
+/* core.sharedRepository as permission bits for files (0 = follow the umask). */
+static mode_t shared_perm(git_repository *git)
+{
+    git_config *cfg = NULL;
+    git_buf value = {0};
+    mode_t perm = 0;
+    if (git_repository_config_snapshot(&cfg, git) == 0 &&
+        git_config_get_string_buf(&value, cfg, "core.sharedRepository") == 0) {
+        const char *v = value.ptr;
+        if (!strcasecmp(v, "group") || !strcasecmp(v, "true") || !strcmp(v, "1"))
+            perm = 0660;
+        else if (!strcasecmp(v, "all") || !strcasecmp(v, "world") ||
+                 !strcasecmp(v, "everybody") || !strcmp(v, "2"))
+            perm = 0664;
+        else if (v[0] == '0' && v[1])
+            perm = (mode_t)(strtoul(v, NULL, 8) & 0666);
+    }
+    git_buf_dispose(&value);
+    git_config_free(cfg);
+    return perm;
+}
+
+void git_apply_shared_umask(git_repository *git)
+{
+    mode_t mask = umask(0);
+    mode_t perm = shared_perm(git);
+    if (perm)                                  /* directories get x where r is */
+        mask = 0777 & ~(perm | ((perm & 0444) >> 2));
+    umask(mask | 0002);
 }
 
 int git_fail(db_err *err, int code, const char *what)

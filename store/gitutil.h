@@ -10,6 +10,12 @@
 void git_setup(void);
 /* Records "<what>: <libgit2's last error>" and returns code. */
 int git_fail(db_err *err, int code, const char *what);
+/* Sets the process umask so that what dealboard and libgit2 create in this
+ * repository (deal files, objects, refs, the index, the lock) follows its
+ * core.sharedRepository as git does: group → group-writable, all → also
+ * world-readable, 0xxx → those permissions. Never world-writable. libgit2
+ * itself ignores the setting in existing repositories. */
+void git_apply_shared_umask(git_repository *git);
 /* user.name/user.email from git config, else $USER@hostname. */
 int git_identity(git_repository *git, git_signature **sig, db_err *err);
 

@@ -102,6 +102,7 @@ int repo_open(const char *dir, db_repo **out, db_err *err)
         git_repository_free(git);
         return db_fail(err, DB_EIO, "%s: is a bare repository; clone it to work in it", dir);
     }
+    git_apply_shared_umask(git);
     db_repo *repo = xcalloc(1, sizeof *repo);
     repo->git = git;
     repo->root = strip_slash(git_repository_workdir(git));
@@ -178,7 +179,8 @@ int repo_lock(db_repo *repo, db_err *err)
     if (repo->lock_depth++ > 0)
         return 0;
     char *path = fs_join(git_repository_path(repo->git), "dealboard.lock");
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+    /* Read-only is enough for flock, and works on a lock file another user made. */
+    int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
     free(path);
     if (fd < 0 || flock(fd, LOCK_EX) < 0) {
         int saved = errno;
@@ -189,7 +191,10 @@ int repo_lock(db_repo *repo, db_err *err)
     }
     repo->lock_fd = fd;
     clear_stale_git_locks(repo);
-    return 0;
+    int rc = repo_recover(repo, err);
+    if (rc)
+        repo_unlock(repo);
+    return rc;
 }
 
 void repo_unlock(db_repo *repo)
@@ -222,7 +227,9 @@ static int load_one(db_repo *repo, const char *relpath, const char *expect_id, d
 {
     char *path = fs_join(repo->root, relpath), *text = NULL;
     size_t len = 0;
-    int rc = fs_read_file(path, &text, &len, err);
+    int rc = fs_check_dirs(repo->root, relpath, err);
+    if (!rc)
+        rc = fs_read_file(path, &text, &len, err);
     free(path);
     if (rc) {
         /* Say the relative path, not the absolute one. */
@@ -248,10 +255,10 @@ static int for_each_deal_file(db_repo *repo, deal_file_fn fn, void *ud, repo_pro
                               void *pud)
 {
     char *deals = fs_join(repo->root, "deals");
-    struct stat top_st;
-    if (lstat(deals, &top_st) == 0 && S_ISLNK(top_st.st_mode)) {
+    struct stat st;
+    if (lstat(deals, &st) == 0 && !S_ISDIR(st.st_mode)) {
         if (problem)
-            problem(pud, "deals", "is a symbolic link, not followed");
+            problem(pud, "deals", "is not a directory (a symbolic link is not followed)");
         free(deals);
         return 0;
     }
@@ -267,15 +274,15 @@ static int for_each_deal_file(db_repo *repo, deal_file_fn fn, void *ud, repo_pro
         char *dir = fs_join(deals, shard->d_name);
         char *rel_dir = xasprintf("deals/%s", shard->d_name);
         struct stat st;
-        bool is_link = lstat(dir, &st) == 0 && S_ISLNK(st.st_mode);
+        bool not_dir = lstat(dir, &st) == 0 && !S_ISDIR(st.st_mode);
         char id[ID_MAX + 1];
-        if (!is_shard_name(shard->d_name) || is_link) {
+        if (!is_shard_name(shard->d_name) || not_dir) {
             /* A link could lead reads and writes outside the repository. */
-            if (problem && is_link)
-                problem(pud, rel_dir, "is a symbolic link, not followed");
-            else if (problem && json_file_id(shard->d_name, id))
+            if (problem && json_file_id(shard->d_name, id))
                 problem(pud, rel_dir, "not in its shard directory (deals/XX/ID.json, XX = "
                                       "the id's last two characters)");
+            else if (problem && not_dir)
+                problem(pud, rel_dir, "is not a directory (a symbolic link is not followed)");
             free(rel_dir);
             free(dir);
             continue;
@@ -401,9 +408,12 @@ static bool deal_file_exists(db_repo *repo, const char *id)
     char *rel = repo_deal_relpath(id);
     if (!rel)
         return false;
+    db_err ignored;
     char *path = fs_join(repo->root, rel);
     struct stat st;
-    bool found = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+    /* Same rule as the directory scan: nothing behind a linked directory. */
+    bool found = fs_check_dirs(repo->root, rel, &ignored) == 0 && lstat(path, &st) == 0 &&
+                 S_ISREG(st.st_mode);
     free(path);
     free(rel);
     return found;

@@ -55,6 +55,17 @@ int repo_find_deal(db_repo *repo, const char *prefix, deal *out, db_err *err);
  * repo_unlock; the kernel releases it if the process dies. */
 int repo_lock(db_repo *repo, db_err *err);
 void repo_unlock(db_repo *repo);
+/* Finishes a change that a killed process left between writing files and
+ * committing them (store/recover.c): stale temp files are removed, deal files
+ * and pipeline.json that differ from HEAD and parse are committed as "Recover
+ * interrupted change". Runs under the lock; repo_lock calls it. */
+int repo_recover(db_repo *repo, db_err *err);
+/* .git/dealboard-pending: the paths of a change being written (caller frees). */
+char *repo_pending_marker(db_repo *repo);
+/* After a change failed half-way (disk full, read-only, a git error): puts its
+ * files back as HEAD has them, so that nothing the user was told failed is
+ * committed later. Best effort: what cannot be restored stays for recovery. */
+void repo_restore_head(db_repo *repo, const repo_change *changes, size_t n);
 
 struct repo_change {
     const char *relpath;   /* inside the work tree */

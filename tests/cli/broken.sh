@@ -127,4 +127,4 @@ expect_eq "nothing was written outside the repository" "$G.json" "$(ls "$TMP/out
 expect_exit "list does not read through a symlinked shard" 0 db -C "$R5" list
 expect_not_contains "… so the outside deal is not shown" "$G" "$OUT"
 expect_exit "doctor reports symlinked shards" 1 db -C "$R5" doctor
-expect_contains "doctor names a symlinked shard" "is a symbolic link, not followed" "$OUT"
+expect_contains "doctor names a symlinked shard" "a symbolic link is not followed" "$OUT"

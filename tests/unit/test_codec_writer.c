@@ -35,7 +35,7 @@ static void full_deal_with_awkward_text(void **state)
     assert_writers_agree(
         "{\"id\":\"acme-7f3a9c\",\"title\":\"Acme \\\"quoted\\\" \\\\ back\\tslash\","
         "\"account\":\"Müller 株式会社\",\"owner\":\"Dana\",\"stage\":\"explore\","
-        "\"status\":\"moved-on\",\"value\":9007199254740992,\"currency\":\"CHF\","
+        "\"status\":\"moved-on\",\"value\":9007199254740991,\"currency\":\"CHF\","
         "\"created\":\"2026-01-02\",\"stage_entered\":\"2026-02-03\",\"last_touch\":null,"
         "\"close_date\":\"2026-12-31\",\"close_date_pushes\":3,"
         "\"next_step\":{\"text\":\"Call\\nCFO\\u0001\",\"due\":null},"
