@@ -86,7 +86,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/keymaps
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/dealboard
 	install -m 644 dealboard.1 $(DESTDIR)$(MANDIR)/dealboard.1
-	install -m 644 $(KEYFILES) $(DESTDIR)$(DATADIR)/keymaps/
+	$(if $(KEYFILES),install -m 644 $(KEYFILES) $(DESTDIR)$(DATADIR)/keymaps/)
 	cp -R examples $(DESTDIR)$(DATADIR)/
 	@if [ -f completion/dealboard.bash ]; then \
 	    install -d $(DESTDIR)$(COMPDIR) && \
@@ -101,3 +101,9 @@ clean:
 	rm -rf build build-* dealboard
 
 -include $(LIB_OBJ:.o=.d) $(O)/cli/main.d
+
+# Speed and memory on synthetic pipelines (not a test: nothing fails on a slow machine).
+BENCH_SIZES ?= 1000 10000 100000
+bench: deps
+	@$(MAKE) --no-print-directory all
+	python3 tests/bench/bench.py $(BIN) $(BENCH_SIZES)

@@ -50,7 +50,9 @@ typedef int (*cli_fn)(cli_opts *opts, int argc, char **argv);
     X("report", cmd_report, "[--json] [--since DATE]", "per-stage totals, weighted forecast, flagged, closed") \
     X("import", cmd_import, "FILE.csv [--map COLUMN=FIELD] [--dry-run] [--skip-bad]", "import deals from CSV") \
     X("export", cmd_export, "[--csv|--json]", "write every deal to standard output")            \
-    X("doctor", cmd_doctor, "", "check every file; list what is broken and why")
+    X("doctor", cmd_doctor, "", "check every file; list what is broken and why")          \
+    X("__complete", cmd_complete, "commands | options CMD | value-options CMD | stages | ids [PREFIX] | fields", \
+      "words for shell completion (hidden from --help)")
 
 #define X(name, fn, args, summary) int fn(cli_opts *opts, int argc, char **argv);
 DB_COMMANDS(X)
@@ -61,6 +63,10 @@ typedef struct {
 } cli_command_info;
 /* The command table, for --help, the man page test and completion. */
 const cli_command_info *cli_command(const char *name);
+/* Every command, in table order; ends with a NULL name. */
+const cli_command_info *cli_commands(void);
+/* Commands named "__…" are helpers for scripts, not listed in --help. */
+bool cli_command_hidden(const char *name);
 
 /* ---- argument parsing ---- */
 typedef struct {

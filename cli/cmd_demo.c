@@ -89,7 +89,7 @@ static int build_files(cli_opts *opts, const char *src, repo_change **files, siz
     db_repo *examples = NULL;
     deal_list deals = {0};
     demo_report report = {0};
-    int rc = repo_open(src, &examples, &opts->err);
+    int rc = repo_open_files(src, &examples, &opts->err);   /* an installed copy has no .git */
     if (rc)
         return rc;
     repo_load_deals(examples, &deals, demo_problem, &report, &opts->err);

@@ -10,6 +10,7 @@
 #include "../pipeline/text.h"
 #include "cli.h"
 #include "deal_view.h"
+#include "../store/json_print.h"
 
 typedef struct {
     const char *stage, *owner;
@@ -32,22 +33,26 @@ static bool keep(const pipeline_cfg *cfg, const deal *d, const list_filter *f, d
     return true;
 }
 
-static cJSON *json_document(cli_opts *opts)
+/* Streamed deal by deal: a listing of 100,000 deals never exists whole in memory. */
+static void print_json_list(cli_opts *opts, const pipeline_cfg *cfg, deal **deals, size_t n)
 {
     char today[DATE_LEN];
     date_format(opts->today, today);
-    cJSON *doc = cJSON_CreateObject();
-    cJSON_AddStringToObject(doc, "today", today);
-    return doc;
-}
-
-static void print_json_list(cli_opts *opts, const pipeline_cfg *cfg, deal **deals, size_t n)
-{
-    cJSON *doc = json_document(opts);
-    cJSON *array = cJSON_AddArrayToObject(doc, "deals");
-    for (size_t i = 0; i < n; i++)
-        cJSON_AddItemToArray(array, deal_view_json(cfg, deals[i], opts->today));
-    deal_view_print_json(doc);
+    strbuf sb = {0};
+    sb_printf(&sb, "{\n  \"today\": \"%s\",\n  \"deals\": [", today);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sb_add(&sb, ",", 1);
+        json_write_indent(&sb, 2);
+        deal_view_write(&sb, cfg, deals[i], opts->today, 2);
+        if (sb.len > (1u << 16)) {
+            fwrite(sb.data, 1, sb.len, stdout);
+            sb.len = 0;
+        }
+    }
+    sb_puts(&sb, n ? "\n  ]\n}\n" : "]\n}\n");
+    fwrite(sb.data, 1, sb.len, stdout);
+    sb_free(&sb);
 }
 
 static int column_width(deal **deals, size_t n, size_t offset, int min, int max)

@@ -19,6 +19,10 @@ const cli_command_info *cli_command(const char *name)
     return NULL;
 }
 
+const cli_command_info *cli_commands(void) { return commands; }
+
+bool cli_command_hidden(const char *name) { return str_has_prefix(name, "__"); }
+
 void cli_usage(FILE *out, const char *cmd)
 {
     const cli_command_info *c = cli_command(cmd);

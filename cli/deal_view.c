@@ -12,6 +12,10 @@ cJSON *deal_view_json(const pipeline_cfg *cfg, const deal *d, db_day today)
     flag_result flags;
     rules_evaluate(cfg, d, today, &flags);
     cJSON *obj = codec_deal_to_cjson(d);
+    /* A stored key of the same name (from a newer version) must not appear twice. */
+    const char *computed[] = {"days_in_stage", "score", "level", "reasons"};
+    for (size_t i = 0; i < sizeof computed / sizeof *computed; i++)
+        cJSON_DeleteItemFromObjectCaseSensitive(obj, computed[i]);
     cJSON_AddNumberToObject(obj, "days_in_stage", flags.days_in_stage);
     cJSON_AddNumberToObject(obj, "score", flags.score);
     cJSON_AddStringToObject(obj, "level", flag_level_name(flags.level));
@@ -23,6 +27,51 @@ cJSON *deal_view_json(const pipeline_cfg *cfg, const deal *d, db_day today)
         cJSON_AddItemToArray(reasons, r);
     }
     return obj;
+}
+
+static void write_reasons(json_obj *o, const flag_result *flags)
+{
+    json_obj_key(o, "reasons");
+    sb_add(o->sb, "[", 1);
+    for (int i = 0; i < flags->nreasons; i++) {
+        json_obj r;
+        if (i)
+            sb_add(o->sb, ",", 1);
+        json_write_indent(o->sb, o->depth + 2);
+        json_obj_begin(&r, o->sb, o->depth + 2);
+        json_obj_key(&r, "rule");
+        json_write_string(o->sb, rule_name(flags->reasons[i].rule));
+        json_obj_key(&r, "text");
+        json_write_string(o->sb, flags->reasons[i].text);
+        json_obj_end(&r);
+    }
+    if (flags->nreasons)
+        json_write_indent(o->sb, o->depth + 1);
+    sb_add(o->sb, "]", 1);
+}
+
+void deal_view_write(strbuf *sb, const pipeline_cfg *cfg, const deal *d, db_day today, int depth)
+{
+    if (d->raw) {                        /* unknown keys: the tree path handles clashes */
+        cJSON *obj = deal_view_json(cfg, d, today);
+        json_write_value(sb, obj, depth);
+        cJSON_Delete(obj);
+        return;
+    }
+    flag_result flags;
+    rules_evaluate(cfg, d, today, &flags);
+    json_obj o;
+    char buf[32];
+    json_obj_begin(&o, sb, depth);
+    codec_write_members(&o, d);
+    json_obj_key(&o, "days_in_stage");
+    sb_add(sb, buf, (size_t)snprintf(buf, sizeof buf, "%d", flags.days_in_stage));
+    json_obj_key(&o, "score");
+    sb_add(sb, buf, (size_t)snprintf(buf, sizeof buf, "%d", flags.score));
+    json_obj_key(&o, "level");
+    json_write_string(sb, flag_level_name(flags.level));
+    write_reasons(&o, &flags);
+    json_obj_end(&o);
 }
 
 void deal_view_print_json(cJSON *doc)

@@ -8,9 +8,12 @@
 #include "../pipeline/config.h"
 #include "../pipeline/deal.h"
 #include "../pipeline/rules.h"
+#include "../pipeline/util.h"
 
 /* The stored object plus days_in_stage, score, level and reasons (SPEC §3). */
 cJSON *deal_view_json(const pipeline_cfg *cfg, const deal *d, db_day today);
+/* The same object written straight into sb at the given depth (no tree). */
+void deal_view_write(strbuf *sb, const pipeline_cfg *cfg, const deal *d, db_day today, int depth);
 /* Prints a JSON document (pretty, trailing newline) and frees it. */
 void deal_view_print_json(cJSON *doc);
 

@@ -26,7 +26,8 @@ static void print_help(FILE *out)
           out);
     for (size_t i = 0; i < sizeof dispatch / sizeof *dispatch; i++) {
         const cli_command_info *c = cli_command(dispatch[i].name);
-        fprintf(out, "  %-9s %s\n", c->name, c->summary);
+        if (!cli_command_hidden(c->name))
+            fprintf(out, "  %-9s %s\n", c->name, c->summary);
     }
     fputs("\nOptions:\n"
           "  -C DIR        use the pipeline repository at DIR\n"
@@ -77,17 +78,29 @@ static int run(cli_opts *opts, int argc, char **argv)
         return -first;
     if (done)
         return 0;
+    const char *name = first < argc ? argv[first] : "board";
+    int rest = first < argc ? first + 1 : argc;
+    cli_fn fn = NULL;
+    for (size_t i = 0; i < sizeof dispatch / sizeof *dispatch; i++)
+        if (strcmp(dispatch[i].name, name) == 0)
+            fn = dispatch[i].fn;
+    if (!fn)
+        return db_fail(&opts->err, DB_EUSAGE, "%s: unknown command (see dealboard --help)", name);
+    /* --help and --version work for every command, before it does anything. */
+    for (int a = rest; a < argc && strcmp(argv[a], "--") != 0; a++) {
+        if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
+            cli_usage(stdout, name);
+            return 0;
+        }
+        if (strcmp(argv[a], "--version") == 0) {
+            printf("dealboard %s\n", DEALBOARD_VERSION);
+            return 0;
+        }
+    }
     if (!date_today(&opts->today))
         return db_fail(&opts->err, DB_EUSAGE, "DEALBOARD_TODAY: '%s' is not a date YYYY-MM-DD",
                        getenv("DEALBOARD_TODAY"));
-    const char *name = first < argc ? argv[first] : "board";
-    for (size_t i = 0; i < sizeof dispatch / sizeof *dispatch; i++) {
-        if (strcmp(dispatch[i].name, name) == 0) {
-            int rest = first < argc ? first + 1 : argc;
-            return dispatch[i].fn(opts, argc - rest, argv + rest);
-        }
-    }
-    return db_fail(&opts->err, DB_EUSAGE, "%s: unknown command (see dealboard --help)", name);
+    return fn(opts, argc - rest, argv + rest);
 }
 
 int main(int argc, char **argv)

@@ -26,9 +26,17 @@ static const char *stage_name(const pipeline_cfg *cfg, const char *id)
 }
 
 /* Text fields must be valid UTF-8 without NUL (they come from a terminal or a shell). */
+static bool blank(const char *text)
+{
+    for (const char *p = text ? text : ""; *p; p++)
+        if (!isspace((unsigned char)*p))
+            return false;
+    return true;
+}
+
 static int check_text(const char *what, const char *text, bool required, db_err *err)
 {
-    if (required && str_empty(text))
+    if (required && blank(text))
         return db_fail(err, DB_EUSAGE, "%s: must not be empty", what);
     if (text && !text_valid_utf8(text, strlen(text)))
         return db_fail(err, DB_EUSAGE, "%s: not valid UTF-8 text", what);
@@ -357,18 +365,28 @@ bool edit_parse_value(const char *text, int64_t *out)
     if (str_empty(text))
         return false;
     int64_t v = 0;
-    int digits = 0;
+    int digits = 0, group = -1;      /* digits since the last separator; -1: none yet */
     const char *p = text;
     for (; *p; p++) {
         if (isdigit((unsigned char)*p)) {
-            if (v > (DEAL_VALUE_MAX - 9) / 10)
+            int digit = *p - '0';
+            if (v > (DEAL_VALUE_MAX - digit) / 10)
                 return false;
-            v = v * 10 + (*p - '0');
+            v = v * 10 + digit;
             digits++;
-        } else if (!(digits && (*p == ',' || *p == '_' || *p == ' '))) {
+            if (group >= 0)
+                group++;
+        } else if (digits && (*p == ',' || *p == '_' || *p == ' ')) {
+            if (group >= 0 && group != 3)
+                return false;
+            group = 0;
+        } else {
             break;
         }
     }
+    /* Separators group thousands: "1,5k" is a decimal comma, not 15k. */
+    if (group >= 0 && group != 3)
+        return false;
     int64_t scale = *p == 'k' || *p == 'K' ? 1000 : *p == 'm' || *p == 'M' ? 1000000 : 1;
     if (scale > 1)
         p++;

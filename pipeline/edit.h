@@ -49,7 +49,8 @@ int edit_reopen(const edit_ctx *ctx, deal *d, char **message, db_err *err);
 extern const char *const edit_settable_fields[];
 /* A date typed by a user: YYYY-MM-DD, or today / tomorrow / +N (days) / +Nw. */
 bool edit_parse_date(const char *text, db_day today, db_day *out);
-/* A money value: digits with optional , _ or space separators, optional k/m suffix. */
+/* A money value: digits with optional , _ or space thousands separators (each
+ * followed by three digits), optional k/m suffix. */
 bool edit_parse_value(const char *text, int64_t *out);
 
 #endif

@@ -10,22 +10,72 @@
 
 #include "util.h"
 
+static size_t utf8_seq(const unsigned char *s, size_t avail, uint32_t *cp);
+
+/* ASCII for the accented Latin letters of names (U+00C0..U+017F), so that
+ * "Müller" gives "muller" as the example ids do; NULL for anything else. */
+static const char *latin_ascii(uint32_t cp)
+{
+    static const struct {
+        uint16_t first, last;
+        const char *ascii;
+    } map[] = {
+        {0xC0, 0xC5, "a"}, {0xC6, 0xC6, "ae"}, {0xC7, 0xC7, "c"}, {0xC8, 0xCB, "e"},
+        {0xCC, 0xCF, "i"}, {0xD0, 0xD0, "d"}, {0xD1, 0xD1, "n"}, {0xD2, 0xD6, "o"},
+        {0xD8, 0xD8, "o"}, {0xD9, 0xDC, "u"}, {0xDD, 0xDD, "y"}, {0xDE, 0xDE, "th"},
+        {0xDF, 0xDF, "ss"}, {0xE0, 0xE5, "a"}, {0xE6, 0xE6, "ae"}, {0xE7, 0xE7, "c"},
+        {0xE8, 0xEB, "e"}, {0xEC, 0xEF, "i"}, {0xF0, 0xF0, "d"}, {0xF1, 0xF1, "n"},
+        {0xF2, 0xF6, "o"}, {0xF8, 0xF8, "o"}, {0xF9, 0xFC, "u"}, {0xFD, 0xFD, "y"},
+        {0xFE, 0xFE, "th"}, {0xFF, 0xFF, "y"}, {0x100, 0x105, "a"}, {0x106, 0x10D, "c"},
+        {0x10E, 0x111, "d"}, {0x112, 0x11B, "e"}, {0x11C, 0x123, "g"}, {0x124, 0x127, "h"},
+        {0x128, 0x131, "i"}, {0x132, 0x133, "ij"}, {0x134, 0x135, "j"}, {0x136, 0x138, "k"},
+        {0x139, 0x142, "l"}, {0x143, 0x14B, "n"}, {0x14C, 0x151, "o"}, {0x152, 0x153, "oe"},
+        {0x154, 0x159, "r"}, {0x15A, 0x161, "s"}, {0x162, 0x167, "t"}, {0x168, 0x173, "u"},
+        {0x174, 0x175, "w"}, {0x176, 0x178, "y"}, {0x179, 0x17E, "z"}, {0x17F, 0x17F, "s"}};
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (cp >= map[i].first && cp <= map[i].last)
+            return map[i].ascii;
+    return NULL;
+}
+
 void text_slug(const char *title, char out[SLUG_MAX + 1])
 {
     size_t n = 0;
-    bool dash = false;
-    for (const unsigned char *p = (const unsigned char *)(title ? title : ""); *p && n < SLUG_MAX; p++) {
-        unsigned char c = *p;
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c - 'A' + 'a');
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            if (dash && n > 0 && n < SLUG_MAX - 1)
-                out[n++] = '-';
-            dash = false;
-            out[n++] = (char)c;
-        } else if (c < 0x80 || (c & 0xC0) == 0xC0) {
-            /* ASCII punctuation or the start of a non-ASCII character separates words. */
-            dash = true;
+    bool dash = false, full = false;
+    const unsigned char *p = (const unsigned char *)(title ? title : "");
+    size_t len = strlen((const char *)p);
+    for (size_t i = 0; i < len && !full;) {
+        char ascii[2] = {(char)p[i], '\0'};
+        const char *letters = ascii;
+        size_t step = 1;
+        if (p[i] >= 'A' && p[i] <= 'Z') {
+            ascii[0] = (char)(p[i] - 'A' + 'a');
+        } else if (p[i] >= 0x80) {
+            uint32_t cp;
+            step = utf8_seq(p + i, len - i, &cp);
+            letters = step ? latin_ascii(cp) : NULL;
+            if (!step)
+                step = 1;
+        }
+        i += step;
+        bool word = letters && ((*letters >= 'a' && *letters <= 'z') ||
+                                (*letters >= '0' && *letters <= '9'));
+        if (!word) {
+            dash = true;                     /* punctuation and other scripts separate words */
+            continue;
+        }
+        /* A word that no longer fits after its '-' is left out whole. */
+        if (dash && n > 0 && n + 1 >= SLUG_MAX)
+            break;
+        if (dash && n > 0)
+            out[n++] = '-';
+        dash = false;
+        for (; *letters; letters++) {
+            if (n == SLUG_MAX) {
+                full = true;
+                break;
+            }
+            out[n++] = *letters;
         }
     }
     out[n] = '\0';

@@ -8,7 +8,8 @@
 #define SLUG_MAX 32
 #define ID_MAX (SLUG_MAX + 7)
 
-/* Lowercase ASCII slug of a title ("Acme — Rollout!" -> "acme-rollout"), at most
+/* Lowercase ASCII slug of a title ("Acme — Rollout!" -> "acme-rollout", accented
+ * Latin letters as plain ones: "Müller" -> "muller"), at most
  * SLUG_MAX bytes; "deal" when nothing is left. */
 void text_slug(const char *title, char out[SLUG_MAX + 1]);
 /* slug + "-" + 6 random hex digits. */

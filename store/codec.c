@@ -257,13 +257,23 @@ cJSON *codec_parse_json(const char *text, size_t len, const char *file, db_err *
     }
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+    /* One value and nothing after it but white space (a second object or a
+     * left-over conflict marker must not be dropped silently on rewrite). */
+    while (root && end && end < text + len && strchr(" \t\r\n", *end))
+        end++;
+    bool trailing = root && end && end < text + len;
+    if (trailing) {
+        cJSON_Delete(root);
+        root = NULL;
+    }
     if (!root) {
         size_t at = end && end >= text ? (size_t)(end - text) : 0;
         size_t line = 1;
         for (size_t i = 0; i < at && i < len; i++)
             line += text[i] == '\n';
         db_fail(err, DB_EUSAGE, "%s: line %zu: malformed JSON%s", file, line,
-                at >= len ? " (unexpected end, or nested deeper than 1000 levels)" : "");
+                trailing ? " (text after the end of the object)"
+                : at >= len ? " (unexpected end, or nested deeper than 1000 levels)" : "");
         return NULL;
     }
     return root;
@@ -436,7 +446,145 @@ cJSON *codec_deal_to_cjson(const deal *d)
     return root;
 }
 
+/* ---- writing without a cJSON tree (the common case: no unknown keys) ---- */
+
+static void member_string(json_obj *o, const char *key, const char *value)
+{
+    json_obj_key(o, key);
+    json_write_string(o->sb, value ? value : "");
+}
+
+static void member_date(json_obj *o, const char *key, db_day day)
+{
+    char buf[DATE_LEN];
+    json_obj_key(o, key);
+    if (day == DAY_NONE) {
+        sb_add(o->sb, "null", 4);
+        return;
+    }
+    date_format(day, buf);
+    json_write_string(o->sb, buf);
+}
+
+static void member_int(json_obj *o, const char *key, long long value)
+{
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%lld", value);
+    json_obj_key(o, key);
+    sb_add(o->sb, buf, (size_t)n);
+}
+
+static void write_nested(json_obj *o, const deal *d)
+{
+    json_obj inner;
+    json_obj_key(o, "next_step");
+    if (deal_has_next_step(d)) {
+        json_obj_begin(&inner, o->sb, o->depth + 1);
+        member_string(&inner, "text", d->next_text);
+        member_date(&inner, "due", d->next_due);
+        json_obj_end(&inner);
+    } else {
+        sb_add(o->sb, "null", 4);
+    }
+    member_string(o, "status_quo", d->status_quo);
+    member_string(o, "insight", d->insight);
+    member_string(o, "persona", d->persona);
+    member_string(o, "champion", d->champion);
+    json_obj_key(o, "tags");
+    sb_add(o->sb, "[", 1);
+    for (size_t i = 0; i < d->ntags; i++) {
+        if (i)
+            sb_add(o->sb, ",", 1);
+        json_write_indent(o->sb, o->depth + 2);
+        json_write_string(o->sb, d->tags[i]);
+    }
+    if (d->ntags)
+        json_write_indent(o->sb, o->depth + 1);
+    sb_add(o->sb, "]", 1);
+    json_obj_key(o, "snooze");
+    if (d->snooze_until != DAY_NONE) {
+        json_obj_begin(&inner, o->sb, o->depth + 1);
+        member_date(&inner, "until", d->snooze_until);
+        member_string(&inner, "reason", d->snooze_reason);
+        json_obj_end(&inner);
+    } else {
+        sb_add(o->sb, "null", 4);
+    }
+    json_obj_key(o, "moved_on");
+    if (d->moved_on) {
+        json_obj_begin(&inner, o->sb, o->depth + 1);
+        member_string(&inner, "reason", d->moved_on_reason);
+        member_date(&inner, "revisit", d->revisit);
+        json_obj_end(&inner);
+    } else {
+        sb_add(o->sb, "null", 4);
+    }
+}
+
+static void write_log(json_obj *o, const deal *d)
+{
+    json_obj_key(o, "log");
+    sb_add(o->sb, "[", 1);
+    for (size_t i = 0; i < d->nlog; i++) {
+        const log_entry *e = &d->log[i];
+        json_obj entry;
+        if (i)
+            sb_add(o->sb, ",", 1);
+        json_write_indent(o->sb, o->depth + 2);
+        json_obj_begin(&entry, o->sb, o->depth + 2);
+        member_string(&entry, "id", e->id);
+        member_string(&entry, "at", e->at);
+        member_string(&entry, "by", e->by);
+        member_string(&entry, "kind", e->kind);
+        member_string(&entry, "text", e->text);
+        json_obj_end(&entry);
+    }
+    if (d->nlog)
+        json_write_indent(o->sb, o->depth + 1);
+    sb_add(o->sb, "]", 1);
+}
+
+void codec_write_members(json_obj *o, const deal *d)
+{
+    if (d->raw) {                        /* unknown keys: go through the tree */
+        cJSON *root = codec_deal_to_cjson(d), *item;
+        cJSON_ArrayForEach(item, root) {
+            json_obj_key(o, item->string);
+            json_write_value(o->sb, item, o->depth + 1);
+        }
+        cJSON_Delete(root);
+        return;
+    }
+    member_string(o, "id", d->id);
+    member_string(o, "title", d->title);
+    member_string(o, "account", d->account);
+    member_string(o, "owner", d->owner);
+    member_string(o, "stage", d->stage);
+    member_string(o, "status", deal_status_name(d->status));
+    member_int(o, "value", (long long)d->value);
+    if (d->currency)
+        member_string(o, "currency", d->currency);
+    member_date(o, "created", d->created);
+    member_date(o, "stage_entered", d->stage_entered);
+    member_date(o, "last_touch", d->last_touch);
+    member_date(o, "close_date", d->close_date);
+    member_int(o, "close_date_pushes", d->close_date_pushes);
+    write_nested(o, d);
+    write_log(o, d);
+}
+
 char *codec_format_deal(const deal *d)
+{
+    strbuf sb = {0};
+    json_obj o;
+    json_obj_begin(&o, &sb, 0);
+    codec_write_members(&o, d);
+    json_obj_end(&o);
+    sb_add(&sb, "\n", 1);
+    return sb.data;
+}
+
+char *codec_format_deal_tree(const deal *d)
 {
     cJSON *root = codec_deal_to_cjson(d);
     char *text = json_print_canonical(root);

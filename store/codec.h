@@ -8,6 +8,7 @@
 
 #include "../pipeline/deal.h"
 #include "../pipeline/util.h"
+#include "json_print.h"
 
 /* Parses one deal file's text. `file` names it in errors ("deals/9c/x.json:
  * field 'value': expected a whole number"). On error *out is left empty. */
@@ -18,6 +19,11 @@ int codec_deal_from_cjson(cJSON *root, const char *file, deal *out, db_err *err)
 cJSON *codec_deal_to_cjson(const deal *d);
 /* Canonical file text; caller frees. */
 char *codec_format_deal(const deal *d);
+/* The same text through a cJSON tree: the reference the fast writer is tested against. */
+char *codec_format_deal_tree(const deal *d);
+/* Writes the deal's members (canonical order, unknown keys last) into an open
+ * object, so callers can append keys of their own before closing it. */
+void codec_write_members(json_obj *o, const deal *d);
 
 /* Parses JSON text with the limits the store enforces (size, depth). */
 cJSON *codec_parse_json(const char *text, size_t len, const char *file, db_err *err);

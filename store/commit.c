@@ -12,6 +12,8 @@
 #include "gitutil.h"
 #include "repo_internal.h"
 
+#define BATCH_FILES 8
+
 char *repo_user_name(db_repo *repo)
 {
     git_signature *sig = NULL;
@@ -23,29 +25,25 @@ char *repo_user_name(db_repo *repo)
     return name;
 }
 
-static int write_change(db_repo *repo, const repo_change *c, db_err *err)
+static int write_change(db_repo *repo, const repo_change *c, bool durable, db_err *err)
 {
+    /* Never write through a linked directory (deals/xx -> elsewhere). */
+    int rc = fs_check_no_links(repo->root, c->relpath, err);
+    if (rc)
+        return rc;
     char *path = fs_join(repo->root, c->relpath);
-    int rc;
     if (c->content) {
         char *dir = xstrdup(path);
         *strrchr(dir, '/') = '\0';
         rc = fs_mkdir_p(dir, 0777, err);
         free(dir);
         if (!rc)
-            rc = fs_write_atomic(path, c->content, c->len, 0666, err);
+            rc = fs_write_atomic_ex(path, c->content, c->len, 0666, durable, err);
     } else {
         rc = fs_unlink_durable(path, err);
     }
     free(path);
     return rc;
-}
-
-static int stage_change(git_index *index, const repo_change *c, db_err *err)
-{
-    int rc = c->content ? git_index_add_bypath(index, c->relpath)
-                        : git_index_remove_bypath(index, c->relpath);
-    return rc < 0 ? git_fail(err, DB_EIO, c->relpath) : 0;
 }
 
 static int head_commit(git_repository *git, git_commit **out, db_err *err)
@@ -60,20 +58,53 @@ static int head_commit(git_repository *git, git_commit **out, db_err *err)
     return 0;
 }
 
-/* Commits the index as it is now, unless its tree equals HEAD's. */
-static int commit_index(db_repo *repo, git_index *index, const char *message, db_err *err)
+static bool in_tree(git_tree *tree, const char *relpath)
 {
-    git_oid tree_id, commit_id;
+    git_tree_entry *entry = NULL;
+    bool found = tree && git_tree_entry_bypath(&entry, tree, relpath) == 0;
+    git_tree_entry_free(entry);
+    return found;
+}
+
+/* The new tree is HEAD's with only the changed paths replaced: the cost
+ * grows with the depth of a path, not with the number of deals (writing a
+ * tree from the whole index rehashes every directory). */
+static int build_tree(git_repository *git, git_tree *base, const repo_change *changes, size_t n,
+                      git_oid *blob_ids, git_oid *tree_id, db_err *err)
+{
+    git_tree_update *updates = xcalloc(n, sizeof *updates);
+    size_t count = 0;
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        git_tree_update *u = &updates[count];
+        u->path = changes[i].relpath;
+        if (!changes[i].content) {
+            if (!in_tree(base, u->path))
+                continue;                      /* deleting what HEAD never had */
+            u->action = GIT_TREE_UPDATE_REMOVE;
+        } else {
+            u->action = GIT_TREE_UPDATE_UPSERT;
+            u->filemode = GIT_FILEMODE_BLOB;
+            if (git_blob_create_from_buffer(&blob_ids[i], git, changes[i].content,
+                                            changes[i].len) < 0)
+                rc = git_fail(err, DB_EIO, changes[i].relpath);
+            git_oid_cpy(&u->id, &blob_ids[i]);
+        }
+        count++;
+    }
+    if (!rc && git_tree_create_updated(tree_id, git, base, count, updates) < 0)
+        rc = git_fail(err, DB_EIO, "writing tree");
+    free(updates);
+    return rc;
+}
+
+static int create_commit(db_repo *repo, git_commit *parent, const git_oid *tree_id,
+                         const char *message, db_err *err)
+{
     git_tree *tree = NULL;
-    git_commit *parent = NULL;
     git_signature *sig = NULL;
-    int rc = git_index_write_tree(&tree_id, index) < 0 ? git_fail(err, DB_EIO, "writing tree") : 0;
-    if (!rc)
-        rc = head_commit(repo->git, &parent, err);
-    if (!rc && parent && git_oid_equal(&tree_id, git_commit_tree_id(parent)))
-        goto done;                             /* nothing changed */
-    if (!rc && git_tree_lookup(&tree, repo->git, &tree_id) < 0)
-        rc = git_fail(err, DB_EIO, "reading tree");
+    git_oid commit_id;
+    int rc = git_tree_lookup(&tree, repo->git, tree_id) < 0 ? git_fail(err, DB_EIO, "reading tree") : 0;
     if (!rc)
         rc = git_identity(repo->git, &sig, err);
     if (!rc) {
@@ -82,10 +113,58 @@ static int commit_index(db_repo *repo, git_index *index, const char *message, db
                               parent ? 1 : 0, parents) < 0)
             rc = git_fail(err, DB_EIO, "committing");
     }
-done:
     git_signature_free(sig);
     git_tree_free(tree);
-    git_commit_free(parent);
+    return rc;
+}
+
+/* An index entry for a file we just wrote, with its stat data, so that
+ * `git status` needs no rehash and the index matches HEAD again. */
+static int index_entry_for(db_repo *repo, const char *relpath, const git_oid *id,
+                           git_index_entry *entry, db_err *err)
+{
+    char *path = fs_join(repo->root, relpath);
+    struct stat st;
+    int rc = lstat(path, &st) < 0 ? db_fail(err, DB_EIO, "%s: %s", relpath, strerror(errno)) : 0;
+    free(path);
+    if (rc)
+        return rc;
+    memset(entry, 0, sizeof *entry);
+    entry->ctime.seconds = (int32_t)st.st_ctim.tv_sec;
+    entry->ctime.nanoseconds = (uint32_t)st.st_ctim.tv_nsec;
+    entry->mtime.seconds = (int32_t)st.st_mtim.tv_sec;
+    entry->mtime.nanoseconds = (uint32_t)st.st_mtim.tv_nsec;
+    entry->dev = (uint32_t)st.st_dev;
+    entry->ino = (uint32_t)st.st_ino;
+    entry->mode = GIT_FILEMODE_BLOB;
+    entry->uid = st.st_uid;
+    entry->gid = st.st_gid;
+    entry->file_size = (uint32_t)st.st_size;
+    entry->path = relpath;
+    git_oid_cpy(&entry->id, id);
+    return 0;
+}
+
+static int update_index(db_repo *repo, const repo_change *changes, size_t n,
+                        const git_oid *blob_ids, db_err *err)
+{
+    git_index *index = NULL;
+    int rc = 0;
+    if (git_repository_index(&index, repo->git) < 0 || git_index_read(index, 0) < 0)
+        rc = git_fail(err, DB_EIO, "reading the index");
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (!changes[i].content) {
+            git_index_remove(index, changes[i].relpath, 0);   /* absent is fine */
+            continue;
+        }
+        git_index_entry entry;
+        rc = index_entry_for(repo, changes[i].relpath, &blob_ids[i], &entry, err);
+        if (!rc && git_index_add(index, &entry) < 0)
+            rc = git_fail(err, DB_EIO, changes[i].relpath);
+    }
+    if (!rc && git_index_write(index) < 0)
+        rc = git_fail(err, DB_EIO, "writing the index");
+    git_index_free(index);
     return rc;
 }
 
@@ -95,20 +174,34 @@ int repo_commit_changes(db_repo *repo, const repo_change *changes, size_t n,
     int rc = repo_lock(repo, err);
     if (rc)
         return rc;
-    git_index *index = NULL;
-    if (git_repository_index(&index, repo->git) < 0 || git_index_read(index, 0) < 0)
-        rc = git_fail(err, DB_EIO, "reading the index");
+    git_commit *parent = NULL;
+    git_tree *base = NULL;
+    git_oid *blob_ids = xcalloc(n, sizeof *blob_ids), tree_id;
+    /* A big batch (an import) is flushed once instead of file by file and
+     * object by object; it is durable before the commit points at it. */
+    bool batch = n > BATCH_FILES;
     for (size_t i = 0; i < n && !rc; i++)
-        rc = write_change(repo, &changes[i], err);
-    for (size_t i = 0; i < n && !rc; i++)
-        rc = stage_change(index, &changes[i], err);
-    if (!rc && git_index_write(index) < 0)
-        rc = git_fail(err, DB_EIO, "writing the index");
+        rc = write_change(repo, &changes[i], !batch, err);
     if (!rc)
-        rc = commit_index(repo, index, message, err);
-    if (rc && index)
-        git_index_read(index, 1);              /* drop staged changes that were not committed */
-    git_index_free(index);
+        rc = head_commit(repo->git, &parent, err);
+    if (batch)
+        git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
+    if (!rc && parent && git_commit_tree(&base, parent) < 0)
+        rc = git_fail(err, DB_EIO, "reading HEAD's tree");
+    if (!rc)
+        rc = build_tree(repo->git, base, changes, n, blob_ids, &tree_id, err);
+    if (batch) {
+        git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+        if (!rc)
+            rc = fs_sync_filesystem(repo->root, err);
+    }
+    if (!rc && !(parent && git_oid_equal(&tree_id, git_commit_tree_id(parent))))
+        rc = create_commit(repo, parent, &tree_id, message, err);
+    if (!rc)
+        rc = update_index(repo, changes, n, blob_ids, err);
+    free(blob_ids);
+    git_tree_free(base);
+    git_commit_free(parent);
     repo_unlock(repo);
     return rc;
 }

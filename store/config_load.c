@@ -158,9 +158,8 @@ int config_parse(const char *text, size_t len, const char *file, pipeline_cfg *c
     strbuf warn = {0};
     config_init_defaults(cfg);
     cJSON *root = codec_parse_json(text, len, file, err);
-    if (!root)
-        return DB_EUSAGE;
-    int rc = cJSON_IsObject(root) ? 0 : bad(err, file, "pipeline", "expected a JSON object");
+    int rc = !root ? DB_EUSAGE
+             : cJSON_IsObject(root) ? 0 : bad(err, file, "pipeline", "expected a JSON object");
     if (!rc)
         rc = read_text(root, "name", &cfg->name, file, "name", err);
     if (!rc)

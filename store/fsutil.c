@@ -1,3 +1,5 @@
+/* syncfs(2) */
+#define _GNU_SOURCE
 #include "fsutil.h"
 
 #include <errno.h>
@@ -75,6 +77,12 @@ static int write_all(int fd, const char *data, size_t len)
 
 int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode, db_err *err)
 {
+    return fs_write_atomic_ex(path, data, len, mode, true, err);
+}
+
+int fs_write_atomic_ex(const char *path, const char *data, size_t len, mode_t mode, bool durable,
+                       db_err *err)
+{
     char *tmp = xasprintf("%s.tmp-XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
@@ -85,7 +93,8 @@ int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
     /* mkstemp makes 0600; honour the umask like any other new file. */
     mode_t mask = umask(0);
     umask(mask);
-    int failed = fchmod(fd, mode & ~mask) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0;
+    int failed = fchmod(fd, mode & ~mask) < 0 || write_all(fd, data, len) < 0 ||
+                 (durable && fsync(fd) < 0);
     int saved = errno;
     if (close(fd) < 0 && !failed) {
         failed = 1;
@@ -101,7 +110,8 @@ int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
         return db_fail(err, DB_EIO, "%s: cannot write: %s", path, strerror(saved));
     }
     free(tmp);
-    fsync_dir_of(path);
+    if (durable)
+        fsync_dir_of(path);
     return 0;
 }
 
@@ -132,4 +142,31 @@ int fs_mkdir_p(const char *path, mode_t mode, db_err *err)
     }
     free(copy);
     return 0;
+}
+
+int fs_check_no_links(const char *root, const char *relpath, db_err *err)
+{
+    char *rel = xstrdup(relpath);
+    int rc = 0;
+    for (char *slash = strchr(rel, '/'); slash && !rc; slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        char *path = fs_join(root, rel);
+        struct stat st;
+        if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+            rc = db_fail(err, DB_EIO, "%s: is a symbolic link, not followed", rel);
+        free(path);
+        *slash = '/';
+    }
+    free(rel);
+    return rc;
+}
+
+int fs_sync_filesystem(const char *path, db_err *err)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = fd < 0 || syncfs(fd) < 0
+                 ? db_fail(err, DB_EIO, "%s: cannot flush to disk: %s", path, strerror(errno)) : 0;
+    if (fd >= 0)
+        close(fd);
+    return rc;
 }

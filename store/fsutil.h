@@ -2,6 +2,7 @@
 #ifndef DB_FSUTIL_H
 #define DB_FSUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -14,8 +15,15 @@ int fs_read_file(const char *path, char **out, size_t *len, db_err *err);
 /* Temp file in the same directory, fsync, rename over path, fsync the directory:
  * a crash leaves either the old or the new file, never a torn one. */
 int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode, db_err *err);
+/* The same without the fsyncs, for batches made durable at once by
+ * fs_sync_filesystem (one flush instead of two per file). */
+int fs_write_atomic_ex(const char *path, const char *data, size_t len, mode_t mode, bool durable,
+                       db_err *err);
+int fs_sync_filesystem(const char *path, db_err *err);
 int fs_mkdir_p(const char *path, mode_t mode, db_err *err);
 int fs_unlink_durable(const char *path, db_err *err);
 char *fs_join(const char *a, const char *b);
+/* Fails when a directory on relpath's way down from root is a symbolic link. */
+int fs_check_no_links(const char *root, const char *relpath, db_err *err);
 
 #endif

@@ -24,14 +24,26 @@ int git_identity(git_repository *git, git_signature **sig, db_err *err)
 {
     if (git_signature_default(sig, git) == 0)
         return 0;
+    /* Partly configured (user.name without user.email, say): keep what is
+     * set, and take the rest from $USER@hostname. */
+    git_config *cfg = NULL;
+    git_buf name = {0}, mail = {0};
+    if (git_repository_config_snapshot(&cfg, git) == 0) {
+        git_config_get_string_buf(&name, cfg, "user.name");
+        git_config_get_string_buf(&mail, cfg, "user.email");
+    }
+    git_error_clear();
     const char *user = getenv("USER");
     char host[256] = "localhost";
     gethostname(host, sizeof host - 1);
     host[sizeof host - 1] = '\0';
     if (!user || !*user)
         user = "dealboard";
-    char *email = xasprintf("%s@%s", user, host);
-    int rc = git_signature_now(sig, user, email);
+    char *email = mail.size ? xstrdup(mail.ptr) : xasprintf("%s@%s", user, host);
+    int rc = git_signature_now(sig, name.size ? name.ptr : user, email);
     free(email);
+    git_buf_dispose(&name);
+    git_buf_dispose(&mail);
+    git_config_free(cfg);
     return rc < 0 ? git_fail(err, DB_EIO, "git identity") : 0;
 }

@@ -66,7 +66,8 @@ int repo_history(db_repo *repo, const char *relpath, repo_commit_fn fn, void *ud
     git_oid oid;
     if (git_revwalk_new(&walk, repo->git) < 0)
         return git_fail(err, DB_EIO, "reading history");
-    git_revwalk_sorting(walk, GIT_SORT_TIME);
+    /* Parents after children even when commits share a second (time alone is not an order). */
+    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
     if (git_revwalk_push_head(walk) < 0) {
         git_revwalk_free(walk);
         return 0;                              /* no commits yet */

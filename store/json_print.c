@@ -8,10 +8,21 @@
 
 #include "../pipeline/util.h"
 
-static void print_string(strbuf *sb, const char *s)
+/* Bytes that JSON strings must escape. */
+static bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+void json_write_string(strbuf *sb, const char *s)
 {
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
     sb_add(sb, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+    while (*p) {
+        const unsigned char *run = p;
+        while (*p && !needs_escape(*p))
+            p++;
+        if (p > run)                      /* copy plain runs whole */
+            sb_add(sb, (const char *)run, (size_t)(p - run));
+        if (!*p)
+            break;
         switch (*p) {
         case '"': sb_add(sb, "\\\"", 2); break;
         case '\\': sb_add(sb, "\\\\", 2); break;
@@ -20,22 +31,27 @@ static void print_string(strbuf *sb, const char *s)
         case '\t': sb_add(sb, "\\t", 2); break;
         case '\b': sb_add(sb, "\\b", 2); break;
         case '\f': sb_add(sb, "\\f", 2); break;
-        default:
-            if (*p < 0x20)
-                sb_printf(sb, "\\u%04x", *p);
-            else
-                sb_add(sb, (const char *)p, 1);
+        default: {
+            char esc[8];
+            snprintf(esc, sizeof esc, "\\u%04x", *p);
+            sb_add(sb, esc, 6);
         }
+        }
+        p++;
     }
     sb_add(sb, "\"", 1);
 }
+
+static void print_string(strbuf *sb, const char *s) { json_write_string(sb, s); }
 
 static void print_number(strbuf *sb, double v)
 {
     if (!isfinite(v)) {
         sb_puts(sb, "null");             /* JSON has no NaN/Infinity */
     } else if (v == floor(v) && fabs(v) <= 9007199254740992.0) {
-        sb_printf(sb, "%.0f", v);
+        char buf[32];
+        int n = snprintf(buf, sizeof buf, "%.0f", v);
+        sb_add(sb, buf, (size_t)n);
     } else {
         char buf[40];
         for (int precision = 15; precision <= 17; precision++) {
@@ -49,11 +65,8 @@ static void print_number(strbuf *sb, double v)
 
 static void indent(strbuf *sb, int depth, bool pretty)
 {
-    if (!pretty)
-        return;
-    sb_add(sb, "\n", 1);
-    for (int i = 0; i < depth; i++)
-        sb_add(sb, "  ", 2);
+    if (pretty)
+        json_write_indent(sb, depth);
 }
 
 static void print_value(strbuf *sb, const cJSON *item, int depth, bool pretty);
@@ -109,4 +122,41 @@ char *json_print_compact(const cJSON *item)
     strbuf sb = {0};
     print_value(&sb, item, 0, false);
     return sb.data;
+}
+
+void json_write_value(strbuf *sb, const cJSON *item, int depth)
+{
+    print_value(sb, item, depth, true);
+}
+
+void json_write_indent(strbuf *sb, int depth)
+{
+    static const char spaces[] = "                                ";
+    sb_add(sb, "\n", 1);
+    for (int cols = depth * 2; cols > 0; cols -= 32)
+        sb_add(sb, spaces, cols < 32 ? (size_t)cols : 32);
+}
+
+void json_obj_begin(json_obj *o, strbuf *sb, int depth)
+{
+    o->sb = sb;
+    o->depth = depth;
+    o->members = 0;
+    sb_add(sb, "{", 1);
+}
+
+void json_obj_key(json_obj *o, const char *key)
+{
+    if (o->members++)
+        sb_add(o->sb, ",", 1);
+    json_write_indent(o->sb, o->depth + 1);
+    json_write_string(o->sb, key);
+    sb_add(o->sb, ": ", 2);
+}
+
+void json_obj_end(json_obj *o)
+{
+    if (o->members)
+        json_write_indent(o->sb, o->depth);
+    sb_add(o->sb, "}", 1);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../pipeline/text.h"
+#include "cache.h"
 #include "codec.h"
 #include "config_load.h"
 #include "fsutil.h"
@@ -114,6 +115,20 @@ int repo_open(const char *dir, db_repo **out, db_err *err)
     return 0;
 }
 
+int repo_open_files(const char *dir, db_repo **out, db_err *err)
+{
+    db_repo *repo = xcalloc(1, sizeof *repo);
+    repo->root = strip_slash(dir);
+    repo->lock_fd = -1;
+    int rc = load_config(repo, err);
+    if (rc) {
+        repo_close(repo);
+        return rc;
+    }
+    *out = repo;
+    return 0;
+}
+
 void repo_close(db_repo *repo)
 {
     if (!repo)
@@ -158,6 +173,8 @@ static void clear_stale_git_locks(db_repo *repo)
 
 int repo_lock(db_repo *repo, db_err *err)
 {
+    if (!repo->git)
+        return db_fail(err, DB_EIO, "%s: not a git repository; read only", repo->root);
     if (repo->lock_depth++ > 0)
         return 0;
     char *path = fs_join(git_repository_path(repo->git), "dealboard.lock");
@@ -231,6 +248,13 @@ static int for_each_deal_file(db_repo *repo, deal_file_fn fn, void *ud, repo_pro
                               void *pud)
 {
     char *deals = fs_join(repo->root, "deals");
+    struct stat top_st;
+    if (lstat(deals, &top_st) == 0 && S_ISLNK(top_st.st_mode)) {
+        if (problem)
+            problem(pud, "deals", "is a symbolic link, not followed");
+        free(deals);
+        return 0;
+    }
     DIR *top = opendir(deals);
     if (!top) {
         free(deals);
@@ -238,9 +262,25 @@ static int for_each_deal_file(db_repo *repo, deal_file_fn fn, void *ud, repo_pro
     }
     struct dirent *shard;
     while ((shard = readdir(top))) {
-        if (shard->d_name[0] == '.' || !is_shard_name(shard->d_name))
+        if (shard->d_name[0] == '.')
             continue;
         char *dir = fs_join(deals, shard->d_name);
+        char *rel_dir = xasprintf("deals/%s", shard->d_name);
+        struct stat st;
+        bool is_link = lstat(dir, &st) == 0 && S_ISLNK(st.st_mode);
+        char id[ID_MAX + 1];
+        if (!is_shard_name(shard->d_name) || is_link) {
+            /* A link could lead reads and writes outside the repository. */
+            if (problem && is_link)
+                problem(pud, rel_dir, "is a symbolic link, not followed");
+            else if (problem && json_file_id(shard->d_name, id))
+                problem(pud, rel_dir, "not in its shard directory (deals/XX/ID.json, XX = "
+                                      "the id's last two characters)");
+            free(rel_dir);
+            free(dir);
+            continue;
+        }
+        free(rel_dir);
         DIR *sub = opendir(dir);
         struct dirent *ent;
         while (sub && (ent = readdir(sub))) {
@@ -271,14 +311,36 @@ typedef struct {
     deal_list *out;
     repo_problem_fn problem;
     void *pud;
+    deal_cache *cache;          /* NULL: parse every file */
 } load_ctx;
+
+/* The file's identity, taken BEFORE reading it: if it changes in between,
+ * the cached key is older than the content and the next load re-parses. */
+static bool identify(db_repo *repo, const char *relpath, file_key *key)
+{
+    char *path = fs_join(repo->root, relpath);
+    struct stat st;
+    bool regular = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+    free(path);
+    if (regular)
+        file_key_of(&st, key);
+    return regular;
+}
 
 static void load_visit(void *ud, const char *relpath, const char *id)
 {
     load_ctx *c = ud;
     deal *d = xmalloc(sizeof *d);
     db_err err;
+    file_key key;
+    bool regular = c->cache && identify(c->repo, relpath, &key);
+    if (regular && cache_take(c->cache, id, &key, d)) {
+        deal_list_push(c->out, d);
+        return;
+    }
     if (load_one(c->repo, relpath, id, d, &err) == 0) {
+        if (regular)
+            cache_put(c->cache, id, &key, d);
         deal_list_push(c->out, d);
         return;
     }
@@ -295,8 +357,15 @@ int repo_load_deals(db_repo *repo, deal_list *out, repo_problem_fn problem, void
                     db_err *err)
 {
     (void)err;
-    load_ctx c = {repo, out, problem, ud};
-    return for_each_deal_file(repo, load_visit, &c, problem, ud);
+    load_ctx c = {repo, out, problem, ud, NULL};
+    if (repo->git && !getenv("DEALBOARD_NO_CACHE")) {
+        char *path = fs_join(git_repository_path(repo->git), "dealboard-cache");
+        c.cache = cache_open(path);
+        free(path);
+    }
+    int rc = for_each_deal_file(repo, load_visit, &c, problem, ud);
+    cache_close(c.cache);
+    return rc;
 }
 
 typedef struct {
@@ -327,12 +396,29 @@ static int compare_strings(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static bool deal_file_exists(db_repo *repo, const char *id)
+{
+    char *rel = repo_deal_relpath(id);
+    if (!rel)
+        return false;
+    char *path = fs_join(repo->root, rel);
+    struct stat st;
+    bool found = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+    free(path);
+    free(rel);
+    return found;
+}
+
 int repo_resolve_id(db_repo *repo, const char *prefix, char **id, db_err *err)
 {
     if (!text_valid_id_prefix(prefix))
         return db_fail(err, DB_EUSAGE,
                        "invalid id '%s': ids use only a-z, 0-9 and '-', not starting with '-'",
                        prefix ? prefix : "");
+    if (deal_file_exists(repo, prefix)) {
+        *id = xstrdup(prefix);                /* a whole id: no directory scan */
+        return 0;
+    }
     resolve_ctx c = {prefix, NULL, 0, false};
     for_each_deal_file(repo, resolve_visit, &c, NULL, NULL);
     int rc = 0;
@@ -376,4 +462,24 @@ int repo_find_deal(db_repo *repo, const char *prefix, deal *out, db_err *err)
         rc = repo_load_deal(repo, id, out, err);
     free(id);
     return rc;
+}
+
+typedef struct {
+    const char *prefix;
+    repo_id_fn fn;
+    void *ud;
+} list_ctx;
+
+static void list_visit(void *ud, const char *relpath, const char *id)
+{
+    (void)relpath;
+    list_ctx *c = ud;
+    if (str_has_prefix(id, c->prefix))
+        c->fn(c->ud, id);
+}
+
+void repo_list_ids(db_repo *repo, const char *prefix, repo_id_fn fn, void *ud)
+{
+    list_ctx c = {prefix ? prefix : "", fn, ud};
+    for_each_deal_file(repo, list_visit, &c, NULL, NULL);
 }

@@ -16,6 +16,9 @@ typedef struct db_repo db_repo;
  * else the current directory; then upwards to the first work tree that has
  * a pipeline.json. */
 int repo_open(const char *dir, db_repo **out, db_err *err);
+/* A directory laid out like a pipeline (pipeline.json, deals/) that need not
+ * be a git repository, for reading only: the example pipeline. */
+int repo_open_files(const char *dir, db_repo **out, db_err *err);
 /* Creates dir (if needed), a git repository in it, and the first commit: a
  * default pipeline.json, or `files` (which must include pipeline.json) when
  * n > 0. remote: added as "origin" when not NULL. */
@@ -38,6 +41,10 @@ typedef void (*repo_problem_fn)(void *ud, const char *relpath, const char *why);
 /* Loads every deal; broken files are reported through `problem` and skipped. */
 int repo_load_deals(db_repo *repo, deal_list *out, repo_problem_fn problem, void *ud,
                     db_err *err);
+/* Calls fn for every deal id starting with prefix, from file names alone
+ * (no file is read: fast enough for shell completion). */
+typedef void (*repo_id_fn)(void *ud, const char *id);
+void repo_list_ids(db_repo *repo, const char *prefix, repo_id_fn fn, void *ud);
 /* Resolves a unique id prefix (like git's short hashes). */
 int repo_resolve_id(db_repo *repo, const char *prefix, char **id, db_err *err);
 int repo_load_deal(db_repo *repo, const char *id, deal *out, db_err *err);

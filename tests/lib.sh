@@ -57,3 +57,52 @@ new_repo() {
 commit_count() { git -C "$1" rev-list --count HEAD; }
 last_message() { git -C "$1" log -1 --format=%s; }
 is_clean() { [ -z "$(git -C "$1" status --porcelain)" ]; }
+
+# ---- helpers for the CLI suites ------------------------------------------
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+# pyjson EXPR: evaluates a Python expression over the JSON document on stdin
+# (bound to d) and prints the result; lists and dicts print as JSON.
+pyjson() {
+    python3 -c 'import json, sys
+d = json.load(sys.stdin)
+r = eval(sys.argv[1])
+print(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False))' "$1"
+}
+# deal_path REPO ID: the deal's file, deals/<last two characters>/<id>.json.
+deal_path() { printf '%s/deals/%s/%s.json' "$1" "$(printf '%s' "$2" | tail -c 2)" "$2"; }
+# field REPO ID EXPR: pyjson over the deal's file.
+field() { pyjson "$3" < "$(deal_path "$1" "$2")"; }
+# state REPO: HEAD, index and every file's name and bytes outside .git.
+state() {
+    git -C "$1" rev-parse HEAD 2>/dev/null
+    git -C "$1" ls-files -s 2>/dev/null | cksum
+    (cd "$1" && find . -path ./.git -prune -o -print | LC_ALL=C sort | while read -r f; do
+        if [ -f "$f" ]; then printf '%s %s\n' "$f" "$(cksum < "$f")"; else echo "$f"; fi
+    done)
+}
+# expect_unchanged DESC REPO BEFORE: the repository is as `state` saw it before.
+expect_unchanged() {
+    now=$(state "$2")
+    if [ "$3" = "$now" ]; then ok "$1"; else fail "$1" "$(printf '%s\n' "$3" > "$TMP/.before";
+        printf '%s\n' "$now" | diff "$TMP/.before" - )"; fi
+}
+# expect_error DESC: $ERR (from expect_exit) is one "dealboard: <what>: <why>" line.
+expect_error() {
+    lines=$(printf '%s\n' "$ERR" | wc -l)
+    case "$ERR" in
+        "dealboard: "?*": "?*) [ "$lines" -eq 1 ] && ok "$1" || fail "$1" "more than one line: $ERR" ;;
+        *) fail "$1" "not 'dealboard: <what>: <why>': $ERR" ;;
+    esac
+}
+# rejects DESC REPO CODE NEEDLE CMD…: CMD fails with CODE, says NEEDLE in the
+# standard error format, and changes nothing in REPO.
+rejects() {
+    _rdesc=$1 _rrepo=$2 _rcode=$3 _rneedle=$4; shift 4
+    _rbefore=$(state "$_rrepo")
+    expect_exit "$_rdesc: exit $_rcode" "$_rcode" "$@"
+    expect_error "$_rdesc: error format"
+    expect_contains "$_rdesc: says why" "$_rneedle" "$ERR"
+    expect_unchanged "$_rdesc: changes nothing" "$_rrepo" "$_rbefore"
+}
+# author REPO [REV]: "Name <email>" of a commit.
+author() { git -C "$1" log -1 --format='%an <%ae>' "${2:-HEAD}"; }
