@@ -210,7 +210,14 @@ static void draw_title(tui_app *app, rows *r, const deal *d, const flag_result *
 static void draw_why(tui_app *app, rows *r, const deal *d, review_category cat,
                      const flag_result *f)
 {
-    row(r, 0, A_BOLD, "Why: %s", review_category_label(cat));
+    if (f->level != LEVEL_NONE)
+        row(r, 0, draw_attr(flag_role(f->level)) | A_BOLD, "Why: %s (score %d)",
+            flag_level_label(f->level), f->score);
+    else if (cat == REVIEW_MOVE_ON || cat == REVIEW_WATCH)
+        row(r, 0, A_BOLD, "Why: %s; no longer flagged (score %d)", review_category_label(cat),
+            f->score);
+    else
+        row(r, 0, A_BOLD, "Why: %s", review_category_label(cat));
     review_item item = {(deal *)d, cat, *f, 0};
     char text[1024] = "";
     if (cat == REVIEW_REVISIT && d->status == STATUS_MOVED_ON && d->revisit != DAY_NONE) {
@@ -222,11 +229,6 @@ static void draw_why(tui_app *app, rows *r, const deal *d, review_category cat,
         review_item_summary(&item, text, sizeof text);
         wrapped(r, 2, 4, A_NORMAL, 2, text);
     }
-    if (f->level != LEVEL_NONE)
-        row(r, 2, draw_attr(flag_role(f->level)), "%s (score %d)", flag_level_label(f->level),
-            f->score);
-    else if (cat == REVIEW_MOVE_ON || cat == REVIEW_WATCH)
-        row(r, 2, draw_attr(ROLE_DIM), "no longer flagged (score %d)", f->score);
     for (int i = 0; i < f->nreasons; i++) {
         char *text = xasprintf("- %s", f->reasons[i].text);
         wrapped(r, 2, 4, A_NORMAL, 2, text);

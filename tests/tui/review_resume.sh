@@ -120,6 +120,15 @@ expect_eq "empty queue exits 0" 0 $?
 expect_contains "empty queue: a friendly screen" "Nothing to review today" "$(screen g1)"
 expect_contains "…with the quit key" "q quit" "$(screen g1)"
 
+# ---- a next step due today: the step in words, and the hints ------------------
+step=$(db -C "$empty" add "Due Today" --account D --value 10 --next "Send the deck" --due 2026-11-20)
+db -C "$empty" set "$step" status_quo "Excel" > /dev/null
+DEALBOARD_SCRIPT="$TMP/script" db -C "$empty" review > /dev/null 2>&1
+expect_contains "step due: category" "1 of 1 · next step due" "$(row g1 0)"
+expect_contains "step due: why in words" "next step due today: Send the deck" "$(screen g1)"
+expect_contains "step due: next step line" "Next step:  Send the deck · due today" "$(screen g1)"
+expect_contains "status quo shown" "Status quo: Excel" "$(screen g1)"
+
 # ---- small terminal -------------------------------------------------------------
 cat > "$TMP/script" <<EOF
 screen $TMP/h1.txt
