@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../keymaps/keymap.h"
 #include "../tui/tui.h"
@@ -96,10 +97,19 @@ int cmd_board(cli_opts *opts, int argc, char **argv)
     return rc;
 }
 
+/* A terminal, or a script standing in for one (tui/term.c). */
+static bool have_terminal(void)
+{
+    const char *script = getenv("DEALBOARD_SCRIPT");
+    return (script && *script) || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO));
+}
+
 /* `review`: the daily review walk-through, in the same TUI as the board. */
 int cmd_review(cli_opts *opts, int argc, char **argv)
 {
     int rc = cli_parse(opts, "review", argc, argv, NULL, NULL, 0, 0, NULL);
+    if (!rc && !have_terminal())
+        rc = db_fail(&opts->err, DB_EUSAGE, "review: needs a terminal (try 'dealboard flags')");
     keymap *km = NULL;
     key_errors errs = {0, ""};
     if (rc || (rc = load_keys(opts, &km, &errs)))

@@ -139,3 +139,8 @@ DEALBOARD_TODAY=2026-11-22 DEALBOARD_SCRIPT="$TMP/script" DEALBOARD_SCRIPT_SIZE=
 expect_eq "40x10: ten rows" 10 "$(wc -l < "$TMP/h1.txt")"
 expect_contains "40x10: still readable" "1 of 4" "$(row h1 0)"
 expect_contains "too small says so" "terminal too small" "$(screen h2)"
+
+# ---- without a terminal ---------------------------------------------------------
+expect_exit "no terminal: exit 1" 1 env -u DEALBOARD_SCRIPT "$DEALBOARD" -C "$repo" review < /dev/null
+expect_error "no terminal: error format"
+expect_contains "no terminal: says what to use instead" "review: needs a terminal (try 'dealboard flags')" "$ERR"
