@@ -390,11 +390,14 @@ static void record(tui_app *app, review_view *rv, review_outcome o)
  * the deal is handled. Cancelled prompts and refused changes stay here. */
 static void act(tui_app *app, review_view *rv, db_action a, const char *id)
 {
-    char head[sizeof app->head];
-    memcpy(head, app->head, sizeof head);
+    char before[41] = "", after[41] = "";
+    repo_head(app->repo, before);
     int o = outcome_of(a);
-    if (tui_deal_action(app, a, id) && o >= 0 && strcmp(head, app->head) != 0)
-        record(app, rv, (review_outcome)o);
+    if (tui_deal_action(app, a, id) && o >= 0) {
+        repo_head(app->repo, after);
+        if (strcmp(before, after) != 0)
+            record(app, rv, (review_outcome)o);
+    }
 }
 
 static bool review_handle(tui_app *app, tui_view *v, db_action a)
