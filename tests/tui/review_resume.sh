@@ -81,12 +81,20 @@ expect_contains "opening it again the same day: the summary" "Today's review is 
 # ---- next day: afresh -------------------------------------------------------
 review 2026-11-21 <<EOF
 screen $TMP/d1.txt
-key Space
+key m
+type dec
+key Tab
+key Enter
+screen $TMP/d2.txt
 EOF
 expect_contains "a new day starts at 1" "1 of 4" "$(row d1 0)"
 expect_contains "…with B1 again" "B1 Deal" "$(screen d1)"
 expect_not_contains "…no resume message" "resuming" "$(screen d1)"
+expect_eq "m: the stage you choose (Tab completes), one commit" "Move $b1: Explore → Decide" "$(last_message .)"
+expect_eq "m: stage in the file" "decide" "$(field . "$b1" 'd["stage"]')"
+expect_contains "m: then the next deal" "2 of 4" "$(row d2 0)"
 expect_contains "state file now holds the new day" "day 2026-11-21" "$(cat "$state_file")"
+expect_contains "…and today's change" "done $b1 stage" "$(cat "$state_file")"
 expect_not_contains "…and not yesterday's deals" "$b2" "$(cat "$state_file")"
 
 # ---- a broken state file is ignored ----------------------------------------
@@ -106,7 +114,7 @@ screen $TMP/f2.txt
 EOF
 DEALBOARD_SCRIPT="$TMP/script" db > /dev/null 2>&1
 expect_contains "r on the board opens the review" "Daily review · 1 of 4" "$(row f1 0)"
-expect_contains "Esc goes back to the board" "Explore          4" "$(row f2 0)"
+expect_contains "Esc goes back to the board" "Explore          3" "$(row f2 0)"
 expect_not_contains "…the review is gone" "Daily review" "$(screen f2)"
 
 # ---- nothing to review -------------------------------------------------------
