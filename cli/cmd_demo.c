@@ -123,6 +123,14 @@ static void free_files(repo_change *files, size_t n, char **texts)
     free(files);
 }
 
+/* Without a terminal (CI, a pipe) the demo still builds its pipeline and
+ * shows it as a list instead of failing. */
+static bool wants_board(void)
+{
+    const char *script = getenv("DEALBOARD_SCRIPT");
+    return (script && *script) || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO));
+}
+
 int cmd_demo(cli_opts *opts, int argc, char **argv)
 {
     int rc = cli_parse(opts, "demo", argc, argv, NULL, NULL, 0, 0, NULL);
@@ -147,7 +155,7 @@ int cmd_demo(cli_opts *opts, int argc, char **argv)
     if (!rc) {
         fprintf(stderr, "dealboard: demo pipeline in %s\n", dir);
         opts->repo_dir = dir;
-        rc = cmd_board(opts, 0, NULL);
+        rc = wants_board() ? cmd_board(opts, 0, NULL) : cmd_list(opts, 0, NULL);
     }
     opts->repo_dir = NULL;
     free(dir);

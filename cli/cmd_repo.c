@@ -3,15 +3,41 @@
 #include <string.h>
 
 #include "../pipeline/text.h"
+#include "../store/sync.h"
 #include "cli.h"
+
+/* The team's remote on a server: a bare repository, group-shared with --shared. */
+static int init_bare(cli_opts *opts, const char *dir, bool shared)
+{
+    int rc = sync_init_bare(dir, shared, &opts->err);
+    if (rc)
+        return rc;
+    printf("Created a bare repository for the team in %s%s.\n", dir,
+           shared ? " (group-shared: teammates in its group can push)" : "");
+    printf("Teammates clone it with: dealboard clone ssh://HOST%s%s (or a local path)\n",
+           dir[0] == '/' ? "" : "/PATH/", dir);
+    return 0;
+}
 
 int cmd_init(cli_opts *opts, int argc, char **argv)
 {
     const char *dir = ".", *remote = NULL;
-    cli_option options[] = {{"--remote", &remote, NULL}, {NULL, NULL, NULL}};
+    bool bare = false, shared = false;
+    cli_option options[] = {{"--remote", &remote, NULL},
+                            {"--bare", NULL, &bare},
+                            {"--shared", NULL, &shared},
+                            {NULL, NULL, NULL}};
     int rc = cli_parse(opts, "init", argc, argv, options, &dir, 0, 1, NULL);
     if (rc)
         return rc;
+    if (shared && !bare)
+        return db_fail(&opts->err, DB_EUSAGE, "init: --shared goes with --bare (a team remote "
+                                              "on a server)");
+    if (bare && remote)
+        return db_fail(&opts->err, DB_EUSAGE, "init: a --bare repository is the remote; it "
+                                              "takes no --remote");
+    if (bare)
+        return init_bare(opts, dir, shared);
     rc = repo_init(dir, remote, NULL, 0, &opts->err);
     if (!rc)
         printf("Created a pipeline in %s\n", dir);

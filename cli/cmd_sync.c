@@ -1,25 +1,114 @@
 /* Team sync (SPEC §6): clone, sync, changes. */
-#include "cli.h"
+#include <stdlib.h>
+#include <string.h>
 
-static int unavailable(cli_opts *opts, const char *cmd)
-{
-    return db_fail(&opts->err, DB_EUSAGE, "%s: team sync is not in this build yet", cmd);
-}
+#include "../store/sync.h"
+#include "cli.h"
 
 int cmd_clone(cli_opts *opts, int argc, char **argv)
 {
-    (void)argc, (void)argv;
-    return unavailable(opts, "clone");
+    const char *pos[2] = {NULL, NULL};
+    int rc = cli_parse(opts, "clone", argc, argv, NULL, pos, 1, 2, NULL);
+    if (rc)
+        return rc;
+    char *dir = NULL;
+    bool created = false;
+    rc = sync_clone(pos[0], pos[1], &dir, &created, &opts->err);
+    if (rc)
+        return rc;
+    if (created) {
+        printf("The team remote %s was empty: created a new pipeline in %s.\n", pos[0], dir);
+        printf("Run 'dealboard -C %s sync' to publish it to the team.\n", dir);
+    } else {
+        printf("Cloned %s into %s.\n", pos[0], dir);
+    }
+    free(dir);
+    return 0;
+}
+
+typedef struct {
+    char last_id[64];
+    int lines;
+} changes_print;
+
+static void print_change(void *ud, const char *deal_id, const char *title, const char *words)
+{
+    changes_print *p = ud;
+    if (strcmp(p->last_id, deal_id) != 0) {
+        snprintf(p->last_id, sizeof p->last_id, "%s", deal_id);
+        cli_print_safe(stdout, title);
+        fputs(" (", stdout);
+        cli_print_safe(stdout, deal_id);
+        fputs(")\n", stdout);
+    }
+    fputs("  - ", stdout);
+    cli_print_safe(stdout, words);
+    fputc('\n', stdout);
+    p->lines++;
+}
+
+static void print_result(db_repo *repo, const sync_result *r)
+{
+    if (r->committed_pending)
+        puts("Committed pending changes.");
+    if (r->incoming > 0) {
+        printf("Brought in %d commit%s from teammates (%s", r->incoming,
+               r->incoming == 1 ? "" : "s", r->merged ? "merged" : "fast-forward");
+        if (r->conflicts)
+            printf("; %d conflict%s recorded in the deals' logs, both values kept", r->conflicts,
+                   r->conflicts == 1 ? "" : "s");
+        puts(").");
+    }
+    if (r->pushed > 0)
+        printf("Pushed %d commit%s to origin.\n", r->pushed, r->pushed == 1 ? "" : "s");
+    if (r->incoming == 0 && r->pushed == 0)
+        puts("Already up to date with origin.");
+    if (r->incoming > 0) {
+        changes_print p = {"", 0};
+        db_err err;
+        puts("What changed:");
+        if (sync_changes(repo, r->old_head, r->new_head, print_change, &p, &err) == 0 &&
+            p.lines == 0)
+            puts("  nothing in the deals (other files only)");
+    }
 }
 
 int cmd_sync(cli_opts *opts, int argc, char **argv)
 {
-    (void)argc, (void)argv;
-    return unavailable(opts, "sync");
+    int rc = cli_parse(opts, "sync", argc, argv, NULL, NULL, 0, 0, NULL);
+    db_repo *repo = NULL;
+    if (rc || (rc = cli_open_repo(opts, &repo)))
+        return rc;
+    sync_result r;
+    rc = sync_run(repo, &r, &opts->err);
+    if (!rc) {
+        print_result(repo, &r);
+    } else if (r.offline) {
+        sync_status st;
+        db_err ignored;
+        if (sync_get_status(repo, &st, &ignored) == 0 && st.ahead > 0) {
+            char copy[sizeof opts->err.msg];
+            snprintf(copy, sizeof copy, "%s", opts->err.msg);
+            db_fail(&opts->err, rc, "%s. Nothing is lost: %d local commit%s wait%s for the next "
+                    "sync", copy, st.ahead, st.ahead == 1 ? "" : "s", st.ahead == 1 ? "s" : "");
+        }
+    }
+    repo_close(repo);
+    return rc;
 }
 
 int cmd_changes(cli_opts *opts, int argc, char **argv)
 {
-    (void)argc, (void)argv;
-    return unavailable(opts, "changes");
+    const char *since = NULL;
+    cli_option options[] = {{"--since", &since, NULL}, {NULL, NULL, NULL}};
+    int rc = cli_parse(opts, "changes", argc, argv, options, NULL, 0, 0, NULL);
+    db_repo *repo = NULL;
+    if (rc || (rc = cli_open_repo(opts, &repo)))
+        return rc;
+    changes_print p = {"", 0};
+    rc = sync_changes(repo, since, NULL, print_change, &p, &opts->err);
+    if (!rc && p.lines == 0)
+        puts("No changes to deals.");
+    repo_close(repo);
+    return rc;
 }

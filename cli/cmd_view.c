@@ -27,7 +27,7 @@ static bool keep(const pipeline_cfg *cfg, const deal *d, const list_filter *f, d
         return false;
     if (f->flagged) {
         flag_result r;
-        rules_evaluate(cfg, d, today, &r);
+        rules_score(cfg, d, today, &r);
         return r.level != LEVEL_NONE;
     }
     return true;

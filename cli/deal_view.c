@@ -61,13 +61,12 @@ void deal_view_write(strbuf *sb, const pipeline_cfg *cfg, const deal *d, db_day 
     flag_result flags;
     rules_evaluate(cfg, d, today, &flags);
     json_obj o;
-    char buf[32];
     json_obj_begin(&o, sb, depth);
     codec_write_members(&o, d);
     json_obj_key(&o, "days_in_stage");
-    sb_add(sb, buf, (size_t)snprintf(buf, sizeof buf, "%d", flags.days_in_stage));
+    json_write_int(sb, flags.days_in_stage);
     json_obj_key(&o, "score");
-    sb_add(sb, buf, (size_t)snprintf(buf, sizeof buf, "%d", flags.score));
+    json_write_int(sb, flags.score);
     json_obj_key(&o, "level");
     json_write_string(sb, flag_level_name(flags.level));
     write_reasons(&o, &flags);
@@ -115,7 +114,7 @@ static void sort_with(const pipeline_cfg *cfg, deal **deals, size_t n, db_day to
     sort_key *keys = xcalloc(n, sizeof *keys);
     for (size_t i = 0; i < n; i++) {
         flag_result f;
-        rules_evaluate(cfg, deals[i], today, &f);
+        rules_score(cfg, deals[i], today, &f);
         int stage = config_stage_index(cfg, deals[i]->stage);
         keys[i] = (sort_key){deals[i], deals[i]->status, stage < 0 ? 1 << 20 : stage, f.score};
     }

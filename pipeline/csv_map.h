@@ -117,7 +117,7 @@ bool csv_row_is_blank(const char *const *cells, size_t n);
 int csv_row_read(const pipeline_cfg *cfg, const csv_mapping *m, const char *const *cells,
                  size_t n, csv_row *row, db_err *err);
 /* A row's id cell when it holds one ("" otherwise), checked to look like a
- * dealboard id (slug-xxxxxx). */
+ * dealboard id (slug-7f3a9c). */
 int csv_row_id(const csv_row *row, const char **id, db_err *err);
 
 /* A new deal from a row; `id` is the row's or a fresh one. Logs the import. */

@@ -57,6 +57,13 @@ bool date_parse(const char *s, db_day *out)
     return true;
 }
 
+static void put_digits(char *out, unsigned value, int width)
+{
+    for (int i = width - 1; i >= 0; i--, value /= 10)
+        out[i] = (char)('0' + value % 10);
+}
+
+/* Hand-rolled: listings format hundreds of thousands of dates. */
 void date_format(db_day day, char out[DATE_LEN])
 {
     int y, m, d;
@@ -65,8 +72,12 @@ void date_format(db_day day, char out[DATE_LEN])
         return;
     }
     date_to_ymd(day, &y, &m, &d);
-    snprintf(out, DATE_LEN, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
-             (unsigned)d % 100u);
+    put_digits(out, (unsigned)y % 10000u, 4);
+    out[4] = '-';
+    put_digits(out + 5, (unsigned)m, 2);
+    out[7] = '-';
+    put_digits(out + 8, (unsigned)d, 2);
+    out[10] = '\0';
 }
 
 bool date_today(db_day *out)

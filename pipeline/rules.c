@@ -23,13 +23,17 @@ static void fire(const pipeline_cfg *cfg, flag_result *out, rule_id rule, const 
 {
     flag_reason *reason = &out->reasons[out->nreasons++];
     reason->rule = rule;
+    out->score += cfg->rules[rule].weight;
+    if (out->without_text) {
+        reason->text[0] = '\0';
+        return;
+    }
     va_list ap;
     va_start(ap, fmt);
     int len = vsnprintf(reason->text, sizeof reason->text, fmt, ap);
     va_end(ap);
     if (len >= (int)sizeof reason->text)   /* a long stage name was cut */
         text_trim_partial_utf8(reason->text);
-    out->score += cfg->rules[rule].weight;
 }
 
 static bool on(const pipeline_cfg *cfg, rule_id rule) { return cfg->rules[rule].enabled; }
@@ -112,9 +116,11 @@ static void check_why_change(const pipeline_cfg *cfg, const deal *d, flag_result
              no_sq && no_insight ? "status quo or insight" : no_sq ? "status quo" : "insight");
 }
 
-void rules_evaluate(const pipeline_cfg *cfg, const deal *d, db_day today, flag_result *out)
+static void evaluate(const pipeline_cfg *cfg, const deal *d, db_day today, flag_result *out,
+                     bool with_text)
 {
     memset(out, 0, sizeof *out);
+    out->without_text = !with_text;
     out->days_in_stage = deal_days_in_stage(d, today);
     if (d->status == STATUS_MOVED_ON && d->revisit != DAY_NONE && d->revisit <= today)
         out->revisit_due = true;
@@ -133,6 +139,16 @@ void rules_evaluate(const pipeline_cfg *cfg, const deal *d, db_day today, flag_r
         out->level = LEVEL_MOVE_ON;
     else if (out->score >= cfg->level_watch)
         out->level = LEVEL_WATCH;
+}
+
+void rules_evaluate(const pipeline_cfg *cfg, const deal *d, db_day today, flag_result *out)
+{
+    evaluate(cfg, d, today, out, true);
+}
+
+void rules_score(const pipeline_cfg *cfg, const deal *d, db_day today, flag_result *out)
+{
+    evaluate(cfg, d, today, out, false);
 }
 
 const char *flag_level_name(flag_level level)

@@ -20,6 +20,7 @@ typedef struct {
     bool snoozed;          /* open and snoozed: today < snooze until (score 0, no reasons) */
     bool revisit_due;      /* moved on, and revisit <= today */
     int days_in_stage;
+    bool without_text;     /* made by rules_score: reasons name the rule, no words */
 } flag_result;
 
 /* Pure: depends only on its arguments. Closed deals score 0.
@@ -27,6 +28,9 @@ typedef struct {
  * snooze has ended and the rules apply again (SPEC: "not flagged before then").
  * A revisit date D makes a moved-on deal due for review from D on. */
 void rules_evaluate(const pipeline_cfg *cfg, const deal *d, db_day today, flag_result *out);
+/* The same score and level without writing the reasons in words: for sorting
+ * and filtering large lists. */
+void rules_score(const pipeline_cfg *cfg, const deal *d, db_day today, flag_result *out);
 const char *flag_level_name(flag_level level);   /* "none", "watch", "move-on" */
 const char *flag_level_label(flag_level level);  /* "", "watch", "move on?" */
 int deal_days_in_stage(const deal *d, db_day today);

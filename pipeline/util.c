@@ -59,18 +59,13 @@ char *xasprintf(const char *fmt, ...)
     return out;
 }
 
-void sb_add(strbuf *sb, const char *s, size_t n)
+void sb_grow(strbuf *sb, size_t n)
 {
-    if (sb->len + n + 1 > sb->cap) {
-        size_t cap = sb->cap ? sb->cap : 64;
-        while (cap < sb->len + n + 1)
-            cap *= 2;
-        sb->data = xrealloc(sb->data, cap);
-        sb->cap = cap;
-    }
-    memcpy(sb->data + sb->len, s, n);
-    sb->len += n;
-    sb->data[sb->len] = '\0';
+    size_t cap = sb->cap ? sb->cap : 64;
+    while (cap < sb->len + n + 1)
+        cap *= 2;
+    sb->data = xrealloc(sb->data, cap);
+    sb->cap = cap;
 }
 
 void sb_puts(strbuf *sb, const char *s) { sb_add(sb, s, strlen(s)); }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 /* Exit codes of SPEC §3. */
 enum { DB_OK = 0, DB_EUSAGE = 1, DB_EIO = 2, DB_ECONFLICT = 3 };
@@ -32,7 +33,16 @@ typedef struct {
     char *data;
     size_t len, cap;
 } strbuf;
-void sb_add(strbuf *sb, const char *s, size_t n);
+void sb_grow(strbuf *sb, size_t n);
+/* Inline: writers call it for every token of large outputs. */
+static inline void sb_add(strbuf *sb, const char *s, size_t n)
+{
+    if (sb->len + n + 1 > sb->cap)
+        sb_grow(sb, n);
+    memcpy(sb->data + sb->len, s, n);
+    sb->len += n;
+    sb->data[sb->len] = '\0';
+}
 void sb_puts(strbuf *sb, const char *s);
 void sb_printf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_free(strbuf *sb);

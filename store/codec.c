@@ -468,10 +468,8 @@ static void member_date(json_obj *o, const char *key, db_day day)
 
 static void member_int(json_obj *o, const char *key, long long value)
 {
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%lld", value);
     json_obj_key(o, key);
-    sb_add(o->sb, buf, (size_t)n);
+    json_write_int(o->sb, value);
 }
 
 static void write_nested(json_obj *o, const deal *d)

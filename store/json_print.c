@@ -160,3 +160,15 @@ void json_obj_end(json_obj *o)
         json_write_indent(o->sb, o->depth);
     sb_add(o->sb, "}", 1);
 }
+
+void json_write_int(strbuf *sb, long long value)
+{
+    char buf[24], *p = buf + sizeof buf;
+    unsigned long long v = value < 0 ? 0ULL - (unsigned long long)value : (unsigned long long)value;
+    do
+        *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    if (value < 0)
+        *--p = '-';
+    sb_add(sb, p, (size_t)(buf + sizeof buf - p));
+}

@@ -17,7 +17,8 @@ char *json_print_compact(const cJSON *item);
  * build a cJSON tree first (large listings). */
 void json_write_string(strbuf *sb, const char *s);
 void json_write_value(strbuf *sb, const cJSON *item, int depth);
-void json_write_indent(strbuf *sb, int depth);   /* newline + depth * 2 spaces */
+void json_write_indent(strbuf *sb, int depth);
+void json_write_int(strbuf *sb, long long value);   /* newline + depth * 2 spaces */
 
 typedef struct {
     strbuf *sb;

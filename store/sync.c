@@ -1,25 +1,448 @@
-/* Team sync. This build has no sync engine yet: every entry point says so. */
+/* Team sync (SPEC §6): commit pending work, fetch origin, fast-forward or merge
+ * (merge_tree.c), push; on a refused push fetch, merge and push again.
+ *
+ *   sync_run          the rounds, the bookkeeping (refs/dealboard/last-sync-*,
+ *                     dealboard.lastsync in .git/config)
+ *   commit_pending    deal files and pipeline.json changed in the work tree
+ *   integrate         fast-forward, or merge and commit with two parents
+ *   move_to           checkout of the new tree first, then the branch ref
+ * The repository lock is held throughout: nothing else writes meanwhile. */
 #include "sync.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
-int sync_get_status(db_repo *repo, sync_status *out, db_err *err)
+#include "fsutil.h"
+#include "gitutil.h"
+#include "mempack.h"
+#include "merge_tree.h"
+#include "remote.h"
+#include "sync_internal.h"
+
+int sync_current_branch(git_repository *git, char **branch, db_err *err)
 {
-    (void)repo, (void)err;
-    memset(out, 0, sizeof *out);
+    git_reference *head = NULL;
+    if (git_reference_lookup(&head, git, "HEAD") < 0)
+        return git_fail(err, DB_EIO, "reading HEAD");
+    const char *target = git_reference_symbolic_target(head);
+    int rc = 0;
+    if (!target || strncmp(target, "refs/heads/", 11) != 0)
+        rc = db_fail(err, DB_EIO, "sync: HEAD is not on a branch (detached); check out the "
+                                  "pipeline's branch (main or master) first");
+    else
+        *branch = xstrdup(target + 11);
+    git_reference_free(head);
+    return rc;
+}
+
+static char *tracking_ref(const char *branch)
+{
+    return xasprintf("refs/remotes/%s/%s", SYNC_REMOTE, branch);
+}
+
+/* 1 found, 0 absent. */
+static int ref_oid(git_repository *git, const char *name, git_oid *out)
+{
+    return git_reference_name_to_id(out, git, name) == 0;
+}
+
+static int set_ref(git_repository *git, const char *name, const git_oid *oid, const char *why,
+                   db_err *err)
+{
+    git_reference *ref = NULL;
+    if (git_reference_create(&ref, git, name, oid, 1, why) < 0)
+        return git_fail(err, DB_EIO, name);
+    git_reference_free(ref);
     return 0;
+}
+
+/* ---- pending work ----------------------------------------------------- */
+
+static const char *status_path(const git_status_entry *e)
+{
+    const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+    return d->new_file.path ? d->new_file.path : d->old_file.path;
+}
+
+/* Stages changed deal files and pipeline.json; *any when something differs. */
+static int stage_pending(git_repository *git, git_index *index, const char *root, db_err *err)
+{
+    git_status_options opts;
+    git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
+    opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+    opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+                 GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+    git_status_list *list = NULL;
+    if (git_status_list_new(&list, git, &opts) < 0)
+        return git_fail(err, DB_EIO, "reading the work tree's status");
+    int rc = 0;
+    for (size_t i = 0; i < git_status_list_entrycount(list) && !rc; i++) {
+        const git_status_entry *e = git_status_byindex(list, i);
+        const char *path = status_path(e);
+        if (!e->index_to_workdir || !merge_is_json_path(path))
+            continue;
+        char *full = fs_join(root, path);
+        struct stat st;
+        bool exists = lstat(full, &st) == 0 && S_ISREG(st.st_mode);
+        free(full);
+        if ((exists ? git_index_add_bypath(index, path) : git_index_remove_bypath(index, path)) < 0)
+            rc = git_fail(err, DB_EIO, path);
+    }
+    git_status_list_free(list);
+    return rc;
+}
+
+static int commit_tree(git_repository *git, const git_oid *tree_id, const git_commit **parents,
+                       size_t nparents, const char *message, git_oid *out, db_err *err)
+{
+    git_tree *tree = NULL;
+    git_signature *sig = NULL;
+    int rc = git_tree_lookup(&tree, git, tree_id) < 0 ? git_fail(err, DB_EIO, "reading tree") : 0;
+    if (!rc)
+        rc = git_identity(git, &sig, err);
+    if (!rc && git_commit_create(out, git, NULL, sig, sig, "UTF-8", message, tree, nparents,
+                                 parents) < 0)
+        rc = git_fail(err, DB_EIO, "committing");
+    git_signature_free(sig);
+    git_tree_free(tree);
+    return rc;
+}
+
+static int head_commit(git_repository *git, git_commit **out, db_err *err)
+{
+    git_oid oid;
+    if (git_reference_name_to_id(&oid, git, "HEAD") < 0 || git_commit_lookup(out, git, &oid) < 0)
+        return git_fail(err, DB_EIO, "reading HEAD");
+    return 0;
+}
+
+static int commit_pending(db_repo *repo, const char *branch, bool *committed, db_err *err)
+{
+    git_repository *git = repo_git(repo);
+    git_index *index = NULL;
+    git_commit *head = NULL;
+    git_oid tree_id, commit_id;
+    int rc = git_repository_index(&index, git) < 0 || git_index_read(index, 0) < 0
+                 ? git_fail(err, DB_EIO, "reading the index") : 0;
+    if (!rc)
+        rc = stage_pending(git, index, repo_root(repo), err);
+    if (!rc && (git_index_write(index) < 0 || git_index_write_tree(&tree_id, index) < 0))
+        rc = git_fail(err, DB_EIO, "writing the index");
+    if (!rc)
+        rc = head_commit(git, &head, err);
+    if (!rc && !git_oid_equal(&tree_id, git_commit_tree_id(head))) {
+        const git_commit *parents[1] = {head};
+        rc = commit_tree(git, &tree_id, parents, 1, "Commit pending changes", &commit_id, err);
+        char *ref = xasprintf("refs/heads/%s", branch);
+        if (!rc)
+            rc = set_ref(git, ref, &commit_id, "dealboard sync: commit pending changes", err);
+        *committed = rc == 0;
+        free(ref);
+    }
+    git_commit_free(head);
+    git_index_free(index);
+    return rc;
+}
+
+/* ---- moving the branch ------------------------------------------------ */
+
+/* Work tree and index first (refusing to overwrite uncommitted work), then the ref:
+ * an interrupted sync leaves the old commit checked out, never a half-moved one. */
+static int move_to(git_repository *git, const char *branch, const git_oid *commit_id,
+                   const char *why, db_err *err)
+{
+    git_commit *commit = NULL;
+    git_checkout_options opts;
+    git_checkout_options_init(&opts, GIT_CHECKOUT_OPTIONS_VERSION);
+    opts.checkout_strategy = GIT_CHECKOUT_SAFE;
+    int rc = git_commit_lookup(&commit, git, commit_id) < 0 ? git_fail(err, DB_EIO, "reading "
+                                                                       "the new commit") : 0;
+    if (!rc && git_checkout_tree(git, (const git_object *)commit, &opts) < 0)
+        rc = git_fail(err, DB_EIO, "sync: files changed here and not committed are in the way "
+                                   "(commit or remove them, then sync again)");
+    char *ref = xasprintf("refs/heads/%s", branch);
+    if (!rc)
+        rc = set_ref(git, ref, commit_id, why, err);
+    free(ref);
+    git_commit_free(commit);
+    return rc;
+}
+
+static int conflict_message(db_repo *repo, const merge_tree_stats *st, db_err *err)
+{
+    return db_fail(err, DB_ECONFLICT,
+                   "sync: %s changed here and by a teammate in the same lines, and only deal "
+                   "files merge by themselves. Nothing was merged or pushed; your work is "
+                   "committed here. A person must decide: merge with git (git -C %s pull, "
+                   "edit the file, git commit), then run 'dealboard sync' again",
+                   st->unresolved.data, repo_root(repo));
+}
+
+/* Merge and commit through an in-memory object store, then write one pack. */
+static int merge_in_memory(git_repository *git, const git_oid *ours_id, const git_oid *theirs_id,
+                           merge_tree_stats *st, git_oid *commit_id, db_err *err)
+{
+    mempack_repo mem;
+    git_commit *ours = NULL, *theirs = NULL;
+    git_oid tree_id;
+    int rc = mempack_open(git, &mem, err);
+    if (!rc && (git_commit_lookup(&ours, mem.repo, ours_id) < 0 ||
+                git_commit_lookup(&theirs, mem.repo, theirs_id) < 0))
+        rc = git_fail(err, DB_EIO, "reading commits");
+    if (!rc)
+        rc = merge_tree_commits(mem.repo, ours, theirs, &tree_id, st, err);
+    char *message = rc ? NULL : merge_message(st);
+    if (!rc) {
+        const git_commit *parents[2] = {ours, theirs};
+        rc = commit_tree(mem.repo, &tree_id, parents, 2, message, commit_id, err);
+    }
+    if (!rc)
+        rc = mempack_flush(&mem, git, err);
+    free(message);
+    git_commit_free(ours);
+    git_commit_free(theirs);
+    mempack_close(&mem);
+    return rc;
+}
+
+static int merge_with(db_repo *repo, const char *branch, const git_oid *ours,
+                      const git_oid *theirs, sync_result *out, db_err *err)
+{
+    git_repository *git = repo_git(repo);
+    merge_tree_stats st;
+    memset(&st, 0, sizeof st);
+    git_oid commit_id;
+    int rc = merge_in_memory(git, ours, theirs, &st, &commit_id, err);
+    if (rc == DB_ECONFLICT)
+        rc = conflict_message(repo, &st, err);
+    if (!rc)
+        rc = move_to(git, branch, &commit_id, "dealboard sync: merge", err);
+    if (!rc) {
+        out->conflicts += st.conflicts;
+        out->merged = true;
+    }
+    merge_tree_stats_free(&st);
+    return rc;
+}
+
+/* Brings the fetched remote branch into ours: nothing, fast-forward or merge. */
+static int integrate(db_repo *repo, const char *branch, sync_result *out, db_err *err)
+{
+    git_repository *git = repo_git(repo);
+    char *tref = tracking_ref(branch);
+    git_oid head_id, theirs_id;
+    int found = ref_oid(git, tref, &theirs_id);
+    free(tref);
+    if (!found)
+        return 0;                                   /* empty remote: nothing to bring in */
+    size_t ahead = 0, behind = 0;
+    if (git_reference_name_to_id(&head_id, git, "HEAD") < 0 ||
+        git_graph_ahead_behind(&ahead, &behind, git, &head_id, &theirs_id) < 0)
+        return git_fail(err, DB_EIO, "comparing with the remote");
+    if (behind == 0)
+        return 0;
+    out->incoming += (int)behind;
+    if (ahead == 0)
+        return move_to(git, branch, &theirs_id, "dealboard sync: fast-forward", err);
+    return merge_with(repo, branch, &head_id, &theirs_id, out, err);
+}
+
+/* ---- the rounds --------------------------------------------------------- */
+
+typedef struct {
+    db_repo *repo;
+    const char *branch;
+    remote_ctx rctx;
+    sync_result *out;
+    db_err *err;
+    char refused[256];   /* why the last push was refused */
+} sync_run_ctx;
+
+/* Tests widen the window between fetch and push to provoke the push race
+ * deterministically: DEALBOARD_TEST_PUSH_DELAY_MS (at most 10 s). */
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static void test_push_delay(void)
+{
+    const char *ms = getenv("DEALBOARD_TEST_PUSH_DELAY_MS");
+    long n = ms ? strtol(ms, NULL, 10) : 0;
+    if (n > 0 && n <= 10000)
+        sleep_ms(n);
+}
+
+static int count_ahead(git_repository *git, const char *branch, int *ahead, db_err *err)
+{
+    char *tref = tracking_ref(branch);
+    git_oid head, theirs;
+    int rc = 0;
+    *ahead = 0;
+    if (git_reference_name_to_id(&head, git, "HEAD") < 0) {
+        rc = git_fail(err, DB_EIO, "reading HEAD");
+    } else if (ref_oid(git, tref, &theirs)) {
+        size_t a = 0, b = 0;
+        if (git_graph_ahead_behind(&a, &b, git, &head, &theirs) < 0)
+            rc = git_fail(err, DB_EIO, "comparing with the remote");
+        *ahead = (int)a;
+    } else {
+        git_revwalk *walk = NULL;
+        git_oid oid;
+        if (git_revwalk_new(&walk, git) < 0 || git_revwalk_push(walk, &head) < 0)
+            rc = git_fail(err, DB_EIO, "counting commits");
+        while (!rc && git_revwalk_next(&oid, walk) == 0)
+            (*ahead)++;
+        git_revwalk_free(walk);
+    }
+    free(tref);
+    return rc;
+}
+
+static int pushed(sync_run_ctx *s, int ahead)
+{
+    git_repository *git = repo_git(s->repo);
+    git_oid head;
+    if (git_reference_name_to_id(&head, git, "HEAD") < 0)
+        return git_fail(s->err, DB_EIO, "reading HEAD");
+    s->out->pushed += ahead;
+    char *tref = tracking_ref(s->branch);
+    int rc = set_ref(git, tref, &head, "dealboard sync: pushed", s->err);
+    free(tref);
+    return rc;
+}
+
+/* One fetch, integrate, push. *again: the push was refused (someone pushed first,
+ * or the remote was busy updating the branch): fetch, merge and push again. */
+static int one_round(sync_run_ctx *s, bool *again)
+{
+    git_repository *git = repo_git(s->repo);
+    *again = false;
+    int rc = remote_fetch(git, &s->rctx, s->branch, s->err);
+    if (rc) {
+        s->out->offline = true;
+        return rc;
+    }
+    rc = integrate(s->repo, s->branch, s->out, s->err);
+    int ahead = 0;
+    if (!rc)
+        rc = count_ahead(git, s->branch, &ahead, s->err);
+    if (rc || ahead == 0)
+        return rc;
+    bool rejected = false;
+    test_push_delay();
+    rc = remote_push(git, &s->rctx, s->branch, &rejected, s->err);
+    if (rc)
+        s->out->offline = true;
+    else if (rejected)
+        snprintf(s->refused, sizeof s->refused, "%s", s->rctx.reject_why);
+    else
+        rc = pushed(s, ahead);
+    *again = !rc && rejected;
+    return rc;
+}
+
+static int rounds(sync_run_ctx *s)
+{
+    bool again = true;
+    int rc = 0;
+    for (int i = 0; i < SYNC_MAX_TRIES && again && !rc; i++) {
+        if (i > 0)
+            sleep_ms(50L << i);        /* 100, 200, 400, 800 ms: let the other push land */
+        rc = one_round(s, &again);
+    }
+    if (!rc && again)
+        rc = db_fail(s->err, DB_EIO,
+                     "sync: the remote '%s' (%s) refused our push %d times (last: %s); "
+                     "teammates may be pushing right now. Your commits are safe here: run "
+                     "'dealboard sync' again",
+                     SYNC_REMOTE, s->rctx.url, SYNC_MAX_TRIES,
+                     s->refused[0] ? s->refused : "not a fast-forward");
+    return rc;
+}
+
+/* Records where this sync started and ended when it brought something in. */
+static void bookkeeping(git_repository *git, const sync_result *out, bool ok)
+{
+    git_oid start, end;
+    db_err ignored;
+    if (out->incoming > 0 && strcmp(out->old_head, out->new_head) != 0 &&
+        git_oid_fromstr(&start, out->old_head) == 0 &&
+        git_oid_fromstr(&end, out->new_head) == 0) {
+        set_ref(git, SYNC_REF_START, &start, "dealboard sync: start", &ignored);
+        set_ref(git, SYNC_REF_END, &end, "dealboard sync: end", &ignored);
+    }
+    git_config *cfg = NULL;
+    if (ok && git_repository_config(&cfg, git) == 0)
+        git_config_set_int64(cfg, SYNC_TIME_KEY, (int64_t)time(NULL));
+    git_config_free(cfg);
 }
 
 int sync_run(db_repo *repo, sync_result *out, db_err *err)
 {
-    (void)repo;
     memset(out, 0, sizeof *out);
-    return db_fail(err, DB_EIO, "sync: team sync is not in this build yet");
+    git_repository *git = repo_git(repo);
+    char *branch = NULL;
+    int rc = repo_lock(repo, err);
+    if (rc)
+        return rc;
+    sync_run_ctx s = {repo, NULL, {0}, out, err, ""};
+    remote_ctx_init(&s.rctx, SYNC_REMOTE, NULL);
+    rc = sync_current_branch(git, &branch, err);
+    s.branch = branch;
+    if (!rc)
+        rc = commit_pending(repo, branch, &out->committed_pending, err);
+    repo_head(repo, out->old_head);
+    if (!rc)
+        rc = rounds(&s);
+    repo_head(repo, out->new_head);
+    bookkeeping(git, out, rc == 0);
+    remote_ctx_free(&s.rctx);
+    free(branch);
+    repo_unlock(repo);
+    return rc;
 }
 
-int sync_changes(db_repo *repo, const char *old_rev, const char *new_rev, sync_change_fn fn,
-                 void *ud, db_err *err)
+/* ---- status for the board ------------------------------------------------ */
+
+int sync_get_status(db_repo *repo, sync_status *out, db_err *err)
 {
-    (void)repo, (void)old_rev, (void)new_rev, (void)fn, (void)ud;
-    return db_fail(err, DB_EIO, "changes: team sync is not in this build yet");
+    memset(out, 0, sizeof *out);
+    git_repository *git = repo_git(repo);
+    git_remote *remote = NULL;
+    if (git_remote_lookup(&remote, git, SYNC_REMOTE) == 0)
+        out->has_remote = true;
+    git_remote_free(remote);
+    git_config *cfg = NULL;
+    int64_t when = 0;
+    if (git_repository_config_snapshot(&cfg, git) == 0 &&
+        git_config_get_int64(&when, cfg, SYNC_TIME_KEY) == 0)
+        out->last_sync = when;
+    git_config_free(cfg);
+    char *branch = NULL;
+    git_oid head, theirs;
+    if (!out->has_remote || sync_current_branch(git, &branch, err) != 0) {
+        db_err_clear(err);
+        return 0;
+    }
+    char *tref = tracking_ref(branch);
+    int rc = 0;
+    if (git_reference_name_to_id(&head, git, "HEAD") == 0) {
+        if (ref_oid(git, tref, &theirs)) {
+            size_t a = 0, b = 0;
+            if (git_graph_ahead_behind(&a, &b, git, &head, &theirs) < 0)
+                rc = git_fail(err, DB_EIO, "comparing with the remote");
+            out->ahead = (int)a;
+            out->behind = (int)b;
+        } else {
+            rc = count_ahead(git, branch, &out->ahead, err);
+        }
+    }
+    free(tref);
+    free(branch);
+    return rc;
 }

@@ -23,6 +23,8 @@ typedef struct {
     int pushed;                       /* commits pushed */
     int conflicts;                    /* same-field conflicts recorded in deal logs */
     bool offline;                     /* the remote could not be reached; nothing lost */
+    bool committed_pending;           /* work-tree changes were committed first */
+    bool merged;                      /* a merge commit was made (else fast-forward) */
 } sync_result;
 
 /* Returns 0; DB_EIO (remote unreachable, auth, I/O) with err set;
@@ -35,5 +37,14 @@ typedef void (*sync_change_fn)(void *ud, const char *deal_id, const char *title,
 /* Changes between two commits (old_rev NULL: the last sync's starting point). */
 int sync_changes(db_repo *repo, const char *old_rev, const char *new_rev, sync_change_fn fn,
                  void *ud, db_err *err);
+
+/* Clones a team pipeline into dir (NULL: named after the URL, returned in
+ * *dir_out, caller frees). *created: the remote was empty, so the clone got a
+ * new default pipeline that the next sync publishes. */
+int sync_clone(const char *url, const char *dir, char **dir_out, bool *created, db_err *err);
+
+/* A bare repository to serve as the team remote. shared: group-writable for
+ * several Unix users (core.sharedRepository=group, setgid directories). */
+int sync_init_bare(const char *dir, bool shared, db_err *err);
 
 #endif

@@ -94,6 +94,33 @@ void tui_reload(tui_app *app)
         app->top->reloaded(app, app->top);
 }
 
+bool tui_head_is_ours(tui_app *app)
+{
+    char head[41];
+    repo_head(app->repo, head);
+    return strcmp(head, app->head) == 0;
+}
+
+void tui_apply_own_change(tui_app *app, deal *changed)
+{
+    deal *old = NULL;
+    for (size_t i = 0; i < app->deals.count && !old; i++) {
+        if (str_eq(app->deals.items[i]->id, changed->id)) {
+            old = app->deals.items[i];
+            app->deals.items[i] = changed;
+        }
+    }
+    if (!old)
+        deal_list_push(&app->deals, changed);
+    board_set_deals(&app->board, app->deals.items, app->deals.count);
+    deal_destroy(old);                 /* after the model stopped pointing at it */
+    repo_head(app->repo, app->head);
+    db_err err = {0};
+    app->have_sync = sync_get_status(app->repo, &app->sync, &err) == 0;
+    if (app->top && app->top->reloaded)
+        app->top->reloaded(app, app->top);
+}
+
 /* Another process (the CLI, a sync) committed: show its work. */
 static void check_head(tui_app *app)
 {

@@ -64,6 +64,11 @@ void tui_message(tui_app *app, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Loads every deal again, keeping the board's selection on the same deal. */
 void tui_reload(tui_app *app);
+/* True while HEAD is still what the board last loaded (nobody else committed). */
+bool tui_head_is_ours(tui_app *app);
+/* After the board's own commit: swaps in the one deal it changed (taking
+ * ownership of `changed`) instead of re-reading every file. */
+void tui_apply_own_change(tui_app *app, deal *changed);
 /* The first key bound to `action` in ctx (else global), e.g. "Esc", for hints
  * that must never lie about rebound keys; "" when unbound. */
 const char *tui_key_for(const tui_app *app, keymap_ctx ctx, db_action action, char *buf,

@@ -13,6 +13,20 @@
 typedef int (*apply_fn)(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
                         db_err *err);
 
+/* Our own commit changed one deal: swap it in (fast, O(1) files read). If
+ * anything else may have changed, read everything again. */
+static void keep_board_current(tui_app *app, deal *changed, bool only_ours)
+{
+    if (!only_ours) {
+        tui_reload(app);
+        return;
+    }
+    deal *copy = xmalloc(sizeof *copy);
+    *copy = *changed;
+    deal_init(changed);               /* ownership moved to the board */
+    tui_apply_own_change(app, copy);
+}
+
 /* Lock, load (fresh: another process may have changed it), apply, save and
  * commit, unlock; then reload the board and keep the deal selected. */
 static bool commit_change(tui_app *app, const char *id, apply_fn apply, void *ud)
@@ -23,7 +37,9 @@ static bool commit_change(tui_app *app, const char *id, apply_fn apply, void *ud
     deal_init(&d);
     edit_ctx ctx = tui_edit_ctx(app);
     int rc = repo_lock(app->repo, &err);
+    bool only_ours = false;
     if (!rc) {
+        only_ours = tui_head_is_ours(app);
         rc = repo_load_deal(app->repo, id, &d, &err);
         if (!rc)
             rc = apply(app, &ctx, &d, ud, &message, &err);
@@ -31,7 +47,7 @@ static bool commit_change(tui_app *app, const char *id, apply_fn apply, void *ud
             rc = repo_save_deal(app->repo, &d, message, &err);
         repo_unlock(app->repo);
     }
-    tui_reload(app);
+    keep_board_current(app, &d, rc == 0 && only_ours);
     board_select_id(&app->board, id);
     if (rc)
         tui_message(app, true, "%s", err.msg);
@@ -341,9 +357,12 @@ void tui_add_deal(tui_app *app)
         deal d;
         int rc = edit_create(cfg, &ctx, &in, &d, &message, &err);
         if (!rc) {
+            bool only_ours = tui_head_is_ours(app);
             rc = repo_save_deal(app->repo, &d, message, &err);
-            tui_reload(app);
-            board_select_id(&app->board, d.id);
+            char *id = xstrdup(d.id);
+            keep_board_current(app, &d, rc == 0 && only_ours);
+            board_select_id(&app->board, id);
+            free(id);
             deal_free(&d);
         }
         if (rc)

@@ -33,6 +33,68 @@ def rss_of(cmd, cwd):
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     return int(r.stderr.decode().strip().splitlines()[-1]) / 1024
 
+def script(workdir, name, lines):
+    path = os.path.join(workdir, name)
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return path
+
+def board(repo, script_path):
+    """The board in script mode: keys from a file, a virtual 120x40 screen."""
+    def cmd(i):
+        ENV["DEALBOARD_SCRIPT"] = script_path
+        return [DB, "-C", repo, "board"]
+    return cmd
+
+def bench_board(res, repo, workdir):
+    first = script(workdir, "first.txt", ["screen /dev/null"])
+    keys = script(workdir, "keys.txt", ["key j"] * 200 + ["screen /dev/null"])
+    moves = script(workdir, "moves.txt", ["key L", "key H"] * 10 + ["screen /dev/null"])
+    ENV["DEALBOARD_SCRIPT_SIZE"] = "120x40"
+    try:
+        start = timed(board(repo, first), repo)
+        res["board_first_frame_ms"] = start
+        res["key_move_selection_ms"] = (timed(board(repo, keys), repo) - start) / 200
+        res["key_move_deal_ms"] = (timed(board(repo, moves), repo) - start) / 20
+        ENV["DEALBOARD_SCRIPT"] = keys
+        res["rss_board_mb"] = rss_of([DB, "-C", repo, "board"], repo)
+    finally:
+        ENV.pop("DEALBOARD_SCRIPT", None)
+
+def git(repo, *args):
+    subprocess.run(["git", "-C", repo, *args], check=True, env=ENV,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+def bench_sync(res, repo, ids, workdir):
+    """A teammate changed 1,000 deals (or all of a smaller pipeline) and
+    pushed; we committed something too, so sync has to merge. One run:
+    the set-up is a fresh clone each time."""
+    team = os.path.join(workdir, "team.git")
+    mate = os.path.join(workdir, "mate")
+    subprocess.run(["git", "clone", "-q", "--bare", repo, team], check=True)
+    git(repo, "remote", "add", "origin", team)
+    git(repo, "fetch", "-q", "origin")
+    git(repo, "branch", "-q", "-u", "origin/" + current_branch(repo))
+    subprocess.run(["git", "clone", "-q", team, mate], check=True)
+    changed = ids[:1000]
+    for deal_id in changed:
+        path = os.path.join(mate, "deals", deal_id[-2:], deal_id + ".json")
+        text = open(path).read().replace('"close_date_pushes": ', '"close_date_pushes": 1', 1)
+        open(path, "w").write(text)
+    git(mate, "commit", "-q", "-am", "teammate edits")
+    git(mate, "push", "-q", "origin", "HEAD")
+    run([DB, "note", ids[-1], "local work"], repo)
+    t = time.perf_counter()
+    r = run([DB, "sync"], repo)
+    res["sync_ms"] = (time.perf_counter() - t) * 1000
+    res["sync_changes"] = len(changed)
+    if r.returncode != 0:
+        raise SystemExit("bench: sync failed: " + r.stderr.decode())
+
+def current_branch(repo):
+    return subprocess.run(["git", "-C", repo, "branch", "--show-current"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+
 def bench(n, workdir):
     repo = os.path.join(workdir, f"p{n}")
     t = time.perf_counter()
@@ -53,6 +115,8 @@ def bench(n, workdir):
     res["git_cli_ms"] = timed(lambda i: ["sh", "-c",
         f"printf ' ' >> '{path}' && git add '{path}' && git commit -qm edit"], repo)
     res["rss_list_mb"] = rss_of([DB, "list", "--json"], repo)
+    bench_board(res, repo, workdir)
+    bench_sync(res, repo, ids, os.path.join(workdir, f"sync{n}"))
     return res
 
 def main():
@@ -62,7 +126,12 @@ def main():
     cols = [("deals", "n", "%d"), ("list --json ms", "list_json_ms", "%.1f"),
             ("list ms", "list_ms", "%.1f"), ("flags --json ms", "flags_ms", "%.1f"),
             ("move ms", "move_ms", "%.1f"), ("git add+commit ms", "git_cli_ms", "%.1f"),
-            ("RSS list MB", "rss_list_mb", "%.1f")]
+            ("RSS list MB", "rss_list_mb", "%.1f"),
+            ("board 1st frame ms", "board_first_frame_ms", "%.1f"),
+            ("key: select ms", "key_move_selection_ms", "%.2f"),
+            ("key: move deal ms", "key_move_deal_ms", "%.1f"),
+            ("RSS board MB", "rss_board_mb", "%.1f"),
+            ("sync merging ms", "sync_ms", "%.0f"), ("incoming changes", "sync_changes", "%d")]
     print("| " + " | ".join(c[0] for c in cols) + " |")
     print("|" + "---|" * len(cols))
     for r in rows:

@@ -4,10 +4,10 @@
 . "$(dirname "$0")/../lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 
-readme_table=$(sed -n '/<!-- keys-table:begin/,/<!-- keys-table:end/p' "$top/README.board.md" | sed '1d;$d')
-expect_eq "README.board.md key table matches the default keymap" "$(db board --keys-table)" "$readme_table"
-man_table=$(sed -n '/^\.SS /,$p' "$top/dealboard.board.1.inc")
-expect_eq "dealboard.board.1.inc matches the default keymap" "$(db board --keys-roff)" "$man_table"
+readme_table=$(sed -n '/<!-- keys-table:begin/,/<!-- keys-table:end/p' "$top/README.md" | sed '1d;$d')
+expect_eq "README key table matches the default keymap" "$(db board --keys-table)" "$readme_table"
+man_table=$(sed -n '/^\.SH KEY BINDINGS/,/^\.SH /p' "$top/dealboard.1" | sed -n '/^\.SS /,$p' | sed '$d')
+expect_eq "dealboard.1 KEY BINDINGS match the default keymap" "$(db board --keys-roff)" "$man_table"
 
 # Every action a key can reach on the board is documented with its help text.
 table=$(db board --keys-table)
@@ -27,8 +27,8 @@ rm -r "$XDG_CONFIG_HOME/dealboard"
 
 # The roff fragment is valid for groff (no warnings).
 if command -v groff > /dev/null; then
-    warnings=$( { printf '.TH T 1\n'; cat "$top/dealboard.board.1.inc"; } | groff -man -Tutf8 -ww -z 2>&1)
-    expect_eq "roff fragment renders without warnings" "" "$warnings"
+    warnings=$(groff -man -Tutf8 -ww -z "$top/dealboard.1" 2>&1)
+    expect_eq "the man page renders without warnings" "" "$warnings"
 fi
 # Without a terminal the board says so instead of drawing garbage.
 expect_exit "board without a terminal: usage error" 1 sh -c "'$DEALBOARD' -C '$(new_repo r2)' board < /dev/null > /dev/null"

@@ -1,0 +1,270 @@
+/* What changed between two commits, grouped by deal, in words (SPEC §6: after a
+ * sync a seller sees what teammates did). */
+#include "changes.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+#include "gitutil.h"
+#include "merge_tree.h"
+#include "sync.h"
+#include "sync_internal.h"
+
+/* ---- one deal ------------------------------------------------------------ */
+
+static const char *stage_name(const pipeline_cfg *cfg, const char *id)
+{
+    const stage_def *s = cfg && id ? config_stage(cfg, id) : NULL;
+    return s ? s->name : id ? id : "?";
+}
+
+static void emitf(changes_emit_fn emit, void *ud, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void emitf(changes_emit_fn emit, void *ud, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    emit(ud, buf);
+}
+
+static const char *day_text(db_day day, char buf[DATE_LEN])
+{
+    if (day == DAY_NONE)
+        return "none";
+    date_format(day, buf);
+    return buf;
+}
+
+static void describe_status(const deal *o, const deal *n, changes_emit_fn emit, void *ud)
+{
+    if (o->status == n->status)
+        return;
+    char d[DATE_LEN];
+    switch (n->status) {
+    case STATUS_WON: emit(ud, "won"); break;
+    case STATUS_LOST: emit(ud, "lost"); break;
+    case STATUS_MOVED_ON:
+        if (n->revisit != DAY_NONE)
+            emitf(emit, ud, "moved on: %s (revisit %s)",
+                  str_empty(n->moved_on_reason) ? "no reason given" : n->moved_on_reason,
+                  day_text(n->revisit, d));
+        else
+            emitf(emit, ud, "moved on: %s",
+                  str_empty(n->moved_on_reason) ? "no reason given" : n->moved_on_reason);
+        break;
+    default: emitf(emit, ud, "reopened (was %s)", deal_status_name(o->status)); break;
+    }
+}
+
+static void describe_close(const deal *o, const deal *n, changes_emit_fn emit, void *ud)
+{
+    if (o->close_date == n->close_date)
+        return;
+    char a[DATE_LEN], b[DATE_LEN];
+    if (o->close_date == DAY_NONE)
+        emitf(emit, ud, "close date set to %s", day_text(n->close_date, b));
+    else if (n->close_date == DAY_NONE)
+        emitf(emit, ud, "close date cleared (was %s)", day_text(o->close_date, a));
+    else if (n->close_date > o->close_date)
+        emitf(emit, ud, "close date pushed from %s to %s", day_text(o->close_date, a),
+              day_text(n->close_date, b));
+    else
+        emitf(emit, ud, "close date pulled in from %s to %s", day_text(o->close_date, a),
+              day_text(n->close_date, b));
+}
+
+static void describe_next(const deal *o, const deal *n, db_day today, changes_emit_fn emit,
+                          void *ud)
+{
+    char d[DATE_LEN];
+    bool had = o && deal_has_next_step(o), has = deal_has_next_step(n);
+    if (had && !has) {
+        emitf(emit, ud, "next step removed (was: %s)", o->next_text);
+    } else if (has && (!had || !str_eq(o->next_text, n->next_text) ||
+                       o->next_due != n->next_due)) {
+        if (n->next_due != DAY_NONE)
+            emitf(emit, ud, "next step: %s (due %s)", n->next_text, day_text(n->next_due, d));
+        else
+            emitf(emit, ud, "next step: %s", n->next_text);
+    }
+    if (has && deal_is_open(n) && n->next_due != DAY_NONE && n->next_due < today)
+        emitf(emit, ud, "next step overdue since %s: %s", day_text(n->next_due, d),
+              n->next_text);
+}
+
+static bool has_log_id(const deal *d, const char *id)
+{
+    for (size_t i = 0; d && i < d->nlog; i++)
+        if (str_eq(d->log[i].id, id))
+            return true;
+    return false;
+}
+
+static void describe_log(const deal *o, const deal *n, changes_emit_fn emit, void *ud)
+{
+    int notes = 0, touches = 0;
+    for (size_t i = 0; i < n->nlog; i++) {
+        const log_entry *e = &n->log[i];
+        if (has_log_id(o, e->id))
+            continue;
+        if (str_eq(e->kind, "conflict"))
+            emitf(emit, ud, "conflict recorded: %s", e->text ? e->text : "");
+        else if (str_eq(e->kind, "note"))
+            notes++;
+        else if (str_eq(e->kind, "touch"))
+            touches++;
+    }
+    if (notes)
+        emitf(emit, ud, "%d note%s added", notes, notes == 1 ? "" : "s");
+    if (touches)
+        emitf(emit, ud, "%d touch%s logged", touches, touches == 1 ? "" : "es");
+}
+
+void changes_describe(const deal *o, const deal *n, const pipeline_cfg *cfg, db_day today,
+                      changes_emit_fn emit, void *ud)
+{
+    if (!n) {
+        emit(ud, "deal removed");
+        return;
+    }
+    if (!o) {
+        emitf(emit, ud, "new deal in %s, value %lld, owner %s", stage_name(cfg, n->stage),
+              (long long)n->value, str_empty(n->owner) ? "nobody" : n->owner);
+        describe_next(NULL, n, today, emit, ud);
+        return;
+    }
+    if (!str_eq(o->stage, n->stage))
+        emitf(emit, ud, "moved %s → %s", stage_name(cfg, o->stage), stage_name(cfg, n->stage));
+    describe_status(o, n, emit, ud);
+    describe_close(o, n, emit, ud);
+    if (o->value != n->value)
+        emitf(emit, ud, "value %lld → %lld", (long long)o->value, (long long)n->value);
+    if (!str_eq(o->owner, n->owner))
+        emitf(emit, ud, "owner %s → %s", str_empty(o->owner) ? "nobody" : o->owner,
+              str_empty(n->owner) ? "nobody" : n->owner);
+    describe_next(o, n, today, emit, ud);
+    describe_log(o, n, emit, ud);
+}
+
+/* ---- two commits ----------------------------------------------------------- */
+
+static int resolve(git_repository *git, const char *rev, git_commit **out, db_err *err)
+{
+    git_object *obj = NULL, *peeled = NULL;
+    int rc = 0;
+    if (git_revparse_single(&obj, git, rev) < 0 ||
+        git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0)
+        rc = git_fail(err, DB_EUSAGE, rev);
+    else
+        *out = (git_commit *)peeled;
+    git_object_free(obj);
+    return rc;
+}
+
+/* The deal at a blob, or false (absent or broken: *why says so). */
+static bool load_deal(git_repository *git, const git_diff_file *f, bool exists, const char *path,
+                      deal *out, char *why, size_t whylen)
+{
+    git_blob *blob = NULL;
+    db_err err;
+    if (!exists)
+        return false;
+    if (git_blob_lookup(&blob, git, &f->id) < 0) {
+        snprintf(why, whylen, "cannot read %s", path);
+        return false;
+    }
+    int rc = codec_parse_deal(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), path, out,
+                              &err);
+    git_blob_free(blob);
+    if (rc)
+        snprintf(why, whylen, "%s", err.msg);
+    return rc == 0;
+}
+
+typedef struct {
+    sync_change_fn fn;
+    void *ud;
+    const char *id, *title;
+} emit_ctx;
+
+static void emit_line(void *ud, const char *words)
+{
+    emit_ctx *e = ud;
+    e->fn(e->ud, e->id, e->title, words);
+}
+
+static void describe_delta(git_repository *git, const git_diff_delta *d, const pipeline_cfg *cfg,
+                           db_day today, sync_change_fn fn, void *ud)
+{
+    const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
+    if (!merge_is_deal_path(path))
+        return;
+    char id[64], why[1024] = "";
+    const char *name = strrchr(path, '/') + 1;
+    snprintf(id, sizeof id, "%.*s", (int)(strlen(name) - 5), name);
+    deal o, n;
+    bool has_o = load_deal(git, &d->old_file, d->status != GIT_DELTA_ADDED, path, &o, why,
+                           sizeof why);
+    bool has_n = load_deal(git, &d->new_file, d->status != GIT_DELTA_DELETED, path, &n, why,
+                           sizeof why);
+    emit_ctx e = {fn, ud, id, has_n ? n.title : has_o ? o.title : id};
+    if (why[0])
+        emitf(emit_line, &e, "not a valid deal file: %s", why);
+    else
+        changes_describe(has_o ? &o : NULL, has_n ? &n : NULL, cfg, today, emit_line, &e);
+    if (has_o)
+        deal_free(&o);
+    if (has_n)
+        deal_free(&n);
+}
+
+static int diff_commits(git_repository *git, git_commit *a, git_commit *b, git_diff **diff,
+                        db_err *err)
+{
+    git_tree *ta = NULL, *tb = NULL;
+    git_diff_options opts;
+    git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+    char *spec = "deals";
+    opts.pathspec.strings = &spec;
+    opts.pathspec.count = 1;
+    int rc = git_commit_tree(&ta, a) < 0 || git_commit_tree(&tb, b) < 0 ||
+                     git_diff_tree_to_tree(diff, git, ta, tb, &opts) < 0
+                 ? git_fail(err, DB_EIO, "comparing commits") : 0;
+    git_tree_free(ta);
+    git_tree_free(tb);
+    return rc;
+}
+
+int sync_changes(db_repo *repo, const char *old_rev, const char *new_rev, sync_change_fn fn,
+                 void *ud, db_err *err)
+{
+    git_repository *git = repo_git(repo);
+    git_oid probe;
+    if (!old_rev && git_reference_name_to_id(&probe, git, SYNC_REF_START) < 0)
+        return db_fail(err, DB_EUSAGE, "changes: no sync has brought in teammates' changes "
+                                       "yet (use --since REV to compare with a commit)");
+    const char *from = old_rev ? old_rev : SYNC_REF_START;
+    const char *to = new_rev ? new_rev : old_rev ? "HEAD" : SYNC_REF_END;
+    git_commit *a = NULL, *b = NULL;
+    git_diff *diff = NULL;
+    db_day today;
+    if (!date_today(&today))
+        today = DAY_NONE;
+    int rc = resolve(git, from, &a, err);
+    if (!rc)
+        rc = resolve(git, to, &b, err);
+    if (!rc)
+        rc = diff_commits(git, a, b, &diff, err);
+    for (size_t i = 0; !rc && i < git_diff_num_deltas(diff); i++)
+        describe_delta(git, git_diff_get_delta(diff, i), repo_config(repo), today, fn, ud);
+    git_diff_free(diff);
+    git_commit_free(a);
+    git_commit_free(b);
+    return rc;
+}

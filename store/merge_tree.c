@@ -1,0 +1,531 @@
+/* Tree-wise three-way merge (see merge_tree.h).
+ *
+ *   merge_tree_commits  base = git_merge_base; diff base->ours and base->theirs (no
+ *                       rename detection: similar deal files must never pair up)
+ *   apply_theirs        a path only theirs changed: take their entry as it is
+ *   merge_path          a path both changed: JSON merge or git's line merge
+ *   last_change         the commit on one side that last changed a path: its time
+ *                       decides which value wins a same-field conflict
+ * The result is built in an in-memory index over ours' tree and written as a tree. */
+#include "merge_tree.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../pipeline/config.h"
+#include "../pipeline/date.h"
+#include "../pipeline/text.h"
+#include "codec.h"
+#include "config_load.h"
+#include "gitutil.h"
+#include "json_merge.h"
+#include "json_print.h"
+
+/* Commits walked back from a side's tip to find who last changed a file. */
+#define LAST_CHANGE_WALK 2000
+
+typedef struct {
+    bool exists;
+    git_oid id;
+    uint32_t mode;
+} side_entry;
+
+typedef struct {
+    const char *path;
+    side_entry base, side;
+} change;
+
+typedef struct {
+    change *items;
+    size_t n;
+} change_list;
+
+typedef struct {
+    git_repository *git;
+    git_commit *ours, *theirs;
+    const git_oid *base;     /* NULL: unrelated histories */
+    git_index *index;
+    merge_tree_stats *st;
+    db_err *err;
+} merge_ctx;
+
+void merge_tree_stats_free(merge_tree_stats *st)
+{
+    sb_free(&st->unresolved);
+}
+
+/* ---- pure helpers ---------------------------------------------------- */
+
+bool merge_is_deal_path(const char *path)
+{
+    if (strncmp(path, "deals/", 6) != 0)
+        return false;
+    const char *shard = path + 6, *name = path + 9;
+    size_t n = strlen(name);
+    if (strlen(shard) < 4 || shard[2] != '/' || n < 6 || n - 5 > ID_MAX ||
+        strcmp(name + n - 5, ".json") != 0)
+        return false;
+    char id[ID_MAX + 1];
+    memcpy(id, name, n - 5);
+    id[n - 5] = '\0';
+    return text_valid_id(id) && strncmp(id + n - 7, shard, 2) == 0;
+}
+
+bool merge_is_json_path(const char *path)
+{
+    return strcmp(path, "pipeline.json") == 0 || merge_is_deal_path(path);
+}
+
+char *merge_message(const merge_tree_stats *st)
+{
+    strbuf sb = {0};
+    sb_puts(&sb, "Merge teammates' changes: ");
+    const char *sep = "";
+    if (st->deals) {
+        sb_printf(&sb, "%d deal%s", st->deals, st->deals == 1 ? "" : "s");
+        sep = ", ";
+    }
+    if (st->files) {
+        sb_printf(&sb, "%s%d other file%s", sep, st->files, st->files == 1 ? "" : "s");
+        sep = ", ";
+    }
+    if (!st->deals && !st->files) {
+        sb_puts(&sb, "history only");
+        sep = ", ";
+    }
+    if (st->conflicts)
+        sb_printf(&sb, "%s%d conflict%s recorded", sep, st->conflicts,
+                  st->conflicts == 1 ? "" : "s");
+    return sb.data;
+}
+
+/* ---- collecting changes ---------------------------------------------- */
+
+static int compare_change(const void *a, const void *b)
+{
+    return strcmp(((const change *)a)->path, ((const change *)b)->path);
+}
+
+static void entry_of(const git_diff_file *f, bool exists, side_entry *out)
+{
+    out->exists = exists;
+    git_oid_cpy(&out->id, &f->id);
+    out->mode = f->mode;
+}
+
+/* The paths that differ between two trees, sorted; the diff must outlive the list. */
+static int collect(git_repository *git, git_tree *base, git_tree *side, git_diff **diff,
+                   change_list *out, db_err *err)
+{
+    git_diff_options opts;
+    git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+    opts.flags = GIT_DIFF_NORMAL;   /* no rename or copy detection */
+    if (git_diff_tree_to_tree(diff, git, base, side, &opts) < 0)
+        return git_fail(err, DB_EIO, "comparing trees");
+    size_t n = git_diff_num_deltas(*diff);
+    out->items = n ? xcalloc(n, sizeof *out->items) : NULL;
+    out->n = n;
+    for (size_t i = 0; i < n; i++) {
+        const git_diff_delta *d = git_diff_get_delta(*diff, i);
+        change *c = &out->items[i];
+        c->path = d->new_file.path ? d->new_file.path : d->old_file.path;
+        entry_of(&d->old_file, d->status != GIT_DELTA_ADDED, &c->base);
+        entry_of(&d->new_file, d->status != GIT_DELTA_DELETED, &c->side);
+    }
+    if (n)
+        qsort(out->items, n, sizeof *out->items, compare_change);
+    return 0;
+}
+
+static const change *find_change(const change_list *list, const char *path)
+{
+    change key = {.path = path};
+    return list->n ? bsearch(&key, list->items, list->n, sizeof key, compare_change) : NULL;
+}
+
+/* ---- writing the result ---------------------------------------------- */
+
+static int index_put(merge_ctx *m, const char *path, const side_entry *e)
+{
+    if (!e->exists) {
+        int rc = git_index_remove(m->index, path, 0);
+        return rc < 0 && rc != GIT_ENOTFOUND ? git_fail(m->err, DB_EIO, path) : 0;
+    }
+    git_index_entry entry;
+    memset(&entry, 0, sizeof entry);
+    entry.path = path;
+    entry.mode = e->mode;
+    git_oid_cpy(&entry.id, &e->id);
+    return git_index_add(m->index, &entry) < 0 ? git_fail(m->err, DB_EIO, path) : 0;
+}
+
+static int index_put_text(merge_ctx *m, const char *path, const char *text, size_t len,
+                          uint32_t mode)
+{
+    side_entry e = {true, {{0}}, mode ? mode : GIT_FILEMODE_BLOB};
+    if (git_blob_create_from_buffer(&e.id, m->git, text, len) < 0)
+        return git_fail(m->err, DB_EIO, path);
+    return index_put(m, path, &e);
+}
+
+/* ---- who changed a path last ------------------------------------------ */
+
+static bool blob_in(git_commit *commit, const char *path, git_oid *out)
+{
+    git_tree *tree = NULL;
+    git_tree_entry *entry = NULL;
+    bool found = git_commit_tree(&tree, commit) == 0 &&
+                 git_tree_entry_bypath(&entry, tree, path) == 0;
+    if (found)
+        git_oid_cpy(out, git_tree_entry_id(entry));
+    git_tree_entry_free(entry);
+    git_tree_free(tree);
+    return found;
+}
+
+/* True when the commit's version of path is new: it differs from every parent's. */
+static bool introduces(git_commit *commit, const char *path)
+{
+    git_oid mine, theirs;
+    bool has = blob_in(commit, path, &mine);
+    unsigned n = git_commit_parentcount(commit);
+    for (unsigned i = 0; i < n; i++) {
+        git_commit *parent = NULL;
+        if (git_commit_parent(&parent, commit, i) < 0)
+            continue;
+        bool phas = blob_in(parent, path, &theirs);
+        git_commit_free(parent);
+        if (has == phas && (!has || git_oid_equal(&mine, &theirs)))
+            return false;
+    }
+    return true;
+}
+
+static void side_of(git_commit *c, json_merge_side *side, strbuf *author)
+{
+    const git_signature *sig = git_commit_author(c);
+    sb_printf(author, "%s <%s>", sig->name, sig->email);
+    side->author = author->data;
+    side->time = (long long)git_commit_time(c);
+}
+
+static void last_change(merge_ctx *m, git_commit *tip, const char *path, json_merge_side *side,
+                        strbuf *author)
+{
+    git_revwalk *walk = NULL;
+    git_commit *found = NULL;
+    git_oid oid;
+    if (git_revwalk_new(&walk, m->git) == 0 &&
+        git_revwalk_sorting(walk, GIT_SORT_TIME) == 0 &&
+        git_revwalk_push(walk, git_commit_id(tip)) == 0 &&
+        (!m->base || git_revwalk_hide(walk, m->base) == 0)) {
+        for (int i = 0; i < LAST_CHANGE_WALK && !found && git_revwalk_next(&oid, walk) == 0;
+             i++) {
+            git_commit *c = NULL;
+            if (git_commit_lookup(&c, m->git, &oid) < 0)
+                break;
+            if (introduces(c, path))
+                found = c;
+            else
+                git_commit_free(c);
+        }
+    }
+    git_revwalk_free(walk);
+    side_of(found ? found : tip, side, author);
+    git_commit_free(found);
+}
+
+/* ---- JSON merge of one file ------------------------------------------ */
+
+typedef struct {
+    cJSON *base, *ours, *theirs;
+} json_three;
+
+static cJSON *load_json(merge_ctx *m, const side_entry *e, const char *path, bool *bad)
+{
+    git_blob *blob = NULL;
+    if (!e->exists)
+        return NULL;
+    if (git_blob_lookup(&blob, m->git, &e->id) < 0) {
+        *bad = true;
+        return NULL;
+    }
+    db_err ignored;
+    cJSON *json = codec_parse_json(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+                                   path, &ignored);
+    git_blob_free(blob);
+    if (!json || !cJSON_IsObject(json))
+        *bad = true;
+    return json;
+}
+
+static void json_three_free(json_three *j)
+{
+    cJSON_Delete(j->base);
+    cJSON_Delete(j->ours);
+    cJSON_Delete(j->theirs);
+}
+
+/* Canonical text of a valid deal stored at path, else NULL. */
+static char *canonical_deal(const cJSON *json, const char *path)
+{
+    char *text = json_print_canonical(json);
+    deal d;
+    db_err err;
+    char *out = NULL;
+    const char *name = strrchr(path, '/') + 1;
+    if (text && codec_parse_deal(text, strlen(text), path, &d, &err) == 0) {
+        if (strlen(d.id) == strlen(name) - 5 && strncmp(d.id, name, strlen(d.id)) == 0)
+            out = codec_format_deal(&d);
+        deal_free(&d);
+    }
+    free(text);
+    return out;
+}
+
+static char *canonical_pipeline(const cJSON *json)
+{
+    char *text = json_print_canonical(json), *warnings = NULL;
+    pipeline_cfg cfg;
+    db_err err;
+    if (text && config_parse(text, strlen(text), "pipeline.json", &cfg, &warnings, &err) == 0) {
+        config_free(&cfg);
+    } else {
+        free(text);
+        text = NULL;
+    }
+    free(warnings);
+    return text;
+}
+
+static char *canonical(const cJSON *json, const char *path)
+{
+    return merge_is_deal_path(path) ? canonical_deal(json, path) : canonical_pipeline(json);
+}
+
+static bool later_is_theirs(const json_merge_side *o, const json_merge_side *t)
+{
+    if (o->time != t->time)
+        return t->time > o->time;
+    return strcmp(t->author ? t->author : "", o->author ? o->author : "") > 0;
+}
+
+/* The merged deal did not validate: keep the later side whole and the other side's
+ * whole text in a conflict entry, so that nothing is dropped. */
+static char *keep_later_whole(const json_three *j, const json_merge_side *os,
+                              const json_merge_side *ts, const char *path)
+{
+    bool theirs = j->theirs && (!j->ours || later_is_theirs(os, ts));
+    cJSON *winner = cJSON_Duplicate(theirs ? j->theirs : j->ours, 1);
+    const cJSON *loser = theirs ? j->ours : j->theirs;
+    const json_merge_side *ws = theirs ? ts : os, *ls = theirs ? os : ts;
+    cJSON *log = cJSON_GetObjectItemCaseSensitive(winner, "log");
+    if (!log && merge_is_deal_path(path))
+        log = cJSON_AddArrayToObject(winner, "log");
+    if (loser && cJSON_IsArray(log)) {
+        char *text = cJSON_PrintUnformatted(loser), at[TIMESTAMP_LEN], id[16];
+        uint64_t h = 14695981039346656037ULL;
+        for (const char *p = text; p && *p; p++)
+            h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+        snprintf(id, sizeof id, "w%012llx", (unsigned long long)(h & 0xFFFFFFFFFFFFULL));
+        timestamp_format(ws->time > ls->time ? ws->time : ls->time, at);
+        char *words = xasprintf("whole deal: kept the version by %s; the merged version was "
+                                "not a valid deal, the other version (by %s) was: %s",
+                                ws->author ? ws->author : "unknown",
+                                ls->author ? ls->author : "unknown", text ? text : "");
+        cJSON *entry = cJSON_CreateObject();
+        cJSON_AddStringToObject(entry, "id", id);
+        cJSON_AddStringToObject(entry, "at", at);
+        cJSON_AddStringToObject(entry, "by", "dealboard");
+        cJSON_AddStringToObject(entry, "kind", "conflict");
+        cJSON_AddStringToObject(entry, "text", words);
+        cJSON_AddItemToArray(log, entry);
+        free(words);
+        cJSON_free(text);
+    }
+    char *out = canonical(winner, path);
+    if (!out)
+        out = json_print_canonical(winner);
+    cJSON_Delete(winner);
+    return out;
+}
+
+/* Returns 0 when merged, 1 when a side is not a JSON object (merge it as text). */
+static int merge_json(merge_ctx *m, const change *o, const change *t)
+{
+    const char *path = o->path;
+    bool bad = false;
+    json_three j = {load_json(m, &o->base, path, &bad), load_json(m, &o->side, path, &bad),
+                    load_json(m, &t->side, path, &bad)};
+    if (bad) {
+        json_three_free(&j);
+        return 1;
+    }
+    json_merge_side os, ts;
+    strbuf oa = {0}, ta = {0};
+    last_change(m, m->ours, path, &os, &oa);
+    last_change(m, m->theirs, path, &ts, &ta);
+    cJSON *merged = NULL;
+    json_merge_stats stats = {0, JSON_MERGE_KEPT};
+    int rc = json_merge3(j.base, j.ours, j.theirs, &os, &ts, merge_is_deal_path(path), &merged,
+                         &stats) < 0 ? db_fail(m->err, DB_EIO, "%s: merge: out of memory", path)
+                                     : 0;
+    if (!rc && !merged) {
+        side_entry gone = {false, {{0}}, 0};
+        rc = index_put(m, path, &gone);
+    } else if (!rc) {
+        char *text = canonical(merged, path);
+        if (!text) {
+            text = keep_later_whole(&j, &os, &ts, path);
+            stats.conflicts++;
+        }
+        m->st->conflicts += stats.conflicts;
+        uint32_t mode = o->side.exists ? o->side.mode : t->side.mode;
+        rc = index_put_text(m, path, text, strlen(text), mode);
+        free(text);
+    }
+    cJSON_Delete(merged);
+    json_three_free(&j);
+    sb_free(&oa);
+    sb_free(&ta);
+    return rc;
+}
+
+/* ---- git's line merge for other files --------------------------------- */
+
+static int blob_input(merge_ctx *m, const side_entry *e, const char *path, git_blob **blob,
+                      git_merge_file_input *in)
+{
+    if (!e->exists)
+        return 0;
+    if (git_blob_lookup(blob, m->git, &e->id) < 0)
+        return git_fail(m->err, DB_EIO, path);
+    in->ptr = git_blob_rawcontent(*blob);
+    in->size = (size_t)git_blob_rawsize(*blob);
+    in->path = path;
+    in->mode = e->mode;
+    return 0;
+}
+
+static void unresolved(merge_ctx *m, const char *path)
+{
+    sb_printf(&m->st->unresolved, "%s%s", m->st->unresolved.len ? ", " : "", path);
+}
+
+static int merge_text(merge_ctx *m, const change *o, const change *t)
+{
+    const char *path = o->path;
+    if (!o->side.exists || !t->side.exists) {     /* changed here, deleted there */
+        unresolved(m, path);
+        return 0;
+    }
+    git_merge_file_input in[3];
+    for (int i = 0; i < 3; i++)
+        git_merge_file_input_init(&in[i], GIT_MERGE_FILE_INPUT_VERSION);
+    git_blob *blobs[3] = {NULL, NULL, NULL};
+    git_merge_file_result res;
+    memset(&res, 0, sizeof res);
+    int rc = blob_input(m, &o->base, path, &blobs[0], &in[0]);
+    if (!rc)
+        rc = blob_input(m, &o->side, path, &blobs[1], &in[1]);
+    if (!rc)
+        rc = blob_input(m, &t->side, path, &blobs[2], &in[2]);
+    if (!rc && git_merge_file(&res, &in[0], &in[1], &in[2], NULL) < 0)
+        rc = git_fail(m->err, DB_EIO, path);
+    if (!rc && res.automergeable)
+        rc = index_put_text(m, path, res.ptr, res.len, res.mode);
+    else if (!rc)
+        unresolved(m, path);
+    git_merge_file_result_free(&res);
+    for (int i = 0; i < 3; i++)
+        git_blob_free(blobs[i]);
+    return rc;
+}
+
+/* ---- the merge -------------------------------------------------------- */
+
+static bool same_entry(const side_entry *a, const side_entry *b)
+{
+    return a->exists == b->exists && (!a->exists || (git_oid_equal(&a->id, &b->id) &&
+                                                     a->mode == b->mode));
+}
+
+static int merge_path(merge_ctx *m, const change *o, const change *t)
+{
+    if (same_entry(&o->side, &t->side))
+        return 0;                                 /* both made the same change */
+    m->st->merged++;
+    if (merge_is_json_path(o->path)) {
+        int rc = merge_json(m, o, t);
+        if (rc <= 0)
+            return rc;
+    }
+    return merge_text(m, o, t);
+}
+
+static int merge_changes(merge_ctx *m, const change_list *ours, const change_list *theirs)
+{
+    int rc = 0;
+    for (size_t i = 0; i < theirs->n && !rc; i++) {
+        const change *t = &theirs->items[i];
+        const change *o = find_change(ours, t->path);
+        if (merge_is_deal_path(t->path))
+            m->st->deals++;
+        else
+            m->st->files++;
+        rc = o ? merge_path(m, o, t) : index_put(m, t->path, &t->side);
+    }
+    return rc;
+}
+
+static int tree_of(git_repository *git, const git_oid *commit_id, git_tree **tree, db_err *err)
+{
+    git_commit *c = NULL;
+    *tree = NULL;
+    if (!commit_id)
+        return 0;
+    int rc = git_commit_lookup(&c, git, commit_id) < 0 || git_commit_tree(tree, c) < 0
+                 ? git_fail(err, DB_EIO, "reading a commit") : 0;
+    git_commit_free(c);
+    return rc;
+}
+
+int merge_tree_commits(git_repository *git, git_commit *ours, git_commit *theirs,
+                       git_oid *tree_out, merge_tree_stats *st, db_err *err)
+{
+    git_oid base_id;
+    int found = git_merge_base(&base_id, git, git_commit_id(ours), git_commit_id(theirs));
+    if (found < 0 && found != GIT_ENOTFOUND)
+        return git_fail(err, DB_EIO, "finding the common ancestor");
+    merge_ctx m = {git, ours, theirs, found == 0 ? &base_id : NULL, NULL, st, err};
+    git_tree *base = NULL, *ot = NULL, *tt = NULL;
+    git_diff *od = NULL, *td = NULL;
+    change_list oc = {0}, tc = {0};
+    int rc = tree_of(git, m.base, &base, err);
+    if (!rc && (git_commit_tree(&ot, ours) < 0 || git_commit_tree(&tt, theirs) < 0))
+        rc = git_fail(err, DB_EIO, "reading a commit's tree");
+    if (!rc)
+        rc = collect(git, base, ot, &od, &oc, err);
+    if (!rc)
+        rc = collect(git, base, tt, &td, &tc, err);
+    if (!rc && (git_index_new(&m.index) < 0 || git_index_read_tree(m.index, ot) < 0))
+        rc = git_fail(err, DB_EIO, "preparing the merge");
+    if (!rc)
+        rc = merge_changes(&m, &oc, &tc);
+    if (!rc && st->unresolved.len)
+        rc = db_fail(err, DB_ECONFLICT, "changed here and by a teammate in the same place: %s",
+                     st->unresolved.data);
+    if (!rc && git_index_write_tree_to(tree_out, m.index, git) < 0)
+        rc = git_fail(err, DB_EIO, "writing the merged tree");
+    git_index_free(m.index);
+    free(oc.items);
+    free(tc.items);
+    git_diff_free(od);
+    git_diff_free(td);
+    git_tree_free(base);
+    git_tree_free(ot);
+    git_tree_free(tt);
+    return rc;
+}

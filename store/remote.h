@@ -1,0 +1,53 @@
+/* Talking to the team remote: credentials, host keys, fetch, push, clone.
+ * Every failure is reported in words that name the remote and what to do. */
+#ifndef DB_REMOTE_H
+#define DB_REMOTE_H
+
+#include <git2.h>
+#include <stdbool.h>
+
+#include "../pipeline/util.h"
+
+/* At most this many credentials are offered per connection (agent + default keys). */
+#define REMOTE_MAX_AUTH 6
+
+typedef struct {
+    const char *name;        /* "origin" */
+    char url[1024];
+    /* credentials */
+    int attempts;            /* credential callback calls on this connection */
+    int next_source;         /* 0 agent, 1.. default key files */
+    bool auth_exhausted;
+    strbuf tried;            /* "ssh-agent, ~/.ssh/id_ed25519" */
+    /* host key */
+    bool host_unknown;
+    char host[256];
+    /* push */
+    bool push_rejected;
+    char reject_why[256];
+} remote_ctx;
+
+void remote_ctx_init(remote_ctx *ctx, const char *name, const char *url);
+void remote_ctx_free(remote_ctx *ctx);
+void remote_callbacks(git_remote_callbacks *cb, remote_ctx *ctx);
+
+/* Fetches `branch` from the remote into refs/remotes/<name>/<branch>. */
+int remote_fetch(git_repository *git, remote_ctx *ctx, const char *branch, db_err *err);
+/* Pushes refs/heads/<branch>. *rejected: the remote has commits we do not
+ * (someone pushed first); returns 0 then. */
+int remote_push(git_repository *git, remote_ctx *ctx, const char *branch, bool *rejected,
+                db_err *err);
+/* Clones url into dir (a working copy with a checkout). */
+int remote_clone(const char *url, const char *dir, git_repository **out, db_err *err);
+
+/* Pure helpers (unit-tested). */
+/* ssh:// or scp-like user@host:path; false for local paths and file://. */
+bool remote_url_is_ssh(const char *url);
+/* Host and port of an ssh URL ("host", 22 by default); false when not ssh. */
+bool remote_ssh_host_port(const char *url, char *host, size_t hostlen, int *port);
+/* The command that adds the host's key: "ssh-keyscan -p 2222 host >> ~/.ssh/known_hosts". */
+char *remote_keyscan_hint(const char *url);
+/* "team.git" -> "team", "ssh://h/srv/sales.git/" -> "sales"; caller frees. */
+char *remote_default_dir(const char *url);
+
+#endif
