@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../keymaps/keymap.h"
 #include "../tui/tui.h"
@@ -55,6 +56,25 @@ static int load_keys(cli_opts *opts, keymap **out, key_errors *errs)
     return 0;
 }
 
+typedef int (*tui_entry)(db_repo *repo, const keymap *km, db_day today, const char *startup,
+                         db_err *err);
+
+/* Opens the repository and runs the TUI from `entry` (the board or the review). */
+static int run_tui(cli_opts *opts, const keymap *km, const key_errors *errs, tui_entry entry)
+{
+    db_repo *repo = NULL;
+    int rc = cli_open_repo(opts, &repo);
+    if (!rc) {
+        char startup[600] = "";
+        if (errs->count)
+            snprintf(startup, sizeof startup, "%s%s", errs->first,
+                     errs->count > 1 ? " (and more: see stderr)" : "");
+        rc = entry(repo, km, opts->today, startup, &opts->err);
+        repo_close(repo);
+    }
+    return rc;
+}
+
 int cmd_board(cli_opts *opts, int argc, char **argv)
 {
     bool table = false, roff = false;
@@ -72,22 +92,29 @@ int cmd_board(cli_opts *opts, int argc, char **argv)
         keymap_free(km);
         return 0;
     }
-    db_repo *repo = NULL;
-    rc = cli_open_repo(opts, &repo);
-    if (!rc) {
-        char startup[600] = "";
-        if (errs.count)
-            snprintf(startup, sizeof startup, "%s%s", errs.first,
-                     errs.count > 1 ? " (and more: see stderr)" : "");
-        rc = tui_run(repo, km, opts->today, startup, &opts->err);
-        repo_close(repo);
-    }
+    rc = run_tui(opts, km, &errs, tui_run);
     keymap_free(km);
     return rc;
 }
 
+/* A terminal, or a script standing in for one (tui/term.c). */
+static bool have_terminal(void)
+{
+    const char *script = getenv("DEALBOARD_SCRIPT");
+    return (script && *script) || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO));
+}
+
+/* `review`: the daily review walk-through, in the same TUI as the board. */
 int cmd_review(cli_opts *opts, int argc, char **argv)
 {
     int rc = cli_parse(opts, "review", argc, argv, NULL, NULL, 0, 0, NULL);
-    return rc ? rc : cmd_flags(opts, 0, NULL);
+    if (!rc && !have_terminal())
+        rc = db_fail(&opts->err, DB_EUSAGE, "review: needs a terminal (try 'dealboard flags')");
+    keymap *km = NULL;
+    key_errors errs = {0, ""};
+    if (rc || (rc = load_keys(opts, &km, &errs)))
+        return rc;
+    rc = run_tui(opts, km, &errs, tui_run_review);
+    keymap_free(km);
+    return rc;
 }

@@ -223,6 +223,12 @@ void tui_run_view(tui_app *app, tui_view *v)
 
 int tui_run(db_repo *repo, const keymap *km, db_day today, const char *startup, db_err *err)
 {
+    return tui_run_first(repo, km, today, startup, tui_board_view, err);
+}
+
+int tui_run_first(db_repo *repo, const keymap *km, db_day today, const char *startup,
+                  void (*first)(tui_app *app), db_err *err)
+{
     tui_app app;
     memset(&app, 0, sizeof app);
     app.repo = repo;
@@ -240,7 +246,7 @@ int tui_run(db_repo *repo, const keymap *km, db_day today, const char *startup, 
     int rc = term_open(err);
     if (rc == 0) {
         draw_init(term_has_colors());
-        tui_board_view(&app);
+        first(&app);
         term_close();
     }
     board_free(&app.board);

@@ -12,6 +12,11 @@
  * first (e.g. bad keys file lines), may be NULL. */
 int tui_run(db_repo *repo, const keymap *km, db_day today, const char *startup, db_err *err);
 
+/* The same, opening the daily review (`dealboard review`); quitting it or
+ * reaching its end leaves dealboard. */
+int tui_run_review(db_repo *repo, const keymap *km, db_day today, const char *startup,
+                   db_err *err);
+
 /* The active bindings per context, as a Markdown table (README) or roff
  * (man page). Generated from the keymap so documentation cannot drift. */
 void tui_print_keys_table(FILE *out, const keymap *km, bool roff);

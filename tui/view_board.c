@@ -294,9 +294,7 @@ static bool board_handle(tui_app *app, tui_view *v, db_action a)
         else
             tui_message(app, true, "no deal selected");
         break;
-    case ACTION_REVIEW:
-        tui_message(app, false, "the daily review is not on the board yet: run dealboard review");
-        break;
+    case ACTION_REVIEW: tui_review_view(app); break;
     default:
         tui_deal_action(app, a, sel ? sel->id : NULL);
     }

@@ -1,0 +1,50 @@
+#!/bin/sh
+# The daily review in a real terminal (tmux): a short walk, then the files and
+# commits it made; quit and start again resumes at the next deal. Every step
+# waits for what it expects on the screen (tmux_lib.sh), never a fixed time.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/tmux_lib.sh"
+command -v tmux > /dev/null || { fail "tmux is installed (make deps)"; exit 0; }
+
+repo=$(new_repo)
+cd "$repo" || exit 1
+c1=$(DEALBOARD_TODAY=2026-09-01 db add "C1 Rollout" --account "Acme" --value 48000 --stage explore)
+c2=$(DEALBOARD_TODAY=2026-09-01 db add "C2 Platform" --account "Beta" --value 9000 --stage explore)
+c3=$(DEALBOARD_TODAY=2026-09-01 db add "C3 Pricing" --account "Gamma" --value 7000 --stage explore)
+before=$(commit_count .)
+
+tmux_start rv 100 30 "'$DEALBOARD' -C '$repo' review"
+screen_ok "review opens in a real terminal" rv "Daily review · 1 of 3 · move on?"
+screen_ok "first deal" rv "C1 Rollout"
+screen_ok "hints from the keymap" rv "t touch"
+keys rv t
+screen_ok "touch asks for a note" rv "Touch: what happened (optional):"
+typetext rv "Demo booked"
+keys rv Enter
+screen_ok "touch commits, next deal" rv "Daily review · 2 of 3"
+screen_ok "…C2" rv "C2 Platform"
+expect_eq "touch commit" "Touch $c1: Demo booked" "$(last_message .)"
+expect_eq "touch in the file" "2026-11-20" "$(field . "$c1" 'd["last_touch"]')"
+keys rv L
+screen_ok "stage move, next deal" rv "Daily review · 3 of 3"
+expect_eq "stage commit" "Move $c2: Explore → Evaluate" "$(last_message .)"
+expect_eq "stage in the file" "evaluate" "$(field . "$c2" 'd["stage"]')"
+keys rv q
+if wait_exit rv; then ok "q leaves the review"; else fail "q leaves the review" "$(capture rv)"; fi
+expect_eq "two changes, two commits" $((before + 2)) "$(commit_count .)"
+
+# again the same day: it resumes at C3
+tmux_start rv2 100 30 "'$DEALBOARD' -C '$repo' review"
+screen_ok "resumes at the next unhandled deal" rv2 "Daily review · 3 of 3"
+screen_ok "…C3" rv2 "C3 Pricing"
+keys rv2 w
+screen_ok "won asks why" rv2 "Won! Why (optional):"
+keys rv2 Enter
+screen_ok "summary after the last deal" rv2 "Today's review is done"
+screen_ok "…counts" rv2 "won              1"
+expect_eq "won commit" "Won $c3" "$(last_message .)"
+expect_eq "won in the file" "won" "$(field . "$c3" 'd["status"]')"
+keys rv2 Escape
+if wait_exit rv2; then ok "Esc closes the summary"; else fail "Esc closes the summary" "$(capture rv2)"; fi
+expect_eq "three commits in all" $((before + 3)) "$(commit_count .)"
+check "work tree clean" is_clean .

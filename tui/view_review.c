@@ -1,0 +1,454 @@
+/* The daily review (`dealboard review`, or the review key on the board):
+ * today's work one deal at a time, in review_queue order. The deal actions
+ * are the board's (deal_actions.c: one commit each); after a change or a skip
+ * the walk goes to the next deal and the position is saved under .git/, so a
+ * review left with quit resumes the same day where it stopped. */
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../pipeline/format.h"
+#include "../pipeline/review.h"
+#include "../pipeline/review_session.h"
+#include "../pipeline/rules.h"
+#include "../pipeline/text.h"
+#include "../store/review_state.h"
+#include "app.h"
+#include "draw.h"
+#include "tui.h"
+
+#define LOG_SHOWN 4        /* newest log entries on a deal's screen */
+#define FOOTER_ROWS 3      /* the message line and two rows of key hints */
+
+typedef struct {
+    review_session s;
+} review_view;
+
+/* Rows drawn top to bottom; nothing is drawn at or below `bottom`. */
+typedef struct {
+    int y, bottom;
+} rows;
+
+static const deal *lookup(const tui_app *app, const char *id)
+{
+    for (size_t i = 0; i < app->deals.count; i++)
+        if (strcmp(app->deals.items[i]->id, id) == 0)
+            return app->deals.items[i];
+    return NULL;
+}
+
+static const char *or_dash(const char *s)
+{
+    return str_empty(s) ? "-" : s;
+}
+
+static const char *plural(long n)
+{
+    return n == 1 ? "" : "s";
+}
+
+static const char *dot(void)
+{
+    return text_locale_utf8() ? "·" : "-";
+}
+
+/* ---- drawing helpers ---------------------------------------------------- */
+
+/* One row of formatted text (sanitized and cut by draw_text). */
+static void row(rows *r, int x, attr_t attr, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void row(rows *r, int x, attr_t attr, const char *fmt, ...)
+{
+    if (r->y >= r->bottom)
+        return;
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    text_trim_partial_utf8(text);
+    draw_text(r->y++, x, text, COLS - x, attr, false);
+}
+
+/* Text wrapped at spaces over at most max_rows rows; continuation rows
+ * start at column `indent`. The last row is cut if the text goes on. */
+static void wrapped(rows *r, int x, int indent, attr_t attr, int max_rows, const char *text)
+{
+    char *safe = text_sanitize(text ? text : "", false);
+    const char *p = safe;
+    for (int k = 0; *p && k < max_rows && r->y < r->bottom; k++) {
+        int x0 = k ? indent : x, w = COLS - x0, used = 0;
+        size_t fit = text_fit(p, w, &used), len = strlen(p);
+        if (fit < len && k + 1 < max_rows) {
+            size_t b = fit;
+            while (b > 0 && p[b] != ' ')
+                b--;
+            fit = b > 0 ? b : fit;
+        } else if (fit < len) {
+            fit = len;      /* the last row: draw_text cuts it */
+        }
+        char *part = xstrndup(p, fit);
+        draw_text(r->y++, x0, part, w, attr, false);
+        free(part);
+        p += fit;
+        while (*p == ' ')
+            p++;
+    }
+    free(safe);
+}
+
+/* The top bar: where the walk is, and the day. */
+static void draw_top(tui_app *app, const char *left)
+{
+    char day[DATE_LEN];
+    date_format(app->today, day);
+    attr_t attr = draw_attr(ROLE_STATUS);
+    draw_text(0, 0, left, COLS, attr, true);
+    draw_text_right(0, 0, day, COLS, attr);
+}
+
+/* ---- key hints, from the active keymap ---------------------------------- */
+
+typedef struct {
+    db_action a, b;        /* b: a second action sharing the hint (H/L) */
+    const char *label;
+} hint;
+
+static const hint open_hints[] = {
+    {ACTION_TOUCH, 0, "touch"},      {ACTION_NEXT_STEP, 0, "next step"},
+    {ACTION_STAGE_PREV, ACTION_STAGE_NEXT, "stage"},
+    {ACTION_STAGE_SET, 0, "choose stage"}, {ACTION_MOVE_ON, 0, "move on"},
+    {ACTION_WON, 0, "won"},          {ACTION_LOST, 0, "lost"},
+    {ACTION_SNOOZE, 0, "snooze"},    {0, 0, NULL}};
+
+static const hint closed_hints[] = {
+    {ACTION_REOPEN, 0, "reopen"}, {ACTION_TOUCH, 0, "touch"},
+    {ACTION_MOVE_ON, 0, "move on (new revisit date)"}, {0, 0, NULL}};
+
+static const hint walk_hints[] = {
+    {ACTION_SKIP, 0, "skip"},     {ACTION_REVIEW_BACK, 0, "back"}, {ACTION_DETAIL, 0, "detail"},
+    {ACTION_HELP, 0, "help"},     {ACTION_QUIT, 0, "quit"},        {0, 0, NULL}};
+
+static const hint end_hints[] = {
+    {ACTION_REVIEW_BACK, 0, "back to the last deal"}, {ACTION_BACK, 0, "close"},
+    {ACTION_QUIT, 0, "quit"}, {0, 0, NULL}};
+
+/* "t", or "H/L" for a pair; false when unbound. */
+static bool hint_keys(const tui_app *app, const hint *h, char *buf, size_t size)
+{
+    char a[64], b[64];
+    tui_key_for(app, KCTX_REVIEW, h->a, a, sizeof a);
+    if (!*a)
+        return false;
+    if (h->b && *tui_key_for(app, KCTX_REVIEW, h->b, b, sizeof b))
+        snprintf(buf, size, "%s/%s", a, b);
+    else
+        snprintf(buf, size, "%s", a);
+    return true;
+}
+
+/* Draws one hint at *x of row *y (the next row when it does not fit). */
+static void draw_hint(const tui_app *app, const hint *h, int *y, int *x)
+{
+    char keys[140];
+    if (!hint_keys(app, h, keys, sizeof keys))
+        return;
+    int w = text_width(keys) + 1 + text_width(h->label);
+    if (*x > 0 && *x + w > COLS && *y + 1 < LINES) {
+        (*y)++;
+        *x = 0;
+    }
+    *x += draw_text(*y, *x, keys, COLS - *x, A_BOLD, false);
+    *x += draw_text(*y, *x, " ", COLS - *x, A_NORMAL, false);
+    *x += draw_text(*y, *x, h->label, COLS - *x, A_NORMAL, false);
+    *x += draw_text(*y, *x, "  ", COLS - *x, A_NORMAL, false);
+}
+
+static void draw_hints(const tui_app *app, const hint *const *lists, size_t nlists)
+{
+    int y = LINES - 2, x = 0;
+    for (size_t i = 0; i < nlists; i++)
+        for (const hint *h = lists[i]; h->label; h++)
+            draw_hint(app, h, &y, &x);
+}
+
+static void draw_message(const tui_app *app)
+{
+    attr_t attr = app->message_is_error ? draw_attr(ROLE_ERROR) : A_NORMAL;
+    draw_text(LINES - FOOTER_ROWS, 0, app->message, COLS, attr, true);
+}
+
+/* ---- one deal ----------------------------------------------------------- */
+
+static draw_role flag_role(flag_level level)
+{
+    return level == LEVEL_MOVE_ON ? ROLE_MOVE_ON : level == LEVEL_WATCH ? ROLE_WATCH : ROLE_HEADER;
+}
+
+static void draw_title(tui_app *app, rows *r, const deal *d, const flag_result *f)
+{
+    const pipeline_cfg *cfg = repo_config(app->repo);
+    const stage_def *st = config_stage(cfg, d->stage);
+    char money[MONEY_LEN];
+    format_money(d->value, money);
+    const char *mark = text_flag_mark(f->level);
+    row(r, 0, draw_attr(flag_role(f->level)) | A_BOLD, "%s%s%s", mark, *mark ? " " : "",
+        or_dash(d->title));
+    const char *currency = d->currency ? d->currency : cfg->currency ? cfg->currency : "";
+    row(r, 0, A_NORMAL, "%s %s %s %s %s %s, %d day%s in stage %s %s", or_dash(d->account), dot(),
+        money, currency, dot(), st ? st->name : or_dash(d->stage), f->days_in_stage,
+        plural(f->days_in_stage), dot(), or_dash(d->owner));
+    if (!deal_is_open(d))
+        row(r, 0, A_BOLD, "Status: %s", deal_status_name(d->status));
+    row(r, 0, draw_attr(ROLE_DIM), "%s", d->id);
+}
+
+/* Why the deal is in today's review, as it stands now. */
+static void draw_why(tui_app *app, rows *r, const deal *d, review_category cat,
+                     const flag_result *f)
+{
+    if (f->level != LEVEL_NONE)
+        row(r, 0, draw_attr(flag_role(f->level)) | A_BOLD, "Why: %s (score %d)",
+            flag_level_label(f->level), f->score);
+    else if (cat == REVIEW_MOVE_ON || cat == REVIEW_WATCH)
+        row(r, 0, A_BOLD, "Why: %s; no longer flagged (score %d)", review_category_label(cat),
+            f->score);
+    else
+        row(r, 0, A_BOLD, "Why: %s", review_category_label(cat));
+    review_item item = {(deal *)d, cat, *f, 0};
+    char text[1024] = "";
+    if (cat == REVIEW_REVISIT && d->status == STATUS_MOVED_ON && d->revisit != DAY_NONE) {
+        item.days = app->today - d->revisit;
+        review_item_summary(&item, text, sizeof text);
+        wrapped(r, 2, 4, A_NORMAL, 2, text);
+    } else if (cat == REVIEW_STEP_DUE && deal_has_next_step(d) && d->next_due != DAY_NONE) {
+        item.days = app->today - d->next_due;
+        review_item_summary(&item, text, sizeof text);
+        wrapped(r, 2, 4, A_NORMAL, 2, text);
+    }
+    for (int i = 0; i < f->nreasons; i++) {
+        char *text = xasprintf("- %s", f->reasons[i].text);
+        wrapped(r, 2, 4, A_NORMAL, 2, text);
+        free(text);
+    }
+}
+
+static void draw_next_step(tui_app *app, rows *r, const deal *d)
+{
+    if (!deal_has_next_step(d)) {
+        row(r, 0, draw_attr(ROLE_DIM), "Next step:  none");
+        return;
+    }
+    char due[DATE_LEN] = "", state[96] = "no due date";
+    draw_role role = ROLE_NORMAL;
+    if (d->next_due != DAY_NONE) {
+        long late = (long)app->today - d->next_due;
+        date_format(d->next_due, due);
+        if (late > 0)
+            snprintf(state, sizeof state, "overdue by %ld day%s (due %s)", late, plural(late), due);
+        else
+            snprintf(state, sizeof state, late == 0 ? "due today" : "due %s", due);
+        role = late > 0 ? ROLE_OVERDUE : late == 0 ? ROLE_TODAY : ROLE_NORMAL;
+    }
+    char *text = xasprintf("Next step:  %s %s %s", d->next_text, dot(), state);
+    wrapped(r, 0, 12, draw_attr(role), 2, text);
+    free(text);
+}
+
+static void draw_log(rows *r, const deal *d)
+{
+    if (!d->nlog)
+        return;
+    row(r, 0, A_BOLD, "Recent log");
+    for (size_t i = d->nlog, k = 0; i-- > 0 && k < LOG_SHOWN; k++) {
+        const log_entry *e = &d->log[i];
+        row(r, 2, A_NORMAL, "%.10s %s %s: %s", e->at ? e->at : "", or_dash(e->by),
+            or_dash(e->kind), or_dash(e->text));
+    }
+}
+
+/* "touched, moved stage" for a deal handled earlier in this sitting. */
+static void draw_handled(rows *r, unsigned bits)
+{
+    if (!bits)
+        return;
+    strbuf sb = {0};
+    sb_puts(&sb, "");
+    for (int o = 0; o < OUTCOME_COUNT; o++)
+        if (bits & (1u << o))
+            sb_printf(&sb, "%s%s", sb.len ? ", " : "", review_outcome_label((review_outcome)o));
+    row(r, 0, draw_attr(ROLE_DIM), "Already handled today: %s", sb.data);
+    sb_free(&sb);
+}
+
+static void draw_deal(tui_app *app, review_view *rv, const review_stop *stop)
+{
+    char top[160];
+    snprintf(top, sizeof top, " Daily review %s %zu of %zu %s %s", dot(),
+             review_session_number(&rv->s), review_session_total(&rv->s), dot(),
+             review_category_label(stop->category));
+    draw_top(app, top);
+    rows r = {2, LINES - FOOTER_ROWS};
+    const deal *d = lookup(app, stop->id);
+    const hint *const walk[] = {walk_hints};
+    if (!d) {
+        row(&r, 0, draw_attr(ROLE_ERROR), "%s: the deal is gone (deleted or undone)", stop->id);
+        draw_hints(app, walk, 1);
+        return;
+    }
+    flag_result f;
+    rules_evaluate(repo_config(app->repo), d, app->today, &f);
+    draw_title(app, &r, d, &f);
+    draw_handled(&r, review_state_outcomes(&rv->s.state, d->id));
+    r.y++;
+    draw_why(app, &r, d, stop->category, &f);
+    r.y++;
+    char *sq = xasprintf("Status quo: %s", or_dash(d->status_quo));
+    char *in = xasprintf("Insight:    %s", or_dash(d->insight));
+    wrapped(&r, 0, 12, A_NORMAL, 2, sq);
+    wrapped(&r, 0, 12, A_NORMAL, 2, in);
+    free(sq);
+    free(in);
+    draw_next_step(app, &r, d);
+    r.y++;
+    draw_log(&r, d);
+    const hint *const lists[] = {deal_is_open(d) ? open_hints : closed_hints, walk_hints};
+    draw_hints(app, lists, 2);
+}
+
+/* ---- the end ------------------------------------------------------------ */
+
+static void draw_summary(tui_app *app, review_view *rv)
+{
+    review_summary sum;
+    review_state_summary(&rv->s.state, &sum);
+    rows r = {2, LINES - FOOTER_ROWS};
+    if (sum.reviewed == 0 && rv->s.n == 0) {
+        draw_top(app, " Daily review");
+        row(&r, 0, draw_attr(ROLE_HEADER) | A_BOLD, "Nothing to review today");
+        r.y++;
+        wrapped(&r, 0, 0, A_NORMAL, 3,
+                "No deal is due for a revisit, flagged \"move on?\" or \"watch\", or has a "
+                "next step due. Enjoy the day.");
+    } else {
+        draw_top(app, " Daily review - done");
+        row(&r, 0, draw_attr(ROLE_HEADER) | A_BOLD, "Today's review is done");
+        r.y++;
+        row(&r, 2, A_NORMAL, "%-16s %d", "reviewed", sum.reviewed);
+        for (int o = 0; o < OUTCOME_COUNT; o++)
+            row(&r, 2, A_NORMAL, "%-16s %d", review_outcome_label((review_outcome)o),
+                sum.count[o]);
+    }
+    const hint *const lists[] = {rv->s.n ? end_hints : end_hints + 1};
+    draw_hints(app, lists, 1);
+}
+
+static void review_draw(tui_app *app, tui_view *v)
+{
+    review_view *rv = v->data;
+    erase();
+    const review_stop *stop = review_session_current(&rv->s);
+    if (stop)
+        draw_deal(app, rv, stop);
+    else
+        draw_summary(app, rv);
+    draw_message(app);
+}
+
+/* ---- actions ------------------------------------------------------------ */
+
+/* What a change does for the summary; -1: it does not end the deal's turn
+ * (a note, an edit, undo, sync). */
+static int outcome_of(db_action a)
+{
+    switch (a) {
+    case ACTION_TOUCH: return OUTCOME_TOUCHED;
+    case ACTION_NEXT_STEP: return OUTCOME_NEXT_STEP;
+    case ACTION_STAGE_PREV: case ACTION_STAGE_NEXT: case ACTION_STAGE_SET: return OUTCOME_STAGE;
+    case ACTION_MOVE_ON: return OUTCOME_MOVED_ON;
+    case ACTION_WON: return OUTCOME_WON;
+    case ACTION_LOST: return OUTCOME_LOST;
+    case ACTION_SNOOZE: return OUTCOME_SNOOZED;
+    case ACTION_REOPEN: return OUTCOME_REOPENED;
+    default: return -1;
+    }
+}
+
+/* Records the deal on screen as handled, saves the position, goes on. */
+static void record(tui_app *app, review_view *rv, review_outcome o)
+{
+    review_session_act(&rv->s, o);
+    db_err err = {0};
+    if (repo_review_state_save(app->repo, &rv->s.state, &err))
+        tui_message(app, true, "review position not saved: %s", err.msg);
+}
+
+/* A deal action through deal_actions.c; when it committed (HEAD moved),
+ * the deal is handled. Cancelled prompts and refused changes stay here. */
+static void act(tui_app *app, review_view *rv, db_action a, const char *id)
+{
+    char before[41] = "", after[41] = "";
+    repo_head(app->repo, before);
+    int o = outcome_of(a);
+    if (tui_deal_action(app, a, id) && o >= 0) {
+        repo_head(app->repo, after);
+        if (strcmp(before, after) != 0)
+            record(app, rv, (review_outcome)o);
+    }
+}
+
+static bool review_handle(tui_app *app, tui_view *v, db_action a)
+{
+    review_view *rv = v->data;
+    const review_stop *cur = review_session_current(&rv->s);
+    char *id = cur ? xstrdup(cur->id) : NULL;
+    bool open = true;
+    if (a == ACTION_BACK)
+        open = false;
+    else if (a == ACTION_REVIEW_BACK) {
+        if (!review_session_back(&rv->s))
+            tui_message(app, false, "this is the first deal of this review");
+    } else if (!id)
+        ;                                   /* the summary: nothing to act on */
+    else if (a == ACTION_SKIP) {
+        tui_message(app, false, "skipped %s", id);
+        record(app, rv, OUTCOME_SKIPPED);
+    } else if (a == ACTION_DETAIL)
+        tui_detail_view(app, id);
+    else
+        act(app, rv, a, id);
+    free(id);
+    return open;
+}
+
+static void start(tui_app *app, review_view *rv)
+{
+    review_state state;
+    repo_review_state_load(app->repo, app->today, &state);
+    review_item *items = xcalloc(app->deals.count + 1, sizeof *items);
+    size_t n = review_queue(repo_config(app->repo), app->deals.items, app->deals.count,
+                            app->today, items);
+    review_session_start(&rv->s, items, n, &state);
+    free(items);
+    if (rv->s.before && rv->s.n)
+        tui_message(app, false, "resuming today's review: %zu deal%s already handled",
+                    rv->s.before, plural((long)rv->s.before));
+}
+
+void tui_review_view(tui_app *app)
+{
+    review_view rv;
+    start(app, &rv);
+    tui_view v = {KCTX_REVIEW, review_draw, review_handle, NULL, &rv};
+    tui_run_view(app, &v);
+    review_session_free(&rv.s);
+}
+
+int tui_run_review(db_repo *repo, const keymap *km, db_day today, const char *startup,
+                   db_err *err)
+{
+    return tui_run_first(repo, km, today, startup, tui_review_view, err);
+}
