@@ -200,7 +200,7 @@ static int merge_in_memory(git_repository *git, const git_oid *ours_id, const gi
         rc = commit_tree(mem.repo, &tree_id, parents, 2, message, commit_id, err);
     }
     if (!rc)
-        rc = mempack_flush(&mem, git, err);
+        rc = mempack_flush(&mem, git, commit_id, err);
     free(message);
     git_commit_free(ours);
     git_commit_free(theirs);
