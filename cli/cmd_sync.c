@@ -26,25 +26,49 @@ int cmd_clone(cli_opts *opts, int argc, char **argv)
     return 0;
 }
 
+/* sync's own report names at most this many deals; 'dealboard changes' lists all. */
+#define SYNC_DEALS_SHOWN 15
+
 typedef struct {
     char last_id[64];
     int lines;
+    int deals;          /* deals seen */
+    int limit;          /* deals printed at most; 0 = all */
 } changes_print;
 
 static void print_change(void *ud, const char *deal_id, const char *title, const char *words)
 {
     changes_print *p = ud;
+    p->lines++;
     if (strcmp(p->last_id, deal_id) != 0) {
         snprintf(p->last_id, sizeof p->last_id, "%s", deal_id);
+        p->deals++;
+        if (p->limit && p->deals > p->limit)
+            return;
         cli_print_safe(stdout, title);
         fputs(" (", stdout);
         cli_print_safe(stdout, deal_id);
         fputs(")\n", stdout);
+    } else if (p->limit && p->deals > p->limit) {
+        return;
     }
     fputs("  - ", stdout);
     cli_print_safe(stdout, words);
     fputc('\n', stdout);
-    p->lines++;
+}
+
+static void print_changes(db_repo *repo, const sync_result *r)
+{
+    changes_print p = {"", 0, 0, SYNC_DEALS_SHOWN};
+    db_err err;
+    puts("What changed:");
+    if (sync_changes(repo, r->old_head, r->new_head, print_change, &p, &err) != 0)
+        return;
+    if (p.lines == 0)
+        puts("  nothing in the deals (other files only)");
+    else if (p.deals > p.limit)
+        printf("… and %d more deal%s: dealboard changes\n", p.deals - p.limit,
+               p.deals - p.limit == 1 ? "" : "s");
 }
 
 static void print_result(db_repo *repo, const sync_result *r)
@@ -63,14 +87,8 @@ static void print_result(db_repo *repo, const sync_result *r)
         printf("Pushed %d commit%s to origin.\n", r->pushed, r->pushed == 1 ? "" : "s");
     if (r->incoming == 0 && r->pushed == 0)
         puts("Already up to date with origin.");
-    if (r->incoming > 0) {
-        changes_print p = {"", 0};
-        db_err err;
-        puts("What changed:");
-        if (sync_changes(repo, r->old_head, r->new_head, print_change, &p, &err) == 0 &&
-            p.lines == 0)
-            puts("  nothing in the deals (other files only)");
-    }
+    if (r->incoming > 0)
+        print_changes(repo, r);
 }
 
 int cmd_sync(cli_opts *opts, int argc, char **argv)
@@ -105,7 +123,7 @@ int cmd_changes(cli_opts *opts, int argc, char **argv)
     db_repo *repo = NULL;
     if (rc || (rc = cli_open_repo(opts, &repo)))
         return rc;
-    changes_print p = {"", 0};
+    changes_print p = {"", 0, 0, 0};
     rc = sync_changes(repo, since, NULL, print_change, &p, &opts->err);
     if (!rc && p.lines == 0)
         puts("No changes to deals.");

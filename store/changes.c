@@ -79,21 +79,28 @@ static void describe_close(const deal *o, const deal *n, changes_emit_fn emit, v
               day_text(n->close_date, b));
 }
 
+/* "Overdue" is news only when this change made it so: the next step was set or
+ * changed to a date already past, or the deal was reopened with a past-due step.
+ * A step that was overdue before and is untouched is not repeated on every sync
+ * that edits some other field of the deal (the board flags it). */
 static void describe_next(const deal *o, const deal *n, db_day today, changes_emit_fn emit,
                           void *ud)
 {
     char d[DATE_LEN];
     bool had = o && deal_has_next_step(o), has = deal_has_next_step(n);
+    bool changed = has && (!had || !str_eq(o->next_text, n->next_text) ||
+                           o->next_due != n->next_due);
+    bool reopened = o && !deal_is_open(o) && deal_is_open(n);
     if (had && !has) {
         emitf(emit, ud, "next step removed (was: %s)", o->next_text);
-    } else if (has && (!had || !str_eq(o->next_text, n->next_text) ||
-                       o->next_due != n->next_due)) {
+    } else if (changed) {
         if (n->next_due != DAY_NONE)
             emitf(emit, ud, "next step: %s (due %s)", n->next_text, day_text(n->next_due, d));
         else
             emitf(emit, ud, "next step: %s", n->next_text);
     }
-    if (has && deal_is_open(n) && n->next_due != DAY_NONE && n->next_due < today)
+    if ((changed || reopened) && deal_is_open(n) && n->next_due != DAY_NONE &&
+        n->next_due < today)
         emitf(emit, ud, "next step overdue since %s: %s", day_text(n->next_due, d),
               n->next_text);
 }

@@ -27,7 +27,55 @@ int mempack_open(git_repository *git, mempack_repo *out, db_err *err)
     return rc;
 }
 
-int mempack_flush(mempack_repo *mem, git_repository *git, db_err *err)
+/* Made through mem->repo and not yet in the real object database. */
+static bool in_memory(const mempack_repo *mem, const git_oid *id)
+{
+    return mem->backend->exists(mem->backend, id) == 1;
+}
+
+/* Adds tree_id and what it holds to the pack, but only the objects in memory: a
+ * tree already on disk has all its contents on disk, so it is not opened. The
+ * walk is O(changed trees), never O(deals). */
+static int insert_new_tree(mempack_repo *mem, git_packbuilder *pb, const git_oid *tree_id)
+{
+    git_tree *tree = NULL;
+    if (!in_memory(mem, tree_id))
+        return 0;
+    if (git_packbuilder_insert(pb, tree_id, NULL) < 0 || git_tree_lookup(&tree, mem->repo,
+                                                                         tree_id) < 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < git_tree_entrycount(tree) && !rc; i++) {
+        const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+        const git_oid *id = git_tree_entry_id(e);
+        if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
+            rc = insert_new_tree(mem, pb, id);
+        else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && in_memory(mem, id))
+            rc = git_packbuilder_insert(pb, id, NULL);
+    }
+    git_tree_free(tree);
+    return rc;
+}
+
+/* The pack of the new commit and the new objects it reaches. (git_mempack_dump in
+ * libgit2 1.5 packs each commit's whole tree: every deal file, delta-compressed,
+ * O(deals) per merge.) */
+static int pack_new(mempack_repo *mem, const git_oid *commit_id, git_buf *pack)
+{
+    git_packbuilder *pb = NULL;
+    git_commit *commit = NULL;
+    int rc = git_packbuilder_new(&pb, mem->repo) < 0 ||
+                     git_commit_lookup(&commit, mem->repo, commit_id) < 0 ||
+                     git_packbuilder_insert(pb, commit_id, NULL) < 0 ||
+                     insert_new_tree(mem, pb, git_commit_tree_id(commit)) < 0 ||
+                     git_packbuilder_write_buf(pack, pb) < 0
+                 ? -1 : 0;
+    git_commit_free(commit);
+    git_packbuilder_free(pb);
+    return rc;
+}
+
+int mempack_flush(mempack_repo *mem, git_repository *git, const git_oid *commit_id, db_err *err)
 {
     git_buf pack = {NULL, 0, 0};
     git_odb *odb = NULL;
@@ -35,7 +83,7 @@ int mempack_flush(mempack_repo *mem, git_repository *git, db_err *err)
     git_indexer_progress stats;
     memset(&stats, 0, sizeof stats);
     int rc = 0;
-    if (git_mempack_dump(&pack, mem->repo, mem->backend) < 0 || git_repository_odb(&odb, git) < 0 ||
+    if (pack_new(mem, commit_id, &pack) < 0 || git_repository_odb(&odb, git) < 0 ||
         git_odb_write_pack(&writer, odb, NULL, NULL) < 0 ||
         writer->append(writer, pack.ptr, pack.size, &stats) < 0 ||
         writer->commit(writer, &stats) < 0)

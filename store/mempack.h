@@ -15,8 +15,10 @@ typedef struct {
 } mempack_repo;
 
 int mempack_open(git_repository *git, mempack_repo *out, db_err *err);
-/* Writes the objects made through out->repo into git's object database. */
-int mempack_flush(mempack_repo *mem, git_repository *git, db_err *err);
+/* Writes commit_id (made through mem->repo) and the new objects it reaches into
+ * git's object database as one pack. */
+int mempack_flush(mempack_repo *mem, git_repository *git, const git_oid *commit_id,
+                  db_err *err);
 void mempack_close(mempack_repo *mem);
 
 #endif

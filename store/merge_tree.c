@@ -1,12 +1,13 @@
 /* Tree-wise three-way merge (see merge_tree.h).
  *
- *   merge_tree_commits  base = git_merge_base; diff base->ours and base->theirs (no
- *                       rename detection: similar deal files must never pair up)
+ *   merge_tree_commits  base = git_merge_base; diff base->ours and base->theirs with
+ *                       treediff (no rename detection: similar deal files must never
+ *                       pair up; equal subtrees are not opened)
  *   apply_theirs        a path only theirs changed: take their entry as it is
  *   merge_path          a path both changed: JSON merge or git's line merge
  *   last_change         the commit on one side that last changed a path: its time
  *                       decides which value wins a same-field conflict
- * The result is built in an in-memory index over ours' tree and written as a tree. */
+ * The result is ours' tree with the merged paths updated (git_tree_create_updated). */
 #include "merge_tree.h"
 
 #include <stdint.h>
@@ -22,6 +23,7 @@
 #include "gitutil.h"
 #include "json_merge.h"
 #include "json_print.h"
+#include "treediff.h"
 
 /* Commits walked back from a side's tip to find who last changed a file. */
 #define LAST_CHANGE_WALK 2000
@@ -46,7 +48,9 @@ typedef struct {
     git_repository *git;
     git_commit *ours, *theirs;
     const git_oid *base;     /* NULL: unrelated histories */
-    git_index *index;
+    git_tree *ours_tree;     /* the result is this tree with `updates` applied */
+    git_tree_update *updates;
+    size_t nupdates, capupdates;
     merge_tree_stats *st;
     db_err *err;
 } merge_ctx;
@@ -108,31 +112,29 @@ static int compare_change(const void *a, const void *b)
     return strcmp(((const change *)a)->path, ((const change *)b)->path);
 }
 
-static void entry_of(const git_diff_file *f, bool exists, side_entry *out)
+static void entry_of(const treediff_side *d, side_entry *out)
 {
-    out->exists = exists;
-    git_oid_cpy(&out->id, &f->id);
-    out->mode = f->mode;
+    out->exists = d->exists;
+    git_oid_cpy(&out->id, &d->id);
+    out->mode = d->mode;
 }
 
-/* The paths that differ between two trees, sorted; the diff must outlive the list. */
-static int collect(git_repository *git, git_tree *base, git_tree *side, git_diff **diff,
+/* The paths that differ between two trees, sorted; the diff must outlive the list.
+ * Subtrees equal on both sides are skipped (treediff), so this costs what changed. */
+static int collect(git_repository *git, git_tree *base, git_tree *side, treediff_list *diff,
                    change_list *out, db_err *err)
 {
-    git_diff_options opts;
-    git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
-    opts.flags = GIT_DIFF_NORMAL;   /* no rename or copy detection */
-    if (git_diff_tree_to_tree(diff, git, base, side, &opts) < 0)
-        return git_fail(err, DB_EIO, "comparing trees");
-    size_t n = git_diff_num_deltas(*diff);
+    if (treediff(git, base, side, diff, err))
+        return DB_EIO;
+    size_t n = diff->n;
     out->items = n ? xcalloc(n, sizeof *out->items) : NULL;
     out->n = n;
     for (size_t i = 0; i < n; i++) {
-        const git_diff_delta *d = git_diff_get_delta(*diff, i);
+        const treediff_entry *d = &diff->items[i];
         change *c = &out->items[i];
-        c->path = d->new_file.path ? d->new_file.path : d->old_file.path;
-        entry_of(&d->old_file, d->status != GIT_DELTA_ADDED, &c->base);
-        entry_of(&d->new_file, d->status != GIT_DELTA_DELETED, &c->side);
+        c->path = d->path;
+        entry_of(&d->old, &c->base);
+        entry_of(&d->new, &c->side);
     }
     if (n)
         qsort(out->items, n, sizeof *out->items, compare_change);
@@ -147,18 +149,30 @@ static const change *find_change(const change_list *list, const char *path)
 
 /* ---- writing the result ---------------------------------------------- */
 
+static bool in_ours(merge_ctx *m, const char *path)
+{
+    git_tree_entry *entry = NULL;
+    bool found = git_tree_entry_bypath(&entry, m->ours_tree, path) == 0;
+    git_tree_entry_free(entry);
+    return found;
+}
+
+/* Records path's merged entry (absent: removed) as an update of ours' tree. */
 static int index_put(merge_ctx *m, const char *path, const side_entry *e)
 {
-    if (!e->exists) {
-        int rc = git_index_remove(m->index, path, 0);
-        return rc < 0 && rc != GIT_ENOTFOUND ? git_fail(m->err, DB_EIO, path) : 0;
+    if (!e->exists && !in_ours(m, path))
+        return 0;
+    if (m->nupdates == m->capupdates) {
+        m->capupdates = m->capupdates ? m->capupdates * 2 : 64;
+        m->updates = xrealloc(m->updates, m->capupdates * sizeof *m->updates);
     }
-    git_index_entry entry;
-    memset(&entry, 0, sizeof entry);
-    entry.path = path;
-    entry.mode = e->mode;
-    git_oid_cpy(&entry.id, &e->id);
-    return git_index_add(m->index, &entry) < 0 ? git_fail(m->err, DB_EIO, path) : 0;
+    git_tree_update *u = &m->updates[m->nupdates++];
+    memset(u, 0, sizeof *u);
+    u->path = path;
+    u->action = e->exists ? GIT_TREE_UPDATE_UPSERT : GIT_TREE_UPDATE_REMOVE;
+    u->filemode = e->exists ? (git_filemode_t)e->mode : GIT_FILEMODE_BLOB;
+    git_oid_cpy(&u->id, &e->id);
+    return 0;
 }
 
 static int index_put_text(merge_ctx *m, const char *path, const char *text, size_t len,
@@ -499,9 +513,9 @@ int merge_tree_commits(git_repository *git, git_commit *ours, git_commit *theirs
     int found = git_merge_base(&base_id, git, git_commit_id(ours), git_commit_id(theirs));
     if (found < 0 && found != GIT_ENOTFOUND)
         return git_fail(err, DB_EIO, "finding the common ancestor");
-    merge_ctx m = {git, ours, theirs, found == 0 ? &base_id : NULL, NULL, st, err};
+    merge_ctx m = {git, ours, theirs, found == 0 ? &base_id : NULL, NULL, NULL, 0, 0, st, err};
     git_tree *base = NULL, *ot = NULL, *tt = NULL;
-    git_diff *od = NULL, *td = NULL;
+    treediff_list od = {0}, td = {0};
     change_list oc = {0}, tc = {0};
     int rc = tree_of(git, m.base, &base, err);
     if (!rc && (git_commit_tree(&ot, ours) < 0 || git_commit_tree(&tt, theirs) < 0))
@@ -510,20 +524,20 @@ int merge_tree_commits(git_repository *git, git_commit *ours, git_commit *theirs
         rc = collect(git, base, ot, &od, &oc, err);
     if (!rc)
         rc = collect(git, base, tt, &td, &tc, err);
-    if (!rc && (git_index_new(&m.index) < 0 || git_index_read_tree(m.index, ot) < 0))
-        rc = git_fail(err, DB_EIO, "preparing the merge");
+    m.ours_tree = ot;
     if (!rc)
         rc = merge_changes(&m, &oc, &tc);
     if (!rc && st->unresolved.len)
         rc = db_fail(err, DB_ECONFLICT, "changed here and by a teammate in the same place: %s",
                      st->unresolved.data);
-    if (!rc && git_index_write_tree_to(tree_out, m.index, git) < 0)
+    /* Only the directories on the changed paths are rewritten, not all of them. */
+    if (!rc && git_tree_create_updated(tree_out, git, ot, m.nupdates, m.updates) < 0)
         rc = git_fail(err, DB_EIO, "writing the merged tree");
-    git_index_free(m.index);
+    free(m.updates);
     free(oc.items);
     free(tc.items);
-    git_diff_free(od);
-    git_diff_free(td);
+    treediff_free(&od);
+    treediff_free(&td);
     git_tree_free(base);
     git_tree_free(ot);
     git_tree_free(tt);

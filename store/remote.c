@@ -263,6 +263,7 @@ int remote_push(git_repository *git, remote_ctx *ctx, const char *branch, bool *
     git_push_options opts;
     git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
     remote_callbacks(&opts.callbacks, ctx);
+    opts.pb_parallelism = 0;                     /* delta search on every core */
     int grc = git_remote_push(remote, &specs, &opts);
     if (grc == GIT_ENONFASTFORWARD) {
         *rejected = true;                        /* noticed before sending anything */

@@ -21,6 +21,7 @@
 #include "merge_tree.h"
 #include "remote.h"
 #include "sync_internal.h"
+#include "treediff.h"
 
 int sync_current_branch(git_repository *git, char **branch, db_err *err)
 {
@@ -149,20 +150,56 @@ static int commit_pending(db_repo *repo, const char *branch, bool *committed, db
 
 /* ---- moving the branch ------------------------------------------------ */
 
-/* Work tree and index first (refusing to overwrite uncommitted work), then the ref:
- * an interrupted sync leaves the old commit checked out, never a half-moved one. */
+/* The files that differ between HEAD and the commit: the only paths the
+ * checkout needs to look at. */
+static int changed_paths(git_repository *git, git_commit *target, treediff_list *out,
+                         db_err *err)
+{
+    git_commit *head = NULL;
+    git_tree *from = NULL, *to = NULL;
+    int rc = head_commit(git, &head, err);
+    if (!rc && (git_commit_tree(&from, head) < 0 || git_commit_tree(&to, target) < 0))
+        rc = git_fail(err, DB_EIO, "reading a commit's tree");
+    if (!rc)
+        rc = treediff(git, from, to, out, err);
+    git_tree_free(from);
+    git_tree_free(to);
+    git_commit_free(head);
+    return rc;
+}
+
+/* Checks out only the changed paths (refusing to overwrite uncommitted work in
+ * them): the work tree and the index are not scanned as a whole. */
+static int checkout_changes(git_repository *git, git_commit *target, db_err *err)
+{
+    treediff_list changes = {0};
+    int rc = changed_paths(git, target, &changes, err);
+    if (rc || changes.n == 0) {
+        treediff_free(&changes);
+        return rc;
+    }
+    git_checkout_options opts;
+    git_checkout_options_init(&opts, GIT_CHECKOUT_OPTIONS_VERSION);
+    opts.checkout_strategy = GIT_CHECKOUT_SAFE | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
+    treediff_paths(&changes, &opts.paths);
+    if (git_checkout_tree(git, (const git_object *)target, &opts) < 0)
+        rc = git_fail(err, DB_EIO, "sync: files changed here and not committed are in the way "
+                                   "(commit or remove them, then sync again)");
+    free(opts.paths.strings);
+    treediff_free(&changes);
+    return rc;
+}
+
+/* Work tree and index first, then the ref: an interrupted sync leaves the old
+ * commit checked out, never a half-moved one. */
 static int move_to(git_repository *git, const char *branch, const git_oid *commit_id,
                    const char *why, db_err *err)
 {
     git_commit *commit = NULL;
-    git_checkout_options opts;
-    git_checkout_options_init(&opts, GIT_CHECKOUT_OPTIONS_VERSION);
-    opts.checkout_strategy = GIT_CHECKOUT_SAFE;
     int rc = git_commit_lookup(&commit, git, commit_id) < 0 ? git_fail(err, DB_EIO, "reading "
                                                                        "the new commit") : 0;
-    if (!rc && git_checkout_tree(git, (const git_object *)commit, &opts) < 0)
-        rc = git_fail(err, DB_EIO, "sync: files changed here and not committed are in the way "
-                                   "(commit or remove them, then sync again)");
+    if (!rc)
+        rc = checkout_changes(git, commit, err);
     char *ref = xasprintf("refs/heads/%s", branch);
     if (!rc)
         rc = set_ref(git, ref, commit_id, why, err);
@@ -200,7 +237,7 @@ static int merge_in_memory(git_repository *git, const git_oid *ours_id, const gi
         rc = commit_tree(mem.repo, &tree_id, parents, 2, message, commit_id, err);
     }
     if (!rc)
-        rc = mempack_flush(&mem, git, err);
+        rc = mempack_flush(&mem, git, commit_id, err);
     free(message);
     git_commit_free(ours);
     git_commit_free(theirs);

@@ -126,6 +126,32 @@ expect_contains "--since compares with HEAD" "moved Explore → Evaluate" "$OUT"
 expect_exit "changes --since a bad revision" 1 db -C "$a" changes --since nosuchrev
 expect_exit "clone into a non-empty directory fails" 2 db clone "$url" "$a"
 
+# -- "overdue" is news only when the teammate's change made it so (today is 2026-11-20)
+od=$(db -C "$b" add "Quiet Co" --value 1000 --next "Call the CFO" --due 2026-11-01)
+db -C "$b" sync > /dev/null
+expect_exit "a new deal with a past-due step" 0 db -C "$a" sync
+expect_contains "its overdue step is news" "next step overdue since 2026-11-01: Call the CFO" "$OUT"
+db -C "$b" note "$od" "left a voicemail" > /dev/null
+db -C "$b" sync > /dev/null
+expect_exit "a note on a deal whose step was already overdue" 0 db -C "$a" sync
+expect_contains "the note is reported" "1 note added" "$OUT"
+expect_not_contains "the untouched overdue step is not repeated" "next step overdue" "$OUT"
+db -C "$b" next "$od" "Send the contract" --due 2026-11-15 > /dev/null
+db -C "$b" sync > /dev/null
+expect_exit "the step changed to another past date" 0 db -C "$a" sync
+expect_contains "the changed overdue step is news" \
+    "next step overdue since 2026-11-15: Send the contract" "$OUT"
+
+# -- sync's report names the first 15 deals; 'changes' lists every one
+for i in $(seq 1 18); do db -C "$b" add "Bulk deal $i" --value 1000 > /dev/null; done
+db -C "$b" sync > /dev/null
+expect_exit "bringing in 18 new deals" 0 db -C "$a" sync
+expect_eq "sync names 15 deals" 15 "$(printf '%s\n' "$OUT" | grep -c '^Bulk deal')"
+expect_contains "and points at the rest" "… and 3 more deals: dealboard changes" "$OUT"
+expect_exit "changes after the bulk sync" 0 db -C "$a" changes
+expect_eq "changes names all 18" 18 "$(printf '%s\n' "$OUT" | grep -c '^Bulk deal')"
+expect_not_contains "changes is not capped" "more deals" "$OUT"
+
 # -- the push race: both sync in turn without a manual step
 db -C "$a" note "$id" "race A" > /dev/null
 db -C "$b" note "$id" "race B" > /dev/null

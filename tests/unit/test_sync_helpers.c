@@ -225,6 +225,43 @@ static void test_changes_status_and_overdue(void **state)
     changes_describe(&o, &n, NULL, date_from_ymd(2026, 11, 20), collect, &c);
     assert_int_equal(c.n, 1);
     assert_string_equal(c.lines[0], "reopened (was won)");
+
+    /* reopened with a step already past due: that is news */
+    deal_set_str(&o.next_text, "Call the CFO");
+    o.next_due = date_from_ymd(2026, 11, 10);
+    deal_set_str(&n.next_text, "Call the CFO");
+    n.next_due = o.next_due;
+    c.n = 0;
+    changes_describe(&o, &n, NULL, date_from_ymd(2026, 11, 20), collect, &c);
+    assert_int_equal(c.n, 2);
+    assert_string_equal(c.lines[1], "next step overdue since 2026-11-10: Call the CFO");
+    deal_free(&o);
+    deal_free(&n);
+}
+
+/* An overdue step nobody touched is not news when another field changes. */
+static void test_changes_overdue_only_when_news(void **state)
+{
+    (void)state;
+    deal o, n;
+    base_deal(&o);
+    base_deal(&n);
+    deal_set_str(&o.next_text, "Call the CFO");
+    o.next_due = date_from_ymd(2026, 11, 10);
+    deal_set_str(&n.next_text, "Call the CFO");
+    n.next_due = o.next_due;
+    n.value = o.value + 1000;
+    collected c = {0};
+    changes_describe(&o, &n, NULL, date_from_ymd(2026, 11, 20), collect, &c);
+    assert_int_equal(c.n, 1);
+    assert_true(strncmp(c.lines[0], "value ", 6) == 0);
+
+    n.next_due = date_from_ymd(2026, 11, 12);           /* moved, still past: news */
+    c.n = 0;
+    changes_describe(&o, &n, NULL, date_from_ymd(2026, 11, 20), collect, &c);
+    assert_int_equal(c.n, 3);
+    assert_string_equal(c.lines[1], "next step: Call the CFO (due 2026-11-12)");
+    assert_string_equal(c.lines[2], "next step overdue since 2026-11-12: Call the CFO");
     deal_free(&o);
     deal_free(&n);
 }
@@ -239,6 +276,7 @@ int main(void)
         cmocka_unit_test(test_changes_new_and_removed),
         cmocka_unit_test(test_changes_edits),
         cmocka_unit_test(test_changes_status_and_overdue),
+        cmocka_unit_test(test_changes_overdue_only_when_news),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
