@@ -92,7 +92,7 @@ FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -D_XOPEN_SOURCE=700 -D_DEFAULT_SOU
               -fno-omit-frame-pointer $(FUZZ_SAN) \
               $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 FUZZ_SRC   := $(wildcard pipeline/*.c keymaps/*.c) store/codec.c store/json_print.c \
-              store/config_load.c store/json_merge.c
+              store/config_load.c store/json_merge.c store/csv_io.c
 FUZZ_OBJ   := $(FUZZ_SRC:%.c=build-fuzz/%.o) build-fuzz/gen/keys_text.o
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN   := $(FUZZ_NAMES:%=build-fuzz/fuzz_%)
@@ -113,7 +113,7 @@ build-fuzz/gen/keys_text.o: build-fuzz/gen/keys_text.c
 .SECONDARY: $(FUZZ_OBJ) build-fuzz/gen/keys_text.c
 
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ -lcjson -lncursesw -lm
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ -lcjson -lncursesw -lcsv -lm
 
 # Each harness for FUZZ_TIME seconds on a scratch copy of its seed corpus.
 fuzz-smoke: fuzz

@@ -65,7 +65,8 @@ static void print_changes(db_repo *repo, const sync_result *r)
     if (sync_changes(repo, r->old_head, r->new_head, print_change, &p, &err) != 0)
         return;
     if (p.lines == 0)
-        puts("  nothing in the deals (other files only)");
+        puts("  nothing to look at: no new deals, stage moves, pushed close dates, next-step\n"
+             "  changes, closed deals or conflicts (see dealboard log ID for other edits)");
     else if (p.deals > p.limit)
         printf("… and %d more deal%s: dealboard changes\n", p.deals - p.limit,
                p.deals - p.limit == 1 ? "" : "s");
