@@ -387,11 +387,26 @@ bool edit_parse_value(const char *text, int64_t *out)
     /* Separators group thousands: "1,5k" is a decimal comma, not 15k. */
     if (group >= 0 && group != 3)
         return false;
+    /* A fraction only before k or M ("1.2M"), and it must come out whole. */
+    int64_t fraction = 0, fraction_scale = 1;
+    if (*p == '.' && digits) {
+        for (p++; isdigit((unsigned char)*p) && fraction_scale < 1000000; p++) {
+            fraction = fraction * 10 + (*p - '0');
+            fraction_scale *= 10;
+        }
+        if (fraction_scale == 1)
+            return false;
+    }
     int64_t scale = *p == 'k' || *p == 'K' ? 1000 : *p == 'm' || *p == 'M' ? 1000000 : 1;
     if (scale > 1)
         p++;
     if (!digits || *p || v > DEAL_VALUE_MAX / scale)
         return false;
-    *out = v * scale;
+    if (fraction_scale > 1 && (scale == 1 || (fraction * scale) % fraction_scale != 0))
+        return false;
+    int64_t whole = v * scale, extra = fraction * scale / fraction_scale;
+    if (whole > DEAL_VALUE_MAX - extra)
+        return false;
+    *out = whole + extra;
     return true;
 }

@@ -103,7 +103,7 @@ changed "set title" "Set $B title" db -C "$R" set "$B" title "Beta pilot (phase 
 changed "set currency" "Set $B currency" db -C "$R" set "$B" currency CHF
 expect_eq "set currency: deal override" "CHF" "$(field "$R" "$B" 'd["currency"]')"
 rejects "set a bad close date" "$R" 1 "'2027-13-01' is not a date" db -C "$R" set "$B" close_date 2027-13-01
-rejects "set a non-numeric value" "$R" 1 "'12.5k' is not a whole number" db -C "$R" set "$B" value 12.5k
+rejects "set a non-numeric value" "$R" 1 "'12.5' is not a whole number" db -C "$R" set "$B" value 12.5
 rejects "set an unknown field" "$R" 1 "fields: title, account" db -C "$R" set "$B" colour red
 rejects "set status is not a field" "$R" 1 "unknown field" db -C "$R" set "$B" status won
 rejects "set an empty title" "$R" 1 "title: must not be empty" db -C "$R" set "$B" title ""
