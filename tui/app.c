@@ -14,6 +14,8 @@
 /* Idle wake-ups: check HEAD once a second; a pending key sequence waits less. */
 #define TICK_MS 1000
 #define PENDING_MS 800
+/* While a sync runs: wake often to animate the status line and collect it. */
+#define SYNC_TICK_MS 100
 
 void tui_message(tui_app *app, bool error, const char *fmt, ...)
 {
@@ -146,7 +148,8 @@ void tui_next_event(tui_app *app, keymap_ctx ctx, tui_event *ev)
     app->keys_ctx = ctx;
     memset(ev, 0, sizeof *ev);
     for (;;) {
-        int key = term_read_key(app->keys.n ? PENDING_MS : TICK_MS);
+        int idle = tui_sync_running(app) ? SYNC_TICK_MS : TICK_MS;
+        int key = term_read_key(app->keys.n ? PENDING_MS : idle);
         keymap_result r;
         if (key == TERM_EOF) {
             ev->kind = EV_EOF;
@@ -205,6 +208,8 @@ void tui_run_view(tui_app *app, tui_view *v)
         tui_next_event(app, v->ctx, &ev);
         if (ev.kind == EV_EOF)
             app->quit = true;
+        else if (ev.kind == EV_TICK && tui_sync_running(app))
+            tui_sync_poll(app, false);  /* its commits show when it is done */
         else if (ev.kind == EV_TICK)
             check_head(app);
         else if (ev.kind != EV_ACTION)
@@ -216,6 +221,8 @@ void tui_run_view(tui_app *app, tui_view *v)
         else if (!handle_common(app, v, ev.action))
             open = v->handle(app, v, ev.action);
     }
+    if (app->quit)
+        tui_sync_wait(app);        /* while this view is still on screen */
     app->top = below;
     if (below && below->reloaded)
         below->reloaded(app, below);
@@ -247,6 +254,7 @@ int tui_run_first(db_repo *repo, const keymap *km, db_day today, const char *sta
     if (rc == 0) {
         draw_init(term_has_colors());
         first(&app);
+        tui_sync_wait(&app);
         term_close();
     }
     board_free(&app.board);

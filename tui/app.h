@@ -6,6 +6,8 @@
 #define DB_TUI_APP_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "../keymaps/keymap.h"
 #include "../pipeline/deal.h"
@@ -27,6 +29,13 @@ struct tui_view {
     void *data;
 };
 
+/* A sync running in a child process (tui/sync_job.c). */
+typedef struct {
+    pid_t pid;                  /* 0: none running */
+    int fd;                     /* the pipe the child reports on */
+    int64_t started_ms;         /* monotonic, for the status line */
+} tui_sync_job;
+
 struct tui_app {
     db_repo *repo;
     const keymap *km;
@@ -39,6 +48,7 @@ struct tui_app {
     bool message_is_error;
     sync_status sync;
     bool have_sync;             /* sync_get_status worked */
+    tui_sync_job job;
     tui_view *top;              /* the view on screen (drawn under prompts) */
     keymap_state keys;
     keymap_ctx keys_ctx;
@@ -107,6 +117,19 @@ void tui_review_view(tui_app *app);                     /* view_review.c */
 /* tui_run (tui.h), opening the view `first` instead of the board. */
 int tui_run_first(db_repo *repo, const keymap *km, db_day today, const char *startup,
                   void (*first)(tui_app *app), db_err *err);
+
+/* ---- background sync (sync_job.c) ---- */
+/* Starts a sync in a child process (script mode: and waits for it). */
+void tui_sync_start(tui_app *app);
+bool tui_sync_running(const tui_app *app);
+int64_t tui_sync_elapsed_ms(const tui_app *app);
+/* Finishes the sync if its result has arrived (block: waits for it); true
+ * when it finished (deals reloaded, result in the message). */
+bool tui_sync_poll(tui_app *app, bool block);
+/* On quit: "finishing sync…" and waits rather than killing it mid-push. */
+void tui_sync_wait(tui_app *app);
+/* True (with a message) when a sync runs: edits wait until it is done. */
+bool tui_refuse_during_sync(tui_app *app);
 
 /* ---- deal actions (deal_actions.c), shared by board, detail and review ---- */
 /* Runs a deal action on deal `id` (NULL: none selected); true when `action`

@@ -314,27 +314,10 @@ static void undo(tui_app *app)
     free(id);
 }
 
-static void sync(tui_app *app)
-{
-    db_err err = {0};
-    sync_result r;
-    memset(&r, 0, sizeof r);
-    tui_message(app, false, "syncing…");
-    tui_draw(app);
-    int rc = sync_run(app->repo, &r, &err);
-    /* Whatever happened, show the repository as it is now. */
-    tui_reload(app);
-    if (rc)
-        tui_message(app, true, "sync failed: %s", err.msg);
-    else if (r.offline)
-        tui_message(app, true, "sync: offline; your commits wait locally");
-    else
-        tui_message(app, false, "synced: %d in, %d out%s", r.incoming, r.pushed,
-                    r.conflicts ? " (conflicts kept in the deals' logs)" : "");
-}
-
 void tui_add_deal(tui_app *app)
 {
+    if (tui_refuse_during_sync(app))
+        return;
     const pipeline_cfg *cfg = repo_config(app->repo);
     form_field f[] = {{"Title", FIELD_TEXT, true, NULL, NULL, NULL},
                       {"Account", FIELD_TEXT, false, NULL, NULL, NULL},
@@ -392,6 +375,9 @@ bool tui_deal_action(tui_app *app, db_action a, const char *selected_id)
     default:
         return false;
     }
+    /* Edits would wait on the sync's lock: say so instead of looking hung. */
+    if (a != ACTION_SYNC && tui_refuse_during_sync(app))
+        return true;
     if (needs_deal(a) && !selected_id) {
         tui_message(app, true, "no deal selected");
         return true;
@@ -421,6 +407,6 @@ static void run_deal_action(tui_app *app, db_action a, const char *id)
     case ACTION_REOPEN: commit_change(app, id, apply_reopen, NULL); break;
     case ACTION_STAGE_SET: stage_set(app, id); break;
     case ACTION_UNDO: undo(app); break;
-    default: sync(app); break;
+    default: tui_sync_start(app); break;
     }
 }

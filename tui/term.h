@@ -11,7 +11,8 @@
  *   resize WxH       the terminal changes size
  *   # comment, blank lines
  * After every line the board sees one idle tick (as if a second passed with no
- * key): pending key sequences end and HEAD is checked. End of script: quit. */
+ * key): pending key sequences end and HEAD is checked. A sync (S) finishes
+ * before the next line is read, so scripts stay deterministic. End of script: quit. */
 #ifndef DB_TERM_H
 #define DB_TERM_H
 

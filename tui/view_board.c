@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../pipeline/forecast.h"
 #include "../pipeline/format.h"
@@ -159,11 +160,44 @@ static void draw_column(const board_model *m, size_t i, int x, int w, size_t vis
 
 /* ---- status and totals -------------------------------------------------- */
 
+/* "synced 14:05" today, else "synced 3 d ago"; "" when never synced. */
+static void last_sync_text(int64_t when, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (when <= 0)
+        return;
+    time_t then = (time_t)when, now = time(NULL);
+    struct tm t, n;
+    localtime_r(&then, &t);
+    localtime_r(&now, &n);
+    if (t.tm_year == n.tm_year && t.tm_yday == n.tm_yday) {
+        strftime(buf, size, "  synced %H:%M", &t);
+        return;
+    }
+    long days = (long)((now - then) / 86400);
+    snprintf(buf, size, "  synced %ld d ago", days < 1 ? 1 : days);
+}
+
+/* The sync part of the status line: progress, or ahead/behind and when. */
+static void sync_text(tui_app *app, char *buf, size_t size)
+{
+    static const char spin[] = "|/-\\";
+    buf[0] = '\0';
+    if (tui_sync_running(app)) {
+        int64_t ms = tui_sync_elapsed_ms(app);
+        snprintf(buf, size, "  syncing %c %llds", spin[(ms / 250) % 4], (long long)(ms / 1000));
+    } else if (app->have_sync && app->sync.has_remote) {
+        char when[48];
+        last_sync_text(app->sync.last_sync, when, sizeof when);
+        snprintf(buf, size, "  ahead %d behind %d%s", app->sync.ahead, app->sync.behind, when);
+    }
+}
+
 static void draw_status(tui_app *app)
 {
     const board_model *m = &app->board;
     int y = LINES - 2;
-    char right[256], filter[160];
+    char right[256], filter[160], sync[96];
     int n = 0;
     board_filter_text(m, filter, sizeof filter);
     right[0] = '\0';
@@ -172,9 +206,8 @@ static void draw_status(tui_app *app)
     if (m->search)
         n += snprintf(right + n, sizeof right - (size_t)n, "/%s  ", m->search);
     n += snprintf(right + n, sizeof right - (size_t)n, "%zu flagged", board_count_flagged(m));
-    if (app->have_sync && app->sync.has_remote)
-        snprintf(right + n, sizeof right - (size_t)n, "  ahead %d behind %d", app->sync.ahead,
-                 app->sync.behind);
+    sync_text(app, sync, sizeof sync);
+    snprintf(right + n, sizeof right - (size_t)n, "%s", sync);
     text_trim_partial_utf8(right);
     attr_t msg = app->message_is_error ? draw_attr(ROLE_ERROR) : A_NORMAL;
     draw_split(y, 0, COLS, app->message, msg, right, A_NORMAL, A_NORMAL);
