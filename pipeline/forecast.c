@@ -94,7 +94,7 @@ static void add_closed(forecast_totals *t, const deal *d, db_day since, db_day t
 static void add_open(const pipeline_cfg *cfg, forecast *f, forecast_totals *t, const deal *d)
 {
     flag_result flags;
-    rules_evaluate(cfg, d, f->today, &flags);
+    rules_score(cfg, d, f->today, &flags);   /* counts only: no words needed */
     sum_add(&t->open, d->value);
     if (flags.level != LEVEL_NONE)
         sum_add(&t->flagged, d->value);

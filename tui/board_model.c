@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../pipeline/forecast.h"
 #include "../pipeline/util.h"
 
 void board_init(board_model *m, const pipeline_cfg *cfg, db_day today, const char *user)
@@ -142,9 +143,25 @@ static void clamp_selection(board_model *m)
 }
 
 /* Rebuilds and puts the selection back on the deal `id` (copied by the caller). */
+static void compute_totals(board_model *m)
+{
+    size_t shown = board_count_shown(m), k = 0;
+    deal **deals = xcalloc(shown + 1, sizeof *deals);
+    for (size_t i = 0; i < m->ncols; i++)
+        for (size_t j = 0; j < m->cols[i].ncards; j++)
+            deals[k++] = (deal *)m->cols[i].cards[j]->deal;
+    forecast f;
+    forecast_compute(m->cfg, deals, k, m->today, DAY_NONE, &f);
+    m->totals = (board_totals){f.totals.open.count, f.totals.open.value, f.totals.open_weighted,
+                               f.nothers > 0};
+    forecast_free(&f);
+    free(deals);
+}
+
 static void rebuild(board_model *m, const char *id)
 {
     build_columns(m);
+    compute_totals(m);
     if (!id || !board_select_id(m, id))
         clamp_selection(m);
 }
@@ -161,7 +178,9 @@ void board_set_deals(board_model *m, deal *const *deals, size_t n)
             continue;
         board_card *c = &m->cards[m->ncards++];
         c->deal = deals[i];
-        rules_evaluate(m->cfg, deals[i], m->today, &c->flag);
+        flag_result f;
+        rules_score(m->cfg, deals[i], m->today, &f);
+        c->flag = (board_flag){f.score, f.days_in_stage, f.level};
     }
     rebuild(m, id);
     free(id);

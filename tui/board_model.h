@@ -21,10 +21,24 @@ typedef struct {
     char arg[128];       /* owner:NAME / tag:NAME */
 } board_filter;
 
+/* What a card needs of the rules (a flag_result with its reasons in words
+ * is 1.3 KB: too much to keep for every open deal). */
+typedef struct {
+    int score, days_in_stage;
+    flag_level level;
+} board_flag;
+
 typedef struct {
     const deal *deal;    /* owned by the caller's deal list */
-    flag_result flag;
+    board_flag flag;
 } board_card;
+
+/* The bottom line, computed when the shown cards change, not on every redraw. */
+typedef struct {
+    int open_count;
+    int64_t open_value, open_weighted;
+    bool other_currencies;
+} board_totals;
 
 typedef struct {
     const stage_def *stage; /* NULL: the "unknown stage" column */
@@ -45,6 +59,7 @@ typedef struct {
     board_sort sort;
     board_filter filter;
     char *search;           /* NULL: no search */
+    board_totals totals;    /* of the shown cards */
     size_t sel_col, sel_row;
     size_t first_col;       /* first column on screen */
 } board_model;

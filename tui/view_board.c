@@ -216,27 +216,19 @@ static void draw_status(tui_app *app)
 static void draw_totals(tui_app *app, size_t vis_cols)
 {
     const board_model *m = &app->board;
-    size_t shown = board_count_shown(m), k = 0;
-    deal **deals = xcalloc(shown + 1, sizeof *deals);
-    for (size_t i = 0; i < m->ncols; i++)
-        for (size_t j = 0; j < m->cols[i].ncards; j++)
-            deals[k++] = (deal *)m->cols[i].cards[j]->deal;
-    forecast f;
-    forecast_compute(m->cfg, deals, k, m->today, DAY_NONE, &f);
+    const board_totals *t = &m->totals;
     char value[MONEY_LEN], weighted[MONEY_LEN], left[256], right[128];
-    format_money(f.totals.open.value, value);
-    format_money(f.totals.open_weighted, weighted);
-    snprintf(left, sizeof left, "Open %d %s %s %s %s weighted %s%s", f.totals.open.count, dot(),
+    format_money(t->open_value, value);
+    format_money(t->open_weighted, weighted);
+    snprintf(left, sizeof left, "Open %d %s %s %s %s weighted %s%s", t->open_count, dot(),
              value, m->cfg->currency ? m->cfg->currency : "", dot(), weighted,
-             f.nothers ? " (+ other currencies)" : "");
+             t->other_currencies ? " (+ other currencies)" : "");
     int n = snprintf(right, sizeof right, "sort: %s", board_sort_name(m->sort));
     if (vis_cols < m->ncols)
         snprintf(right + n, sizeof right - (size_t)n, "  stages %zu-%zu/%zu", m->first_col + 1,
                  m->first_col + vis_cols, m->ncols);
     draw_split(LINES - 1, 0, COLS, left, draw_attr(ROLE_STATUS), right, draw_attr(ROLE_STATUS),
                draw_attr(ROLE_STATUS));
-    forecast_free(&f);
-    free(deals);
 }
 
 static void board_draw(tui_app *app, tui_view *v)
