@@ -96,6 +96,14 @@ void tui_reload(tui_app *app)
         app->top->reloaded(app, app->top);
 }
 
+const deal *tui_find_deal(const tui_app *app, const char *id)
+{
+    for (size_t i = 0; i < app->deals.count; i++)
+        if (strcmp(app->deals.items[i]->id, id) == 0)
+            return app->deals.items[i];
+    return NULL;
+}
+
 bool tui_head_is_ours(tui_app *app)
 {
     char head[41];

@@ -74,6 +74,8 @@ void tui_message(tui_app *app, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Loads every deal again, keeping the board's selection on the same deal. */
 void tui_reload(tui_app *app);
+/* The loaded deal with this id, or NULL (it may have gone in a reload). */
+const deal *tui_find_deal(const tui_app *app, const char *id);
 /* True while HEAD is still what the board last loaded (nobody else committed). */
 bool tui_head_is_ours(tui_app *app);
 /* After the board's own commit: swaps in the one deal it changed (taking

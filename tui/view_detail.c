@@ -11,14 +11,6 @@ typedef struct {
     char *id;
 } detail_state;
 
-static const deal *lookup(const tui_app *app, const char *id)
-{
-    for (size_t i = 0; i < app->deals.count; i++)
-        if (strcmp(app->deals.items[i]->id, id) == 0)
-            return app->deals.items[i];
-    return NULL;
-}
-
 static const char *or_dash(const char *s)
 {
     return str_empty(s) ? "-" : s;
@@ -136,7 +128,7 @@ static void add_history(tui_app *app, pager *p, const deal *d)
 static void fill(tui_app *app, pager *p)
 {
     detail_state *ds = p->ud;
-    const deal *d = lookup(app, ds->id);
+    const deal *d = tui_find_deal(app, ds->id);
     if (!d) {
         pager_add(p, ROLE_ERROR, 0, "%s: the deal is gone (deleted or undone)", ds->id);
         return;
@@ -149,7 +141,7 @@ static void fill(tui_app *app, pager *p)
 static bool act(tui_app *app, pager *p, db_action a)
 {
     detail_state *ds = p->ud;
-    if (!lookup(app, ds->id))
+    if (!tui_find_deal(app, ds->id))
         return false;
     return tui_deal_action(app, a, ds->id);
 }

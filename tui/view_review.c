@@ -31,14 +31,6 @@ typedef struct {
     int y, bottom;
 } rows;
 
-static const deal *lookup(const tui_app *app, const char *id)
-{
-    for (size_t i = 0; i < app->deals.count; i++)
-        if (strcmp(app->deals.items[i]->id, id) == 0)
-            return app->deals.items[i];
-    return NULL;
-}
-
 static const char *or_dash(const char *s)
 {
     return str_empty(s) ? "-" : s;
@@ -292,7 +284,7 @@ static void draw_deal(tui_app *app, review_view *rv, const review_stop *stop)
              review_category_label(stop->category));
     draw_top(app, top);
     rows r = {2, LINES - FOOTER_ROWS};
-    const deal *d = lookup(app, stop->id);
+    const deal *d = tui_find_deal(app, stop->id);
     const hint *const walk[] = {walk_hints};
     if (!d) {
         row(&r, 0, draw_attr(ROLE_ERROR), "%s: the deal is gone (deleted or undone)", stop->id);
