@@ -329,7 +329,15 @@ int edit_reopen(const edit_ctx *ctx, deal *d, char **message, db_err *err)
         return db_fail(err, DB_EUSAGE, "%s: is already open", d->id);
     d->status = STATUS_OPEN;
     d->stage_entered = ctx->today;   /* a fresh look: the stall clock restarts */
-    add_log(ctx, d, "status", "Reopened");
+    /* The move-on record describes a closed deal; its words stay in the log. */
+    char *words = d->moved_on ? xasprintf("Reopened (had moved on: %s)",
+                                          d->moved_on_reason ? d->moved_on_reason : "")
+                              : xstrdup("Reopened");
+    d->moved_on = false;
+    deal_set_str(&d->moved_on_reason, NULL);
+    d->revisit = DAY_NONE;
+    add_log(ctx, d, "status", words);
+    free(words);
     *message = xasprintf("Reopen %s", d->id);
     (void)err;
     return 0;

@@ -340,6 +340,23 @@ static void test_touch_note_next(void **state)
     assert_null(f->msg);
 }
 
+static void test_reopen_after_moving_on(void **state)
+{
+    fixture *f = *state;
+    deal *d = &f->d;
+    assert_int_equal(edit_move_on(&f->ctx, d, "No budget", TODAY + 30, &f->msg, &f->err), 0);
+    msg(f);
+    assert_true(d->moved_on);
+    f->ctx.today = TODAY + 30;
+    assert_int_equal(edit_reopen(&f->ctx, d, &f->msg, &f->err), 0);
+    msg(f);
+    assert_int_equal(d->status, STATUS_OPEN);
+    assert_false(d->moved_on);                      /* an open deal has no move-on record */
+    assert_null(d->moved_on_reason);
+    assert_int_equal(d->revisit, DAY_NONE);
+    assert_string_equal(d->log[d->nlog - 1].text, "Reopened (had moved on: No budget)");
+}
+
 static void test_close_and_reopen(void **state)
 {
     fixture *f = *state;
@@ -488,6 +505,7 @@ int main(void)
         T(test_step),            T(test_close_date_pushes), T(test_set_value),
         T(test_set_fields),      T(test_touch_note_next), T(test_close_and_reopen),
         T(test_move_on),         T(test_snooze),
+        T(test_reopen_after_moving_on),
         cmocka_unit_test(test_parse_date), cmocka_unit_test(test_parse_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
