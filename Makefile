@@ -21,6 +21,11 @@ LDFLAGS  += $(SAN)
 LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
 TEST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
+# Short build lines ("CC file.c"); V=1 shows the full commands.
+V        ?= 0
+Q        := $(if $(filter 1,$(V)),,@)
+say       = $(if $(filter 1,$(V)),,@printf '  %-6s %s\n' $(1) $(2);)
+
 # The binary is ./dealboard for the default build, $(O)/dealboard otherwise.
 BIN      ?= $(if $(filter build,$(O)),dealboard,$(O)/dealboard)
 
@@ -40,15 +45,15 @@ deps:
 	@sh scripts/deps.sh
 
 $(BIN): $(O)/cli/main.o $(O)/libdealboard.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(call say,LINK,$@) $(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/libdealboard.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@) ar rcs $@ $^
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(call say,CC,$<) $(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # default.keys is compiled in and read by the same parser as user files.
 $(O)/gen/keys_text.c: $(KEYFILES) scripts/embed-keys.sh
@@ -56,11 +61,11 @@ $(O)/gen/keys_text.c: $(KEYFILES) scripts/embed-keys.sh
 	sh scripts/embed-keys.sh $(KEYFILES) > $@
 
 $(O)/gen/keys_text.o: $(O)/gen/keys_text.c
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(call say,CC,$<) $(CC) $(CFLAGS) -c -o $@ $<
 
 $(O)/tests/%: tests/unit/%.c $(O)/libdealboard.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(O)/libdealboard.a \
+	$(call say,TEST,$@) $(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(O)/libdealboard.a \
 	    $(LDFLAGS) $(LDLIBS) $(TEST_LIBS)
 
 unit: $(UNIT_BIN)
