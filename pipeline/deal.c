@@ -89,6 +89,8 @@ void deal_list_free(deal_list *list)
     for (size_t i = 0; i < list->count; i++)
         deal_destroy(list->items[i]);
     free(list->items);
+    if (list->backing && list->backing_free)
+        list->backing_free(list->backing);
     memset(list, 0, sizeof *list);
 }
 

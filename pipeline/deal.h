@@ -40,11 +40,23 @@ typedef struct deal {
     /* Owned by the store: the file's parsed JSON, so unknown keys survive a rewrite. */
     void *raw;
     void (*raw_free)(void *);
+    /* A light deal (repo_load_deals_light): only what lists, flags and the
+     * board need. No log, no status_quo/insight/persona/champion, no raw.
+     * Never written back: repo_save_deal refuses it (load the deal whole). */
+    bool partial;
+    /* Store-owned, valid while its deal_list lives; NULL when not at hand:
+     * the stored object as `list --json` prints it (depth 2), without its
+     * closing brace, so a listing copies it instead of re-encoding. */
+    const char *view_json;
+    size_t view_json_len;
 } deal;
 
 typedef struct {
     deal **items;
     size_t count, cap;
+    /* What view_json points into (the store's mapped load cache). */
+    void *backing;
+    void (*backing_free)(void *);
 } deal_list;
 
 /* Largest value a JSON double keeps exactly and unambiguously (2^53 - 1):

@@ -243,6 +243,8 @@ int repo_commit_changes(db_repo *repo, const repo_change *changes, size_t n,
 
 int repo_save_deal(db_repo *repo, const deal *d, const char *message, db_err *err)
 {
+    if (d->partial)    /* a light deal would lose its log: a programming error */
+        return db_fail(err, DB_EIO, "internal error: %s was loaded light; not saved", d->id);
     char *rel = repo_deal_relpath(d->id);
     if (!rel)
         return db_fail(err, DB_EUSAGE, "invalid id '%s'", d->id ? d->id : "");

@@ -41,6 +41,11 @@ typedef void (*repo_problem_fn)(void *ud, const char *relpath, const char *why);
 /* Loads every deal; broken files are reported through `problem` and skipped. */
 int repo_load_deals(db_repo *repo, deal_list *out, repo_problem_fn problem, void *ud,
                     db_err *err);
+/* The same deals made light (deal.partial: see deal.h), which is all that
+ * list, flags and the board need; with want_view_json, view_json is set
+ * where the load cache has the deal's listing text. */
+int repo_load_deals_light(db_repo *repo, deal_list *out, bool want_view_json,
+                          repo_problem_fn problem, void *ud, db_err *err);
 /* Calls fn for every deal id starting with prefix, from file names alone
  * (no file is read: fast enough for shell completion). */
 typedef void (*repo_id_fn)(void *ud, const char *id);
