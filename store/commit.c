@@ -241,6 +241,27 @@ int repo_commit_changes(db_repo *repo, const repo_change *changes, size_t n,
     return rc;
 }
 
+/* First version: nothing is deferred yet (store/commit.c updates the index
+ * in every commit). */
+void repo_set_index_deferred(db_repo *repo, bool deferred)
+{
+    (void)repo;
+    (void)deferred;
+}
+
+int repo_flush_index(db_repo *repo, db_err *err)
+{
+    (void)repo;
+    (void)err;
+    return 0;
+}
+
+bool repo_index_pending(const db_repo *repo)
+{
+    (void)repo;
+    return false;
+}
+
 int repo_save_deal(db_repo *repo, const deal *d, const char *message, db_err *err)
 {
     if (d->partial)    /* a light deal would lose its log: a programming error */

@@ -82,6 +82,14 @@ struct repo_change {
  * Nothing to commit (content unchanged) is not an error. */
 int repo_commit_changes(db_repo *repo, const repo_change *changes, size_t n,
                         const char *message, db_err *err);
+/* A long-lived board may defer writing the git index to idle time: while
+ * deferred, commits update HEAD and the work tree at once and the index
+ * catches up at repo_flush_index (or repo_close). Off by default. */
+void repo_set_index_deferred(db_repo *repo, bool deferred);
+/* Writes the deferred index updates, if any; cheap when there are none. */
+int repo_flush_index(db_repo *repo, db_err *err);
+/* True while index updates are waiting (the board flushes when idle). */
+bool repo_index_pending(const db_repo *repo);
 /* Canonical text of the deal, written and committed. */
 int repo_save_deal(db_repo *repo, const deal *d, const char *message, db_err *err);
 
