@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """make bench: medians over several runs for synthetic pipelines of N deals.
 Benchmarks are not tests: nothing here fails on a slow machine."""
-import os, resource, statistics, subprocess, sys, tempfile, time
+import json, os, random, resource, shutil, statistics, subprocess, sys, tempfile, time, uuid
 
 DB = os.path.abspath(sys.argv[1])
 SIZES = [int(n) for n in (sys.argv[2:] or ["1000", "10000", "100000"])]
@@ -91,6 +91,42 @@ def bench_sync(res, repo, ids, workdir):
     if r.returncode != 0:
         raise SystemExit("bench: sync failed: " + r.stderr.decode())
 
+def bench_taskwarrior(res, n, workdir):
+    """Taskwarrior listing the same number of items, where it is installed:
+    tasks of a similar size (a description, a tag, three annotations)."""
+    if not shutil.which("task"):
+        return
+    data = os.path.join(workdir, f"tw{n}")
+    os.makedirs(data)
+    rc = os.path.join(workdir, f"tw{n}.rc")
+    with open(rc, "w") as f:
+        f.write(f"data.location={data}\nconfirmation=off\nverbose=nothing\nhooks=off\ngc=off\n")
+    rng = random.Random(n)
+    tasks = [{"uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+              "description": f"Deal {i} budget forecast finance board approval",
+              "status": "pending", "entry": "20260101T100000Z", "project": "sales",
+              "tags": ["inbound"],
+              "annotations": [{"entry": f"2026010{k + 2}T100000Z",
+                               "description": "Pilot rollout data platform migration review"}
+                              for k in range(3)]} for i in range(n)]
+    src = os.path.join(workdir, f"tw{n}.json")
+    with open(src, "w") as f:
+        json.dump(tasks, f)
+    env = dict(ENV, TASKRC=rc)
+    subprocess.run(["task", "import", src], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    def timed_task(args):
+        times = []
+        for i in range(RUNS + 1):
+            t = time.perf_counter()
+            subprocess.run(["task", *args], env=env, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if i:
+                times.append((time.perf_counter() - t) * 1000)
+        return statistics.median(times)
+    res["task_export_ms"] = timed_task(["export"])
+    res["task_list_ms"] = timed_task(["list"])
+
 def current_branch(repo):
     return subprocess.run(["git", "-C", repo, "branch", "--show-current"], capture_output=True,
                           text=True, check=True).stdout.strip()
@@ -117,6 +153,7 @@ def bench(n, workdir):
     res["rss_list_mb"] = rss_of([DB, "list", "--json"], repo)
     bench_board(res, repo, workdir)
     bench_sync(res, repo, ids, os.path.join(workdir, f"sync{n}"))
+    bench_taskwarrior(res, n, workdir)
     return res
 
 def main():
@@ -136,5 +173,13 @@ def main():
     print("|" + "---|" * len(cols))
     for r in rows:
         print("| " + " | ".join(fmt % r[key] for _, key, fmt in cols) + " |")
+    if any("task_export_ms" in r for r in rows):
+        print("\nTaskwarrior " + subprocess.run(["task", "--version"], capture_output=True,
+                                                text=True).stdout.strip() +
+              ", the same number of tasks:\n")
+        print("| deals | task export ms | task list ms |\n|---|---|---|")
+        for r in rows:
+            if "task_export_ms" in r:
+                print(f"| {r['n']} | {r['task_export_ms']:.1f} | {r['task_list_ms']:.1f} |")
 
 main()
