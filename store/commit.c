@@ -25,24 +25,45 @@ char *repo_user_name(db_repo *repo)
     return name;
 }
 
-/* Not flushed here: repo_commit_changes flushes the whole change at once. */
-static int write_change(db_repo *repo, const repo_change *c, db_err *err)
+/* dir is about to be made: each directory above it up to the first that
+ * exists (at most the work tree) gains an entry, to be flushed too. */
+static void sync_new_parents(fs_sync_set *written, const char *root, const char *dir)
+{
+    char *up = xstrdup(dir), *slash;
+    struct stat st;
+    while ((slash = strrchr(up, '/')) && (size_t)(slash - up) >= strlen(root)) {
+        *slash = '\0';
+        fs_sync_add_dir(written, up);
+        if (stat(up, &st) == 0)
+            break;
+    }
+    free(up);
+}
+
+/* Not flushed here: what it wrote goes into `written`, flushed with the
+ * change's objects before the commit (sync_change). */
+static int write_change(db_repo *repo, const repo_change *c, fs_sync_set *written, db_err *err)
 {
     /* Never write through a linked directory (deals/xx -> elsewhere). */
     int rc = fs_check_dirs(repo->root, c->relpath, err);
     if (rc)
         return rc;
     char *path = fs_join(repo->root, c->relpath);
+    char *dir = xstrdup(path);
+    *strrchr(dir, '/') = '\0';
     if (c->content) {
-        char *dir = xstrdup(path);
-        *strrchr(dir, '/') = '\0';
+        struct stat st;
+        if (stat(dir, &st) != 0)
+            sync_new_parents(written, repo->root, dir);
         rc = fs_mkdir_p(dir, 0777, err);
-        free(dir);
         if (!rc)
             rc = fs_write_atomic_ex(path, c->content, c->len, 0666, false, err);
+        if (!rc)
+            fs_sync_add_file(written, path);
     } else {
         rc = fs_unlink_durable(path, err);
     }
+    free(dir);
     free(path);
     return rc;
 }
@@ -97,6 +118,46 @@ static int build_tree(git_repository *git, git_tree *base, const repo_change *ch
         rc = git_fail(err, DB_EIO, "writing tree");
     free(updates);
     return rc;
+}
+
+static void sync_object(fs_sync_set *written, const char *objdir, const git_oid *id)
+{
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof hex, id);
+    char *path = xasprintf("%s/%.2s/%s", objdir, hex, hex + 2);
+    fs_sync_add_file(written, path);
+    free(path);
+}
+
+/* The loose objects the change wrote: its blobs, and in the new tree the
+ * trees along each changed path (no other tree differs from HEAD's). */
+static int sync_objects(db_repo *repo, const repo_change *changes, size_t n,
+                        const git_oid *blob_ids, const git_oid *tree_id, fs_sync_set *written,
+                        db_err *err)
+{
+    git_tree *tree = NULL;
+    if (git_tree_lookup(&tree, repo->git, tree_id) < 0)
+        return git_fail(err, DB_EIO, "reading the new tree");
+    char *objdir = fs_join(git_repository_path(repo->git), "objects");
+    sync_object(written, objdir, tree_id);
+    for (size_t i = 0; i < n; i++) {
+        if (changes[i].content)
+            sync_object(written, objdir, &blob_ids[i]);
+        char *dir = xstrdup(changes[i].relpath);
+        for (char *slash = strchr(dir, '/'); slash; slash = strchr(slash + 1, '/')) {
+            git_tree_entry *entry = NULL;
+            *slash = '\0';
+            if (git_tree_entry_bypath(&entry, tree, dir) == 0)
+                sync_object(written, objdir, git_tree_entry_id(entry));
+            git_tree_entry_free(entry);
+            *slash = '/';
+        }
+        free(dir);
+    }
+    fs_sync_add_dir(written, objdir);      /* a new fan-out directory is an entry here */
+    free(objdir);
+    git_tree_free(tree);
+    return 0;
 }
 
 static int create_commit(db_repo *repo, git_commit *parent, const git_oid *tree_id,
@@ -205,16 +266,16 @@ int repo_commit_changes(db_repo *repo, const repo_change *changes, size_t n,
     git_commit *parent = NULL;
     git_tree *base = NULL;
     git_oid *blob_ids = xcalloc(n, sizeof *blob_ids), tree_id;
+    fs_sync_set written = {0};
     /* Files, blobs and trees are written without a flush each and made
-     * durable together by one syncfs before the commit and the ref (which
-     * libgit2 fsyncs) point at them: the same guarantee as flushing every
-     * object, for a fraction of the disk round trips. */
+     * durable together (fs_sync_flush: exactly what this change wrote)
+     * before the commit and the ref (which libgit2 fsyncs) point at them. */
     /* The intent marker first: if this process dies from here on, the next
      * one to take the lock knows which paths to finish (store/recover.c). */
     rc = mark_pending(repo, changes, n, err);
-    size_t written = 0;
-    for (; written < n && !rc; written++)
-        rc = write_change(repo, &changes[written], err);
+    size_t written_count = 0;
+    for (; written_count < n && !rc; written_count++)
+        rc = write_change(repo, &changes[written_count], &written, err);
     if (!rc)
         rc = head_commit(repo->git, &parent, err);
     if (!rc && parent && git_commit_tree(&base, parent) < 0)
@@ -224,14 +285,17 @@ int repo_commit_changes(db_repo *repo, const repo_change *changes, size_t n,
         rc = build_tree(repo->git, base, changes, n, blob_ids, &tree_id, err);
     git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
     if (!rc)
-        rc = fs_sync_filesystem(repo->root, err);
+        rc = sync_objects(repo, changes, n, blob_ids, &tree_id, &written, err);
+    if (!rc)
+        rc = fs_sync_flush(&written, err);
+    fs_sync_free(&written);
     if (!rc && !(parent && git_oid_equal(&tree_id, git_commit_tree_id(parent))))
         rc = create_commit(repo, parent, &tree_id, message, err);
     bool committed = !rc;
     if (!rc)
         rc = update_index(repo, changes, n, blob_ids, err);
     if (rc && !committed)
-        repo_restore_head(repo, changes, written);   /* failed: nothing half-done stays */
+        repo_restore_head(repo, changes, written_count);   /* failed: nothing half-done stays */
     if (!rc || !committed)
         clear_pending(repo);
     free(blob_ids);

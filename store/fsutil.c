@@ -1,4 +1,4 @@
-/* syncfs(2) */
+/* sync_file_range(2) */
 #define _GNU_SOURCE
 #include "fsutil.h"
 
@@ -162,12 +162,80 @@ int fs_mkdir_p(const char *path, mode_t mode, db_err *err)
 }
 
 
-int fs_sync_filesystem(const char *path, db_err *err)
+static bool in_list(char **items, size_t n, const char *path)
 {
-    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int rc = fd < 0 || syncfs(fd) < 0
-                 ? db_fail(err, DB_EIO, "%s: cannot flush to disk: %s", path, strerror(errno)) : 0;
-    if (fd >= 0)
-        close(fd);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(items[i], path) == 0)
+            return true;
+    return false;
+}
+
+static void add_unique(char ***items, size_t *n, const char *path)
+{
+    if (in_list(*items, *n, path))
+        return;
+    *items = xrealloc(*items, (*n + 1) * sizeof **items);
+    (*items)[(*n)++] = xstrdup(path);
+}
+
+void fs_sync_add_dir(fs_sync_set *set, const char *dir)
+{
+    add_unique(&set->dirs, &set->ndirs, dir);
+}
+
+void fs_sync_add_file(fs_sync_set *set, const char *path)
+{
+    add_unique(&set->files, &set->nfiles, path);
+    char *copy = xstrdup(path);
+    fs_sync_add_dir(set, dirname(copy));
+    free(copy);
+}
+
+static int sync_fail(db_err *err, const char *path)
+{
+    return db_fail(err, DB_EIO, "%s: cannot flush to disk: %s", path, strerror(errno));
+}
+
+/* Writeback of every file starts first, so that the disk works on all of
+ * them at once; then each is fsynced (files before directories: once the
+ * first fsync has committed the file system's journal, the others find
+ * little left to do). A file that is not there is skipped: a loose object
+ * that was already packed, say. */
+int fs_sync_flush(fs_sync_set *set, db_err *err)
+{
+    int rc = 0;
+    int *fds = xcalloc(set->nfiles + 1, sizeof *fds);
+    for (size_t i = 0; i < set->nfiles; i++) {
+        fds[i] = open(set->files[i], O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fds[i] < 0 && errno != ENOENT && !rc)
+            rc = sync_fail(err, set->files[i]);
+        if (fds[i] >= 0)
+            sync_file_range(fds[i], 0, 0, SYNC_FILE_RANGE_WRITE);
+    }
+    for (size_t i = 0; i < set->nfiles; i++) {
+        if (fds[i] >= 0 && fsync(fds[i]) < 0 && !rc)
+            rc = sync_fail(err, set->files[i]);
+        if (fds[i] >= 0)
+            close(fds[i]);
+    }
+    for (size_t i = 0; i < set->ndirs && !rc; i++) {
+        int fd = open(set->dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0 ? errno != ENOENT : fsync(fd) < 0)
+            rc = sync_fail(err, set->dirs[i]);
+        if (fd >= 0)
+            close(fd);
+    }
+    free(fds);
     return rc;
+}
+
+void fs_sync_free(fs_sync_set *set)
+{
+    for (size_t i = 0; i < set->nfiles; i++)
+        free(set->files[i]);
+    for (size_t i = 0; i < set->ndirs; i++)
+        free(set->dirs[i]);
+    free(set->files);
+    free(set->dirs);
+    memset(set, 0, sizeof *set);
 }
