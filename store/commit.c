@@ -11,6 +11,7 @@
 #include "config_load.h"
 #include "fsutil.h"
 #include "gitutil.h"
+#include "index_fast.h"
 #include "repo_internal.h"
 
 
@@ -180,53 +181,83 @@ static int create_commit(db_repo *repo, git_commit *parent, const git_oid *tree_
     return rc;
 }
 
-/* An index entry for a file we just wrote, with its stat data, so that
- * `git status` needs no rehash and the index matches HEAD again. */
-static int index_entry_for(db_repo *repo, const char *relpath, const git_oid *id,
-                           git_index_entry *entry, db_err *err)
+/* The index entries of the changed paths, with the stat data of the files
+ * just written, so that `git status` needs no rehash and the index matches
+ * HEAD again. */
+static int index_updates(db_repo *repo, const repo_change *changes, size_t n,
+                         const git_oid *blob_ids, index_update *out, db_err *err)
 {
-    char *path = fs_join(repo->root, relpath);
-    struct stat st;
-    int rc = lstat(path, &st) < 0 ? db_fail(err, DB_EIO, "%s: %s", relpath, strerror(errno)) : 0;
-    free(path);
-    if (rc)
-        return rc;
-    memset(entry, 0, sizeof *entry);
-    entry->ctime.seconds = (int32_t)st.st_ctim.tv_sec;
-    entry->ctime.nanoseconds = (uint32_t)st.st_ctim.tv_nsec;
-    entry->mtime.seconds = (int32_t)st.st_mtim.tv_sec;
-    entry->mtime.nanoseconds = (uint32_t)st.st_mtim.tv_nsec;
-    entry->dev = (uint32_t)st.st_dev;
-    entry->ino = (uint32_t)st.st_ino;
-    entry->mode = GIT_FILEMODE_BLOB;
-    entry->uid = st.st_uid;
-    entry->gid = st.st_gid;
-    entry->file_size = (uint32_t)st.st_size;
-    entry->path = relpath;
-    git_oid_cpy(&entry->id, id);
+    for (size_t i = 0; i < n; i++) {
+        memset(&out[i], 0, sizeof out[i]);
+        out[i].path = changes[i].relpath;
+        out[i].removed = !changes[i].content;
+        if (out[i].removed)
+            continue;
+        git_oid_cpy(&out[i].id, &blob_ids[i]);
+        char *path = fs_join(repo->root, changes[i].relpath);
+        int failed = lstat(path, &out[i].st);
+        free(path);
+        if (failed)
+            return db_fail(err, DB_EIO, "%s: %s", changes[i].relpath, strerror(errno));
+    }
     return 0;
 }
 
-static int update_index(db_repo *repo, const repo_change *changes, size_t n,
-                        const git_oid *blob_ids, db_err *err)
+static void entry_of(const index_update *u, git_index_entry *entry)
+{
+    memset(entry, 0, sizeof *entry);
+    entry->ctime.seconds = (int32_t)u->st.st_ctim.tv_sec;
+    entry->ctime.nanoseconds = (uint32_t)u->st.st_ctim.tv_nsec;
+    entry->mtime.seconds = (int32_t)u->st.st_mtim.tv_sec;
+    entry->mtime.nanoseconds = (uint32_t)u->st.st_mtim.tv_nsec;
+    entry->dev = (uint32_t)u->st.st_dev;
+    entry->ino = (uint32_t)u->st.st_ino;
+    entry->mode = GIT_FILEMODE_BLOB;
+    entry->uid = u->st.st_uid;
+    entry->gid = u->st.st_gid;
+    entry->file_size = (uint32_t)u->st.st_size;
+    entry->path = u->path;
+    git_oid_cpy(&entry->id, &u->id);
+}
+
+/* libgit2 reads, parses and rewrites the whole index: the way for the
+ * forms store/index_fast.c leaves alone. */
+static int update_index_libgit2(db_repo *repo, const index_update *u, size_t n, db_err *err)
 {
     git_index *index = NULL;
     int rc = 0;
     if (git_repository_index(&index, repo->git) < 0 || git_index_read(index, 0) < 0)
         rc = git_fail(err, DB_EIO, "reading the index");
     for (size_t i = 0; i < n && !rc; i++) {
-        if (!changes[i].content) {
-            git_index_remove(index, changes[i].relpath, 0);   /* absent is fine */
+        if (u[i].removed) {
+            git_index_remove(index, u[i].path, 0);   /* absent is fine */
             continue;
         }
         git_index_entry entry;
-        rc = index_entry_for(repo, changes[i].relpath, &blob_ids[i], &entry, err);
-        if (!rc && git_index_add(index, &entry) < 0)
-            rc = git_fail(err, DB_EIO, changes[i].relpath);
+        entry_of(&u[i], &entry);
+        if (git_index_add(index, &entry) < 0)
+            rc = git_fail(err, DB_EIO, u[i].path);
     }
     if (!rc && git_index_write(index) < 0)
         rc = git_fail(err, DB_EIO, "writing the index");
     git_index_free(index);
+    return rc;
+}
+
+static int apply_index(db_repo *repo, const index_update *u, size_t n, db_err *err)
+{
+    int rc = index_fast_update(git_repository_path(repo->git), repo->root, u, n, err);
+    return rc == INDEX_FAST_UNSUPPORTED ? update_index_libgit2(repo, u, n, err) : rc;
+}
+
+static int update_index(db_repo *repo, const repo_change *changes, size_t n,
+                        const git_oid *blob_ids, db_err *err)
+{
+    index_update *u = xcalloc(n ? n : 1, sizeof *u);
+    int rc = index_updates(repo, changes, n, blob_ids, u, err);
+    if (!rc)
+        rc = apply_index(repo, u, n, err);
+    free(u);
     return rc;
 }
 
