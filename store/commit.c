@@ -263,15 +263,19 @@ static int update_index(db_repo *repo, const repo_change *changes, size_t n,
 
 /* Written in place, not through a temp file: a process killed while
  * writing it leaves at worst a cut last line, a path prefix that only widens
- * what recovery looks at; it never leaves litter. */
+ * what recovery looks at; it never leaves litter. With a deferred index it
+ * also names the paths whose index entries still wait (see below). */
 static int mark_pending(db_repo *repo, const repo_change *changes, size_t n, db_err *err)
 {
     strbuf paths = {0};
+    for (size_t i = 0; i < repo->nindex_pending; i++)
+        sb_printf(&paths, "%s\n", repo->index_pending[i].path);
     for (size_t i = 0; i < n; i++)
         sb_printf(&paths, "%s\n", changes[i].relpath);
     char *marker = repo_pending_marker(repo);
     int fd = open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
-    bool ok = fd >= 0 && write(fd, paths.data, paths.len) == (ssize_t)paths.len && fsync(fd) == 0;
+    bool ok = fd >= 0 && write(fd, paths.data, paths.len) == (ssize_t)paths.len && fsync(fd) == 0 &&
+              fstat(fd, &repo->marker_stat) == 0;
     int saved = errno;
     if (fd >= 0)
         close(fd);
@@ -281,11 +285,71 @@ static int mark_pending(db_repo *repo, const repo_change *changes, size_t n, db_
     return rc;
 }
 
+/* The marker goes once nothing waits; while index entries wait, it stays
+ * (it names a superset of their paths). */
 static void clear_pending(db_repo *repo)
 {
+    if (repo->nindex_pending)
+        return;
     char *marker = repo_pending_marker(repo);
     unlink(marker);
     free(marker);
+}
+
+/* ---- the deferred index -------------------------------------------------
+ * A long-lived board commits at once (HEAD and the work tree are right on
+ * every keypress) but leaves the index, which costs a rewrite of the whole
+ * file, to idle time. Why a lagging index never makes anyone wrong:
+ * - Its paths stay in the intent marker, fsynced with every commit. If the
+ *   board dies, the next process that takes the lock (every writer, doctor,
+ *   sync) runs recovery on them: the files equal HEAD, so no commit is made,
+ *   and recovery's own commit writes their index entries: repaired at the
+ *   cost of one status over those paths. The board itself skips recovery
+ *   while the marker is the one it wrote (its identity is kept).
+ * - Nothing of dealboard's takes content from the index: commits build trees
+ *   from HEAD's, undo reads commits, sync stages from the work tree (a
+ *   lagging entry is restaged with HEAD's content: no change), recovery
+ *   rereads the files.
+ * - Another process may commit the same path meanwhile: the flush, under
+ *   the lock, rereads the index and writes only the entries whose blob is
+ *   still HEAD's; the other process wrote its own. A file changed since is
+ *   smudged (size 0) so that git rehashes it rather than trust old stat data. */
+
+static void pending_free(db_repo *repo)
+{
+    for (size_t i = 0; i < repo->nindex_pending; i++)
+        free((char *)repo->index_pending[i].path);
+    free(repo->index_pending);
+    repo->index_pending = NULL;
+    repo->nindex_pending = 0;
+}
+
+static void pending_add(db_repo *repo, const index_update *u, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t at = 0;
+        while (at < repo->nindex_pending && strcmp(repo->index_pending[at].path, u[i].path) != 0)
+            at++;
+        if (at == repo->nindex_pending) {
+            repo->index_pending = xrealloc(repo->index_pending, (at + 1) * sizeof u[i]);
+            repo->nindex_pending++;
+        } else {
+            free((char *)repo->index_pending[at].path);
+        }
+        repo->index_pending[at] = u[i];
+        repo->index_pending[at].path = xstrdup(u[i].path);
+    }
+}
+
+static int defer_index(db_repo *repo, const repo_change *changes, size_t n,
+                       const git_oid *blob_ids, db_err *err)
+{
+    index_update *u = xcalloc(n ? n : 1, sizeof *u);
+    int rc = index_updates(repo, changes, n, blob_ids, u, err);
+    if (!rc)
+        pending_add(repo, u, n);
+    free(u);
+    return rc;
 }
 
 int repo_commit_changes(db_repo *repo, const repo_change *changes, size_t n,
@@ -296,7 +360,7 @@ int repo_commit_changes(db_repo *repo, const repo_change *changes, size_t n,
         return rc;
     git_commit *parent = NULL;
     git_tree *base = NULL;
-    git_oid *blob_ids = xcalloc(n, sizeof *blob_ids), tree_id;
+    git_oid *blob_ids = xcalloc(n ? n : 1, sizeof *blob_ids), tree_id;
     fs_sync_set written = {0};
     /* Files, blobs and trees are written without a flush each and made
      * durable together (fs_sync_flush: exactly what this change wrote)
@@ -324,7 +388,7 @@ int repo_commit_changes(db_repo *repo, const repo_change *changes, size_t n,
         rc = create_commit(repo, parent, &tree_id, message, err);
     bool committed = !rc;
     if (!rc)
-        rc = update_index(repo, changes, n, blob_ids, err);
+        rc = (repo->index_deferred ? defer_index : update_index)(repo, changes, n, blob_ids, err);
     if (rc && !committed)
         repo_restore_head(repo, changes, written_count);   /* failed: nothing half-done stays */
     if (!rc || !committed)
@@ -336,25 +400,73 @@ int repo_commit_changes(db_repo *repo, const repo_change *changes, size_t n,
     return rc;
 }
 
-/* First version: nothing is deferred yet (store/commit.c updates the index
- * in every commit). */
 void repo_set_index_deferred(db_repo *repo, bool deferred)
 {
-    (void)repo;
-    (void)deferred;
-}
-
-int repo_flush_index(db_repo *repo, db_err *err)
-{
-    (void)repo;
-    (void)err;
-    return 0;
+    db_err ignored;
+    repo->index_deferred = deferred;
+    if (!deferred)
+        repo_flush_index(repo, &ignored);     /* else repo_close does */
 }
 
 bool repo_index_pending(const db_repo *repo)
 {
-    (void)repo;
-    return false;
+    return repo->nindex_pending > 0;
+}
+
+/* The waiting entries that HEAD still has: another process may have
+ * committed the path since (and written its entry). */
+static size_t still_current(db_repo *repo, git_tree *head, index_update *out)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < repo->nindex_pending; i++) {
+        const index_update *u = &repo->index_pending[i];
+        git_tree_entry *entry = NULL;
+        bool in_head = head && git_tree_entry_bypath(&entry, head, u->path) == 0;
+        bool current = u->removed ? !in_head : in_head && git_oid_equal(git_tree_entry_id(entry), &u->id);
+        git_tree_entry_free(entry);
+        if (!current)
+            continue;
+        out[kept] = *u;
+        if (!u->removed && !index_file_matches(repo->root, u->path, &u->id))
+            out[kept].st.st_size = 0;          /* changed since: git must look */
+        kept++;
+    }
+    return kept;
+}
+
+int repo_flush_index(db_repo *repo, db_err *err)
+{
+    if (!repo->nindex_pending)
+        return 0;
+    int rc = repo_lock(repo, err);
+    if (rc)
+        return rc;
+    git_commit *head = NULL;
+    git_tree *tree = NULL;
+    rc = head_commit(repo->git, &head, err);
+    if (!rc && head && git_commit_tree(&tree, head) < 0)
+        rc = git_fail(err, DB_EIO, "reading HEAD's tree");
+    index_update *u = xcalloc(repo->nindex_pending, sizeof *u);
+    size_t n = rc ? 0 : still_current(repo, tree, u);
+    if (!rc && n)
+        rc = apply_index(repo, u, n, err);
+    free(u);
+    if (!rc) {
+        pending_free(repo);
+        clear_pending(repo);
+    }
+    git_tree_free(tree);
+    git_commit_free(head);
+    repo_unlock(repo);
+    return rc;
+}
+
+void repo_finish_index(db_repo *repo)
+{
+    db_err ignored;
+    if (repo->git)
+        repo_flush_index(repo, &ignored);
+    pending_free(repo);    /* unflushed: the marker leads the next writer to them */
 }
 
 int repo_save_deal(db_repo *repo, const deal *d, const char *message, db_err *err)

@@ -200,7 +200,6 @@ static size_t update_position(const index_map *m, const char *path, bool *replac
     return is_dir ? SIZE_MAX : pos;
 }
 
-/* True when the file's content is the entry's blob (git's ce_modified_check_fs). */
 static bool content_matches(const char *workdir, const char *path, const unsigned char *id)
 {
     char *full = fs_join(workdir, path), *text = NULL;
@@ -219,6 +218,11 @@ static bool content_matches(const char *workdir, const char *path, const unsigne
     free(text);
     free(full);
     return same;
+}
+
+bool index_file_matches(const char *workdir, const char *path, const git_oid *id)
+{
+    return content_matches(workdir, path, id->id);
 }
 
 /* An entry is racily clean when its file changed in the same timestamp tick

@@ -29,5 +29,8 @@ typedef struct {
  * error code with err set. */
 int index_fast_update(const char *gitdir, const char *workdir, const index_update *updates,
                       size_t n, db_err *err);
+/* True when the work tree file's content is the blob id (git's
+ * ce_modified_check_fs). */
+bool index_file_matches(const char *workdir, const char *path, const git_oid *id);
 
 #endif

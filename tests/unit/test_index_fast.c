@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -313,6 +314,102 @@ static void test_corrupt_checksum(void **state)
     falls_back(f, "printf 'x' | dd of=.git/index bs=1 seek=30 conv=notrunc", NULL);
 }
 
+/* ---- the deferred index (store/commit.c) ---- */
+
+static bool marker_exists(fixture *f)
+{
+    char *path = fs_join(f->dir, ".git/dealboard-pending");
+    bool exists = access(path, F_OK) == 0;
+    free(path);
+    return exists;
+}
+
+static int commit_count(fixture *f)
+{
+    char *n = out(f, "git rev-list --count HEAD");
+    int count = atoi(n);
+    free(n);
+    return count;
+}
+
+static void test_deferred_flush(void **state)
+{
+    fixture *f = *state;
+    int before = commit_count(f);
+    repo_set_index_deferred(f->repo, true);
+    commit_one(f, "beta-pilot-0cf143", "explore");
+    commit_one(f, "beta-pilot-0cf143", "decide");
+    commit_one(f, "acme-rollout-7f3a9c", "explore");
+    const char *gone = "fox-9c";
+    commit(f, &gone, 1, NULL);
+    assert_int_equal(commit_count(f), before + 4);          /* committed at once */
+    assert_true(repo_index_pending(f->repo));
+    assert_int_not_equal(sh(f, "git diff --cached --quiet"), 0);   /* the index waits */
+    assert_true(marker_exists(f));
+    db_err err;
+    assert_int_equal(repo_flush_index(f->repo, &err), 0);
+    assert_false(repo_index_pending(f->repo));
+    assert_false(marker_exists(f));
+    assert_consistent(f);
+    assert_int_equal(commit_count(f), before + 4);          /* no recovery commit */
+}
+
+/* Another process commits the same deal before the board flushes. */
+static void test_deferred_other_writer(void **state)
+{
+    fixture *f = *state;
+    repo_set_index_deferred(f->repo, true);
+    commit_one(f, "beta-pilot-0cf143", "explore");
+    fixture other = *f;
+    db_err err;
+    assert_int_equal(repo_open(f->dir, &other.repo, &err), 0);
+    commit_one(&other, "beta-pilot-0cf143", "evaluate");
+    repo_close(other.repo);
+    commit_one(f, "acme-rollout-7f3a9c", "decide");
+    assert_int_equal(repo_flush_index(f->repo, &err), 0);
+    assert_consistent(f);
+    char *shown = out(f, "git show HEAD:deals/43/beta-pilot-0cf143.json");
+    assert_non_null(strstr(shown, "evaluate"));
+    free(shown);
+}
+
+/* A board killed with entries waiting: the next writer repairs the index,
+ * without a commit. */
+static void test_deferred_killed(void **state)
+{
+    fixture *f = *state;
+    int before = commit_count(f);
+    pid_t pid = fork();
+    if (pid == 0) {
+        db_repo *repo = NULL;
+        db_err err;
+        if (repo_open(f->dir, &repo, &err) != 0)
+            _exit(2);
+        repo_set_index_deferred(repo, true);
+        char *text = deal_text("echo-deal-01aa", "decide");
+        repo_change change = {"deals/aa/echo-deal-01aa.json", text, strlen(text)};
+        _exit(repo_commit_changes(repo, &change, 1, "Killed board's change", &err) ? 3 : 0);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(commit_count(f), before + 1);
+    assert_int_not_equal(sh(f, "git diff --cached --quiet"), 0);
+    assert_true(marker_exists(f));
+    db_repo *next = NULL;
+    db_err err;
+    assert_int_equal(repo_open(f->dir, &next, &err), 0);
+    assert_int_equal(repo_lock(next, &err), 0);
+    repo_unlock(next);
+    repo_close(next);
+    assert_false(marker_exists(f));
+    assert_consistent(f);
+    assert_int_equal(commit_count(f), before + 1);
+    char *message = out(f, "git log -1 --format=%s");
+    assert_string_equal(message, "Killed board's change\n");
+    free(message);
+}
+
 int main(void)
 {
     git_libgit2_init();
@@ -325,6 +422,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_untracked_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_split_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corrupt_checksum, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deferred_flush, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deferred_other_writer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deferred_killed, setup, teardown),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     git_libgit2_shutdown();
