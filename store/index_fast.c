@@ -4,11 +4,14 @@
  * NUL-padded to a multiple of 8; extensions (4-byte signature, 32-bit size,
  * data); a SHA-1 of everything before it. See git's
  * Documentation/gitformat-index.txt. */
+/* SHA1_Init/Update/Final: deprecated in OpenSSL 3 but direct, while the
+ * EVP interface would load the provider machinery first (~1 ms a process). */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "index_fast.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +42,20 @@ typedef struct {
     size_t len, cap;
 } outbuf;
 
+/* The new index as pieces: runs of the mapped old one, and new bytes (the
+ * header, new and smudged entries, the extensions) in `own`. Hashed and
+ * written piece by piece: no copy of the unchanged megabytes. */
+typedef struct {
+    const unsigned char *base;  /* the mapped old index, or NULL: own */
+    size_t off, len;
+} piece;
+
+typedef struct {
+    piece *items;
+    size_t count;
+    outbuf own;
+} newindex;
+
 static uint32_t get32(const unsigned char *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -62,10 +79,29 @@ static void out_add(outbuf *o, const void *data, size_t len)
     o->len += len;
 }
 
+static void add_piece(newindex *x, const unsigned char *base, size_t off, size_t len)
+{
+    if (!len)
+        return;
+    x->items = xrealloc(x->items, (x->count + 1) * sizeof *x->items);
+    x->items[x->count++] = (piece){base, off, len};
+}
+
+static void emit_own(newindex *x, const void *data, size_t len)
+{
+    add_piece(x, NULL, x->own.len, len);
+    out_add(&x->own, data, len);
+}
+
+static const unsigned char *piece_data(const newindex *x, const piece *p)
+{
+    return (p->base ? p->base : x->own.data) + p->off;
+}
+
 static bool sha1(const void *data, size_t len, unsigned char out[HASH_LEN])
 {
-    unsigned int got = 0;
-    return EVP_Digest(data, len, out, &got, EVP_sha1(), NULL) == 1 && got == HASH_LEN;
+    SHA_CTX ctx;
+    return SHA1_Init(&ctx) == 1 && SHA1_Update(&ctx, data, len) == 1 && SHA1_Final(out, &ctx) == 1;
 }
 
 static unsigned entry_flags(const index_map *m, size_t i)
@@ -133,7 +169,7 @@ static int map_index(const char *path, index_map *m, db_err *err)
     int rc = fstat(fd, &st) < 0 ? db_fail(err, DB_EIO, "%s: %s", path, strerror(errno)) : 0;
     if (!rc && (!S_ISREG(st.st_mode) || st.st_size < 12 + HASH_LEN))
         rc = INDEX_FAST_UNSUPPORTED;
-    void *data = rc ? MAP_FAILED : mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    void *data = rc ? MAP_FAILED : mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     close(fd);
     if (rc)
         return rc;
@@ -230,28 +266,36 @@ bool index_file_matches(const char *workdir, const char *path, const git_oid *id
  * (and libgit2's truncate_racily_clean) keep such entries honest when they
  * rewrite the index: if the file differs, the size is zeroed so that the
  * next status hashes it. Once the new index is newer, nothing else would. */
-static void smudge_if_racy(const index_map *m, size_t i, unsigned char *entry, const char *workdir)
+static bool needs_smudge(const index_map *m, size_t i, const char *workdir)
 {
     const unsigned char *p = m->data + m->offsets[i];
     uint32_t sec = get32(p + 8), nsec = get32(p + 12);
     bool racy = sec > (uint32_t)m->mtime.tv_sec ||
                 (sec == (uint32_t)m->mtime.tv_sec && nsec >= (uint32_t)m->mtime.tv_nsec);
     if (!racy || get32(p + 36) == 0 || (entry_flags(m, i) & FLAG_STAGE))
-        return;
+        return false;
     bool regular = (get32(p + 24) & 0170000) == 0100000;
-    if (!regular || !content_matches(workdir, entry_path(m, i), p + 40))
-        put32(entry + 36, 0);
+    return !regular || !content_matches(workdir, entry_path(m, i), p + 40);
 }
 
-static void copy_entries(const index_map *m, size_t from, size_t to, outbuf *o, const char *workdir)
+static void copy_entries(const index_map *m, size_t from, size_t to, newindex *x,
+                         const char *workdir)
 {
-    size_t base = o->len;
-    out_add(o, m->data + m->offsets[from], m->offsets[to] - m->offsets[from]);
-    for (size_t i = from; i < to; i++)
-        smudge_if_racy(m, i, o->data + base + (m->offsets[i] - m->offsets[from]), workdir);
+    size_t start = m->offsets[from];
+    for (size_t i = from; i < to; i++) {
+        if (!needs_smudge(m, i, workdir))
+            continue;
+        add_piece(x, m->data, start, m->offsets[i] - start);
+        size_t len = m->offsets[i + 1] - m->offsets[i];
+        size_t at = x->own.len;
+        emit_own(x, m->data + m->offsets[i], len);
+        put32(x->own.data + at + 36, 0);
+        start = m->offsets[i + 1];
+    }
+    add_piece(x, m->data, start, m->offsets[to] - start);
 }
 
-static void add_entry(outbuf *o, const index_update *u)
+static void add_entry(newindex *x, const index_update *u)
 {
     size_t namelen = strlen(u->path);
     size_t len = (ENTRY_FIXED + namelen + 8) & ~(size_t)7;
@@ -268,10 +312,10 @@ static void add_entry(outbuf *o, const index_update *u)
     unsigned flags = namelen < NAME_MASK ? (unsigned)namelen : NAME_MASK;
     fixed[60] = (unsigned char)(flags >> 8);
     fixed[61] = (unsigned char)flags;
-    out_add(o, fixed, ENTRY_FIXED);
-    out_add(o, u->path, namelen);
+    emit_own(x, fixed, ENTRY_FIXED);
+    emit_own(x, u->path, namelen);
     static const unsigned char zeros[8];
-    out_add(o, zeros, len - ENTRY_FIXED - namelen);
+    emit_own(x, zeros, len - ENTRY_FIXED - namelen);
 }
 
 /* ---- the cache-tree extension ----------------------------------------- */
@@ -349,7 +393,7 @@ static bool tree_node(cursor *c, strbuf *path, int depth, const index_update *u,
 /* The extensions after the entries: TREE is rewritten, any other one makes
  * this path step aside (split index, untracked cache, fsmonitor … are
  * libgit2's to keep right). */
-static bool copy_extensions(const index_map *m, const index_update *u, size_t n, outbuf *o)
+static bool copy_extensions(const index_map *m, const index_update *u, size_t n, newindex *x)
 {
     size_t off = m->ext_start;
     while (off < m->size) {
@@ -367,9 +411,8 @@ static bool copy_extensions(const index_map *m, const index_update *u, size_t n,
             unsigned char head[8];
             memcpy(head, "TREE", 4);
             put32(head + 4, (uint32_t)tree.len);
-            out_add(o, head, 8);
-            if (tree.len)
-                out_add(o, tree.data, tree.len);
+            emit_own(x, head, 8);
+            emit_own(x, tree.data, tree.len);
         }
         free(tree.data);
         if (!ok)
@@ -381,7 +424,21 @@ static bool copy_extensions(const index_map *m, const index_update *u, size_t n,
 
 /* ---- writing ---------------------------------------------------------- */
 
-static int write_index(const char *gitdir, const outbuf *o, db_err *err)
+static bool write_all(int fd, const unsigned char *data, size_t len)
+{
+    while (len) {
+        ssize_t w = write(fd, data, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        data += w;
+        len -= (size_t)w;
+    }
+    return true;
+}
+
+static int write_index(const char *gitdir, const newindex *x, db_err *err)
 {
     char *path = fs_join(gitdir, "index"), *lock = fs_join(gitdir, "index.lock");
     int fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
@@ -389,17 +446,10 @@ static int write_index(const char *gitdir, const outbuf *o, db_err *err)
     if (fd < 0) {
         rc = db_fail(err, DB_EIO, "%s: cannot lock the index: %s", lock, strerror(errno));
     } else {
-        size_t done = 0;
-        while (done < o->len) {
-            ssize_t w = write(fd, o->data + done, o->len - done);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                break;
-            done += (size_t)w;
-        }
+        bool ok = true;
+        for (size_t i = 0; i < x->count && ok; i++)
+            ok = write_all(fd, piece_data(x, &x->items[i]), x->items[i].len);
         int saved = errno;
-        bool ok = done == o->len;
         if (close(fd) < 0 && ok) {
             ok = false;
             saved = errno;
@@ -423,8 +473,8 @@ static int by_path(const void *a, const void *b)
     return strcmp(((const index_update *)a)->path, ((const index_update *)b)->path);
 }
 
-/* Builds the new index in o; false when libgit2 should do it. */
-static bool build(const index_map *m, index_update *u, size_t n, const char *workdir, outbuf *o)
+/* Builds the new index in x; false when libgit2 should do it. */
+static bool build(const index_map *m, index_update *u, size_t n, const char *workdir, newindex *x)
 {
     size_t *pos = xmalloc(n * sizeof *pos);
     bool *replaces = xmalloc(n * sizeof *replaces);
@@ -436,21 +486,32 @@ static bool build(const index_map *m, index_update *u, size_t n, const char *wor
         count += (size_t)!u[i].removed - (size_t)replaces[i];
     }
     if (ok) {
-        out_add(o, m->data, 12);
-        put32(o->data + 8, (uint32_t)count);
+        unsigned char header[12];
+        memcpy(header, m->data, 8);
+        put32(header + 8, (uint32_t)count);
+        emit_own(x, header, sizeof header);
         size_t next = 0;                       /* the first old entry not yet copied */
         for (size_t i = 0; i < n; i++) {
-            copy_entries(m, next, pos[i], o, workdir);
+            copy_entries(m, next, pos[i], x, workdir);
             next = pos[i] + replaces[i];
             if (!u[i].removed)
-                add_entry(o, &u[i]);
+                add_entry(x, &u[i]);
         }
-        copy_entries(m, next, m->count, o, workdir);
-        ok = copy_extensions(m, u, n, o);
+        copy_entries(m, next, m->count, x, workdir);
+        ok = copy_extensions(m, u, n, x);
     }
     free(replaces);
     free(pos);
     return ok;
+}
+
+static void hash_pieces(const newindex *x, unsigned char out[HASH_LEN])
+{
+    SHA_CTX ctx;
+    SHA1_Init(&ctx);
+    for (size_t i = 0; i < x->count; i++)
+        SHA1_Update(&ctx, piece_data(x, &x->items[i]), x->items[i].len);
+    SHA1_Final(out, &ctx);
 }
 
 int index_fast_update(const char *gitdir, const char *workdir, const index_update *updates,
@@ -463,23 +524,21 @@ int index_fast_update(const char *gitdir, const char *workdir, const index_updat
     int rc = map_index(path, &m, err);
     free(path);
     index_update *sorted = NULL;
-    outbuf o = {0};
+    newindex x = {0};
     if (!rc) {
         sorted = xmalloc(n * sizeof *sorted);
         memcpy(sorted, updates, n * sizeof *sorted);
         qsort(sorted, n, sizeof *sorted, by_path);
-        o.cap = m.size + HASH_LEN + n * (ENTRY_FIXED + 8 + 256);
-        o.data = xmalloc(o.cap);
-        rc = build(&m, sorted, n, workdir, &o) ? 0 : INDEX_FAST_UNSUPPORTED;
+        rc = build(&m, sorted, n, workdir, &x) ? 0 : INDEX_FAST_UNSUPPORTED;
     }
-    unsigned char hash[HASH_LEN];
-    if (!rc)
-        rc = sha1(o.data, o.len, hash) ? 0 : db_fail(err, DB_EIO, "index: SHA-1 failed");
     if (!rc) {
-        out_add(&o, hash, HASH_LEN);
-        rc = write_index(gitdir, &o, err);
+        unsigned char hash[HASH_LEN];
+        hash_pieces(&x, hash);
+        emit_own(&x, hash, HASH_LEN);
+        rc = write_index(gitdir, &x, err);
     }
-    free(o.data);
+    free(x.own.data);
+    free(x.items);
     free(sorted);
     unmap_index(&m);
     return rc;
