@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,36 +197,56 @@ static int sync_fail(db_err *err, const char *path)
     return db_fail(err, DB_EIO, "%s: cannot flush to disk: %s", path, strerror(errno));
 }
 
-/* Writeback of every file starts first, so that the disk works on all of
- * them at once; then each is fsynced (files before directories: once the
- * first fsync has committed the file system's journal, the others find
- * little left to do). A file that is not there is skipped: a loose object
- * that was already packed, say. */
+typedef struct {
+    int fd, error;
+} sync_job;
+
+static void *fsync_job(void *arg)
+{
+    sync_job *job = arg;
+    if (fsync(job->fd) < 0)
+        job->error = errno;
+    return NULL;
+}
+
+/* Every path is fsynced, each in its own thread: concurrent fsyncs share one
+ * journal commit and disk cache flush (in turn, each could wait for its
+ * own). Writeback of the files starts first. A file that is not there is
+ * skipped: a loose object that was already packed, say. */
 int fs_sync_flush(fs_sync_set *set, db_err *err)
 {
+    size_t n = set->nfiles + set->ndirs;
+    sync_job *jobs = xcalloc(n + 1, sizeof *jobs);
+    pthread_t *threads = xcalloc(n + 1, sizeof *threads);
+    bool *started = xcalloc(n + 1, sizeof *started);
+    for (size_t i = 0; i < n; i++) {
+        bool dir = i >= set->nfiles;
+        jobs[i].fd = open(dir ? set->dirs[i - set->nfiles] : set->files[i],
+                          O_RDONLY | O_CLOEXEC | (dir ? O_DIRECTORY : O_NOFOLLOW));
+        if (jobs[i].fd < 0)
+            jobs[i].error = errno == ENOENT ? 0 : errno;
+        else if (!dir)
+            sync_file_range(jobs[i].fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+    }
+    for (size_t i = 1; i < n; i++)          /* the first one runs on this thread */
+        started[i] = jobs[i].fd >= 0 && pthread_create(&threads[i], NULL, fsync_job, &jobs[i]) == 0;
+    for (size_t i = 0; i < n; i++)
+        if (jobs[i].fd >= 0 && !started[i])
+            fsync_job(&jobs[i]);
     int rc = 0;
-    int *fds = xcalloc(set->nfiles + 1, sizeof *fds);
-    for (size_t i = 0; i < set->nfiles; i++) {
-        fds[i] = open(set->files[i], O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (fds[i] < 0 && errno != ENOENT && !rc)
-            rc = sync_fail(err, set->files[i]);
-        if (fds[i] >= 0)
-            sync_file_range(fds[i], 0, 0, SYNC_FILE_RANGE_WRITE);
+    for (size_t i = 0; i < n; i++) {
+        if (started[i])
+            pthread_join(threads[i], NULL);
+        if (jobs[i].fd >= 0)
+            close(jobs[i].fd);
+        if (jobs[i].error && !rc) {
+            errno = jobs[i].error;
+            rc = sync_fail(err, i >= set->nfiles ? set->dirs[i - set->nfiles] : set->files[i]);
+        }
     }
-    for (size_t i = 0; i < set->nfiles; i++) {
-        if (fds[i] >= 0 && fsync(fds[i]) < 0 && !rc)
-            rc = sync_fail(err, set->files[i]);
-        if (fds[i] >= 0)
-            close(fds[i]);
-    }
-    for (size_t i = 0; i < set->ndirs && !rc; i++) {
-        int fd = open(set->dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0 ? errno != ENOENT : fsync(fd) < 0)
-            rc = sync_fail(err, set->dirs[i]);
-        if (fd >= 0)
-            close(fd);
-    }
-    free(fds);
+    free(started);
+    free(threads);
+    free(jobs);
     return rc;
 }
 
