@@ -130,17 +130,19 @@ static void sync_object(fs_sync_set *written, const char *objdir, const git_oid 
     free(path);
 }
 
-/* The loose objects the change wrote: its blobs, and in the new tree the
- * trees along each changed path (no other tree differs from HEAD's). */
+/* The loose objects the change wrote: its commit, its blobs, and in the new
+ * tree the trees along each changed path (no other tree differs from HEAD's). */
 static int sync_objects(db_repo *repo, const repo_change *changes, size_t n,
-                        const git_oid *blob_ids, const git_oid *tree_id, fs_sync_set *written,
-                        db_err *err)
+                        const git_oid *blob_ids, const git_oid *tree_id,
+                        const git_oid *commit_id, fs_sync_set *written, db_err *err)
 {
     git_tree *tree = NULL;
     if (git_tree_lookup(&tree, repo->git, tree_id) < 0)
         return git_fail(err, DB_EIO, "reading the new tree");
     char *objdir = fs_join(git_repository_path(repo->git), "objects");
     sync_object(written, objdir, tree_id);
+    if (commit_id)
+        sync_object(written, objdir, commit_id);
     for (size_t i = 0; i < n; i++) {
         if (changes[i].content)
             sync_object(written, objdir, &blob_ids[i]);
@@ -161,23 +163,53 @@ static int sync_objects(db_repo *repo, const repo_change *changes, size_t n,
     return 0;
 }
 
-static int create_commit(db_repo *repo, git_commit *parent, const git_oid *tree_id,
-                         const char *message, db_err *err)
+/* The commit object only: it is flushed with the change's other objects. */
+static int write_commit(db_repo *repo, git_commit *parent, const git_oid *tree_id,
+                        const char *message, git_oid *commit_id, db_err *err)
 {
     git_tree *tree = NULL;
     git_signature *sig = NULL;
-    git_oid commit_id;
     int rc = git_tree_lookup(&tree, repo->git, tree_id) < 0 ? git_fail(err, DB_EIO, "reading tree") : 0;
     if (!rc)
         rc = git_identity(repo->git, &sig, err);
     if (!rc) {
         const git_commit *parents[1] = {parent};
-        if (git_commit_create(&commit_id, repo->git, "HEAD", sig, sig, "UTF-8", message, tree,
+        if (git_commit_create(commit_id, repo->git, NULL, sig, sig, "UTF-8", message, tree,
                               parent ? 1 : 0, parents) < 0)
             rc = git_fail(err, DB_EIO, "committing");
     }
     git_signature_free(sig);
     git_tree_free(tree);
+    return rc;
+}
+
+/* HEAD's branch (or a detached HEAD) to the new commit, as git_commit_create
+ * would move it: only from the parent, with the same reflog message (which
+ * libgit2 also appends to HEAD's log). libgit2 fsyncs the ref. */
+static int update_head(db_repo *repo, git_commit *parent, const git_oid *commit_id, db_err *err)
+{
+    git_reference *head = NULL, *moved = NULL;
+    git_commit *commit = NULL;
+    if (git_reference_lookup(&head, repo->git, "HEAD") < 0 ||
+        git_commit_lookup(&commit, repo->git, commit_id) < 0) {
+        git_reference_free(head);
+        return git_fail(err, DB_EIO, "reading HEAD");
+    }
+    char *log = xasprintf("commit%s: %s", parent ? "" : " (initial)", git_commit_summary(commit));
+    const char *branch = git_reference_symbolic_target(head);
+    int failed;
+    if (!branch)
+        failed = git_reference_set_target(&moved, head, commit_id, log);
+    else if (parent)
+        failed = git_reference_create_matching(&moved, repo->git, branch, commit_id, 1,
+                                               git_commit_id(parent), log);
+    else
+        failed = git_reference_create(&moved, repo->git, branch, commit_id, 0, log);
+    int rc = failed < 0 ? git_fail(err, DB_EIO, "committing") : 0;
+    free(log);
+    git_reference_free(moved);
+    git_commit_free(commit);
+    git_reference_free(head);
     return rc;
 }
 
@@ -362,9 +394,9 @@ int repo_commit_changes(db_repo *repo, const repo_change *changes, size_t n,
     git_tree *base = NULL;
     git_oid *blob_ids = xcalloc(n ? n : 1, sizeof *blob_ids), tree_id;
     fs_sync_set written = {0};
-    /* Files, blobs and trees are written without a flush each and made
-     * durable together (fs_sync_flush: exactly what this change wrote)
-     * before the commit and the ref (which libgit2 fsyncs) point at them. */
+    /* Files, blobs, trees and the commit object are written without a flush
+     * each and made durable together (fs_sync_flush: exactly what this change
+     * wrote) before the ref (which libgit2 fsyncs) points at them. */
     /* The intent marker first: if this process dies from here on, the next
      * one to take the lock knows which paths to finish (store/recover.c). */
     rc = mark_pending(repo, changes, n, err);
@@ -375,17 +407,23 @@ int repo_commit_changes(db_repo *repo, const repo_change *changes, size_t n,
         rc = head_commit(repo->git, &parent, err);
     if (!rc && parent && git_commit_tree(&base, parent) < 0)
         rc = git_fail(err, DB_EIO, "reading HEAD's tree");
+    git_oid commit_id;
+    bool changes_tree = false;
     git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
     if (!rc)
         rc = build_tree(repo->git, base, changes, n, blob_ids, &tree_id, err);
+    changes_tree = !rc && !(parent && git_oid_equal(&tree_id, git_commit_tree_id(parent)));
+    if (changes_tree)
+        rc = write_commit(repo, parent, &tree_id, message, &commit_id, err);
     git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
     if (!rc)
-        rc = sync_objects(repo, changes, n, blob_ids, &tree_id, &written, err);
+        rc = sync_objects(repo, changes, n, blob_ids, &tree_id, changes_tree ? &commit_id : NULL,
+                          &written, err);
     if (!rc)
         rc = fs_sync_flush(&written, err);
     fs_sync_free(&written);
-    if (!rc && !(parent && git_oid_equal(&tree_id, git_commit_tree_id(parent))))
-        rc = create_commit(repo, parent, &tree_id, message, err);
+    if (!rc && changes_tree)
+        rc = update_head(repo, parent, &commit_id, err);
     bool committed = !rc;
     if (!rc)
         rc = (repo->index_deferred ? defer_index : update_index)(repo, changes, n, blob_ids, err);
