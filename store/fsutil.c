@@ -1,10 +1,11 @@
-/* syncfs(2) */
+/* sync_file_range(2) */
 #define _GNU_SOURCE
 #include "fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,12 +163,100 @@ int fs_mkdir_p(const char *path, mode_t mode, db_err *err)
 }
 
 
-int fs_sync_filesystem(const char *path, db_err *err)
+static bool in_list(char **items, size_t n, const char *path)
 {
-    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int rc = fd < 0 || syncfs(fd) < 0
-                 ? db_fail(err, DB_EIO, "%s: cannot flush to disk: %s", path, strerror(errno)) : 0;
-    if (fd >= 0)
-        close(fd);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(items[i], path) == 0)
+            return true;
+    return false;
+}
+
+static void add_unique(char ***items, size_t *n, const char *path)
+{
+    if (in_list(*items, *n, path))
+        return;
+    *items = xrealloc(*items, (*n + 1) * sizeof **items);
+    (*items)[(*n)++] = xstrdup(path);
+}
+
+void fs_sync_add_dir(fs_sync_set *set, const char *dir)
+{
+    add_unique(&set->dirs, &set->ndirs, dir);
+}
+
+void fs_sync_add_file(fs_sync_set *set, const char *path)
+{
+    add_unique(&set->files, &set->nfiles, path);
+    char *copy = xstrdup(path);
+    fs_sync_add_dir(set, dirname(copy));
+    free(copy);
+}
+
+static int sync_fail(db_err *err, const char *path)
+{
+    return db_fail(err, DB_EIO, "%s: cannot flush to disk: %s", path, strerror(errno));
+}
+
+typedef struct {
+    int fd, error;
+} sync_job;
+
+static void *fsync_job(void *arg)
+{
+    sync_job *job = arg;
+    if (fsync(job->fd) < 0)
+        job->error = errno;
+    return NULL;
+}
+
+/* Every path is fsynced, each in its own thread: concurrent fsyncs share one
+ * journal commit and disk cache flush (in turn, each could wait for its
+ * own). Writeback of the files starts first. A file that is not there is
+ * skipped: a loose object that was already packed, say. */
+int fs_sync_flush(fs_sync_set *set, db_err *err)
+{
+    size_t n = set->nfiles + set->ndirs;
+    sync_job *jobs = xcalloc(n + 1, sizeof *jobs);
+    pthread_t *threads = xcalloc(n + 1, sizeof *threads);
+    bool *started = xcalloc(n + 1, sizeof *started);
+    for (size_t i = 0; i < n; i++) {
+        bool dir = i >= set->nfiles;
+        jobs[i].fd = open(dir ? set->dirs[i - set->nfiles] : set->files[i],
+                          O_RDONLY | O_CLOEXEC | (dir ? O_DIRECTORY : O_NOFOLLOW));
+        if (jobs[i].fd < 0)
+            jobs[i].error = errno == ENOENT ? 0 : errno;
+        else if (!dir)
+            sync_file_range(jobs[i].fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+    }
+    for (size_t i = 1; i < n; i++)          /* the first one runs on this thread */
+        started[i] = jobs[i].fd >= 0 && pthread_create(&threads[i], NULL, fsync_job, &jobs[i]) == 0;
+    for (size_t i = 0; i < n; i++)
+        if (jobs[i].fd >= 0 && !started[i])
+            fsync_job(&jobs[i]);
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (started[i])
+            pthread_join(threads[i], NULL);
+        if (jobs[i].fd >= 0)
+            close(jobs[i].fd);
+        if (jobs[i].error && !rc) {
+            errno = jobs[i].error;
+            rc = sync_fail(err, i >= set->nfiles ? set->dirs[i - set->nfiles] : set->files[i]);
+        }
+    }
+    free(started);
+    free(threads);
+    free(jobs);
     return rc;
+}
+
+void fs_sync_free(fs_sync_set *set)
+{
+    for (size_t i = 0; i < set->nfiles; i++)
+        free(set->files[i]);
+    for (size_t i = 0; i < set->ndirs; i++)
+        free(set->dirs[i]);
+    free(set->files);
+    free(set->dirs);
+    memset(set, 0, sizeof *set);
 }

@@ -16,10 +16,21 @@ int fs_read_file(const char *path, char **out, size_t *len, db_err *err);
  * a crash leaves either the old or the new file, never a torn one. */
 int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode, db_err *err);
 /* The same without the fsyncs, for batches made durable at once by
- * fs_sync_filesystem (one flush instead of two per file). */
+ * fs_sync_flush. */
 int fs_write_atomic_ex(const char *path, const char *data, size_t len, mode_t mode, bool durable,
                        db_err *err);
-int fs_sync_filesystem(const char *path, db_err *err);
+/* Files and directories a change wrote, made durable together: fsync of
+ * exactly these, not of the whole file system (syncfs would also wait for
+ * other processes' data). */
+typedef struct {
+    char **files, **dirs;
+    size_t nfiles, ndirs;
+} fs_sync_set;
+/* The file and its directory (an entry added, replaced or renamed there). */
+void fs_sync_add_file(fs_sync_set *set, const char *path);
+void fs_sync_add_dir(fs_sync_set *set, const char *dir);
+int fs_sync_flush(fs_sync_set *set, db_err *err);
+void fs_sync_free(fs_sync_set *set);
 int fs_mkdir_p(const char *path, mode_t mode, db_err *err);
 int fs_unlink_durable(const char *path, db_err *err);
 char *fs_join(const char *a, const char *b);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../pipeline/text.h"
@@ -208,8 +209,25 @@ void repo_restore_head(db_repo *repo, const repo_change *changes, size_t n)
     git_commit_free(commit);
 }
 
+/* This process's own marker while its index entries wait (store/commit.c):
+ * nothing was interrupted, and its flush will write them. */
+static bool marker_is_own(db_repo *repo)
+{
+    struct stat st;
+    char *marker = repo_pending_marker(repo);
+    bool own = repo->nindex_pending && lstat(marker, &st) == 0 &&
+               st.st_ino == repo->marker_stat.st_ino && st.st_dev == repo->marker_stat.st_dev &&
+               st.st_size == repo->marker_stat.st_size &&
+               st.st_mtim.tv_sec == repo->marker_stat.st_mtim.tv_sec &&
+               st.st_mtim.tv_nsec == repo->marker_stat.st_mtim.tv_nsec;
+    free(marker);
+    return own;
+}
+
 int repo_recover(db_repo *repo, db_err *err)
 {
+    if (marker_is_own(repo))
+        return 0;
     char **specs = NULL;
     size_t nspecs = read_marker(repo, &specs);
     /* No marker: no change was interrupted. No commit yet: init's files. */

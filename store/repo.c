@@ -134,6 +134,7 @@ void repo_close(db_repo *repo)
 {
     if (!repo)
         return;
+    repo_finish_index(repo);
     if (repo->lock_fd >= 0)
         close(repo->lock_fd);
     git_repository_free(repo->git);

@@ -3,7 +3,9 @@
 #define DB_REPO_INTERNAL_H
 
 #include <git2.h>
+#include <sys/stat.h>
 
+#include "index_fast.h"
 #include "repo.h"
 
 struct db_repo {
@@ -12,6 +14,15 @@ struct db_repo {
     pipeline_cfg cfg;
     char *warnings;
     int lock_fd, lock_depth;
+    /* Deferred index (store/commit.c): entries waiting for repo_flush_index,
+     * and the identity of the intent marker that names their paths. */
+    bool index_deferred;
+    index_update *index_pending;
+    size_t nindex_pending;
+    struct stat marker_stat;
 };
+
+/* repo_close: flushes a deferred index, best effort (store/commit.c). */
+void repo_finish_index(db_repo *repo);
 
 #endif
