@@ -101,7 +101,7 @@ static void index_ids(tui_app *app)
         app->id_nslots *= 2;
     app->id_slots = xcalloc(app->id_nslots, sizeof *app->id_slots);
     for (size_t i = 0; i < app->deals.count; i++)
-        app->id_slots[id_slot(app, app->deals.items[i]->id)] = i + 1;
+        app->id_slots[id_slot(app, app->deals.items[i]->id)] = (uint32_t)(i + 1);
 }
 
 const deal *tui_find_deal(const tui_app *app, const char *id)
@@ -156,7 +156,7 @@ void tui_apply_own_change(tui_app *app, deal *changed)
         app->deals.items[k - 1] = changed;
     } else {
         deal_list_push(&app->deals, changed);
-        app->id_slots[slot] = app->deals.count;
+        app->id_slots[slot] = (uint32_t)app->deals.count;
         if (2 * app->deals.count + 2 > app->id_nslots)
             index_ids(app);
     }

@@ -42,7 +42,7 @@ struct tui_app {
     db_day today;
     char *user;                 /* the user's git name: "mine", log entries */
     deal_list deals;            /* every deal, open or closed; light (deal.partial) */
-    size_t *id_slots;           /* hash of the ids: index + 1 into deals, 0 empty */
+    uint32_t *id_slots;         /* hash of the ids: index + 1 into deals, 0 empty */
     size_t id_nslots;           /* a power of two, at least twice the deals */
     unsigned long deals_gen;    /* changes whenever a deal may have changed */
     board_model board;

@@ -98,17 +98,16 @@ static void column_add(board_column *col, board_card *c)
     col->total += c->deal->value;
 }
 
-/* The column a deal belongs in: its stage's, else the unknown-stage one. */
-static size_t column_of(const board_model *m, const deal *d)
+/* The column a card belongs in: its stage's, else the unknown-stage one. */
+static size_t column_of(const board_model *m, const board_card *c)
 {
-    int s = config_stage_index(m->cfg, d->stage);
-    return s >= 0 ? (size_t)s : m->cfg->nstages;
+    return c->stage >= 0 ? (size_t)c->stage : m->cfg->nstages;
 }
 
 static bool any_unknown_stage(const board_model *m)
 {
     for (size_t i = 0; i < m->ncards; i++)
-        if (m->cards[i].deal && column_of(m, m->cards[i].deal) == m->cfg->nstages)
+        if (m->cards[i].deal && m->cards[i].stage < 0)
             return true;
     return false;
 }
@@ -126,7 +125,7 @@ static void build_columns(board_model *m)
     for (size_t i = 0; i < m->ncards; i++) {
         board_card *c = &m->cards[i];
         if (c->deal && card_passes(m, c))
-            column_add(&m->cols[column_of(m, c->deal)], c);
+            column_add(&m->cols[column_of(m, c)], c);
     }
     sort_key = m->sort;
     for (size_t i = 0; i < m->ncols; i++) {
@@ -180,8 +179,8 @@ static void count_card(board_model *m, const board_card *c, int sign)
         t->other_currencies = t->nother > 0;
         return;
     }
-    int stage = config_stage_index(m->cfg, d->stage);
-    int64_t weighted = stage < 0 ? 0 : forecast_weighted(d->value, m->cfg->stages[stage].probability);
+    int64_t weighted =
+        c->stage < 0 ? 0 : forecast_weighted(d->value, m->cfg->stages[c->stage].probability);
     t->open_count += sign;
     t->open_value = add_money(t, t->open_value, sign * d->value);
     t->open_weighted = add_money(t, t->open_weighted, sign * weighted);
@@ -207,6 +206,7 @@ static void rebuild(board_model *m, const char *id)
 
 static void score_card(const board_model *m, board_card *c)
 {
+    c->stage = config_stage_index(m->cfg, c->deal->stage);
     flag_result f;
     rules_score(m->cfg, c->deal, m->today, &f);
     c->flag = (board_flag){f.score, f.days_in_stage, f.level};
@@ -278,7 +278,7 @@ static board_card *find_card(board_model *m, const deal *d)
 /* Takes the card out of its column (when shown) and out of the totals. */
 static void unshow_card(board_model *m, board_card *c)
 {
-    board_column *col = &m->cols[column_of(m, c->deal)];
+    board_column *col = &m->cols[column_of(m, c)];
     size_t pos;
     if (!column_find(col, c, &pos))
         return;                               /* filtered out */
@@ -289,11 +289,10 @@ static void unshow_card(board_model *m, board_card *c)
 bool board_replace_deal(board_model *m, const deal *old, const deal *fresh)
 {
     board_card *c = old && deal_is_open(old) ? find_card(m, old) : NULL;
-    size_t unknown = m->cfg->nstages;
-    if (!c || column_of(m, old) == unknown || m->ncols <= column_of(m, old))
+    if (!c || c->stage < 0)
         return false;                         /* not a card, or its column may go */
     bool open = deal_is_open(fresh);
-    if (open && column_of(m, fresh) == unknown)
+    if (open && config_stage_index(m->cfg, fresh->stage) < 0)
         return false;                         /* the unknown-stage column may appear */
     const board_card *sel = board_selected_card(m);
     unshow_card(m, c);
@@ -301,7 +300,7 @@ bool board_replace_deal(board_model *m, const deal *old, const deal *fresh)
     if (open) {
         score_card(m, c);
         if (card_passes(m, c)) {
-            column_insert(m, &m->cols[column_of(m, fresh)], c);
+            column_insert(m, &m->cols[column_of(m, c)], c);
             count_card(m, c, 1);
         }
     }

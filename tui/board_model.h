@@ -31,6 +31,7 @@ typedef struct {
 typedef struct {
     const deal *deal;    /* owned by the caller's deal list */
     board_flag flag;
+    int stage;           /* config_stage_index of the deal's stage (-1: unknown) */
 } board_card;
 
 /* The bottom line, computed when the shown cards change, not on every redraw. */
