@@ -27,6 +27,7 @@ void tui_message(tui_app *app, bool error, const char *fmt, ...)
     va_end(ap);
     text_trim_partial_utf8(app->message);
     app->message_is_error = error;
+    app->message_seq++;
 }
 
 edit_ctx tui_edit_ctx(const tui_app *app)
@@ -289,9 +290,11 @@ void tui_run_view(tui_app *app, tui_view *v)
 {
     tui_view *below = app->top;
     app->top = v;
-    bool open = true;
+    bool open = true, draw = true;
     while (open && !app->quit) {
-        tui_draw(app);
+        if (draw)
+            tui_draw(app);
+        draw = true;
         tui_event ev;
         tui_next_event(app, v->ctx, &ev);
         if (ev.kind == EV_EOF)
@@ -299,8 +302,12 @@ void tui_run_view(tui_app *app, tui_view *v)
         else if (ev.kind == EV_TICK && tui_sync_running(app))
             tui_sync_poll(app, false);  /* its commits show when it is done */
         else if (ev.kind == EV_TICK) {
+            unsigned long gen = app->deals_gen, seq = app->message_seq;
             tui_flush_index(app);      /* idle: nobody waits on it now */
             check_head(app);
+            /* An idle tick that changed nothing leaves the screen alone
+             * (a full redraw every second costs CPU for nothing). */
+            draw = gen != app->deals_gen || seq != app->message_seq;
         }
         else if (ev.kind != EV_ACTION)
             continue;

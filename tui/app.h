@@ -49,6 +49,7 @@ struct tui_app {
     char head[41];              /* HEAD as last loaded */
     char message[512];          /* the status line's message */
     bool message_is_error;
+    unsigned long message_seq;  /* counts messages: did an idle tick say anything? */
     sync_status sync;
     bool have_sync;             /* sync_get_status worked */
     tui_sync_job job;
