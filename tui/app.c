@@ -151,6 +151,8 @@ bool tui_head_is_ours(tui_app *app)
 void tui_apply_own_change(tui_app *app, deal *changed)
 {
     deal_make_light(changed);          /* the board keeps no logs (memory) */
+    if (!app->id_nslots)
+        index_ids(app);                /* the first load failed: no table yet */
     size_t slot = id_slot(app, changed->id), k = app->id_slots[slot];
     deal *old = k ? app->deals.items[k - 1] : NULL;
     if (old) {
