@@ -77,9 +77,9 @@ static void note_problem(void *ud, const char *relpath, const char *why)
 
 /* ---- finding deals by id (O(1): the board has up to 100,000) ----------- */
 
-static size_t id_hash(const char *id)
+static uint64_t id_hash(const char *id)
 {
-    size_t h = 1469598103934665603u;            /* FNV-1a */
+    uint64_t h = 1469598103934665603u;          /* FNV-1a */
     for (; *id; id++)
         h = (h ^ (unsigned char)*id) * 1099511628211u;
     return h;
@@ -88,7 +88,7 @@ static size_t id_hash(const char *id)
 /* The slot holding id, or the empty slot where it would go. */
 static size_t id_slot(const tui_app *app, const char *id)
 {
-    size_t mask = app->id_nslots - 1, i = id_hash(id) & mask;
+    size_t mask = app->id_nslots - 1, i = (size_t)(id_hash(id) & mask);
     while (app->id_slots[i] && !str_eq(app->deals.items[app->id_slots[i] - 1]->id, id))
         i = (i + 1) & mask;
     return i;
@@ -146,8 +146,8 @@ bool tui_head_is_ours(tui_app *app)
     return strcmp(head, app->head) == 0;
 }
 
-/* O(1) but for the board's two columns: no re-reading, re-scoring or
- * re-sorting of every deal after each keypress. */
+/* No re-reading, re-scoring or re-sorting of every deal after each keypress:
+ * a hash lookup, and the two columns concerned (board_replace_deal). */
 void tui_apply_own_change(tui_app *app, deal *changed)
 {
     deal_make_light(changed);          /* the board keeps no logs (memory) */
@@ -348,11 +348,12 @@ int tui_run_first(db_repo *repo, const keymap *km, db_day today, const char *sta
      * the board's commits leave it behind and it catches up when nobody
      * waits: after INDEX_IDLE_MS without a key (tui_next_event's tick), on
      * quit, and before whatever reads the index or lets others read it
-     * while we hold changes: a sync (a child process with its own handle,
-     * which must find the index matching HEAD), undo (it resets files and index to a commit), $EDITOR (the
-     * user may run git there). HEAD and the work tree are always current, so
-     * the board itself and `git log` never see the lag; a crash leaves a
-     * stale index that the next writer repairs (store/commit.c). */
+     * while our changes wait: a sync (a child process with its own handle
+     * must find the index matching HEAD), undo (it resets files and index
+     * to a commit), $EDITOR (the user may run git there). HEAD and the work
+     * tree are always current, so the board itself and `git log` never see
+     * the lag; a crash leaves a stale index that the next writer repairs
+     * (store/commit.c). */
     repo_set_index_deferred(repo, true);
     char help[32];
     if (startup && *startup)
