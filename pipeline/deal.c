@@ -1,5 +1,6 @@
 #include "deal.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,3 +114,45 @@ bool deal_status_parse(const char *s, deal_status *out)
 bool deal_is_open(const deal *d) { return d->status == STATUS_OPEN; }
 
 bool deal_has_next_step(const deal *d) { return !str_empty(d->next_text); }
+
+/* "  " is as empty as "" to a seller reading the deal. */
+static bool blank(const char *s)
+{
+    for (; s && *s; s++)
+        if (!isspace((unsigned char)*s))
+            return false;
+    return true;
+}
+
+bool deal_has_status_quo(const deal *d)
+{
+    return d->partial ? d->has_status_quo : !blank(d->status_quo);
+}
+
+bool deal_has_insight(const deal *d)
+{
+    return d->partial ? d->has_insight : !blank(d->insight);
+}
+
+void deal_make_light(deal *d)
+{
+    if (d->partial)
+        return;
+    d->has_status_quo = deal_has_status_quo(d);
+    d->has_insight = deal_has_insight(d);
+    char **long_text[] = {&d->status_quo, &d->insight, &d->persona, &d->champion};
+    for (size_t i = 0; i < sizeof long_text / sizeof *long_text; i++) {
+        free(*long_text[i]);
+        *long_text[i] = NULL;
+    }
+    for (size_t i = 0; i < d->nlog; i++)
+        log_entry_free(&d->log[i]);
+    free(d->log);
+    d->log = NULL;
+    d->nlog = 0;
+    if (d->raw && d->raw_free)
+        d->raw_free(d->raw);
+    d->raw = NULL;
+    d->raw_free = NULL;
+    d->partial = true;
+}

@@ -44,6 +44,9 @@ typedef struct deal {
      * board need. No log, no status_quo/insight/persona/champion, no raw.
      * Never written back: repo_save_deal refuses it (load the deal whole). */
     bool partial;
+    /* Light deals only: whether status_quo / insight say anything (the
+     * move-on rules need no more; read them through deal_has_status_quo). */
+    bool has_status_quo, has_insight;
     /* Store-owned, valid while its deal_list lives; NULL when not at hand:
      * the stored object as `list --json` prints it (depth 2), without its
      * closing brace, so a listing copies it instead of re-encoding. */
@@ -78,5 +81,11 @@ const char *deal_status_name(deal_status s);
 bool deal_status_parse(const char *s, deal_status *out);
 bool deal_is_open(const deal *d);
 bool deal_has_next_step(const deal *d);
+/* Whether the status quo / insight say anything ("  " does not), for full
+ * and light deals alike. */
+bool deal_has_status_quo(const deal *d);
+bool deal_has_insight(const deal *d);
+/* Makes d light (partial): frees the log, the long text fields and raw. */
+void deal_make_light(deal *d);
 
 #endif

@@ -95,22 +95,13 @@ static void check_next_step(const pipeline_cfg *cfg, const deal *d, db_day today
     }
 }
 
-/* "  " is as empty as "" to a seller reading the deal. */
-static bool blank(const char *s)
-{
-    for (; s && *s; s++)
-        if (!isspace((unsigned char)*s))
-            return false;
-    return true;
-}
-
 static void check_why_change(const pipeline_cfg *cfg, const deal *d, flag_result *out)
 {
     int stage = config_stage_index(cfg, d->stage);
     int define = config_stage_index(cfg, "define");
     if (!on(cfg, RULE_NO_WHY_CHANGE) || stage < 0 || define < 0 || stage < define)
         return;
-    bool no_sq = blank(d->status_quo), no_insight = blank(d->insight);
+    bool no_sq = !deal_has_status_quo(d), no_insight = !deal_has_insight(d);
     if (no_sq || no_insight)
         fire(cfg, out, RULE_NO_WHY_CHANGE, "no %s recorded",
              no_sq && no_insight ? "status quo or insight" : no_sq ? "status quo" : "insight");

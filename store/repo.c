@@ -376,48 +376,13 @@ int repo_load_deals(db_repo *repo, deal_list *out, repo_problem_fn problem, void
     return rc;
 }
 
-/* Drops what a light deal does not carry (first version: from a full load). */
-static void make_light(deal *d)
-{
-    deal full = *d;
-    deal_init(d);
-    d->id = full.id;
-    d->title = full.title;
-    d->account = full.account;
-    d->owner = full.owner;
-    d->stage = full.stage;
-    d->status = full.status;
-    d->value = full.value;
-    d->currency = full.currency;
-    d->created = full.created;
-    d->stage_entered = full.stage_entered;
-    d->last_touch = full.last_touch;
-    d->close_date = full.close_date;
-    d->close_date_pushes = full.close_date_pushes;
-    d->next_text = full.next_text;
-    d->next_due = full.next_due;
-    d->tags = full.tags;
-    d->ntags = full.ntags;
-    d->snooze_until = full.snooze_until;
-    d->snooze_reason = full.snooze_reason;
-    d->moved_on = full.moved_on;
-    d->moved_on_reason = full.moved_on_reason;
-    d->revisit = full.revisit;
-    d->partial = true;
-    full.id = full.title = full.account = full.owner = full.stage = full.currency = NULL;
-    full.next_text = full.snooze_reason = full.moved_on_reason = NULL;
-    full.tags = NULL;
-    full.ntags = 0;
-    deal_free(&full);
-}
-
 int repo_load_deals_light(db_repo *repo, deal_list *out, bool want_view_json,
                           repo_problem_fn problem, void *ud, db_err *err)
 {
     (void)want_view_json;
     int rc = repo_load_deals(repo, out, problem, ud, err);
     for (size_t i = 0; !rc && i < out->count; i++)
-        make_light(out->items[i]);
+        deal_make_light(out->items[i]);   /* first version: from a full load */
     return rc;
 }
 

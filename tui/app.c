@@ -14,6 +14,8 @@
 /* Idle wake-ups: check HEAD once a second; a pending key sequence waits less. */
 #define TICK_MS 1000
 #define PENDING_MS 800
+/* A deferred index is written after this long without a key (see tui_run_first). */
+#define INDEX_IDLE_MS 500
 /* While a sync runs: wake often to animate the status line and collect it. */
 #define SYNC_TICK_MS 100
 
@@ -25,6 +27,7 @@ void tui_message(tui_app *app, bool error, const char *fmt, ...)
     va_end(ap);
     text_trim_partial_utf8(app->message);
     app->message_is_error = error;
+    app->message_seq++;
 }
 
 edit_ctx tui_edit_ctx(const tui_app *app)
@@ -72,13 +75,51 @@ static void note_problem(void *ud, const char *relpath, const char *why)
         snprintf(p->first, sizeof p->first, "%s: %s", relpath, why);
 }
 
+/* ---- finding deals by id (O(1): the board has up to 100,000) ----------- */
+
+static uint64_t id_hash(const char *id)
+{
+    uint64_t h = 1469598103934665603u;          /* FNV-1a */
+    for (; *id; id++)
+        h = (h ^ (unsigned char)*id) * 1099511628211u;
+    return h;
+}
+
+/* The slot holding id, or the empty slot where it would go. */
+static size_t id_slot(const tui_app *app, const char *id)
+{
+    size_t mask = app->id_nslots - 1, i = (size_t)(id_hash(id) & mask);
+    while (app->id_slots[i] && !str_eq(app->deals.items[app->id_slots[i] - 1]->id, id))
+        i = (i + 1) & mask;
+    return i;
+}
+
+static void index_ids(tui_app *app)
+{
+    free(app->id_slots);
+    app->id_nslots = 64;
+    while (app->id_nslots < 2 * app->deals.count + 2)
+        app->id_nslots *= 2;
+    app->id_slots = xcalloc(app->id_nslots, sizeof *app->id_slots);
+    for (size_t i = 0; i < app->deals.count; i++)
+        app->id_slots[id_slot(app, app->deals.items[i]->id)] = (uint32_t)(i + 1);
+}
+
+const deal *tui_find_deal(const tui_app *app, const char *id)
+{
+    if (!app->id_nslots || !id)
+        return NULL;
+    size_t k = app->id_slots[id_slot(app, id)];
+    return k ? app->deals.items[k - 1] : NULL;
+}
+
 void tui_reload(tui_app *app)
 {
     deal_list fresh = {0};
     load_problems problems = {0};
     db_err err = {0};
     repo_head(app->repo, app->head);
-    if (repo_load_deals(app->repo, &fresh, note_problem, &problems, &err)) {
+    if (repo_load_deals_light(app->repo, &fresh, false, note_problem, &problems, &err)) {
         deal_list_free(&fresh);
         tui_message(app, true, "%s", err.msg);
         return;
@@ -86,6 +127,8 @@ void tui_reload(tui_app *app)
     /* The model points into the deals: swap them in, then free the old ones. */
     deal_list old = app->deals;
     app->deals = fresh;
+    app->deals_gen++;
+    index_ids(app);
     board_set_deals(&app->board, app->deals.items, app->deals.count);
     deal_list_free(&old);
     app->have_sync = sync_get_status(app->repo, &app->sync, &err) == 0;
@@ -96,14 +139,6 @@ void tui_reload(tui_app *app)
         app->top->reloaded(app, app->top);
 }
 
-const deal *tui_find_deal(const tui_app *app, const char *id)
-{
-    for (size_t i = 0; i < app->deals.count; i++)
-        if (strcmp(app->deals.items[i]->id, id) == 0)
-            return app->deals.items[i];
-    return NULL;
-}
-
 bool tui_head_is_ours(tui_app *app)
 {
     char head[41];
@@ -111,24 +146,70 @@ bool tui_head_is_ours(tui_app *app)
     return strcmp(head, app->head) == 0;
 }
 
+/* No re-reading, re-scoring or re-sorting of every deal after each keypress:
+ * a hash lookup, and the two columns concerned (board_replace_deal). */
 void tui_apply_own_change(tui_app *app, deal *changed)
 {
-    deal *old = NULL;
-    for (size_t i = 0; i < app->deals.count && !old; i++) {
-        if (str_eq(app->deals.items[i]->id, changed->id)) {
-            old = app->deals.items[i];
-            app->deals.items[i] = changed;
-        }
-    }
-    if (!old)
+    deal_make_light(changed);          /* the board keeps no logs (memory) */
+    if (!app->id_nslots)
+        index_ids(app);                /* the first load failed: no table yet */
+    size_t slot = id_slot(app, changed->id), k = app->id_slots[slot];
+    deal *old = k ? app->deals.items[k - 1] : NULL;
+    if (old) {
+        app->deals.items[k - 1] = changed;
+    } else {
         deal_list_push(&app->deals, changed);
-    board_set_deals(&app->board, app->deals.items, app->deals.count);
+        app->id_slots[slot] = (uint32_t)app->deals.count;
+        if (2 * app->deals.count + 2 > app->id_nslots)
+            index_ids(app);
+    }
+    app->deals_gen++;
+    if (!board_replace_deal(&app->board, old, changed))
+        board_set_deals(&app->board, app->deals.items, app->deals.count);
     deal_destroy(old);                 /* after the model stopped pointing at it */
     repo_head(app->repo, app->head);
     db_err err = {0};
     app->have_sync = sync_get_status(app->repo, &app->sync, &err) == 0;
     if (app->top && app->top->reloaded)
         app->top->reloaded(app, app->top);
+}
+
+/* ---- whole deals, for the views that show the log ----------------------- */
+
+void tui_full_deal_free(tui_full_deal *f)
+{
+    deal_free(&f->d);
+    free(f->id);
+    f->id = NULL;
+}
+
+bool tui_full_deal_load(tui_app *app, tui_full_deal *f, const char *id)
+{
+    if (f->id && str_eq(f->id, id) && f->gen == app->deals_gen)
+        return true;
+    tui_full_deal_free(f);
+    db_err err = {0};
+    if (!tui_find_deal(app, id)) {
+        snprintf(f->why, sizeof f->why, "%s: the deal is gone (deleted or undone)", id);
+        return false;
+    }
+    if (repo_load_deal(app->repo, id, &f->d, &err) || f->d.partial) {
+        snprintf(f->why, sizeof f->why, "%s", err.msg);
+        deal_free(&f->d);
+        return false;
+    }
+    f->id = xstrdup(id);
+    f->gen = app->deals_gen;
+    return true;
+}
+
+/* ---- the deferred index ------------------------------------------------- */
+
+void tui_flush_index(tui_app *app)
+{
+    db_err err = {0};
+    if (repo_index_pending(app->repo) && repo_flush_index(app->repo, &err))
+        tui_message(app, true, "git index not updated: %s", err.msg);
 }
 
 /* Another process (the CLI, a sync) committed: show its work. */
@@ -157,6 +238,8 @@ void tui_next_event(tui_app *app, keymap_ctx ctx, tui_event *ev)
     memset(ev, 0, sizeof *ev);
     for (;;) {
         int idle = tui_sync_running(app) ? SYNC_TICK_MS : TICK_MS;
+        if (repo_index_pending(app->repo) && idle > INDEX_IDLE_MS)
+            idle = INDEX_IDLE_MS;
         int key = term_read_key(app->keys.n ? PENDING_MS : idle);
         keymap_result r;
         if (key == TERM_EOF) {
@@ -209,17 +292,25 @@ void tui_run_view(tui_app *app, tui_view *v)
 {
     tui_view *below = app->top;
     app->top = v;
-    bool open = true;
+    bool open = true, draw = true;
     while (open && !app->quit) {
-        tui_draw(app);
+        if (draw)
+            tui_draw(app);
+        draw = true;
         tui_event ev;
         tui_next_event(app, v->ctx, &ev);
         if (ev.kind == EV_EOF)
             app->quit = true;
         else if (ev.kind == EV_TICK && tui_sync_running(app))
             tui_sync_poll(app, false);  /* its commits show when it is done */
-        else if (ev.kind == EV_TICK)
+        else if (ev.kind == EV_TICK) {
+            unsigned long gen = app->deals_gen, seq = app->message_seq;
+            tui_flush_index(app);      /* idle: nobody waits on it now */
             check_head(app);
+            /* An idle tick that changed nothing leaves the screen alone
+             * (a full redraw every second costs CPU for nothing). */
+            draw = gen != app->deals_gen || seq != app->message_seq;
+        }
         else if (ev.kind != EV_ACTION)
             continue;
         else if (ev.action == ACTION_QUIT)
@@ -253,6 +344,17 @@ int tui_run_first(db_repo *repo, const keymap *km, db_day today, const char *sta
     board_init(&app.board, repo_config(repo), today, app.user);
     tui_reload(&app);
     board_select_first_card(&app.board);
+    /* At 100,000 deals rewriting the 10 MB git index is most of an edit, so
+     * the board's commits leave it behind and it catches up when nobody
+     * waits: after INDEX_IDLE_MS without a key (tui_next_event's tick), on
+     * quit, and before whatever reads the index or lets others read it
+     * while our changes wait: a sync (a child process with its own handle
+     * must find the index matching HEAD), undo (it resets files and index
+     * to a commit), $EDITOR (the user may run git there). HEAD and the work
+     * tree are always current, so the board itself and `git log` never see
+     * the lag; a crash leaves a stale index that the next writer repairs
+     * (store/commit.c). */
+    repo_set_index_deferred(repo, true);
     char help[32];
     if (startup && *startup)
         tui_message(&app, true, "%s", startup);
@@ -265,7 +367,17 @@ int tui_run_first(db_repo *repo, const keymap *km, db_day today, const char *sta
         tui_sync_wait(&app);
         term_close();
     }
+    db_err flush_err = {0};
+    int flushed = repo_flush_index(repo, &flush_err);
+    repo_set_index_deferred(repo, false);
+    if (flushed && rc == 0) {
+        *err = flush_err;
+        rc = flushed;
+    }
+    /* Large blocks first: freed after the deals' many small ones, each
+     * would make malloc consolidate them all (170 ms at 100,000 deals). */
     board_free(&app.board);
+    free(app.id_slots);
     deal_list_free(&app.deals);
     free(app.user);
     return rc;

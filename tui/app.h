@@ -41,11 +41,15 @@ struct tui_app {
     const keymap *km;
     db_day today;
     char *user;                 /* the user's git name: "mine", log entries */
-    deal_list deals;            /* every deal, open or closed */
+    deal_list deals;            /* every deal, open or closed; light (deal.partial) */
+    uint32_t *id_slots;         /* hash of the ids: index + 1 into deals, 0 empty */
+    size_t id_nslots;           /* a power of two, at least twice the deals */
+    unsigned long deals_gen;    /* changes whenever a deal may have changed */
     board_model board;
     char head[41];              /* HEAD as last loaded */
     char message[512];          /* the status line's message */
     bool message_is_error;
+    unsigned long message_seq;  /* counts messages: did an idle tick say anything? */
     sync_status sync;
     bool have_sync;             /* sync_get_status worked */
     tui_sync_job job;
@@ -74,12 +78,31 @@ void tui_message(tui_app *app, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Loads every deal again, keeping the board's selection on the same deal. */
 void tui_reload(tui_app *app);
-/* The loaded deal with this id, or NULL (it may have gone in a reload). */
+/* The loaded (light) deal with this id, or NULL (it may have gone in a reload). */
 const deal *tui_find_deal(const tui_app *app, const char *id);
+
+/* A deal loaded whole, with its log and long text fields. The board holds
+ * light deals (deal.partial); code that shows those fields takes a
+ * tui_full_deal, never a deal from app->deals, so a light one cannot reach it. */
+typedef struct {
+    deal d;
+    char *id;                   /* what d is, NULL: nothing loaded */
+    unsigned long gen;          /* app->deals_gen when loaded */
+    char why[sizeof(((db_err *)0)->msg)];   /* why the load failed */
+} tui_full_deal;
+/* Loads deal `id` whole unless f holds it since the last change; false (with
+ * f->why) when it is gone or cannot be read. */
+bool tui_full_deal_load(tui_app *app, tui_full_deal *f, const char *id);
+void tui_full_deal_free(tui_full_deal *f);
+
+/* The board defers the git index (store/repo.h): writes it now if anything
+ * waits (idle, quit, and before anything that reads the index); an error
+ * goes to the status line. */
+void tui_flush_index(tui_app *app);
 /* True while HEAD is still what the board last loaded (nobody else committed). */
 bool tui_head_is_ours(tui_app *app);
 /* After the board's own commit: swaps in the one deal it changed (taking
- * ownership of `changed`) instead of re-reading every file. */
+ * ownership of `changed`, kept light) instead of re-reading every file. */
 void tui_apply_own_change(tui_app *app, deal *changed);
 /* The first key bound to `action` in ctx (else global), e.g. "Esc", for hints
  * that must never lie about rebound keys; "" when unbound. */

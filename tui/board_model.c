@@ -90,15 +90,24 @@ static int compare_cards(const void *a, const void *b)
 
 static void column_add(board_column *col, board_card *c)
 {
-    col->cards = xrealloc(col->cards, (col->ncards + 1) * sizeof *col->cards);
+    if (col->ncards == col->cap) {
+        col->cap = col->cap ? col->cap * 2 : 16;
+        col->cards = xrealloc(col->cards, col->cap * sizeof *col->cards);
+    }
     col->cards[col->ncards++] = c;
     col->total += c->deal->value;
+}
+
+/* The column a card belongs in: its stage's, else the unknown-stage one. */
+static size_t column_of(const board_model *m, const board_card *c)
+{
+    return c->stage >= 0 ? (size_t)c->stage : m->cfg->nstages;
 }
 
 static bool any_unknown_stage(const board_model *m)
 {
     for (size_t i = 0; i < m->ncards; i++)
-        if (config_stage_index(m->cfg, m->cards[i].deal->stage) < 0)
+        if (m->cards[i].deal && m->cards[i].stage < 0)
             return true;
     return false;
 }
@@ -115,10 +124,8 @@ static void build_columns(board_model *m)
         m->cols[i].stage = &m->cfg->stages[i];
     for (size_t i = 0; i < m->ncards; i++) {
         board_card *c = &m->cards[i];
-        if (!card_passes(m, c))
-            continue;
-        int s = config_stage_index(m->cfg, c->deal->stage);
-        column_add(&m->cols[s >= 0 ? (size_t)s : m->cfg->nstages], c);
+        if (c->deal && card_passes(m, c))
+            column_add(&m->cols[column_of(m, c)], c);
     }
     sort_key = m->sort;
     for (size_t i = 0; i < m->ncols; i++) {
@@ -142,28 +149,67 @@ static void clamp_selection(board_model *m)
         m->sel_row = n ? n - 1 : 0;
 }
 
-/* Rebuilds and puts the selection back on the deal `id` (copied by the caller). */
-static void compute_totals(board_model *m)
+/* ---- totals: what forecast_compute's open totals say, kept per card ----- */
+
+/* Saturates like the forecast: absurd sums must not go negative. */
+static int64_t add_money(board_totals *t, int64_t a, int64_t b)
 {
-    size_t shown = board_count_shown(m), k = 0;
-    deal **deals = xcalloc(shown + 1, sizeof *deals);
-    for (size_t i = 0; i < m->ncols; i++)
-        for (size_t j = 0; j < m->cols[i].ncards; j++)
-            deals[k++] = (deal *)m->cols[i].cards[j]->deal;
-    forecast f;
-    forecast_compute(m->cfg, deals, k, m->today, DAY_NONE, &f);
-    m->totals = (board_totals){f.totals.open.count, f.totals.open.value, f.totals.open_weighted,
-                               f.nothers > 0};
-    forecast_free(&f);
-    free(deals);
+    if (b > 0 && a > INT64_MAX - b) {
+        t->saturated = true;
+        return INT64_MAX;
+    }
+    return a + b;
 }
 
+static bool in_pipeline_currency(const board_model *m, const deal *d)
+{
+    return str_empty(d->currency) ||
+           (m->cfg->currency && strcasecmp(d->currency, m->cfg->currency) == 0);
+}
+
+/* Adds (sign 1) or takes away (-1) a shown card's part of the totals. */
+static void count_card(board_model *m, const board_card *c, int sign)
+{
+    board_totals *t = &m->totals;
+    const deal *d = c->deal;
+    if (c->flag.level != LEVEL_NONE)
+        m->nflagged = sign > 0 ? m->nflagged + 1 : m->nflagged - 1;
+    if (!in_pipeline_currency(m, d)) {
+        t->nother = sign > 0 ? t->nother + 1 : t->nother - 1;
+        t->other_currencies = t->nother > 0;
+        return;
+    }
+    int64_t weighted =
+        c->stage < 0 ? 0 : forecast_weighted(d->value, m->cfg->stages[c->stage].probability);
+    t->open_count += sign;
+    t->open_value = add_money(t, t->open_value, sign * d->value);
+    t->open_weighted = add_money(t, t->open_weighted, sign * weighted);
+}
+
+static void compute_totals(board_model *m)
+{
+    memset(&m->totals, 0, sizeof m->totals);
+    m->nflagged = 0;
+    for (size_t i = 0; i < m->ncols; i++)
+        for (size_t j = 0; j < m->cols[i].ncards; j++)
+            count_card(m, m->cols[i].cards[j], 1);
+}
+
+/* Rebuilds and puts the selection back on the deal `id` (copied by the caller). */
 static void rebuild(board_model *m, const char *id)
 {
     build_columns(m);
     compute_totals(m);
     if (!id || !board_select_id(m, id))
         clamp_selection(m);
+}
+
+static void score_card(const board_model *m, board_card *c)
+{
+    c->stage = config_stage_index(m->cfg, c->deal->stage);
+    flag_result f;
+    rules_score(m->cfg, c->deal, m->today, &f);
+    c->flag = (board_flag){f.score, f.days_in_stage, f.level};
 }
 
 void board_set_deals(board_model *m, deal *const *deals, size_t n)
@@ -178,12 +224,97 @@ void board_set_deals(board_model *m, deal *const *deals, size_t n)
             continue;
         board_card *c = &m->cards[m->ncards++];
         c->deal = deals[i];
-        flag_result f;
-        rules_score(m->cfg, deals[i], m->today, &f);
-        c->flag = (board_flag){f.score, f.days_in_stage, f.level};
+        score_card(m, c);
     }
     rebuild(m, id);
     free(id);
+}
+
+/* ---- one deal changed --------------------------------------------------- */
+
+static bool column_find(const board_column *col, const board_card *c, size_t *pos)
+{
+    for (size_t j = 0; j < col->ncards; j++)
+        if (col->cards[j] == c) {
+            *pos = j;
+            return true;
+        }
+    return false;
+}
+
+static void column_remove(board_column *col, size_t pos)
+{
+    col->total -= col->cards[pos]->deal->value;
+    memmove(&col->cards[pos], &col->cards[pos + 1], (col->ncards - pos - 1) * sizeof *col->cards);
+    col->ncards--;
+}
+
+/* Inserts in sort order (binary search: the column is sorted); returns where. */
+static size_t column_insert(board_model *m, board_column *col, board_card *c)
+{
+    sort_key = m->sort;
+    size_t lo = 0, hi = col->ncards;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (compare_cards(&col->cards[mid], &c) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    column_add(col, c);          /* grows it and counts the value; then move into place */
+    memmove(&col->cards[lo + 1], &col->cards[lo], (col->ncards - 1 - lo) * sizeof *col->cards);
+    col->cards[lo] = c;
+    return lo;
+}
+
+static board_card *find_card(board_model *m, const deal *d)
+{
+    for (size_t i = 0; i < m->ncards; i++)
+        if (m->cards[i].deal == d)
+            return &m->cards[i];
+    return NULL;
+}
+
+/* Takes the card out of its column (when shown) and out of the totals. */
+static void unshow_card(board_model *m, board_card *c)
+{
+    board_column *col = &m->cols[column_of(m, c)];
+    size_t pos;
+    if (!column_find(col, c, &pos))
+        return;                               /* filtered out */
+    count_card(m, c, -1);
+    column_remove(col, pos);
+}
+
+bool board_replace_deal(board_model *m, const deal *old, const deal *fresh)
+{
+    board_card *c = old && deal_is_open(old) ? find_card(m, old) : NULL;
+    if (!c || c->stage < 0)
+        return false;                         /* not a card, or its column may go */
+    bool open = deal_is_open(fresh);
+    if (open && config_stage_index(m->cfg, fresh->stage) < 0)
+        return false;                         /* the unknown-stage column may appear */
+    const board_card *sel = board_selected_card(m);
+    unshow_card(m, c);
+    c->deal = open ? fresh : NULL;            /* NULL: closed, no longer a card */
+    if (open) {
+        score_card(m, c);
+        if (card_passes(m, c)) {
+            column_insert(m, &m->cols[column_of(m, c)], c);
+            count_card(m, c, 1);
+        }
+    }
+    if (m->totals.saturated)
+        compute_totals(m);
+    size_t pos;
+    for (size_t i = 0; sel && i < m->ncols; i++)  /* keep the selection on its deal */
+        if (column_find(&m->cols[i], sel, &pos)) {
+            m->sel_col = i;
+            m->sel_row = pos;
+            return true;
+        }
+    clamp_selection(m);
+    return true;
 }
 
 /* ---- selection ---------------------------------------------------------- */
@@ -203,6 +334,9 @@ const deal *board_selected(const board_model *m)
 
 bool board_select_id(board_model *m, const char *id)
 {
+    const deal *sel = board_selected(m);
+    if (sel && id && strcmp(sel->id, id) == 0)
+        return true;                          /* the usual case after an edit */
     for (size_t i = 0; id && i < m->ncols; i++)
         for (size_t j = 0; j < m->cols[i].ncards; j++)
             if (strcmp(m->cols[i].cards[j]->deal->id, id) == 0) {
@@ -422,9 +556,5 @@ size_t board_count_shown(const board_model *m)
 
 size_t board_count_flagged(const board_model *m)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < m->ncols; i++)
-        for (size_t j = 0; j < m->cols[i].ncards; j++)
-            n += m->cols[i].cards[j]->flag.level != LEVEL_NONE;
-    return n;
+    return m->nflagged;
 }

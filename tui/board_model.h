@@ -31,6 +31,7 @@ typedef struct {
 typedef struct {
     const deal *deal;    /* owned by the caller's deal list */
     board_flag flag;
+    int stage;           /* config_stage_index of the deal's stage (-1: unknown) */
 } board_card;
 
 /* The bottom line, computed when the shown cards change, not on every redraw. */
@@ -38,12 +39,14 @@ typedef struct {
     int open_count;
     int64_t open_value, open_weighted;
     bool other_currencies;
+    size_t nother;          /* shown cards in other currencies */
+    bool saturated;         /* a sum hit INT64_MAX: recount instead of adjusting */
 } board_totals;
 
 typedef struct {
     const stage_def *stage; /* NULL: the "unknown stage" column */
     board_card **cards;     /* filtered and sorted */
-    size_t ncards;
+    size_t ncards, cap;
     int64_t total;
     size_t top;             /* first card on screen */
 } board_column;
@@ -52,8 +55,9 @@ typedef struct {
     const pipeline_cfg *cfg;
     db_day today;
     char *user;             /* for the "mine" filter */
-    board_card *cards;      /* every open deal */
+    board_card *cards;      /* every open deal (deal NULL: closed since, see board_replace_deal) */
     size_t ncards;
+    size_t nflagged;        /* shown cards with a flag */
     board_column *cols;
     size_t ncols;
     board_sort sort;
@@ -69,6 +73,11 @@ void board_free(board_model *m);
 /* Takes the open deals of `deals` (not owned; keep them alive) and rebuilds the
  * columns, keeping the selection on the same deal when it is still shown. */
 void board_set_deals(board_model *m, deal *const *deals, size_t n);
+/* After one own change: puts `fresh` where `old` was (same id) without
+ * rebuilding everything (O(cards in the two columns), not O(deals)); the
+ * selection stays on the same deal. False when it cannot (a new or reopened
+ * deal, the unknown-stage column would appear or go): call board_set_deals. */
+bool board_replace_deal(board_model *m, const deal *old, const deal *fresh);
 
 const deal *board_selected(const board_model *m);
 const board_card *board_selected_card(const board_model *m);

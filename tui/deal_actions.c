@@ -150,14 +150,6 @@ static db_day parse_day(const tui_app *app, const char *text)
     return day;
 }
 
-static const deal *find_deal(const tui_app *app, const char *id)
-{
-    for (size_t i = 0; i < app->deals.count; i++)
-        if (strcmp(app->deals.items[i]->id, id) == 0)
-            return app->deals.items[i];
-    return NULL;
-}
-
 static void step(tui_app *app, const char *id, int direction)
 {
     commit_change(app, id, apply_step, &direction);
@@ -181,7 +173,7 @@ static void note(tui_app *app, const char *id)
 
 static void next_step(tui_app *app, const char *id)
 {
-    const deal *d = find_deal(app, id);
+    const deal *d = tui_find_deal(app, id);   /* light: the next step is there */
     char due[DATE_LEN] = "";
     if (d && d->next_due != DAY_NONE)
         date_format(d->next_due, due);
@@ -235,9 +227,11 @@ static void stage_set(tui_app *app, const char *id)
     free(stage);
 }
 
-/* The current text of a settable field, for editing it in place. */
-static char *field_text(const deal *d, const char *field)
+/* The current text of a settable field, for editing it in place (the long
+ * ones are only in a whole deal). */
+static char *field_text(const tui_full_deal *full, const char *field)
 {
+    const deal *d = &full->d;
     char date[DATE_LEN];
     if (strcmp(field, "value") == 0)
         return xasprintf("%lld", (long long)d->value);
@@ -279,14 +273,21 @@ static field_kind field_kind_of(const char *field)
 
 static void edit_field(tui_app *app, const char *id)
 {
-    const deal *d = find_deal(app, id);
     char *field = NULL, *value = NULL;
-    if (!d || !tui_prompt(app, "Edit which field (Tab completes): ", FIELD_CHOICE, NULL,
-                          edit_settable_fields, &field) || !*field) {
+    if (!tui_find_deal(app, id) || !tui_prompt(app, "Edit which field (Tab completes): ",
+                                               FIELD_CHOICE, NULL, edit_settable_fields, &field) ||
+        !*field) {
         free(field);
         return;
     }
-    char *current = field_text(d, field), *label = xasprintf("%s: ", field);
+    tui_full_deal full = {0};
+    if (!tui_full_deal_load(app, &full, id)) {
+        tui_message(app, true, "%s", full.why);
+        free(field);
+        return;
+    }
+    char *current = field_text(&full, field), *label = xasprintf("%s: ", field);
+    tui_full_deal_free(&full);
     if (tui_prompt(app, label, field_kind_of(field), current, NULL, &value)) {
         char *fv[2] = {field, value};
         commit_change(app, id, apply_set, fv);
@@ -303,6 +304,7 @@ static void undo(tui_app *app)
     char *summary = NULL;
     const deal *sel = board_selected(&app->board);
     char *id = sel ? xstrdup(sel->id) : NULL;
+    tui_flush_index(app);     /* undo resets the index to a commit: ours first */
     int rc = repo_undo(app->repo, &summary, &err);
     tui_reload(app);
     board_select_id(&app->board, id);

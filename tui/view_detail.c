@@ -9,6 +9,7 @@
 
 typedef struct {
     char *id;
+    tui_full_deal full;     /* the board's deals are light: this one has the log */
 } detail_state;
 
 static const char *or_dash(const char *s)
@@ -41,8 +42,9 @@ static void add_flags(tui_app *app, pager *p, const deal *d)
         pager_add(p, ROLE_WATCH, 2, "  revisit is due");
 }
 
-static void add_fields(tui_app *app, pager *p, const deal *d)
+static void add_fields(tui_app *app, pager *p, const tui_full_deal *full)
 {
+    const deal *d = &full->d;
     const pipeline_cfg *cfg = repo_config(app->repo);
     const stage_def *st = config_stage(cfg, d->stage);
     char money[MONEY_LEN];
@@ -95,8 +97,9 @@ static void add_fields(tui_app *app, pager *p, const deal *d)
     }
 }
 
-static void add_log(pager *p, const deal *d)
+static void add_log(pager *p, const tui_full_deal *full)
 {
+    const deal *d = &full->d;
     pager_add(p, ROLE_NORMAL, 0, "%s", "");
     pager_add(p, ROLE_HEADER, 0, "Log (%zu)", d->nlog);
     for (size_t i = d->nlog; i-- > 0;) {
@@ -128,14 +131,13 @@ static void add_history(tui_app *app, pager *p, const deal *d)
 static void fill(tui_app *app, pager *p)
 {
     detail_state *ds = p->ud;
-    const deal *d = tui_find_deal(app, ds->id);
-    if (!d) {
-        pager_add(p, ROLE_ERROR, 0, "%s: the deal is gone (deleted or undone)", ds->id);
+    if (!tui_full_deal_load(app, &ds->full, ds->id)) {
+        pager_add(p, ROLE_ERROR, 0, "%s", ds->full.why);
         return;
     }
-    add_fields(app, p, d);
-    add_log(p, d);
-    add_history(app, p, d);
+    add_fields(app, p, &ds->full);
+    add_log(p, &ds->full);
+    add_history(app, p, &ds->full.d);
 }
 
 static bool act(tui_app *app, pager *p, db_action a)
@@ -148,7 +150,7 @@ static bool act(tui_app *app, pager *p, db_action a)
 
 void tui_detail_view(tui_app *app, const char *id)
 {
-    detail_state ds = {xstrdup(id)};
+    detail_state ds = {.id = xstrdup(id)};
     pager p = {0};
     p.title = "Deal";
     p.fill = fill;
@@ -156,5 +158,6 @@ void tui_detail_view(tui_app *app, const char *id)
     p.ud = &ds;
     fill(app, &p);
     pager_run(app, &p, KCTX_DETAIL);
+    tui_full_deal_free(&ds.full);
     free(ds.id);
 }

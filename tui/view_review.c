@@ -24,6 +24,7 @@
 
 typedef struct {
     review_session s;
+    tui_full_deal full;    /* the deal on screen, whole (the board's are light) */
 } review_view;
 
 /* Rows drawn top to bottom; nothing is drawn at or below `bottom`. */
@@ -250,8 +251,9 @@ static void draw_next_step(tui_app *app, rows *r, const deal *d)
     free(text);
 }
 
-static void draw_log(rows *r, const deal *d)
+static void draw_log(rows *r, const tui_full_deal *full)
 {
+    const deal *d = &full->d;
     if (!d->nlog)
         return;
     row(r, 0, A_BOLD, "Recent log");
@@ -284,13 +286,13 @@ static void draw_deal(tui_app *app, review_view *rv, const review_stop *stop)
              review_category_label(stop->category));
     draw_top(app, top);
     rows r = {2, LINES - FOOTER_ROWS};
-    const deal *d = tui_find_deal(app, stop->id);
     const hint *const walk[] = {walk_hints};
-    if (!d) {
-        row(&r, 0, draw_attr(ROLE_ERROR), "%s: the deal is gone (deleted or undone)", stop->id);
+    if (!tui_full_deal_load(app, &rv->full, stop->id)) {
+        row(&r, 0, draw_attr(ROLE_ERROR), "%s", rv->full.why);
         draw_hints(app, walk, 1);
         return;
     }
+    const deal *d = &rv->full.d;
     flag_result f;
     rules_evaluate(repo_config(app->repo), d, app->today, &f);
     draw_title(app, &r, d, &f);
@@ -306,7 +308,7 @@ static void draw_deal(tui_app *app, review_view *rv, const review_stop *stop)
     free(in);
     draw_next_step(app, &r, d);
     r.y++;
-    draw_log(&r, d);
+    draw_log(&r, &rv->full);
     const hint *const lists[] = {deal_is_open(d) ? open_hints : closed_hints, walk_hints};
     draw_hints(app, lists, 2);
 }
@@ -433,9 +435,11 @@ static void start(tui_app *app, review_view *rv)
 void tui_review_view(tui_app *app)
 {
     review_view rv;
+    memset(&rv, 0, sizeof rv);
     start(app, &rv);
     tui_view v = {KCTX_REVIEW, review_draw, review_handle, NULL, &rv};
     tui_run_view(app, &v);
+    tui_full_deal_free(&rv.full);
     review_session_free(&rv.s);
 }
 

@@ -368,3 +368,34 @@ EOF2
 expect_contains "unknown stage column" "unknown stage" "$(row unknown 0)"
 expect_contains "…with the deal in it" "Gamma Pricing" "$(screen unknown)"
 expect_contains "detail says the stage is not in pipeline.json" "not in pipeline.json" "$(screen unknown2)"
+
+# ---- the board holds light deals; the detail view loads the whole one -----
+repo=$(new_repo light)
+cd "$repo" || exit 1
+known=$(db add "Why Known" --value 1000 --stage define --next "Call" --due 2026-12-01)
+db set "$known" status_quo "Spreadsheets everywhere" > /dev/null
+db set "$known" insight "They lose a day a month" > /dev/null
+db add "Why Unknown" --value 2000 --stage define --next "Call" --due 2026-12-01 > /dev/null
+board 120x30 <<EOF
+keys s s
+screen $TMP/light.txt
+key j
+key Enter
+screen $TMP/light2.txt
+EOF
+# Only "no why change" sets them apart: a light deal must still know its status quo.
+expect_contains "sorted by flag score: the deal without a why first" "Why Unknown" "$(row light 2)"
+expect_contains "…the deal with one second" "Why Known" "$(row light 6)"
+expect_contains "detail shows the status quo of a light card" "Spreadsheets everywhere" "$(screen light2)"
+expect_contains "detail shows the log" "note: Deal created" "$(screen light2)"
+before=$(commit_count .)
+board 120x30 <<EOF
+key L
+key L
+key Enter
+screen $TMP/moved.txt
+EOF
+expect_eq "two stage moves, two commits" "$((before + 2))" "$(commit_count .)"
+expect_contains "the moved deal's detail has the new log entry" "stage: Explore → Evaluate" "$(screen moved)"
+expect_eq "the deferred index was written on quit: nothing staged" "" "$(git diff --cached --name-only)"
+expect_eq "…and the work tree is clean" "" "$(git status --porcelain)"

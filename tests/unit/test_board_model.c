@@ -273,6 +273,124 @@ static void lineedit_scrolls_by_columns(void **state)
     lineedit_free(&e);
 }
 
+
+/* ---- one own change without a rebuild (board_replace_deal) -------------- */
+
+/* A second version of deal i, as the store hands it back after an edit. */
+static deal *changed_copy(const deal *old, const char *stage, int64_t value, deal_status status)
+{
+    deal *d = fixture_clean_deal(old->id, old->title);
+    deal_set_str(&d->stage, stage);
+    deal_set_str(&d->owner, old->owner);
+    for (size_t i = 0; i < old->ntags; i++)
+        deal_add_tag(d, old->tags[i]);
+    d->value = value;
+    d->status = status;
+    d->stage_entered = TODAY;
+    return d;
+}
+
+/* The incremental model must equal a rebuilt one: cards in order, totals,
+ * flags and the selection. */
+static void assert_same_board(const board_model *a, const board_model *b)
+{
+    assert_int_equal(a->ncols, b->ncols);
+    for (size_t i = 0; i < a->ncols; i++) {
+        assert_int_equal(a->cols[i].ncards, b->cols[i].ncards);
+        assert_int_equal(a->cols[i].total, b->cols[i].total);
+        for (size_t j = 0; j < a->cols[i].ncards; j++) {
+            assert_string_equal(a->cols[i].cards[j]->deal->id, b->cols[i].cards[j]->deal->id);
+            assert_int_equal(a->cols[i].cards[j]->flag.score, b->cols[i].cards[j]->flag.score);
+        }
+    }
+    assert_int_equal(a->totals.open_count, b->totals.open_count);
+    assert_int_equal(a->totals.open_value, b->totals.open_value);
+    assert_int_equal(a->totals.open_weighted, b->totals.open_weighted);
+    assert_int_equal(a->totals.other_currencies, b->totals.other_currencies);
+    assert_int_equal(board_count_flagged(a), board_count_flagged(b));
+    assert_int_equal(a->sel_col, b->sel_col);
+    assert_int_equal(a->sel_row, b->sel_row);
+}
+
+/* Replaces deal i in w incrementally and checks against a fresh model. */
+static void replace_and_compare(world *w, size_t i, deal *fresh)
+{
+    deal *old = w->deals.items[i];
+    w->deals.items[i] = fresh;
+    assert_true(board_replace_deal(&w->m, old, fresh));
+    deal_destroy(old);
+    board_model rebuilt;
+    board_init(&rebuilt, &w->cfg, TODAY, "Me");
+    rebuilt.sort = w->m.sort;
+    rebuilt.filter = w->m.filter;
+    board_set_deals(&rebuilt, w->deals.items, w->deals.count);
+    const deal *sel = board_selected(&w->m);
+    if (sel)
+        assert_true(board_select_id(&rebuilt, sel->id));
+    else {
+        rebuilt.sel_col = w->m.sel_col;
+        rebuilt.sel_row = w->m.sel_row;
+    }
+    assert_same_board(&w->m, &rebuilt);
+    board_free(&rebuilt);
+}
+
+static void replace_equals_rebuild(void **state)
+{
+    world *w = *state;
+    assert_true(board_select_id(&w->m, "acme-000001"));
+    /* Acme moves on to explore: selected there, sorted above Gamma. */
+    replace_and_compare(w, 0, changed_copy(w->deals.items[0], "explore", 48000, STATUS_OPEN));
+    assert_string_equal(sel_id(w), "acme-000001");
+    assert_int_equal(w->m.sel_col, 3);
+    assert_int_equal(w->m.sel_row, 0);
+    /* Beta, not selected, shrinks below Acme's value in another column. */
+    replace_and_compare(w, 1, changed_copy(w->deals.items[1], "define", 10, STATUS_OPEN));
+    assert_string_equal(sel_id(w), "acme-000001");
+    /* Gamma, filtered out, moves: the selection stays put. */
+    assert_true(board_set_filter(&w->m, "mine"));
+    replace_and_compare(w, 2, changed_copy(w->deals.items[2], "evaluate", 7, STATUS_OPEN));
+    /* A closed deal leaves the board; the selection stays where it was. */
+    assert_true(board_set_filter(&w->m, "clear"));
+    board_cycle_sort(&w->m);
+    replace_and_compare(w, 0, changed_copy(w->deals.items[0], "explore", 48000, STATUS_WON));
+    assert_int_equal(board_count_shown(&w->m), 2);
+}
+
+static void replace_refuses_what_needs_a_rebuild(void **state)
+{
+    world *w = *state;
+    deal *odd = changed_copy(w->deals.items[0], "negotiation", 5, STATUS_OPEN);
+    assert_false(board_replace_deal(&w->m, w->deals.items[0], odd));   /* new column */
+    assert_false(board_replace_deal(&w->m, NULL, odd));                /* a new deal */
+    assert_false(board_replace_deal(&w->m, w->deals.items[3], odd));   /* a closed one */
+    assert_int_equal(board_count_shown(&w->m), 3);                     /* nothing changed */
+    deal_destroy(odd);
+}
+
+/* The board holds light deals: their flags must be those of the whole deal. */
+static void light_deals_score_as_whole_ones(void **state)
+{
+    world *w = *state;
+    deal *with = w->deals.items[0], *without = w->deals.items[1];
+    deal_set_str(&without->insight, "   ");          /* blank: "no why change" fires */
+    deal_add_log(with, "00000001", "2026-01-01T00:00:00Z", "Me", "note", "hello");
+    flag_result f_with, f_without, l_with, l_without;
+    rules_evaluate(&w->cfg, with, TODAY, &f_with);
+    rules_evaluate(&w->cfg, without, TODAY, &f_without);
+    deal_make_light(with);
+    deal_make_light(without);
+    assert_true(with->partial);
+    assert_null(with->log);
+    assert_null(with->status_quo);
+    assert_null(without->insight);
+    rules_evaluate(&w->cfg, with, TODAY, &l_with);
+    rules_evaluate(&w->cfg, without, TODAY, &l_without);
+    assert_int_equal(l_with.score, f_with.score);
+    assert_int_equal(l_without.score, f_without.score);
+    assert_true(l_without.score > l_with.score);
+}
+
 int main(void)
 {
     setlocale(LC_CTYPE, "C.UTF-8");
@@ -285,6 +403,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(filters, setup, teardown),
         cmocka_unit_test_setup_teardown(search_wraps_both_ways, setup, teardown),
         cmocka_unit_test_setup_teardown(scroll_keeps_selection_visible, setup, teardown),
+        cmocka_unit_test_setup_teardown(replace_equals_rebuild, setup, teardown),
+        cmocka_unit_test_setup_teardown(replace_refuses_what_needs_a_rebuild, setup, teardown),
+        cmocka_unit_test_setup_teardown(light_deals_score_as_whole_ones, setup, teardown),
         cmocka_unit_test(next_step_states),
         cmocka_unit_test(lineedit_utf8_cursor),
         cmocka_unit_test(lineedit_words_and_kills),
