@@ -151,6 +151,12 @@ int cli_load_all(cli_opts *opts, db_repo *repo, deal_list *deals, int *broken)
     return rc;
 }
 
+int cli_load_light(cli_opts *opts, db_repo *repo, deal_list *deals, bool want_view_json)
+{
+    load_report r = {0};
+    return repo_load_deals_light(repo, deals, want_view_json, report_broken, &r, &opts->err);
+}
+
 int cli_date(cli_opts *opts, const char *what, const char *text, db_day *out)
 {
     if (edit_parse_date(text, opts->today, out))

@@ -50,6 +50,20 @@ static void write_reasons(json_obj *o, const flag_result *flags)
     sb_add(o->sb, "]", 1);
 }
 
+/* The computed members, appended to an open object. */
+static void write_computed(json_obj *o, const pipeline_cfg *cfg, const deal *d, db_day today)
+{
+    flag_result flags;
+    rules_evaluate(cfg, d, today, &flags);
+    json_obj_key(o, "days_in_stage");
+    json_write_int(o->sb, flags.days_in_stage);
+    json_obj_key(o, "score");
+    json_write_int(o->sb, flags.score);
+    json_obj_key(o, "level");
+    json_write_string(o->sb, flag_level_name(flags.level));
+    write_reasons(o, &flags);
+}
+
 void deal_view_write(strbuf *sb, const pipeline_cfg *cfg, const deal *d, db_day today, int depth)
 {
     if (d->raw) {                        /* unknown keys: the tree path handles clashes */
@@ -58,18 +72,17 @@ void deal_view_write(strbuf *sb, const pipeline_cfg *cfg, const deal *d, db_day 
         cJSON_Delete(obj);
         return;
     }
-    flag_result flags;
-    rules_evaluate(cfg, d, today, &flags);
     json_obj o;
     json_obj_begin(&o, sb, depth);
     codec_write_members(&o, d);
-    json_obj_key(&o, "days_in_stage");
-    json_write_int(sb, flags.days_in_stage);
-    json_obj_key(&o, "score");
-    json_write_int(sb, flags.score);
-    json_obj_key(&o, "level");
-    json_write_string(sb, flag_level_name(flags.level));
-    write_reasons(&o, &flags);
+    write_computed(&o, cfg, d, today);
+    json_obj_end(&o);
+}
+
+void deal_view_write_tail(strbuf *sb, const pipeline_cfg *cfg, const deal *d, db_day today)
+{
+    json_obj o = {sb, 2, 1};             /* view_json is an open object at depth 2 */
+    write_computed(&o, cfg, d, today);
     json_obj_end(&o);
 }
 

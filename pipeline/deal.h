@@ -41,8 +41,9 @@ typedef struct deal {
     void *raw;
     void (*raw_free)(void *);
     /* A light deal (repo_load_deals_light): only what lists, flags and the
-     * board need. No log, no status_quo/insight/persona/champion, no raw.
-     * Never written back: repo_save_deal refuses it (load the deal whole). */
+     * board need. No log, no persona/champion, no raw (status_quo and insight
+     * stay: the rules read them). Never written back: repo_save_deal refuses
+     * it (load the deal whole). */
     bool partial;
     /* Store-owned, valid while its deal_list lives; NULL when not at hand:
      * the stored object as `list --json` prints it (depth 2), without its

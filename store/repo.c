@@ -248,10 +248,68 @@ static int load_one(db_repo *repo, const char *relpath, const char *expect_id, d
     return rc;
 }
 
-typedef void (*deal_file_fn)(void *ud, const char *relpath, const char *id);
+/* One deals/<shard>/<name> entry met by the directory scan. */
+typedef struct {
+    int dirfd;                  /* the shard directory, for *at() calls */
+    const char *shard, *name, *id;
+} deal_file;
 
-/* Calls fn for every deals/<xx>/<id>.json; reports misplaced files. */
-static int for_each_deal_file(db_repo *repo, deal_file_fn fn, void *ud, repo_problem_fn problem,
+typedef struct {
+    void (*file)(void *ud, const deal_file *f);
+    void (*shard_begin)(void *ud, const char *shard);   /* optional */
+    void (*shard_end)(void *ud);                        /* optional */
+    void *ud;
+} deal_visitor;
+
+static char *deal_file_relpath(const deal_file *f)
+{
+    return xasprintf("deals/%s/%s", f->shard, f->name);
+}
+
+/* d_type spares a stat per entry; file systems without it say DT_UNKNOWN. */
+static bool entry_is_dir(int dirfd, const struct dirent *ent)
+{
+    struct stat st;
+    if (ent->d_type != DT_UNKNOWN)
+        return ent->d_type == DT_DIR;
+    return fstatat(dirfd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISDIR(st.st_mode);
+}
+
+static void visit_shard(int topfd, const char *shard, const deal_visitor *v,
+                        repo_problem_fn problem, void *pud)
+{
+    /* O_NOFOLLOW: a link could lead reads outside the repository. */
+    int fd = openat(topfd, shard, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *sub = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!sub) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    if (v->shard_begin)
+        v->shard_begin(v->ud, shard);
+    struct dirent *ent;
+    while ((ent = readdir(sub))) {
+        char id[ID_MAX + 1];
+        if (ent->d_name[0] == '.' || !json_file_id(ent->d_name, id))
+            continue;
+        deal_file f = {fd, shard, ent->d_name, id};
+        size_t n = strlen(id);
+        if (text_valid_id(id) && strcmp(id + n - 2, shard) == 0) {
+            v->file(v->ud, &f);
+        } else if (problem) {
+            char *rel = deal_file_relpath(&f);
+            problem(pud, rel, "file name is not a valid id in its shard directory");
+            free(rel);
+        }
+    }
+    if (v->shard_end)
+        v->shard_end(v->ud);
+    closedir(sub);
+}
+
+/* Visits every deals/<xx>/<id>.json; reports misplaced files. */
+static int for_each_deal_file(db_repo *repo, const deal_visitor *v, repo_problem_fn problem,
                               void *pud)
 {
     char *deals = fs_join(repo->root, "deals");
@@ -262,54 +320,33 @@ static int for_each_deal_file(db_repo *repo, deal_file_fn fn, void *ud, repo_pro
         free(deals);
         return 0;
     }
-    DIR *top = opendir(deals);
+    int topfd = open(deals, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    free(deals);
+    DIR *top = topfd >= 0 ? fdopendir(topfd) : NULL;
     if (!top) {
-        free(deals);
+        if (topfd >= 0)
+            close(topfd);
         return 0;                            /* a new pipeline has no deals yet */
     }
     struct dirent *shard;
     while ((shard = readdir(top))) {
         if (shard->d_name[0] == '.')
             continue;
-        char *dir = fs_join(deals, shard->d_name);
-        char *rel_dir = xasprintf("deals/%s", shard->d_name);
-        struct stat st;
-        bool not_dir = lstat(dir, &st) == 0 && !S_ISDIR(st.st_mode);
+        bool is_dir = entry_is_dir(topfd, shard);
         char id[ID_MAX + 1];
-        if (!is_shard_name(shard->d_name) || not_dir) {
-            /* A link could lead reads and writes outside the repository. */
-            if (problem && json_file_id(shard->d_name, id))
-                problem(pud, rel_dir, "not in its shard directory (deals/XX/ID.json, XX = "
-                                      "the id's last two characters)");
-            else if (problem && not_dir)
-                problem(pud, rel_dir, "is not a directory (a symbolic link is not followed)");
-            free(rel_dir);
-            free(dir);
+        if (is_shard_name(shard->d_name) && is_dir) {
+            visit_shard(topfd, shard->d_name, v, problem, pud);
             continue;
         }
+        char *rel_dir = xasprintf("deals/%s", shard->d_name);
+        if (problem && json_file_id(shard->d_name, id))
+            problem(pud, rel_dir, "not in its shard directory (deals/XX/ID.json, XX = "
+                                  "the id's last two characters)");
+        else if (problem && !is_dir)
+            problem(pud, rel_dir, "is not a directory (a symbolic link is not followed)");
         free(rel_dir);
-        DIR *sub = opendir(dir);
-        struct dirent *ent;
-        while (sub && (ent = readdir(sub))) {
-            char id[ID_MAX + 1];
-            if (ent->d_name[0] == '.' || !json_file_id(ent->d_name, id))
-                continue;
-            char *rel = xasprintf("deals/%s/%s", shard->d_name, ent->d_name);
-            size_t n = strlen(id);
-            if (!text_valid_id(id) || strcmp(id + n - 2, shard->d_name) != 0) {
-                if (problem)
-                    problem(pud, rel, "file name is not a valid id in its shard directory");
-            } else {
-                fn(ud, rel, id);
-            }
-            free(rel);
-        }
-        if (sub)
-            closedir(sub);
-        free(dir);
     }
     closedir(top);
-    free(deals);
     return 0;
 }
 
@@ -319,105 +356,122 @@ typedef struct {
     repo_problem_fn problem;
     void *pud;
     deal_cache *cache;          /* NULL: parse every file */
+    cache_mode mode;
 } load_ctx;
 
-/* The file's identity, taken BEFORE reading it: if it changes in between,
- * the cached key is older than the content and the next load re-parses. */
-static bool identify(db_repo *repo, const char *relpath, file_key *key)
+/* Drops what a light deal does not carry (a deal parsed whole, made light). */
+static void make_light(deal *d)
 {
-    char *path = fs_join(repo->root, relpath);
-    struct stat st;
-    bool regular = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
-    free(path);
-    if (regular)
-        file_key_of(&st, key);
-    return regular;
+    char **dropped[] = {&d->persona, &d->champion};
+    for (size_t i = 0; i < sizeof dropped / sizeof *dropped; i++) {
+        free(*dropped[i]);
+        *dropped[i] = NULL;
+    }
+    for (size_t i = 0; i < d->nlog; i++) {
+        log_entry *e = &d->log[i];
+        char *f[] = {e->id, e->at, e->by, e->kind, e->text};
+        for (int k = 0; k < 5; k++)
+            free(f[k]);
+    }
+    free(d->log);
+    d->log = NULL;
+    d->nlog = 0;
+    if (d->raw && d->raw_free)
+        d->raw_free(d->raw);
+    d->raw = NULL;
+    d->raw_free = NULL;
+    d->partial = true;
 }
 
-static void load_visit(void *ud, const char *relpath, const char *id)
+static void report_problem(load_ctx *c, const char *relpath, const db_err *err)
+{
+    if (!c->problem)
+        return;
+    size_t skip = strlen(relpath);
+    const char *why = strncmp(err->msg, relpath, skip) == 0 && err->msg[skip] == ':'
+                          ? err->msg + skip + 2 : err->msg;
+    c->problem(c->pud, relpath, why);
+}
+
+/* The file's identity is taken BEFORE reading it: if it changes in between,
+ * the cached key is older than the content and the next load re-parses. */
+static void load_visit(void *ud, const deal_file *f)
 {
     load_ctx *c = ud;
     deal *d = xmalloc(sizeof *d);
-    db_err err;
     file_key key;
-    bool regular = c->cache && identify(c->repo, relpath, &key);
-    if (regular && cache_take(c->cache, id, &key, d)) {
-        deal_list_push(c->out, d);
-        return;
+    struct stat st;
+    bool regular = c->cache && fstatat(f->dirfd, f->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                   S_ISREG(st.st_mode);
+    if (regular) {
+        file_key_of(&st, &key);
+        if (cache_take(c->cache, f->id, &key, d)) {
+            deal_list_push(c->out, d);
+            return;
+        }
     }
-    if (load_one(c->repo, relpath, id, d, &err) == 0) {
+    char *rel = deal_file_relpath(f);
+    db_err err;
+    if (load_one(c->repo, rel, f->id, d, &err) == 0) {
         if (regular)
-            cache_put(c->cache, id, &key, d);
+            cache_put(c->cache, f->id, &key, d);
+        if (c->mode != CACHE_FULL)
+            make_light(d);
         deal_list_push(c->out, d);
-        return;
+    } else {
+        free(d);
+        report_problem(c, rel, &err);
     }
-    free(d);
-    if (c->problem) {
-        size_t skip = strlen(relpath);
-        const char *why = strncmp(err.msg, relpath, skip) == 0 && err.msg[skip] == ':'
-                              ? err.msg + skip + 2 : err.msg;
-        c->problem(c->pud, relpath, why);
+    free(rel);
+}
+
+static void load_shard_begin(void *ud, const char *shard)
+{
+    load_ctx *c = ud;
+    if (c->cache)
+        cache_begin_shard(c->cache, shard);
+}
+
+static void load_shard_end(void *ud)
+{
+    load_ctx *c = ud;
+    if (c->cache)
+        cache_end_shard(c->cache);
+}
+
+static int load_deals(db_repo *repo, deal_list *out, cache_mode mode, repo_problem_fn problem,
+                      void *ud)
+{
+    load_ctx c = {repo, out, problem, ud, NULL, mode};
+    if (repo->git && !getenv("DEALBOARD_NO_CACHE")) {
+        const char *gitdir = git_repository_path(repo->git);
+        char *legacy = fs_join(gitdir, "dealboard-cache");   /* one file, before shards */
+        unlink(legacy);
+        free(legacy);
+        char *dir = fs_join(gitdir, "dealboard-cache.d");
+        c.cache = cache_open(dir, mode);
+        free(dir);
     }
+    deal_visitor v = {load_visit, load_shard_begin, load_shard_end, &c};
+    int rc = for_each_deal_file(repo, &v, problem, ud);
+    bool free_backing = out->backing == NULL;   /* an empty list: nothing to keep */
+    cache_close(c.cache, true, free_backing ? &out->backing : NULL,
+                free_backing ? &out->backing_free : NULL);
+    return rc;
 }
 
 int repo_load_deals(db_repo *repo, deal_list *out, repo_problem_fn problem, void *ud,
                     db_err *err)
 {
     (void)err;
-    load_ctx c = {repo, out, problem, ud, NULL};
-    if (repo->git && !getenv("DEALBOARD_NO_CACHE")) {
-        char *path = fs_join(git_repository_path(repo->git), "dealboard-cache");
-        c.cache = cache_open(path);
-        free(path);
-    }
-    int rc = for_each_deal_file(repo, load_visit, &c, problem, ud);
-    cache_close(c.cache);
-    return rc;
-}
-
-/* Drops what a light deal does not carry (first version: from a full load). */
-static void make_light(deal *d)
-{
-    deal full = *d;
-    deal_init(d);
-    d->id = full.id;
-    d->title = full.title;
-    d->account = full.account;
-    d->owner = full.owner;
-    d->stage = full.stage;
-    d->status = full.status;
-    d->value = full.value;
-    d->currency = full.currency;
-    d->created = full.created;
-    d->stage_entered = full.stage_entered;
-    d->last_touch = full.last_touch;
-    d->close_date = full.close_date;
-    d->close_date_pushes = full.close_date_pushes;
-    d->next_text = full.next_text;
-    d->next_due = full.next_due;
-    d->tags = full.tags;
-    d->ntags = full.ntags;
-    d->snooze_until = full.snooze_until;
-    d->snooze_reason = full.snooze_reason;
-    d->moved_on = full.moved_on;
-    d->moved_on_reason = full.moved_on_reason;
-    d->revisit = full.revisit;
-    d->partial = true;
-    full.id = full.title = full.account = full.owner = full.stage = full.currency = NULL;
-    full.next_text = full.snooze_reason = full.moved_on_reason = NULL;
-    full.tags = NULL;
-    full.ntags = 0;
-    deal_free(&full);
+    return load_deals(repo, out, CACHE_FULL, problem, ud);
 }
 
 int repo_load_deals_light(db_repo *repo, deal_list *out, bool want_view_json,
                           repo_problem_fn problem, void *ud, db_err *err)
 {
-    (void)want_view_json;
-    int rc = repo_load_deals(repo, out, problem, ud, err);
-    for (size_t i = 0; !rc && i < out->count; i++)
-        make_light(out->items[i]);
-    return rc;
+    (void)err;
+    return load_deals(repo, out, want_view_json ? CACHE_LIGHT_VIEW : CACHE_LIGHT, problem, ud);
 }
 
 typedef struct {
@@ -427,9 +481,9 @@ typedef struct {
     bool exact;
 } resolve_ctx;
 
-static void resolve_visit(void *ud, const char *relpath, const char *id)
+static void resolve_visit(void *ud, const deal_file *f)
 {
-    (void)relpath;
+    const char *id = f->id;
     resolve_ctx *c = ud;
     if (c->exact || !str_has_prefix(id, c->prefix))
         return;
@@ -475,7 +529,8 @@ int repo_resolve_id(db_repo *repo, const char *prefix, char **id, db_err *err)
         return 0;
     }
     resolve_ctx c = {prefix, NULL, 0, false};
-    for_each_deal_file(repo, resolve_visit, &c, NULL, NULL);
+    deal_visitor v = {resolve_visit, NULL, NULL, &c};
+    for_each_deal_file(repo, &v, NULL, NULL);
     int rc = 0;
     if (c.count == 1) {
         *id = c.matches[0];
@@ -525,16 +580,16 @@ typedef struct {
     void *ud;
 } list_ctx;
 
-static void list_visit(void *ud, const char *relpath, const char *id)
+static void list_visit(void *ud, const deal_file *f)
 {
-    (void)relpath;
     list_ctx *c = ud;
-    if (str_has_prefix(id, c->prefix))
-        c->fn(c->ud, id);
+    if (str_has_prefix(f->id, c->prefix))
+        c->fn(c->ud, f->id);
 }
 
 void repo_list_ids(db_repo *repo, const char *prefix, repo_id_fn fn, void *ud)
 {
     list_ctx c = {prefix ? prefix : "", fn, ud};
-    for_each_deal_file(repo, list_visit, &c, NULL, NULL);
+    deal_visitor v = {list_visit, NULL, NULL, &c};
+    for_each_deal_file(repo, &v, NULL, NULL);
 }
