@@ -100,9 +100,10 @@ typedef struct {
     int open_rank, stage, score;
 } sort_key;
 
+/* The keys are sorted through pointers: qsort moves 8 bytes, not a key. */
 static int compare_keys(const void *a, const void *b)
 {
-    const sort_key *x = a, *y = b;
+    const sort_key *x = *(const sort_key *const *)a, *y = *(const sort_key *const *)b;
     if (x->open_rank != y->open_rank)
         return x->open_rank - y->open_rank;
     if (x->stage != y->stage)
@@ -115,7 +116,7 @@ static int compare_keys(const void *a, const void *b)
 
 static int compare_scores(const void *a, const void *b)
 {
-    const sort_key *x = a, *y = b;
+    const sort_key *x = *(const sort_key *const *)a, *y = *(const sort_key *const *)b;
     if (x->score != y->score)
         return y->score - x->score;
     return compare_keys(a, b);
@@ -125,15 +126,18 @@ static void sort_with(const pipeline_cfg *cfg, deal **deals, size_t n, db_day to
                       int (*cmp)(const void *, const void *))
 {
     sort_key *keys = xcalloc(n, sizeof *keys);
+    sort_key **order = xcalloc(n, sizeof *order);
     for (size_t i = 0; i < n; i++) {
         flag_result f;
         rules_score(cfg, deals[i], today, &f);
         int stage = config_stage_index(cfg, deals[i]->stage);
         keys[i] = (sort_key){deals[i], deals[i]->status, stage < 0 ? 1 << 20 : stage, f.score};
+        order[i] = &keys[i];
     }
-    qsort(keys, n, sizeof *keys, cmp);
+    qsort(order, n, sizeof *order, cmp);
     for (size_t i = 0; i < n; i++)
-        deals[i] = keys[i].d;
+        deals[i] = order[i]->d;
+    free(order);
     free(keys);
 }
 
