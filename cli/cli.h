@@ -85,6 +85,8 @@ void cli_usage(FILE *out, const char *cmd);
 
 /* Opens the repository named by the global options. */
 int cli_open_repo(cli_opts *opts, db_repo **repo);
+/* For commands that only read deals (repo_open_read). */
+int cli_open_repo_read(cli_opts *opts, db_repo **repo);
 /* Who/when for edits. Caller frees ctx->by via cli_edit_ctx_free. */
 void cli_edit_ctx(cli_opts *opts, db_repo *repo, edit_ctx *ctx);
 void cli_edit_ctx_free(edit_ctx *ctx);

@@ -136,10 +136,7 @@ static int column_width(deal **deals, size_t n, size_t offset, int min, int max)
 {
     int w = min;
     for (size_t i = 0; i < n; i++) {
-        const char *s = *(char **)((char *)deals[i] + offset);
-        char *safe = text_sanitize(s ? s : "", false);
-        int cols = text_width(safe);
-        free(safe);
+        int cols = deal_view_width(*(char **)((char *)deals[i] + offset));
         if (cols > w)
             w = cols;
     }
@@ -183,7 +180,7 @@ int cmd_list(cli_opts *opts, int argc, char **argv)
                             {"--json", NULL, &f.json}, {NULL, NULL, NULL}};
     int rc = cli_parse(opts, "list", argc, argv, options, NULL, 0, 0, NULL);
     db_repo *repo = NULL;
-    if (rc || (rc = cli_open_repo(opts, &repo)))
+    if (rc || (rc = cli_open_repo_read(opts, &repo)))
         return rc;
     const pipeline_cfg *cfg = repo_config(repo);
     int stage = f.stage ? config_stage_lookup(cfg, f.stage) : 0;
@@ -366,7 +363,7 @@ int cmd_flags(cli_opts *opts, int argc, char **argv)
     cli_option options[] = {{"--json", NULL, &json}, {NULL, NULL, NULL}};
     int rc = cli_parse(opts, "flags", argc, argv, options, NULL, 0, 0, NULL);
     db_repo *repo = NULL;
-    if (rc || (rc = cli_open_repo(opts, &repo)))
+    if (rc || (rc = cli_open_repo_read(opts, &repo)))
         return rc;
     const pipeline_cfg *cfg = repo_config(repo);
     deal_list all = {0};

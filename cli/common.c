@@ -116,6 +116,11 @@ int cli_open_repo(cli_opts *opts, db_repo **repo)
     return repo_open(opts->repo_dir, repo, &opts->err);
 }
 
+int cli_open_repo_read(cli_opts *opts, db_repo **repo)
+{
+    return repo_open_read(opts->repo_dir, repo, &opts->err);
+}
+
 void cli_edit_ctx(cli_opts *opts, db_repo *repo, edit_ctx *ctx)
 {
     ctx->by = repo_user_name(repo);

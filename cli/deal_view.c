@@ -1,5 +1,6 @@
 #include "deal_view.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,9 +30,28 @@ cJSON *deal_view_json(const pipeline_cfg *cfg, const deal *d, db_day today)
     return obj;
 }
 
+/* Keys and names below are the program's own ASCII: nothing to escape, so
+ * they are copied as they are (listings write them for every deal). */
+static void key(json_obj *o, const char *name)
+{
+    if (o->members++)
+        sb_add(o->sb, ",", 1);
+    json_write_indent(o->sb, o->depth + 1);
+    sb_add(o->sb, "\"", 1);
+    sb_puts(o->sb, name);
+    sb_add(o->sb, "\": ", 3);
+}
+
+static void name_value(strbuf *sb, const char *name)
+{
+    sb_add(sb, "\"", 1);
+    sb_puts(sb, name);
+    sb_add(sb, "\"", 1);
+}
+
 static void write_reasons(json_obj *o, const flag_result *flags)
 {
-    json_obj_key(o, "reasons");
+    key(o, "reasons");
     sb_add(o->sb, "[", 1);
     for (int i = 0; i < flags->nreasons; i++) {
         json_obj r;
@@ -39,9 +59,9 @@ static void write_reasons(json_obj *o, const flag_result *flags)
             sb_add(o->sb, ",", 1);
         json_write_indent(o->sb, o->depth + 2);
         json_obj_begin(&r, o->sb, o->depth + 2);
-        json_obj_key(&r, "rule");
-        json_write_string(o->sb, rule_name(flags->reasons[i].rule));
-        json_obj_key(&r, "text");
+        key(&r, "rule");
+        name_value(o->sb, rule_name(flags->reasons[i].rule));
+        key(&r, "text");
         json_write_string(o->sb, flags->reasons[i].text);
         json_obj_end(&r);
     }
@@ -55,12 +75,12 @@ static void write_computed(json_obj *o, const pipeline_cfg *cfg, const deal *d, 
 {
     flag_result flags;
     rules_evaluate(cfg, d, today, &flags);
-    json_obj_key(o, "days_in_stage");
+    key(o, "days_in_stage");
     json_write_int(o->sb, flags.days_in_stage);
-    json_obj_key(o, "score");
+    key(o, "score");
     json_write_int(o->sb, flags.score);
-    json_obj_key(o, "level");
-    json_write_string(o->sb, flag_level_name(flags.level));
+    key(o, "level");
+    name_value(o->sb, flag_level_name(flags.level));
     write_reasons(o, &flags);
 }
 
@@ -151,8 +171,46 @@ void deal_view_sort_by_score(const pipeline_cfg *cfg, deal **deals, size_t n, db
     sort_with(cfg, deals, n, today, compare_scores);
 }
 
+/* Printable ASCII needs no sanitizing and takes one column a byte: most
+ * names and titles, so tables of many deals skip the UTF-8 work. */
+static bool plain_ascii(const char *s, size_t *len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p >= 0x20 && *p < 0x7F)
+        p++;
+    *len = (size_t)(p - (const unsigned char *)s);
+    return *p == '\0';
+}
+
+static void pad(FILE *out, int cols)
+{
+    static const char spaces[] = "                                ";
+    for (; cols > 0; cols -= 32)
+        fwrite(spaces, 1, cols < 32 ? (size_t)cols : 32, out);
+}
+
+int deal_view_width(const char *s)
+{
+    size_t len;
+    if (plain_ascii(s ? s : "", &len))
+        return len > INT_MAX ? INT_MAX : (int)len;
+    char *safe = text_sanitize(s, false);
+    int cols = text_width(safe);
+    free(safe);
+    return cols;
+}
+
 void deal_view_cell(FILE *out, const char *s, int cols, bool right)
 {
+    size_t len;
+    if (plain_ascii(s ? s : "", &len) && len <= (size_t)(cols > 0 ? cols : 0)) {
+        if (right)
+            pad(out, cols - (int)len);
+        fwrite(s ? s : "", 1, len, out);
+        if (!right)
+            pad(out, cols - (int)len);
+        return;
+    }
     char *safe = text_sanitize(s ? s : "", false);
     int used = 0;
     size_t bytes = text_fit(safe, cols, &used);

@@ -25,6 +25,8 @@ void deal_view_sort(const pipeline_cfg *cfg, deal **deals, size_t n, db_day toda
 /* Orders by flag score, highest first (ties: stage, title). */
 void deal_view_sort_by_score(const pipeline_cfg *cfg, deal **deals, size_t n, db_day today);
 
+/* Display columns of s once sanitized. */
+int deal_view_width(const char *s);
 /* Prints s sanitized, cut or padded to exactly `cols` display columns. */
 void deal_view_cell(FILE *out, const char *s, int cols, bool right);
 const char *deal_view_stage_label(const pipeline_cfg *cfg, const deal *d);

@@ -106,8 +106,66 @@ int repo_open(const char *dir, db_repo **out, db_err *err)
     db_repo *repo = xcalloc(1, sizeof *repo);
     repo->git = git;
     repo->root = strip_slash(git_repository_workdir(git));
+    repo->gitdir = xstrdup(git_repository_path(git));
     repo->lock_fd = -1;
     rc = load_config(repo, err);
+    if (rc) {
+        repo_close(repo);
+        return rc;
+    }
+    *out = repo;
+    return 0;
+}
+
+/* The work tree above start holding pipeline.json and a .git directory
+ * with a HEAD; NULL when there is none (or .git is a file: a linked work
+ * tree, left to libgit2). */
+static char *find_plain_work_tree(const char *start)
+{
+    char *dir = realpath(start, NULL);
+    for (;;) {                            /* the directory discover() would pick */
+        if (!dir)
+            return NULL;
+        char *marker = fs_join(dir, "pipeline.json"), *dotgit = fs_join(dir, ".git");
+        bool found = access(marker, F_OK) == 0 && access(dotgit, F_OK) == 0;
+        free(marker);
+        free(dotgit);
+        if (found)
+            break;
+        char *slash = strrchr(dir, '/');
+        if (!slash || slash == dir) {
+            free(dir);
+            return NULL;
+        }
+        *slash = '\0';
+    }
+    char *dotgit = fs_join(dir, ".git"), *head = fs_join(dotgit, "HEAD");
+    struct stat st;
+    bool plain = lstat(dotgit, &st) == 0 && S_ISDIR(st.st_mode) && access(head, F_OK) == 0;
+    free(dotgit);
+    free(head);
+    if (!plain) {
+        free(dir);
+        return NULL;
+    }
+    return dir;
+}
+
+int repo_open_read(const char *dir, db_repo **out, db_err *err)
+{
+    if (!dir || !*dir)
+        dir = getenv("DEALBOARD_REPO");
+    if (!dir || !*dir)
+        dir = ".";
+    char *root = find_plain_work_tree(dir);
+    if (!root)
+        return repo_open(dir, out, err);  /* libgit2 finds it, or says why not */
+    db_repo *repo = xcalloc(1, sizeof *repo);
+    repo->root = strip_slash(root);
+    repo->gitdir = xasprintf("%s/.git/", repo->root);
+    repo->lock_fd = -1;
+    free(root);
+    int rc = load_config(repo, err);
     if (rc) {
         repo_close(repo);
         return rc;
@@ -137,6 +195,7 @@ void repo_close(db_repo *repo)
     if (repo->lock_fd >= 0)
         close(repo->lock_fd);
     git_repository_free(repo->git);
+    free(repo->gitdir);
     config_free(&repo->cfg);
     free(repo->warnings);
     free(repo->root);
@@ -443,8 +502,8 @@ static int load_deals(db_repo *repo, deal_list *out, cache_mode mode, repo_probl
                       void *ud)
 {
     load_ctx c = {repo, out, problem, ud, NULL, mode};
-    if (repo->git && !getenv("DEALBOARD_NO_CACHE")) {
-        const char *gitdir = git_repository_path(repo->git);
+    if (repo->gitdir && !getenv("DEALBOARD_NO_CACHE")) {
+        const char *gitdir = repo->gitdir;
         char *legacy = fs_join(gitdir, "dealboard-cache");   /* one file, before shards */
         unlink(legacy);
         free(legacy);
