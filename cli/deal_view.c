@@ -99,11 +99,27 @@ void deal_view_write(strbuf *sb, const pipeline_cfg *cfg, const deal *d, db_day 
     json_obj_end(&o);
 }
 
+/* The same text as write_computed + json_obj_end at depth 2, in a few
+ * copies of literal text: a listing writes it for every deal. */
 void deal_view_write_tail(strbuf *sb, const pipeline_cfg *cfg, const deal *d, db_day today)
 {
-    json_obj o = {sb, 2, 1};             /* view_json is an open object at depth 2 */
-    write_computed(&o, cfg, d, today);
-    json_obj_end(&o);
+    flag_result flags;
+    rules_evaluate(cfg, d, today, &flags);
+    sb_add(sb, ",\n      \"days_in_stage\": ", 25);
+    json_write_int(sb, flags.days_in_stage);
+    sb_add(sb, ",\n      \"score\": ", 17);
+    json_write_int(sb, flags.score);
+    sb_add(sb, ",\n      \"level\": \"", 18);
+    sb_puts(sb, flag_level_name(flags.level));
+    sb_add(sb, "\",\n      \"reasons\": [", 21);
+    for (int i = 0; i < flags.nreasons; i++) {
+        sb_puts(sb, i ? ",\n        {\n          \"rule\": \"" : "\n        {\n          \"rule\": \"");
+        sb_puts(sb, rule_name(flags.reasons[i].rule));
+        sb_add(sb, "\",\n          \"text\": ", 21);
+        json_write_string(sb, flags.reasons[i].text);
+        sb_add(sb, "\n        }", 10);
+    }
+    sb_puts(sb, flags.nreasons ? "\n      ]\n    }" : "]\n    }");
 }
 
 void deal_view_print_json(cJSON *doc)
