@@ -15,7 +15,7 @@
 #include "codec.h"
 #include "fsutil.h"
 
-#define SHARD_MAGIC "DBSHARD3"
+#define SHARD_MAGIC "DBSHARD4"
 #define ENDIAN_MARK 0x01020304u
 /* Entries younger than this are not cached: on file systems with coarse
  * timestamps a same-size rewrite within one tick would look unchanged. */
@@ -27,6 +27,10 @@ typedef struct {
     char magic[8];
     uint32_t endian, count;
     uint64_t len[NREGIONS], sum[NREGIONS];
+    /* The directory's file names (NUL-terminated, after the regions) as
+     * read when it had identity `dir` (all zero: not to be trusted). */
+    uint64_t names_len, names_sum;
+    file_key dir;
     uint64_t header_sum;            /* over everything above */
 } shard_header;
 
@@ -70,6 +74,11 @@ typedef struct {
     size_t npieces, cap_pieces, ntaken;
     strbuf put[NREGIONS];
     bool changed;
+    file_key dir, stored_dir;       /* the directory now / when its names were stored */
+    const unsigned char *names;     /* the stored names */
+    uint64_t names_len, names_sum;
+    bool names_reused;              /* listed from the stored names: keep them */
+    strbuf new_names;               /* else: as read from the directory */
 } shard_state;
 
 struct deal_cache {
@@ -340,7 +349,9 @@ static bool header_ok(deal_cache *c)
     if (c->s.map_len < sizeof h)
         return false;
     memcpy(&h, c->s.map, sizeof h);
-    uint64_t total = sizeof h;
+    uint64_t total = sizeof h + h.names_len;
+    if (h.names_len > c->s.map_len)
+        return false;
     for (int i = 0; i < NREGIONS; i++) {
         if (h.len[i] > c->s.map_len)
             return false;
@@ -356,6 +367,10 @@ static bool header_ok(deal_cache *c)
         c->s.region_sum[i] = h.sum[i];
         p += h.len[i];
     }
+    c->s.names = p;
+    c->s.names_len = h.names_len;
+    c->s.names_sum = h.names_sum;
+    c->s.stored_dir = h.dir;
     c->s.count = h.count;
     c->s.cursor = c->s.count ? c->s.region[LIGHT] : NULL;
     return true;
@@ -380,7 +395,9 @@ static void map_shard(deal_cache *c)
     if (fd < 0)
         return;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        /* A listing reads every page: one call maps them all, not a fault each. */
+        int populate = c->mode == CACHE_LIGHT_VIEW ? MAP_POPULATE : 0;
+        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | populate, fd, 0);
         if (m != MAP_FAILED) {
             c->s.map = m;
             c->s.map_len = (size_t)st.st_size;
@@ -474,20 +491,52 @@ deal_cache *cache_open(const char *dir, cache_mode mode)
     return c;
 }
 
-void cache_begin_shard(deal_cache *c, const char *shard)
+static bool is_racy(const deal_cache *c, const file_key *key)
+{
+    return key->mtime_s >= c->now - RACY_SECONDS || key->ctime_s >= c->now - RACY_SECONDS;
+}
+
+void cache_begin_shard(deal_cache *c, const char *shard, const struct stat *dir)
 {
     snprintf(c->s.name, sizeof c->s.name, "%s", shard);
     c->seen = xrealloc(c->seen, (c->nseen + 1) * sizeof *c->seen);
     memcpy(c->seen[c->nseen++], c->s.name, sizeof c->s.name);
+    if (dir)
+        file_key_of(dir, &c->s.dir);
+    if (dir && is_racy(c, &c->s.dir))      /* names read now may miss a change this tick */
+        memset(&c->s.dir, 0, sizeof c->s.dir);
     map_shard(c);
     if (c->s.map && !shard_usable(c)) {   /* unusable: start this shard afresh */
         munmap((void *)c->s.map, c->s.map_len);
         memset(&c->s.region, 0, sizeof c->s.region);
         c->s.map = NULL;
+        c->s.names = NULL;
         c->s.count = 0;
         c->s.cursor = NULL;
         c->s.changed = true;
     }
+    if (memcmp(&c->s.stored_dir, &c->s.dir, sizeof c->s.dir) != 0)
+        c->s.changed = true;              /* the names to store are new */
+}
+
+static const file_key no_key;
+
+const char *cache_shard_names(deal_cache *c, size_t *len)
+{
+    const unsigned char *names = c->s.names;
+    size_t n = (size_t)c->s.names_len;
+    if (!c->s.map || memcmp(&c->s.dir, &no_key, sizeof no_key) == 0 ||
+        memcmp(&c->s.stored_dir, &c->s.dir, sizeof c->s.dir) != 0 ||
+        (n && names[n - 1] != '\0') || checksum(names, n) != c->s.names_sum)
+        return NULL;
+    c->s.names_reused = true;
+    *len = n;
+    return (const char *)names;
+}
+
+void cache_note_name(deal_cache *c, const char *name)
+{
+    sb_add(&c->s.new_names, name, strlen(name) + 1);
 }
 
 static void add_piece(deal_cache *c, const piece *p)
@@ -534,7 +583,7 @@ bool cache_take(deal_cache *c, const char *id, const file_key *key, deal *out)
 void cache_put(deal_cache *c, const char *id, const file_key *key, const deal *d)
 {
     /* Unknown keys live only in the file's JSON; such deals are always parsed. */
-    if (d->raw || key->mtime_s >= c->now - RACY_SECONDS || key->ctime_s >= c->now - RACY_SECONDS)
+    if (d->raw || is_racy(c, key))
         return;
     c->s.changed = true;
     piece p = {0};
@@ -609,19 +658,28 @@ static void write_shard(deal_cache *c)
         emit_piece(c, &c->s.pieces[i], out);
         count++;
     }
-    shard_header h = {.endian = ENDIAN_MARK, .count = count};
+    shard_header h;
+    memset(&h, 0, sizeof h);            /* padding included: the header is checksummed */
     memcpy(h.magic, SHARD_MAGIC, 8);
-    struct iovec iov[1 + NREGIONS] = {{&h, sizeof h}};
+    h.endian = ENDIAN_MARK;
+    h.count = count;
+    struct iovec iov[2 + NREGIONS] = {{&h, sizeof h}};
     for (int i = 0; i < NREGIONS; i++) {
         h.len[i] = out[i].len;
         h.sum[i] = checksum((const unsigned char *)(out[i].data ? out[i].data : ""), out[i].len);
         iov[1 + i] = (struct iovec){out[i].data, out[i].len};
     }
+    const unsigned char *names = c->s.names_reused ? c->s.names
+                                                   : (const unsigned char *)c->s.new_names.data;
+    h.names_len = c->s.names_reused ? c->s.names_len : c->s.new_names.len;
+    h.names_sum = checksum(names ? names : (const unsigned char *)"", (size_t)h.names_len);
+    h.dir = c->s.dir;
+    iov[1 + NREGIONS] = (struct iovec){(void *)names, (size_t)h.names_len};
     h.header_sum = checksum((const unsigned char *)&h, offsetof(shard_header, header_sum));
     char *path = fs_join(c->dir, c->s.name);
     char *tmp = xasprintf("%s.tmp-%ld", path, (long)getpid());
     int fd = open_temp(c, tmp);
-    bool ok = fd >= 0 && fs_writev_all(fd, iov, 1 + NREGIONS);
+    bool ok = fd >= 0 && fs_writev_all(fd, iov, 2 + NREGIONS);
     if (fd >= 0)
         close(fd);
     if (fd >= 0 && (!ok || rename(tmp, path) < 0))
@@ -655,6 +713,7 @@ void cache_end_shard(deal_cache *c)
     free(c->s.pieces);
     for (int i = 0; i < NREGIONS; i++)
         sb_free(&c->s.put[i]);
+    sb_free(&c->s.new_names);
     memset(&c->s, 0, sizeof c->s);
 }
 

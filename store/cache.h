@@ -44,7 +44,14 @@ deal_cache *cache_open(const char *dir, cache_mode mode);
 /* Every deal of a shard is taken or put between these two; shards may come
  * in any order, each once. cache_end_shard rewrites the shard's file when
  * its content changed. */
-void cache_begin_shard(deal_cache *cache, const char *shard);
+void cache_begin_shard(deal_cache *cache, const char *shard, const struct stat *dir);
+/* The shard directory's file names as last read (NUL-terminated, *len bytes
+ * in all) when the directory has the same identity as then (dir given to
+ * cache_begin_shard; not changed in the last two seconds): creating,
+ * removing or renaming a file changes it, so reading it again is spared.
+ * NULL: read the directory, telling each name to cache_note_name. */
+const char *cache_shard_names(deal_cache *cache, size_t *len);
+void cache_note_name(deal_cache *cache, const char *name);
 void cache_end_shard(deal_cache *cache);
 /* A hit fills *out: an owned deal, light (deal.partial) unless the mode is
  * CACHE_FULL; in CACHE_LIGHT_VIEW view_json points into a mapping that

@@ -315,8 +315,13 @@ typedef struct {
 
 typedef struct {
     void (*file)(void *ud, const deal_file *f);
-    void (*shard_begin)(void *ud, const char *shard);   /* optional */
-    void (*shard_end)(void *ud);                        /* optional */
+    /* Optional: a shard directory starts (dir: its stat, or NULL) and ends. */
+    void (*shard_begin)(void *ud, const char *shard, const struct stat *dir);
+    void (*shard_end)(void *ud);
+    /* Optional: the shard's names without reading the directory (NULL: read
+     * it), and each name read from it. */
+    const char *(*shard_names)(void *ud, size_t *len);
+    void (*note_name)(void *ud, const char *name);
     void *ud;
 } deal_visitor;
 
@@ -334,37 +339,51 @@ static bool entry_is_dir(int dirfd, const struct dirent *ent)
     return fstatat(dirfd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISDIR(st.st_mode);
 }
 
+static void visit_name(int fd, const char *shard, const char *name, const deal_visitor *v,
+                       repo_problem_fn problem, void *pud)
+{
+    char id[ID_MAX + 1];
+    if (name[0] == '.' || !json_file_id(name, id))
+        return;
+    deal_file f = {fd, shard, name, id};
+    size_t n = strlen(id);
+    if (text_valid_id(id) && strcmp(id + n - 2, shard) == 0) {
+        v->file(v->ud, &f);
+    } else if (problem) {
+        char *rel = deal_file_relpath(&f);
+        problem(pud, rel, "file name is not a valid id in its shard directory");
+        free(rel);
+    }
+}
+
 static void visit_shard(int topfd, const char *shard, const deal_visitor *v,
                         repo_problem_fn problem, void *pud)
 {
     /* O_NOFOLLOW: a link could lead reads outside the repository. */
     int fd = openat(topfd, shard, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    DIR *sub = fd >= 0 ? fdopendir(fd) : NULL;
-    if (!sub) {
-        if (fd >= 0)
-            close(fd);
+    if (fd < 0)
         return;
-    }
+    struct stat st;
+    bool have_stat = fstat(fd, &st) == 0;
     if (v->shard_begin)
-        v->shard_begin(v->ud, shard);
+        v->shard_begin(v->ud, shard, have_stat ? &st : NULL);
+    size_t len = 0;
+    const char *names = v->shard_names ? v->shard_names(v->ud, &len) : NULL;
+    for (const char *name = names; names && name < names + len; name += strlen(name) + 1)
+        visit_name(fd, shard, name, v, problem, pud);
+    DIR *sub = names ? NULL : fdopendir(fd);
     struct dirent *ent;
-    while ((ent = readdir(sub))) {
-        char id[ID_MAX + 1];
-        if (ent->d_name[0] == '.' || !json_file_id(ent->d_name, id))
-            continue;
-        deal_file f = {fd, shard, ent->d_name, id};
-        size_t n = strlen(id);
-        if (text_valid_id(id) && strcmp(id + n - 2, shard) == 0) {
-            v->file(v->ud, &f);
-        } else if (problem) {
-            char *rel = deal_file_relpath(&f);
-            problem(pud, rel, "file name is not a valid id in its shard directory");
-            free(rel);
-        }
+    while (sub && (ent = readdir(sub))) {
+        if (v->note_name && ent->d_name[0] != '.')
+            v->note_name(v->ud, ent->d_name);
+        visit_name(fd, shard, ent->d_name, v, problem, pud);
     }
     if (v->shard_end)
         v->shard_end(v->ud);
-    closedir(sub);
+    if (sub)
+        closedir(sub);
+    else
+        close(fd);
 }
 
 /* Visits every deals/<xx>/<id>.json; reports misplaced files. */
@@ -484,11 +503,24 @@ static void load_visit(void *ud, const deal_file *f)
     free(rel);
 }
 
-static void load_shard_begin(void *ud, const char *shard)
+static void load_shard_begin(void *ud, const char *shard, const struct stat *dir)
 {
     load_ctx *c = ud;
     if (c->cache)
-        cache_begin_shard(c->cache, shard);
+        cache_begin_shard(c->cache, shard, dir);
+}
+
+static const char *load_shard_names(void *ud, size_t *len)
+{
+    load_ctx *c = ud;
+    return c->cache ? cache_shard_names(c->cache, len) : NULL;
+}
+
+static void load_note_name(void *ud, const char *name)
+{
+    load_ctx *c = ud;
+    if (c->cache)
+        cache_note_name(c->cache, name);
 }
 
 static void load_shard_end(void *ud)
@@ -511,7 +543,8 @@ static int load_deals(db_repo *repo, deal_list *out, cache_mode mode, repo_probl
         c.cache = cache_open(dir, mode);
         free(dir);
     }
-    deal_visitor v = {load_visit, load_shard_begin, load_shard_end, &c};
+    deal_visitor v = {load_visit, load_shard_begin, load_shard_end, load_shard_names,
+                      load_note_name, &c};
     int rc = for_each_deal_file(repo, &v, problem, ud);
     bool free_backing = out->backing == NULL;   /* an empty list: nothing to keep */
     cache_close(c.cache, true, free_backing ? &out->backing : NULL,
@@ -588,7 +621,7 @@ int repo_resolve_id(db_repo *repo, const char *prefix, char **id, db_err *err)
         return 0;
     }
     resolve_ctx c = {prefix, NULL, 0, false};
-    deal_visitor v = {resolve_visit, NULL, NULL, &c};
+    deal_visitor v = {resolve_visit, NULL, NULL, NULL, NULL, &c};
     for_each_deal_file(repo, &v, NULL, NULL);
     int rc = 0;
     if (c.count == 1) {
@@ -649,6 +682,6 @@ static void list_visit(void *ud, const deal_file *f)
 void repo_list_ids(db_repo *repo, const char *prefix, repo_id_fn fn, void *ud)
 {
     list_ctx c = {prefix ? prefix : "", fn, ud};
-    deal_visitor v = {list_visit, NULL, NULL, &c};
+    deal_visitor v = {list_visit, NULL, NULL, NULL, NULL, &c};
     for_each_deal_file(repo, &v, NULL, NULL);
 }

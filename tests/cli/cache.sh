@@ -133,6 +133,35 @@ expect_not_contains "a removed deal is gone" "Alpha rollout" "$(db list --all --
 same_as_uncached "after a removal"
 check "git status stays clean (the cache lives under .git)" is_clean .
 
+# The cache keeps each shard directory's file names while the directory is
+# unchanged: files added, renamed or removed there must still show, even
+# with the directory's old mtime put back.
+sd=$(dirname "$(path_of "$d")")
+twin="twin-$(printf %s "$d" | tail -c 2)"
+dstamp=$(stat -c %y "$sd")
+sed "s/\"id\": \"$d\"/\"id\": \"$twin\"/" "$(path_of "$d")" > "$sd/$twin.json"
+touch -d '1 hour ago' "$sd/$twin.json"
+touch -d "$dstamp" "$sd"
+sleep 3
+db list > /dev/null
+expect_contains "a file added to a listed shard directory shows up" "$twin" "$(db list --json)"
+same_as_uncached "after a file was added to a shard directory"
+mv "$sd/$twin.json" "$sd/$twin.json.bak"
+touch -d "$dstamp" "$sd"
+expect_not_contains "a file renamed away is gone" "$twin" "$(db list --json)"
+same_as_uncached "after a file was renamed away"
+mv "$sd/$twin.json.bak" "$sd/$twin.json"
+printf '{ broken' > "$sd/$twin.json"
+touch -d "$dstamp" "$sd"
+sleep 3
+db list > /dev/null 2>&1
+expect_exit "a broken file in a listed shard directory is still reported" 0 db list --json
+expect_contains "its problem is on stderr" "$twin.json" "$(db list 2>&1 > /dev/null)"
+rm "$sd/$twin.json"
+touch -d "$dstamp" "$sd"
+same_as_uncached "after the broken file was removed"
+check "git status is clean again" is_clean .
+
 # ---- list --json and flags --json copy cached text: byte for byte what a
 # run without the cache prints, whatever the deals hold.
 r2=$(new_repo odd) || exit 1

@@ -71,7 +71,7 @@ static void write_one(const char *shard, const deal *d, uint64_t ino)
     char *cd = cache_dir();
     deal_cache *c = cache_open(cd, CACHE_FULL);
     file_key k = key_of(ino);
-    cache_begin_shard(c, shard);
+    cache_begin_shard(c, shard, NULL);
     cache_put(c, d->id, &k, d);
     cache_end_shard(c);
     cache_close(c, true, NULL, NULL);
@@ -84,7 +84,7 @@ static bool take_key(cache_mode mode, const char *shard, const char *id, file_ke
 {
     char *cd = cache_dir();
     deal_cache *c = cache_open(cd, mode);
-    cache_begin_shard(c, shard);
+    cache_begin_shard(c, shard, NULL);
     bool hit = cache_take(c, id, &k, out);
     cache_end_shard(c);
     cache_close(c, true, &holder->backing, &holder->backing_free);
@@ -198,7 +198,7 @@ static void test_racy_not_cached(void **state)
     deal_cache *c = cache_open(cd, CACHE_FULL);
     file_key k = key_of(7);
     k.mtime_s = (int64_t)time(NULL);               /* written just now */
-    cache_begin_shard(c, "a1");
+    cache_begin_shard(c, "a1", NULL);
     cache_put(c, d.id, &k, &d);
     cache_end_shard(c);
     cache_close(c, true, NULL, NULL);
