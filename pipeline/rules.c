@@ -83,9 +83,9 @@ static void fire(const pipeline_cfg *cfg, flag_result *out, rule_id rule, const 
 
 static bool on(const pipeline_cfg *cfg, rule_id rule) { return cfg->rules[rule].enabled; }
 
-static void check_stalled(const pipeline_cfg *cfg, const deal *d, flag_result *out)
+static void check_stalled(const pipeline_cfg *cfg, int stage_index, flag_result *out)
 {
-    const stage_def *stage = config_stage(cfg, d->stage);
+    const stage_def *stage = stage_index >= 0 ? &cfg->stages[stage_index] : NULL;
     if (!on(cfg, RULE_STALLED) || !stage || out->days_in_stage <= stage->max_days)
         return;
     fire(cfg, out, RULE_STALLED, "%d day%s in %s, limit %d", out->days_in_stage,
@@ -117,8 +117,9 @@ static void check_close_date(const pipeline_cfg *cfg, const deal *d, db_day toda
     if (on(cfg, RULE_BACK_BURNER) && pushes >= cfg->rules[RULE_BACK_BURNER].threshold && pushes > 0)
         fire(cfg, out, RULE_BACK_BURNER, "close date pushed %d time%s", pushes, plural(pushes));
     if (on(cfg, RULE_PAST_CLOSE) && d->close_date != DAY_NONE && d->close_date < today) {
-        char date[DATE_LEN];
-        date_format(d->close_date, date);
+        char date[DATE_LEN] = "";
+        if (!out->without_text)           /* scoring large lists: no words */
+            date_format(d->close_date, date);
         int days = today - d->close_date;
         fire(cfg, out, RULE_PAST_CLOSE, "close date %s passed %d day%s ago", date, days,
              plural(days));
@@ -149,9 +150,9 @@ static bool blank(const char *s)
     return true;
 }
 
-static void check_why_change(const pipeline_cfg *cfg, const deal *d, flag_result *out)
+static void check_why_change(const pipeline_cfg *cfg, const deal *d, int stage,
+                             flag_result *out)
 {
-    int stage = config_stage_index(cfg, d->stage);
     int define = config_stage_index(cfg, "define");
     if (!on(cfg, RULE_NO_WHY_CHANGE) || stage < 0 || define < 0 || stage < define)
         return;
@@ -175,11 +176,12 @@ static void evaluate(const pipeline_cfg *cfg, const deal *d, db_day today, flag_
         out->snoozed = true;
         return;
     }
-    check_stalled(cfg, d, out);
+    int stage = config_stage_index(cfg, d->stage);     /* looked up once */
+    check_stalled(cfg, stage, out);
     check_quiet(cfg, d, today, out);
     check_close_date(cfg, d, today, out);
     check_next_step(cfg, d, today, out);
-    check_why_change(cfg, d, out);
+    check_why_change(cfg, d, stage, out);
     if (out->score >= cfg->level_move_on)
         out->level = LEVEL_MOVE_ON;
     else if (out->score >= cfg->level_watch)
