@@ -636,11 +636,14 @@ static void emit_piece(deal_cache *c, const piece *p, strbuf out[NREGIONS])
     }
 }
 
+/* The umask decides, as for git's own files (a shared repository's is set
+ * from core.sharedRepository), so teammates can update the cache too; never
+ * world-writable, whatever the umask. */
 static int open_temp(deal_cache *c, const char *tmp)
 {
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (fd < 0 && errno == ENOENT && mkdir(c->dir, 0755) == 0)
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0664);
+    if (fd < 0 && errno == ENOENT && mkdir(c->dir, 0775) == 0)
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0664);
     return fd;
 }
 

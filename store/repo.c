@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -118,8 +119,24 @@ int repo_open(const char *dir, db_repo **out, db_err *err)
 }
 
 /* The work tree above start holding pipeline.json and a .git directory
- * with a HEAD; NULL when there is none (or .git is a file: a linked work
- * tree, left to libgit2). */
+ * with a HEAD; NULL when there is none, or when libgit2 must open it (.git
+ * is a file: a linked work tree; or the repository is shared). */
+/* True when .git/config may set core.sharedRepository (a cheap, cautious
+ * test: any mention counts). */
+static bool mentions_shared(const char *dotgit)
+{
+    char *path = fs_join(dotgit, "config"), *text = NULL;
+    size_t len = 0;
+    db_err ignored;
+    bool shared = false;
+    if (fs_read_file(path, &text, &len, &ignored) == 0)
+        for (size_t i = 0; !shared && i + 16 <= len; i++)
+            shared = strncasecmp(text + i, "sharedrepository", 16) == 0;
+    free(text);
+    free(path);
+    return shared;
+}
+
 static char *find_plain_work_tree(const char *start)
 {
     char *dir = realpath(start, NULL);
@@ -141,7 +158,11 @@ static char *find_plain_work_tree(const char *start)
     }
     char *dotgit = fs_join(dir, ".git"), *head = fs_join(dotgit, "HEAD");
     struct stat st;
-    bool plain = lstat(dotgit, &st) == 0 && S_ISDIR(st.st_mode) && access(head, F_OK) == 0;
+    /* A shared repository (group-writable or setgid .git) is left to
+     * repo_open: its core.sharedRepository sets the umask for what we
+     * create (the load cache), and only libgit2 reads that. */
+    bool plain = lstat(dotgit, &st) == 0 && S_ISDIR(st.st_mode) && access(head, F_OK) == 0 &&
+                 !(st.st_mode & (S_ISGID | S_IWGRP | S_IWOTH)) && !mentions_shared(dotgit);
     free(dotgit);
     free(head);
     if (!plain) {

@@ -162,6 +162,25 @@ touch -d "$dstamp" "$sd"
 same_as_uncached "after the broken file was removed"
 check "git status is clean again" is_clean .
 
+# In a shared repository the cache follows core.sharedRepository (as git
+# does), so that teammates can update it too.
+sr=$(new_repo shared) || exit 1
+git -C "$sr" config core.sharedRepository group
+sid=$(db -C "$sr" add "Shared deal")
+touch -d '1 hour ago' "$sr"/deals/*/*.json
+sleep 3
+(umask 022 && db -C "$sr" list > /dev/null)
+expect_eq "shared repository: cache files are group-writable" "660" \
+    "$(find "$sr/.git/dealboard-cache.d" -type f -printf '%m\n' | sort -u)"
+expect_eq "shared repository: so is the cache directory" "770" \
+    "$(stat -c %a "$sr/.git/dealboard-cache.d" | tail -c 4)"
+expect_contains "shared repository: listed" "$sid" "$(db -C "$sr" list --json)"
+
+rm -rf .git/dealboard-cache.d
+(umask 000 && db list > /dev/null)
+expect_eq "umask 000: nothing in the cache is world-writable" "" \
+    "$(find .git/dealboard-cache.d -perm -0002)"
+
 # ---- list --json and flags --json copy cached text: byte for byte what a
 # run without the cache prints, whatever the deals hold.
 r2=$(new_repo odd) || exit 1
