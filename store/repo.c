@@ -514,7 +514,7 @@ static void load_visit(void *ud, const deal_file *f)
     if (load_one(c->repo, rel, f->id, d, &err) == 0) {
         if (regular)
             cache_put(c->cache, f->id, &key, d);
-        if (c->mode != CACHE_FULL)
+        if (c->mode == CACHE_LIGHT)     /* a listing renders it whole: no second read */
             make_light(d);
         deal_list_push(c->out, d);
     } else {

@@ -48,7 +48,8 @@ int repo_load_deals(db_repo *repo, deal_list *out, repo_problem_fn problem, void
                     db_err *err);
 /* The same deals made light (deal.partial: see deal.h), which is all that
  * list, flags and the board need; with want_view_json, view_json is set
- * where the load cache has the deal's listing text. */
+ * where the load cache has the deal's listing text, and a deal the cache
+ * does not have comes whole (not partial), so a listing needs no second read. */
 int repo_load_deals_light(db_repo *repo, deal_list *out, bool want_view_json,
                           repo_problem_fn problem, void *ud, db_err *err);
 /* Calls fn for every deal id starting with prefix, from file names alone
