@@ -20,6 +20,9 @@
 /* Entries younger than this are not cached: on file systems with coarse
  * timestamps a same-size rewrite within one tick would look unchanged. */
 #define RACY_SECONDS 2
+/* Offsets within a region are 32-bit: no entry is added to a region this
+ * full (one deal file is at most 16 MB, so its entry fits in what is left). */
+#define REGION_LIMIT (1u << 30)
 
 enum { LIGHT, REST, VIEW, NREGIONS };
 
@@ -583,7 +586,8 @@ bool cache_take(deal_cache *c, const char *id, const file_key *key, deal *out)
 void cache_put(deal_cache *c, const char *id, const file_key *key, const deal *d)
 {
     /* Unknown keys live only in the file's JSON; such deals are always parsed. */
-    if (d->raw || is_racy(c, key))
+    if (d->raw || is_racy(c, key) || c->s.put[LIGHT].len > REGION_LIMIT ||
+        c->s.put[REST].len > REGION_LIMIT || c->s.put[VIEW].len > REGION_LIMIT)
         return;
     c->s.changed = true;
     piece p = {0};
@@ -656,7 +660,8 @@ static void write_shard(deal_cache *c)
     strbuf out[NREGIONS] = {{0}};
     uint32_t count = 0;
     for (size_t i = 0; i < c->s.npieces; i++) {
-        if (c->s.pieces[i].old && !copy_old)
+        if ((c->s.pieces[i].old && !copy_old) || out[LIGHT].len > REGION_LIMIT ||
+            out[REST].len > REGION_LIMIT || out[VIEW].len > REGION_LIMIT)
             continue;
         emit_piece(c, &c->s.pieces[i], out);
         count++;
