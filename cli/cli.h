@@ -85,11 +85,15 @@ void cli_usage(FILE *out, const char *cmd);
 
 /* Opens the repository named by the global options. */
 int cli_open_repo(cli_opts *opts, db_repo **repo);
+/* For commands that only read deals (repo_open_read). */
+int cli_open_repo_read(cli_opts *opts, db_repo **repo);
 /* Who/when for edits. Caller frees ctx->by via cli_edit_ctx_free. */
 void cli_edit_ctx(cli_opts *opts, db_repo *repo, edit_ctx *ctx);
 void cli_edit_ctx_free(edit_ctx *ctx);
 /* Loads every deal, reporting broken files on stderr as "dealboard: FILE: why". */
 int cli_load_all(cli_opts *opts, db_repo *repo, deal_list *deals, int *broken);
+/* The same, light (deal.partial): for lists and flags (repo_load_deals_light). */
+int cli_load_light(cli_opts *opts, db_repo *repo, deal_list *deals, bool want_view_json);
 /* Parses a user date (YYYY-MM-DD, today, tomorrow, +N, +Nw) or fails with a message. */
 int cli_date(cli_opts *opts, const char *what, const char *text, db_day *out);
 

@@ -3,13 +3,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/uio.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../pipeline/format.h"
 #include "../pipeline/rules.h"
 #include "../pipeline/text.h"
 #include "cli.h"
 #include "deal_view.h"
+#include "../store/fsutil.h"
 #include "../store/json_print.h"
 
 typedef struct {
@@ -33,36 +36,107 @@ static bool keep(const pipeline_cfg *cfg, const deal *d, const list_filter *f, d
     return true;
 }
 
-/* Streamed deal by deal: a listing of 100,000 deals never exists whole in memory. */
-static void print_json_list(cli_opts *opts, const pipeline_cfg *cfg, deal **deals, size_t n)
+/* Output gathered for writev: pieces of our own (in sb) and deals' view_json
+ * (in the store's mappings, never copied). */
+typedef struct {
+    const char *text;           /* NULL: sb.data + off */
+    size_t off, len;
+} out_seg;
+
+typedef struct {
+    strbuf sb;                  /* flushed only when all its text is in seg */
+    out_seg seg[1024];
+    int nseg;
+} json_out;
+
+static void out_flush(json_out *o)
+{
+    struct iovec iov[sizeof o->seg / sizeof *o->seg];
+    for (int i = 0; i < o->nseg; i++) {
+        const char *text = o->seg[i].text ? o->seg[i].text : o->sb.data + o->seg[i].off;
+        iov[i] = (struct iovec){(void *)text, o->seg[i].len};
+    }
+    fs_writev_all(STDOUT_FILENO, iov, o->nseg);   /* like fwrite: errors end in exit status 0 */
+    o->nseg = 0;
+    o->sb.len = 0;
+}
+
+static void out_segment(json_out *o, const char *text, size_t off, size_t len)
+{
+    o->seg[o->nseg++] = (out_seg){text, off, len};
+    if (o->nseg == (int)(sizeof o->seg / sizeof *o->seg))
+        out_flush(o);
+}
+
+/* Marks what was added to sb since `start` as the next piece. */
+static void out_own(json_out *o, size_t start)
+{
+    if (o->nseg && !o->seg[o->nseg - 1].text &&
+        o->seg[o->nseg - 1].off + o->seg[o->nseg - 1].len == start)
+        o->seg[o->nseg - 1].len += o->sb.len - start;      /* extends the last piece */
+    else
+        out_segment(o, NULL, start, o->sb.len - start);
+    if (o->sb.len > (1u << 18))
+        out_flush(o);
+}
+
+/* A light deal has no log: one without its view text is read whole. */
+static void write_deal(json_out *o, cli_opts *opts, db_repo *repo, const deal *d)
+{
+    const pipeline_cfg *cfg = repo_config(repo);
+    size_t start = o->sb.len;
+    if (d->view_json) {
+        out_segment(o, d->view_json, 0, d->view_json_len);
+        start = o->sb.len;
+        deal_view_write_tail(&o->sb, cfg, d, opts->today);
+        out_own(o, start);
+        return;
+    }
+    deal whole;
+    db_err err;
+    if (!d->partial) {
+        deal_view_write(&o->sb, cfg, d, opts->today, 2);
+    } else if (repo_load_deal(repo, d->id, &whole, &err) == 0) {
+        deal_view_write(&o->sb, cfg, &whole, opts->today, 2);
+        deal_free(&whole);
+    } else {                            /* gone since the listing was read */
+        fprintf(stderr, "dealboard: %s\n", err.msg);
+        deal_view_write(&o->sb, cfg, d, opts->today, 2);
+    }
+    out_own(o, start);
+}
+
+/* Streamed deal by deal: a listing of 100,000 deals never exists whole in
+ * memory, and stored text is written straight from the load cache. */
+static void print_json_list(cli_opts *opts, db_repo *repo, deal **deals, size_t n)
 {
     char today[DATE_LEN];
     date_format(opts->today, today);
-    strbuf sb = {0};
-    sb_printf(&sb, "{\n  \"today\": \"%s\",\n  \"deals\": [", today);
+    json_out *o = xcalloc(1, sizeof *o);
+    fflush(stdout);
+    sb_printf(&o->sb, "{\n  \"today\": \"%s\",\n  \"deals\": [", today);
+    out_own(o, 0);
     for (size_t i = 0; i < n; i++) {
+        size_t start = o->sb.len;
         if (i)
-            sb_add(&sb, ",", 1);
-        json_write_indent(&sb, 2);
-        deal_view_write(&sb, cfg, deals[i], opts->today, 2);
-        if (sb.len > (1u << 16)) {
-            fwrite(sb.data, 1, sb.len, stdout);
-            sb.len = 0;
-        }
+            sb_add(&o->sb, ",", 1);
+        json_write_indent(&o->sb, 2);
+        out_own(o, start);
+        write_deal(o, opts, repo, deals[i]);
     }
-    sb_puts(&sb, n ? "\n  ]\n}\n" : "]\n}\n");
-    fwrite(sb.data, 1, sb.len, stdout);
-    sb_free(&sb);
+    size_t start = o->sb.len;
+    sb_puts(&o->sb, n ? "\n  ]\n}\n" : "]\n}\n");
+    out_own(o, start);
+    out_flush(o);
+    sb_free(&o->sb);
+    free(o);
 }
 
 static int column_width(deal **deals, size_t n, size_t offset, int min, int max)
 {
     int w = min;
     for (size_t i = 0; i < n; i++) {
-        const char *s = *(char **)((char *)deals[i] + offset);
-        char *safe = text_sanitize(s ? s : "", false);
-        int cols = text_width(safe);
-        free(safe);
+        int cols = deal_view_width(*(char **)((char *)deals[i] + offset));
         if (cols > w)
             w = cols;
     }
@@ -83,7 +157,7 @@ static void print_table(cli_opts *opts, const pipeline_cfg *cfg, deal **deals, s
     for (size_t i = 0; i < n; i++) {
         const deal *d = deals[i];
         flag_result f;
-        rules_evaluate(cfg, d, opts->today, &f);
+        rules_score(cfg, d, opts->today, &f);      /* no reasons shown: no words needed */
         char money[MONEY_LEN];
         format_money(d->value, money);
         deal_view_cell(stdout, d->id, wid, false);
@@ -106,7 +180,7 @@ int cmd_list(cli_opts *opts, int argc, char **argv)
                             {"--json", NULL, &f.json}, {NULL, NULL, NULL}};
     int rc = cli_parse(opts, "list", argc, argv, options, NULL, 0, 0, NULL);
     db_repo *repo = NULL;
-    if (rc || (rc = cli_open_repo(opts, &repo)))
+    if (rc || (rc = cli_open_repo_read(opts, &repo)))
         return rc;
     const pipeline_cfg *cfg = repo_config(repo);
     int stage = f.stage ? config_stage_lookup(cfg, f.stage) : 0;
@@ -120,7 +194,7 @@ int cmd_list(cli_opts *opts, int argc, char **argv)
     if (f.stage)
         f.stage = cfg->stages[stage].id;
     deal_list all = {0};
-    rc = cli_load_all(opts, repo, &all, NULL);
+    rc = cli_load_light(opts, repo, &all, f.json);
     deal **shown = xcalloc(all.count, sizeof *shown);
     size_t n = 0;
     for (size_t i = 0; i < all.count; i++)
@@ -128,7 +202,7 @@ int cmd_list(cli_opts *opts, int argc, char **argv)
             shown[n++] = all.items[i];
     deal_view_sort(cfg, shown, n, opts->today);
     if (!rc && f.json)
-        print_json_list(opts, cfg, shown, n);
+        print_json_list(opts, repo, shown, n);
     else if (!rc)
         print_table(opts, cfg, shown, n);
     free(shown);
@@ -289,11 +363,11 @@ int cmd_flags(cli_opts *opts, int argc, char **argv)
     cli_option options[] = {{"--json", NULL, &json}, {NULL, NULL, NULL}};
     int rc = cli_parse(opts, "flags", argc, argv, options, NULL, 0, 0, NULL);
     db_repo *repo = NULL;
-    if (rc || (rc = cli_open_repo(opts, &repo)))
+    if (rc || (rc = cli_open_repo_read(opts, &repo)))
         return rc;
     const pipeline_cfg *cfg = repo_config(repo);
     deal_list all = {0};
-    rc = cli_load_all(opts, repo, &all, NULL);
+    rc = cli_load_light(opts, repo, &all, json);
     list_filter f = {.flagged = true};
     deal **flagged = xcalloc(all.count, sizeof *flagged);
     size_t n = 0;
@@ -302,7 +376,7 @@ int cmd_flags(cli_opts *opts, int argc, char **argv)
             flagged[n++] = all.items[i];
     deal_view_sort_by_score(cfg, flagged, n, opts->today);
     if (!rc && json)
-        print_json_list(opts, cfg, flagged, n);
+        print_json_list(opts, repo, flagged, n);
     else if (!rc)
         print_flags(cfg, flagged, n, opts->today);
     free(flagged);

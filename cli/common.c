@@ -116,6 +116,11 @@ int cli_open_repo(cli_opts *opts, db_repo **repo)
     return repo_open(opts->repo_dir, repo, &opts->err);
 }
 
+int cli_open_repo_read(cli_opts *opts, db_repo **repo)
+{
+    return repo_open_read(opts->repo_dir, repo, &opts->err);
+}
+
 void cli_edit_ctx(cli_opts *opts, db_repo *repo, edit_ctx *ctx)
 {
     ctx->by = repo_user_name(repo);
@@ -149,6 +154,12 @@ int cli_load_all(cli_opts *opts, db_repo *repo, deal_list *deals, int *broken)
     if (broken)
         *broken = r.broken;
     return rc;
+}
+
+int cli_load_light(cli_opts *opts, db_repo *repo, deal_list *deals, bool want_view_json)
+{
+    load_report r = {0};
+    return repo_load_deals_light(repo, deals, want_view_json, report_broken, &r, &opts->err);
 }
 
 int cli_date(cli_opts *opts, const char *what, const char *text, db_day *out)

@@ -1,5 +1,6 @@
 #include "deal_view.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,9 +30,28 @@ cJSON *deal_view_json(const pipeline_cfg *cfg, const deal *d, db_day today)
     return obj;
 }
 
+/* Keys and names below are the program's own ASCII: nothing to escape, so
+ * they are copied as they are (listings write them for every deal). */
+static void key(json_obj *o, const char *name)
+{
+    if (o->members++)
+        sb_add(o->sb, ",", 1);
+    json_write_indent(o->sb, o->depth + 1);
+    sb_add(o->sb, "\"", 1);
+    sb_puts(o->sb, name);
+    sb_add(o->sb, "\": ", 3);
+}
+
+static void name_value(strbuf *sb, const char *name)
+{
+    sb_add(sb, "\"", 1);
+    sb_puts(sb, name);
+    sb_add(sb, "\"", 1);
+}
+
 static void write_reasons(json_obj *o, const flag_result *flags)
 {
-    json_obj_key(o, "reasons");
+    key(o, "reasons");
     sb_add(o->sb, "[", 1);
     for (int i = 0; i < flags->nreasons; i++) {
         json_obj r;
@@ -39,15 +59,29 @@ static void write_reasons(json_obj *o, const flag_result *flags)
             sb_add(o->sb, ",", 1);
         json_write_indent(o->sb, o->depth + 2);
         json_obj_begin(&r, o->sb, o->depth + 2);
-        json_obj_key(&r, "rule");
-        json_write_string(o->sb, rule_name(flags->reasons[i].rule));
-        json_obj_key(&r, "text");
+        key(&r, "rule");
+        name_value(o->sb, rule_name(flags->reasons[i].rule));
+        key(&r, "text");
         json_write_string(o->sb, flags->reasons[i].text);
         json_obj_end(&r);
     }
     if (flags->nreasons)
         json_write_indent(o->sb, o->depth + 1);
     sb_add(o->sb, "]", 1);
+}
+
+/* The computed members, appended to an open object. */
+static void write_computed(json_obj *o, const pipeline_cfg *cfg, const deal *d, db_day today)
+{
+    flag_result flags;
+    rules_evaluate(cfg, d, today, &flags);
+    key(o, "days_in_stage");
+    json_write_int(o->sb, flags.days_in_stage);
+    key(o, "score");
+    json_write_int(o->sb, flags.score);
+    key(o, "level");
+    name_value(o->sb, flag_level_name(flags.level));
+    write_reasons(o, &flags);
 }
 
 void deal_view_write(strbuf *sb, const pipeline_cfg *cfg, const deal *d, db_day today, int depth)
@@ -58,19 +92,34 @@ void deal_view_write(strbuf *sb, const pipeline_cfg *cfg, const deal *d, db_day 
         cJSON_Delete(obj);
         return;
     }
-    flag_result flags;
-    rules_evaluate(cfg, d, today, &flags);
     json_obj o;
     json_obj_begin(&o, sb, depth);
     codec_write_members(&o, d);
-    json_obj_key(&o, "days_in_stage");
-    json_write_int(sb, flags.days_in_stage);
-    json_obj_key(&o, "score");
-    json_write_int(sb, flags.score);
-    json_obj_key(&o, "level");
-    json_write_string(sb, flag_level_name(flags.level));
-    write_reasons(&o, &flags);
+    write_computed(&o, cfg, d, today);
     json_obj_end(&o);
+}
+
+/* The same text as write_computed + json_obj_end at depth 2, in a few
+ * copies of literal text: a listing writes it for every deal. */
+void deal_view_write_tail(strbuf *sb, const pipeline_cfg *cfg, const deal *d, db_day today)
+{
+    flag_result flags;
+    rules_evaluate(cfg, d, today, &flags);
+    sb_add(sb, ",\n      \"days_in_stage\": ", 25);
+    json_write_int(sb, flags.days_in_stage);
+    sb_add(sb, ",\n      \"score\": ", 17);
+    json_write_int(sb, flags.score);
+    sb_add(sb, ",\n      \"level\": \"", 18);
+    sb_puts(sb, flag_level_name(flags.level));
+    sb_add(sb, "\",\n      \"reasons\": [", 21);
+    for (int i = 0; i < flags.nreasons; i++) {
+        sb_puts(sb, i ? ",\n        {\n          \"rule\": \"" : "\n        {\n          \"rule\": \"");
+        sb_puts(sb, rule_name(flags.reasons[i].rule));
+        sb_add(sb, "\",\n          \"text\": ", 21);
+        json_write_string(sb, flags.reasons[i].text);
+        sb_add(sb, "\n        }", 10);
+    }
+    sb_puts(sb, flags.nreasons ? "\n      ]\n    }" : "]\n    }");
 }
 
 void deal_view_print_json(cJSON *doc)
@@ -87,9 +136,10 @@ typedef struct {
     int open_rank, stage, score;
 } sort_key;
 
+/* The keys are sorted through pointers: qsort moves 8 bytes, not a key. */
 static int compare_keys(const void *a, const void *b)
 {
-    const sort_key *x = a, *y = b;
+    const sort_key *x = *(const sort_key *const *)a, *y = *(const sort_key *const *)b;
     if (x->open_rank != y->open_rank)
         return x->open_rank - y->open_rank;
     if (x->stage != y->stage)
@@ -102,7 +152,7 @@ static int compare_keys(const void *a, const void *b)
 
 static int compare_scores(const void *a, const void *b)
 {
-    const sort_key *x = a, *y = b;
+    const sort_key *x = *(const sort_key *const *)a, *y = *(const sort_key *const *)b;
     if (x->score != y->score)
         return y->score - x->score;
     return compare_keys(a, b);
@@ -112,15 +162,18 @@ static void sort_with(const pipeline_cfg *cfg, deal **deals, size_t n, db_day to
                       int (*cmp)(const void *, const void *))
 {
     sort_key *keys = xcalloc(n, sizeof *keys);
+    sort_key **order = xcalloc(n, sizeof *order);
     for (size_t i = 0; i < n; i++) {
         flag_result f;
         rules_score(cfg, deals[i], today, &f);
         int stage = config_stage_index(cfg, deals[i]->stage);
         keys[i] = (sort_key){deals[i], deals[i]->status, stage < 0 ? 1 << 20 : stage, f.score};
+        order[i] = &keys[i];
     }
-    qsort(keys, n, sizeof *keys, cmp);
+    qsort(order, n, sizeof *order, cmp);
     for (size_t i = 0; i < n; i++)
-        deals[i] = keys[i].d;
+        deals[i] = order[i]->d;
+    free(order);
     free(keys);
 }
 
@@ -134,8 +187,46 @@ void deal_view_sort_by_score(const pipeline_cfg *cfg, deal **deals, size_t n, db
     sort_with(cfg, deals, n, today, compare_scores);
 }
 
+/* Printable ASCII needs no sanitizing and takes one column a byte: most
+ * names and titles, so tables of many deals skip the UTF-8 work. */
+static bool plain_ascii(const char *s, size_t *len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p >= 0x20 && *p < 0x7F)
+        p++;
+    *len = (size_t)(p - (const unsigned char *)s);
+    return *p == '\0';
+}
+
+static void pad(FILE *out, int cols)
+{
+    static const char spaces[] = "                                ";
+    for (; cols > 0; cols -= 32)
+        fwrite(spaces, 1, cols < 32 ? (size_t)cols : 32, out);
+}
+
+int deal_view_width(const char *s)
+{
+    size_t len;
+    if (plain_ascii(s ? s : "", &len))
+        return len > INT_MAX ? INT_MAX : (int)len;
+    char *safe = text_sanitize(s, false);
+    int cols = text_width(safe);
+    free(safe);
+    return cols;
+}
+
 void deal_view_cell(FILE *out, const char *s, int cols, bool right)
 {
+    size_t len;
+    if (plain_ascii(s ? s : "", &len) && len <= (size_t)(cols > 0 ? cols : 0)) {
+        if (right)
+            pad(out, cols - (int)len);
+        fwrite(s ? s : "", 1, len, out);
+        if (!right)
+            pad(out, cols - (int)len);
+        return;
+    }
     char *safe = text_sanitize(s ? s : "", false);
     int used = 0;
     size_t bytes = text_fit(safe, cols, &used);

@@ -14,6 +14,9 @@
 cJSON *deal_view_json(const pipeline_cfg *cfg, const deal *d, db_day today);
 /* The same object written straight into sb at the given depth (no tree). */
 void deal_view_write(strbuf *sb, const pipeline_cfg *cfg, const deal *d, db_day today, int depth);
+/* What follows a deal's view_json (deal.h) to make the same text as
+ * deal_view_write at depth 2: the computed members and the closing brace. */
+void deal_view_write_tail(strbuf *sb, const pipeline_cfg *cfg, const deal *d, db_day today);
 /* Prints a JSON document (pretty, trailing newline) and frees it. */
 void deal_view_print_json(cJSON *doc);
 
@@ -22,6 +25,8 @@ void deal_view_sort(const pipeline_cfg *cfg, deal **deals, size_t n, db_day toda
 /* Orders by flag score, highest first (ties: stage, title). */
 void deal_view_sort_by_score(const pipeline_cfg *cfg, deal **deals, size_t n, db_day today);
 
+/* Display columns of s once sanitized. */
+int deal_view_width(const char *s);
 /* Prints s sanitized, cut or padded to exactly `cols` display columns. */
 void deal_view_cell(FILE *out, const char *s, int cols, bool right);
 const char *deal_view_stage_label(const pipeline_cfg *cfg, const deal *d);

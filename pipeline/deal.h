@@ -41,8 +41,9 @@ typedef struct deal {
     void *raw;
     void (*raw_free)(void *);
     /* A light deal (repo_load_deals_light): only what lists, flags and the
-     * board need. No log, no status_quo/insight/persona/champion, no raw.
-     * Never written back: repo_save_deal refuses it (load the deal whole). */
+     * board need. No log, no status_quo/insight/persona/champion, no raw
+     * (has_status_quo/has_insight say what the rules need of them). Never
+     * written back: repo_save_deal refuses it (load the deal whole). */
     bool partial;
     /* Light deals only: whether status_quo / insight say anything (the
      * move-on rules need no more; read them through deal_has_status_quo). */

@@ -1,42 +1,97 @@
 #include "cache.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../pipeline/util.h"
+#include "codec.h"
 #include "fsutil.h"
 
-#define CACHE_MAGIC "DBCACHE2"
+#define SHARD_MAGIC "DBSHARD5"
+#define ENDIAN_MARK 0x01020304u
 /* Entries younger than this are not cached: on file systems with coarse
  * timestamps a same-size rewrite within one tick would look unchanged. */
 #define RACY_SECONDS 2
+/* Offsets within a region are 32-bit: no entry is added to a region this
+ * full (one deal file is at most 16 MB, so its entry fits in what is left). */
+#define REGION_LIMIT (1u << 30)
+
+enum { LIGHT, REST, VIEW, NREGIONS };
 
 typedef struct {
     char magic[8];
     uint32_t endian, count;
-    uint64_t payload_len, checksum;
-} cache_header;
+    uint64_t len[NREGIONS], sum[NREGIONS];
+    /* The directory's file names (NUL-terminated, after the regions) as
+     * read when it had identity `dir` (all zero: not to be trusted). */
+    uint64_t names_len, names_sum;
+    file_key dir;
+    uint64_t header_sum;            /* over everything above */
+} shard_header;
+
+/* Fixed head of a light entry; the id and the light fields follow. */
+typedef struct {
+    uint32_t len;                   /* the whole entry */
+    uint32_t off[NREGIONS], size[NREGIONS];   /* [LIGHT] unused */
+    file_key key;
+} entry_head;
+
+/* What the next file of the shard holds, in visiting order: an entry of
+ * the old file copied forward, or a new one encoded into put[]. */
+typedef struct {
+    const unsigned char *old;       /* NULL: a new entry */
+    uint32_t off[NREGIONS], size[NREGIONS];
+} piece;
 
 typedef struct {
-    const char *id;          /* points into the mapping */
-    size_t offset, len;      /* the whole entry, for copying forward */
-} cache_slot;
+    void *map;
+    size_t len;
+} mapping;
 
-struct deal_cache {
-    char *path;
+typedef struct {
+    mapping *maps;
+    size_t count;
+} mapping_set;
+
+/* The shard being loaded: its old file and what its next file will hold. */
+typedef struct {
+    char name[3];
     const unsigned char *map;
     size_t map_len;
-    cache_slot *slots;
-    size_t nslots, nused_old, ntaken;
-    strbuf out;              /* the next cache file's payload */
-    uint32_t out_count;
+    const unsigned char *region[NREGIONS];
+    uint64_t region_len[NREGIONS], region_sum[NREGIONS];
+    bool checked[NREGIONS], region_ok[NREGIONS];
+    uint32_t count;
+    const unsigned char *cursor;    /* the old entry expected next */
+    const unsigned char **table;    /* by id, built on the first out-of-order take */
+    size_t table_size;
+    piece *pieces;
+    size_t npieces, cap_pieces, ntaken;
+    strbuf put[NREGIONS];
     bool changed;
+    file_key dir, stored_dir;       /* the directory now / when its names were stored */
+    const unsigned char *names;     /* the stored names */
+    uint64_t names_len, names_sum;
+    bool names_reused;              /* listed from the stored names: keep them */
+    strbuf new_names;               /* else: as read from the directory */
+} shard_state;
+
+struct deal_cache {
+    char *dir;
+    cache_mode mode;
     int64_t now;
+    shard_state s;
+    char (*seen)[3];
+    size_t nseen;
+    mapping_set kept;
 };
 
 /* ---- hashing ---- */
@@ -49,23 +104,55 @@ static uint64_t hash_id(const char *s)
     return h;
 }
 
-/* A fast checksum over the payload: detects truncation and torn writes. */
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+    h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+    return h ^ (h >> 29);
+}
+
+/* Two 64-bit lanes (GCC and Clang vector extensions: SSE2 on x86-64,
+ * plain code elsewhere). */
+typedef uint64_t lanes __attribute__((vector_size(16)));
+
+/* A fast checksum over a region: detects truncation, torn writes and
+ * damage. Fletcher-like sums (a running sum and a sum of running sums, so
+ * order counts) in eight lanes, mixed at the end: list --json checks tens
+ * of megabytes with it. */
+static lanes load_lanes(const unsigned char *p)
+{
+    lanes w;
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+
 static uint64_t checksum(const unsigned char *p, size_t len)
 {
-    uint64_t h = 0x9E3779B97F4A7C15ULL ^ len, w;
+    /* Four pairs of named accumulators: kept in registers, not memory. */
+    lanes s0 = {len, 1}, s1 = {2, 3}, s2 = {4, 5}, s3 = {6, 7};
+    lanes p0 = {0, 0}, p1 = {0, 0}, p2 = {0, 0}, p3 = {0, 0};
+    uint64_t h = 0x9E3779B97F4A7C15ULL;
     size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        memcpy(&w, p + i, 8);
-        h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
-        h ^= h >> 29;
+    for (; i + 64 <= len; i += 64) {
+        s0 += load_lanes(p + i);
+        s1 += load_lanes(p + i + 16);
+        s2 += load_lanes(p + i + 32);
+        s3 += load_lanes(p + i + 48);
+        p0 += s0;
+        p1 += s1;
+        p2 += s2;
+        p3 += s3;
     }
     for (; i < len; i++)
         h = (h ^ p[i]) * 1099511628211ULL;
+    const lanes all[] = {s0, s1, s2, s3, p0, p1, p2, p3};
+    for (size_t k = 0; k < sizeof all / sizeof *all; k++)
+        h = mix(mix(h, all[k][0]), all[k][1]);
     return h;
 }
 
 void file_key_of(const struct stat *st, file_key *key)
 {
+    memset(key, 0, sizeof *key);
     key->ino = (uint64_t)st->st_ino;
     key->size = (uint64_t)st->st_size;
     key->mtime_s = st->st_mtim.tv_sec;
@@ -88,14 +175,14 @@ static void put_str(strbuf *sb, const char *s)
     }
     uint32_t n = (uint32_t)strlen(s);
     put_u32(sb, n);
-    sb_add(sb, s, n + 1);               /* keep the NUL: ids are read in place */
+    sb_add(sb, s, n + 1);               /* keep the NUL: ids are compared in place */
 }
 
-static void put_deal(strbuf *sb, const deal *d)
+/* The light fields, in the order get_light reads them. */
+static void put_light(strbuf *sb, const deal *d)
 {
-    const char *strings[] = {d->title, d->account, d->owner, d->stage, d->currency, d->next_text,
-                             d->status_quo, d->insight, d->persona, d->champion,
-                             d->snooze_reason, d->moved_on_reason};
+    const char *strings[] = {d->title, d->account, d->owner, d->stage, d->currency,
+                             d->next_text, d->snooze_reason, d->moved_on_reason};
     const db_day days[] = {d->created, d->stage_entered, d->last_touch, d->close_date,
                            d->next_due, d->snooze_until, d->revisit};
     for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
@@ -106,30 +193,33 @@ static void put_deal(strbuf *sb, const deal *d)
     put_i32(sb, (int32_t)d->status);
     put_i32(sb, d->close_date_pushes);
     put_i32(sb, d->moved_on);
+    /* The rules only ask whether these say anything; their text is in rest. */
+    put_i32(sb, (int32_t)deal_has_status_quo(d) | (int32_t)deal_has_insight(d) << 1);
     put_u32(sb, (uint32_t)d->ntags);
     for (size_t i = 0; i < d->ntags; i++)
         put_str(sb, d->tags[i]);
+}
+
+static void put_rest(strbuf *sb, const deal *d)
+{
+    put_str(sb, d->status_quo);
+    put_str(sb, d->insight);
+    put_str(sb, d->persona);
+    put_str(sb, d->champion);
     put_u32(sb, (uint32_t)d->nlog);
     for (size_t i = 0; i < d->nlog; i++) {
         const log_entry *e = &d->log[i];
-        put_str(sb, e->id);
-        put_str(sb, e->at);
-        put_str(sb, e->by);
-        put_str(sb, e->kind);
-        put_str(sb, e->text);
+        const char *f[] = {e->id, e->at, e->by, e->kind, e->text};
+        for (int k = 0; k < 5; k++)
+            put_str(sb, f[k]);
     }
 }
 
-/* Entry: id, key, deal. The length prefix lets a hit be copied forward whole. */
-static void put_entry(strbuf *sb, const char *id, const file_key *key, const deal *d)
+void cache_render_view(strbuf *sb, const deal *d)
 {
-    size_t start = sb->len;
-    put_u32(sb, 0);                      /* patched below */
-    put_str(sb, id);
-    sb_add(sb, (const char *)key, sizeof *key);
-    put_deal(sb, d);
-    uint32_t len = (uint32_t)(sb->len - start);
-    memcpy(sb->data + start, &len, sizeof len);
+    json_obj o;
+    json_obj_begin(&o, sb, 2);
+    codec_write_members(&o, d);
 }
 
 /* ---- reading entries (bounds-checked: the file may be damaged) ---- */
@@ -143,6 +233,7 @@ static bool take(reader *r, void *out, size_t n)
 {
     if (r->bad || (size_t)(r->end - r->p) < n) {
         r->bad = true;
+        memset(out, 0, n);
         return false;
     }
     memcpy(out, r->p, n);
@@ -152,29 +243,30 @@ static bool take(reader *r, void *out, size_t n)
 
 static int32_t get_i32(reader *r)
 {
-    int32_t v = 0;
+    int32_t v;
     take(r, &v, sizeof v);
     return v;
 }
 
 static int64_t get_i64(reader *r)
 {
-    int64_t v = 0;
+    int64_t v;
     take(r, &v, sizeof v);
     return v;
 }
 
 static uint32_t get_u32(reader *r)
 {
-    uint32_t v = 0;
+    uint32_t v;
     take(r, &v, sizeof v);
     return v;
 }
 
-/* Points into the mapping (valid while it is mapped). */
-static const char *peek_str(reader *r)
+/* Points into the mapping (valid while it is mapped); *len is its length. */
+static const char *peek_str(reader *r, uint32_t *len)
 {
     uint32_t n = get_u32(r);
+    *len = 0;
     if (r->bad || n == UINT32_MAX)
         return NULL;
     if ((size_t)(r->end - r->p) < (size_t)n + 1 || r->p[n] != '\0') {
@@ -183,18 +275,26 @@ static const char *peek_str(reader *r)
     }
     const char *s = (const char *)r->p;
     r->p += n + 1;
+    *len = n;
     return s;
 }
 
-static char *get_str(reader *r) { return xstrdup(peek_str(r)); }
-
-static bool get_deal(reader *r, const char *id, deal *d)
+/* One malloc and one copy: the length is known. */
+static char *get_str(reader *r)
 {
-    deal_init(d);
-    d->id = xstrdup(id);
+    uint32_t n;
+    const char *s = peek_str(r, &n);
+    if (!s)
+        return NULL;
+    char *copy = xmalloc((size_t)n + 1);
+    memcpy(copy, s, (size_t)n + 1);
+    return copy;
+}
+
+static void get_light(reader *r, deal *d)
+{
     char **strings[] = {&d->title, &d->account, &d->owner, &d->stage, &d->currency,
-                        &d->next_text, &d->status_quo, &d->insight, &d->persona, &d->champion,
-                        &d->snooze_reason, &d->moved_on_reason};
+                        &d->next_text, &d->snooze_reason, &d->moved_on_reason};
     db_day *days[] = {&d->created, &d->stage_entered, &d->last_touch, &d->close_date,
                       &d->next_due, &d->snooze_until, &d->revisit};
     for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
@@ -206,158 +306,469 @@ static bool get_deal(reader *r, const char *id, deal *d)
     d->status = status >= 0 && status < STATUS_COUNT ? (deal_status)status : STATUS_OPEN;
     d->close_date_pushes = get_i32(r);
     d->moved_on = get_i32(r) != 0;
+    int32_t said = get_i32(r);
+    d->has_status_quo = (said & 1) != 0;
+    d->has_insight = (said & 2) != 0;
     uint32_t ntags = get_u32(r);
-    for (uint32_t i = 0; i < ntags && !r->bad; i++) {
-        const char *tag = peek_str(r);
-        if (tag)
-            deal_add_tag(d, tag);
+    if (!r->bad && ntags <= (size_t)(r->end - r->p) / 5) {   /* a tag takes 5 bytes or more */
+        d->tags = ntags ? xcalloc(ntags, sizeof *d->tags) : NULL;
+        for (uint32_t i = 0; i < ntags && !r->bad; i++)
+            d->tags[d->ntags++] = get_str(r);
+    } else {
+        r->bad = true;
     }
+}
+
+static void get_rest(reader *r, deal *d)
+{
+    d->status_quo = get_str(r);
+    d->insight = get_str(r);
+    d->persona = get_str(r);
+    d->champion = get_str(r);
     uint32_t nlog = get_u32(r);
+    if (r->bad || nlog > (size_t)(r->end - r->p) / 25) {     /* an entry takes 25 bytes or more */
+        r->bad = true;
+        return;
+    }
+    d->log = nlog ? xcalloc(nlog, sizeof *d->log) : NULL;
     for (uint32_t i = 0; i < nlog && !r->bad; i++) {
-        const char *f[5];
+        log_entry *e = &d->log[d->nlog++];
+        char **f[] = {&e->id, &e->at, &e->by, &e->kind, &e->text};
         for (int k = 0; k < 5; k++)
-            f[k] = peek_str(r);
-        if (!r->bad)
-            deal_add_log(d, f[0], f[1], f[2], f[3], f[4]);
-    }
-    if (r->bad || !d->title || !d->stage)
-        deal_free(d);
-    return !r->bad && d->id;
-}
-
-/* ---- the table of old entries ---- */
-
-static cache_slot *find_slot(deal_cache *c, const char *id)
-{
-    if (!c->nslots)
-        return NULL;
-    size_t mask = c->nslots - 1;
-    for (size_t i = hash_id(id) & mask;; i = (i + 1) & mask) {
-        if (!c->slots[i].id || strcmp(c->slots[i].id, id) == 0)
-            return &c->slots[i];
+            *f[k] = get_str(r);
+        if (!e->id || !e->at || !e->by || !e->kind || !e->text)
+            r->bad = true;
     }
 }
 
-static bool index_entries(deal_cache *c, uint32_t count)
+/* ---- the old file of the current shard ---- */
+
+static bool region_usable(deal_cache *c, int region)
 {
-    c->nslots = 16;
-    while (c->nslots < (size_t)count * 2)
-        c->nslots *= 2;
-    c->slots = xcalloc(c->nslots, sizeof *c->slots);
-    reader r = {c->map + sizeof(cache_header), c->map + c->map_len, false};
-    for (uint32_t i = 0; i < count; i++) {
-        const unsigned char *start = r.p;
-        uint32_t len = get_u32(&r);
-        const char *id = peek_str(&r);
-        if (r.bad || !id || len < 4 || (size_t)(r.end - start) < len)
+    if (!c->s.checked[region]) {
+        c->s.checked[region] = true;
+        c->s.region_ok[region] =
+            checksum(c->s.region[region], (size_t)c->s.region_len[region]) == c->s.region_sum[region];
+    }
+    return c->s.region_ok[region];
+}
+
+static bool header_ok(deal_cache *c)
+{
+    shard_header h;
+    if (c->s.map_len < sizeof h)
+        return false;
+    memcpy(&h, c->s.map, sizeof h);
+    uint64_t total = sizeof h + h.names_len;
+    if (h.names_len > c->s.map_len)
+        return false;
+    for (int i = 0; i < NREGIONS; i++) {
+        if (h.len[i] > c->s.map_len)
             return false;
-        cache_slot *slot = find_slot(c, id);
-        *slot = (cache_slot){id, (size_t)(start - c->map), len};
-        r.p = start + len;
+        total += h.len[i];
     }
-    c->nused_old = count;
+    if (memcmp(h.magic, SHARD_MAGIC, 8) != 0 || h.endian != ENDIAN_MARK || total != c->s.map_len ||
+        h.header_sum != checksum(c->s.map, offsetof(shard_header, header_sum)))
+        return false;
+    const unsigned char *p = c->s.map + sizeof h;
+    for (int i = 0; i < NREGIONS; i++) {
+        c->s.region[i] = p;
+        c->s.region_len[i] = h.len[i];
+        c->s.region_sum[i] = h.sum[i];
+        p += h.len[i];
+    }
+    c->s.names = p;
+    c->s.names_len = h.names_len;
+    c->s.names_sum = h.names_sum;
+    c->s.stored_dir = h.dir;
+    c->s.count = h.count;
+    c->s.cursor = c->s.count ? c->s.region[LIGHT] : NULL;
     return true;
 }
 
-static void map_file(deal_cache *c)
+/* The regions this mode reads are checked before any entry is used. */
+static bool shard_usable(deal_cache *c)
 {
-    int fd = open(c->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (!header_ok(c) || !region_usable(c, LIGHT))
+        return false;
+    if (c->mode == CACHE_FULL && !region_usable(c, REST))
+        return false;
+    return c->mode != CACHE_LIGHT_VIEW || region_usable(c, VIEW);
+}
+
+static void map_shard(deal_cache *c)
+{
+    char *path = fs_join(c->dir, c->s.name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    free(path);
     struct stat st;
     if (fd < 0)
         return;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= (off_t)sizeof(cache_header)) {
-        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        /* A listing reads every page: one call maps them all, not a fault each. */
+        int populate = c->mode == CACHE_LIGHT_VIEW ? MAP_POPULATE : 0;
+        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | populate, fd, 0);
         if (m != MAP_FAILED) {
-            c->map = m;
-            c->map_len = (size_t)st.st_size;
+            c->s.map = m;
+            c->s.map_len = (size_t)st.st_size;
         }
     }
     close(fd);
 }
 
-static bool header_ok(const deal_cache *c, cache_header *h)
+/* An entry's id and head; false when the entry is damaged. */
+static bool read_head(deal_cache *c, const unsigned char *entry, entry_head *head,
+                      const char **id, reader *rest_of_entry)
 {
-    memcpy(h, c->map, sizeof *h);
-    return memcmp(h->magic, CACHE_MAGIC, 8) == 0 && h->endian == 0x01020304 &&
-           h->payload_len == c->map_len - sizeof *h &&
-           h->checksum == checksum(c->map + sizeof *h, (size_t)h->payload_len);
+    const unsigned char *end = c->s.region[LIGHT] + c->s.region_len[LIGHT];
+    reader r = {entry, end, false};
+    uint32_t n;
+    take(&r, head, sizeof *head);
+    *id = peek_str(&r, &n);
+    if (r.bad || !*id || head->len < sizeof *head || head->len > (size_t)(end - entry))
+        return false;
+    for (int i = REST; i < NREGIONS; i++)
+        if ((uint64_t)head->off[i] + head->size[i] > c->s.region_len[i])
+            return false;
+    r.end = entry + head->len;
+    if (rest_of_entry)
+        *rest_of_entry = r;
+    return r.p <= r.end;
 }
 
-deal_cache *cache_open(const char *path)
+static const unsigned char *next_entry(deal_cache *c, const unsigned char *entry)
+{
+    entry_head head;
+    const char *id;
+    if (!read_head(c, entry, &head, &id, NULL))
+        return NULL;
+    const unsigned char *next = entry + head.len;
+    return next < c->s.region[LIGHT] + c->s.region_len[LIGHT] ? next : NULL;
+}
+
+static void build_table(deal_cache *c)
+{
+    c->s.table_size = 16;
+    while (c->s.table_size < (size_t)c->s.count * 2)
+        c->s.table_size *= 2;
+    c->s.table = xcalloc(c->s.table_size, sizeof *c->s.table);
+    size_t mask = c->s.table_size - 1;
+    const unsigned char *e = c->s.count ? c->s.region[LIGHT] : NULL;
+    for (uint32_t n = 0; e && n < c->s.count; n++, e = next_entry(c, e)) {
+        entry_head head;
+        const char *id;
+        if (!read_head(c, e, &head, &id, NULL))
+            break;
+        size_t i = hash_id(id) & mask;
+        while (c->s.table[i])
+            i = (i + 1) & mask;
+        c->s.table[i] = e;
+    }
+}
+
+/* The old entry for id: usually the next one, as directories list in a stable order. */
+static const unsigned char *find_entry(deal_cache *c, const char *id)
+{
+    entry_head head;
+    const char *found;
+    if (c->s.cursor && read_head(c, c->s.cursor, &head, &found, NULL) && strcmp(found, id) == 0) {
+        const unsigned char *e = c->s.cursor;
+        c->s.cursor = next_entry(c, e);
+        return e;
+    }
+    if (!c->s.count)
+        return NULL;
+    if (!c->s.table)
+        build_table(c);
+    size_t mask = c->s.table_size - 1;
+    for (size_t i = hash_id(id) & mask; c->s.table[i]; i = (i + 1) & mask) {
+        if (read_head(c, c->s.table[i], &head, &found, NULL) && strcmp(found, id) == 0) {
+            c->s.cursor = next_entry(c, c->s.table[i]);
+            return c->s.table[i];
+        }
+    }
+    return NULL;
+}
+
+/* ---- the cache ---- */
+
+deal_cache *cache_open(const char *dir, cache_mode mode)
 {
     deal_cache *c = xcalloc(1, sizeof *c);
-    c->path = xstrdup(path);
+    c->dir = xstrdup(dir);
+    c->mode = mode;
     c->now = (int64_t)time(NULL);
-    map_file(c);
-    cache_header h;
-    if (c->map && !(header_ok(c, &h) && index_entries(c, h.count))) {
-        free(c->slots);                  /* unusable: start afresh */
-        c->slots = NULL;
-        c->nslots = c->nused_old = 0;
-        c->changed = true;
-    }
     return c;
+}
+
+static bool is_racy(const deal_cache *c, const file_key *key)
+{
+    return key->mtime_s >= c->now - RACY_SECONDS || key->ctime_s >= c->now - RACY_SECONDS;
+}
+
+void cache_begin_shard(deal_cache *c, const char *shard, const struct stat *dir)
+{
+    snprintf(c->s.name, sizeof c->s.name, "%s", shard);
+    c->seen = xrealloc(c->seen, (c->nseen + 1) * sizeof *c->seen);
+    memcpy(c->seen[c->nseen++], c->s.name, sizeof c->s.name);
+    if (dir)
+        file_key_of(dir, &c->s.dir);
+    if (dir && is_racy(c, &c->s.dir))      /* names read now may miss a change this tick */
+        memset(&c->s.dir, 0, sizeof c->s.dir);
+    map_shard(c);
+    if (c->s.map && !shard_usable(c)) {   /* unusable: start this shard afresh */
+        munmap((void *)c->s.map, c->s.map_len);
+        memset(&c->s.region, 0, sizeof c->s.region);
+        c->s.map = NULL;
+        c->s.names = NULL;
+        c->s.count = 0;
+        c->s.cursor = NULL;
+        c->s.changed = true;
+    }
+    if (memcmp(&c->s.stored_dir, &c->s.dir, sizeof c->s.dir) != 0)
+        c->s.changed = true;              /* the names to store are new */
+}
+
+static const file_key no_key;
+
+const char *cache_shard_names(deal_cache *c, size_t *len)
+{
+    const unsigned char *names = c->s.names;
+    size_t n = (size_t)c->s.names_len;
+    if (!c->s.map || memcmp(&c->s.dir, &no_key, sizeof no_key) == 0 ||
+        memcmp(&c->s.stored_dir, &c->s.dir, sizeof c->s.dir) != 0 ||
+        (n && names[n - 1] != '\0') || checksum(names, n) != c->s.names_sum)
+        return NULL;
+    c->s.names_reused = true;
+    *len = n;
+    return (const char *)names;
+}
+
+void cache_note_name(deal_cache *c, const char *name)
+{
+    sb_add(&c->s.new_names, name, strlen(name) + 1);
+}
+
+static void add_piece(deal_cache *c, const piece *p)
+{
+    if (c->s.npieces == c->s.cap_pieces) {
+        c->s.cap_pieces = c->s.cap_pieces ? c->s.cap_pieces * 2 : 64;
+        c->s.pieces = xrealloc(c->s.pieces, c->s.cap_pieces * sizeof *c->s.pieces);
+    }
+    c->s.pieces[c->s.npieces++] = *p;
 }
 
 bool cache_take(deal_cache *c, const char *id, const file_key *key, deal *out)
 {
-    cache_slot *slot = find_slot(c, id);
-    if (!slot || !slot->id)
+    const unsigned char *e = find_entry(c, id);
+    entry_head head;
+    const char *stored_id;
+    reader r;
+    if (!e || !read_head(c, e, &head, &stored_id, &r) ||
+        memcmp(&head.key, key, sizeof *key) != 0)
         return false;
-    reader r = {c->map + slot->offset, c->map + slot->offset + slot->len, false};
-    get_u32(&r);
-    peek_str(&r);
-    file_key stored;
-    if (!take(&r, &stored, sizeof stored) || memcmp(&stored, key, sizeof stored) != 0 ||
-        !get_deal(&r, id, out))
+    deal_init(out);
+    get_light(&r, out);
+    if (c->mode == CACHE_FULL) {
+        reader rest = {c->s.region[REST] + head.off[REST],
+                       c->s.region[REST] + head.off[REST] + head.size[REST], false};
+        get_rest(&rest, out);
+        r.bad |= rest.bad;
+    }
+    if (r.bad || !out->title || !out->stage) {
+        deal_free(out);
         return false;
-    sb_add(&c->out, (const char *)c->map + slot->offset, slot->len);
-    c->out_count++;
-    c->ntaken++;
+    }
+    out->id = xstrdup(id);
+    out->partial = c->mode != CACHE_FULL;
+    if (c->mode == CACHE_LIGHT_VIEW) {
+        out->view_json = (const char *)c->s.region[VIEW] + head.off[VIEW];
+        out->view_json_len = head.size[VIEW];
+    }
+    add_piece(c, &(piece){.old = e});
+    c->s.ntaken++;
     return true;
 }
 
 void cache_put(deal_cache *c, const char *id, const file_key *key, const deal *d)
 {
-    c->changed = true;
     /* Unknown keys live only in the file's JSON; such deals are always parsed. */
-    if (d->raw || key->mtime_s >= c->now - RACY_SECONDS || key->ctime_s >= c->now - RACY_SECONDS)
+    if (d->raw || is_racy(c, key) || c->s.put[LIGHT].len > REGION_LIMIT ||
+        c->s.put[REST].len > REGION_LIMIT || c->s.put[VIEW].len > REGION_LIMIT)
         return;
-    put_entry(&c->out, id, key, d);
-    c->out_count++;
+    c->s.changed = true;
+    piece p = {0};
+    entry_head head;
+    memset(&head, 0, sizeof head);      /* padding included: the file is checksummed */
+    head.key = *key;
+    strbuf *light = &c->s.put[LIGHT];
+    p.off[LIGHT] = (uint32_t)light->len;
+    sb_add(light, (const char *)&head, sizeof head);
+    put_str(light, id);
+    put_light(light, d);
+    head.len = (uint32_t)(light->len - p.off[LIGHT]);
+    memcpy(light->data + p.off[LIGHT], &head.len, sizeof head.len);
+    p.size[LIGHT] = head.len;
+    p.off[REST] = (uint32_t)c->s.put[REST].len;
+    put_rest(&c->s.put[REST], d);
+    p.size[REST] = (uint32_t)(c->s.put[REST].len - p.off[REST]);
+    p.off[VIEW] = (uint32_t)c->s.put[VIEW].len;
+    cache_render_view(&c->s.put[VIEW], d);
+    p.size[VIEW] = (uint32_t)(c->s.put[VIEW].len - p.off[VIEW]);
+    add_piece(c, &p);
 }
 
-static void write_cache(deal_cache *c)
+/* Copies one piece into the next file's regions, its offsets made new. */
+static void emit_piece(deal_cache *c, const piece *p, strbuf out[NREGIONS])
 {
-    cache_header h = {CACHE_MAGIC, 0x01020304, c->out_count, c->out.len, 0};
-    memcpy(h.magic, CACHE_MAGIC, 8);
-    h.checksum = checksum((const unsigned char *)(c->out.data ? c->out.data : ""), c->out.len);
-    strbuf file = {0};
-    sb_add(&file, (const char *)&h, sizeof h);
-    if (c->out.len)
-        sb_add(&file, c->out.data, c->out.len);
-    /* A torn write only costs a rebuild: the checksum catches it. */
-    char *tmp = xasprintf("%s.tmp-%ld", c->path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-    bool ok = fd >= 0 && write(fd, file.data, file.len) == (ssize_t)file.len;
+    entry_head head;
+    const unsigned char *src[NREGIONS];
+    if (p->old) {
+        const char *id;
+        read_head(c, p->old, &head, &id, NULL);
+        src[LIGHT] = p->old;
+        for (int i = REST; i < NREGIONS; i++)
+            src[i] = c->s.region[i] + head.off[i];
+        head.size[LIGHT] = head.len;
+    } else {
+        for (int i = 0; i < NREGIONS; i++) {
+            src[i] = (const unsigned char *)c->s.put[i].data + p->off[i];
+            head.size[i] = p->size[i];
+        }
+    }
+    size_t start = out[LIGHT].len;
+    sb_add(&out[LIGHT], (const char *)src[LIGHT], head.size[LIGHT]);
+    char *at = out[LIGHT].data + start;
+    for (int i = REST; i < NREGIONS; i++) {
+        uint32_t off = (uint32_t)out[i].len, size = head.size[i];
+        memcpy(at + offsetof(entry_head, off) + i * sizeof off, &off, sizeof off);
+        memcpy(at + offsetof(entry_head, size) + i * sizeof size, &size, sizeof size);
+        sb_add(&out[i], (const char *)src[i], size);
+    }
+}
+
+/* The umask decides, as for git's own files (a shared repository's is set
+ * from core.sharedRepository), so teammates can update the cache too; never
+ * world-writable, whatever the umask. */
+static int open_temp(deal_cache *c, const char *tmp)
+{
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0664);
+    if (fd < 0 && errno == ENOENT && mkdir(c->dir, 0775) == 0)
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0664);
+    return fd;
+}
+
+/* Atomic (temp + rename), not durable: a torn file only costs a rebuild,
+ * as the checksums catch it. */
+static void write_shard(deal_cache *c)
+{
+    /* Entries are copied forward only from regions known to be intact. */
+    bool copy_old = c->s.map && region_usable(c, REST) && region_usable(c, VIEW);
+    strbuf out[NREGIONS] = {{0}};
+    uint32_t count = 0;
+    for (size_t i = 0; i < c->s.npieces; i++) {
+        if ((c->s.pieces[i].old && !copy_old) || out[LIGHT].len > REGION_LIMIT ||
+            out[REST].len > REGION_LIMIT || out[VIEW].len > REGION_LIMIT)
+            continue;
+        emit_piece(c, &c->s.pieces[i], out);
+        count++;
+    }
+    shard_header h;
+    memset(&h, 0, sizeof h);            /* padding included: the header is checksummed */
+    memcpy(h.magic, SHARD_MAGIC, 8);
+    h.endian = ENDIAN_MARK;
+    h.count = count;
+    struct iovec iov[2 + NREGIONS] = {{&h, sizeof h}};
+    for (int i = 0; i < NREGIONS; i++) {
+        h.len[i] = out[i].len;
+        h.sum[i] = checksum((const unsigned char *)(out[i].data ? out[i].data : ""), out[i].len);
+        iov[1 + i] = (struct iovec){out[i].data, out[i].len};
+    }
+    const unsigned char *names = c->s.names_reused ? c->s.names
+                                                   : (const unsigned char *)c->s.new_names.data;
+    h.names_len = c->s.names_reused ? c->s.names_len : c->s.new_names.len;
+    h.names_sum = checksum(names ? names : (const unsigned char *)"", (size_t)h.names_len);
+    h.dir = c->s.dir;
+    iov[1 + NREGIONS] = (struct iovec){(void *)names, (size_t)h.names_len};
+    h.header_sum = checksum((const unsigned char *)&h, offsetof(shard_header, header_sum));
+    char *path = fs_join(c->dir, c->s.name);
+    char *tmp = xasprintf("%s.tmp-%ld", path, (long)getpid());
+    int fd = open_temp(c, tmp);
+    bool ok = fd >= 0 && fs_writev_all(fd, iov, 2 + NREGIONS);
     if (fd >= 0)
         close(fd);
-    if (!ok || rename(tmp, c->path) < 0)
+    if (fd >= 0 && (!ok || rename(tmp, path) < 0))
         unlink(tmp);
     free(tmp);
-    sb_free(&file);
+    free(path);
+    for (int i = 0; i < NREGIONS; i++)
+        sb_free(&out[i]);
 }
 
-void cache_close(deal_cache *c)
+static void mapping_set_free(void *p)
+{
+    mapping_set *set = p;
+    for (size_t i = 0; i < set->count; i++)
+        munmap(set->maps[i].map, set->maps[i].len);
+    free(set->maps);
+    free(set);
+}
+
+void cache_end_shard(deal_cache *c)
+{
+    if (c->s.changed || c->s.ntaken != c->s.count)
+        write_shard(c);
+    if (c->s.map && c->mode == CACHE_LIGHT_VIEW && c->s.ntaken) {   /* view_json points here */
+        c->kept.maps = xrealloc(c->kept.maps, (c->kept.count + 1) * sizeof *c->kept.maps);
+        c->kept.maps[c->kept.count++] = (mapping){(void *)c->s.map, c->s.map_len};
+    } else if (c->s.map) {
+        munmap((void *)c->s.map, c->s.map_len);
+    }
+    free(c->s.table);
+    free(c->s.pieces);
+    for (int i = 0; i < NREGIONS; i++)
+        sb_free(&c->s.put[i]);
+    sb_free(&c->s.new_names);
+    memset(&c->s, 0, sizeof c->s);
+}
+
+static bool was_seen(const deal_cache *c, const char *name)
+{
+    for (size_t i = 0; i < c->nseen; i++)
+        if (strcmp(c->seen[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* Files of shard directories that are gone (and old temp files). */
+static void remove_unseen(deal_cache *c)
+{
+    DIR *d = opendir(c->dir);
+    struct dirent *ent;
+    while (d && (ent = readdir(d)))
+        if (ent->d_name[0] != '.' && !was_seen(c, ent->d_name))
+            unlinkat(dirfd(d), ent->d_name, 0);
+    if (d)
+        closedir(d);
+}
+
+void cache_close(deal_cache *c, bool all_seen, void **backing, void (**backing_free)(void *))
 {
     if (!c)
         return;
-    if (c->changed || c->ntaken != c->nused_old)
-        write_cache(c);
-    if (c->map)
-        munmap((void *)c->map, c->map_len);
-    free(c->slots);
-    sb_free(&c->out);
-    free(c->path);
+    if (all_seen)
+        remove_unseen(c);
+    if (c->kept.count && backing) {
+        mapping_set *set = xmalloc(sizeof *set);
+        *set = c->kept;
+        *backing = set;
+        *backing_free = mapping_set_free;
+    } else if (c->kept.count) {
+        mapping_set *set = xmalloc(sizeof *set);
+        *set = c->kept;
+        mapping_set_free(set);
+    }
+    free(c->seen);
+    free(c->dir);
     free(c);
 }

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,4 +260,27 @@ void fs_sync_free(fs_sync_set *set)
     free(set->files);
     free(set->dirs);
     memset(set, 0, sizeof *set);
+}
+
+bool fs_writev_all(int fd, struct iovec *iov, int n)
+{
+    while (n > 0) {
+        if (iov->iov_len == 0) {
+            iov++, n--;
+            continue;
+        }
+        ssize_t w = writev(fd, iov, n < IOV_MAX ? n : IOV_MAX);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        size_t left = (size_t)w;
+        for (; n > 0 && left >= iov->iov_len; iov++, n--)
+            left -= iov->iov_len;
+        if (n > 0) {
+            iov->iov_base = (char *)iov->iov_base + left;
+            iov->iov_len -= left;
+        }
+    }
+    return true;
 }

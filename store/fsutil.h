@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include "../pipeline/util.h"
 
@@ -34,6 +35,9 @@ void fs_sync_free(fs_sync_set *set);
 int fs_mkdir_p(const char *path, mode_t mode, db_err *err);
 int fs_unlink_durable(const char *path, db_err *err);
 char *fs_join(const char *a, const char *b);
+/* writev until everything is written (short writes, EINTR); false on error.
+ * Consumes iov (its entries are advanced). */
+bool fs_writev_all(int fd, struct iovec *iov, int n);
 /* Fails when a directory on the way from root to relpath (the last component
  * excluded) is a symbolic link or not a directory: teammates' commits may hold
  * symlinks, and nothing is read or written through them. Missing is fine. */

@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,17 +12,43 @@
 /* Bytes that JSON strings must escape. */
 static bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
 
+/* Nonzero when a byte of w is below 0x20, '"' or '\\' (exact as to whether
+ * one exists: the borrow trick only errs above a true hit). */
+static uint64_t word_needs_escape(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+    uint64_t control = (w - ones * 0x20) & ~w;               /* a byte below 0x20 */
+    return (control | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash)) & highs;
+}
+
+/* Length of the plain run at p (no byte to escape), eight bytes at a time. */
+static size_t plain_run(const unsigned char *p, size_t len)
+{
+    size_t i = 0;
+    uint64_t w;
+    for (; i + 8 <= len; i += 8) {
+        memcpy(&w, p + i, 8);
+        if (word_needs_escape(w))
+            break;
+    }
+    while (i < len && !needs_escape(p[i]))
+        i++;
+    return i;
+}
+
 void json_write_string(strbuf *sb, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
+    size_t len = strlen((const char *)p);
     sb_add(sb, "\"", 1);
-    while (*p) {
-        const unsigned char *run = p;
-        while (*p && !needs_escape(*p))
-            p++;
-        if (p > run)                      /* copy plain runs whole */
-            sb_add(sb, (const char *)run, (size_t)(p - run));
-        if (!*p)
+    while (len) {
+        size_t run = plain_run(p, len);
+        if (run)                          /* copy plain runs whole */
+            sb_add(sb, (const char *)p, run);
+        p += run;
+        len -= run;
+        if (!len)
             break;
         switch (*p) {
         case '"': sb_add(sb, "\\\"", 2); break;
@@ -38,6 +65,7 @@ void json_write_string(strbuf *sb, const char *s)
         }
         }
         p++;
+        len--;
     }
     sb_add(sb, "\"", 1);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -106,8 +107,86 @@ int repo_open(const char *dir, db_repo **out, db_err *err)
     db_repo *repo = xcalloc(1, sizeof *repo);
     repo->git = git;
     repo->root = strip_slash(git_repository_workdir(git));
+    repo->gitdir = xstrdup(git_repository_path(git));
     repo->lock_fd = -1;
     rc = load_config(repo, err);
+    if (rc) {
+        repo_close(repo);
+        return rc;
+    }
+    *out = repo;
+    return 0;
+}
+
+/* The work tree above start holding pipeline.json and a .git directory
+ * with a HEAD; NULL when there is none, or when libgit2 must open it (.git
+ * is a file: a linked work tree; or the repository is shared). */
+/* True when .git/config may set core.sharedRepository (a cheap, cautious
+ * test: any mention counts). */
+static bool mentions_shared(const char *dotgit)
+{
+    char *path = fs_join(dotgit, "config"), *text = NULL;
+    size_t len = 0;
+    db_err ignored;
+    bool shared = false;
+    if (fs_read_file(path, &text, &len, &ignored) == 0)
+        for (size_t i = 0; !shared && i + 16 <= len; i++)
+            shared = strncasecmp(text + i, "sharedrepository", 16) == 0;
+    free(text);
+    free(path);
+    return shared;
+}
+
+static char *find_plain_work_tree(const char *start)
+{
+    char *dir = realpath(start, NULL);
+    for (;;) {                            /* the directory discover() would pick */
+        if (!dir)
+            return NULL;
+        char *marker = fs_join(dir, "pipeline.json"), *dotgit = fs_join(dir, ".git");
+        bool found = access(marker, F_OK) == 0 && access(dotgit, F_OK) == 0;
+        free(marker);
+        free(dotgit);
+        if (found)
+            break;
+        char *slash = strrchr(dir, '/');
+        if (!slash || slash == dir) {
+            free(dir);
+            return NULL;
+        }
+        *slash = '\0';
+    }
+    char *dotgit = fs_join(dir, ".git"), *head = fs_join(dotgit, "HEAD");
+    struct stat st;
+    /* A shared repository (group-writable or setgid .git) is left to
+     * repo_open: its core.sharedRepository sets the umask for what we
+     * create (the load cache), and only libgit2 reads that. */
+    bool plain = lstat(dotgit, &st) == 0 && S_ISDIR(st.st_mode) && access(head, F_OK) == 0 &&
+                 !(st.st_mode & (S_ISGID | S_IWGRP | S_IWOTH)) && !mentions_shared(dotgit);
+    free(dotgit);
+    free(head);
+    if (!plain) {
+        free(dir);
+        return NULL;
+    }
+    return dir;
+}
+
+int repo_open_read(const char *dir, db_repo **out, db_err *err)
+{
+    if (!dir || !*dir)
+        dir = getenv("DEALBOARD_REPO");
+    if (!dir || !*dir)
+        dir = ".";
+    char *root = find_plain_work_tree(dir);
+    if (!root)
+        return repo_open(dir, out, err);  /* libgit2 finds it, or says why not */
+    db_repo *repo = xcalloc(1, sizeof *repo);
+    repo->root = strip_slash(root);
+    repo->gitdir = xasprintf("%s/.git/", repo->root);
+    repo->lock_fd = -1;
+    free(root);
+    int rc = load_config(repo, err);
     if (rc) {
         repo_close(repo);
         return rc;
@@ -138,6 +217,7 @@ void repo_close(db_repo *repo)
     if (repo->lock_fd >= 0)
         close(repo->lock_fd);
     git_repository_free(repo->git);
+    free(repo->gitdir);
     config_free(&repo->cfg);
     free(repo->warnings);
     free(repo->root);
@@ -249,10 +329,87 @@ static int load_one(db_repo *repo, const char *relpath, const char *expect_id, d
     return rc;
 }
 
-typedef void (*deal_file_fn)(void *ud, const char *relpath, const char *id);
+/* One deals/<shard>/<name> entry met by the directory scan. */
+typedef struct {
+    int dirfd;                  /* the shard directory, for *at() calls */
+    const char *shard, *name, *id;
+} deal_file;
 
-/* Calls fn for every deals/<xx>/<id>.json; reports misplaced files. */
-static int for_each_deal_file(db_repo *repo, deal_file_fn fn, void *ud, repo_problem_fn problem,
+typedef struct {
+    void (*file)(void *ud, const deal_file *f);
+    /* Optional: a shard directory starts (dir: its stat, or NULL) and ends. */
+    void (*shard_begin)(void *ud, const char *shard, const struct stat *dir);
+    void (*shard_end)(void *ud);
+    /* Optional: the shard's names without reading the directory (NULL: read
+     * it), and each name read from it. */
+    const char *(*shard_names)(void *ud, size_t *len);
+    void (*note_name)(void *ud, const char *name);
+    void *ud;
+} deal_visitor;
+
+static char *deal_file_relpath(const deal_file *f)
+{
+    return xasprintf("deals/%s/%s", f->shard, f->name);
+}
+
+/* d_type spares a stat per entry; file systems without it say DT_UNKNOWN. */
+static bool entry_is_dir(int dirfd, const struct dirent *ent)
+{
+    struct stat st;
+    if (ent->d_type != DT_UNKNOWN)
+        return ent->d_type == DT_DIR;
+    return fstatat(dirfd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISDIR(st.st_mode);
+}
+
+static void visit_name(int fd, const char *shard, const char *name, const deal_visitor *v,
+                       repo_problem_fn problem, void *pud)
+{
+    char id[ID_MAX + 1];
+    if (name[0] == '.' || !json_file_id(name, id))
+        return;
+    deal_file f = {fd, shard, name, id};
+    size_t n = strlen(id);
+    if (text_valid_id(id) && strcmp(id + n - 2, shard) == 0) {
+        v->file(v->ud, &f);
+    } else if (problem) {
+        char *rel = deal_file_relpath(&f);
+        problem(pud, rel, "file name is not a valid id in its shard directory");
+        free(rel);
+    }
+}
+
+static void visit_shard(int topfd, const char *shard, const deal_visitor *v,
+                        repo_problem_fn problem, void *pud)
+{
+    /* O_NOFOLLOW: a link could lead reads outside the repository. */
+    int fd = openat(topfd, shard, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    struct stat st;
+    bool have_stat = fstat(fd, &st) == 0;
+    if (v->shard_begin)
+        v->shard_begin(v->ud, shard, have_stat ? &st : NULL);
+    size_t len = 0;
+    const char *names = v->shard_names ? v->shard_names(v->ud, &len) : NULL;
+    for (const char *name = names; names && name < names + len; name += strlen(name) + 1)
+        visit_name(fd, shard, name, v, problem, pud);
+    DIR *sub = names ? NULL : fdopendir(fd);
+    struct dirent *ent;
+    while (sub && (ent = readdir(sub))) {
+        if (v->note_name && ent->d_name[0] != '.')
+            v->note_name(v->ud, ent->d_name);
+        visit_name(fd, shard, ent->d_name, v, problem, pud);
+    }
+    if (v->shard_end)
+        v->shard_end(v->ud);
+    if (sub)
+        closedir(sub);
+    else
+        close(fd);
+}
+
+/* Visits every deals/<xx>/<id>.json; reports misplaced files. */
+static int for_each_deal_file(db_repo *repo, const deal_visitor *v, repo_problem_fn problem,
                               void *pud)
 {
     char *deals = fs_join(repo->root, "deals");
@@ -263,54 +420,33 @@ static int for_each_deal_file(db_repo *repo, deal_file_fn fn, void *ud, repo_pro
         free(deals);
         return 0;
     }
-    DIR *top = opendir(deals);
+    int topfd = open(deals, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    free(deals);
+    DIR *top = topfd >= 0 ? fdopendir(topfd) : NULL;
     if (!top) {
-        free(deals);
+        if (topfd >= 0)
+            close(topfd);
         return 0;                            /* a new pipeline has no deals yet */
     }
     struct dirent *shard;
     while ((shard = readdir(top))) {
         if (shard->d_name[0] == '.')
             continue;
-        char *dir = fs_join(deals, shard->d_name);
-        char *rel_dir = xasprintf("deals/%s", shard->d_name);
-        struct stat st;
-        bool not_dir = lstat(dir, &st) == 0 && !S_ISDIR(st.st_mode);
+        bool is_dir = entry_is_dir(topfd, shard);
         char id[ID_MAX + 1];
-        if (!is_shard_name(shard->d_name) || not_dir) {
-            /* A link could lead reads and writes outside the repository. */
-            if (problem && json_file_id(shard->d_name, id))
-                problem(pud, rel_dir, "not in its shard directory (deals/XX/ID.json, XX = "
-                                      "the id's last two characters)");
-            else if (problem && not_dir)
-                problem(pud, rel_dir, "is not a directory (a symbolic link is not followed)");
-            free(rel_dir);
-            free(dir);
+        if (is_shard_name(shard->d_name) && is_dir) {
+            visit_shard(topfd, shard->d_name, v, problem, pud);
             continue;
         }
+        char *rel_dir = xasprintf("deals/%s", shard->d_name);
+        if (problem && json_file_id(shard->d_name, id))
+            problem(pud, rel_dir, "not in its shard directory (deals/XX/ID.json, XX = "
+                                  "the id's last two characters)");
+        else if (problem && !is_dir)
+            problem(pud, rel_dir, "is not a directory (a symbolic link is not followed)");
         free(rel_dir);
-        DIR *sub = opendir(dir);
-        struct dirent *ent;
-        while (sub && (ent = readdir(sub))) {
-            char id[ID_MAX + 1];
-            if (ent->d_name[0] == '.' || !json_file_id(ent->d_name, id))
-                continue;
-            char *rel = xasprintf("deals/%s/%s", shard->d_name, ent->d_name);
-            size_t n = strlen(id);
-            if (!text_valid_id(id) || strcmp(id + n - 2, shard->d_name) != 0) {
-                if (problem)
-                    problem(pud, rel, "file name is not a valid id in its shard directory");
-            } else {
-                fn(ud, rel, id);
-            }
-            free(rel);
-        }
-        if (sub)
-            closedir(sub);
-        free(dir);
     }
     closedir(top);
-    free(deals);
     return 0;
 }
 
@@ -320,70 +456,112 @@ typedef struct {
     repo_problem_fn problem;
     void *pud;
     deal_cache *cache;          /* NULL: parse every file */
+    cache_mode mode;
 } load_ctx;
 
-/* The file's identity, taken BEFORE reading it: if it changes in between,
- * the cached key is older than the content and the next load re-parses. */
-static bool identify(db_repo *repo, const char *relpath, file_key *key)
+static void report_problem(load_ctx *c, const char *relpath, const db_err *err)
 {
-    char *path = fs_join(repo->root, relpath);
-    struct stat st;
-    bool regular = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
-    free(path);
-    if (regular)
-        file_key_of(&st, key);
-    return regular;
+    if (!c->problem)
+        return;
+    size_t skip = strlen(relpath);
+    const char *why = strncmp(err->msg, relpath, skip) == 0 && err->msg[skip] == ':'
+                          ? err->msg + skip + 2 : err->msg;
+    c->problem(c->pud, relpath, why);
 }
 
-static void load_visit(void *ud, const char *relpath, const char *id)
+/* The file's identity is taken BEFORE reading it: if it changes in between,
+ * the cached key is older than the content and the next load re-parses. */
+static void load_visit(void *ud, const deal_file *f)
 {
     load_ctx *c = ud;
     deal *d = xmalloc(sizeof *d);
-    db_err err;
     file_key key;
-    bool regular = c->cache && identify(c->repo, relpath, &key);
-    if (regular && cache_take(c->cache, id, &key, d)) {
-        deal_list_push(c->out, d);
-        return;
+    struct stat st;
+    bool regular = c->cache && fstatat(f->dirfd, f->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                   S_ISREG(st.st_mode);
+    if (regular) {
+        file_key_of(&st, &key);
+        if (cache_take(c->cache, f->id, &key, d)) {
+            deal_list_push(c->out, d);
+            return;
+        }
     }
-    if (load_one(c->repo, relpath, id, d, &err) == 0) {
+    char *rel = deal_file_relpath(f);
+    db_err err;
+    if (load_one(c->repo, rel, f->id, d, &err) == 0) {
         if (regular)
-            cache_put(c->cache, id, &key, d);
+            cache_put(c->cache, f->id, &key, d);
+        if (c->mode == CACHE_LIGHT)     /* a listing renders it whole: no second read */
+            deal_make_light(d);
         deal_list_push(c->out, d);
-        return;
+    } else {
+        free(d);
+        report_problem(c, rel, &err);
     }
-    free(d);
-    if (c->problem) {
-        size_t skip = strlen(relpath);
-        const char *why = strncmp(err.msg, relpath, skip) == 0 && err.msg[skip] == ':'
-                              ? err.msg + skip + 2 : err.msg;
-        c->problem(c->pud, relpath, why);
+    free(rel);
+}
+
+static void load_shard_begin(void *ud, const char *shard, const struct stat *dir)
+{
+    load_ctx *c = ud;
+    if (c->cache)
+        cache_begin_shard(c->cache, shard, dir);
+}
+
+static const char *load_shard_names(void *ud, size_t *len)
+{
+    load_ctx *c = ud;
+    return c->cache ? cache_shard_names(c->cache, len) : NULL;
+}
+
+static void load_note_name(void *ud, const char *name)
+{
+    load_ctx *c = ud;
+    if (c->cache)
+        cache_note_name(c->cache, name);
+}
+
+static void load_shard_end(void *ud)
+{
+    load_ctx *c = ud;
+    if (c->cache)
+        cache_end_shard(c->cache);
+}
+
+static int load_deals(db_repo *repo, deal_list *out, cache_mode mode, repo_problem_fn problem,
+                      void *ud)
+{
+    load_ctx c = {repo, out, problem, ud, NULL, mode};
+    if (repo->gitdir && !getenv("DEALBOARD_NO_CACHE")) {
+        const char *gitdir = repo->gitdir;
+        char *legacy = fs_join(gitdir, "dealboard-cache");   /* one file, before shards */
+        unlink(legacy);
+        free(legacy);
+        char *dir = fs_join(gitdir, "dealboard-cache.d");
+        c.cache = cache_open(dir, mode);
+        free(dir);
     }
+    deal_visitor v = {load_visit, load_shard_begin, load_shard_end, load_shard_names,
+                      load_note_name, &c};
+    int rc = for_each_deal_file(repo, &v, problem, ud);
+    bool free_backing = out->backing == NULL;   /* an empty list: nothing to keep */
+    cache_close(c.cache, true, free_backing ? &out->backing : NULL,
+                free_backing ? &out->backing_free : NULL);
+    return rc;
 }
 
 int repo_load_deals(db_repo *repo, deal_list *out, repo_problem_fn problem, void *ud,
                     db_err *err)
 {
     (void)err;
-    load_ctx c = {repo, out, problem, ud, NULL};
-    if (repo->git && !getenv("DEALBOARD_NO_CACHE")) {
-        char *path = fs_join(git_repository_path(repo->git), "dealboard-cache");
-        c.cache = cache_open(path);
-        free(path);
-    }
-    int rc = for_each_deal_file(repo, load_visit, &c, problem, ud);
-    cache_close(c.cache);
-    return rc;
+    return load_deals(repo, out, CACHE_FULL, problem, ud);
 }
 
 int repo_load_deals_light(db_repo *repo, deal_list *out, bool want_view_json,
                           repo_problem_fn problem, void *ud, db_err *err)
 {
-    (void)want_view_json;
-    int rc = repo_load_deals(repo, out, problem, ud, err);
-    for (size_t i = 0; !rc && i < out->count; i++)
-        deal_make_light(out->items[i]);   /* first version: from a full load */
-    return rc;
+    (void)err;
+    return load_deals(repo, out, want_view_json ? CACHE_LIGHT_VIEW : CACHE_LIGHT, problem, ud);
 }
 
 typedef struct {
@@ -393,9 +571,9 @@ typedef struct {
     bool exact;
 } resolve_ctx;
 
-static void resolve_visit(void *ud, const char *relpath, const char *id)
+static void resolve_visit(void *ud, const deal_file *f)
 {
-    (void)relpath;
+    const char *id = f->id;
     resolve_ctx *c = ud;
     if (c->exact || !str_has_prefix(id, c->prefix))
         return;
@@ -441,7 +619,8 @@ int repo_resolve_id(db_repo *repo, const char *prefix, char **id, db_err *err)
         return 0;
     }
     resolve_ctx c = {prefix, NULL, 0, false};
-    for_each_deal_file(repo, resolve_visit, &c, NULL, NULL);
+    deal_visitor v = {resolve_visit, NULL, NULL, NULL, NULL, &c};
+    for_each_deal_file(repo, &v, NULL, NULL);
     int rc = 0;
     if (c.count == 1) {
         *id = c.matches[0];
@@ -491,16 +670,16 @@ typedef struct {
     void *ud;
 } list_ctx;
 
-static void list_visit(void *ud, const char *relpath, const char *id)
+static void list_visit(void *ud, const deal_file *f)
 {
-    (void)relpath;
     list_ctx *c = ud;
-    if (str_has_prefix(id, c->prefix))
-        c->fn(c->ud, id);
+    if (str_has_prefix(f->id, c->prefix))
+        c->fn(c->ud, f->id);
 }
 
 void repo_list_ids(db_repo *repo, const char *prefix, repo_id_fn fn, void *ud)
 {
     list_ctx c = {prefix ? prefix : "", fn, ud};
-    for_each_deal_file(repo, list_visit, &c, NULL, NULL);
+    deal_visitor v = {list_visit, NULL, NULL, NULL, NULL, &c};
+    for_each_deal_file(repo, &v, NULL, NULL);
 }

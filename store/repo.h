@@ -19,6 +19,11 @@ int repo_open(const char *dir, db_repo **out, db_err *err);
 /* A directory laid out like a pipeline (pipeline.json, deals/) that need not
  * be a git repository, for reading only: the example pipeline. */
 int repo_open_files(const char *dir, db_repo **out, db_err *err);
+/* Like repo_open for commands that only read deals (no libgit2 start-up,
+ * which parses the system's CA certificates): repo_git() is NULL, so no
+ * locking, commits or history. Falls back to repo_open where .git is not a
+ * plain directory. */
+int repo_open_read(const char *dir, db_repo **out, db_err *err);
 /* Creates dir (if needed), a git repository in it, and the first commit: a
  * default pipeline.json, or `files` (which must include pipeline.json) when
  * n > 0. remote: added as "origin" when not NULL. */
@@ -43,7 +48,8 @@ int repo_load_deals(db_repo *repo, deal_list *out, repo_problem_fn problem, void
                     db_err *err);
 /* The same deals made light (deal.partial: see deal.h), which is all that
  * list, flags and the board need; with want_view_json, view_json is set
- * where the load cache has the deal's listing text. */
+ * where the load cache has the deal's listing text, and a deal the cache
+ * does not have comes whole (not partial), so a listing needs no second read. */
 int repo_load_deals_light(db_repo *repo, deal_list *out, bool want_view_json,
                           repo_problem_fn problem, void *ud, db_err *err);
 /* Calls fn for every deal id starting with prefix, from file names alone

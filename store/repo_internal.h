@@ -10,7 +10,8 @@
 
 struct db_repo {
     char *root;            /* work tree, no trailing slash */
-    git_repository *git;
+    git_repository *git;   /* NULL: opened for reading only (repo_open_read) or files only */
+    char *gitdir;          /* with a trailing slash; NULL: no git directory */
     pipeline_cfg cfg;
     char *warnings;
     int lock_fd, lock_depth;

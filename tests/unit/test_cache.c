@@ -1,0 +1,217 @@
+/* The shard load cache on its own: what a light, light+view and full take
+ * give back, identity checks, damaged files and shards that disappear. */
+#include <dirent.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../../pipeline/util.h"
+#include "../../store/cache.h"
+#include "../../store/fsutil.h"
+
+static char dir[64];
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/db-test-cache-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static char *cache_dir(void) { return fs_join(dir, "cache.d"); }
+
+/* A deal old enough to be cached, with a log and every text field. */
+static void sample(deal *d, const char *id)
+{
+    deal_init(d);
+    deal_set_str(&d->id, id);
+    deal_set_str(&d->title, "Acme \"rollout\"");
+    deal_set_str(&d->stage, "define");
+    deal_set_str(&d->owner, "Sam");
+    deal_set_str(&d->status_quo, "Spreadsheets");
+    deal_set_str(&d->insight, "");
+    deal_set_str(&d->persona, "CFO");
+    deal_set_str(&d->champion, "Ana");
+    deal_add_tag(d, "inbound");
+    deal_add_log(d, "0001", "2026-01-01T10:00:00Z", "Sam", "note", "first call");
+    d->value = 1234;
+    d->created = 100;
+}
+
+static file_key key_of(uint64_t ino)
+{
+    file_key k = {ino, 500, 1000, 0, 1000, 0};     /* 1970: never "racy" */
+    return k;
+}
+
+static void write_one(const char *shard, const deal *d, uint64_t ino)
+{
+    char *cd = cache_dir();
+    deal_cache *c = cache_open(cd, CACHE_FULL);
+    file_key k = key_of(ino);
+    cache_begin_shard(c, shard, NULL);
+    cache_put(c, d->id, &k, d);
+    cache_end_shard(c);
+    cache_close(c, true, NULL, NULL);
+    free(cd);
+}
+
+/* Takes id from shard in mode; returns whether it hit. */
+static bool take_key(cache_mode mode, const char *shard, const char *id, file_key k, deal *out,
+                     deal_list *holder)
+{
+    char *cd = cache_dir();
+    deal_cache *c = cache_open(cd, mode);
+    cache_begin_shard(c, shard, NULL);
+    bool hit = cache_take(c, id, &k, out);
+    cache_end_shard(c);
+    cache_close(c, true, &holder->backing, &holder->backing_free);
+    free(cd);
+    return hit;
+}
+
+static bool take_one(cache_mode mode, const char *shard, const char *id, uint64_t ino, deal *out,
+                     deal_list *holder)
+{
+    return take_key(mode, shard, id, key_of(ino), out, holder);
+}
+
+static void test_light_full_view(void **state)
+{
+    (void)state;
+    deal d, got;
+    deal_list holder = {0};
+    sample(&d, "acme-a1");
+    write_one("a1", &d, 7);
+
+    assert_true(take_one(CACHE_LIGHT, "a1", "acme-a1", 7, &got, &holder));
+    assert_true(got.partial);
+    assert_string_equal(got.title, "Acme \"rollout\"");
+    assert_string_equal(got.status_quo, "Spreadsheets");   /* the rules read it */
+    assert_string_equal(got.insight, "");
+    assert_null(got.persona);
+    assert_int_equal(got.nlog, 0);
+    assert_int_equal(got.ntags, 1);
+    assert_int_equal(got.value, 1234);
+    assert_null(got.view_json);
+    deal_free(&got);
+
+    assert_true(take_one(CACHE_FULL, "a1", "acme-a1", 7, &got, &holder));
+    assert_false(got.partial);
+    assert_string_equal(got.persona, "CFO");
+    assert_int_equal(got.nlog, 1);
+    assert_string_equal(got.log[0].text, "first call");
+    deal_free(&got);
+
+    assert_true(take_one(CACHE_LIGHT_VIEW, "a1", "acme-a1", 7, &got, &holder));
+    strbuf expect = {0};
+    cache_render_view(&expect, &d);
+    assert_non_null(got.view_json);
+    assert_int_equal(got.view_json_len, expect.len);
+    assert_memory_equal(got.view_json, expect.data, expect.len);
+    assert_non_null(holder.backing);               /* the mapping outlives the cache */
+    deal_free(&got);
+    deal_list_free(&holder);
+    sb_free(&expect);
+    deal_free(&d);
+}
+
+static void test_identity_and_damage(void **state)
+{
+    (void)state;
+    deal d, got;
+    deal_list holder = {0};
+    sample(&d, "acme-a1");
+    write_one("a1", &d, 7);
+    assert_false(take_one(CACHE_LIGHT, "a1", "acme-a1", 8, &got, &holder));  /* other inode */
+    assert_false(take_one(CACHE_LIGHT, "a1", "other-a1", 7, &got, &holder));
+    /* The failed takes above dropped the entry: the shard holds nothing now. */
+    assert_false(take_one(CACHE_LIGHT, "a1", "acme-a1", 7, &got, &holder));
+
+    write_one("a1", &d, 7);
+    char *cd = cache_dir(), *path = fs_join(cd, "a1");
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(truncate(path, st.st_size - 1), 0);
+    assert_false(take_one(CACHE_LIGHT, "a1", "acme-a1", 7, &got, &holder));
+
+    write_one("a1", &d, 7);
+    FILE *fp = fopen(path, "r+b");
+    assert_non_null(fp);
+    fseek(fp, -2, SEEK_END);                       /* in the view text */
+    fputc('#', fp);
+    fclose(fp);
+    assert_true(take_one(CACHE_LIGHT, "a1", "acme-a1", 7, &got, &holder));  /* light is intact */
+    deal_free(&got);
+    assert_false(take_one(CACHE_LIGHT_VIEW, "a1", "acme-a1", 7, &got, &holder));
+    free(path);
+    free(cd);
+    deal_free(&d);
+}
+
+static void test_unseen_shards_removed(void **state)
+{
+    (void)state;
+    deal d;
+    sample(&d, "acme-a1");
+    write_one("a1", &d, 7);
+    deal_set_str(&d.id, "acme-b2");
+    write_one("b2", &d, 9);                        /* a1 was not seen: removed */
+    char *cd = cache_dir(), *a1 = fs_join(cd, "a1"), *b2 = fs_join(cd, "b2");
+    assert_int_not_equal(access(a1, F_OK), 0);
+    assert_int_equal(access(b2, F_OK), 0);
+    free(a1);
+    free(b2);
+    free(cd);
+    deal_free(&d);
+}
+
+static void test_racy_not_cached(void **state)
+{
+    (void)state;
+    deal d, got;
+    deal_list holder = {0};
+    sample(&d, "acme-a1");
+    char *cd = cache_dir();
+    deal_cache *c = cache_open(cd, CACHE_FULL);
+    file_key k = key_of(7);
+    k.mtime_s = (int64_t)time(NULL);               /* written just now */
+    cache_begin_shard(c, "a1", NULL);
+    cache_put(c, d.id, &k, &d);
+    cache_end_shard(c);
+    cache_close(c, true, NULL, NULL);
+    free(cd);
+    assert_false(take_key(CACHE_LIGHT, "a1", "acme-a1", k, &got, &holder));
+    deal_free(&d);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {T(test_light_full_view), T(test_identity_and_damage),
+                                       T(test_unseen_shards_removed), T(test_racy_not_cached)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
