@@ -109,8 +109,11 @@ static void test_light_full_view(void **state)
     assert_true(take_one(CACHE_LIGHT, "a1", "acme-a1", 7, &got, &holder));
     assert_true(got.partial);
     assert_string_equal(got.title, "Acme \"rollout\"");
-    assert_string_equal(got.status_quo, "Spreadsheets");   /* the rules read it */
-    assert_string_equal(got.insight, "");
+    assert_null(got.status_quo);              /* the rules need only whether it says anything */
+    assert_true(got.has_status_quo);
+    assert_false(got.has_insight);
+    assert_true(deal_has_status_quo(&got) == deal_has_status_quo(&d));
+    assert_true(deal_has_insight(&got) == deal_has_insight(&d));
     assert_null(got.persona);
     assert_int_equal(got.nlog, 0);
     assert_int_equal(got.ntags, 1);
@@ -120,6 +123,8 @@ static void test_light_full_view(void **state)
 
     assert_true(take_one(CACHE_FULL, "a1", "acme-a1", 7, &got, &holder));
     assert_false(got.partial);
+    assert_string_equal(got.status_quo, "Spreadsheets");
+    assert_string_equal(got.insight, "");
     assert_string_equal(got.persona, "CFO");
     assert_int_equal(got.nlog, 1);
     assert_string_equal(got.log[0].text, "first call");
