@@ -2,7 +2,7 @@
  *
  *   new_commits   the commits of tip not reachable from `complete` (a revwalk)
  *   add_tree      a commit's tree against one parent's: only differing entries
- *   write_pack    the objects as a version 2 pack, indexed by libgit2 */
+ *   write_pack    the objects as a version 2 pack, streamed to libgit2's indexer */
 #include "packcopy.h"
 
 #include <git2/sys/odb_backend.h>
@@ -142,6 +142,30 @@ static int add_commit(copy_ctx *c, const git_oid *id)
 
 /* ---- the pack ---------------------------------------------------------- */
 
+/* The pack goes to libgit2's indexer in chunks of about this size, so that
+ * memory stays bounded when a whole pipeline is copied (a first push). */
+#define PACK_CHUNK (1u << 20)
+
+typedef struct {
+    git_odb_writepack *writer;
+    git_indexer_progress stats;
+    EVP_MD_CTX *sha1;          /* the trailer: SHA-1 of everything before it */
+    strbuf buf;                /* not yet handed to the writer */
+} pack_out;
+
+static int pack_flush(pack_out *p)
+{
+    if (p->buf.len == 0)
+        return 0;
+    if (!EVP_DigestUpdate(p->sha1, p->buf.data, p->buf.len)) {
+        git_error_set_str(GIT_ERROR_SHA, "hashing the pack failed");
+        return -1;
+    }
+    int rc = p->writer->append(p->writer, p->buf.data, p->buf.len, &p->stats);
+    p->buf.len = 0;
+    return rc < 0 ? -1 : 0;
+}
+
 static void put_be32(strbuf *sb, uint32_t v)
 {
     char b[4] = {(char)(v >> 24), (char)(v >> 16), (char)(v >> 8), (char)v};
@@ -163,61 +187,69 @@ static void put_entry_header(strbuf *sb, git_object_t type, size_t size)
     sb_add(sb, (const char *)b, n + 1);
 }
 
-static int put_object(strbuf *sb, git_odb *odb, const git_oid *id)
+/* Whole, zlib-compressed: no deltas (for a few thousand small files the delta
+ * search costs more than sending them whole, and the pack stays local). */
+static int put_object(pack_out *p, git_odb *odb, const git_oid *id)
 {
     git_odb_object *obj = NULL;
     if (git_odb_read(&obj, odb, id) < 0)
         return -1;
     size_t size = git_odb_object_size(obj);
-    put_entry_header(sb, git_odb_object_type(obj), size);
+    put_entry_header(&p->buf, git_odb_object_type(obj), size);
     uLongf bound = compressBound((uLong)size);
-    sb_grow(sb, bound);
-    int zrc = compress2((Bytef *)sb->data + sb->len, &bound, git_odb_object_data(obj),
+    sb_grow(&p->buf, bound);
+    int zrc = compress2((Bytef *)p->buf.data + p->buf.len, &bound, git_odb_object_data(obj),
                         (uLong)size, Z_BEST_SPEED);
     git_odb_object_free(obj);
     if (zrc != Z_OK) {
         git_error_set_str(GIT_ERROR_ZLIB, "compressing an object failed");
         return -1;
     }
-    sb->len += bound;
-    return 0;
+    p->buf.len += bound;
+    return p->buf.len >= PACK_CHUNK ? pack_flush(p) : 0;
 }
 
-static int put_trailer(strbuf *sb)
+static int put_trailer(pack_out *p)
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    if (!EVP_Digest(sb->data, sb->len, md, &len, EVP_sha1(), NULL) || len != GIT_OID_RAWSZ) {
+    if (pack_flush(p) < 0)
+        return -1;
+    if (!EVP_DigestFinal_ex(p->sha1, md, &len) || len != GIT_OID_RAWSZ) {
         git_error_set_str(GIT_ERROR_SHA, "hashing the pack failed");
         return -1;
     }
-    sb_add(sb, (const char *)md, len);
-    return 0;
+    return p->writer->append(p->writer, md, len, &p->stats) < 0 ? -1 : 0;
 }
 
-/* No deltas: for a few thousand small files the delta search costs more
- * than sending them whole (and the pack stays local). */
+/* The objects as a version 2 pack into dst (libgit2 indexes it on commit). */
 static int write_pack(git_odb *src, git_odb *dst, const oid_list *ids)
 {
-    strbuf pack = {0};
-    sb_add(&pack, "PACK", 4);
-    put_be32(&pack, 2);
-    put_be32(&pack, (uint32_t)ids->n);
+    pack_out p;
+    memset(&p, 0, sizeof p);
+    p.sha1 = EVP_MD_CTX_new();
     int rc = 0;
-    for (size_t i = 0; i < ids->n && !rc; i++)
-        rc = put_object(&pack, src, &ids->ids[i]);
-    if (!rc)
-        rc = put_trailer(&pack);
-    git_odb_writepack *writer = NULL;
-    git_indexer_progress stats;
-    memset(&stats, 0, sizeof stats);
-    if (!rc && (git_odb_write_pack(&writer, dst, NULL, NULL) < 0 ||
-                writer->append(writer, pack.data, pack.len, &stats) < 0 ||
-                writer->commit(writer, &stats) < 0))
+    if (!p.sha1 || !EVP_DigestInit_ex(p.sha1, EVP_sha1(), NULL)) {
+        git_error_set_str(GIT_ERROR_SHA, "hashing the pack failed");
         rc = -1;
-    if (writer)
-        writer->free(writer);
-    sb_free(&pack);
+    }
+    if (!rc && git_odb_write_pack(&p.writer, dst, NULL, NULL) < 0)
+        rc = -1;
+    if (!rc) {
+        sb_add(&p.buf, "PACK", 4);
+        put_be32(&p.buf, 2);
+        put_be32(&p.buf, (uint32_t)ids->n);
+    }
+    for (size_t i = 0; i < ids->n && !rc; i++)
+        rc = put_object(&p, src, &ids->ids[i]);
+    if (!rc)
+        rc = put_trailer(&p);
+    if (!rc && p.writer->commit(p.writer, &p.stats) < 0)
+        rc = -1;
+    if (p.writer)
+        p.writer->free(p.writer);
+    EVP_MD_CTX_free(p.sha1);
+    sb_free(&p.buf);
     return rc;
 }
 
