@@ -22,6 +22,7 @@
 #include "remote.h"
 #include "sync_internal.h"
 #include "treediff.h"
+#include "worktree_scan.h"
 
 int sync_current_branch(git_repository *git, char **branch, db_err *err)
 {
@@ -62,32 +63,16 @@ static int set_ref(git_repository *git, const char *name, const git_oid *oid, co
 
 /* ---- pending work ----------------------------------------------------- */
 
-static const char *status_path(const git_status_entry *e)
-{
-    const git_diff_delta *d = e->index_to_workdir;
-    return d->new_file.path ? d->new_file.path : d->old_file.path;
-}
-
-/* Stages deal files and pipeline.json that differ from the index; *staged
- * counts them. Only the work tree is compared (what the index holds beyond
- * HEAD is committed from the index's tree anyway). */
+/* Stages deal files and pipeline.json that differ from the index (hand edits;
+ * worktree_scan.c); *staged counts them. What the index holds beyond HEAD is
+ * committed from the index's tree anyway. */
 static int stage_pending(git_repository *git, git_index *index, const char *root, size_t *staged,
                          db_err *err)
 {
-    git_status_options opts;
-    git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
-    opts.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
-    opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
-                 GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-    git_status_list *list = NULL;
-    if (git_status_list_new(&list, git, &opts) < 0)
-        return git_fail(err, DB_EIO, "reading the work tree's status");
-    int rc = 0;
-    for (size_t i = 0; i < git_status_list_entrycount(list) && !rc; i++) {
-        const git_status_entry *e = git_status_byindex(list, i);
-        const char *path = status_path(e);
-        if (!e->index_to_workdir || !merge_is_json_path(path))
-            continue;
+    worktree_changes changes = {0};
+    int rc = worktree_scan(git, index, root, &changes, err);
+    for (size_t i = 0; i < changes.n && !rc; i++) {
+        const char *path = changes.paths[i];
         char *full = fs_join(root, path);
         struct stat st;
         bool exists = lstat(full, &st) == 0 && S_ISREG(st.st_mode);
@@ -96,7 +81,7 @@ static int stage_pending(git_repository *git, git_index *index, const char *root
             rc = git_fail(err, DB_EIO, path);
         (*staged)++;
     }
-    git_status_list_free(list);
+    worktree_changes_free(&changes);
     return rc;
 }
 
