@@ -236,7 +236,9 @@ static int lookup(git_repository *git, remote_ctx *ctx, git_remote **out, db_err
  * and libgit2's transports do the work (and report the errors). */
 static git_repository *open_local_bare(const char *url)
 {
-    const char *path = url ? url : "";
+    if (!url)
+        return NULL;
+    const char *path = url;
     if (strncmp(url, "file://", 7) == 0)
         path = url + 7;
     else if (strstr(url, "://") || remote_url_is_ssh(url))
