@@ -11,7 +11,7 @@ COMPDIR  := $(PREFIX)/share/bash-completion/completions
 VERSION  := 0.1.0
 
 CC       ?= cc
-PKGS     := ncursesw libgit2 libcjson libcrypto
+PKGS     := ncursesw libgit2 libcjson zlib libcrypto
 OPT      ?= -O2 -g
 SAN      ?=
 CFLAGS   := -std=c11 -Wall -Wextra -Werror -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE \

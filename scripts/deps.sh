@@ -17,7 +17,8 @@ have_cmd python3 || need_pkg python3   # tests/cli: the independent forecast mod
 have_pc ncursesw || need_pkg libncurses-dev
 have_pc libgit2 || need_pkg libgit2-dev
 have_pc libcjson || need_pkg libcjson-dev
-have_pc libcrypto || need_pkg libssl-dev     # SHA-1 of the git index (store/index_fast.c)
+have_pc zlib || need_pkg zlib1g-dev          # store/packcopy.c: packs
+have_pc libcrypto || need_pkg libssl-dev     # SHA-1: the git index (index_fast.c), packs (packcopy.c)
 have_pc cmocka || need_pkg libcmocka-dev
 [ -f /usr/include/csv.h ] || need_pkg libcsv-dev
 have_cmd tmux || need_pkg tmux

@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gitutil.h"
+#include "packcopy.h"
 
 static const char *const default_keys[] = {"id_ed25519", "id_ecdsa", "id_rsa"};
 #define NKEYS (sizeof default_keys / sizeof *default_keys)
@@ -227,6 +229,131 @@ static int lookup(git_repository *git, remote_ctx *ctx, git_remote **out, db_err
     return 0;
 }
 
+/* ---- a remote on this machine ----------------------------------------- */
+
+/* The remote opened directly when it is a bare repository given as a path or
+ * file:// URL (packcopy.c: the cost follows what changed); NULL otherwise,
+ * and libgit2's transports do the work (and report the errors). */
+static git_repository *open_local_bare(const char *url)
+{
+    if (!url)
+        return NULL;
+    const char *path = url;
+    if (strncmp(url, "file://", 7) == 0)
+        path = url + 7;
+    else if (strstr(url, "://") || remote_url_is_ssh(url))
+        return NULL;
+    git_repository *repo = NULL;
+    if (!*path || strchr(path, '%') ||           /* escaped file:// URLs: libgit2 decodes */
+        git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+        git_error_clear();
+        return NULL;
+    }
+    if (!git_repository_is_bare(repo)) {
+        git_repository_free(repo);
+        return NULL;
+    }
+    return repo;
+}
+
+/* err says what failed; this names the remote too. */
+static int local_error(remote_ctx *ctx, db_err *err, const char *doing)
+{
+    char why[sizeof err->msg];
+    snprintf(why, sizeof why, "%s", err->msg);
+    return db_fail(err, DB_EIO, "cannot %s '%s' (%s): %s", doing, ctx->name, ctx->url, why);
+}
+
+/* 1 found, 0 absent, -1 error. */
+static int branch_tip(git_repository *git, const char *ref, git_oid *out)
+{
+    int rc = git_reference_name_to_id(out, git, ref);
+    if (rc == GIT_ENOTFOUND) {
+        git_error_clear();
+        return 0;
+    }
+    return rc < 0 ? -1 : 1;
+}
+
+static int local_fetch(git_repository *git, git_repository *remote, remote_ctx *ctx,
+                       const char *branch, db_err *err)
+{
+    char *head = xasprintf("refs/heads/%s", branch);
+    char *tref = xasprintf("refs/remotes/%s/%s", ctx->name, branch);
+    git_oid theirs, complete[2];
+    size_t n = 0;
+    int found = branch_tip(remote, head, &theirs), rc = 0;
+    if (found < 0)
+        rc = git_fail(err, DB_EIO, head);
+    if (branch_tip(git, tref, &complete[n]) == 1)
+        n++;
+    if (branch_tip(git, "HEAD", &complete[n]) == 1)
+        n++;
+    if (!rc && found)
+        rc = packcopy(remote, git, &theirs, complete, n, err);
+    git_reference *ref = NULL;
+    if (!rc && found && git_reference_create(&ref, git, tref, &theirs, 1,
+                                             "dealboard sync: fetch") < 0)
+        rc = git_fail(err, DB_EIO, tref);
+    git_reference_free(ref);
+    git_error_clear();
+    free(head);
+    free(tref);
+    return rc ? local_error(ctx, err, "fetch from") : 0;
+}
+
+static void refuse(remote_ctx *ctx, bool *rejected, const char *why)
+{
+    *rejected = true;
+    snprintf(ctx->reject_why, sizeof ctx->reject_why, "%s", why);
+}
+
+/* Objects first, then the branch, moved only if nobody moved it meanwhile. */
+static int local_push(git_repository *git, git_repository *remote, remote_ctx *ctx,
+                      const char *branch, bool *rejected, db_err *err)
+{
+    char *name = xasprintf("refs/heads/%s", branch);
+    char *tref = xasprintf("refs/remotes/%s/%s", ctx->name, branch);
+    git_oid ours, complete[2];
+    size_t n = 0;
+    int rc = branch_tip(git, name, &ours) == 1 ? 0 : git_fail(err, DB_EIO, name);
+    int has_theirs = rc ? 0 : branch_tip(remote, name, &complete[0]);
+    if (has_theirs < 0)
+        rc = git_fail(err, DB_EIO, name);
+    git_odb *odb = NULL;
+    if (!rc && git_repository_odb(&odb, git) < 0)
+        rc = git_fail(err, DB_EIO, "opening the object database");
+    if (!rc && has_theirs == 1) {
+        n = 1;
+        if (!git_odb_exists(odb, &complete[0]))
+            refuse(ctx, rejected, "the remote has commits that are not here (fetch first)");
+        else if (!git_oid_equal(&ours, &complete[0]) &&
+                 git_graph_descendant_of(git, &ours, &complete[0]) != 1)
+            refuse(ctx, rejected, "cannot push non-fastforwardable reference");
+    }
+    if (!rc && !*rejected && branch_tip(git, tref, &complete[n]) == 1)
+        n++;
+    if (!rc && !*rejected)
+        rc = packcopy(git, remote, &ours, complete, n, err);
+    git_reference *ref = NULL;
+    int grc = rc || *rejected ? 0
+              : has_theirs == 1 ? git_reference_create_matching(&ref, remote, name, &ours, 1,
+                                                                &complete[0], "push")
+                                : git_reference_create(&ref, remote, name, &ours, 0, "push");
+    if (grc == GIT_EMODIFIED || grc == GIT_EEXISTS || grc == GIT_ELOCKED)
+        refuse(ctx, rejected, grc == GIT_ELOCKED ? "a teammate's push is updating the branch"
+                                                 : "the branch moved meanwhile (someone "
+                                                   "pushed first)");
+    else if (grc < 0)
+        rc = git_fail(err, DB_EIO, name);
+    git_reference_free(ref);
+    git_error_clear();
+    git_odb_free(odb);
+    free(name);
+    free(tref);
+    return rc ? local_error(ctx, err, "push to") : 0;
+}
+
 /* ---- fetch, push, clone ---------------------------------------------- */
 
 int remote_fetch(git_repository *git, remote_ctx *ctx, const char *branch, db_err *err)
@@ -236,6 +363,13 @@ int remote_fetch(git_repository *git, remote_ctx *ctx, const char *branch, db_er
     if (rc)
         return rc;
     reset(ctx);
+    git_repository *local = open_local_bare(git_remote_url(remote));
+    if (local) {
+        git_remote_free(remote);
+        rc = local_fetch(git, local, ctx, branch, err);
+        git_repository_free(local);
+        return rc;
+    }
     char *spec = xasprintf("+refs/heads/%s:refs/remotes/%s/%s", branch, ctx->name, branch);
     git_strarray specs = {&spec, 1};
     git_fetch_options opts;
@@ -258,6 +392,17 @@ int remote_push(git_repository *git, remote_ctx *ctx, const char *branch, bool *
     if (rc)
         return rc;
     reset(ctx);
+    git_repository *local = open_local_bare(ctx->url);        /* the push URL */
+    if (local) {
+        git_remote_free(remote);
+        mode_t mask = umask(0);
+        umask(mask);
+        git_apply_shared_umask(local);           /* its core.sharedRepository, as git does */
+        rc = local_push(git, local, ctx, branch, rejected, err);
+        umask(mask);
+        git_repository_free(local);
+        return rc;
+    }
     char *spec = xasprintf("refs/heads/%s:refs/heads/%s", branch, branch);
     git_strarray specs = {&spec, 1};
     git_push_options opts;
