@@ -1,17 +1,96 @@
+#define _GNU_SOURCE     /* RTLD_NEXT */
 #include "gitutil.h"
 
+#include <dlfcn.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* ---- CA certificates, parsed when a connection may need them ----------
+ * Debian's libgit2 is built with mbedTLS, and git_libgit2_init() parses every
+ * system CA certificate (/etc/ssl/certs/ca-certificates.crt: base64-decoding
+ * some 140 certificates, 55M instructions, ~5 ms) at every start of every
+ * command, though only an https fetch, push or clone ever uses them; libgit2
+ * has no setting to skip it. So the program defines mbedTLS's
+ * mbedtls_x509_crt_parse_file itself: the executable's definition takes
+ * precedence over libmbedx509's for libgit2's call (ELF symbol interposition).
+ * While git_setup() runs git_libgit2_init() it records the path and parses
+ * nothing (libgit2 installs an empty chain, which trusts nobody); any other
+ * call goes to the real function. git_tls_certs_load(), before every
+ * connection, hands the recorded path to GIT_OPT_SET_SSL_CERT_LOCATIONS,
+ * which loads the chain exactly as libgit2's init would have. A libgit2 built
+ * with OpenSSL never calls this: nothing is recorded and nothing changes. */
+struct mbedtls_x509_crt;     /* opaque: no mbedTLS headers needed */
+int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path);
+int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path);
+
+static _Thread_local bool deferring_certs;     /* only inside git_setup's init */
+static char deferred_cert_file[PATH_MAX], deferred_cert_dir[PATH_MAX];
+static pthread_mutex_t certs_lock = PTHREAD_MUTEX_INITIALIZER;
+
+typedef int crt_parse_fn(struct mbedtls_x509_crt *, const char *);
+
+/* Records path instead of parsing while deferring, else calls libmbedx509's `name`. */
+static int defer_or_parse(const char *name, char *record, struct mbedtls_x509_crt *chain,
+                          const char *path)
+{
+    if (deferring_certs && path && strlen(path) < PATH_MAX) {
+        snprintf(record, PATH_MAX, "%s", path);
+        return 0;
+    }
+    crt_parse_fn *real = (crt_parse_fn *)(uintptr_t)dlsym(RTLD_NEXT, name);
+    return real ? real(chain, path) : -1;     /* -1: MBEDTLS_ERR_ERROR_GENERIC_ERROR */
+}
+
+int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path)
+{
+    return defer_or_parse("mbedtls_x509_crt_parse_file", deferred_cert_file, chain, path);
+}
+
+/* libgit2 takes GIT_DEFAULT_CERT_LOCATION as a directory when it is one. */
+int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path)
+{
+    return defer_or_parse("mbedtls_x509_crt_parse_path", deferred_cert_dir, chain, path);
+}
+
+int git_tls_certs_load(db_err *err)
+{
+    pthread_mutex_lock(&certs_lock);
+    int rc = 0;
+    const char *file = deferred_cert_file[0] ? deferred_cert_file : NULL;
+    const char *dir = deferred_cert_dir[0] ? deferred_cert_dir : NULL;
+    if (file || dir) {
+        if (git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, dir) < 0) {
+            rc = git_fail(err, DB_EIO, file ? file : dir);
+        } else {                    /* loaded: later connections use the same chain */
+            deferred_cert_file[0] = '\0';
+            deferred_cert_dir[0] = '\0';
+        }
+    }
+    pthread_mutex_unlock(&certs_lock);
+    return rc;
+}
+
+const char *git_tls_certs_deferred(void)
+{
+    return deferred_cert_file[0] ? deferred_cert_file
+                                 : deferred_cert_dir[0] ? deferred_cert_dir : NULL;
+}
+
 void git_setup(void)
 {
     static int done;
     if (done++)
         return;
+    deferring_certs = true;
     git_libgit2_init();
+    deferring_certs = false;
     /* Without fsync a power cut can leave refs pointing at missing objects. */
     git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 }

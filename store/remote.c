@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -130,6 +131,21 @@ void remote_callbacks(git_remote_callbacks *cb, remote_ctx *ctx)
     cb->certificate_check = certificate_check;
     cb->push_update_reference = push_update;
     cb->payload = ctx;
+}
+
+/* Callbacks, and the CA certificates whose parse git_setup deferred (gitutil.c).
+ * Only http(s) needs them: if they cannot be read, ssh and local remotes still work. */
+static int connection_setup(git_remote_callbacks *cb, remote_ctx *ctx, const char *doing,
+                            db_err *err)
+{
+    remote_callbacks(cb, ctx);
+    db_err cert_err = {0};
+    if (git_tls_certs_load(&cert_err) == 0 || strncasecmp(ctx->url, "http", 4) != 0) {
+        git_error_clear();
+        return 0;
+    }
+    return db_fail(err, DB_EIO, "cannot %s '%s' (%s): cannot load the CA certificates: %s",
+                   doing, ctx->name, ctx->url, cert_err.msg);
 }
 
 /* ---- errors in words -------------------------------------------------- */
@@ -374,9 +390,9 @@ int remote_fetch(git_repository *git, remote_ctx *ctx, const char *branch, db_er
     git_strarray specs = {&spec, 1};
     git_fetch_options opts;
     git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
-    remote_callbacks(&opts.callbacks, ctx);
     opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-    if (git_remote_fetch(remote, &specs, &opts, "dealboard sync: fetch") < 0)
+    rc = connection_setup(&opts.callbacks, ctx, "fetch from", err);
+    if (!rc && git_remote_fetch(remote, &specs, &opts, "dealboard sync: fetch") < 0)
         rc = network_error(ctx, err, "fetch from");
     free(spec);
     git_remote_free(remote);
@@ -407,9 +423,9 @@ int remote_push(git_repository *git, remote_ctx *ctx, const char *branch, bool *
     git_strarray specs = {&spec, 1};
     git_push_options opts;
     git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
-    remote_callbacks(&opts.callbacks, ctx);
     opts.pb_parallelism = 0;                     /* delta search on every core */
-    int grc = git_remote_push(remote, &specs, &opts);
+    rc = connection_setup(&opts.callbacks, ctx, "push to", err);
+    int grc = rc ? 0 : git_remote_push(remote, &specs, &opts);
     if (grc == GIT_ENONFASTFORWARD) {
         *rejected = true;                        /* noticed before sending anything */
         const git_error *e = git_error_last();
@@ -431,9 +447,10 @@ int remote_clone(const char *url, const char *dir, git_repository **out, db_err 
     remote_ctx_init(&ctx, "origin", url);
     git_clone_options opts;
     git_clone_options_init(&opts, GIT_CLONE_OPTIONS_VERSION);
-    remote_callbacks(&opts.fetch_opts.callbacks, &ctx);
     opts.checkout_opts.checkout_strategy = GIT_CHECKOUT_SAFE;
-    int rc = git_clone(out, url, dir, &opts) < 0 ? network_error(&ctx, err, "clone") : 0;
+    int rc = connection_setup(&opts.fetch_opts.callbacks, &ctx, "clone", err);
+    if (!rc && git_clone(out, url, dir, &opts) < 0)
+        rc = network_error(&ctx, err, "clone");
     remote_ctx_free(&ctx);
     return rc;
 }

@@ -314,6 +314,15 @@ static void test_corrupt_checksum(void **state)
     falls_back(f, "printf 'x' | dd of=.git/index bs=1 seek=30 conv=notrunc", NULL);
 }
 
+/* After the changed entry: the part of the old checksum not shared with the new one. */
+static void test_corrupt_checksum_after_change(void **state)
+{
+    fixture *f = *state;
+    falls_back(f, "python3 -c 'import sys; b = bytearray(open(sys.argv[1], \"rb\").read()); "
+                  "i = b.index(b\"pipeline.json\") - 62 + 4; b[i] ^= 1; "
+                  "open(sys.argv[1], \"wb\").write(b)' .git/index", NULL);
+}
+
 /* ---- the deferred index (store/commit.c) ---- */
 
 static bool marker_exists(fixture *f)
@@ -422,6 +431,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_untracked_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_split_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corrupt_checksum, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_corrupt_checksum_after_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deferred_flush, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deferred_other_writer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deferred_killed, setup, teardown),
