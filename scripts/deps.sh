@@ -24,6 +24,8 @@ have_pc cmocka || need_pkg libcmocka-dev
 have_cmd tmux || need_pkg tmux
 have_cmd sshd || [ -x /usr/sbin/sshd ] || need_pkg openssh-server
 have_cmd ssh-agent || need_pkg openssh-client
+have_cmd openssl || need_pkg openssl       # tests/sync/tls.sh: a local TLS server with its own CA
+[ -f /etc/ssl/certs/ca-certificates.crt ] || need_pkg ca-certificates
 have_cmd groff || need_pkg groff-base
 have_cmd clang || need_pkg clang
 ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
