@@ -166,7 +166,7 @@ static void sort_with(const pipeline_cfg *cfg, deal **deals, size_t n, db_day to
     for (size_t i = 0; i < n; i++) {
         flag_result f;
         rules_score(cfg, deals[i], today, &f);
-        int stage = config_stage_index(cfg, deals[i]->stage);
+        int stage = f.stage_index;
         keys[i] = (sort_key){deals[i], deals[i]->status, stage < 0 ? 1 << 20 : stage, f.score};
         order[i] = &keys[i];
     }

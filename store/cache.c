@@ -579,6 +579,36 @@ const char *cache_shard_names(deal_cache *c, size_t *len)
     return (const char *)names;
 }
 
+char *cache_peek_names(const char *dir, const char *shard, size_t *len)
+{
+    char *path = fs_join(dir, shard), *names = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    free(path);
+    shard_header h;
+    if (fd < 0)
+        return NULL;
+    uint64_t off = sizeof h;
+    bool ok = pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h &&
+              memcmp(h.magic, SHARD_MAGIC, 8) == 0 && h.names_len > 0 &&
+              h.names_len <= FS_MAX_FILE;
+    for (int i = 0; ok && i < NREGIONS; i++) {
+        ok = h.len[i] <= (uint64_t)1 << 40;
+        off += h.len[i];
+    }
+    if (ok) {
+        names = xmalloc((size_t)h.names_len + 1);
+        ok = pread(fd, names, (size_t)h.names_len, (off_t)off) == (ssize_t)h.names_len;
+        names[h.names_len] = '\0';       /* the last name ends, whatever the file says */
+        *len = (size_t)h.names_len + 1;
+    }
+    close(fd);
+    if (!ok) {
+        free(names);
+        return NULL;
+    }
+    return names;
+}
+
 void cache_note_name(deal_cache *c, const char *name)
 {
     sb_add(&c->s.new_names, name, strlen(name) + 1);

@@ -492,6 +492,7 @@ typedef struct {
     deal_cache *cache;          /* NULL: parse every file */
     cache_mode mode;
     stat_ahead *ahead;          /* NULL: each file stat'ed in turn */
+    const char *cache_dir;
 } load_ctx;
 
 static void report_problem(load_ctx *c, const char *relpath, const db_err *err)
@@ -542,7 +543,7 @@ static void load_shards(void *ud, int deals_fd, char *const *names, size_t n)
 {
     load_ctx *c = ud;
     if (c->cache)
-        c->ahead = stat_ahead_start(deals_fd, names, n);
+        c->ahead = stat_ahead_start(deals_fd, c->cache_dir, names, n);
 }
 
 static void load_shard_begin(void *ud, const char *shard, const struct stat *dir)
@@ -576,20 +577,22 @@ static void load_shard_end(void *ud)
 static int load_deals(db_repo *repo, deal_list *out, cache_mode mode, repo_problem_fn problem,
                       void *ud)
 {
-    load_ctx c = {repo, out, problem, ud, NULL, mode, NULL};
+    load_ctx c = {repo, out, problem, ud, NULL, mode, NULL, NULL};
+    char *cache_dir = NULL;
     if (repo->gitdir && !getenv("DEALBOARD_NO_CACHE")) {
         const char *gitdir = repo->gitdir;
         char *legacy = fs_join(gitdir, "dealboard-cache");   /* one file, before shards */
         unlink(legacy);
         free(legacy);
-        char *dir = fs_join(gitdir, "dealboard-cache.d");
-        c.cache = cache_open(dir, mode);
-        free(dir);
+        cache_dir = fs_join(gitdir, "dealboard-cache.d");
+        c.cache = cache_open(cache_dir, mode);
+        c.cache_dir = cache_dir;
     }
     deal_visitor v = {load_visit,     load_shard_begin, load_shard_end, load_shard_names,
                       load_note_name, load_shards,      &c};
     int rc = for_each_deal_file(repo, &v, problem, ud);
     stat_ahead_end(c.ahead);
+    free(cache_dir);
     bool free_backing = out->backing == NULL;   /* an empty list: nothing to keep */
     cache_close(c.cache, true, free_backing ? &out->backing : NULL,
                 free_backing ? &out->backing_free : NULL);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../pipeline/util.h"
+#include "cache.h"
 
 /* Fewer shards than this: the thread costs more than it saves. */
 #define MIN_SHARDS 8
@@ -30,6 +31,7 @@ typedef struct {
 
 struct stat_ahead {
     int fd;
+    char *cache_dir;            /* NULL: names read from the directories */
     shard_slot *slots;
     size_t n, next_claim;
     atomic_bool stop;
@@ -44,27 +46,43 @@ static bool is_deal_file_name(const char *name)
     return name[0] != '.' && n > 5 && strcmp(name + n - 5, ".json") == 0;
 }
 
+static void add_file(shard_slot *slot, size_t *cap, int dirfd, const char *name)
+{
+    if (!is_deal_file_name(name))
+        return;
+    if (slot->nfiles == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        slot->files = xrealloc(slot->files, *cap * sizeof *slot->files);
+    }
+    file_stat *f = &slot->files[slot->nfiles++];
+    f->name = xstrdup(name);
+    f->ok = fstatat(dirfd, name, &f->st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* The names come from the load cache when it has them (reading the
+ * directory costs more than the stats): they need not be right, as the
+ * scan asks for its own names and stats any the helper missed. */
 static void stat_shard(stat_ahead *sa, shard_slot *slot)
 {
     int fd = openat(sa->fd, slot->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
-    if (!dir && fd >= 0)
-        close(fd);
-    size_t cap = 0;
-    struct dirent *ent;
-    while (dir && !atomic_load_explicit(&sa->stop, memory_order_relaxed) && (ent = readdir(dir))) {
-        if (!is_deal_file_name(ent->d_name))
-            continue;
-        if (slot->nfiles == cap) {
-            cap = cap ? cap * 2 : 64;
-            slot->files = xrealloc(slot->files, cap * sizeof *slot->files);
-        }
-        file_stat *f = &slot->files[slot->nfiles++];
-        f->name = xstrdup(ent->d_name);
-        f->ok = fstatat(dirfd(dir), ent->d_name, &f->st, AT_SYMLINK_NOFOLLOW) == 0;
+    if (fd < 0)
+        return;
+    size_t cap = 0, len = 0;
+    char *names = sa->cache_dir ? cache_peek_names(sa->cache_dir, slot->name, &len) : NULL;
+    for (const char *name = names; names && name < names + len; name += strlen(name) + 1) {
+        if (atomic_load_explicit(&sa->stop, memory_order_relaxed))
+            break;
+        add_file(slot, &cap, fd, name);
     }
+    free(names);
+    DIR *dir = names ? NULL : fdopendir(fd);
+    struct dirent *ent;
+    while (dir && !atomic_load_explicit(&sa->stop, memory_order_relaxed) && (ent = readdir(dir)))
+        add_file(slot, &cap, dirfd(dir), ent->d_name);
     if (dir)
         closedir(dir);
+    else
+        close(fd);
 }
 
 static void *helper(void *arg)
@@ -80,7 +98,7 @@ static void *helper(void *arg)
     return NULL;
 }
 
-stat_ahead *stat_ahead_start(int deals_fd, char *const *shards, size_t n)
+stat_ahead *stat_ahead_start(int deals_fd, const char *cache_dir, char *const *shards, size_t n)
 {
     if (n < MIN_SHARDS || sysconf(_SC_NPROCESSORS_ONLN) < 2)
         return NULL;
@@ -89,6 +107,7 @@ stat_ahead *stat_ahead_start(int deals_fd, char *const *shards, size_t n)
         return NULL;
     stat_ahead *sa = xcalloc(1, sizeof *sa);
     sa->fd = fd;
+    sa->cache_dir = cache_dir ? xstrdup(cache_dir) : NULL;
     sa->n = n;
     sa->slots = xcalloc(n, sizeof *sa->slots);
     for (size_t i = 0; i < n; i++) {
@@ -164,6 +183,7 @@ void stat_ahead_end(stat_ahead *sa)
         free(sa->slots[i].name);
     }
     free(sa->slots);
+    free(sa->cache_dir);
     close(sa->fd);
     free(sa);
 }

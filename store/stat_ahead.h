@@ -16,9 +16,11 @@
 typedef struct stat_ahead stat_ahead;
 
 /* deals_fd: the deals directory (duplicated: the caller may close it);
- * shards: the shard directory names in scan order (copied). NULL when it
- * is not worth a thread (one CPU, few shards) or none could start. */
-stat_ahead *stat_ahead_start(int deals_fd, char *const *shards, size_t n);
+ * cache_dir: the load cache's directory, for the names it stored (NULL:
+ * the helper reads each directory); shards: the shard directory names in
+ * scan order (copied). NULL when it is not worth a thread (one CPU, few
+ * shards) or none could start. */
+stat_ahead *stat_ahead_start(int deals_fd, const char *cache_dir, char *const *shards, size_t n);
 /* The scan starts a shard: the helper leaves it alone if it has not begun it. */
 void stat_ahead_claim(stat_ahead *sa, const char *shard);
 /* The helper's result for a file of the claimed shard: false when it has
