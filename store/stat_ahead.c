@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,7 +116,14 @@ stat_ahead *stat_ahead_start(int deals_fd, const char *cache_dir, char *const *s
         atomic_init(&sa->slots[i].state, FREE);
     }
     atomic_init(&sa->stop, false);
-    if (pthread_create(&sa->thread, NULL, helper, sa) != 0) {
+    /* The helper takes no signals (it inherits this mask): the board's
+     * handlers expect them on the main thread. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int started = pthread_create(&sa->thread, NULL, helper, sa);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (started != 0) {
         atomic_store(&sa->stop, true);
         sa->thread = pthread_self();      /* marks: nothing to join */
         stat_ahead_end(sa);
