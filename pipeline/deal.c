@@ -26,6 +26,14 @@ static void log_entry_free(log_entry *e)
 
 void deal_free(deal *d)
 {
+    if (d->strings_block) {              /* strings and tags: one block, nothing else */
+        free(d->strings_block);
+        free(d->log);
+        if (d->raw && d->raw_free)
+            d->raw_free(d->raw);
+        deal_init(d);
+        return;
+    }
     char **strings[] = {&d->id, &d->title, &d->account, &d->owner, &d->stage, &d->currency,
                         &d->next_text, &d->status_quo, &d->insight, &d->persona, &d->champion,
                         &d->snooze_reason, &d->moved_on_reason};

@@ -1,8 +1,6 @@
 #include "rules.h"
 
-#include <ctype.h>
-#include <stdarg.h>
-#include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "text.h"
@@ -14,71 +12,69 @@ int deal_days_in_stage(const deal *d, db_day today)
     return since == DAY_NONE || today < since ? 0 : today - since;
 }
 
-static const char *plural(int n) { return n == 1 ? "" : "s"; }
+/* A reason's words, written piece by piece into its text; a piece that
+ * does not fit is cut (only a long stage name can be that long). Literal
+ * pieces are copied with their length known at compile time: listings word
+ * the reasons of every flagged deal. */
+typedef struct {
+    flag_reason *reason;
+    size_t len;
+    bool fits;
+} words;
 
-static void fire(const pipeline_cfg *cfg, flag_result *out, rule_id rule, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-/* Appends to text (size cap, NUL kept); false once it is full. */
-static bool append(char *text, size_t cap, size_t *len, const char *s, size_t n)
+static inline void put(words *w, const char *s, size_t n)
 {
-    size_t room = cap - 1 - *len;
-    memcpy(text + *len, s, n < room ? n : room);
-    *len += n < room ? n : room;
-    return n <= room;
-}
-
-/* vsnprintf for the only conversions reasons use (%d and %s), at a
- * fraction of its cost: listings format reasons for every flagged deal. */
-static bool format_reason(char *text, size_t cap, const char *fmt, va_list ap)
-{
-    size_t len = 0;
-    bool fits = true;
-    while (*fmt && fits) {
-        const char *pct = strchr(fmt, '%');
-        size_t plain = pct ? (size_t)(pct - fmt) : strlen(fmt);
-        fits = append(text, cap, &len, fmt, plain);
-        if (!pct || !fits)
-            break;
-        char num[16], *p = num + sizeof num;
-        const char *arg;
-        size_t n;
-        if (pct[1] == 'd') {
-            int v = va_arg(ap, int);
-            unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
-            do
-                *--p = (char)('0' + u % 10);
-            while (u /= 10);
-            if (v < 0)
-                *--p = '-';
-            arg = p;
-            n = (size_t)(num + sizeof num - p);
-        } else {                          /* 's' */
-            arg = va_arg(ap, const char *);
-            n = strlen(arg);
-        }
-        fits = append(text, cap, &len, arg, n);
-        fmt = pct + 2;
+    size_t room = sizeof w->reason->text - 1 - w->len;
+    if (n > room) {
+        n = room;
+        w->fits = false;
     }
-    text[len] = '\0';
-    return fits;
+    memcpy(w->reason->text + w->len, s, n);
+    w->len += n;
 }
 
-static void fire(const pipeline_cfg *cfg, flag_result *out, rule_id rule, const char *fmt, ...)
+#define PUT(w, literal) put(w, literal, sizeof literal - 1)
+
+static void put_str(words *w, const char *s) { put(w, s, strlen(s)); }
+
+static void put_int(words *w, int v)
+{
+    char num[16], *p = num + sizeof num;
+    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    put(w, p, (size_t)(num + sizeof num - p));
+}
+
+/* "1 day", "2 days" */
+static void put_count(words *w, int n, const char *unit)
+{
+    put_int(w, n);
+    put_str(w, unit);
+    if (n != 1)
+        PUT(w, "s");
+}
+
+/* Records that the rule fired; true when its words are wanted: the caller
+ * writes them into *w and ends them with said(). */
+static bool fire(const pipeline_cfg *cfg, flag_result *out, rule_id rule, words *w)
 {
     flag_reason *reason = &out->reasons[out->nreasons++];
     reason->rule = rule;
+    reason->text[0] = '\0';
     out->score += cfg->rules[rule].weight;
-    if (out->without_text) {
-        reason->text[0] = '\0';
-        return;
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    bool fits = format_reason(reason->text, sizeof reason->text, fmt, ap);
-    va_end(ap);
-    if (!fits)                            /* a long stage name was cut */
-        text_trim_partial_utf8(reason->text);
+    *w = (words){reason, 0, true};
+    return !out->without_text;
+}
+
+static void said(words *w)
+{
+    w->reason->text[w->len] = '\0';
+    if (!w->fits)                         /* a long stage name was cut */
+        text_trim_partial_utf8(w->reason->text);
 }
 
 static bool on(const pipeline_cfg *cfg, rule_id rule) { return cfg->rules[rule].enabled; }
@@ -86,10 +82,16 @@ static bool on(const pipeline_cfg *cfg, rule_id rule) { return cfg->rules[rule].
 static void check_stalled(const pipeline_cfg *cfg, int stage_index, flag_result *out)
 {
     const stage_def *stage = stage_index >= 0 ? &cfg->stages[stage_index] : NULL;
-    if (!on(cfg, RULE_STALLED) || !stage || out->days_in_stage <= stage->max_days)
+    words w;
+    if (!on(cfg, RULE_STALLED) || !stage || out->days_in_stage <= stage->max_days ||
+        !fire(cfg, out, RULE_STALLED, &w))
         return;
-    fire(cfg, out, RULE_STALLED, "%d day%s in %s, limit %d", out->days_in_stage,
-         plural(out->days_in_stage), stage->name, stage->max_days);
+    put_count(&w, out->days_in_stage, " day");          /* "34 days in Define, limit 21" */
+    PUT(&w, " in ");
+    put_str(&w, stage->name);
+    PUT(&w, ", limit ");
+    put_int(&w, stage->max_days);
+    said(&w);
 }
 
 static void check_quiet(const pipeline_cfg *cfg, const deal *d, db_day today, flag_result *out)
@@ -97,68 +99,96 @@ static void check_quiet(const pipeline_cfg *cfg, const deal *d, db_day today, fl
     if (!on(cfg, RULE_QUIET))
         return;
     int limit = cfg->rules[RULE_QUIET].threshold;
+    words w;
     if (d->last_touch != DAY_NONE) {
         int days = today - d->last_touch;
-        if (days > limit)
-            fire(cfg, out, RULE_QUIET, "no touch for %d day%s, limit %d", days, plural(days),
-                 limit);
+        if (days <= limit || !fire(cfg, out, RULE_QUIET, &w))
+            return;
+        PUT(&w, "no touch for ");
+        put_count(&w, days, " day");
     } else if (d->created != DAY_NONE && today - d->created > limit) {
         int days = today - d->created;
-        fire(cfg, out, RULE_QUIET, "never touched, created %d day%s ago, limit %d", days,
-             plural(days), limit);
+        if (!fire(cfg, out, RULE_QUIET, &w))
+            return;
+        PUT(&w, "never touched, created ");
+        put_count(&w, days, " day");
+        PUT(&w, " ago");
+    } else {
+        return;
     }
+    PUT(&w, ", limit ");
+    put_int(&w, limit);
+    said(&w);
 }
 
 static void check_close_date(const pipeline_cfg *cfg, const deal *d, db_day today,
                              flag_result *out)
 {
     int pushes = d->close_date_pushes;
+    words w;
     /* pushes > 0: a threshold of 0 must not flag deals that were never pushed. */
-    if (on(cfg, RULE_BACK_BURNER) && pushes >= cfg->rules[RULE_BACK_BURNER].threshold && pushes > 0)
-        fire(cfg, out, RULE_BACK_BURNER, "close date pushed %d time%s", pushes, plural(pushes));
-    if (on(cfg, RULE_PAST_CLOSE) && d->close_date != DAY_NONE && d->close_date < today) {
-        char date[DATE_LEN] = "";
-        if (!out->without_text)           /* scoring large lists: no words */
-            date_format(d->close_date, date);
-        int days = today - d->close_date;
-        fire(cfg, out, RULE_PAST_CLOSE, "close date %s passed %d day%s ago", date, days,
-             plural(days));
+    if (on(cfg, RULE_BACK_BURNER) && pushes >= cfg->rules[RULE_BACK_BURNER].threshold &&
+        pushes > 0 && fire(cfg, out, RULE_BACK_BURNER, &w)) {
+        PUT(&w, "close date pushed ");
+        put_count(&w, pushes, " time");
+        said(&w);
+    }
+    if (on(cfg, RULE_PAST_CLOSE) && d->close_date != DAY_NONE && d->close_date < today &&
+        fire(cfg, out, RULE_PAST_CLOSE, &w)) {
+        char date[DATE_LEN];
+        date_format(d->close_date, date);
+        PUT(&w, "close date ");
+        put_str(&w, date);
+        PUT(&w, " passed ");
+        put_count(&w, today - d->close_date, " day");
+        PUT(&w, " ago");
+        said(&w);
     }
 }
 
 static void check_next_step(const pipeline_cfg *cfg, const deal *d, db_day today,
                             flag_result *out)
 {
+    words w;
     if (!deal_has_next_step(d)) {
-        if (on(cfg, RULE_NO_NEXT_STEP))
-            fire(cfg, out, RULE_NO_NEXT_STEP, "no next step");
+        if (on(cfg, RULE_NO_NEXT_STEP) && fire(cfg, out, RULE_NO_NEXT_STEP, &w)) {
+            PUT(&w, "no next step");
+            said(&w);
+        }
         return;
     }
     int grace = cfg->rules[RULE_OVERDUE_STEP].threshold;
-    if (on(cfg, RULE_OVERDUE_STEP) && d->next_due != DAY_NONE && today - d->next_due > grace) {
-        int days = today - d->next_due;
-        fire(cfg, out, RULE_OVERDUE_STEP, "next step overdue by %d day%s", days, plural(days));
+    if (on(cfg, RULE_OVERDUE_STEP) && d->next_due != DAY_NONE && today - d->next_due > grace &&
+        fire(cfg, out, RULE_OVERDUE_STEP, &w)) {
+        PUT(&w, "next step overdue by ");
+        put_count(&w, today - d->next_due, " day");
+        said(&w);
     }
 }
 
 static void check_why_change(const pipeline_cfg *cfg, const deal *d, int stage,
                              flag_result *out)
 {
-    int define = config_stage_index(cfg, "define");
-    if (!on(cfg, RULE_NO_WHY_CHANGE) || stage < 0 || define < 0 || stage < define)
-        return;
     bool no_sq = !deal_has_status_quo(d), no_insight = !deal_has_insight(d);
-    if (no_sq || no_insight)
-        fire(cfg, out, RULE_NO_WHY_CHANGE, "no %s recorded",
-             no_sq && no_insight ? "status quo or insight" : no_sq ? "status quo" : "insight");
+    if (!on(cfg, RULE_NO_WHY_CHANGE) || stage < 0 || (!no_sq && !no_insight))
+        return;
+    int define = config_stage_index(cfg, "define");     /* only when it may matter */
+    words w;
+    if (define < 0 || stage < define || !fire(cfg, out, RULE_NO_WHY_CHANGE, &w))
+        return;
+    PUT(&w, "no ");
+    put_str(&w, no_sq && no_insight ? "status quo or insight" : no_sq ? "status quo" : "insight");
+    PUT(&w, " recorded");
+    said(&w);
 }
 
 static void evaluate(const pipeline_cfg *cfg, const deal *d, db_day today, flag_result *out,
                      bool with_text)
 {
-    memset(out, 0, sizeof *out);
+    memset(out, 0, offsetof(flag_result, reasons));
     out->without_text = !with_text;
     out->days_in_stage = deal_days_in_stage(d, today);
+    int stage = out->stage_index = config_stage_index(cfg, d->stage);   /* looked up once */
     if (d->status == STATUS_MOVED_ON && d->revisit != DAY_NONE && d->revisit <= today)
         out->revisit_due = true;
     if (!deal_is_open(d))
@@ -167,7 +197,6 @@ static void evaluate(const pipeline_cfg *cfg, const deal *d, db_day today, flag_
         out->snoozed = true;
         return;
     }
-    int stage = config_stage_index(cfg, d->stage);     /* looked up once */
     check_stalled(cfg, stage, out);
     check_quiet(cfg, d, today, out);
     check_close_date(cfg, d, today, out);

@@ -15,12 +15,15 @@ typedef struct {
 typedef struct {
     int score;
     flag_level level;
-    flag_reason reasons[RULE_COUNT];
     int nreasons;
     bool snoozed;          /* open and snoozed: today < snooze until (score 0, no reasons) */
     bool revisit_due;      /* moved on, and revisit <= today */
     int days_in_stage;
+    int stage_index;       /* the deal's stage in cfg->stages; -1: not one of them */
     bool without_text;     /* made by rules_score: reasons name the rule, no words */
+    /* Last: only the first nreasons are set (the rest is never cleared:
+     * listings evaluate every deal). */
+    flag_reason reasons[RULE_COUNT];
 } flag_result;
 
 /* Pure: depends only on its arguments. Closed deals score 0.

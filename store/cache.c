@@ -291,14 +291,44 @@ static char *get_str(reader *r)
     return copy;
 }
 
-static void get_light(reader *r, deal *d)
+/* A light deal's strings point into its one block (see to_block), a whole
+ * deal's are each its own copy. */
+static char *get_field(reader *r, bool in_block)
 {
+    uint32_t n;
+    return in_block ? (char *)peek_str(r, &n) : get_str(r);
+}
+
+/* Moves what was read of a light entry so far (from `start`, its id, on:
+ * the strings point there) and the rest of it into one block behind room
+ * for ntags pointers (d->tags); the reader goes on in the copy. */
+static void to_block(reader *r, deal *d, const unsigned char *start, uint32_t ntags,
+                     char **strings[], size_t nstrings)
+{
+    size_t room = (size_t)ntags * sizeof(char *), bytes = (size_t)(r->end - start);
+    unsigned char *block = xmalloc(room + bytes), *copy = block + room;
+    memcpy(copy, start, bytes);
+    for (size_t i = 0; i < nstrings; i++)
+        if (*strings[i])
+            *strings[i] = (char *)copy + (*strings[i] - (const char *)start);
+    r->p = copy + (r->p - start);
+    r->end = copy + bytes;
+    d->strings_block = block;
+    d->tags = ntags ? (char **)block : NULL;
+}
+
+/* block_start: a light deal's id in the entry (its strings go in one
+ * block, d->id already pointing at it); NULL: each string copied. */
+static void get_light(reader *r, deal *d, const unsigned char *block_start)
+{
+    bool in_block = block_start != NULL;
     char **strings[] = {&d->title, &d->account, &d->owner, &d->stage, &d->currency,
-                        &d->next_text, &d->snooze_reason, &d->moved_on_reason};
+                        &d->next_text, &d->snooze_reason, &d->moved_on_reason, &d->id};
     db_day *days[] = {&d->created, &d->stage_entered, &d->last_touch, &d->close_date,
                       &d->next_due, &d->snooze_until, &d->revisit};
-    for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
-        *strings[i] = get_str(r);
+    const size_t nread = sizeof strings / sizeof *strings - 1;     /* the id is not read here */
+    for (size_t i = 0; i < nread; i++)
+        *strings[i] = get_field(r, in_block);
     for (size_t i = 0; i < sizeof days / sizeof *days; i++)
         *days[i] = get_i32(r);
     d->value = get_i64(r);
@@ -310,13 +340,18 @@ static void get_light(reader *r, deal *d)
     d->has_status_quo = (said & 1) != 0;
     d->has_insight = (said & 2) != 0;
     uint32_t ntags = get_u32(r);
-    if (!r->bad && ntags <= (size_t)(r->end - r->p) / 5) {   /* a tag takes 5 bytes or more */
-        d->tags = ntags ? xcalloc(ntags, sizeof *d->tags) : NULL;
-        for (uint32_t i = 0; i < ntags && !r->bad; i++)
-            d->tags[d->ntags++] = get_str(r);
-    } else {
+    /* a tag takes 5 bytes or more */
+    bool tags_fit = !r->bad && ntags <= (size_t)(r->end - r->p) / 5;
+    if (in_block)                   /* even when damaged: deal_free frees the block */
+        to_block(r, d, block_start, tags_fit ? ntags : 0, strings, nread + 1);
+    else if (tags_fit && ntags)
+        d->tags = xcalloc(ntags, sizeof *d->tags);
+    if (!tags_fit) {
         r->bad = true;
+        return;
     }
+    for (uint32_t i = 0; i < ntags && !r->bad; i++)
+        d->tags[d->ntags++] = get_field(r, in_block);
 }
 
 static void get_rest(reader *r, deal *d)
@@ -544,6 +579,36 @@ const char *cache_shard_names(deal_cache *c, size_t *len)
     return (const char *)names;
 }
 
+char *cache_peek_names(const char *dir, const char *shard, size_t *len)
+{
+    char *path = fs_join(dir, shard), *names = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    free(path);
+    shard_header h;
+    if (fd < 0)
+        return NULL;
+    uint64_t off = sizeof h;
+    bool ok = pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h &&
+              memcmp(h.magic, SHARD_MAGIC, 8) == 0 && h.names_len > 0 &&
+              h.names_len <= FS_MAX_FILE;
+    for (int i = 0; ok && i < NREGIONS; i++) {
+        ok = h.len[i] <= (uint64_t)1 << 40;
+        off += h.len[i];
+    }
+    if (ok) {
+        names = xmalloc((size_t)h.names_len + 1);
+        ok = pread(fd, names, (size_t)h.names_len, (off_t)off) == (ssize_t)h.names_len;
+        names[h.names_len] = '\0';       /* the last name ends, whatever the file says */
+        *len = (size_t)h.names_len + 1;
+    }
+    close(fd);
+    if (!ok) {
+        free(names);
+        return NULL;
+    }
+    return names;
+}
+
 void cache_note_name(deal_cache *c, const char *name)
 {
     sb_add(&c->s.new_names, name, strlen(name) + 1);
@@ -568,8 +633,11 @@ bool cache_take(deal_cache *c, const char *id, const file_key *key, deal *out)
         memcmp(&head.key, key, sizeof *key) != 0)
         return false;
     deal_init(out);
-    get_light(&r, out);
-    if (c->mode == CACHE_FULL) {
+    bool light = c->mode != CACHE_FULL;
+    if (light)
+        out->id = (char *)stored_id;    /* moved into the deal's block with its strings */
+    get_light(&r, out, light ? (const unsigned char *)stored_id : NULL);
+    if (!light) {
         reader rest = {c->s.region[REST] + head.off[REST],
                        c->s.region[REST] + head.off[REST] + head.size[REST], false};
         get_rest(&rest, out);
@@ -579,8 +647,9 @@ bool cache_take(deal_cache *c, const char *id, const file_key *key, deal *out)
         deal_free(out);
         return false;
     }
-    out->id = xstrdup(id);
-    out->partial = c->mode != CACHE_FULL;
+    if (!light)
+        out->id = xstrdup(id);
+    out->partial = light;
     if (c->mode == CACHE_LIGHT_VIEW) {
         out->view_json = (const char *)c->s.region[VIEW] + head.off[VIEW];
         out->view_json_len = head.size[VIEW];

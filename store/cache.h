@@ -52,6 +52,10 @@ void cache_begin_shard(deal_cache *cache, const char *shard, const struct stat *
  * NULL: read the directory, telling each name to cache_note_name. */
 const char *cache_shard_names(deal_cache *cache, size_t *len);
 void cache_note_name(deal_cache *cache, const char *name);
+/* The names the shard's cache file stored, NOT checked (NUL-separated, *len
+ * bytes): only a hint (stat_ahead), NULL when there are none. Touches no
+ * deal_cache: safe on any thread. */
+char *cache_peek_names(const char *dir, const char *shard, size_t *len);
 void cache_end_shard(deal_cache *cache);
 /* A hit fills *out: an owned deal, light (deal.partial) unless the mode is
  * CACHE_FULL; in CACHE_LIGHT_VIEW view_json points into a mapping that

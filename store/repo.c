@@ -19,6 +19,7 @@
 #include "fsutil.h"
 #include "gitutil.h"
 #include "repo_internal.h"
+#include "stat_ahead.h"
 
 
 const char *repo_root(const db_repo *repo) { return repo->root; }
@@ -344,6 +345,8 @@ typedef struct {
      * it), and each name read from it. */
     const char *(*shard_names)(void *ud, size_t *len);
     void (*note_name)(void *ud, const char *name);
+    /* Optional: the shard directories about to be visited, in order. */
+    void (*shards)(void *ud, int deals_fd, char *const *names, size_t n);
     void *ud;
 } deal_visitor;
 
@@ -408,6 +411,29 @@ static void visit_shard(int topfd, const char *shard, const deal_visitor *v,
         close(fd);
 }
 
+typedef struct {
+    char *name;
+    bool is_dir;
+} top_entry;
+
+/* One entry of deals/: a shard directory, or something misplaced. */
+static void visit_top_entry(int topfd, const top_entry *e, const deal_visitor *v,
+                            repo_problem_fn problem, void *pud)
+{
+    char id[ID_MAX + 1];
+    if (is_shard_name(e->name) && e->is_dir) {
+        visit_shard(topfd, e->name, v, problem, pud);
+        return;
+    }
+    char *rel_dir = xasprintf("deals/%s", e->name);
+    if (problem && json_file_id(e->name, id))
+        problem(pud, rel_dir, "not in its shard directory (deals/XX/ID.json, XX = "
+                              "the id's last two characters)");
+    else if (problem && !e->is_dir)
+        problem(pud, rel_dir, "is not a directory (a symbolic link is not followed)");
+    free(rel_dir);
+}
+
 /* Visits every deals/<xx>/<id>.json; reports misplaced files. */
 static int for_each_deal_file(db_repo *repo, const deal_visitor *v, repo_problem_fn problem,
                               void *pud)
@@ -428,24 +454,32 @@ static int for_each_deal_file(db_repo *repo, const deal_visitor *v, repo_problem
             close(topfd);
         return 0;                            /* a new pipeline has no deals yet */
     }
-    struct dirent *shard;
-    while ((shard = readdir(top))) {
-        if (shard->d_name[0] == '.')
+    /* The entries first: the visitor hears of every shard before the first. */
+    top_entry *entries = NULL;
+    char **shards = NULL;
+    size_t n = 0, nshards = 0;
+    struct dirent *ent;
+    while ((ent = readdir(top))) {
+        if (ent->d_name[0] == '.')
             continue;
-        bool is_dir = entry_is_dir(topfd, shard);
-        char id[ID_MAX + 1];
-        if (is_shard_name(shard->d_name) && is_dir) {
-            visit_shard(topfd, shard->d_name, v, problem, pud);
-            continue;
+        if ((n & (n - 1)) == 0) {               /* 0, 1, 2, 4, ...: grown to twice */
+            entries = xrealloc(entries, (n ? 2 * n : 1) * sizeof *entries);
+            shards = xrealloc(shards, (n ? 2 * n : 1) * sizeof *shards);
         }
-        char *rel_dir = xasprintf("deals/%s", shard->d_name);
-        if (problem && json_file_id(shard->d_name, id))
-            problem(pud, rel_dir, "not in its shard directory (deals/XX/ID.json, XX = "
-                                  "the id's last two characters)");
-        else if (problem && !is_dir)
-            problem(pud, rel_dir, "is not a directory (a symbolic link is not followed)");
-        free(rel_dir);
+        top_entry *e = &entries[n++];
+        e->name = xstrdup(ent->d_name);
+        e->is_dir = entry_is_dir(topfd, ent);
+        if (is_shard_name(e->name) && e->is_dir)
+            shards[nshards++] = e->name;
     }
+    if (v->shards)
+        v->shards(v->ud, topfd, shards, nshards);
+    for (size_t i = 0; i < n; i++)
+        visit_top_entry(topfd, &entries[i], v, problem, pud);
+    for (size_t i = 0; i < n; i++)
+        free(entries[i].name);
+    free(entries);
+    free(shards);
     closedir(top);
     return 0;
 }
@@ -457,6 +491,8 @@ typedef struct {
     void *pud;
     deal_cache *cache;          /* NULL: parse every file */
     cache_mode mode;
+    stat_ahead *ahead;          /* NULL: each file stat'ed in turn */
+    const char *cache_dir;
 } load_ctx;
 
 static void report_problem(load_ctx *c, const char *relpath, const db_err *err)
@@ -477,8 +513,10 @@ static void load_visit(void *ud, const deal_file *f)
     deal *d = xmalloc(sizeof *d);
     file_key key;
     struct stat st;
-    bool regular = c->cache && fstatat(f->dirfd, f->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-                   S_ISREG(st.st_mode);
+    bool stat_ok = false;
+    if (c->cache && !stat_ahead_get(c->ahead, f->name, &st, &stat_ok))
+        stat_ok = fstatat(f->dirfd, f->name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+    bool regular = c->cache && stat_ok && S_ISREG(st.st_mode);
     if (regular) {
         file_key_of(&st, &key);
         if (cache_take(c->cache, f->id, &key, d)) {
@@ -501,9 +539,17 @@ static void load_visit(void *ud, const deal_file *f)
     free(rel);
 }
 
+static void load_shards(void *ud, int deals_fd, char *const *names, size_t n)
+{
+    load_ctx *c = ud;
+    if (c->cache)
+        c->ahead = stat_ahead_start(deals_fd, c->cache_dir, names, n);
+}
+
 static void load_shard_begin(void *ud, const char *shard, const struct stat *dir)
 {
     load_ctx *c = ud;
+    stat_ahead_claim(c->ahead, shard);
     if (c->cache)
         cache_begin_shard(c->cache, shard, dir);
 }
@@ -531,19 +577,22 @@ static void load_shard_end(void *ud)
 static int load_deals(db_repo *repo, deal_list *out, cache_mode mode, repo_problem_fn problem,
                       void *ud)
 {
-    load_ctx c = {repo, out, problem, ud, NULL, mode};
+    load_ctx c = {repo, out, problem, ud, NULL, mode, NULL, NULL};
+    char *cache_dir = NULL;
     if (repo->gitdir && !getenv("DEALBOARD_NO_CACHE")) {
         const char *gitdir = repo->gitdir;
         char *legacy = fs_join(gitdir, "dealboard-cache");   /* one file, before shards */
         unlink(legacy);
         free(legacy);
-        char *dir = fs_join(gitdir, "dealboard-cache.d");
-        c.cache = cache_open(dir, mode);
-        free(dir);
+        cache_dir = fs_join(gitdir, "dealboard-cache.d");
+        c.cache = cache_open(cache_dir, mode);
+        c.cache_dir = cache_dir;
     }
-    deal_visitor v = {load_visit, load_shard_begin, load_shard_end, load_shard_names,
-                      load_note_name, &c};
+    deal_visitor v = {load_visit,     load_shard_begin, load_shard_end, load_shard_names,
+                      load_note_name, load_shards,      &c};
     int rc = for_each_deal_file(repo, &v, problem, ud);
+    stat_ahead_end(c.ahead);
+    free(cache_dir);
     bool free_backing = out->backing == NULL;   /* an empty list: nothing to keep */
     cache_close(c.cache, true, free_backing ? &out->backing : NULL,
                 free_backing ? &out->backing_free : NULL);
@@ -619,7 +668,7 @@ int repo_resolve_id(db_repo *repo, const char *prefix, char **id, db_err *err)
         return 0;
     }
     resolve_ctx c = {prefix, NULL, 0, false};
-    deal_visitor v = {resolve_visit, NULL, NULL, NULL, NULL, &c};
+    deal_visitor v = {resolve_visit, NULL, NULL, NULL, NULL, NULL, &c};
     for_each_deal_file(repo, &v, NULL, NULL);
     int rc = 0;
     if (c.count == 1) {
@@ -680,6 +729,6 @@ static void list_visit(void *ud, const deal_file *f)
 void repo_list_ids(db_repo *repo, const char *prefix, repo_id_fn fn, void *ud)
 {
     list_ctx c = {prefix ? prefix : "", fn, ud};
-    deal_visitor v = {list_visit, NULL, NULL, NULL, NULL, &c};
+    deal_visitor v = {list_visit, NULL, NULL, NULL, NULL, NULL, &c};
     for_each_deal_file(repo, &v, NULL, NULL);
 }

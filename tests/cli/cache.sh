@@ -227,3 +227,44 @@ done
 expect_contains "unknown keys are listed" "future_key" "$(db list --json)"
 expect_contains "a closed deal is listed with --all" "$w" "$(db list --all --json)"
 check "git status stays clean after listings" is_clean .
+
+# ---- Many shard directories: a second thread stats deal files ahead of the
+# scan (from 8 shards on), taking shards from the last one backward. A hand
+# edit must show up in every shard, whichever thread stat'ed its file.
+r3=$(new_repo many) || exit 1
+cd "$r3" || exit 1
+i=0
+while [ $i -lt 24 ]; do
+    db add "Deal number $i" --value $((i + 1)) > /dev/null
+    i=$((i + 1))
+done
+shards=$(ls deals | wc -l)
+check "the deals spread over 8 shard directories or more" test "$shards" -ge 8
+touch -d '1 hour ago' deals/*/*.json
+sleep 3
+db list --json > /dev/null
+same_as_uncached "many shards: a warm cache"
+# Same size, old mtime put back: only the ctime tells, in every file.
+python3 - deals/*/*.json <<'PY'
+import os, sys
+for p in sys.argv[1:]:
+    st = os.stat(p)
+    with open(p, "r+b") as fh:
+        data = fh.read().replace(b'"Deal number', b'"DEAL number')
+        fh.seek(0); fh.write(data)
+    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+PY
+n=$(db list --json | grep -c '"DEAL number')
+expect_eq "many shards: every same-size hand edit shows up" "24" "$n"
+same_as_uncached "many shards: after same-size hand edits"
+# A deal file gone from the last shard and one added to the first, behind
+# dealboard's back (the stored names of those shards are then out of date).
+last=$(ls deals | tail -n 1)
+first=$(ls deals | head -n 1)
+gone=$(ls "deals/$last" | head -n 1)
+rm "deals/$last/$gone"
+sed 's/"id": "[^"]*"/"id": "zz-extra-'"$first"'"/' "deals/$first/$(ls "deals/$first" | head -n 1)" \
+    > "deals/$first/zz-extra-$first.json"
+expect_contains "many shards: an added file shows up" "zz-extra-$first" "$(db list --json)"
+expect_not_contains "many shards: a removed file is gone" "${gone%.json}" "$(db list --json)"
+same_as_uncached "many shards: after files added and removed"
