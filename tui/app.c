@@ -246,7 +246,8 @@ void tui_next_event(tui_app *app, keymap_ctx ctx, tui_event *ev)
             ev->kind = EV_EOF;
             return;
         }
-        if (key == TERM_TIMEOUT) {
+        if (key == TERM_TIMEOUT || key == TERM_TICK) {
+            ev->idle = key == TERM_TIMEOUT;
             r = app->keys.n ? keymap_flush(app->km, ctx, &app->keys, &ev->action)
                             : KEYMAP_NOMATCH;
             ev->kind = r == KEYMAP_MATCH ? EV_ACTION : EV_TICK;
@@ -305,7 +306,8 @@ void tui_run_view(tui_app *app, tui_view *v)
             tui_sync_poll(app, false);  /* its commits show when it is done */
         else if (ev.kind == EV_TICK) {
             unsigned long gen = app->deals_gen, seq = app->message_seq;
-            tui_flush_index(app);      /* idle: nobody waits on it now */
+            if (ev.idle)
+                tui_flush_index(app);  /* nobody waits on it now */
             check_head(app);
             /* An idle tick that changed nothing leaves the screen alone
              * (a full redraw every second costs CPU for nothing). */

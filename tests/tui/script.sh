@@ -399,3 +399,25 @@ expect_eq "two stage moves, two commits" "$((before + 2))" "$(commit_count .)"
 expect_contains "the moved deal's detail has the new log entry" "stage: Explore → Evaluate" "$(screen moved)"
 expect_eq "the deferred index was written on quit: nothing staged" "" "$(git diff --cached --name-only)"
 expect_eq "…and the work tree is clean" "" "$(git status --porcelain)"
+
+# ---- per-key times (DEALBOARD_SCRIPT_TIMES) and idle lines ----------------
+before=$(commit_count .)
+cat > "$TMP/script" <<EOF2
+key H
+idle
+key j
+keys g g
+key L
+screen $TMP/timed.txt
+EOF2
+DEALBOARD_SCRIPT="$TMP/script" DEALBOARD_SCRIPT_TIMES="$TMP/times" db > /dev/null 2> "$TMP/board.err"
+expect_eq "a script with idle lines and times runs" 0 $?
+expect_eq "…two moves, two commits" "$((before + 2))" "$(commit_count .)"
+expect_eq "one line per key taken and per idle line, in order" "H idle j g g L" \
+    "$(awk '{printf "%s%s", (NR > 1 ? " " : ""), $1}' "$TMP/times")"
+expect_eq "…each with milliseconds" 6 "$(grep -cE '^[^ ]+ [0-9]+\.[0-9]{3}$' "$TMP/times")"
+expect_eq "the index deferred after the last move was written on quit" "" "$(git status --porcelain)"
+printf 'idle\n' > "$TMP/script"
+DEALBOARD_SCRIPT="$TMP/script" DEALBOARD_SCRIPT_TIMES="$TMP/no-such-dir/times" db > /dev/null 2> "$TMP/board.err"
+expect_eq "an unwritable times file is an error (exit 2: I/O)" 2 $?
+expect_contains "…that names it" "DEALBOARD_SCRIPT_TIMES" "$(cat "$TMP/board.err")"
