@@ -297,8 +297,29 @@ static int update_index(db_repo *repo, const repo_change *changes, size_t n,
  * writing it leaves at worst a cut last line, a path prefix that only widens
  * what recovery looks at; it never leaves litter. With a deferred index it
  * also names the paths whose index entries still wait (see below). */
+static bool is_pending(const db_repo *repo, const char *relpath)
+{
+    for (size_t i = 0; i < repo->nindex_pending; i++)
+        if (strcmp(repo->index_pending[i].path, relpath) == 0)
+            return true;
+    return false;
+}
+
+/* Our marker, still on disk as we wrote it, names every waiting path: when
+ * the change's paths all wait already (the board moving a deal again), it
+ * says all there is to say, and rewriting it would only cost an fsync. */
+static bool marker_covers(db_repo *repo, const repo_change *changes, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_pending(repo, changes[i].relpath))
+            return false;
+    return repo_marker_is_own(repo);
+}
+
 static int mark_pending(db_repo *repo, const repo_change *changes, size_t n, db_err *err)
 {
+    if (marker_covers(repo, changes, n))
+        return 0;
     strbuf paths = {0};
     for (size_t i = 0; i < repo->nindex_pending; i++)
         sb_printf(&paths, "%s\n", repo->index_pending[i].path);
@@ -472,6 +493,21 @@ static size_t still_current(db_repo *repo, git_tree *head, index_update *out)
     return kept;
 }
 
+/* Written back now, while nobody waits: left to the kernel, the index (10 MB
+ * at 100,000 deals) would go out with the journal commit of the next change's
+ * first fsync (ext4 flushes a file renamed over another with it): on a
+ * keypress. Best effort: the index is no durability promise. */
+static void write_back_index(db_repo *repo)
+{
+    fs_sync_set set = {0};
+    db_err ignored;
+    char *path = fs_join(git_repository_path(repo->git), "index");
+    fs_sync_add_file(&set, path);
+    free(path);
+    fs_sync_flush(&set, &ignored);
+    fs_sync_free(&set);
+}
+
 int repo_flush_index(db_repo *repo, db_err *err)
 {
     if (!repo->nindex_pending)
@@ -488,6 +524,8 @@ int repo_flush_index(db_repo *repo, db_err *err)
     size_t n = rc ? 0 : still_current(repo, tree, u);
     if (!rc && n)
         rc = apply_index(repo, u, n, err);
+    if (!rc && n)
+        write_back_index(repo);
     free(u);
     if (!rc) {
         pending_free(repo);

@@ -421,3 +421,28 @@ printf 'idle\n' > "$TMP/script"
 DEALBOARD_SCRIPT="$TMP/script" DEALBOARD_SCRIPT_TIMES="$TMP/no-such-dir/times" db > /dev/null 2> "$TMP/board.err"
 expect_eq "an unwritable times file is an error (exit 2: I/O)" 2 $?
 expect_contains "…that names it" "DEALBOARD_SCRIPT_TIMES" "$(cat "$TMP/board.err")"
+
+# ---- ahead of the remote after the board's own commits --------------------
+# The board counts its own commits instead of walking the history again.
+git init -q --bare "$TMP/origin.git"
+git remote add origin "$TMP/origin.git"
+branch=$(git branch --show-current)
+git push -q origin "$branch"
+git fetch -q origin
+board 120x30 <<EOF2
+screen $TMP/ahead0.txt
+key L
+key H
+screen $TMP/ahead2.txt
+EOF2
+expect_contains "pushed and fetched: nothing ahead" "ahead 0 behind 0" "$(screen ahead0)"
+expect_contains "two moves: two commits ahead" "ahead 2 behind 0" "$(screen ahead2)"
+expect_eq "…as git counts them" 2 "$(git rev-list --count "origin/$branch..HEAD")"
+git update-ref -d "refs/remotes/origin/$branch"
+total=$(git rev-list --count HEAD)
+board 120x30 <<EOF2
+key L
+screen $TMP/ahead3.txt
+EOF2
+expect_contains "never fetched: every commit is ahead, the board's one too" "ahead $((total + 1)) behind 0" "$(screen ahead3)"
+git remote remove origin
