@@ -163,8 +163,9 @@ static void times_start(const char *what)
 
 static void times_start_key(int key)
 {
-    char name[32];
-    keymap_keys_text(&key, 1, name, sizeof name);
+    char name[32] = "resize";
+    if (key != KEY_RESIZE)
+        keymap_keys_text(&key, 1, name, sizeof name);
     times_start(name);
 }
 

@@ -408,14 +408,15 @@ idle
 key j
 keys g g
 key L
+resize 90x30
 screen $TMP/timed.txt
 EOF2
 DEALBOARD_SCRIPT="$TMP/script" DEALBOARD_SCRIPT_TIMES="$TMP/times" db > /dev/null 2> "$TMP/board.err"
 expect_eq "a script with idle lines and times runs" 0 $?
 expect_eq "…two moves, two commits" "$((before + 2))" "$(commit_count .)"
-expect_eq "one line per key taken and per idle line, in order" "H idle j g g L" \
+expect_eq "one line per key taken and per idle line, in order" "H idle j g g L resize" \
     "$(awk '{printf "%s%s", (NR > 1 ? " " : ""), $1}' "$TMP/times")"
-expect_eq "…each with milliseconds" 6 "$(grep -cE '^[^ ]+ [0-9]+\.[0-9]{3}$' "$TMP/times")"
+expect_eq "…each with milliseconds" 7 "$(grep -cE '^[^ ]+ [0-9]+\.[0-9]{3}$' "$TMP/times")"
 expect_eq "the index deferred after the last move was written on quit" "" "$(git status --porcelain)"
 printf 'idle\n' > "$TMP/script"
 DEALBOARD_SCRIPT="$TMP/script" DEALBOARD_SCRIPT_TIMES="$TMP/no-such-dir/times" db > /dev/null 2> "$TMP/board.err"
