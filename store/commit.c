@@ -493,21 +493,6 @@ static size_t still_current(db_repo *repo, git_tree *head, index_update *out)
     return kept;
 }
 
-/* Written back now, while nobody waits: left to the kernel, the index (10 MB
- * at 100,000 deals) would go out with the journal commit of the next change's
- * first fsync (ext4 flushes a file renamed over another with it): on a
- * keypress. Best effort: the index is no durability promise. */
-static void write_back_index(db_repo *repo)
-{
-    fs_sync_set set = {0};
-    db_err ignored;
-    char *path = fs_join(git_repository_path(repo->git), "index");
-    fs_sync_add_file(&set, path);
-    free(path);
-    fs_sync_flush(&set, &ignored);
-    fs_sync_free(&set);
-}
-
 int repo_flush_index(db_repo *repo, db_err *err)
 {
     if (!repo->nindex_pending)
@@ -524,8 +509,6 @@ int repo_flush_index(db_repo *repo, db_err *err)
     size_t n = rc ? 0 : still_current(repo, tree, u);
     if (!rc && n)
         rc = apply_index(repo, u, n, err);
-    if (!rc && n)
-        write_back_index(repo);
     free(u);
     if (!rc) {
         pending_free(repo);
