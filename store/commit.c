@@ -327,8 +327,29 @@ static int update_index(db_repo *repo, const repo_change *changes, size_t n,
  * writing it leaves at worst a cut last line, a path prefix that only widens
  * what recovery looks at; it never leaves litter. With a deferred index it
  * also names the paths whose index entries still wait (see below). */
+static bool is_pending(const db_repo *repo, const char *relpath)
+{
+    for (size_t i = 0; i < repo->nindex_pending; i++)
+        if (strcmp(repo->index_pending[i].path, relpath) == 0)
+            return true;
+    return false;
+}
+
+/* Our marker, still on disk as we wrote it, names every waiting path: when
+ * the change's paths all wait already (the board moving a deal again), it
+ * says all there is to say, and rewriting it would only cost an fsync. */
+static bool marker_covers(db_repo *repo, const repo_change *changes, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_pending(repo, changes[i].relpath))
+            return false;
+    return repo_marker_is_own(repo);
+}
+
 static int mark_pending(db_repo *repo, const repo_change *changes, size_t n, db_err *err)
 {
+    if (marker_covers(repo, changes, n))
+        return 0;
     strbuf paths = {0};
     for (size_t i = 0; i < repo->nindex_pending; i++)
         sb_printf(&paths, "%s\n", repo->index_pending[i].path);

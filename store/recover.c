@@ -211,7 +211,7 @@ void repo_restore_head(db_repo *repo, const repo_change *changes, size_t n)
 
 /* This process's own marker while its index entries wait (store/commit.c):
  * nothing was interrupted, and its flush will write them. */
-static bool marker_is_own(db_repo *repo)
+bool repo_marker_is_own(db_repo *repo)
 {
     struct stat st;
     char *marker = repo_pending_marker(repo);
@@ -226,7 +226,7 @@ static bool marker_is_own(db_repo *repo)
 
 int repo_recover(db_repo *repo, db_err *err)
 {
-    if (marker_is_own(repo))
+    if (repo_marker_is_own(repo))
         return 0;
     char **specs = NULL;
     size_t nspecs = read_marker(repo, &specs);

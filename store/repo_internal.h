@@ -23,6 +23,9 @@ struct db_repo {
     struct stat marker_stat;
 };
 
+/* The intent marker on disk is the one this process wrote for its waiting
+ * index entries (store/recover.c). */
+bool repo_marker_is_own(db_repo *repo);
 /* repo_close: flushes a deferred index, best effort (store/commit.c). */
 void repo_finish_index(db_repo *repo);
 

@@ -146,6 +146,24 @@ bool tui_head_is_ours(tui_app *app)
     return strcmp(head, app->head) == 0;
 }
 
+/* HEAD moved by our commit, a child of the HEAD shown (the caller checked):
+ * one more commit ahead of the remote. Asking sync_get_status again would
+ * walk the history between HEAD and the remote's branch (all of it before
+ * the first sync) on every keypress. */
+static void note_own_commit(tui_app *app)
+{
+    char before[sizeof app->head];
+    memcpy(before, app->head, sizeof before);
+    repo_head(app->repo, app->head);
+    if (strcmp(before, app->head) == 0)
+        return;                        /* nothing committed */
+    db_err err = {0};
+    if (app->have_sync && app->sync.has_remote)
+        app->sync.ahead++;
+    else if (!app->have_sync)
+        app->have_sync = sync_get_status(app->repo, &app->sync, &err) == 0;
+}
+
 /* No re-reading, re-scoring or re-sorting of every deal after each keypress:
  * a hash lookup, and the two columns concerned (board_replace_deal). */
 void tui_apply_own_change(tui_app *app, deal *changed)
@@ -167,9 +185,7 @@ void tui_apply_own_change(tui_app *app, deal *changed)
     if (!board_replace_deal(&app->board, old, changed))
         board_set_deals(&app->board, app->deals.items, app->deals.count);
     deal_destroy(old);                 /* after the model stopped pointing at it */
-    repo_head(app->repo, app->head);
-    db_err err = {0};
-    app->have_sync = sync_get_status(app->repo, &app->sync, &err) == 0;
+    note_own_commit(app);
     if (app->top && app->top->reloaded)
         app->top->reloaded(app, app->top);
 }
@@ -246,7 +262,8 @@ void tui_next_event(tui_app *app, keymap_ctx ctx, tui_event *ev)
             ev->kind = EV_EOF;
             return;
         }
-        if (key == TERM_TIMEOUT) {
+        if (key == TERM_TIMEOUT || key == TERM_TICK) {
+            ev->idle = key == TERM_TIMEOUT;
             r = app->keys.n ? keymap_flush(app->km, ctx, &app->keys, &ev->action)
                             : KEYMAP_NOMATCH;
             ev->kind = r == KEYMAP_MATCH ? EV_ACTION : EV_TICK;
@@ -305,7 +322,8 @@ void tui_run_view(tui_app *app, tui_view *v)
             tui_sync_poll(app, false);  /* its commits show when it is done */
         else if (ev.kind == EV_TICK) {
             unsigned long gen = app->deals_gen, seq = app->message_seq;
-            tui_flush_index(app);      /* idle: nobody waits on it now */
+            if (ev.idle)
+                tui_flush_index(app);  /* nobody waits on it now */
             check_head(app);
             /* An idle tick that changed nothing leaves the screen alone
              * (a full redraw every second costs CPU for nothing). */

@@ -65,6 +65,7 @@ typedef struct {
     tui_event_kind kind;
     db_action action;           /* EV_ACTION */
     int key;                    /* EV_TEXT: a key no binding took */
+    bool idle;                  /* EV_TICK: a pause long enough for the idle work */
 } tui_event;
 
 /* Waits for the next event in context ctx (sequences, timeouts, resize). */

@@ -269,6 +269,9 @@ static size_t column_insert(board_model *m, board_column *col, board_card *c)
 
 static board_card *find_card(board_model *m, const deal *d)
 {
+    board_card *sel = (board_card *)board_selected_card(m);
+    if (sel && sel->deal == d)
+        return sel;                           /* the usual case: a key on the selection */
     for (size_t i = 0; i < m->ncards; i++)
         if (m->cards[i].deal == d)
             return &m->cards[i];
@@ -279,8 +282,9 @@ static board_card *find_card(board_model *m, const deal *d)
 static void unshow_card(board_model *m, board_card *c)
 {
     board_column *col = &m->cols[column_of(m, c)];
-    size_t pos;
-    if (!column_find(col, c, &pos))
+    size_t pos = m->sel_row;
+    bool selected = col == &m->cols[m->sel_col] && pos < col->ncards && col->cards[pos] == c;
+    if (!selected && !column_find(col, c, &pos))
         return;                               /* filtered out */
     count_card(m, c, -1);
     column_remove(col, pos);
@@ -295,17 +299,25 @@ bool board_replace_deal(board_model *m, const deal *old, const deal *fresh)
     if (open && config_stage_index(m->cfg, fresh->stage) < 0)
         return false;                         /* the unknown-stage column may appear */
     const board_card *sel = board_selected_card(m);
+    bool followed = false;
     unshow_card(m, c);
     c->deal = open ? fresh : NULL;            /* NULL: closed, no longer a card */
     if (open) {
         score_card(m, c);
         if (card_passes(m, c)) {
-            column_insert(m, &m->cols[column_of(m, c)], c);
+            size_t col = column_of(m, c), at = column_insert(m, &m->cols[col], c);
             count_card(m, c, 1);
+            if (sel == c) {                   /* the selection follows its deal */
+                m->sel_col = col;
+                m->sel_row = at;
+                followed = true;
+            }
         }
     }
     if (m->totals.saturated)
         compute_totals(m);
+    if (followed)
+        return true;
     size_t pos;
     for (size_t i = 0; sel && i < m->ncols; i++)  /* keep the selection on its deal */
         if (column_find(&m->cols[i], sel, &pos)) {

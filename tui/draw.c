@@ -40,6 +40,15 @@ attr_t draw_attr(draw_role role)
     return COLOR_PAIR(role) | extra;
 }
 
+/* Blanks from the cursor on, in the current attributes: one call, not one
+ * addch (a wide-character conversion) per cell; every card row of every
+ * frame is blanked first. The cursor stays. */
+static void blank(int n)
+{
+    if (n > 0)
+        hline(' ', n);
+}
+
 int draw_text(int y, int x, const char *s, int cols, attr_t attr, bool pad)
 {
     if (cols <= 0)
@@ -53,8 +62,7 @@ int draw_text(int y, int x, const char *s, int cols, attr_t attr, bool pad)
     attrset(attr);
     mvaddnstr(y, x, safe, (int)n);
     if (pad)
-        for (int i = used; i < cols; i++)
-            addch(' ');
+        blank(cols - used);
     attr_set(old_attr, old_pair, NULL);
     free(safe);
     return pad ? cols : used;
@@ -78,8 +86,7 @@ void draw_clear_row(int y, int x, attr_t attr)
     attr_get(&old_attr, &old_pair, NULL);
     attrset(attr);
     move(y, x);
-    for (int i = 0; i < cols; i++)
-        addch(' ');
+    blank(cols);
     attr_set(old_attr, old_pair, NULL);
 }
 

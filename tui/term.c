@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -18,7 +19,11 @@ static struct {
     int line;                  /* script line number, for errors */
     int keys[KEYQ_MAX];        /* keys of the current script line */
     int nkeys, next_key;
-    bool tick_due;             /* an idle tick after each script line */
+    bool tick_due;             /* a short tick after each script line */
+    bool idle_due;             /* an `idle` line: a long pause */
+    FILE *times;               /* DEALBOARD_SCRIPT_TIMES: latency per key */
+    char timed[32];            /* what is being timed ("" for nothing) */
+    struct timespec timed_at;  /* when it was taken */
     bool colors;
 } term;
 
@@ -74,6 +79,9 @@ static int open_script(const char *path, db_err *err)
     snprintf(lines, sizeof lines, "%d", h);
     setenv("COLUMNS", cols, 1);
     setenv("LINES", lines, 1);
+    const char *times = getenv("DEALBOARD_SCRIPT_TIMES");
+    if (times && *times && !(term.times = fopen(times, "w")))
+        return db_fail(err, DB_EIO, "DEALBOARD_SCRIPT_TIMES: cannot write %s", times);
     term.out = fopen("/dev/null", "w");
     term.in = fopen("/dev/null", "r");
     const char *type = getenv("DEALBOARD_SCRIPT_TERM");
@@ -108,8 +116,13 @@ int term_open(db_err *err)
     return 0;
 }
 
+static void times_end(void);
+
 void term_close(void)
 {
+    times_end();               /* the last key (quit) took until now */
+    if (term.times)
+        fclose(term.times);
     if (term.screen) {
         endwin();
         delscreen(term.screen);
@@ -137,6 +150,36 @@ void term_resume(void)
 }
 
 /* ---- script mode -------------------------------------------------------- */
+
+/* Latency as the user sees it: from taking a key to asking for the next
+ * one, which the views do only once the frame is on screen (refresh). */
+static void times_start(const char *what)
+{
+    if (!term.times)
+        return;
+    snprintf(term.timed, sizeof term.timed, "%s", what);
+    clock_gettime(CLOCK_MONOTONIC, &term.timed_at);
+}
+
+static void times_start_key(int key)
+{
+    char name[32] = "resize";
+    if (key != KEY_RESIZE)
+        keymap_keys_text(&key, 1, name, sizeof name);
+    times_start(name);
+}
+
+static void times_end(void)
+{
+    if (!term.times || !term.timed[0])
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double ms = (double)(now.tv_sec - term.timed_at.tv_sec) * 1e3 +
+                (double)(now.tv_nsec - term.timed_at.tv_nsec) / 1e6;
+    fprintf(term.times, "%s %.3f\n", term.timed, ms);
+    term.timed[0] = '\0';
+}
 
 static void queue_key(int key)
 {
@@ -241,14 +284,17 @@ static bool script_fill(void)
             save_screen(arg);
         else if (strcmp(line, "resize") == 0)
             do_resize(arg);
-        else
+        else if (strcmp(line, "idle") == 0) {
+            term.idle_due = true;
+            return false;
+        } else
             script_error("unknown command", line);
         term.next_key = 0;
     }
     return term.nkeys > 0;
 }
 
-static int script_read_key(void)
+static int script_next(void)
 {
     if (term.next_key < term.nkeys) {
         int key = term.keys[term.next_key++];
@@ -260,11 +306,26 @@ static int script_read_key(void)
     }
     if (term.tick_due) {
         term.tick_due = false;
+        return TERM_TICK;
+    }
+    if (!script_fill() && !term.idle_due)
+        return TERM_EOF;
+    if (term.idle_due) {
+        term.idle_due = false;
         return TERM_TIMEOUT;
     }
-    if (!script_fill())
-        return TERM_EOF;
-    return script_read_key();
+    return script_next();
+}
+
+static int script_read_key(void)
+{
+    times_end();
+    int key = script_next();
+    if (key == TERM_TIMEOUT)
+        times_start("idle");
+    else if (key >= 0)
+        times_start_key(key);
+    return key;
 }
 
 /* ---- reading keys ------------------------------------------------------- */

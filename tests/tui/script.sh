@@ -399,3 +399,51 @@ expect_eq "two stage moves, two commits" "$((before + 2))" "$(commit_count .)"
 expect_contains "the moved deal's detail has the new log entry" "stage: Explore → Evaluate" "$(screen moved)"
 expect_eq "the deferred index was written on quit: nothing staged" "" "$(git diff --cached --name-only)"
 expect_eq "…and the work tree is clean" "" "$(git status --porcelain)"
+
+# ---- per-key times (DEALBOARD_SCRIPT_TIMES) and idle lines ----------------
+before=$(commit_count .)
+cat > "$TMP/script" <<EOF2
+key H
+idle
+key j
+keys g g
+key L
+resize 90x30
+screen $TMP/timed.txt
+EOF2
+DEALBOARD_SCRIPT="$TMP/script" DEALBOARD_SCRIPT_TIMES="$TMP/times" db > /dev/null 2> "$TMP/board.err"
+expect_eq "a script with idle lines and times runs" 0 $?
+expect_eq "…two moves, two commits" "$((before + 2))" "$(commit_count .)"
+expect_eq "one line per key taken and per idle line, in order" "H idle j g g L resize" \
+    "$(awk '{printf "%s%s", (NR > 1 ? " " : ""), $1}' "$TMP/times")"
+expect_eq "…each with milliseconds" 7 "$(grep -cE '^[^ ]+ [0-9]+\.[0-9]{3}$' "$TMP/times")"
+expect_eq "the index deferred after the last move was written on quit" "" "$(git status --porcelain)"
+printf 'idle\n' > "$TMP/script"
+DEALBOARD_SCRIPT="$TMP/script" DEALBOARD_SCRIPT_TIMES="$TMP/no-such-dir/times" db > /dev/null 2> "$TMP/board.err"
+expect_eq "an unwritable times file is an error (exit 2: I/O)" 2 $?
+expect_contains "…that names it" "DEALBOARD_SCRIPT_TIMES" "$(cat "$TMP/board.err")"
+
+# ---- ahead of the remote after the board's own commits --------------------
+# The board counts its own commits instead of walking the history again.
+git init -q --bare "$TMP/origin.git"
+git remote add origin "$TMP/origin.git"
+branch=$(git branch --show-current)
+git push -q origin "$branch"
+git fetch -q origin
+board 120x30 <<EOF2
+screen $TMP/ahead0.txt
+key L
+key H
+screen $TMP/ahead2.txt
+EOF2
+expect_contains "pushed and fetched: nothing ahead" "ahead 0 behind 0" "$(screen ahead0)"
+expect_contains "two moves: two commits ahead" "ahead 2 behind 0" "$(screen ahead2)"
+expect_eq "…as git counts them" 2 "$(git rev-list --count "origin/$branch..HEAD")"
+git update-ref -d "refs/remotes/origin/$branch"
+total=$(git rev-list --count HEAD)
+board 120x30 <<EOF2
+key L
+screen $TMP/ahead3.txt
+EOF2
+expect_contains "never fetched: every commit is ahead, the board's one too" "ahead $((total + 1)) behind 0" "$(screen ahead3)"
+git remote remove origin

@@ -347,6 +347,13 @@ static void replace_equals_rebuild(void **state)
     /* Beta, not selected, shrinks below Acme's value in another column. */
     replace_and_compare(w, 1, changed_copy(w->deals.items[1], "define", 10, STATUS_OPEN));
     assert_string_equal(sel_id(w), "acme-000001");
+    /* Beta, selected, changes in place: the selection follows it there. */
+    assert_true(board_select_id(&w->m, "beta-000002"));
+    replace_and_compare(w, 1, changed_copy(w->deals.items[1], "define", 90000, STATUS_OPEN));
+    assert_string_equal(sel_id(w), "beta-000002");
+    replace_and_compare(w, 1, changed_copy(w->deals.items[1], "explore", 1, STATUS_OPEN));
+    assert_string_equal(sel_id(w), "beta-000002");
+    assert_true(board_select_id(&w->m, "acme-000001"));
     /* Gamma, filtered out, moves: the selection stays put. */
     assert_true(board_set_filter(&w->m, "mine"));
     replace_and_compare(w, 2, changed_copy(w->deals.items[2], "evaluate", 7, STATUS_OPEN));

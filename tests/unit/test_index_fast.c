@@ -382,6 +382,38 @@ static void test_deferred_other_writer(void **state)
     free(shown);
 }
 
+static char *marker_text(fixture *f)
+{
+    return out(f, "cat .git/dealboard-pending");
+}
+
+/* Moving the same deal again leaves the marker as it is (it names the path
+ * already); once another process's commit took it away, it is written again. */
+static void test_deferred_marker_kept(void **state)
+{
+    fixture *f = *state;
+    repo_set_index_deferred(f->repo, true);
+    commit_one(f, "beta-pilot-0cf143", "explore");
+    commit_one(f, "beta-pilot-0cf143", "decide");
+    char *text = marker_text(f);
+    /* Rewritten, it would name the path twice (the waiting one, the change's). */
+    assert_string_equal(text, "deals/43/beta-pilot-0cf143.json\n");
+    free(text);
+    fixture other = *f;
+    db_err err;
+    assert_int_equal(repo_open(f->dir, &other.repo, &err), 0);
+    commit_one(&other, "acme-rollout-7f3a9c", "evaluate");      /* its marker, then none */
+    repo_close(other.repo);
+    assert_false(marker_exists(f));
+    commit_one(f, "beta-pilot-0cf143", "explore");
+    text = marker_text(f);
+    assert_non_null(strstr(text, "deals/43/beta-pilot-0cf143.json"));   /* named again */
+    free(text);
+    assert_int_equal(repo_flush_index(f->repo, &err), 0);
+    assert_false(marker_exists(f));
+    assert_consistent(f);
+}
+
 /* A board killed with entries waiting: the next writer repairs the index,
  * without a commit. */
 static void test_deferred_killed(void **state)
@@ -434,6 +466,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_corrupt_checksum_after_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deferred_flush, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deferred_other_writer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deferred_marker_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deferred_killed, setup, teardown),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
