@@ -94,6 +94,8 @@ void cli_edit_ctx_free(edit_ctx *ctx);
 int cli_load_all(cli_opts *opts, db_repo *repo, deal_list *deals, int *broken);
 /* The same, light (deal.partial): for lists and flags (repo_load_deals_light). */
 int cli_load_light(cli_opts *opts, db_repo *repo, deal_list *deals, bool want_view_json);
+/* Ends the life of a listing at exit instead of freeing it now (see common.c). */
+void cli_keep_until_exit(deal_list *list);
 /* Parses a user date (YYYY-MM-DD, today, tomorrow, +N, +Nw) or fails with a message. */
 int cli_date(cli_opts *opts, const char *what, const char *text, db_day *out);
 

@@ -206,7 +206,7 @@ int cmd_list(cli_opts *opts, int argc, char **argv)
     else if (!rc)
         print_table(opts, cfg, shown, n);
     free(shown);
-    deal_list_free(&all);
+    cli_keep_until_exit(&all);
     repo_close(repo);
     return rc;
 }
@@ -380,7 +380,7 @@ int cmd_flags(cli_opts *opts, int argc, char **argv)
     else if (!rc)
         print_flags(cfg, flagged, n, opts->today);
     free(flagged);
-    deal_list_free(&all);
+    cli_keep_until_exit(&all);
     repo_close(repo);
     return rc;
 }
