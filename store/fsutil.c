@@ -63,18 +63,19 @@ static int fsync_dir_of(const char *path)
     return rc;
 }
 
-static int write_all(int fd, const char *data, size_t len)
+bool fs_write_all(int fd, const void *buf, size_t len)
 {
+    const char *data = buf;
     while (len) {
         ssize_t n = write(fd, data, len);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0)
-            return -1;
+        if (n <= 0)
+            return false;
         data += n;
         len -= (size_t)n;
     }
-    return 0;
+    return true;
 }
 
 int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode, db_err *err)
@@ -95,7 +96,7 @@ int fs_write_atomic_ex(const char *path, const char *data, size_t len, mode_t mo
     /* mkstemp makes 0600; honour the umask like any other new file. */
     mode_t mask = umask(0);
     umask(mask);
-    int failed = fchmod(fd, mode & ~mask) < 0 || write_all(fd, data, len) < 0 ||
+    int failed = fchmod(fd, mode & ~mask) < 0 || !fs_write_all(fd, data, len) ||
                  (durable && fsync(fd) < 0);
     int saved = errno;
     if (close(fd) < 0 && !failed) {

@@ -37,6 +37,8 @@ int fs_unlink_durable(const char *path, db_err *err);
 char *fs_join(const char *a, const char *b);
 /* writev until everything is written (short writes, EINTR); false on error.
  * Consumes iov (its entries are advanced). */
+/* write(2) until all is written (EINTR retried); false on an error. */
+bool fs_write_all(int fd, const void *buf, size_t len);
 bool fs_writev_all(int fd, struct iovec *iov, int n);
 /* Fails when a directory on the way from root to relpath (the last component
  * excluded) is a symbolic link or not a directory: teammates' commits may hold

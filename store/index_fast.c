@@ -423,20 +423,6 @@ static bool copy_extensions(const index_map *m, const index_update *u, size_t n,
 
 /* ---- writing ---------------------------------------------------------- */
 
-static bool write_all(int fd, const unsigned char *data, size_t len)
-{
-    while (len) {
-        ssize_t w = write(fd, data, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        data += w;
-        len -= (size_t)w;
-    }
-    return true;
-}
-
 static int write_index(const char *gitdir, const newindex *x, db_err *err)
 {
     char *path = fs_join(gitdir, "index"), *lock = fs_join(gitdir, "index.lock");
@@ -447,7 +433,7 @@ static int write_index(const char *gitdir, const newindex *x, db_err *err)
     } else {
         bool ok = true;
         for (size_t i = 0; i < x->count && ok; i++)
-            ok = write_all(fd, piece_data(x, &x->items[i]), x->items[i].len);
+            ok = fs_write_all(fd, piece_data(x, &x->items[i]), x->items[i].len);
         int saved = errno;
         if (close(fd) < 0 && ok) {
             ok = false;

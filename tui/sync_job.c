@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../store/fsutil.h"
 #include "app.h"
 #include "term.h"
 
@@ -52,21 +53,6 @@ bool tui_refuse_during_sync(tui_app *app)
     return true;
 }
 
-static bool write_all(int fd, const void *buf, size_t n)
-{
-    const char *p = buf;
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
 /* The child: never returns, never touches curses or the parent's handle. */
 static void run_child(const char *root, int out)
 {
@@ -81,7 +67,7 @@ static void run_child(const char *root, int out)
         snprintf(rec.msg, sizeof rec.msg, "%s", err.msg);
     if (repo)
         repo_close(repo);
-    int status = write_all(out, &rec, sizeof rec) ? 0 : 1;
+    int status = fs_write_all(out, &rec, sizeof rec) ? 0 : 1;
     close(out);
     _exit(status);   /* no atexit handlers, no second flush of curses' buffers */
 }
