@@ -14,7 +14,9 @@ typedef struct {
     int64_t last_sync;     /* Unix time of the last successful sync, 0 = never */
 } sync_status;
 
-/* Cheap (local refs only): safe to call on every redraw. */
+/* Local refs only, no network; but counting ahead/behind walks the history
+ * between HEAD and the remote branch (all of it before the first fetch), so
+ * call it on load and after a sync, not per keypress or commit. */
 int sync_get_status(db_repo *repo, sync_status *out, db_err *err);
 
 typedef struct {
