@@ -11,14 +11,28 @@ COMPDIR  := $(PREFIX)/share/bash-completion/completions
 VERSION  := 0.1.0
 
 CC       ?= cc
+comma    := ,
 PKGS     := ncursesw libgit2 libcjson zlib libcrypto
 OPT      ?= -O2 -g
 SAN      ?=
+# libgit2 and the libraries only it brings in (mbedTLS, libssh2, http-parser,
+# PCRE2, zlib, libcrypto), ncurses and libcsv are linked in statically:
+# loading some twenty shared libraries cost about a millisecond at every
+# command (README, Performance). Kerberos (GSSAPI, for libgit2's Negotiate)
+# and cJSON stay shared: Debian has no static ones. mbedTLS's CA parse is
+# wrapped (store/gitutil.c).
+GIT_STATIC := $(filter-out -lrt -ldl -lpthread,$(shell pkg-config --static --libs-only-l libgit2 libcrypto 2>/dev/null))
+NCURSES_STATIC := $(shell pkg-config --static --libs-only-l ncursesw 2>/dev/null)
+GIT_MBEDTLS := $(if $(filter -lmbedx509,$(GIT_STATIC)),1,0)
+GIT_WRAP := $(if $(filter 1,$(GIT_MBEDTLS)),-Wl$(comma)--wrap=mbedtls_x509_crt_parse_file \
+            -Wl$(comma)--wrap=mbedtls_x509_crt_parse_path)
 CFLAGS   := -std=c11 -Wall -Wextra -Werror -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE \
             -DDEALBOARD_VERSION='"$(VERSION)"' -DDEALBOARD_DATADIR='"$(DATADIR)"' \
+            -DDEALBOARD_GIT_MBEDTLS=$(GIT_MBEDTLS) \
             $(OPT) $(SAN) $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) 2>/dev/null)) $(EXTRA_CFLAGS)
 LDFLAGS  += $(SAN)
-LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+LDLIBS   := $(GIT_WRAP) -Wl,-Bstatic $(GIT_STATIC) $(NCURSES_STATIC) -lcsv -Wl,-Bdynamic \
+            $(shell pkg-config --libs libcjson krb5-gssapi 2>/dev/null) -lm -ldl -lrt -pthread
 TEST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 # Short build lines ("CC file.c"); V=1 shows the full commands.

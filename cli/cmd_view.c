@@ -12,6 +12,7 @@
 #include "../pipeline/text.h"
 #include "cli.h"
 #include "deal_view.h"
+#include "json_list.h"
 #include "../store/fsutil.h"
 #include "../store/json_print.h"
 
@@ -34,102 +35,6 @@ static bool keep(const pipeline_cfg *cfg, const deal *d, const list_filter *f, d
         return r.level != LEVEL_NONE;
     }
     return true;
-}
-
-/* Output gathered for writev: pieces of our own (in sb) and deals' view_json
- * (in the store's mappings, never copied). */
-typedef struct {
-    const char *text;           /* NULL: sb.data + off */
-    size_t off, len;
-} out_seg;
-
-typedef struct {
-    strbuf sb;                  /* flushed only when all its text is in seg */
-    out_seg seg[1024];
-    int nseg;
-} json_out;
-
-static void out_flush(json_out *o)
-{
-    struct iovec iov[sizeof o->seg / sizeof *o->seg];
-    for (int i = 0; i < o->nseg; i++) {
-        const char *text = o->seg[i].text ? o->seg[i].text : o->sb.data + o->seg[i].off;
-        iov[i] = (struct iovec){(void *)text, o->seg[i].len};
-    }
-    fs_writev_all(STDOUT_FILENO, iov, o->nseg);   /* like fwrite: errors end in exit status 0 */
-    o->nseg = 0;
-    o->sb.len = 0;
-}
-
-static void out_segment(json_out *o, const char *text, size_t off, size_t len)
-{
-    o->seg[o->nseg++] = (out_seg){text, off, len};
-    if (o->nseg == (int)(sizeof o->seg / sizeof *o->seg))
-        out_flush(o);
-}
-
-/* Marks what was added to sb since `start` as the next piece. */
-static void out_own(json_out *o, size_t start)
-{
-    if (o->nseg && !o->seg[o->nseg - 1].text &&
-        o->seg[o->nseg - 1].off + o->seg[o->nseg - 1].len == start)
-        o->seg[o->nseg - 1].len += o->sb.len - start;      /* extends the last piece */
-    else
-        out_segment(o, NULL, start, o->sb.len - start);
-    if (o->sb.len > (1u << 18))
-        out_flush(o);
-}
-
-/* A light deal has no log: one without its view text is read whole. */
-static void write_deal(json_out *o, cli_opts *opts, db_repo *repo, const deal *d)
-{
-    const pipeline_cfg *cfg = repo_config(repo);
-    size_t start = o->sb.len;
-    if (d->view_json) {
-        out_segment(o, d->view_json, 0, d->view_json_len);
-        start = o->sb.len;
-        deal_view_write_tail(&o->sb, cfg, d, opts->today);
-        out_own(o, start);
-        return;
-    }
-    deal whole;
-    db_err err;
-    if (!d->partial) {
-        deal_view_write(&o->sb, cfg, d, opts->today, 2);
-    } else if (repo_load_deal(repo, d->id, &whole, &err) == 0) {
-        deal_view_write(&o->sb, cfg, &whole, opts->today, 2);
-        deal_free(&whole);
-    } else {                            /* gone since the listing was read */
-        fprintf(stderr, "dealboard: %s\n", err.msg);
-        deal_view_write(&o->sb, cfg, d, opts->today, 2);
-    }
-    out_own(o, start);
-}
-
-/* Streamed deal by deal: a listing of 100,000 deals never exists whole in
- * memory, and stored text is written straight from the load cache. */
-static void print_json_list(cli_opts *opts, db_repo *repo, deal **deals, size_t n)
-{
-    char today[DATE_LEN];
-    date_format(opts->today, today);
-    json_out *o = xcalloc(1, sizeof *o);
-    fflush(stdout);
-    sb_printf(&o->sb, "{\n  \"today\": \"%s\",\n  \"deals\": [", today);
-    out_own(o, 0);
-    for (size_t i = 0; i < n; i++) {
-        size_t start = o->sb.len;
-        if (i)
-            sb_add(&o->sb, ",", 1);
-        json_write_indent(&o->sb, 2);
-        out_own(o, start);
-        write_deal(o, opts, repo, deals[i]);
-    }
-    size_t start = o->sb.len;
-    sb_puts(&o->sb, n ? "\n  ]\n}\n" : "]\n}\n");
-    out_own(o, start);
-    out_flush(o);
-    sb_free(&o->sb);
-    free(o);
 }
 
 static int column_width(deal **deals, size_t n, size_t offset, int min, int max)
@@ -202,7 +107,7 @@ int cmd_list(cli_opts *opts, int argc, char **argv)
             shown[n++] = all.items[i];
     deal_view_sort(cfg, shown, n, opts->today);
     if (!rc && f.json)
-        print_json_list(opts, repo, shown, n);
+        json_list_print(opts, repo, shown, n);
     else if (!rc)
         print_table(opts, cfg, shown, n);
     free(shown);
@@ -376,7 +281,7 @@ int cmd_flags(cli_opts *opts, int argc, char **argv)
             flagged[n++] = all.items[i];
     deal_view_sort_by_score(cfg, flagged, n, opts->today);
     if (!rc && json)
-        print_json_list(opts, repo, flagged, n);
+        json_list_print(opts, repo, flagged, n);
     else if (!rc)
         print_flags(cfg, flagged, n, opts->today);
     free(flagged);

@@ -15,7 +15,8 @@ have_cmd pkg-config || need_pkg pkg-config
 have_cmd git || need_pkg git
 have_cmd python3 || need_pkg python3   # tests/cli: the independent forecast model
 have_pc ncursesw || need_pkg libncurses-dev
-have_pc libgit2 || need_pkg libgit2-dev
+have_pc libgit2 || need_pkg libgit2-dev    # linked statically, with its libraries
+have_pc krb5-gssapi || need_pkg libkrb5-dev  # libgit2's Negotiate: the one shared part
 have_pc libcjson || need_pkg libcjson-dev
 have_pc zlib || need_pkg zlib1g-dev          # store/packcopy.c: packs
 have_pc libcrypto || need_pkg libssl-dev     # SHA-1: the git index (index_fast.c), packs (packcopy.c)

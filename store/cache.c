@@ -579,36 +579,6 @@ const char *cache_shard_names(deal_cache *c, size_t *len)
     return (const char *)names;
 }
 
-char *cache_peek_names(const char *dir, const char *shard, size_t *len)
-{
-    char *path = fs_join(dir, shard), *names = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    free(path);
-    shard_header h;
-    if (fd < 0)
-        return NULL;
-    uint64_t off = sizeof h;
-    bool ok = pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h &&
-              memcmp(h.magic, SHARD_MAGIC, 8) == 0 && h.names_len > 0 &&
-              h.names_len <= FS_MAX_FILE;
-    for (int i = 0; ok && i < NREGIONS; i++) {
-        ok = h.len[i] <= (uint64_t)1 << 40;
-        off += h.len[i];
-    }
-    if (ok) {
-        names = xmalloc((size_t)h.names_len + 1);
-        ok = pread(fd, names, (size_t)h.names_len, (off_t)off) == (ssize_t)h.names_len;
-        names[h.names_len] = '\0';       /* the last name ends, whatever the file says */
-        *len = (size_t)h.names_len + 1;
-    }
-    close(fd);
-    if (!ok) {
-        free(names);
-        return NULL;
-    }
-    return names;
-}
-
 void cache_note_name(deal_cache *c, const char *name)
 {
     sb_add(&c->s.new_names, name, strlen(name) + 1);
@@ -819,6 +789,28 @@ static void remove_unseen(deal_cache *c)
             unlinkat(dirfd(d), ent->d_name, 0);
     if (d)
         closedir(d);
+}
+
+void cache_merge(deal_cache *into, deal_cache *from)
+{
+    if (!from)
+        return;
+    if (from->nseen) {
+        into->seen = xrealloc(into->seen, (into->nseen + from->nseen) * sizeof *into->seen);
+        memcpy(into->seen + into->nseen, from->seen, from->nseen * sizeof *from->seen);
+        into->nseen += from->nseen;
+    }
+    if (from->kept.count) {
+        into->kept.maps = xrealloc(into->kept.maps, (into->kept.count + from->kept.count) *
+                                                        sizeof *into->kept.maps);
+        memcpy(into->kept.maps + into->kept.count, from->kept.maps,
+               from->kept.count * sizeof *from->kept.maps);
+        into->kept.count += from->kept.count;
+    }
+    free(from->kept.maps);
+    free(from->seen);
+    free(from->dir);
+    free(from);
 }
 
 void cache_close(deal_cache *c, bool all_seen, void **backing, void (**backing_free)(void *))

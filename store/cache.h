@@ -52,10 +52,6 @@ void cache_begin_shard(deal_cache *cache, const char *shard, const struct stat *
  * NULL: read the directory, telling each name to cache_note_name. */
 const char *cache_shard_names(deal_cache *cache, size_t *len);
 void cache_note_name(deal_cache *cache, const char *name);
-/* The names the shard's cache file stored, NOT checked (NUL-separated, *len
- * bytes): only a hint (stat_ahead), NULL when there are none. Touches no
- * deal_cache: safe on any thread. */
-char *cache_peek_names(const char *dir, const char *shard, size_t *len);
 void cache_end_shard(deal_cache *cache);
 /* A hit fills *out: an owned deal, light (deal.partial) unless the mode is
  * CACHE_FULL; in CACHE_LIGHT_VIEW view_json points into a mapping that
@@ -63,6 +59,11 @@ void cache_end_shard(deal_cache *cache);
 bool cache_take(deal_cache *cache, const char *id, const file_key *key, deal *out);
 /* Records a freshly parsed (whole) deal for the next write. */
 void cache_put(deal_cache *cache, const char *id, const file_key *key, const deal *d);
+/* Moves into `into` what `from` holds beyond its shards (the names of the
+ * shards it saw, the mappings it keeps) and frees `from` (NULL is fine):
+ * two caches that loaded disjoint shards, one per thread, close as one.
+ * Both must be between shards. */
+void cache_merge(deal_cache *into, deal_cache *from);
 /* Removes the files of shards no longer present (only after a complete
  * scan: all_seen), then frees the cache. In CACHE_LIGHT_VIEW the mappings
  * go to *backing / *backing_free (for deal_list), else they are unmapped. */

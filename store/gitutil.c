@@ -1,10 +1,7 @@
-#define _GNU_SOURCE     /* RTLD_NEXT */
 #include "gitutil.h"
 
-#include <dlfcn.h>
 #include <limits.h>
 #include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,47 +14,46 @@
  * system CA certificate (/etc/ssl/certs/ca-certificates.crt: base64-decoding
  * some 140 certificates, 55M instructions, ~5 ms) at every start of every
  * command, though only an https fetch, push or clone ever uses them; libgit2
- * has no setting to skip it. So the program defines mbedTLS's
- * mbedtls_x509_crt_parse_file itself: the executable's definition takes
- * precedence over libmbedx509's for libgit2's call (ELF symbol interposition).
- * While git_setup() runs git_libgit2_init() it records the path and parses
- * nothing (libgit2 installs an empty chain, which trusts nobody); any other
- * call goes to the real function. git_tls_certs_load(), before every
- * connection, hands the recorded path to GIT_OPT_SET_SSL_CERT_LOCATIONS,
- * which loads the chain exactly as libgit2's init would have. A libgit2 built
- * with OpenSSL never calls this: nothing is recorded and nothing changes. */
-struct mbedtls_x509_crt;     /* opaque: no mbedTLS headers needed */
-int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path);
-int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path);
-
+ * has no setting to skip it. libgit2 is linked in statically (Makefile), and
+ * the linker sends its calls of mbedtls_x509_crt_parse_file/_path to the
+ * __wrap_ functions below (ld --wrap). While git_setup() runs
+ * git_libgit2_init() they record the path and parse nothing (libgit2
+ * installs an empty chain, which trusts nobody); any other call goes to
+ * mbedTLS (__real_). git_tls_certs_load(), before every connection, hands
+ * the recorded path to GIT_OPT_SET_SSL_CERT_LOCATIONS, which loads the chain
+ * exactly as libgit2's init would have. With a libgit2 built on OpenSSL
+ * (DEALBOARD_GIT_MBEDTLS=0) nothing is wrapped and nothing changes. */
 static _Thread_local bool deferring_certs;     /* only inside git_setup's init */
 static char deferred_cert_file[PATH_MAX], deferred_cert_dir[PATH_MAX];
 static pthread_mutex_t certs_lock = PTHREAD_MUTEX_INITIALIZER;
 
-typedef int crt_parse_fn(struct mbedtls_x509_crt *, const char *);
+#if DEALBOARD_GIT_MBEDTLS
+struct mbedtls_x509_crt;     /* opaque: no mbedTLS headers needed */
+int __real_mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path);
+int __real_mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path);
+int __wrap_mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path);
+int __wrap_mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path);
 
-/* Records path instead of parsing while deferring, else calls libmbedx509's `name`. */
-static int defer_or_parse(const char *name, char *record, struct mbedtls_x509_crt *chain,
-                          const char *path)
+/* Records path instead of parsing while deferring. */
+static bool deferred(char *record, const char *path)
 {
-    if (deferring_certs && path && strlen(path) < PATH_MAX) {
-        snprintf(record, PATH_MAX, "%s", path);
-        return 0;
-    }
-    crt_parse_fn *real = (crt_parse_fn *)(uintptr_t)dlsym(RTLD_NEXT, name);
-    return real ? real(chain, path) : -1;     /* -1: MBEDTLS_ERR_ERROR_GENERIC_ERROR */
+    if (!deferring_certs || !path || strlen(path) >= PATH_MAX)
+        return false;
+    snprintf(record, PATH_MAX, "%s", path);
+    return true;
 }
 
-int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path)
+int __wrap_mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path)
 {
-    return defer_or_parse("mbedtls_x509_crt_parse_file", deferred_cert_file, chain, path);
+    return deferred(deferred_cert_file, path) ? 0 : __real_mbedtls_x509_crt_parse_file(chain, path);
 }
 
 /* libgit2 takes GIT_DEFAULT_CERT_LOCATION as a directory when it is one. */
-int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path)
+int __wrap_mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path)
 {
-    return defer_or_parse("mbedtls_x509_crt_parse_path", deferred_cert_dir, chain, path);
+    return deferred(deferred_cert_dir, path) ? 0 : __real_mbedtls_x509_crt_parse_path(chain, path);
 }
+#endif
 
 int git_tls_certs_load(db_err *err)
 {

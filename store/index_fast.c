@@ -423,36 +423,6 @@ static bool copy_extensions(const index_map *m, const index_update *u, size_t n,
 
 /* ---- writing ---------------------------------------------------------- */
 
-static int write_index(const char *gitdir, const newindex *x, db_err *err)
-{
-    char *path = fs_join(gitdir, "index"), *lock = fs_join(gitdir, "index.lock");
-    int fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    int rc = 0;
-    if (fd < 0) {
-        rc = db_fail(err, DB_EIO, "%s: cannot lock the index: %s", lock, strerror(errno));
-    } else {
-        bool ok = true;
-        for (size_t i = 0; i < x->count && ok; i++)
-            ok = fs_write_all(fd, piece_data(x, &x->items[i]), x->items[i].len);
-        int saved = errno;
-        if (close(fd) < 0 && ok) {
-            ok = false;
-            saved = errno;
-        }
-        if (ok && rename(lock, path) < 0) {
-            ok = false;
-            saved = errno;
-        }
-        if (!ok) {
-            unlink(lock);
-            rc = db_fail(err, DB_EIO, "%s: cannot write: %s", path, strerror(saved));
-        }
-    }
-    free(lock);
-    free(path);
-    return rc;
-}
-
 static int by_path(const void *a, const void *b)
 {
     return strcmp(((const index_update *)a)->path, ((const index_update *)b)->path);
@@ -533,33 +503,94 @@ static bool hash_both(const index_map *m, const newindex *x, unsigned char out[H
     return ok && SHA1_Final(out, &new) == 1;
 }
 
-int index_fast_update(const char *gitdir, const char *workdir, const index_update *updates,
-                      size_t n, db_err *err)
+typedef struct {
+    char *path, *lock;
+    int fd;                     /* index.lock, ours from the start */
+    index_map m;
+    newindex x;
+} index_job;
+
+static void drop_job(index_job *job)
 {
+    if (!job)
+        return;
+    if (job->fd >= 0) {
+        close(job->fd);
+        unlink(job->lock);
+    }
+    free(job->x.own.data);
+    free(job->x.items);
+    unmap_index(&job->m);
+    free(job->path);
+    free(job->lock);
+    free(job);
+}
+
+/* git's lock protocol: index.lock is created (O_EXCL) before the index is
+ * read, so no other git command changes it in between. */
+static int prepare_job(const char *gitdir, const char *workdir, const index_update *updates,
+                       size_t n, index_job **out, db_err *err)
+{
+    *out = NULL;
     if (n == 0 || n > MAX_UPDATES)
         return n ? INDEX_FAST_UNSUPPORTED : 0;
-    char *path = fs_join(gitdir, "index");
-    index_map m;
-    int rc = map_index(path, &m, err);
-    free(path);
+    index_job *job = xcalloc(1, sizeof *job);
+    job->path = fs_join(gitdir, "index");
+    job->lock = fs_join(gitdir, "index.lock");
+    job->fd = open(job->lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    int rc = job->fd < 0 ? db_fail(err, DB_EIO, "%s: cannot lock the index: %s", job->lock,
+                                   strerror(errno))
+                         : map_index(job->path, &job->m, err);
     index_update *sorted = NULL;
-    newindex x = {0};
     if (!rc) {
         sorted = xmalloc(n * sizeof *sorted);
         memcpy(sorted, updates, n * sizeof *sorted);
         qsort(sorted, n, sizeof *sorted, by_path);
-        rc = build(&m, sorted, n, workdir, &x) ? 0 : INDEX_FAST_UNSUPPORTED;
+        rc = build(&job->m, sorted, n, workdir, &job->x) ? 0 : INDEX_FAST_UNSUPPORTED;
     }
-    unsigned char hash[HASH_LEN];
-    if (!rc && !hash_both(&m, &x, hash))
-        rc = INDEX_FAST_UNSUPPORTED;          /* a bad checksum: libgit2 says what */
-    if (!rc) {
-        emit_own(&x, hash, HASH_LEN);
-        rc = write_index(gitdir, &x, err);
-    }
-    free(x.own.data);
-    free(x.items);
     free(sorted);
-    unmap_index(&m);
+    unsigned char hash[HASH_LEN];
+    if (!rc && !hash_both(&job->m, &job->x, hash))
+        rc = INDEX_FAST_UNSUPPORTED;          /* a bad checksum: libgit2 says what */
+    if (rc) {
+        drop_job(job);
+        return rc;
+    }
+    emit_own(&job->x, hash, HASH_LEN);
+    *out = job;
+    return 0;
+}
+
+static int write_job(index_job *job, db_err *err)
+{
+    if (!job)
+        return 0;
+    bool ok = true;
+    for (size_t i = 0; i < job->x.count && ok; i++)
+        ok = fs_write_all(job->fd, piece_data(&job->x, &job->x.items[i]), job->x.items[i].len);
+    int saved = errno;
+    if (close(job->fd) < 0 && ok) {
+        ok = false;
+        saved = errno;
+    }
+    job->fd = -1;
+    if (ok && rename(job->lock, job->path) < 0) {
+        ok = false;
+        saved = errno;
+    }
+    int rc = 0;
+    if (!ok) {
+        unlink(job->lock);
+        rc = db_fail(err, DB_EIO, "%s: cannot write: %s", job->path, strerror(saved));
+    }
+    drop_job(job);          /* frees what is left */
     return rc;
+}
+
+int index_fast_update(const char *gitdir, const char *workdir, const index_update *updates,
+                      size_t n, db_err *err)
+{
+    index_job *job = NULL;
+    int rc = prepare_job(gitdir, workdir, updates, n, &job, err);
+    return rc ? rc : write_job(job, err);
 }

@@ -23,9 +23,9 @@ typedef struct {
 #define INDEX_FAST_UNSUPPORTED 1
 
 /* Applies the updates to gitdir/index under git's lock protocol
- * (index.lock, O_EXCL, rename). The cache-tree (TREE) is invalidated along
- * the changed paths; racily clean entries are smudged as git does. workdir:
- * to check racily clean entries. Returns 0, INDEX_FAST_UNSUPPORTED, or an
+ * (index.lock, O_EXCL, taken before the index is read; rename). The
+ * cache-tree (TREE) is invalidated along the changed paths; racily clean
+ * entries are smudged as git does. workdir: to check racily clean entries. Returns 0, INDEX_FAST_UNSUPPORTED, or an
  * error code with err set. */
 int index_fast_update(const char *gitdir, const char *workdir, const index_update *updates,
                       size_t n, db_err *err);

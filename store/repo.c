@@ -16,10 +16,10 @@
 #include "cache.h"
 #include "codec.h"
 #include "config_load.h"
+#include "deal_files.h"
 #include "fsutil.h"
 #include "gitutil.h"
 #include "repo_internal.h"
-#include "stat_ahead.h"
 
 
 const char *repo_root(const db_repo *repo) { return repo->root; }
@@ -287,25 +287,10 @@ void repo_unlock(db_repo *repo)
     repo->lock_fd = -1;
 }
 
-/* ---- reading deals ---------------------------------------------------- */
+/* ---- reading deals (all of them: store/load.c) ------------------------ */
 
-static bool is_shard_name(const char *name)
-{
-    return strlen(name) == 2 && text_valid_id_prefix(name);
-}
-
-static bool json_file_id(const char *name, char id[ID_MAX + 1])
-{
-    size_t n = strlen(name);
-    if (n < 6 || n - 5 > ID_MAX || strcmp(name + n - 5, ".json") != 0)
-        return false;
-    memcpy(id, name, n - 5);
-    id[n - 5] = '\0';
-    return true;
-}
-
-static int load_one(db_repo *repo, const char *relpath, const char *expect_id, deal *out,
-                    db_err *err)
+int repo_load_file(db_repo *repo, const char *relpath, const char *expect_id, deal *out,
+                   db_err *err)
 {
     char *path = fs_join(repo->root, relpath), *text = NULL;
     size_t len = 0;
@@ -328,289 +313,6 @@ static int load_one(db_repo *repo, const char *relpath, const char *expect_id, d
         deal_free(out);
     }
     return rc;
-}
-
-/* One deals/<shard>/<name> entry met by the directory scan. */
-typedef struct {
-    int dirfd;                  /* the shard directory, for *at() calls */
-    const char *shard, *name, *id;
-} deal_file;
-
-typedef struct {
-    void (*file)(void *ud, const deal_file *f);
-    /* Optional: a shard directory starts (dir: its stat, or NULL) and ends. */
-    void (*shard_begin)(void *ud, const char *shard, const struct stat *dir);
-    void (*shard_end)(void *ud);
-    /* Optional: the shard's names without reading the directory (NULL: read
-     * it), and each name read from it. */
-    const char *(*shard_names)(void *ud, size_t *len);
-    void (*note_name)(void *ud, const char *name);
-    /* Optional: the shard directories about to be visited, in order. */
-    void (*shards)(void *ud, int deals_fd, char *const *names, size_t n);
-    void *ud;
-} deal_visitor;
-
-static char *deal_file_relpath(const deal_file *f)
-{
-    return xasprintf("deals/%s/%s", f->shard, f->name);
-}
-
-/* d_type spares a stat per entry; file systems without it say DT_UNKNOWN. */
-static bool entry_is_dir(int dirfd, const struct dirent *ent)
-{
-    struct stat st;
-    if (ent->d_type != DT_UNKNOWN)
-        return ent->d_type == DT_DIR;
-    return fstatat(dirfd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISDIR(st.st_mode);
-}
-
-static void visit_name(int fd, const char *shard, const char *name, const deal_visitor *v,
-                       repo_problem_fn problem, void *pud)
-{
-    char id[ID_MAX + 1];
-    if (name[0] == '.' || !json_file_id(name, id))
-        return;
-    deal_file f = {fd, shard, name, id};
-    size_t n = strlen(id);
-    if (text_valid_id(id) && strcmp(id + n - 2, shard) == 0) {
-        v->file(v->ud, &f);
-    } else if (problem) {
-        char *rel = deal_file_relpath(&f);
-        problem(pud, rel, "file name is not a valid id in its shard directory");
-        free(rel);
-    }
-}
-
-static void visit_shard(int topfd, const char *shard, const deal_visitor *v,
-                        repo_problem_fn problem, void *pud)
-{
-    /* O_NOFOLLOW: a link could lead reads outside the repository. */
-    int fd = openat(topfd, shard, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    struct stat st;
-    bool have_stat = fstat(fd, &st) == 0;
-    if (v->shard_begin)
-        v->shard_begin(v->ud, shard, have_stat ? &st : NULL);
-    size_t len = 0;
-    const char *names = v->shard_names ? v->shard_names(v->ud, &len) : NULL;
-    for (const char *name = names; names && name < names + len; name += strlen(name) + 1)
-        visit_name(fd, shard, name, v, problem, pud);
-    DIR *sub = names ? NULL : fdopendir(fd);
-    struct dirent *ent;
-    while (sub && (ent = readdir(sub))) {
-        if (v->note_name && ent->d_name[0] != '.')
-            v->note_name(v->ud, ent->d_name);
-        visit_name(fd, shard, ent->d_name, v, problem, pud);
-    }
-    if (v->shard_end)
-        v->shard_end(v->ud);
-    if (sub)
-        closedir(sub);
-    else
-        close(fd);
-}
-
-typedef struct {
-    char *name;
-    bool is_dir;
-} top_entry;
-
-/* One entry of deals/: a shard directory, or something misplaced. */
-static void visit_top_entry(int topfd, const top_entry *e, const deal_visitor *v,
-                            repo_problem_fn problem, void *pud)
-{
-    char id[ID_MAX + 1];
-    if (is_shard_name(e->name) && e->is_dir) {
-        visit_shard(topfd, e->name, v, problem, pud);
-        return;
-    }
-    char *rel_dir = xasprintf("deals/%s", e->name);
-    if (problem && json_file_id(e->name, id))
-        problem(pud, rel_dir, "not in its shard directory (deals/XX/ID.json, XX = "
-                              "the id's last two characters)");
-    else if (problem && !e->is_dir)
-        problem(pud, rel_dir, "is not a directory (a symbolic link is not followed)");
-    free(rel_dir);
-}
-
-/* Visits every deals/<xx>/<id>.json; reports misplaced files. */
-static int for_each_deal_file(db_repo *repo, const deal_visitor *v, repo_problem_fn problem,
-                              void *pud)
-{
-    char *deals = fs_join(repo->root, "deals");
-    struct stat st;
-    if (lstat(deals, &st) == 0 && !S_ISDIR(st.st_mode)) {
-        if (problem)
-            problem(pud, "deals", "is not a directory (a symbolic link is not followed)");
-        free(deals);
-        return 0;
-    }
-    int topfd = open(deals, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    free(deals);
-    DIR *top = topfd >= 0 ? fdopendir(topfd) : NULL;
-    if (!top) {
-        if (topfd >= 0)
-            close(topfd);
-        return 0;                            /* a new pipeline has no deals yet */
-    }
-    /* The entries first: the visitor hears of every shard before the first. */
-    top_entry *entries = NULL;
-    char **shards = NULL;
-    size_t n = 0, nshards = 0;
-    struct dirent *ent;
-    while ((ent = readdir(top))) {
-        if (ent->d_name[0] == '.')
-            continue;
-        if ((n & (n - 1)) == 0) {               /* 0, 1, 2, 4, ...: grown to twice */
-            entries = xrealloc(entries, (n ? 2 * n : 1) * sizeof *entries);
-            shards = xrealloc(shards, (n ? 2 * n : 1) * sizeof *shards);
-        }
-        top_entry *e = &entries[n++];
-        e->name = xstrdup(ent->d_name);
-        e->is_dir = entry_is_dir(topfd, ent);
-        if (is_shard_name(e->name) && e->is_dir)
-            shards[nshards++] = e->name;
-    }
-    if (v->shards)
-        v->shards(v->ud, topfd, shards, nshards);
-    for (size_t i = 0; i < n; i++)
-        visit_top_entry(topfd, &entries[i], v, problem, pud);
-    for (size_t i = 0; i < n; i++)
-        free(entries[i].name);
-    free(entries);
-    free(shards);
-    closedir(top);
-    return 0;
-}
-
-typedef struct {
-    db_repo *repo;
-    deal_list *out;
-    repo_problem_fn problem;
-    void *pud;
-    deal_cache *cache;          /* NULL: parse every file */
-    cache_mode mode;
-    stat_ahead *ahead;          /* NULL: each file stat'ed in turn */
-    const char *cache_dir;
-} load_ctx;
-
-static void report_problem(load_ctx *c, const char *relpath, const db_err *err)
-{
-    if (!c->problem)
-        return;
-    size_t skip = strlen(relpath);
-    const char *why = strncmp(err->msg, relpath, skip) == 0 && err->msg[skip] == ':'
-                          ? err->msg + skip + 2 : err->msg;
-    c->problem(c->pud, relpath, why);
-}
-
-/* The file's identity is taken BEFORE reading it: if it changes in between,
- * the cached key is older than the content and the next load re-parses. */
-static void load_visit(void *ud, const deal_file *f)
-{
-    load_ctx *c = ud;
-    deal *d = xmalloc(sizeof *d);
-    file_key key;
-    struct stat st;
-    bool stat_ok = false;
-    if (c->cache && !stat_ahead_get(c->ahead, f->name, &st, &stat_ok))
-        stat_ok = fstatat(f->dirfd, f->name, &st, AT_SYMLINK_NOFOLLOW) == 0;
-    bool regular = c->cache && stat_ok && S_ISREG(st.st_mode);
-    if (regular) {
-        file_key_of(&st, &key);
-        if (cache_take(c->cache, f->id, &key, d)) {
-            deal_list_push(c->out, d);
-            return;
-        }
-    }
-    char *rel = deal_file_relpath(f);
-    db_err err;
-    if (load_one(c->repo, rel, f->id, d, &err) == 0) {
-        if (regular)
-            cache_put(c->cache, f->id, &key, d);
-        if (c->mode == CACHE_LIGHT)     /* a listing renders it whole: no second read */
-            deal_make_light(d);
-        deal_list_push(c->out, d);
-    } else {
-        free(d);
-        report_problem(c, rel, &err);
-    }
-    free(rel);
-}
-
-static void load_shards(void *ud, int deals_fd, char *const *names, size_t n)
-{
-    load_ctx *c = ud;
-    if (c->cache)
-        c->ahead = stat_ahead_start(deals_fd, c->cache_dir, names, n);
-}
-
-static void load_shard_begin(void *ud, const char *shard, const struct stat *dir)
-{
-    load_ctx *c = ud;
-    stat_ahead_claim(c->ahead, shard);
-    if (c->cache)
-        cache_begin_shard(c->cache, shard, dir);
-}
-
-static const char *load_shard_names(void *ud, size_t *len)
-{
-    load_ctx *c = ud;
-    return c->cache ? cache_shard_names(c->cache, len) : NULL;
-}
-
-static void load_note_name(void *ud, const char *name)
-{
-    load_ctx *c = ud;
-    if (c->cache)
-        cache_note_name(c->cache, name);
-}
-
-static void load_shard_end(void *ud)
-{
-    load_ctx *c = ud;
-    if (c->cache)
-        cache_end_shard(c->cache);
-}
-
-static int load_deals(db_repo *repo, deal_list *out, cache_mode mode, repo_problem_fn problem,
-                      void *ud)
-{
-    load_ctx c = {repo, out, problem, ud, NULL, mode, NULL, NULL};
-    char *cache_dir = NULL;
-    if (repo->gitdir && !getenv("DEALBOARD_NO_CACHE")) {
-        const char *gitdir = repo->gitdir;
-        char *legacy = fs_join(gitdir, "dealboard-cache");   /* one file, before shards */
-        unlink(legacy);
-        free(legacy);
-        cache_dir = fs_join(gitdir, "dealboard-cache.d");
-        c.cache = cache_open(cache_dir, mode);
-        c.cache_dir = cache_dir;
-    }
-    deal_visitor v = {load_visit,     load_shard_begin, load_shard_end, load_shard_names,
-                      load_note_name, load_shards,      &c};
-    int rc = for_each_deal_file(repo, &v, problem, ud);
-    stat_ahead_end(c.ahead);
-    free(cache_dir);
-    bool free_backing = out->backing == NULL;   /* an empty list: nothing to keep */
-    cache_close(c.cache, true, free_backing ? &out->backing : NULL,
-                free_backing ? &out->backing_free : NULL);
-    return rc;
-}
-
-int repo_load_deals(db_repo *repo, deal_list *out, repo_problem_fn problem, void *ud,
-                    db_err *err)
-{
-    (void)err;
-    return load_deals(repo, out, CACHE_FULL, problem, ud);
-}
-
-int repo_load_deals_light(db_repo *repo, deal_list *out, bool want_view_json,
-                          repo_problem_fn problem, void *ud, db_err *err)
-{
-    (void)err;
-    return load_deals(repo, out, want_view_json ? CACHE_LIGHT_VIEW : CACHE_LIGHT, problem, ud);
 }
 
 typedef struct {
@@ -668,8 +370,8 @@ int repo_resolve_id(db_repo *repo, const char *prefix, char **id, db_err *err)
         return 0;
     }
     resolve_ctx c = {prefix, NULL, 0, false};
-    deal_visitor v = {resolve_visit, NULL, NULL, NULL, NULL, NULL, &c};
-    for_each_deal_file(repo, &v, NULL, NULL);
+    deal_visitor v = {resolve_visit, NULL, NULL, NULL, NULL, &c};
+    for_each_deal_file(repo->root, &v, NULL, NULL);
     int rc = 0;
     if (c.count == 1) {
         *id = c.matches[0];
@@ -698,7 +400,7 @@ int repo_load_deal(db_repo *repo, const char *id, deal *out, db_err *err)
     char *rel = repo_deal_relpath(id);
     if (!rel)
         return db_fail(err, DB_EUSAGE, "invalid id '%s'", id);
-    int rc = load_one(repo, rel, id, out, err);
+    int rc = repo_load_file(repo, rel, id, out, err);
     free(rel);
     return rc;
 }
@@ -729,6 +431,6 @@ static void list_visit(void *ud, const deal_file *f)
 void repo_list_ids(db_repo *repo, const char *prefix, repo_id_fn fn, void *ud)
 {
     list_ctx c = {prefix ? prefix : "", fn, ud};
-    deal_visitor v = {list_visit, NULL, NULL, NULL, NULL, NULL, &c};
-    for_each_deal_file(repo, &v, NULL, NULL);
+    deal_visitor v = {list_visit, NULL, NULL, NULL, NULL, &c};
+    for_each_deal_file(repo->root, &v, NULL, NULL);
 }

@@ -23,6 +23,11 @@ struct db_repo {
     struct stat marker_stat;
 };
 
+/* Reads and parses one deal file (relpath: deals/xx/<id>.json, its id
+ * expect_id); errors name relpath. */
+int repo_load_file(db_repo *repo, const char *relpath, const char *expect_id, deal *out,
+                   db_err *err);
+
 /* The intent marker on disk is the one this process wrote for its waiting
  * index entries (store/recover.c). */
 bool repo_marker_is_own(db_repo *repo);

@@ -19,7 +19,6 @@
 #include "../../pipeline/util.h"
 #include "../../store/cache.h"
 #include "../../store/fsutil.h"
-#include "../../store/stat_ahead.h"
 
 static char dir[64];
 
@@ -243,91 +242,12 @@ static void test_light_one_block(void **state)
     deal_free(&d);
 }
 
-/* The stat helper's results are those of a stat of the same file; a name
- * it did not see gets none (the scan stats it itself). */
-static void test_stat_ahead(void **state)
-{
-    (void)state;
-    char *deals = fs_join(dir, "deals");
-    assert_int_equal(mkdir(deals, 0755), 0);
-    enum { NSHARDS = 12, NFILES = 3 };
-    char *shards[NSHARDS];
-    for (int i = 0; i < NSHARDS; i++) {
-        shards[i] = xasprintf("%c%c", 'a' + i, '0' + i % 10);
-        char *sd = fs_join(deals, shards[i]);
-        assert_int_equal(mkdir(sd, 0755), 0);
-        for (int k = 0; k < NFILES; k++) {
-            char *f = xasprintf("%s/d%d-%s.json", sd, k, shards[i]);
-            FILE *fp = fopen(f, "w");
-            assert_non_null(fp);
-            fprintf(fp, "%*s", i * NFILES + k, "");     /* sizes tell the files apart */
-            fclose(fp);
-            free(f);
-        }
-        free(sd);
-    }
-    int fd = open(deals, O_RDONLY | O_DIRECTORY);
-    assert_true(fd >= 0);
-    stat_ahead *sa = stat_ahead_start(fd, NULL, shards, NSHARDS);
-    close(fd);                                     /* the helper has its own */
-    usleep(100 * 1000);                            /* lets it get ahead (not asserted) */
-    int hits = 0;
-    for (int i = 0; i < NSHARDS; i++) {
-        stat_ahead_claim(sa, shards[i]);
-        for (int k = NFILES - 1; k >= 0; k--) {    /* any order */
-            char *name = xasprintf("d%d-%s.json", k, shards[i]);
-            char *path = xasprintf("%s/%s/%s", deals, shards[i], name);
-            struct stat mine, its;
-            bool ok = false;
-            assert_int_equal(stat(path, &mine), 0);
-            if (stat_ahead_get(sa, name, &its, &ok)) {
-                hits++;
-                assert_true(ok);
-                assert_int_equal(its.st_ino, mine.st_ino);
-                assert_int_equal(its.st_size, i * NFILES + k);
-                assert_int_equal(its.st_mtim.tv_nsec, mine.st_mtim.tv_nsec);
-            }
-            free(path);
-            free(name);
-        }
-        struct stat st;
-        bool ok;
-        assert_false(stat_ahead_get(sa, "nothing-here.json", &st, &ok));
-    }
-    stat_ahead_end(sa);
-    print_message("stat helper answered for %d of %d files\n", hits, NSHARDS * NFILES);
-    for (int i = 0; i < NSHARDS; i++)
-        free(shards[i]);
-    free(deals);
-}
-
-/* The names hint of a cache file: none from a file that is not one. */
-static void test_peek_names_of_junk(void **state)
-{
-    (void)state;
-    char *cd = cache_dir();
-    assert_int_equal(mkdir(cd, 0755), 0);
-    char *path = fs_join(cd, "a1");
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    fputs("not a shard file at all, just some text long enough to be read as a header........."
-          "..................................................................................",
-          fp);
-    fclose(fp);
-    size_t len = 0;
-    assert_null(cache_peek_names(cd, "a1", &len));
-    assert_null(cache_peek_names(cd, "b2", &len));  /* no file */
-    free(path);
-    free(cd);
-}
-
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {T(test_light_full_view), T(test_identity_and_damage),
                                        T(test_unseen_shards_removed), T(test_racy_not_cached),
-                                       T(test_light_one_block), T(test_stat_ahead),
-                                       T(test_peek_names_of_junk)};
+                                       T(test_light_one_block)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,17 +1,16 @@
 /* The deferred parse of the system CA certificates (store/gitutil.c): git_setup
  * records the file instead of parsing it, git_tls_certs_load parses it for real
  * through libgit2, later parses reach mbedTLS and report errors in words. Only
- * meaningful with a libgit2 built with mbedTLS (Debian's); with OpenSSL nothing
- * is deferred and the tests that need mbedTLS are skipped. The tests run in
+ * meaningful with a libgit2 built with mbedTLS (Debian's, linked in
+ * statically with ld --wrap); with OpenSSL nothing is deferred and the tests
+ * that need mbedTLS are skipped. The tests run in
  * order in one process: the first one makes the one git_setup() call. */
-#define _GNU_SOURCE     /* RTLD_DEFAULT */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,13 +21,12 @@
 
 #define SYSTEM_CA "/etc/ssl/certs/ca-certificates.crt"   /* Debian's GIT_DEFAULT_CERT_LOCATION */
 
-/* libgit2 uses mbedTLS when it brought libmbedtls into the process, and the
- * system file exists for libgit2 to load. */
+/* libgit2 uses mbedTLS when it was linked with it (the Makefile says so),
+ * and the system file exists for libgit2 to load. */
 static bool mbedtls_with_system_ca(void)
 {
     struct stat st;
-    return dlsym(RTLD_DEFAULT, "mbedtls_ssl_config_init") != NULL &&
-           stat(SYSTEM_CA, &st) == 0 && S_ISREG(st.st_mode);
+    return DEALBOARD_GIT_MBEDTLS && stat(SYSTEM_CA, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 static void test_setup_defers_the_parse(void **state)

@@ -1,5 +1,6 @@
 /* The store on a real temporary repository: id paths, prefix resolution,
  * loading with problems reported, commits, history and undo. */
+#include <dirent.h>
 #include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -172,6 +173,124 @@ static void test_load_and_problems(void **state)
     assert_non_null(strstr(err.msg, "deals/zz/broken-0000zz.json: line 1: malformed JSON"));
 }
 
+/* The ids a load must return, in directory order: deals/ entries as
+ * readdir gives them, each shard's files likewise (what a load visits,
+ * however its threads share the shards). */
+static void expected_order(fixture *f, strbuf *ids)
+{
+    char *deals = fs_join(f->dir, "deals");
+    DIR *top = opendir(deals);
+    assert_non_null(top);
+    struct dirent *e;
+    while ((e = readdir(top))) {
+        if (e->d_name[0] == '.' || strlen(e->d_name) != 2)
+            continue;
+        char *shard = fs_join(deals, e->d_name);
+        DIR *d = opendir(shard);
+        struct dirent *g;
+        while (d && (g = readdir(d))) {
+            size_t n = strlen(g->d_name);
+            if (n > 5 && strcmp(g->d_name + n - 5, ".json") == 0 &&
+                strncmp(g->d_name, "broken", 6) != 0)
+                sb_printf(ids, "%.*s\n", (int)(n - 5), g->d_name);
+        }
+        if (d)
+            closedir(d);
+        free(shard);
+    }
+    closedir(top);
+    free(deals);
+}
+
+static size_t count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    size_t n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        n += e->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* Many shards: the load shares them with a second thread (store/load.c).
+ * Deals come back in directory order and problems are reported in it,
+ * the same without the cache, when building it and when reading it; the
+ * cache keeps a file for every shard, whichever thread loaded it. */
+static void test_load_shared_in_order(void **state)
+{
+    fixture *f = *state;
+    enum { NSHARDS = 40, PER_SHARD = 3 };
+    for (int i = 0; i < NSHARDS; i++) {
+        char shard[3] = {(char)('m' + i / 10), (char)('0' + i % 10), '\0'};
+        for (int k = 0; k < PER_SHARD; k++) {
+            char *id = xasprintf("deal-%d-%d-00%s", i, k, shard);
+            char *rel = repo_deal_relpath(id);
+            char *text = xasprintf("{\"id\": \"%s\", \"title\": \"T\", \"stage\": \"define\"}\n", id);
+            put(f, rel, text);
+            free(text);
+            free(rel);
+            free(id);
+        }
+        if (i % 13 == 7) {
+            char *rel = xasprintf("deals/%s/broken-%d-00%s.json", shard, i, shard);
+            put(f, rel, "{\"id\": ");
+            free(rel);
+        }
+    }
+    put(f, "deals/misplaced-000001.json", "{}");
+    strbuf want = {0}, want_problems = {0};
+    expected_order(f, &want);
+    /* Junk cache files for every shard and for one that does not exist:
+     * each is rebuilt or removed, whichever thread saw its shard. */
+    char *cache = fs_join(f->dir, ".git/dealboard-cache.d");
+    assert_int_equal(mkdir(cache, 0755), 0);
+    char *junk = fs_join(cache, "x9");
+    const char *fixture_shards[] = {"9c", "43", "ab", "x9"};
+    for (int i = 0; i < NSHARDS + 4; i++) {
+        char shard[3] = {(char)('m' + i / 10), (char)('0' + i % 10), '\0'};
+        char *path = fs_join(cache, i < NSHARDS ? shard : fixture_shards[i - NSHARDS]);
+        FILE *fp = fopen(path, "w");
+        assert_non_null(fp);
+        fputs("junk", fp);
+        fclose(fp);
+        free(path);
+    }
+    for (int round = 0; round < 3; round++) {   /* no cache, building it, reading it */
+        if (round == 0)
+            setenv("DEALBOARD_NO_CACHE", "1", 1);
+        else
+            unsetenv("DEALBOARD_NO_CACHE");
+        deal_list deals = {0};
+        strbuf got = {0}, problems = {0};
+        db_err err = {0};
+        assert_int_equal(repo_load_deals_light(f->repo, &deals, round == 2, record, &problems, &err), 0);
+        assert_int_equal(deals.count, NSHARDS * PER_SHARD + 5);
+        for (size_t i = 0; i < deals.count; i++)
+            sb_printf(&got, "%s\n", deals.items[i]->id);
+        assert_string_equal(got.data, want.data);
+        assert_non_null(strstr(problems.data, "deals/misplaced-000001.json: not in its shard"));
+        assert_non_null(strstr(problems.data, "deals/m7/broken-7-00m7.json: line 1"));
+        assert_non_null(strstr(problems.data, "deals/p3/broken-33-00p3.json: line 1"));
+        if (round == 0)
+            sb_puts(&want_problems, problems.data);
+        else
+            assert_string_equal(problems.data, want_problems.data);
+        if (round == 1) {    /* one file a shard: the fixture's 3 and ours; x9's went */
+            assert_int_equal(count_files(cache), NSHARDS + 3);
+            assert_int_not_equal(access(junk, F_OK), 0);
+        }
+        sb_free(&got);
+        sb_free(&problems);
+        deal_list_free(&deals);
+    }
+    free(junk);
+    free(cache);
+    sb_free(&want);
+    sb_free(&want_problems);
+}
+
 typedef struct {
     int count;
     char first[256];
@@ -246,6 +365,7 @@ int main(void)
     unsetenv("XDG_CONFIG_HOME");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_relpath), T(test_resolve), T(test_load_and_problems),
+        T(test_load_shared_in_order),
         T(test_commit_history_undo),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
