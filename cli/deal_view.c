@@ -7,6 +7,7 @@
 
 #include "../pipeline/text.h"
 #include "../store/codec.h"
+#include "../store/helper.h"
 #include "../store/json_print.h"
 
 cJSON *deal_view_json(const pipeline_cfg *cfg, const deal *d, db_day today)
@@ -131,9 +132,10 @@ void deal_view_print_json(cJSON *doc)
     cJSON_Delete(doc);
 }
 
-/* The sort keys are computed up front, in the key itself (not behind a pointer) with the title's first 16 bytes,
- * so that almost no comparison reads a deal (with many deals, reading
- * titles scattered in memory is most of a sort). */
+/* The sort keys are computed up front, in the key itself (not behind a
+ * pointer) with the title's first 16 bytes, so that almost no comparison
+ * reads a deal (with many deals, reading titles scattered in memory is most
+ * of a sort). */
 typedef struct {
     uint64_t rank;              /* what orders first, packed (see rank_of) */
     uint64_t title_head[2];     /* the first 16 bytes, big-endian: compares as strcmp */
@@ -175,6 +177,19 @@ static int compare_keys(const sort_key *x, const sort_key *y)
     return c ? c : strcmp(x->d->id, y->d->id);
 }
 
+/* Merges the sorted keys[0, half) and keys[half, n), tmp holding half. */
+static void merge_halves(sort_key *keys, sort_key *tmp, size_t half, size_t n)
+{
+    if (half == 0 || half == n || compare_keys(&keys[half - 1], &keys[half]) <= 0)
+        return;                         /* already in order */
+    memcpy(tmp, keys, half * sizeof *keys);
+    size_t i = 0, j = half, k = 0;
+    while (i < half && j < n)
+        keys[k++] = compare_keys(&keys[j], &tmp[i]) < 0 ? keys[j++] : tmp[i++];
+    while (i < half)
+        keys[k++] = tmp[i++];
+}
+
 /* A merge sort with the comparison inlined: qsort's call per comparison
  * and byte-wise copies cost more than twice as much for 10,000 keys. */
 static void merge_sort(sort_key *keys, sort_key *tmp, size_t n)
@@ -189,36 +204,60 @@ static void merge_sort(sort_key *keys, sort_key *tmp, size_t n)
         }
         return;
     }
-    size_t half = n / 2;
-    merge_sort(keys, tmp, half);
-    merge_sort(keys + half, tmp, n - half);
-    if (compare_keys(&keys[half - 1], &keys[half]) <= 0)
-        return;                         /* already in order */
-    memcpy(tmp, keys, half * sizeof *keys);
-    size_t i = 0, j = half, k = 0;
-    while (i < half && j < n)
-        keys[k++] = compare_keys(&keys[j], &tmp[i]) < 0 ? keys[j++] : tmp[i++];
-    while (i < half)
-        keys[k++] = tmp[i++];
+    merge_sort(keys, tmp, n / 2);
+    merge_sort(keys + n / 2, tmp, n - n / 2);
+    merge_halves(keys, tmp, n / 2, n);
 }
 
+/* One half of a sort: its keys made and sorted (tmp: room for n / 2 + 1). */
+typedef struct {
+    const pipeline_cfg *cfg;
+    db_day today;
+    bool by_score;
+    deal **deals;
+    sort_key *keys, *tmp;
+    size_t n;
+} sort_part;
+
+static void sort_one_part(void *arg)
+{
+    sort_part *p = arg;
+    for (size_t i = 0; i < p->n; i++) {
+        flag_result f;
+        rules_score(p->cfg, p->deals[i], p->today, &f);
+        size_t at = 0;
+        p->keys[i].rank = rank_of(p->deals[i], f.stage_index, f.score, p->by_score);
+        p->keys[i].title_head[0] = title_bytes(p->deals[i]->title, &at);
+        p->keys[i].title_head[1] = title_bytes(p->deals[i]->title, &at);
+        p->keys[i].d = p->deals[i];
+    }
+    merge_sort(p->keys, p->tmp, p->n);
+}
+
+/* Fewer deals than this: sorted on this thread alone. */
+#define MIN_SHARED_SORT 4096
+
+/* A long list is sorted in two halves, the second on the helper thread
+ * (store/helper.h; a listing's output follows at once), then merged. */
 static void sort_with(const pipeline_cfg *cfg, deal **deals, size_t n, db_day today,
                       bool by_score)
 {
     sort_key *keys = xcalloc(n ? n : 1, sizeof *keys);
-    for (size_t i = 0; i < n; i++) {
-        flag_result f;
-        rules_score(cfg, deals[i], today, &f);
-        size_t at = 0;
-        keys[i].rank = rank_of(deals[i], f.stage_index, f.score, by_score);
-        keys[i].title_head[0] = title_bytes(deals[i]->title, &at);
-        keys[i].title_head[1] = title_bytes(deals[i]->title, &at);
-        keys[i].d = deals[i];
-    }
-    sort_key *tmp = xmalloc((n / 2 + 1) * sizeof *tmp);
-    merge_sort(keys, tmp, n);
+    sort_key *tmp = xmalloc((n / 2 + 2) * sizeof *tmp);
+    sort_key *tmp2 = xmalloc((n / 4 + 2) * sizeof *tmp2);
+    size_t half = n >= MIN_SHARED_SORT ? n / 2 : n;
+    sort_part first = {cfg, today, by_score, deals, keys, tmp, half};
+    sort_part second = {cfg, today, by_score, deals + half, keys + half, tmp2, n - half};
+    bool shared = half < n && helper_start(sort_one_part, &second, true);
+    sort_one_part(&first);
+    if (shared)
+        helper_wait();
+    else if (half < n)
+        sort_one_part(&second);
+    merge_halves(keys, tmp, half, n);
     for (size_t i = 0; i < n; i++)
         deals[i] = keys[i].d;
+    free(tmp2);
     free(tmp);
     free(keys);
 }
