@@ -88,14 +88,42 @@ static int compare_cards(const void *a, const void *b)
 
 /* ---- building the columns ----------------------------------------------- */
 
-static void column_add(board_column *col, board_card *c)
+static bool in_pipeline_currency(const board_model *m, const deal *d)
+{
+    return str_empty(d->currency) ||
+           (m->cfg->currency && strcasecmp(d->currency, m->cfg->currency) == 0);
+}
+
+/* a + b, held at INT64_MAX (and *saturated set) rather than overflowing. */
+static int64_t add_capped(int64_t a, int64_t b, bool *saturated)
+{
+    if (b > 0 && a > INT64_MAX - b) {
+        *saturated = true;
+        return INT64_MAX;
+    }
+    return a + b;
+}
+
+/* A column's sum is of its deals in the pipeline's currency (EUR and CHF
+ * add up to nothing); its header marks a column that holds others too. */
+static void column_count(const board_model *m, board_column *col, const deal *d, int sign)
+{
+    if (!in_pipeline_currency(m, d))
+        col->nother = sign > 0 ? col->nother + 1 : col->nother - 1;
+    else if (sign > 0)
+        col->total = add_capped(col->total, d->value, &col->saturated);
+    else if (!col->saturated)
+        col->total -= d->value;
+}
+
+static void column_add(const board_model *m, board_column *col, board_card *c)
 {
     if (col->ncards == col->cap) {
         col->cap = col->cap ? col->cap * 2 : 16;
         col->cards = xrealloc(col->cards, col->cap * sizeof *col->cards);
     }
     col->cards[col->ncards++] = c;
-    col->total += c->deal->value;
+    column_count(m, col, c->deal, 1);
 }
 
 /* The column a card belongs in: its stage's, else the unknown-stage one. */
@@ -125,7 +153,7 @@ static void build_columns(board_model *m)
     for (size_t i = 0; i < m->ncards; i++) {
         board_card *c = &m->cards[i];
         if (c->deal && card_passes(m, c))
-            column_add(&m->cols[column_of(m, c)], c);
+            column_add(m, &m->cols[column_of(m, c)], c);
     }
     sort_key = m->sort;
     for (size_t i = 0; i < m->ncols; i++) {
@@ -152,20 +180,6 @@ static void clamp_selection(board_model *m)
 /* ---- totals: what forecast_compute's open totals say, kept per card ----- */
 
 /* Saturates like the forecast: absurd sums must not go negative. */
-static int64_t add_money(board_totals *t, int64_t a, int64_t b)
-{
-    if (b > 0 && a > INT64_MAX - b) {
-        t->saturated = true;
-        return INT64_MAX;
-    }
-    return a + b;
-}
-
-static bool in_pipeline_currency(const board_model *m, const deal *d)
-{
-    return str_empty(d->currency) ||
-           (m->cfg->currency && strcasecmp(d->currency, m->cfg->currency) == 0);
-}
 
 /* Adds (sign 1) or takes away (-1) a shown card's part of the totals. */
 static void count_card(board_model *m, const board_card *c, int sign)
@@ -182,8 +196,8 @@ static void count_card(board_model *m, const board_card *c, int sign)
     int64_t weighted =
         c->stage < 0 ? 0 : forecast_weighted(d->value, m->cfg->stages[c->stage].probability);
     t->open_count += sign;
-    t->open_value = add_money(t, t->open_value, sign * d->value);
-    t->open_weighted = add_money(t, t->open_weighted, sign * weighted);
+    t->open_value = add_capped(t->open_value, sign * d->value, &t->saturated);
+    t->open_weighted = add_capped(t->open_weighted, sign * weighted, &t->saturated);
 }
 
 static void compute_totals(board_model *m)
@@ -242,11 +256,18 @@ static bool column_find(const board_column *col, const board_card *c, size_t *po
     return false;
 }
 
-static void column_remove(board_column *col, size_t pos)
+static void column_remove(const board_model *m, board_column *col, size_t pos)
 {
-    col->total -= col->cards[pos]->deal->value;
+    column_count(m, col, col->cards[pos]->deal, -1);
     memmove(&col->cards[pos], &col->cards[pos + 1], (col->ncards - pos - 1) * sizeof *col->cards);
     col->ncards--;
+    if (col->saturated) {                     /* held at the cap: count again */
+        col->total = 0;
+        col->nother = 0;
+        col->saturated = false;
+        for (size_t i = 0; i < col->ncards; i++)
+            column_count(m, col, col->cards[i]->deal, 1);
+    }
 }
 
 /* Inserts in sort order (binary search: the column is sorted); returns where. */
@@ -261,7 +282,7 @@ static size_t column_insert(board_model *m, board_column *col, board_card *c)
         else
             hi = mid;
     }
-    column_add(col, c);          /* grows it and counts the value; then move into place */
+    column_add(m, col, c);       /* grows it and counts the value; then move into place */
     memmove(&col->cards[lo + 1], &col->cards[lo], (col->ncards - 1 - lo) * sizeof *col->cards);
     col->cards[lo] = c;
     return lo;
@@ -287,7 +308,7 @@ static void unshow_card(board_model *m, board_card *c)
     if (!selected && !column_find(col, c, &pos))
         return;                               /* filtered out */
     count_card(m, c, -1);
-    column_remove(col, pos);
+    column_remove(m, col, pos);
 }
 
 bool board_replace_deal(board_model *m, const deal *old, const deal *fresh)

@@ -47,7 +47,9 @@ typedef struct {
     const stage_def *stage; /* NULL: the "unknown stage" column */
     board_card **cards;     /* filtered and sorted */
     size_t ncards, cap;
-    int64_t total;
+    int64_t total;          /* of its cards in the pipeline's currency */
+    size_t nother;          /* its cards in other currencies (not in total) */
+    bool saturated;         /* total hit INT64_MAX: recount on removal */
     size_t top;             /* first card on screen */
 } board_column;
 

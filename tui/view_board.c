@@ -125,7 +125,9 @@ static void draw_header(const board_model *m, size_t i, int x, int w)
     const board_column *col = &m->cols[i];
     char money[MONEY_LEN], right[64];
     format_money_short(col->total, money);
-    snprintf(right, sizeof right, "%zu %s %s", col->ncards, dot(), money);
+    /* "+": deals in other currencies too, not in the sum (the totals line
+     * says so in words). */
+    snprintf(right, sizeof right, "%zu %s %s%s", col->ncards, dot(), money, col->nother ? "+" : "");
     attr_t attr = draw_attr(ROLE_HEADER) | (i == m->sel_col ? A_UNDERLINE : 0);
     draw_split(0, x, w, column_name(col), attr, right, attr, A_NORMAL);
 }

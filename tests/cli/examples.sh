@@ -95,3 +95,15 @@ expect_eq "demo 20 days later: the same flags as the examples on their day" "$EX
     "$(DEALBOARD_TODAY=2026-12-10 db -C "$D2" flags --json | flags_of)"
 expect_eq "demo 20 days later: dates shifted by 20 days" "2026-12-03" \
     "$(pyjson 'd["close_date"]' < "$(ls "$D2"/deals/*/silva-papel-*.json)")"
+
+# ---- the board's column sums: one currency each ----
+# Recognize holds two EUR deals (120,000 + 75,000), one in GBP and one in CHF:
+# its header sums the EUR ones and marks the others with "+".
+printf 'screen %s\n' "$TMP/ex-board.txt" > "$TMP/ex-board.script"
+DEALBOARD_SCRIPT="$TMP/ex-board.script" DEALBOARD_SCRIPT_SIZE=160x30 db -C "$R" board
+expect_contains "board: Recognize sums its EUR deals, + marks the others" "Recognize       4 · 195k+" \
+    "$(sed -n 1p "$TMP/ex-board.txt")"
+expect_contains "board: Define has none in other currencies" "Define           5 · 700k " \
+    "$(sed -n 1p "$TMP/ex-board.txt")"
+expect_contains "board: the totals line says other currencies are left out" "(+ other currencies)" \
+    "$(cat "$TMP/ex-board.txt")"

@@ -298,6 +298,7 @@ static void assert_same_board(const board_model *a, const board_model *b)
     for (size_t i = 0; i < a->ncols; i++) {
         assert_int_equal(a->cols[i].ncards, b->cols[i].ncards);
         assert_int_equal(a->cols[i].total, b->cols[i].total);
+        assert_int_equal(a->cols[i].nother, b->cols[i].nother);
         for (size_t j = 0; j < a->cols[i].ncards; j++) {
             assert_string_equal(a->cols[i].cards[j]->deal->id, b->cols[i].cards[j]->deal->id);
             assert_int_equal(a->cols[i].cards[j]->flag.score, b->cols[i].cards[j]->flag.score);
@@ -364,6 +365,29 @@ static void replace_equals_rebuild(void **state)
     assert_int_equal(board_count_shown(&w->m), 2);
 }
 
+/* A column sums the deals in the pipeline's currency only and counts the
+ * others, incrementally as a rebuild would. */
+static void column_sums_one_currency(void **state)
+{
+    world *w = *state;
+    deal *chf = changed_copy(w->deals.items[1], "define", 70000, STATUS_OPEN);
+    deal_set_str(&chf->currency, "CHF");
+    replace_and_compare(w, 1, chf);
+    assert_int_equal(w->m.cols[2].total, 48000);          /* Acme only */
+    assert_int_equal(w->m.cols[2].nother, 1);
+    deal *moved = changed_copy(w->deals.items[1], "explore", 70000, STATUS_OPEN);
+    deal_set_str(&moved->currency, "chf");
+    replace_and_compare(w, 1, moved);
+    assert_int_equal(w->m.cols[2].nother, 0);
+    assert_int_equal(w->m.cols[3].total, 9000);           /* Gamma only */
+    assert_int_equal(w->m.cols[3].nother, 1);
+    deal *eur = changed_copy(w->deals.items[1], "explore", 70000, STATUS_OPEN);
+    deal_set_str(&eur->currency, "eur");                   /* the pipeline's, any case */
+    replace_and_compare(w, 1, eur);
+    assert_int_equal(w->m.cols[3].total, 79000);
+    assert_int_equal(w->m.cols[3].nother, 0);
+}
+
 static void replace_refuses_what_needs_a_rebuild(void **state)
 {
     world *w = *state;
@@ -411,6 +435,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(search_wraps_both_ways, setup, teardown),
         cmocka_unit_test_setup_teardown(scroll_keeps_selection_visible, setup, teardown),
         cmocka_unit_test_setup_teardown(replace_equals_rebuild, setup, teardown),
+        cmocka_unit_test_setup_teardown(column_sums_one_currency, setup, teardown),
         cmocka_unit_test_setup_teardown(replace_refuses_what_needs_a_rebuild, setup, teardown),
         cmocka_unit_test_setup_teardown(light_deals_score_as_whole_ones, setup, teardown),
         cmocka_unit_test(next_step_states),
