@@ -66,6 +66,7 @@ typedef struct {
     char name[3];
     const unsigned char *map;
     size_t map_len;
+    bool in_arena;
     const unsigned char *region[NREGIONS];
     uint64_t region_len[NREGIONS], region_sum[NREGIONS];
     bool checked[NREGIONS], region_ok[NREGIONS];
@@ -84,6 +85,20 @@ typedef struct {
     strbuf new_names;               /* else: as read from the directory */
 } shard_state;
 
+/* Address space reserved for the shard files, mapped one after another:
+ * one munmap ends them all, where one a shard would each interrupt the
+ * other CPU to flush its TLB (the load runs on two threads). */
+typedef struct {
+    unsigned char *base;        /* NULL: none (each file mapped on its own) */
+    size_t used, released;      /* [base, base + released) is unmapped already */
+} arena;
+
+#define ARENA_SIZE ((size_t)1 << 30)    /* address space only, never memory */
+/* Light and full loads copy what they take: their shard files are unmapped
+ * a few megabytes at a time, so that mapped pages do not pile up (a mapped
+ * page counts in the memory a process uses). */
+#define ARENA_BATCH ((size_t)4 << 20)
+
 struct deal_cache {
     char *dir;
     cache_mode mode;
@@ -91,7 +106,8 @@ struct deal_cache {
     shard_state s;
     char (*seen)[3];
     size_t nseen;
-    mapping_set kept;
+    arena arena;
+    mapping_set kept;           /* the arenas and any file mapped on its own */
 };
 
 /* ---- hashing ---- */
@@ -431,6 +447,27 @@ static bool shard_usable(deal_cache *c)
     return c->mode != CACHE_LIGHT_VIEW || region_usable(c, VIEW);
 }
 
+static size_t round_to_page(size_t n)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    return (n + page - 1) / page * page;
+}
+
+/* Where the next shard file goes in the arena (reserved on first use), or
+ * NULL: map it anywhere. */
+static unsigned char *arena_room(deal_cache *c, size_t len)
+{
+    if (!c->arena.base && !c->arena.used) {
+        void *base = mmap(NULL, ARENA_SIZE, PROT_NONE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        c->arena.base = base == MAP_FAILED ? NULL : base;
+        c->arena.used = base == MAP_FAILED ? ARENA_SIZE : 0;   /* not tried again */
+    }
+    if (!c->arena.base || len > ARENA_SIZE - c->arena.used)
+        return NULL;
+    return c->arena.base + c->arena.used;
+}
+
 static void map_shard(deal_cache *c)
 {
     char *path = fs_join(c->dir, c->s.name);
@@ -442,8 +479,15 @@ static void map_shard(deal_cache *c)
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
         /* A listing reads every page: one call maps them all, not a fault each. */
         int populate = c->mode == CACHE_LIGHT_VIEW ? MAP_POPULATE : 0;
-        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | populate, fd, 0);
+        unsigned char *at = arena_room(c, (size_t)st.st_size);
+        void *m = mmap(at, (size_t)st.st_size, PROT_READ,
+                       MAP_PRIVATE | populate | (at ? MAP_FIXED : 0), fd, 0);
+        if (m == MAP_FAILED && at)       /* the reservation stays: map elsewhere */
+            m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | populate, fd, 0);
+        else if (at)
+            c->arena.used += round_to_page((size_t)st.st_size);
         if (m != MAP_FAILED) {
+            c->s.in_arena = m == at;
             c->s.map = m;
             c->s.map_len = (size_t)st.st_size;
         }
@@ -552,7 +596,8 @@ void cache_begin_shard(deal_cache *c, const char *shard, const struct stat *dir)
         memset(&c->s.dir, 0, sizeof c->s.dir);
     map_shard(c);
     if (c->s.map && !shard_usable(c)) {   /* unusable: start this shard afresh */
-        munmap((void *)c->s.map, c->s.map_len);
+        if (!c->s.in_arena)
+            munmap((void *)c->s.map, c->s.map_len);
         memset(&c->s.region, 0, sizeof c->s.region);
         c->s.map = NULL;
         c->s.names = NULL;
@@ -753,16 +798,45 @@ static void mapping_set_free(void *p)
     free(set);
 }
 
+static void keep_mapping(deal_cache *c, void *map, size_t len)
+{
+    c->kept.maps = xrealloc(c->kept.maps, (c->kept.count + 1) * sizeof *c->kept.maps);
+    c->kept.maps[c->kept.count++] = (mapping){map, len};
+}
+
+/* Unmaps what the arena holds (all: the rest of the reservation too) once
+ * a batch has piled up; never while deals point into it (view_json). */
+static void release_arena(deal_cache *c, bool all)
+{
+    arena *a = &c->arena;
+    size_t end = all ? ARENA_SIZE : a->used;
+    if (!a->base || c->mode == CACHE_LIGHT_VIEW || (!all && end - a->released < ARENA_BATCH))
+        return;
+    munmap(a->base + a->released, end - a->released);
+    a->released = end;
+}
+
+/* The arena joins the kept mappings (a listing's, for the deal list) or is
+ * unmapped. */
+static void keep_arena(deal_cache *c)
+{
+    if (c->arena.base && c->mode == CACHE_LIGHT_VIEW)
+        keep_mapping(c, c->arena.base, ARENA_SIZE);
+    else
+        release_arena(c, true);
+    c->arena.base = NULL;
+}
+
 void cache_end_shard(deal_cache *c)
 {
     if (c->s.changed || c->s.ntaken != c->s.count)
         write_shard(c);
-    if (c->s.map && c->mode == CACHE_LIGHT_VIEW && c->s.ntaken) {   /* view_json points here */
-        c->kept.maps = xrealloc(c->kept.maps, (c->kept.count + 1) * sizeof *c->kept.maps);
-        c->kept.maps[c->kept.count++] = (mapping){(void *)c->s.map, c->s.map_len};
-    } else if (c->s.map) {
+    if (c->s.map && c->s.in_arena)
+        release_arena(c, false);
+    else if (c->s.map && c->mode == CACHE_LIGHT_VIEW && c->s.ntaken)   /* view_json points here */
+        keep_mapping(c, (void *)c->s.map, c->s.map_len);
+    else if (c->s.map)
         munmap((void *)c->s.map, c->s.map_len);
-    }
     free(c->s.table);
     free(c->s.pieces);
     for (int i = 0; i < NREGIONS; i++)
@@ -795,6 +869,7 @@ void cache_merge(deal_cache *into, deal_cache *from)
 {
     if (!from)
         return;
+    keep_arena(from);
     if (from->nseen) {
         into->seen = xrealloc(into->seen, (into->nseen + from->nseen) * sizeof *into->seen);
         memcpy(into->seen + into->nseen, from->seen, from->nseen * sizeof *from->seen);
@@ -819,7 +894,8 @@ void cache_close(deal_cache *c, bool all_seen, void **backing, void (**backing_f
         return;
     if (all_seen)
         remove_unseen(c);
-    if (c->kept.count && backing) {
+    keep_arena(c);
+    if (c->kept.count && backing && c->mode == CACHE_LIGHT_VIEW) {
         mapping_set *set = xmalloc(sizeof *set);
         *set = c->kept;
         *backing = set;
