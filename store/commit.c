@@ -183,29 +183,14 @@ static int write_commit(db_repo *repo, git_commit *parent, const git_oid *tree_i
     return rc;
 }
 
-/* What moving `ref` wrote: the ref file (through a lock file renamed over
- * it), its reflog and HEAD's, and the directories holding them. */
-static void sync_ref(fs_sync_set *set, const char *gitdir, const char *ref)
-{
-    const char *names[] = {ref, "HEAD"};
-    for (size_t i = 0; i < 2; i++) {
-        char *log = xasprintf("%slogs/%s", gitdir, names[i]);
-        fs_sync_add_file(set, log);
-        *strrchr(log, '/') = '\0';
-        fs_sync_add_dir(set, log);
-        free(log);
-    }
-    char *file = xasprintf("%s%s", gitdir, ref);
-    fs_sync_add_file(set, file);
-    *strrchr(file, '/') = '\0';
-    fs_sync_add_dir(set, file);
-    free(file);
-}
-
 /* HEAD's branch (or a detached HEAD) to the new commit, as git_commit_create
  * would move it: only from the parent, with the same reflog message (which
- * libgit2 also appends to HEAD's log). The ref and both logs are then flushed
- * together, not one fsync after another as libgit2 would. */
+ * libgit2 also appends to HEAD's log). libgit2 makes the ref and both logs
+ * durable itself: its files backend takes the fsync setting when the
+ * repository's refdb is made (here by head_commit's read of HEAD, with
+ * fsync on as git_setup left it, before the commit's fsync-off stretch),
+ * and fsyncs each log, the ref before its rename, and their directories.
+ * (Flushing them again afterwards, as this did, only cost a round.) */
 static int update_head(db_repo *repo, git_commit *parent, const git_oid *commit_id, db_err *err)
 {
     git_reference *head = NULL, *moved = NULL;
@@ -217,9 +202,7 @@ static int update_head(db_repo *repo, git_commit *parent, const git_oid *commit_
     }
     char *log = xasprintf("commit%s: %s", parent ? "" : " (initial)", git_commit_summary(commit));
     const char *branch = git_reference_symbolic_target(head);
-    char *ref = xstrdup(branch ? branch : "HEAD");
     int failed;
-    git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
     if (!branch)
         failed = git_reference_set_target(&moved, head, commit_id, log);
     else if (parent)
@@ -227,15 +210,7 @@ static int update_head(db_repo *repo, git_commit *parent, const git_oid *commit_
                                                git_commit_id(parent), log);
     else
         failed = git_reference_create(&moved, repo->git, branch, commit_id, 0, log);
-    git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
     int rc = failed < 0 ? git_fail(err, DB_EIO, "committing") : 0;
-    if (!rc) {
-        fs_sync_set set = {0};
-        sync_ref(&set, git_repository_path(repo->git), ref);
-        rc = fs_sync_flush(&set, err);
-        fs_sync_free(&set);
-    }
-    free(ref);
     free(log);
     git_reference_free(moved);
     git_commit_free(commit);
