@@ -124,6 +124,7 @@ def bench_sync(res, repo, ids, workdir):
     git(mate, "commit", "-q", "-am", "teammate edits")
     git(mate, "push", "-q", "origin", "HEAD")
     run([DB, "note", ids[-1], "local work"], repo)
+    os.sync()                   # the clones' writeback, not sync's own
     t = time.perf_counter()
     r = run([DB, "sync"], repo)
     res["sync_ms"] = (time.perf_counter() - t) * 1000
@@ -176,8 +177,11 @@ def bench(n, workdir):
     t = time.perf_counter()
     subprocess.run([sys.executable, os.path.join(HERE, "gen.py"), repo, str(n)], check=True)
     gen = time.perf_counter() - t
-    # The load cache leaves files changed in the last two seconds to be parsed
-    # (coarse timestamps): a pipeline in use is older than that.
+    # Generating wrote hundreds of megabytes: let the disk take them first,
+    # or its writeback slows every fsync measured next. And the load cache
+    # leaves files changed in the last two seconds to be parsed (coarse
+    # timestamps): a pipeline in use is older than that.
+    os.sync()
     time.sleep(3)
     ids = open(os.path.join(repo, ".bench-ids")).read().split()
     with open(os.path.join(repo, ".git", "info", "exclude"), "a") as f:
