@@ -1,6 +1,7 @@
 /* Loading every deal: through the load cache, on two threads when there
  * are enough shards to share. Each thread takes whole entries of deals/
- * (the main one from the first, a worker from the last, until they meet)
+ * (the main one from the first, the helper (store/helper.h) from the last,
+ * until they meet)
  * with its own cache object, deal list and problem list; the results are
  * put back in directory order, so what a load returns and reports does
  * not depend on how the work was shared. */
@@ -34,7 +35,7 @@ typedef struct {
     size_t nproblems, cap_problems;
 } loader;
 
-enum { UNCLAIMED = -1, BY_MAIN = 0, BY_WORKER = 1 };
+enum { UNCLAIMED = -1, BY_MAIN = 0, BY_HELPER = 1 };
 
 typedef struct {
     atomic_int owner;
@@ -145,11 +146,11 @@ static void load_entry(load_job *job, size_t i, int who)
 
 /* Entries are claimed one by one from each end: the first one taken by
  * the other side means all the rest are. */
-static void worker(void *arg)
+static void helper_share(void *arg)
 {
     load_job *job = arg;
-    for (size_t i = job->dir->count; i-- > 0 && claim(job, i, BY_WORKER);)
-        load_entry(job, i, BY_WORKER);
+    for (size_t i = job->dir->count; i-- > 0 && claim(job, i, BY_HELPER);)
+        load_entry(job, i, BY_HELPER);
 }
 
 /* Directory order again: the deals into out, the problems to problem(). */
@@ -199,7 +200,7 @@ static void load_all(db_repo *repo, deal_list *out, cache_mode mode, repo_proble
         job.shares = xcalloc(dir.count ? dir.count : 1, sizeof *job.shares);
         for (size_t i = 0; i < dir.count; i++)
             atomic_init(&job.shares[i].owner, UNCLAIMED);
-        bool shared = dir.count >= MIN_ENTRIES_FOR_THREAD && helper_start(worker, &job, true);
+        bool shared = dir.count >= MIN_ENTRIES_FOR_THREAD && helper_start(helper_share, &job, true);
         for (size_t i = 0; i < dir.count && claim(&job, i, BY_MAIN); i++)
             load_entry(&job, i, BY_MAIN);
         if (shared)

@@ -227,7 +227,8 @@ static void test_load_shared_in_order(void **state)
         for (int k = 0; k < PER_SHARD; k++) {
             char *id = xasprintf("deal-%d-%d-00%s", i, k, shard);
             char *rel = repo_deal_relpath(id);
-            char *text = xasprintf("{\"id\": \"%s\", \"title\": \"T\", \"stage\": \"define\"}\n", id);
+            char *text =
+                xasprintf("{\"id\": \"%s\", \"title\": \"T\", \"stage\": \"define\"}\n", id);
             put(f, rel, text);
             free(text);
             free(rel);
@@ -265,7 +266,8 @@ static void test_load_shared_in_order(void **state)
         deal_list deals = {0};
         strbuf got = {0}, problems = {0};
         db_err err = {0};
-        assert_int_equal(repo_load_deals_light(f->repo, &deals, round == 2, record, &problems, &err), 0);
+        assert_int_equal(
+            repo_load_deals_light(f->repo, &deals, round == 2, record, &problems, &err), 0);
         assert_int_equal(deals.count, NSHARDS * PER_SHARD + 5);
         for (size_t i = 0; i < deals.count; i++)
             sb_printf(&got, "%s\n", deals.items[i]->id);
