@@ -91,6 +91,7 @@ typedef struct {
 typedef struct {
     unsigned char *base;        /* NULL: none (each file mapped on its own) */
     size_t used, released;      /* [base, base + released) is unmapped already */
+    bool pointed_into;          /* a deal's view_json points here: keep it */
 } arena;
 
 #define ARENA_SIZE ((size_t)1 << 30)    /* address space only, never memory */
@@ -668,6 +669,7 @@ bool cache_take(deal_cache *c, const char *id, const file_key *key, deal *out)
     if (c->mode == CACHE_LIGHT_VIEW) {
         out->view_json = (const char *)c->s.region[VIEW] + head.off[VIEW];
         out->view_json_len = head.size[VIEW];
+        c->arena.pointed_into |= c->s.in_arena;
     }
     add_piece(c, &(piece){.old = e});
     c->s.ntaken++;
@@ -804,13 +806,13 @@ static void keep_mapping(deal_cache *c, void *map, size_t len)
     c->kept.maps[c->kept.count++] = (mapping){map, len};
 }
 
-/* Unmaps what the arena holds (all: the rest of the reservation too) once
- * a batch has piled up; never while deals point into it (view_json). */
+/* Unmaps what the arena holds once a batch has piled up, but never in a
+ * listing (its deals' view_json point there); all: the whole reservation. */
 static void release_arena(deal_cache *c, bool all)
 {
     arena *a = &c->arena;
     size_t end = all ? ARENA_SIZE : a->used;
-    if (!a->base || c->mode == CACHE_LIGHT_VIEW || (!all && end - a->released < ARENA_BATCH))
+    if (!a->base || (!all && (c->mode == CACHE_LIGHT_VIEW || end - a->released < ARENA_BATCH)))
         return;
     munmap(a->base + a->released, end - a->released);
     a->released = end;
@@ -820,7 +822,7 @@ static void release_arena(deal_cache *c, bool all)
  * unmapped. */
 static void keep_arena(deal_cache *c)
 {
-    if (c->arena.base && c->mode == CACHE_LIGHT_VIEW)
+    if (c->arena.base && c->arena.pointed_into)
         keep_mapping(c, c->arena.base, ARENA_SIZE);
     else
         release_arena(c, true);
