@@ -1,8 +1,10 @@
 /* Commands about the repository itself: init, doctor. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../pipeline/text.h"
+#include "../store/changes.h"
 #include "../store/sync.h"
 #include "cli.h"
 
@@ -75,21 +77,39 @@ static int check_stages(const pipeline_cfg *cfg, const deal_list *deals)
     return unknown;
 }
 
-/* Taking the lock finishes a change a killed process left uncommitted. A
- * repository that cannot be locked (read-only) is still checked. */
-static void recover(db_repo *repo)
+/* Taking the lock finishes what a killed process left of a change; then
+ * the repository must be in a form dealboard can commit to. */
+static int check_git(db_repo *repo, db_err *err)
 {
-    char before[41], after[41];
-    db_err err;
-    repo_head(repo, before);
-    if (repo_lock(repo, &err) != 0) {
-        printf("Not checked for an interrupted change: %s\n", err.msg);
-        return;
-    }
-    repo_unlock(repo);
-    repo_head(repo, after);
-    if (strcmp(before, after) != 0)
-        printf("Recovered an interrupted change (committed as \"Recover interrupted change\")\n");
+    char *marker = repo_pending_marker(repo);
+    bool interrupted = access(marker, F_OK) == 0;
+    db_err lock_err;
+    if (repo_lock(repo, &lock_err) != 0)          /* read-only: the rest is still checked */
+        printf("Not checked for an interrupted change: %s\n", lock_err.msg);
+    else
+        repo_unlock(repo);
+    if (interrupted && access(marker, F_OK) != 0)
+        printf("Finished an interrupted change (its temp files removed, its files as committed)\n");
+    free(marker);
+    return repo_check_git(repo, err);
+}
+
+static void print_conflict(void *ud, const char *text)
+{
+    char *safe = text_sanitize(text, false);
+    printf("pipeline.json: sync conflict: %s\n", safe);
+    free(safe);
+    ++*(int *)ud;
+}
+
+/* Same-key conflicts sync recorded in pipeline.json: open until a person removes them. */
+static void list_conflicts(db_repo *repo)
+{
+    int n = 0;
+    changes_open_conflicts(repo_root(repo), print_conflict, &n);
+    if (n)
+        printf("To settle %s: set the value the team wants in pipeline.json, delete its entry "
+               "from \"conflicts\" and run dealboard sync\n", n == 1 ? "it" : "one");
 }
 
 int cmd_doctor(cli_opts *opts, int argc, char **argv)
@@ -98,10 +118,15 @@ int cmd_doctor(cli_opts *opts, int argc, char **argv)
     db_repo *repo = NULL;
     if (rc || (rc = cli_open_repo(opts, &repo)))
         return rc;
-    recover(repo);
+    rc = check_git(repo, &opts->err);
+    if (rc) {
+        repo_close(repo);
+        return rc;
+    }
     char *warnings = text_sanitize(repo_warnings(repo), true);   /* quotes pipeline.json */
     fputs(warnings, stdout);
     free(warnings);
+    list_conflicts(repo);
     doctor_report report = {0};
     deal_list deals = {0};
     rc = repo_load_deals(repo, &deals, doctor_problem, &report, &opts->err);

@@ -11,7 +11,8 @@
 #include "config_load.h"
 #include "fsutil.h"
 #include "gitutil.h"
-#include "index_fast.h"
+#include "index_lock.h"
+#include "remote.h"
 #include "repo_internal.h"
 
 
@@ -39,34 +40,6 @@ static void sync_new_parents(fs_sync_set *written, const char *root, const char 
             break;
     }
     free(up);
-}
-
-/* Not flushed here: what it wrote goes into `written`, flushed with the
- * change's objects before the commit (sync_change). */
-static int write_change(db_repo *repo, const repo_change *c, fs_sync_set *written, db_err *err)
-{
-    /* Never write through a linked directory (deals/xx -> elsewhere). */
-    int rc = fs_check_dirs(repo->root, c->relpath, err);
-    if (rc)
-        return rc;
-    char *path = fs_join(repo->root, c->relpath);
-    char *dir = xstrdup(path);
-    *strrchr(dir, '/') = '\0';
-    if (c->content) {
-        struct stat st;
-        if (stat(dir, &st) != 0)
-            sync_new_parents(written, repo->root, dir);
-        rc = fs_mkdir_p(dir, 0777, err);
-        if (!rc)
-            rc = fs_write_atomic_ex(path, c->content, c->len, 0666, false, err);
-        if (!rc)
-            fs_sync_add_file(written, path);
-    } else {
-        rc = fs_unlink_durable(path, err);
-    }
-    free(dir);
-    free(path);
-    return rc;
 }
 
 static int head_commit(git_repository *git, git_commit **out, db_err *err)
@@ -139,7 +112,8 @@ static int sync_objects(db_repo *repo, const repo_change *changes, size_t n,
     git_tree *tree = NULL;
     if (git_tree_lookup(&tree, repo->git, tree_id) < 0)
         return git_fail(err, DB_EIO, "reading the new tree");
-    char *objdir = fs_join(git_repository_path(repo->git), "objects");
+    /* A linked work tree keeps its objects in the common directory. */
+    char *objdir = fs_join(git_repository_commondir(repo->git), "objects");
     sync_object(written, objdir, tree_id);
     if (commit_id)
         sync_object(written, objdir, commit_id);
@@ -218,195 +192,243 @@ static int update_head(db_repo *repo, git_commit *parent, const git_oid *commit_
     return rc;
 }
 
-/* The index entries of the changed paths, with the stat data of the files
- * just written, so that `git status` needs no rehash and the index matches
- * HEAD again. */
-static int index_updates(db_repo *repo, const repo_change *changes, size_t n,
-                         const git_oid *blob_ids, index_update *out, db_err *err)
+/* ---- one change, one commit ----------------------------------------------
+ * The order makes every failure leave the repository as it was:
+ *  1. git's index lock is taken (never someone else's: wait, then refuse);
+ *  2. the new contents go to temp files beside the deal files, and blobs,
+ *     trees and the commit object into the object database (all flushed);
+ *  3. the new index is written into the lock file;
+ *  4. the branch moves: this is the commit;
+ *  5. the temp files are renamed over the deal files, and the lock over the
+ *     index.
+ * Until 4 the work tree, the index and HEAD are untouched (a full disk or a
+ * git error leaves only temp files, removed at once). The intent marker
+ * (.git/dealboard-pending, written as soon as the lock is taken and removed
+ * after it is let go) tells the next writer what a killed process left: see
+ * recover.c. */
+
+typedef struct {
+    db_repo *repo;
+    const repo_change *changes;
+    size_t n;
+    char **temps;                 /* per change: its new content, not in place yet */
+    git_oid *blob_ids;
+    index_lock lock;
+    fs_sync_set written;
+    bool marked;                  /* the intent marker is ours */
+} change_tx;
+
+/* Never through a linked directory (deals/xx -> elsewhere). */
+static int write_temp(change_tx *tx, size_t i, db_err *err)
 {
-    for (size_t i = 0; i < n; i++) {
-        memset(&out[i], 0, sizeof out[i]);
-        out[i].path = changes[i].relpath;
-        out[i].removed = !changes[i].content;
-        if (out[i].removed)
-            continue;
-        git_oid_cpy(&out[i].id, &blob_ids[i]);
-        char *path = fs_join(repo->root, changes[i].relpath);
-        int failed = lstat(path, &out[i].st);
-        free(path);
-        if (failed)
-            return db_fail(err, DB_EIO, "%s: %s", changes[i].relpath, strerror(errno));
-    }
-    return 0;
+    const repo_change *c = &tx->changes[i];
+    int rc = fs_check_dirs(tx->repo->root, c->relpath, err);
+    if (rc || !c->content)
+        return rc;
+    char *path = fs_join(tx->repo->root, c->relpath);
+    char *dir = xstrdup(path);
+    *strrchr(dir, '/') = '\0';
+    struct stat st;
+    if (stat(dir, &st) != 0)
+        sync_new_parents(&tx->written, tx->repo->root, dir);
+    rc = fs_mkdir_p(dir, 0777, err);
+    if (!rc)
+        rc = fs_write_temp(path, c->content, c->len, 0666, false, &tx->temps[i], err);
+    if (!rc)
+        fs_sync_add_file(&tx->written, tx->temps[i]);
+    free(dir);
+    free(path);
+    return rc;
 }
 
-static void entry_of(const index_update *u, git_index_entry *entry)
+static void drop_temps(change_tx *tx)
 {
-    memset(entry, 0, sizeof *entry);
-    entry->ctime.seconds = (int32_t)u->st.st_ctim.tv_sec;
-    entry->ctime.nanoseconds = (uint32_t)u->st.st_ctim.tv_nsec;
-    entry->mtime.seconds = (int32_t)u->st.st_mtim.tv_sec;
-    entry->mtime.nanoseconds = (uint32_t)u->st.st_mtim.tv_nsec;
-    entry->dev = (uint32_t)u->st.st_dev;
-    entry->ino = (uint32_t)u->st.st_ino;
-    entry->mode = GIT_FILEMODE_BLOB;
-    entry->uid = u->st.st_uid;
-    entry->gid = u->st.st_gid;
-    entry->file_size = (uint32_t)u->st.st_size;
-    entry->path = u->path;
-    git_oid_cpy(&entry->id, &u->id);
+    for (size_t i = 0; i < tx->n; i++)
+        if (tx->temps[i])
+            unlink(tx->temps[i]);
 }
 
-/* libgit2 reads, parses and rewrites the whole index: the way for the
- * forms store/index_fast.c leaves alone. */
-static int update_index_libgit2(db_repo *repo, const index_update *u, size_t n, db_err *err)
+/* Step 5: after the commit nothing here needs new space (renames, unlinks). */
+static int place_files(change_tx *tx, db_err *err)
 {
-    git_index *index = NULL;
     int rc = 0;
-    if (git_repository_index(&index, repo->git) < 0 || git_index_read(index, 0) < 0)
-        rc = git_fail(err, DB_EIO, "reading the index");
-    for (size_t i = 0; i < n && !rc; i++) {
-        if (u[i].removed) {
-            git_index_remove(index, u[i].path, 0);   /* absent is fine */
+    for (size_t i = 0; i < tx->n; i++) {
+        char *path = fs_join(tx->repo->root, tx->changes[i].relpath);
+        if (tx->temps[i] && rename(tx->temps[i], path) != 0 && !rc)
+            rc = db_fail(err, DB_EIO, "%s: committed, but not put in place: %s",
+                         tx->changes[i].relpath, strerror(errno));
+        else if (!tx->changes[i].content && !rc)
+            rc = fs_unlink_durable(path, err);
+        free(path);
+    }
+    for (size_t i = 0; i < tx->n; i++)
+        if (tx->temps[i])
+            fs_sync_dir_of(tx->temps[i], err);
+    return rc;
+}
+
+/* Step 3: the changed paths' entries, with the stat data of the files that
+ * will be renamed into place, so that `git status` needs no rehash. */
+static int stage_changes(change_tx *tx, db_err *err)
+{
+    for (size_t i = 0; i < tx->n; i++) {
+        const char *relpath = tx->changes[i].relpath;
+        if (!tx->temps[i]) {
+            git_index_remove(tx->lock.index, relpath, 0);     /* absent is fine */
             continue;
         }
-        git_index_entry entry;
-        entry_of(&u[i], &entry);
-        if (git_index_add(index, &entry) < 0)
-            rc = git_fail(err, DB_EIO, u[i].path);
+        struct stat st;
+        if (lstat(tx->temps[i], &st) != 0)
+            return db_fail(err, DB_EIO, "%s: %s", tx->temps[i], strerror(errno));
+        int rc = index_lock_stage(&tx->lock, relpath, &tx->blob_ids[i], GIT_FILEMODE_BLOB, &st, err);
+        if (rc)
+            return rc;
     }
-    if (!rc && git_index_write(index) < 0)
-        rc = git_fail(err, DB_EIO, "writing the index");
+    return index_lock_write(&tx->lock, err);
+}
+
+/* A rebase or merge that a person runs with git owns the branch meanwhile. */
+static int check_state(db_repo *repo, db_err *err)
+{
+    static const char *const names[] = {
+        [GIT_REPOSITORY_STATE_MERGE] = "a merge",
+        [GIT_REPOSITORY_STATE_REVERT] = "a revert",
+        [GIT_REPOSITORY_STATE_REVERT_SEQUENCE] = "a revert",
+        [GIT_REPOSITORY_STATE_CHERRYPICK] = "a cherry-pick",
+        [GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE] = "a cherry-pick",
+        [GIT_REPOSITORY_STATE_BISECT] = "a bisect",
+        [GIT_REPOSITORY_STATE_REBASE] = "a rebase",
+        [GIT_REPOSITORY_STATE_REBASE_INTERACTIVE] = "a rebase",
+        [GIT_REPOSITORY_STATE_REBASE_MERGE] = "a rebase",
+        [GIT_REPOSITORY_STATE_APPLY_MAILBOX] = "git am",
+        [GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE] = "git am or a rebase",
+    };
+    int state = git_repository_state(repo->git);
+    if (state <= GIT_REPOSITORY_STATE_NONE || (size_t)state >= sizeof names / sizeof *names ||
+        !names[state])
+        return 0;
+    return db_fail(err, DB_EIO, "%s is in progress in this repository (see 'git status'); "
+                                "nothing was changed. Finish or abort it with git, then try again",
+                   names[state]);
+}
+
+/* HEAD's own lock and its branch's (git holds them while it moves them). */
+static int refs_unlocked(db_repo *repo, db_err *err)
+{
+    char *head = fs_join(git_repository_path(repo->git), "HEAD.lock");
+    bool free_now = lock_file_wait(head, "HEAD", err);
+    free(head);
+    git_reference *ref = NULL;
+    const char *branch = NULL;
+    if (free_now && git_reference_lookup(&ref, repo->git, "HEAD") == 0)
+        branch = git_reference_symbolic_target(ref);
+    if (branch) {
+        char *lock = xasprintf("%s%s.lock", git_repository_commondir(repo->git), branch);
+        free_now = lock_file_wait(lock, branch, err);
+        free(lock);
+    }
+    git_reference_free(ref);
+    return free_now ? 0 : DB_EIO;
+}
+
+int repo_check_git(db_repo *repo, db_err *err)
+{
+    if (!repo->git)
+        return 0;
+    int rc = check_state(repo, err);
+    git_index *index = NULL;
+    if (!rc && (git_repository_index(&index, repo->git) < 0 || git_index_read(index, 1) < 0)) {
+        const git_error *e = git_error_last();
+        const char *advice = index_form_advice(e ? e->message : NULL);
+        rc = advice ? db_fail(err, DB_EIO, "%s", advice)
+                    : git_fail(err, DB_EIO, "reading the git index");
+    }
     git_index_free(index);
     return rc;
 }
 
-static int apply_index(db_repo *repo, const index_update *u, size_t n, db_err *err)
+static int mark_pending(change_tx *tx, git_commit *parent, db_err *err)
 {
-    int rc = index_fast_update(git_repository_path(repo->git), repo->root, u, n, err);
-    return rc == INDEX_FAST_UNSUPPORTED ? update_index_libgit2(repo, u, n, err) : rc;
+    const char **paths = xcalloc(tx->n ? tx->n : 1, sizeof *paths);
+    for (size_t i = 0; i < tx->n; i++)
+        paths[i] = tx->changes[i].relpath;
+    int rc = repo_mark_pending(tx->repo, paths, tx->n, parent, err);
+    free(paths);
+    return rc;
 }
 
-static int update_index(db_repo *repo, const repo_change *changes, size_t n,
-                        const git_oid *blob_ids, db_err *err)
+static int begin(change_tx *tx, git_commit *parent, db_err *err)
 {
-    index_update *u = xcalloc(n ? n : 1, sizeof *u);
-    int rc = index_updates(repo, changes, n, blob_ids, u, err);
+    int rc = check_state(tx->repo, err);
     if (!rc)
-        rc = apply_index(repo, u, n, err);
-    free(u);
+        rc = refs_unlocked(tx->repo, err);
+    if (!rc)
+        rc = index_lock_take(git_repository_path(tx->repo->git), &tx->lock, err);
+    /* At once: a marker proves a lock left behind is ours (recover.c). */
+    if (!rc)
+        rc = mark_pending(tx, parent, err);
+    tx->marked = rc == 0;
+    if (!rc)
+        rc = index_lock_open(&tx->lock, err);
     return rc;
 }
 
-/* Written in place, not through a temp file: a process killed while
- * writing it leaves at worst a cut last line, a path prefix that only widens
- * what recovery looks at; it never leaves litter. With a deferred index it
- * also names the paths whose index entries still wait (see below). */
-static bool is_pending(const db_repo *repo, const char *relpath)
+/* Step 2 and the commit object; *tree_changed false: nothing to commit. */
+static int write_objects(change_tx *tx, git_commit *parent, const char *message,
+                         bool *tree_changed, git_oid *commit_id, db_err *err)
 {
-    for (size_t i = 0; i < repo->nindex_pending; i++)
-        if (strcmp(repo->index_pending[i].path, relpath) == 0)
-            return true;
-    return false;
-}
-
-/* Our marker, still on disk as we wrote it, names every waiting path: when
- * the change's paths all wait already (the board moving a deal again), it
- * says all there is to say, and rewriting it would only cost an fsync. */
-static bool marker_covers(db_repo *repo, const repo_change *changes, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!is_pending(repo, changes[i].relpath))
-            return false;
-    return repo_marker_is_own(repo);
-}
-
-static int mark_pending(db_repo *repo, const repo_change *changes, size_t n, db_err *err)
-{
-    if (marker_covers(repo, changes, n))
-        return 0;
-    strbuf paths = {0};
-    for (size_t i = 0; i < repo->nindex_pending; i++)
-        sb_printf(&paths, "%s\n", repo->index_pending[i].path);
-    for (size_t i = 0; i < n; i++)
-        sb_printf(&paths, "%s\n", changes[i].relpath);
-    char *marker = repo_pending_marker(repo);
-    int fd = open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
-    bool ok = fd >= 0 && write(fd, paths.data, paths.len) == (ssize_t)paths.len && fsync(fd) == 0 &&
-              fstat(fd, &repo->marker_stat) == 0;
-    int saved = errno;
-    if (fd >= 0)
-        close(fd);
-    int rc = ok ? 0 : db_fail(err, DB_EIO, "%s: cannot write: %s", marker, strerror(saved));
-    free(marker);
-    sb_free(&paths);
+    git_tree *base = NULL;
+    git_oid tree_id;
+    int rc = 0;
+    for (size_t i = 0; i < tx->n && !rc; i++)
+        rc = write_temp(tx, i, err);
+    if (!rc && parent && git_commit_tree(&base, parent) < 0)
+        rc = git_fail(err, DB_EIO, "reading HEAD's tree");
+    git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);    /* flushed together below */
+    if (!rc)
+        rc = build_tree(tx->repo->git, base, tx->changes, tx->n, tx->blob_ids, &tree_id, err);
+    *tree_changed = !rc && !(parent && git_oid_equal(&tree_id, git_commit_tree_id(parent)));
+    if (*tree_changed)
+        rc = write_commit(tx->repo, parent, &tree_id, message, commit_id, err);
+    git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+    if (!rc && *tree_changed)
+        rc = sync_objects(tx->repo, tx->changes, tx->n, tx->blob_ids, &tree_id, commit_id,
+                          &tx->written, err);
+    git_tree_free(base);
     return rc;
 }
 
-/* The marker goes once nothing waits; while index entries wait, it stays
- * (it names a superset of their paths). */
-static void clear_pending(db_repo *repo)
+static int run(change_tx *tx, const char *message, db_err *err)
 {
-    if (repo->nindex_pending)
-        return;
-    char *marker = repo_pending_marker(repo);
-    unlink(marker);
-    free(marker);
-}
-
-/* ---- the deferred index -------------------------------------------------
- * A long-lived board commits at once (HEAD and the work tree are right on
- * every keypress) but leaves the index, which costs a rewrite of the whole
- * file, to idle time. Why a lagging index never makes anyone wrong:
- * - Its paths stay in the intent marker, fsynced with every commit. If the
- *   board dies, the next process that takes the lock (every writer, doctor,
- *   sync) runs recovery on them: the files equal HEAD, so no commit is made,
- *   and recovery's own commit writes their index entries: repaired at the
- *   cost of one status over those paths. The board itself skips recovery
- *   while the marker is the one it wrote (its identity is kept).
- * - Nothing of dealboard's takes content from the index: commits build trees
- *   from HEAD's, undo reads commits, sync stages from the work tree (a
- *   lagging entry is restaged with HEAD's content: no change), recovery
- *   rereads the files.
- * - Another process may commit the same path meanwhile: the flush, under
- *   the lock, rereads the index and writes only the entries whose blob is
- *   still HEAD's; the other process wrote its own. A file changed since is
- *   smudged (size 0) so that git rehashes it rather than trust old stat data. */
-
-static void pending_free(db_repo *repo)
-{
-    for (size_t i = 0; i < repo->nindex_pending; i++)
-        free((char *)repo->index_pending[i].path);
-    free(repo->index_pending);
-    repo->index_pending = NULL;
-    repo->nindex_pending = 0;
-}
-
-static void pending_add(db_repo *repo, const index_update *u, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        size_t at = 0;
-        while (at < repo->nindex_pending && strcmp(repo->index_pending[at].path, u[i].path) != 0)
-            at++;
-        if (at == repo->nindex_pending) {
-            repo->index_pending = xrealloc(repo->index_pending, (at + 1) * sizeof u[i]);
-            repo->nindex_pending++;
-        } else {
-            free((char *)repo->index_pending[at].path);
-        }
-        repo->index_pending[at] = u[i];
-        repo->index_pending[at].path = xstrdup(u[i].path);
+    git_commit *parent = NULL;
+    git_oid commit_id;
+    bool tree_changed = false, committed = false;
+    int rc = head_commit(tx->repo->git, &parent, err);
+    if (!rc)
+        rc = begin(tx, parent, err);
+    if (!rc)
+        rc = write_objects(tx, parent, message, &tree_changed, &commit_id, err);
+    if (!rc && tree_changed)
+        rc = stage_changes(tx, err);
+    if (!rc && tree_changed)
+        rc = fs_sync_flush(&tx->written, err);
+    if (!rc && tree_changed) {
+        rc = update_head(tx->repo, parent, &commit_id, err);
+        committed = rc == 0;
     }
-}
-
-static int defer_index(db_repo *repo, const repo_change *changes, size_t n,
-                       const git_oid *blob_ids, db_err *err)
-{
-    index_update *u = xcalloc(n ? n : 1, sizeof *u);
-    int rc = index_updates(repo, changes, n, blob_ids, u, err);
-    if (!rc)
-        pending_add(repo, u, n);
-    free(u);
+    if (committed) {
+        rc = place_files(tx, err);
+        if (!rc)
+            rc = index_lock_commit(&tx->lock, err);
+    } else {
+        drop_temps(tx);
+        index_lock_release(&tx->lock);
+    }
+    /* Last, once the lock is let go (recover.c); a commit whose files could
+     * not be put in place keeps it, for recovery to finish. */
+    if (tx->marked && (!committed || !rc))
+        repo_clear_pending(tx->repo);
+    git_commit_free(parent);
     return rc;
 }
 
@@ -416,121 +438,17 @@ int repo_commit_changes(db_repo *repo, const repo_change *changes, size_t n,
     int rc = repo_lock(repo, err);
     if (rc)
         return rc;
-    git_commit *parent = NULL;
-    git_tree *base = NULL;
-    git_oid *blob_ids = xcalloc(n ? n : 1, sizeof *blob_ids), tree_id;
-    fs_sync_set written = {0};
-    /* Files, blobs, trees and the commit object are written without a flush
-     * each and made durable together (fs_sync_flush: exactly what this change
-     * wrote) before the ref (which libgit2 fsyncs) points at them. */
-    /* The intent marker first: if this process dies from here on, the next
-     * one to take the lock knows which paths to finish (store/recover.c). */
-    rc = mark_pending(repo, changes, n, err);
-    size_t written_count = 0;
-    for (; written_count < n && !rc; written_count++)
-        rc = write_change(repo, &changes[written_count], &written, err);
-    if (!rc)
-        rc = head_commit(repo->git, &parent, err);
-    if (!rc && parent && git_commit_tree(&base, parent) < 0)
-        rc = git_fail(err, DB_EIO, "reading HEAD's tree");
-    git_oid commit_id;
-    bool changes_tree = false;
-    git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
-    if (!rc)
-        rc = build_tree(repo->git, base, changes, n, blob_ids, &tree_id, err);
-    changes_tree = !rc && !(parent && git_oid_equal(&tree_id, git_commit_tree_id(parent)));
-    if (changes_tree)
-        rc = write_commit(repo, parent, &tree_id, message, &commit_id, err);
-    git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
-    if (!rc)
-        rc = sync_objects(repo, changes, n, blob_ids, &tree_id, changes_tree ? &commit_id : NULL,
-                          &written, err);
-    if (!rc)
-        rc = fs_sync_flush(&written, err);
-    fs_sync_free(&written);
-    if (!rc && changes_tree)
-        rc = update_head(repo, parent, &commit_id, err);
-    bool committed = !rc;
-    if (!rc)
-        rc = (repo->index_deferred ? defer_index : update_index)(repo, changes, n, blob_ids, err);
-    if (rc && !committed)
-        repo_restore_head(repo, changes, written_count);   /* failed: nothing half-done stays */
-    if (!rc || !committed)
-        clear_pending(repo);
-    free(blob_ids);
-    git_tree_free(base);
-    git_commit_free(parent);
+    change_tx tx = {repo, changes, n, xcalloc(n ? n : 1, sizeof(char *)),
+                    xcalloc(n ? n : 1, sizeof(git_oid)), {0}, {0}, false};
+    rc = run(&tx, message, err);
+    index_lock_release(&tx.lock);
+    fs_sync_free(&tx.written);
+    for (size_t i = 0; i < n; i++)
+        free(tx.temps[i]);
+    free(tx.temps);
+    free(tx.blob_ids);
     repo_unlock(repo);
     return rc;
-}
-
-void repo_set_index_deferred(db_repo *repo, bool deferred)
-{
-    db_err ignored;
-    repo->index_deferred = deferred;
-    if (!deferred)
-        repo_flush_index(repo, &ignored);     /* else repo_close does */
-}
-
-bool repo_index_pending(const db_repo *repo)
-{
-    return repo->nindex_pending > 0;
-}
-
-/* The waiting entries that HEAD still has: another process may have
- * committed the path since (and written its entry). */
-static size_t still_current(db_repo *repo, git_tree *head, index_update *out)
-{
-    size_t kept = 0;
-    for (size_t i = 0; i < repo->nindex_pending; i++) {
-        const index_update *u = &repo->index_pending[i];
-        git_tree_entry *entry = NULL;
-        bool in_head = head && git_tree_entry_bypath(&entry, head, u->path) == 0;
-        bool current = u->removed ? !in_head : in_head && git_oid_equal(git_tree_entry_id(entry), &u->id);
-        git_tree_entry_free(entry);
-        if (!current)
-            continue;
-        out[kept] = *u;
-        if (!u->removed && !index_file_matches(repo->root, u->path, &u->id))
-            out[kept].st.st_size = 0;          /* changed since: git must look */
-        kept++;
-    }
-    return kept;
-}
-
-int repo_flush_index(db_repo *repo, db_err *err)
-{
-    if (!repo->nindex_pending)
-        return 0;
-    int rc = repo_lock(repo, err);
-    if (rc)
-        return rc;
-    git_commit *head = NULL;
-    git_tree *tree = NULL;
-    rc = head_commit(repo->git, &head, err);
-    if (!rc && head && git_commit_tree(&tree, head) < 0)
-        rc = git_fail(err, DB_EIO, "reading HEAD's tree");
-    index_update *u = xcalloc(repo->nindex_pending, sizeof *u);
-    size_t n = rc ? 0 : still_current(repo, tree, u);
-    if (!rc && n)
-        rc = apply_index(repo, u, n, err);
-    free(u);
-    if (!rc) {
-        pending_free(repo);
-        clear_pending(repo);
-    }
-    git_tree_free(tree);
-    git_commit_free(head);
-    repo_unlock(repo);
-    return rc;
-}
-
-void repo_finish_index(db_repo *repo)
-{
-    db_err ignored;
-    if (repo->git)
-        repo_flush_index(repo, &ignored);
-    pending_free(repo);    /* unflushed: the marker leads the next writer to them */
 }
 
 int repo_save_deal(db_repo *repo, const deal *d, const char *message, db_err *err)
@@ -571,8 +489,14 @@ static char *dir_name_of(const char *dir)
 static int create_git_repo(const char *dir, const char *remote, db_err *err)
 {
     git_repository *git = NULL;
+    git_repository_init_options opts;
+    git_repository_init_options_init(&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+    opts.flags = GIT_REPOSITORY_INIT_MKPATH;
+    char branch[256];
+    if (remote && remote_default_branch(remote, branch, sizeof branch))
+        opts.initial_head = branch;          /* the team's branch, not a second one */
     int rc = fs_mkdir_p(dir, 0777, err);
-    if (!rc && git_repository_init(&git, dir, 0) < 0)
+    if (!rc && git_repository_init_ext(&git, dir, &opts) < 0)
         rc = git_fail(err, DB_EIO, dir);
     if (!rc && remote)
         rc = add_remote(git, remote, err);

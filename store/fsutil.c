@@ -51,6 +51,36 @@ int fs_read_file(const char *path, char **out, size_t *len, db_err *err)
     return 0;
 }
 
+int fs_copy_file(const char *src, const char *dst, db_err *err)
+{
+    int in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (in < 0)
+        return db_fail(err, DB_EIO, "%s: %s", src, strerror(errno));
+    int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+    bool ok = out >= 0;
+    const char *failed_at = dst;
+    char buf[1 << 15];
+    while (ok) {
+        ssize_t n = read(in, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            failed_at = src;
+        if (n <= 0) {
+            ok = n == 0;
+            break;
+        }
+        ok = fs_write_all(out, buf, (size_t)n);
+    }
+    int saved = errno;
+    if (out >= 0 && close(out) != 0 && ok) {
+        ok = false;
+        saved = errno;
+    }
+    close(in);
+    return ok ? 0 : db_fail(err, DB_EIO, "%s: cannot copy: %s", failed_at, strerror(saved));
+}
+
 static int fsync_dir_of(const char *path)
 {
     char *copy = xstrdup(path);
@@ -83,8 +113,8 @@ int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
     return fs_write_atomic_ex(path, data, len, mode, true, err);
 }
 
-int fs_write_atomic_ex(const char *path, const char *data, size_t len, mode_t mode, bool durable,
-                       db_err *err)
+int fs_write_temp(const char *path, const char *data, size_t len, mode_t mode, bool durable,
+                  char **tmp_out, db_err *err)
 {
     char *tmp = xasprintf("%s.tmp-XXXXXX", path);
     int fd = mkstemp(tmp);
@@ -103,11 +133,24 @@ int fs_write_atomic_ex(const char *path, const char *data, size_t len, mode_t mo
         failed = 1;
         saved = errno;
     }
-    if (!failed && rename(tmp, path) < 0) {
-        failed = 1;
-        saved = errno;
-    }
     if (failed) {
+        unlink(tmp);
+        free(tmp);
+        return db_fail(err, DB_EIO, "%s: cannot write: %s", path, strerror(saved));
+    }
+    *tmp_out = tmp;
+    return 0;
+}
+
+int fs_write_atomic_ex(const char *path, const char *data, size_t len, mode_t mode, bool durable,
+                       db_err *err)
+{
+    char *tmp = NULL;
+    int rc = fs_write_temp(path, data, len, mode, durable, &tmp, err);
+    if (rc)
+        return rc;
+    if (rename(tmp, path) < 0) {
+        int saved = errno;
         unlink(tmp);
         free(tmp);
         return db_fail(err, DB_EIO, "%s: cannot write: %s", path, strerror(saved));
@@ -115,6 +158,13 @@ int fs_write_atomic_ex(const char *path, const char *data, size_t len, mode_t mo
     free(tmp);
     if (durable)
         fsync_dir_of(path);
+    return 0;
+}
+
+int fs_sync_dir_of(const char *path, db_err *err)
+{
+    if (fsync_dir_of(path) != 0)
+        return db_fail(err, DB_EIO, "%s: cannot flush its directory: %s", path, strerror(errno));
     return 0;
 }
 

@@ -18,6 +18,11 @@ int fs_read_file(const char *path, char **out, size_t *len, db_err *err);
 int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode, db_err *err);
 /* The same without the fsyncs, for batches made durable at once by
  * fs_sync_flush. */
+/* The first half of an atomic write: path.tmp-XXXXXX with the content (its
+ * name in *tmp_out, caller frees), for a caller that renames it into place
+ * only once the change is certain. */
+int fs_write_temp(const char *path, const char *data, size_t len, mode_t mode, bool durable,
+                  char **tmp_out, db_err *err);
 int fs_write_atomic_ex(const char *path, const char *data, size_t len, mode_t mode, bool durable,
                        db_err *err);
 /* Files and directories a change wrote, made durable together: fsync of
@@ -32,6 +37,10 @@ void fs_sync_add_file(fs_sync_set *set, const char *path);
 void fs_sync_add_dir(fs_sync_set *set, const char *dir);
 int fs_sync_flush(fs_sync_set *set, db_err *err);
 void fs_sync_free(fs_sync_set *set);
+/* Copies src over dst (created or truncated; no fsync). */
+int fs_copy_file(const char *src, const char *dst, db_err *err);
+/* fsync of the directory that holds path. */
+int fs_sync_dir_of(const char *path, db_err *err);
 int fs_mkdir_p(const char *path, mode_t mode, db_err *err);
 int fs_unlink_durable(const char *path, db_err *err);
 char *fs_join(const char *a, const char *b);

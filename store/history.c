@@ -60,8 +60,38 @@ static void report(git_commit *commit, repo_commit_fn fn, void *ud)
     fn(ud, &info);
 }
 
+/* A shallow clone's history, which libgit2 1.5 cannot walk (its commits
+ * name parents that are not there): the first-parent line from HEAD down to
+ * where the clone was cut. */
+static int shallow_history(db_repo *repo, const char *relpath, repo_commit_fn fn, void *ud)
+{
+    git_oid oid;
+    git_commit *commit = NULL;
+    if (git_reference_name_to_id(&oid, repo->git, "HEAD") < 0 ||
+        git_commit_lookup(&commit, repo->git, &oid) < 0) {
+        git_error_clear();
+        return 0;
+    }
+    while (commit) {
+        git_commit *parent = NULL;
+        bool has_parent = git_commit_parentcount(commit) > 0 &&
+                          git_commit_parent(&parent, commit, 0) == 0;
+        /* The cut commit shows whatever it holds, as `git log` does. */
+        if (!has_parent || changed_in(commit, relpath)) {
+            if (has_parent || blob_at(commit, relpath, &oid))
+                report(commit, fn, ud);
+        }
+        git_commit_free(commit);
+        commit = has_parent ? parent : NULL;
+    }
+    git_error_clear();
+    return 0;
+}
+
 int repo_history(db_repo *repo, const char *relpath, repo_commit_fn fn, void *ud, db_err *err)
 {
+    if (git_repository_is_shallow(repo->git) == 1)
+        return shallow_history(repo, relpath, fn, ud);
     git_revwalk *walk = NULL;
     git_oid oid;
     if (git_revwalk_new(&walk, repo->git) < 0)

@@ -1,259 +1,294 @@
-/* Recovery of a change that a killed or crashed dealboard left half done.
+/* What a killed dealboard left of a change (see the order in commit.c).
  *
- * A change is written in this order: temp file, rename over the deal file,
- * index, commit. A process killed between the rename and the commit leaves a
- * deal file that differs from HEAD (and maybe a staged index); one killed
- * before the rename leaves a "*.tmp-XXXXXX" file. Before it writes anything,
- * a change records its paths in .git/dealboard-pending and removes that file
- * once committed, so a leftover marker is the proof of an interrupted change
- * (and without one, recovery costs one failed open). Whoever takes the lock
- * next (repo_lock calls repo_recover) finishes the job for the marked paths:
- * temp files are removed, and files that differ from HEAD are committed as
- * "Recover interrupted change" — when they parse. A file that does not parse
- * was not written by dealboard (writes are atomic): it is left alone for the
- * user, and `dealboard doctor` names it. Hand edits without a marker are the
- * user's: `sync` commits them as pending changes, nothing else touches them. */
+ * A change records its paths in .git/dealboard-pending as soon as it holds
+ * git's index lock, and removes the marker only after it let the lock go.
+ * So a marker found under our own flock proves that a dealboard process died
+ * mid-change, holding locks made within moments of the marker: those (and
+ * only those: a lock of another time is some git command's) are removed.
+ *
+ * The work tree is touched only after the branch moved, so each marked path
+ * is in one of three states: as HEAD has it (the change failed, or finished
+ * but for the index), as HEAD's parent has it (committed, file not put in
+ * place yet: it is brought to HEAD), or edited by someone since (left alone:
+ * `sync` and `doctor` show it). Temp files are removed. Nothing is committed. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../pipeline/text.h"
-#include "codec.h"
-#include "config_load.h"
 #include "fsutil.h"
 #include "gitutil.h"
 #include "repo_internal.h"
-
-typedef struct {
-    repo_change *items;
-    char **texts;
-    size_t count;
-    strbuf paths;          /* for the commit message */
-} recovery;
-
-/* "deals/<xx>/<id>.json.tmp-XXXXXX" or "pipeline.json.tmp-XXXXXX". */
-static bool is_temp_file(const char *path)
-{
-    const char *tmp = strstr(path, ".json.tmp-");
-    return tmp && strlen(tmp) == strlen(".json.tmp-XXXXXX") &&
-           (str_has_prefix(path, "deals/") || str_has_prefix(path, "pipeline.json"));
-}
-
-/* deals/<xx>/<id>.json with a valid id in the right shard. */
-static bool is_deal_path(const char *path)
-{
-    char id[ID_MAX + 8];
-    size_t n = strlen(path);
-    if (!str_has_prefix(path, "deals/") || n < 16 || n - 14 > ID_MAX ||
-        strcmp(path + n - 5, ".json") != 0 || path[8] != '/')
-        return false;
-    memcpy(id, path + 9, n - 14);
-    id[n - 14] = '\0';
-    size_t idlen = strlen(id);
-    return text_valid_id(id) && memcmp(id + idlen - 2, path + 6, 2) == 0;
-}
-
-/* True when text is what dealboard would have written at path. */
-static bool parses(const char *path, const char *text, size_t len)
-{
-    db_err err;
-    if (strcmp(path, "pipeline.json") == 0) {
-        pipeline_cfg cfg;
-        int rc = config_parse(text, len, path, &cfg, NULL, &err);
-        config_free(&cfg);
-        return rc == 0;
-    }
-    deal d;
-    if (codec_parse_deal(text, len, path, &d, &err) != 0)
-        return false;
-    size_t n = strlen(path);
-    bool ok = strlen(d.id) == n - 14 && strncmp(d.id, path + 9, n - 14) == 0;
-    deal_free(&d);
-    return ok;
-}
-
-static void add_change(recovery *r, const char *path, char *text, size_t len)
-{
-    r->items = xrealloc(r->items, (r->count + 1) * sizeof *r->items);
-    r->texts = xrealloc(r->texts, (r->count + 1) * sizeof *r->texts);
-    r->items[r->count] = (repo_change){xstrdup(path), text, len};
-    r->texts[r->count++] = text;
-    sb_printf(&r->paths, "\n%s%s", path, text ? "" : " (deleted)");
-}
-
-/* One path that differs from HEAD: take it into the recovery commit or not. */
-static void consider(db_repo *repo, const char *path, recovery *r)
-{
-    char *full = fs_join(repo->root, path), *text = NULL;
-    size_t len = 0;
-    db_err err;
-    if (is_temp_file(path)) {
-        fs_unlink_durable(full, &err);
-    } else if (strcmp(path, "pipeline.json") != 0 && !is_deal_path(path)) {
-        /* not ours: leave it */
-    } else if (access(full, F_OK) != 0) {
-        add_change(r, path, NULL, 0);             /* a deletion (undo of an add) */
-    } else if (fs_read_file(full, &text, &len, &err) == 0 && parses(path, text, len)) {
-        add_change(r, path, text, len);
-        text = NULL;
-    }
-    free(text);
-    free(full);
-}
-
-static const char *status_path(const git_status_entry *e)
-{
-    if (e->index_to_workdir && e->index_to_workdir->new_file.path)
-        return e->index_to_workdir->new_file.path;
-    if (e->head_to_index && e->head_to_index->new_file.path)
-        return e->head_to_index->new_file.path;
-    return NULL;
-}
 
 char *repo_pending_marker(db_repo *repo)
 {
     return fs_join(git_repository_path(repo->git), "dealboard-pending");
 }
 
-/* The marker's paths as status pathspecs ("path*" also matches its temp files). */
-static size_t read_marker(db_repo *repo, char ***specs)
+/* The blob of relpath in commit's tree; false when absent. */
+static bool blob_in(git_commit *commit, const char *relpath, git_oid *out)
 {
-    char *path = repo_pending_marker(repo), *text = NULL;
+    git_tree *tree = NULL;
+    git_tree_entry *entry = NULL;
+    bool found = commit && git_commit_tree(&tree, commit) == 0 &&
+                 git_tree_entry_bypath(&entry, tree, relpath) == 0;
+    if (found)
+        git_oid_cpy(out, git_tree_entry_id(entry));
+    git_tree_entry_free(entry);
+    git_tree_free(tree);
+    git_error_clear();
+    return found;
+}
+
+/* Lines "<path>\t<blob before the change, or ->". Written in place, not
+ * through a temp file: a process killed while writing it leaves at worst a
+ * cut last line, which recovery reads as a path without its blob. */
+int repo_mark_pending(db_repo *repo, const char *const *paths, size_t n, git_commit *before,
+                      db_err *err)
+{
+    strbuf text = {0};
+    for (size_t i = 0; i < n; i++) {
+        git_oid id;
+        char hex[GIT_OID_HEXSZ + 1] = "-";
+        if (blob_in(before, paths[i], &id))
+            git_oid_tostr(hex, sizeof hex, &id);
+        sb_printf(&text, "%s\t%s\n", paths[i], hex);
+    }
+    char *marker = repo_pending_marker(repo);
+    int fd = open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+    bool ok = fd >= 0 && fs_write_all(fd, text.data ? text.data : "", text.len) && fsync(fd) == 0;
+    int saved = errno;
+    if (fd >= 0 && close(fd) != 0 && ok) {
+        ok = false;
+        saved = errno;
+    }
+    int rc = ok ? 0 : db_fail(err, DB_EIO, "%s: cannot write: %s", marker, strerror(saved));
+    if (!ok)
+        unlink(marker);
+    free(marker);
+    sb_free(&text);
+    return rc;
+}
+
+void repo_clear_pending(db_repo *repo)
+{
+    char *marker = repo_pending_marker(repo);
+    unlink(marker);
+    free(marker);
+}
+
+typedef struct {
+    char *path;
+    bool known;            /* the line names the blob before the change */
+    bool existed;
+    git_oid before;
+} marked_path;
+
+static size_t read_marker(db_repo *repo, marked_path **out)
+{
+    char *marker = repo_pending_marker(repo), *text = NULL;
     size_t len = 0, n = 0;
     db_err ignored;
-    *specs = NULL;
-    if (fs_read_file(path, &text, &len, &ignored) == 0) {
+    *out = NULL;
+    if (fs_read_file(marker, &text, &len, &ignored) == 0) {
         char *save = NULL;
         for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-            *specs = xrealloc(*specs, (n + 1) * sizeof **specs);
-            (*specs)[n++] = xasprintf("%s*", line);
+            char *tab = strchr(line, '\t');
+            if (tab)
+                *tab++ = '\0';
+            if (strstr(line, "..") || line[0] == '/' || !line[0])
+                continue;                         /* only paths inside the work tree */
+            *out = xrealloc(*out, (n + 1) * sizeof **out);
+            marked_path *m = &(*out)[n++];
+            memset(m, 0, sizeof *m);
+            m->path = xstrdup(line);
+            m->known = tab && (strcmp(tab, "-") == 0 || git_oid_fromstr(&m->before, tab) == 0);
+            m->existed = m->known && strcmp(tab, "-") != 0;
         }
     }
     free(text);
-    free(path);
+    free(marker);
     return n;
 }
 
-static int collect(db_repo *repo, char **specs, size_t nspecs, recovery *r, db_err *err)
+/* "<name>.tmp-XXXXXX" beside the file (fs_write_temp). */
+static void remove_temps(const char *root, const char *relpath)
 {
-    git_status_options opts;
-    git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
-    opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-    opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
-                 GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-    opts.pathspec.strings = specs;
-    opts.pathspec.count = nspecs;
-    git_status_list *list = NULL;
-    if (git_status_list_new(&list, repo->git, &opts) < 0)
-        return git_fail(err, DB_EIO, "checking for an interrupted change");
-    for (size_t i = 0; i < git_status_list_entrycount(list); i++) {
-        const char *path = status_path(git_status_byindex(list, i));
-        if (path)
-            consider(repo, path, r);
-    }
-    git_status_list_free(list);
-    return 0;
-}
-
-static void recovery_free(recovery *r)
-{
-    for (size_t i = 0; i < r->count; i++) {
-        free((char *)r->items[i].relpath);
-        free(r->texts[i]);
-    }
-    free(r->items);
-    free(r->texts);
-    sb_free(&r->paths);
-}
-
-/* The file as HEAD has it, or removed when HEAD does not have it. */
-static void restore_one(db_repo *repo, git_tree *head, git_index *index, const char *relpath)
-{
-    git_tree_entry *entry = NULL;
-    git_blob *blob = NULL;
-    char *path = fs_join(repo->root, relpath);
-    db_err err;
-    if (fs_check_dirs(repo->root, relpath, &err) != 0) {
-        /* never through a symlink */
-    } else if (head && git_tree_entry_bypath(&entry, head, relpath) == 0 &&
-               git_blob_lookup(&blob, repo->git, git_tree_entry_id(entry)) == 0) {
-        if (fs_write_atomic(path, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
-                            0666, &err) == 0)
-            git_index_add_bypath(index, relpath);
-    } else if (!entry && fs_unlink_durable(path, &err) == 0) {
-        git_index_remove_bypath(index, relpath);
-    }
-    git_blob_free(blob);
-    git_tree_entry_free(entry);
+    char *path = fs_join(root, relpath);
+    char *slash = strrchr(path, '/');
+    *slash = '\0';
+    const char *name = slash + 1;
+    size_t len = strlen(name);
+    DIR *dir = opendir(path);
+    struct dirent *e;
+    while (dir && (e = readdir(dir)))
+        if (strncmp(e->d_name, name, len) == 0 && strncmp(e->d_name + len, ".tmp-", 5) == 0 &&
+            strlen(e->d_name + len) == strlen(".tmp-XXXXXX"))
+            unlinkat(dirfd(dir), e->d_name, 0);
+    if (dir)
+        closedir(dir);
     free(path);
 }
 
-void repo_restore_head(db_repo *repo, const repo_change *changes, size_t n)
+typedef struct {
+    bool exists;
+    git_oid id;
+} version;
+
+static bool same(const version *a, const version *b)
 {
-    git_commit *commit = NULL;
-    git_tree *head = NULL;
-    git_index *index = NULL;
-    git_oid oid;
-    if (git_reference_name_to_id(&oid, repo->git, "HEAD") == 0 &&
-        git_commit_lookup(&commit, repo->git, &oid) == 0)
-        git_commit_tree(&head, commit);
-    if (git_repository_index(&index, repo->git) == 0 && git_index_read(index, 1) == 0) {
-        for (size_t i = 0; i < n; i++)
-            restore_one(repo, head, index, changes[i].relpath);
-        git_index_write(index);
-    }
-    git_index_free(index);
-    git_tree_free(head);
-    git_commit_free(commit);
+    return a->exists == b->exists && (!a->exists || git_oid_equal(&a->id, &b->id));
 }
 
-/* This process's own marker while its index entries wait (store/commit.c):
- * nothing was interrupted, and its flush will write them. */
-bool repo_marker_is_own(db_repo *repo)
+static int put_head_version(db_repo *repo, const char *relpath, const version *head, db_err *err)
+{
+    char *path = fs_join(repo->root, relpath);
+    git_blob *blob = NULL;
+    int rc = 0;
+    if (!head->exists)
+        rc = fs_unlink_durable(path, err);
+    else if (git_blob_lookup(&blob, repo->git, &head->id) < 0)
+        rc = git_fail(err, DB_EIO, relpath);
+    else
+        rc = fs_write_atomic(path, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+                             0666, err);
+    git_blob_free(blob);
+    free(path);
+    return rc;
+}
+
+/* One marked path; *touched: its index entry is to be brought to HEAD. */
+static int recover_path(db_repo *repo, git_commit *head, git_commit *parent, const marked_path *m,
+                        bool *touched, db_err *err)
+{
+    db_err ignored;
+    const char *relpath = m->path;
+    *touched = false;
+    remove_temps(repo->root, relpath);
+    if (fs_check_dirs(repo->root, relpath, &ignored) != 0)
+        return 0;                                 /* never through a link */
+    version in_head = {0}, before = {m->existed, m->before}, on_disk = {0};
+    in_head.exists = blob_in(head, relpath, &in_head.id);
+    if (!m->known)                                /* a cut line: the commit's parent */
+        before.exists = blob_in(parent, relpath, &before.id);
+    char *path = fs_join(repo->root, relpath);
+    struct stat st;
+    on_disk.exists = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+    free(path);
+    if (on_disk.exists &&
+        git_repository_hashfile(&on_disk.id, repo->git, relpath, GIT_OBJECT_BLOB, NULL) < 0)
+        return git_fail(err, DB_EIO, relpath);
+    if (same(&on_disk, &in_head)) {
+        *touched = true;                          /* only the index may lag */
+        return 0;
+    }
+    if (!same(&on_disk, &before))
+        return 0;                                 /* edited since: the user's */
+    *touched = true;
+    return put_head_version(repo, relpath, &in_head, err);
+}
+
+/* The touched paths' index entries as HEAD has them. */
+static int sync_index(db_repo *repo, const marked_path *paths, const bool *touched, size_t n, db_err *err)
+{
+    git_index *index = NULL;
+    int rc = 0;
+    if (git_repository_index(&index, repo->git) < 0 || git_index_read(index, 1) < 0)
+        rc = git_fail(err, DB_EIO, "reading the git index");
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (!touched[i])
+            continue;
+        char *path = fs_join(repo->root, paths[i].path);
+        bool exists = access(path, F_OK) == 0;
+        free(path);
+        if ((exists ? git_index_add_bypath(index, paths[i].path) : git_index_remove_bypath(index, paths[i].path)) < 0)
+            rc = git_fail(err, DB_EIO, paths[i].path);
+    }
+    if (!rc && git_index_write(index) < 0)
+        rc = git_fail(err, DB_EIO, "writing the git index");
+    git_index_free(index);
+    return rc;
+}
+
+/* A lock the dead process held: made between its marker and its death,
+ * which came within its few milliseconds of work. */
+static bool made_during(const char *path, const struct stat *marker)
 {
     struct stat st;
-    char *marker = repo_pending_marker(repo);
-    bool own = repo->nindex_pending && lstat(marker, &st) == 0 &&
-               st.st_ino == repo->marker_stat.st_ino && st.st_dev == repo->marker_stat.st_dev &&
-               st.st_size == repo->marker_stat.st_size &&
-               st.st_mtim.tv_sec == repo->marker_stat.st_mtim.tv_sec &&
-               st.st_mtim.tv_nsec == repo->marker_stat.st_mtim.tv_nsec;
-    free(marker);
-    return own;
+    if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    long long lock = st.st_mtim.tv_sec, mark = marker->st_mtim.tv_sec;
+    return lock >= mark - 1 && lock <= mark + 10;
+}
+
+static void remove_if_made_during(const char *dir, const char *name, const struct stat *marker)
+{
+    char *path = fs_join(dir, name);
+    if (made_during(path, marker))
+        unlink(path);
+    free(path);
+}
+
+static void remove_own_locks(db_repo *repo, const struct stat *marker)
+{
+    static const char *const names[] = {"index.lock", "index.lock.lock", "index.lock.new",
+                                        "HEAD.lock"};
+    const char *gitdir = git_repository_path(repo->git);
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        remove_if_made_during(gitdir, names[i], marker);
+    git_reference *ref = NULL;
+    const char *branch = git_reference_lookup(&ref, repo->git, "HEAD") == 0
+                             ? git_reference_symbolic_target(ref) : NULL;
+    if (branch) {
+        char *lock = xasprintf("%s.lock", branch);
+        remove_if_made_during(git_repository_commondir(repo->git), lock, marker);
+        free(lock);
+    }
+    git_reference_free(ref);
+    git_error_clear();
+}
+
+static void head_and_parent(git_repository *git, git_commit **head, git_commit **parent)
+{
+    git_oid oid;
+    *head = *parent = NULL;
+    if (git_reference_name_to_id(&oid, git, "HEAD") == 0 && git_commit_lookup(head, git, &oid) == 0 &&
+        git_commit_parentcount(*head) > 0)
+        git_commit_parent(parent, *head, 0);
+    git_error_clear();
 }
 
 int repo_recover(db_repo *repo, db_err *err)
 {
-    if (repo_marker_is_own(repo))
-        return 0;
-    char **specs = NULL;
-    size_t nspecs = read_marker(repo, &specs);
-    /* No marker: no change was interrupted. No commit yet: init's files. */
-    if (!nspecs || !git_repository_workdir(repo->git) || git_repository_head_unborn(repo->git) != 0) {
-        for (size_t i = 0; i < nspecs; i++)
-            free(specs[i]);
-        free(specs);
-        return 0;
-    }
-    recovery r = {0};
-    int rc = collect(repo, specs, nspecs, &r, err);
-    if (!rc && r.count) {
-        char *message = xasprintf("Recover interrupted change\n\nThese files differed from the "
-                                  "last commit when dealboard took the lock:\n%s",
-                                  r.paths.data);
-        rc = repo_commit_changes(repo, r.items, r.count, message, err);
-        free(message);
-    }
-    if (!rc) {                            /* finished (or nothing was left to do) */
-        char *marker = repo_pending_marker(repo);
-        unlink(marker);
+    char *marker = repo_pending_marker(repo);
+    struct stat marker_st;
+    if (lstat(marker, &marker_st) != 0) {
         free(marker);
+        return 0;                                 /* nothing was interrupted */
     }
-    recovery_free(&r);
-    for (size_t i = 0; i < nspecs; i++)
-        free(specs[i]);
-    free(specs);
+    marked_path *paths = NULL;
+    size_t n = read_marker(repo, &paths);
+    remove_own_locks(repo, &marker_st);
+    git_commit *head = NULL, *parent = NULL;
+    head_and_parent(repo->git, &head, &parent);
+    bool *touched = xcalloc(n ? n : 1, sizeof *touched);
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = recover_path(repo, head, parent, &paths[i], &touched[i], err);
+    if (!rc && n && head)
+        rc = sync_index(repo, paths, touched, n, err);
+    if (!rc)
+        unlink(marker);
+    for (size_t i = 0; i < n; i++)
+        free(paths[i].path);
+    free(paths);
+    free(touched);
+    free(marker);
+    git_commit_free(head);
+    git_commit_free(parent);
     return rc;
 }

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "gitutil.h"
-#include "packcopy.h"
+#include "fsutil.h"
 
 static const char *const default_keys[] = {"id_ed25519", "id_ecdsa", "id_rsa"};
 #define NKEYS (sizeof default_keys / sizeof *default_keys)
@@ -27,6 +27,7 @@ void remote_ctx_init(remote_ctx *ctx, const char *name, const char *url)
 void remote_ctx_free(remote_ctx *ctx)
 {
     sb_free(&ctx->tried);
+    sb_free(&ctx->server_said);
 }
 
 /* Each connection starts its credential list again. */
@@ -39,6 +40,7 @@ static void reset(remote_ctx *ctx)
     ctx->push_rejected = false;
     ctx->reject_why[0] = '\0';
     sb_free(&ctx->tried);
+    sb_free(&ctx->server_said);
 }
 
 static void tried(remote_ctx *ctx, const char *what)
@@ -125,8 +127,29 @@ static int push_update(const char *refname, const char *status, void *payload)
     return 0;
 }
 
+/* What the server prints (its hooks' output among it), kept for messages:
+ * the last lines, control characters made spaces. */
+static int server_output(const char *text, int len, void *payload)
+{
+    remote_ctx *ctx = payload;
+    if (len <= 0)
+        return 0;
+    if (ctx->server_said.len > 2048)
+        sb_free(&ctx->server_said);
+    for (int i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        bool space = c < 0x20 || c == 0x7f;
+        bool after_space = ctx->server_said.len && ctx->server_said.data[ctx->server_said.len - 1] == ' ';
+        if (space && (after_space || !ctx->server_said.len))
+            continue;
+        sb_printf(&ctx->server_said, "%c", space ? ' ' : (char)c);
+    }
+    return 0;
+}
+
 void remote_callbacks(git_remote_callbacks *cb, remote_ctx *ctx)
 {
+    cb->sideband_progress = server_output;
     cb->credentials = credentials;
     cb->certificate_check = certificate_check;
     cb->push_update_reference = push_update;
@@ -245,129 +268,110 @@ static int lookup(git_repository *git, remote_ctx *ctx, git_remote **out, db_err
     return 0;
 }
 
-/* ---- a remote on this machine ----------------------------------------- */
+/* ---- a remote on this machine -----------------------------------------
+ * Paths and file:// URLs go through libgit2's local transport like any
+ * other remote. That transport runs no server hooks, and a team's hooks are
+ * its policy: a push to a local remote that has any is refused, with the
+ * ssh URL that would run them. */
 
-/* The remote opened directly when it is a bare repository given as a path or
- * file:// URL (packcopy.c: the cost follows what changed); NULL otherwise,
- * and libgit2's transports do the work (and report the errors). */
-static git_repository *open_local_bare(const char *url)
+static const char *const server_hooks[] = {"pre-receive", "update", "post-receive",
+                                           "post-update", "reference-transaction",
+                                           "proc-receive", "push-to-checkout"};
+
+static int hex_value(char c)
 {
-    if (!url)
-        return NULL;
-    const char *path = url;
-    if (strncmp(url, "file://", 7) == 0)
-        path = url + 7;
-    else if (strstr(url, "://") || remote_url_is_ssh(url))
-        return NULL;
-    git_repository *repo = NULL;
-    if (!*path || strchr(path, '%') ||           /* escaped file:// URLs: libgit2 decodes */
-        git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
-        git_error_clear();
-        return NULL;
-    }
-    if (!git_repository_is_bare(repo)) {
-        git_repository_free(repo);
-        return NULL;
-    }
-    return repo;
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
-/* err says what failed; this names the remote too. */
-static int local_error(remote_ctx *ctx, db_err *err, const char *doing)
+/* The directory of a path or file:// URL (percent escapes decoded); NULL
+ * for network URLs. Caller frees. */
+static char *local_path(const char *url)
 {
-    char why[sizeof err->msg];
-    snprintf(why, sizeof why, "%s", err->msg);
-    return db_fail(err, DB_EIO, "cannot %s '%s' (%s): %s", doing, ctx->name, ctx->url, why);
-}
-
-/* 1 found, 0 absent, -1 error. */
-static int branch_tip(git_repository *git, const char *ref, git_oid *out)
-{
-    int rc = git_reference_name_to_id(out, git, ref);
-    if (rc == GIT_ENOTFOUND) {
-        git_error_clear();
-        return 0;
+    if (!url || !*url)
+        return NULL;
+    bool file = strncmp(url, "file://", 7) == 0;
+    if (!file && (strstr(url, "://") || remote_url_is_ssh(url)))
+        return NULL;
+    const char *p = file ? url + 7 : url;
+    char *out = xmalloc(strlen(p) + 1), *o = out;
+    for (; *p; p++) {
+        if (file && p[0] == '%' && hex_value(p[1]) >= 0 && hex_value(p[2]) >= 0) {
+            *o++ = (char)(hex_value(p[1]) * 16 + hex_value(p[2]));
+            p += 2;
+        } else {
+            *o++ = *p;
+        }
     }
-    return rc < 0 ? -1 : 1;
+    *o = '\0';
+    return out;
 }
 
-static int local_fetch(git_repository *git, git_repository *remote, remote_ctx *ctx,
-                       const char *branch, db_err *err)
+static int missing_local(remote_ctx *ctx, const char *path, const char *doing, db_err *err)
 {
-    char *head = xasprintf("refs/heads/%s", branch);
-    char *tref = xasprintf("refs/remotes/%s/%s", ctx->name, branch);
-    git_oid theirs, complete[2];
-    size_t n = 0;
-    int found = branch_tip(remote, head, &theirs), rc = 0;
-    if (found < 0)
-        rc = git_fail(err, DB_EIO, head);
-    if (branch_tip(git, tref, &complete[n]) == 1)
-        n++;
-    if (branch_tip(git, "HEAD", &complete[n]) == 1)
-        n++;
-    if (!rc && found)
-        rc = packcopy(remote, git, &theirs, complete, n, err);
-    git_reference *ref = NULL;
-    if (!rc && found && git_reference_create(&ref, git, tref, &theirs, 1,
-                                             "dealboard sync: fetch") < 0)
-        rc = git_fail(err, DB_EIO, tref);
-    git_reference_free(ref);
+    return db_fail(err, DB_EIO,
+                   "cannot %s '%s' (%s): %s does not exist on this machine. Check the remote's "
+                   "path ('git remote -v' shows it) and fix it with: git remote set-url %s URL",
+                   doing, ctx->name, ctx->url, path, ctx->name);
+}
+
+/* The hooks directory of the local repository git would run hooks from. */
+static char *hooks_dir(git_repository *remote)
+{
+    git_config *cfg = NULL;
+    git_buf value = {0};
+    char *dir = NULL;
+    if (git_repository_config_snapshot(&cfg, remote) == 0 &&
+        git_config_get_path(&value, cfg, "core.hooksPath") == 0 && value.size)
+        dir = value.ptr[0] == '/' ? xstrdup(value.ptr)
+                                  : fs_join(git_repository_is_bare(remote)
+                                                ? git_repository_path(remote)
+                                                : git_repository_workdir(remote), value.ptr);
+    git_buf_dispose(&value);
+    git_config_free(cfg);
     git_error_clear();
-    free(head);
-    free(tref);
-    return rc ? local_error(ctx, err, "fetch from") : 0;
+    return dir ? dir : fs_join(git_repository_path(remote), "hooks");
 }
 
-static void refuse(remote_ctx *ctx, bool *rejected, const char *why)
+/* The first active server hook, or NULL. */
+static const char *active_hook(git_repository *remote)
 {
-    *rejected = true;
-    snprintf(ctx->reject_why, sizeof ctx->reject_why, "%s", why);
-}
-
-/* Objects first, then the branch, moved only if nobody moved it meanwhile. */
-static int local_push(git_repository *git, git_repository *remote, remote_ctx *ctx,
-                      const char *branch, bool *rejected, db_err *err)
-{
-    char *name = xasprintf("refs/heads/%s", branch);
-    char *tref = xasprintf("refs/remotes/%s/%s", ctx->name, branch);
-    git_oid ours, complete[2];
-    size_t n = 0;
-    int rc = branch_tip(git, name, &ours) == 1 ? 0 : git_fail(err, DB_EIO, name);
-    int has_theirs = rc ? 0 : branch_tip(remote, name, &complete[0]);
-    if (has_theirs < 0)
-        rc = git_fail(err, DB_EIO, name);
-    git_odb *odb = NULL;
-    if (!rc && git_repository_odb(&odb, git) < 0)
-        rc = git_fail(err, DB_EIO, "opening the object database");
-    if (!rc && has_theirs == 1) {
-        n = 1;
-        if (!git_odb_exists(odb, &complete[0]))
-            refuse(ctx, rejected, "the remote has commits that are not here (fetch first)");
-        else if (!git_oid_equal(&ours, &complete[0]) &&
-                 git_graph_descendant_of(git, &ours, &complete[0]) != 1)
-            refuse(ctx, rejected, "cannot push non-fastforwardable reference");
+    char *dir = hooks_dir(remote);
+    const char *found = NULL;
+    for (size_t i = 0; !found && i < sizeof server_hooks / sizeof *server_hooks; i++) {
+        char *path = fs_join(dir, server_hooks[i]);
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0)
+            found = server_hooks[i];
+        free(path);
     }
-    if (!rc && !*rejected && branch_tip(git, tref, &complete[n]) == 1)
-        n++;
-    if (!rc && !*rejected)
-        rc = packcopy(git, remote, &ours, complete, n, err);
-    git_reference *ref = NULL;
-    int grc = rc || *rejected ? 0
-              : has_theirs == 1 ? git_reference_create_matching(&ref, remote, name, &ours, 1,
-                                                                &complete[0], "push")
-                                : git_reference_create(&ref, remote, name, &ours, 0, "push");
-    if (grc == GIT_EMODIFIED || grc == GIT_EEXISTS || grc == GIT_ELOCKED)
-        refuse(ctx, rejected, grc == GIT_ELOCKED ? "a teammate's push is updating the branch"
-                                                 : "the branch moved meanwhile (someone "
-                                                   "pushed first)");
-    else if (grc < 0)
-        rc = git_fail(err, DB_EIO, name);
-    git_reference_free(ref);
-    git_error_clear();
-    git_odb_free(odb);
-    free(name);
-    free(tref);
-    return rc ? local_error(ctx, err, "push to") : 0;
+    free(dir);
+    return found;
+}
+
+/* Before a push to a local remote: it exists, has no hooks we would skip,
+ * and what we write there follows its core.sharedRepository. */
+static int prepare_local_push(remote_ctx *ctx, const char *path, db_err *err)
+{
+    git_repository *remote = NULL;
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return missing_local(ctx, path, "push to", err);
+    if (git_repository_open_ext(&remote, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+        return network_error(ctx, err, "push to");
+    const char *hook = active_hook(remote);
+    int rc = 0;
+    if (hook)
+        rc = db_fail(err, DB_EIO,
+                     "will not push to '%s' (%s): that repository has a server hook (%s), and "
+                     "dealboard reaches a path on this machine without running hooks. Reach it "
+                     "over ssh so that its hooks apply: git remote set-url %s ssh://localhost%s%s "
+                     "(or ask whoever runs it to remove the hook). Your commits are kept here",
+                     ctx->name, ctx->url, hook, ctx->name, path[0] == '/' ? "" : "/", path);
+    else
+        git_apply_shared_umask(remote);          /* its core.sharedRepository, as git does */
+    git_repository_free(remote);
+    return rc;
 }
 
 /* ---- fetch, push, clone ---------------------------------------------- */
@@ -379,24 +383,47 @@ int remote_fetch(git_repository *git, remote_ctx *ctx, const char *branch, db_er
     if (rc)
         return rc;
     reset(ctx);
-    git_repository *local = open_local_bare(git_remote_url(remote));
-    if (local) {
-        git_remote_free(remote);
-        rc = local_fetch(git, local, ctx, branch, err);
-        git_repository_free(local);
-        return rc;
-    }
+    char *path = local_path(git_remote_url(remote));
+    struct stat st;
+    if (path && stat(path, &st) != 0)
+        rc = missing_local(ctx, path, "fetch from", err);
+    free(path);
     char *spec = xasprintf("+refs/heads/%s:refs/remotes/%s/%s", branch, ctx->name, branch);
     git_strarray specs = {&spec, 1};
     git_fetch_options opts;
     git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
     opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-    rc = connection_setup(&opts.callbacks, ctx, "fetch from", err);
+    opts.prune = GIT_FETCH_PRUNE;      /* a branch gone from the remote is not "pushed" */
+    if (!rc)
+        rc = connection_setup(&opts.callbacks, ctx, "fetch from", err);
     if (!rc && git_remote_fetch(remote, &specs, &opts, "dealboard sync: fetch") < 0)
         rc = network_error(ctx, err, "fetch from");
     free(spec);
     git_remote_free(remote);
     return rc;
+}
+
+/* Refusals that another try may get past (a teammate pushed first, or was
+ * updating the branch just then); anything else is the server's policy. */
+static bool refused_by_race(const char *why)
+{
+    static const char *const races[] = {"non-fast-forward", "fetch first", "failed to update",
+                                        "failed to lock", "cannot lock", "stale info",
+                                        "not a fast-forward", "already exists"};
+    for (size_t i = 0; i < sizeof races / sizeof *races; i++)
+        if (strstr(why, races[i]))
+            return true;
+    return false;
+}
+
+static int refused_by_policy(remote_ctx *ctx, db_err *err)
+{
+    return db_fail(err, DB_EIO,
+                   "the remote '%s' (%s) refused the push: %s%s%s. Your commits are kept here; "
+                   "ask whoever runs the server about its rules",
+                   ctx->name, ctx->url, ctx->reject_why,
+                   ctx->server_said.len ? ". The server said: " : "",
+                   ctx->server_said.len ? ctx->server_said.data : "");
 }
 
 int remote_push(git_repository *git, remote_ctx *ctx, const char *branch, bool *rejected,
@@ -408,23 +435,19 @@ int remote_push(git_repository *git, remote_ctx *ctx, const char *branch, bool *
     if (rc)
         return rc;
     reset(ctx);
-    git_repository *local = open_local_bare(ctx->url);        /* the push URL */
-    if (local) {
-        git_remote_free(remote);
-        mode_t mask = umask(0);
-        umask(mask);
-        git_apply_shared_umask(local);           /* its core.sharedRepository, as git does */
-        rc = local_push(git, local, ctx, branch, rejected, err);
-        umask(mask);
-        git_repository_free(local);
-        return rc;
-    }
+    mode_t mask = umask(0);
+    umask(mask);
+    char *path = local_path(ctx->url);            /* the push URL */
+    if (path)
+        rc = prepare_local_push(ctx, path, err);
+    free(path);
     char *spec = xasprintf("refs/heads/%s:refs/heads/%s", branch, branch);
     git_strarray specs = {&spec, 1};
     git_push_options opts;
     git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
     opts.pb_parallelism = 0;                     /* delta search on every core */
-    rc = connection_setup(&opts.callbacks, ctx, "push to", err);
+    if (!rc)
+        rc = connection_setup(&opts.callbacks, ctx, "push to", err);
     int grc = rc ? 0 : git_remote_push(remote, &specs, &opts);
     if (grc == GIT_ENONFASTFORWARD) {
         *rejected = true;                        /* noticed before sending anything */
@@ -433,18 +456,77 @@ int remote_push(git_repository *git, remote_ctx *ctx, const char *branch, bool *
                  e && e->message ? e->message : "not a fast-forward");
     } else if (grc < 0) {
         rc = network_error(ctx, err, "push to");
-    } else if (ctx->push_rejected) {
+    } else if (ctx->push_rejected && refused_by_race(ctx->reject_why)) {
         *rejected = true;                        /* the remote said no, with status 0 */
+    } else if (ctx->push_rejected) {
+        rc = refused_by_policy(ctx, err);
     }
+    umask(mask);
     free(spec);
     git_remote_free(remote);
     return rc;
+}
+
+/* "master" from "refs/heads/master". */
+static bool short_branch(const char *ref, char *out, size_t n)
+{
+    if (!ref || strncmp(ref, "refs/heads/", 11) != 0 || strlen(ref + 11) >= n)
+        return false;
+    snprintf(out, n, "%s", ref + 11);
+    return true;
+}
+
+static bool local_default_branch(const char *path, char *out, size_t n)
+{
+    git_repository *remote = NULL;
+    git_reference *head = NULL;
+    bool found = git_repository_open_ext(&remote, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0 &&
+                 git_reference_lookup(&head, remote, "HEAD") == 0 &&
+                 short_branch(git_reference_symbolic_target(head), out, n);
+    git_reference_free(head);
+    git_repository_free(remote);
+    git_error_clear();
+    return found;
+}
+
+bool remote_default_branch(const char *url, char *out, size_t n)
+{
+    char *path = local_path(url);
+    if (path) {
+        bool found = local_default_branch(path, out, n);
+        free(path);
+        return found;
+    }
+    remote_ctx ctx;
+    remote_ctx_init(&ctx, "origin", url);
+    git_remote *remote = NULL;
+    git_remote_callbacks cb;
+    git_remote_init_callbacks(&cb, GIT_REMOTE_CALLBACKS_VERSION);
+    db_err ignored;
+    git_buf ref = {0};
+    bool found = git_remote_create_detached(&remote, url) == 0 &&
+                 connection_setup(&cb, &ctx, "connect to", &ignored) == 0 &&
+                 git_remote_connect(remote, GIT_DIRECTION_FETCH, &cb, NULL, NULL) == 0 &&
+                 git_remote_default_branch(&ref, remote) == 0 && short_branch(ref.ptr, out, n);
+    git_buf_dispose(&ref);
+    git_remote_free(remote);
+    remote_ctx_free(&ctx);
+    git_error_clear();
+    return found;
 }
 
 int remote_clone(const char *url, const char *dir, git_repository **out, db_err *err)
 {
     remote_ctx ctx;
     remote_ctx_init(&ctx, "origin", url);
+    char *path = local_path(url);
+    struct stat st;
+    int missing = path && stat(path, &st) != 0 ? missing_local(&ctx, path, "clone", err) : 0;
+    free(path);
+    if (missing) {
+        remote_ctx_free(&ctx);
+        return missing;
+    }
     git_clone_options opts;
     git_clone_options_init(&opts, GIT_CLONE_OPTIONS_VERSION);
     opts.checkout_opts.checkout_strategy = GIT_CHECKOUT_SAFE;

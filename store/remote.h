@@ -25,6 +25,7 @@ typedef struct {
     /* push */
     bool push_rejected;
     char reject_why[256];
+    strbuf server_said;      /* the server's progress and hook output */
 } remote_ctx;
 
 void remote_ctx_init(remote_ctx *ctx, const char *name, const char *url);
@@ -34,9 +35,16 @@ void remote_callbacks(git_remote_callbacks *cb, remote_ctx *ctx);
 /* Fetches `branch` from the remote into refs/remotes/<name>/<branch>. */
 int remote_fetch(git_repository *git, remote_ctx *ctx, const char *branch, db_err *err);
 /* Pushes refs/heads/<branch>. *rejected: the remote has commits we do not
- * (someone pushed first); returns 0 then. */
+ * (someone pushed first); returns 0 then. A refusal by the server's policy
+ * (a hook) is an error that quotes the server. A path or file:// remote with
+ * server hooks is refused before anything is sent (libgit2's local
+ * transport would skip them). */
 int remote_push(git_repository *git, remote_ctx *ctx, const char *branch, bool *rejected,
                 db_err *err);
+/* The branch the remote's HEAD names ("master"), even in an empty
+ * repository where it can be read (a local path; a server that says);
+ * false when it cannot be known. */
+bool remote_default_branch(const char *url, char *out, size_t n);
 /* Clones url into dir (a working copy with a checkout). */
 int remote_clone(const char *url, const char *dir, git_repository **out, db_err *err);
 

@@ -58,6 +58,43 @@ static int load_config(db_repo *repo, db_err *err)
     return rc;
 }
 
+/* git's safe.directory (global and system config): '*' or this path. */
+static bool trusted_by_config(const char *dir)
+{
+    git_config *cfg = NULL;
+    git_config_iterator *it = NULL;
+    git_config_entry *entry = NULL;
+    bool trusted = false;
+    if (git_config_open_default(&cfg) == 0 &&
+        git_config_multivar_iterator_new(&it, cfg, "safe.directory", NULL) == 0)
+        while (!trusted && git_config_next(&entry, it) == 0) {
+            size_t n = strlen(entry->value);
+            trusted = strcmp(entry->value, "*") == 0 ||
+                      (strncmp(entry->value, dir, n) == 0 && (dir[n] == '\0' || strcmp(dir + n, "/") == 0));
+        }
+    git_config_iterator_free(it);
+    git_config_free(cfg);
+    git_error_clear();
+    return trusted;
+}
+
+/* Opens dir as git would: a repository owned by someone else only when
+ * safe.directory says so (libgit2 1.5 does not take '*'). */
+static int open_git(const char *dir, git_repository **git, db_err *err)
+{
+    int rc = git_repository_open_ext(git, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+    if (rc == GIT_EOWNER && trusted_by_config(dir)) {
+        git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+        rc = git_repository_open_ext(git, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+    }
+    if (rc == GIT_EOWNER)
+        return db_fail(err, DB_EIO,
+                       "%s: the repository belongs to another user, and git (like dealboard) "
+                       "does not work in it unless told to trust it. If you do: git config "
+                       "--global --add safe.directory %s", dir, dir);
+    return rc < 0 ? git_fail(err, DB_EIO, dir) : 0;
+}
+
 /* Walks up from start to the first git work tree holding a pipeline.json. */
 static int discover(const char *start, git_repository **git, db_err *err)
 {
@@ -72,8 +109,7 @@ static int discover(const char *start, git_repository **git, db_err *err)
         free(marker);
         free(dotgit);
         if (found) {
-            rc = git_repository_open_ext(git, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0
-                     ? git_fail(err, DB_EIO, dir) : 0;
+            rc = open_git(dir, git, err);
             break;
         }
         char *slash = strrchr(dir, '/');
@@ -162,7 +198,9 @@ static char *find_plain_work_tree(const char *start)
     /* A shared repository (group-writable or setgid .git) is left to
      * repo_open: its core.sharedRepository sets the umask for what we
      * create (the load cache), and only libgit2 reads that. */
+    /* Another user's repository is left to repo_open too: git's safe.directory. */
     bool plain = lstat(dotgit, &st) == 0 && S_ISDIR(st.st_mode) && access(head, F_OK) == 0 &&
+                 st.st_uid == geteuid() &&
                  !(st.st_mode & (S_ISGID | S_IWGRP | S_IWOTH)) && !mentions_shared(dotgit);
     free(dotgit);
     free(head);
@@ -214,7 +252,6 @@ void repo_close(db_repo *repo)
 {
     if (!repo)
         return;
-    repo_finish_index(repo);
     if (repo->lock_fd >= 0)
         close(repo->lock_fd);
     git_repository_free(repo->git);
@@ -226,33 +263,6 @@ void repo_close(db_repo *repo)
 }
 
 /* ---- locking ---------------------------------------------------------- */
-
-/* Removes git lock files left by a process that died mid-commit. Only safe
- * because we hold our own flock, which every dealboard writer takes first. */
-static void clear_stale_git_locks(db_repo *repo)
-{
-    const char *gitdir = git_repository_path(repo->git);
-    const char *names[] = {"index.lock", "HEAD.lock"};
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-        char *path = fs_join(gitdir, names[i]);
-        struct stat st;
-        if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
-            unlink(path);
-        free(path);
-    }
-    git_reference *head = NULL;
-    if (git_reference_lookup(&head, repo->git, "HEAD") == 0) {
-        const char *target = git_reference_symbolic_target(head);
-        if (target) {
-            char *lock = xasprintf("%s%s.lock", gitdir, target);
-            struct stat st;
-            if (lstat(lock, &st) == 0 && S_ISREG(st.st_mode))
-                unlink(lock);
-            free(lock);
-        }
-        git_reference_free(head);
-    }
-}
 
 int repo_lock(db_repo *repo, db_err *err)
 {
@@ -272,7 +282,6 @@ int repo_lock(db_repo *repo, db_err *err)
         return db_fail(err, DB_EIO, "cannot lock the repository: %s", strerror(saved));
     }
     repo->lock_fd = fd;
-    clear_stale_git_locks(repo);
     int rc = repo_recover(repo, err);
     if (rc)
         repo_unlock(repo);

@@ -66,17 +66,18 @@ int repo_find_deal(db_repo *repo, const char *prefix, deal *out, db_err *err);
  * repo_unlock; the kernel releases it if the process dies. */
 int repo_lock(db_repo *repo, db_err *err);
 void repo_unlock(db_repo *repo);
-/* Finishes a change that a killed process left between writing files and
- * committing them (store/recover.c): stale temp files are removed, deal files
- * and pipeline.json that differ from HEAD and parse are committed as "Recover
- * interrupted change". Runs under the lock; repo_lock calls it. */
+/* Finishes what a killed dealboard left of a change (store/recover.c): its
+ * temp files and its own index lock are removed, and a path whose commit
+ * landed but whose file was not put in place yet is brought to HEAD. Never
+ * commits, never touches a file someone edited since. Runs under the lock;
+ * repo_lock calls it. */
 int repo_recover(db_repo *repo, db_err *err);
+/* The repository is in a state dealboard can change: no merge or rebase
+ * under way, an index form libgit2 writes (not split, not sparse). err says
+ * what is wrong and the git command that fixes it. */
+int repo_check_git(db_repo *repo, db_err *err);
 /* .git/dealboard-pending: the paths of a change being written (caller frees). */
 char *repo_pending_marker(db_repo *repo);
-/* After a change failed half-way (disk full, read-only, a git error): puts its
- * files back as HEAD has them, so that nothing the user was told failed is
- * committed later. Best effort: what cannot be restored stays for recovery. */
-void repo_restore_head(db_repo *repo, const repo_change *changes, size_t n);
 
 struct repo_change {
     const char *relpath;   /* inside the work tree */
@@ -85,17 +86,12 @@ struct repo_change {
 };
 
 /* Writes the files and makes one commit with `message`; takes the lock.
- * Nothing to commit (content unchanged) is not an error. */
+ * Holds git's index lock throughout (another git command's lock is waited
+ * for briefly, then refused). On an error nothing is committed and the work
+ * tree and index are as they were; on success HEAD, the work tree and the
+ * index agree. Nothing to commit (content unchanged) is not an error. */
 int repo_commit_changes(db_repo *repo, const repo_change *changes, size_t n,
                         const char *message, db_err *err);
-/* A long-lived board may defer writing the git index to idle time: while
- * deferred, commits update HEAD and the work tree at once and the index
- * catches up at repo_flush_index (or repo_close). Off by default. */
-void repo_set_index_deferred(db_repo *repo, bool deferred);
-/* Writes the deferred index updates, if any; cheap when there are none. */
-int repo_flush_index(db_repo *repo, db_err *err);
-/* True while index updates are waiting (the board flushes when idle). */
-bool repo_index_pending(const db_repo *repo);
 /* Canonical text of the deal, written and committed. */
 int repo_save_deal(db_repo *repo, const deal *d, const char *message, db_err *err);
 

@@ -5,7 +5,6 @@
 #include <git2.h>
 #include <sys/stat.h>
 
-#include "index_fast.h"
 #include "repo.h"
 
 struct db_repo {
@@ -15,12 +14,6 @@ struct db_repo {
     pipeline_cfg cfg;
     char *warnings;
     int lock_fd, lock_depth;
-    /* Deferred index (store/commit.c): entries waiting for repo_flush_index,
-     * and the identity of the intent marker that names their paths. */
-    bool index_deferred;
-    index_update *index_pending;
-    size_t nindex_pending;
-    struct stat marker_stat;
 };
 
 /* Reads and parses one deal file (relpath: deals/xx/<id>.json, its id
@@ -28,10 +21,11 @@ struct db_repo {
 int repo_load_file(db_repo *repo, const char *relpath, const char *expect_id, deal *out,
                    db_err *err);
 
-/* The intent marker on disk is the one this process wrote for its waiting
- * index entries (store/recover.c). */
-bool repo_marker_is_own(db_repo *repo);
-/* repo_close: flushes a deferred index, best effort (store/commit.c). */
-void repo_finish_index(db_repo *repo);
+/* The intent marker (store/recover.c): each path with its blob in `before`
+ * (the commit the work tree has now; NULL: none), fsynced, before anything
+ * of a change is written; removed once the change is over. */
+int repo_mark_pending(db_repo *repo, const char *const *paths, size_t n, git_commit *before,
+                      db_err *err);
+void repo_clear_pending(db_repo *repo);
 
 #endif

@@ -15,14 +15,17 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "checkout.h"
+#include "codec.h"
+#include "config_load.h"
 #include "fsutil.h"
+#include "index_lock.h"
 #include "gitutil.h"
 #include "mempack.h"
 #include "merge_tree.h"
 #include "remote.h"
 #include "sync_internal.h"
 #include "treediff.h"
-#include "worktree_scan.h"
 
 int sync_current_branch(git_repository *git, char **branch, db_err *err)
 {
@@ -63,25 +66,111 @@ static int set_ref(git_repository *git, const char *name, const git_oid *oid, co
 
 /* ---- pending work ----------------------------------------------------- */
 
-/* Stages deal files and pipeline.json that differ from the index (hand edits;
- * worktree_scan.c); *staged counts them. What the index holds beyond HEAD is
- * committed from the index's tree anyway. */
+/* The files dealboard owns: pipeline.json and deals/<xx>/<id>.json. */
+static bool owned(const char *path)
+{
+    return strcmp(path, "pipeline.json") == 0 || merge_is_deal_path(path);
+}
+
+/* Index entries git itself does not compare with the work tree: outside a
+ * sparse checkout (skip-worktree) or marked assume-unchanged. */
+static bool not_compared(git_index *index, const char *path)
+{
+    const git_index_entry *e = git_index_get_bypath(index, path, 0);
+    return e && ((e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) ||
+                 (e->flags & GIT_INDEX_ENTRY_VALID));
+}
+
+/* A deal file or pipeline.json that does not parse is never committed. */
+static int check_text_parses(const char *path, const char *text, size_t len, const char *where,
+                             db_err *err)
+{
+    db_err why;
+    int rc;
+    if (strcmp(path, "pipeline.json") == 0) {
+        pipeline_cfg cfg;
+        rc = config_parse(text, len, path, &cfg, NULL, &why);
+        config_free(&cfg);
+    } else {
+        deal d;
+        rc = codec_parse_deal(text, len, path, &d, &why);
+        if (!rc)
+            deal_free(&d);
+    }
+    if (!rc)
+        return 0;
+    const char *undo = strcmp(where, "staged") == 0 ? "git restore --staged --worktree --source=HEAD -- "
+                                                    : "git checkout -- ";
+    return db_fail(err, DB_EIO,
+                   "sync: %s (%s here) does not parse: %s. Nothing was committed or synced. Fix "
+                   "it ('dealboard doctor' says what is wrong), or put back the committed "
+                   "version with: %s%s",
+                   path, where, why.msg, undo, path);
+}
+
+static int check_parses(const char *root, const char *path, db_err *err)
+{
+    char *full = fs_join(root, path), *text = NULL;
+    size_t len = 0;
+    int rc = fs_read_file(full, &text, &len, err);
+    if (!rc)
+        rc = check_text_parses(path, text, len, "changed", err);
+    free(text);
+    free(full);
+    return rc;
+}
+
+static bool regular_file(const char *root, const char *path)
+{
+    char *full = fs_join(root, path);
+    struct stat st;
+    bool regular = lstat(full, &st) == 0 && S_ISREG(st.st_mode);
+    free(full);
+    return regular;
+}
+
+static const char *changed_path(const git_status_entry *e)
+{
+    const git_diff_delta *d = e->index_to_workdir;
+    return d ? (d->new_file.path ? d->new_file.path : d->old_file.path) : NULL;
+}
+
+/* Stages what git's own status says changed in the work tree among the
+ * files dealboard owns (hand edits): index flags, core.fileMode, filters and
+ * attributes are git's business, so nothing git would not see is staged.
+ * Every file is checked first, so that a broken one stages nothing. */
 static int stage_pending(git_repository *git, git_index *index, const char *root, size_t *staged,
                          db_err *err)
 {
-    worktree_changes changes = {0};
-    int rc = worktree_scan(git, index, root, &changes, err);
-    for (size_t i = 0; i < changes.n && !rc; i++) {
-        const char *path = changes.paths[i];
-        char *full = fs_join(root, path);
-        struct stat st;
-        bool exists = lstat(full, &st) == 0 && S_ISREG(st.st_mode);
-        free(full);
-        if ((exists ? git_index_add_bypath(index, path) : git_index_remove_bypath(index, path)) < 0)
-            rc = git_fail(err, DB_EIO, path);
-        (*staged)++;
-    }
-    worktree_changes_free(&changes);
+    git_status_options opts;
+    git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
+    opts.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
+    opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+                 GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+    char *specs[] = {"pipeline.json", "deals"};
+    opts.pathspec.strings = specs;
+    opts.pathspec.count = 2;
+    git_status_list *list = NULL;
+    if (git_status_list_new(&list, git, &opts) < 0)
+        return git_fail(err, DB_EIO, "sync: reading what changed here");
+    size_t n = git_status_list_entrycount(list);
+    int rc = 0;
+    for (int pass = 0; pass < 2 && !rc; pass++)
+        for (size_t i = 0; i < n && !rc; i++) {
+            const git_status_entry *e = git_status_byindex(list, i);
+            const char *path = changed_path(e);
+            if (!path || !owned(path) || not_compared(index, path))
+                continue;
+            /* A link in a deal's place is not followed: the deal leaves. */
+            bool deleted = (e->status & GIT_STATUS_WT_DELETED) || !regular_file(root, path);
+            if (pass == 0)
+                rc = deleted ? 0 : check_parses(root, path, err);
+            else if ((deleted ? git_index_remove_bypath(index, path) : git_index_add_bypath(index, path)) < 0)
+                rc = git_fail(err, DB_EIO, path);
+            else
+                (*staged)++;
+        }
+    git_status_list_free(list);
     return rc;
 }
 
@@ -109,26 +198,65 @@ static int head_commit(git_repository *git, git_commit **out, db_err *err)
     return 0;
 }
 
+/* Files staged by hand with git add are committed too: each of ours must parse. */
+static int check_staged(git_repository *git, git_commit *head, const git_oid *tree_id, db_err *err)
+{
+    git_tree *from = NULL, *to = NULL;
+    treediff_list changes = {0};
+    int rc = git_commit_tree(&from, head) < 0 || git_tree_lookup(&to, git, tree_id) < 0
+                 ? git_fail(err, DB_EIO, "reading a tree") : 0;
+    if (!rc)
+        rc = treediff(git, from, to, &changes, err);
+    for (size_t i = 0; i < changes.n && !rc; i++) {
+        const treediff_entry *e = &changes.items[i];
+        git_blob *blob = NULL;
+        if (!e->new.exists || !owned(e->path))
+            continue;
+        if (git_blob_lookup(&blob, git, &e->new.id) < 0)
+            rc = git_fail(err, DB_EIO, e->path);
+        else
+            rc = check_text_parses(e->path, git_blob_rawcontent(blob),
+                                   (size_t)git_blob_rawsize(blob), "staged", err);
+        git_blob_free(blob);
+    }
+    treediff_free(&changes);
+    git_tree_free(from);
+    git_tree_free(to);
+    return rc;
+}
+
+static int read_index(git_repository *git, git_index **index, db_err *err)
+{
+    if (git_repository_index(index, git) == 0 && git_index_read(*index, 1) == 0)
+        return 0;
+    const git_error *e = git_error_last();
+    const char *advice = index_form_advice(e ? e->message : NULL);
+    return advice ? db_fail(err, DB_EIO, "sync: %s", advice)
+                  : git_fail(err, DB_EIO, "sync: reading the git index");
+}
+
 static int commit_pending(db_repo *repo, const char *branch, bool *committed, db_err *err)
 {
     git_repository *git = repo_git(repo);
     git_index *index = NULL;
     git_commit *head = NULL;
     git_oid tree_id, commit_id;
-    int rc = git_repository_index(&index, git) < 0 || git_index_read(index, 0) < 0
-                 ? git_fail(err, DB_EIO, "reading the index") : 0;
+    int rc = read_index(git, &index, err);
     size_t staged = 0;
     if (!rc)
         rc = stage_pending(git, index, repo_root(repo), &staged, err);
-    /* The index file is rewritten only when something was staged (10 MB at
-     * 100,000 deals); its tree is still compared with HEAD's, for files staged
-     * by hand with git add. */
-    if (!rc && ((staged && git_index_write(index) < 0) ||
-                git_index_write_tree(&tree_id, index) < 0))
-        rc = git_fail(err, DB_EIO, "writing the index");
+    if (!rc && git_index_write_tree(&tree_id, index) < 0)
+        rc = git_fail(err, DB_EIO, "sync: writing the index's tree");
     if (!rc)
         rc = head_commit(git, &head, err);
-    if (!rc && !git_oid_equal(&tree_id, git_commit_tree_id(head))) {
+    bool differs = !rc && !git_oid_equal(&tree_id, git_commit_tree_id(head));
+    if (differs)
+        rc = check_staged(git, head, &tree_id, err);
+    /* The index file is rewritten only when something was staged (10 MB at
+     * 100,000 deals), and before the commit: a failure leaves HEAD as it was. */
+    if (!rc && staged && git_index_write(index) < 0)
+        rc = git_fail(err, DB_EIO, "sync: writing the git index");
+    if (!rc && differs) {
         const git_commit *parents[1] = {head};
         rc = commit_tree(git, &tree_id, parents, 1, "Commit pending changes", &commit_id, err);
         char *ref = xasprintf("refs/heads/%s", branch);
@@ -137,6 +265,8 @@ static int commit_pending(db_repo *repo, const char *branch, bool *committed, db
         *committed = rc == 0;
         free(ref);
     }
+    if (rc && index)
+        git_index_read(index, 1);        /* nothing staged here stays behind in memory */
     git_commit_free(head);
     git_index_free(index);
     return rc;
@@ -144,61 +274,13 @@ static int commit_pending(db_repo *repo, const char *branch, bool *committed, db
 
 /* ---- moving the branch ------------------------------------------------ */
 
-/* The files that differ between HEAD and the commit: the only paths the
- * checkout needs to look at. */
-static int changed_paths(git_repository *git, git_commit *target, treediff_list *out,
-                         db_err *err)
+/* The work tree, the index and the branch to the commit (checkout.c). */
+static int move_to(db_repo *repo, const char *branch, const git_oid *commit_id, const char *why,
+                   db_err *err)
 {
-    git_commit *head = NULL;
-    git_tree *from = NULL, *to = NULL;
-    int rc = head_commit(git, &head, err);
-    if (!rc && (git_commit_tree(&from, head) < 0 || git_commit_tree(&to, target) < 0))
-        rc = git_fail(err, DB_EIO, "reading a commit's tree");
-    if (!rc)
-        rc = treediff(git, from, to, out, err);
-    git_tree_free(from);
-    git_tree_free(to);
-    git_commit_free(head);
-    return rc;
-}
-
-/* Checks out only the changed paths (refusing to overwrite uncommitted work in
- * them): the work tree and the index are not scanned as a whole. */
-static int checkout_changes(git_repository *git, git_commit *target, db_err *err)
-{
-    treediff_list changes = {0};
-    int rc = changed_paths(git, target, &changes, err);
-    if (rc || changes.n == 0) {
-        treediff_free(&changes);
-        return rc;
-    }
-    git_checkout_options opts;
-    git_checkout_options_init(&opts, GIT_CHECKOUT_OPTIONS_VERSION);
-    opts.checkout_strategy = GIT_CHECKOUT_SAFE | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
-    treediff_paths(&changes, &opts.paths);
-    if (git_checkout_tree(git, (const git_object *)target, &opts) < 0)
-        rc = git_fail(err, DB_EIO, "sync: files changed here and not committed are in the way "
-                                   "(commit or remove them, then sync again)");
-    free(opts.paths.strings);
-    treediff_free(&changes);
-    return rc;
-}
-
-/* Work tree and index first, then the ref: an interrupted sync leaves the old
- * commit checked out, never a half-moved one. */
-static int move_to(git_repository *git, const char *branch, const git_oid *commit_id,
-                   const char *why, db_err *err)
-{
-    git_commit *commit = NULL;
-    int rc = git_commit_lookup(&commit, git, commit_id) < 0 ? git_fail(err, DB_EIO, "reading "
-                                                                       "the new commit") : 0;
-    if (!rc)
-        rc = checkout_changes(git, commit, err);
     char *ref = xasprintf("refs/heads/%s", branch);
-    if (!rc)
-        rc = set_ref(git, ref, commit_id, why, err);
+    int rc = checkout_move(repo, ref, commit_id, why, err);
     free(ref);
-    git_commit_free(commit);
     return rc;
 }
 
@@ -250,7 +332,7 @@ static int merge_with(db_repo *repo, const char *branch, const git_oid *ours,
     if (rc == DB_ECONFLICT)
         rc = conflict_message(repo, &st, err);
     if (!rc)
-        rc = move_to(git, branch, &commit_id, "dealboard sync: merge", err);
+        rc = move_to(repo, branch, &commit_id, "dealboard sync: merge", err);
     if (!rc) {
         out->conflicts += st.conflicts;
         out->merged = true;
@@ -277,7 +359,7 @@ static int integrate(db_repo *repo, const char *branch, sync_result *out, db_err
         return 0;
     out->incoming += (int)behind;
     if (ahead == 0)
-        return move_to(git, branch, &theirs_id, "dealboard sync: fast-forward", err);
+        return move_to(repo, branch, &theirs_id, "dealboard sync: fast-forward", err);
     return merge_with(repo, branch, &head_id, &theirs_id, out, err);
 }
 
@@ -433,6 +515,11 @@ int sync_run(db_repo *repo, sync_result *out, db_err *err)
     sync_run_ctx s = {repo, NULL, {0}, out, err, ""};
     remote_ctx_init(&s.rctx, SYNC_REMOTE, NULL);
     rc = sync_current_branch(git, &branch, err);
+    if (!rc && git_repository_is_shallow(git) == 1)
+        rc = db_fail(err, DB_EIO, "sync: this is a shallow clone (git clone --depth), and merging "
+                                  "with teammates needs the whole history, which dealboard's git "
+                                  "library cannot fetch by itself; nothing was changed. Fetch it "
+                                  "once with: git -C %s fetch --unshallow", repo_root(repo));
     s.branch = branch;
     if (!rc)
         rc = commit_pending(repo, branch, &out->committed_pending, err);

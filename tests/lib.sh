@@ -106,3 +106,52 @@ rejects() {
 }
 # author REPO [REV]: "Name <email>" of a commit.
 author() { git -C "$1" log -1 --format='%an <%ae>' "${2:-HEAD}"; }
+
+# ---- the repository contract (SPEC §7) -----------------------------------
+# assert_invariants DIR DESC: one result: git status is clean, the index equals
+# HEAD and `git fsck --strict` finds no error (dangling objects are fine).
+assert_invariants() {
+    _iwhy=
+    _ist=$(git -C "$1" status --porcelain 2>&1) || _iwhy="git status failed"
+    [ -z "$_ist" ] || _iwhy="$_iwhy
+status: $_ist"
+    git -C "$1" diff --cached --quiet 2> /dev/null ||
+        _iwhy="$_iwhy
+index differs from HEAD: $(git -C "$1" diff --cached --name-status 2> /dev/null)"
+    _ifsck=$(git -C "$1" fsck --strict 2>&1) || _iwhy="$_iwhy
+fsck failed: $(printf '%s\n' "$_ifsck" | grep -v '^dangling')"
+    _ibad=$(printf '%s\n' "$_ifsck" | grep -v '^dangling' |
+        grep -Ei 'error|broken|missing|bad|corrupt|invalid')
+    [ -z "$_ibad" ] || _iwhy="$_iwhy
+fsck: $_ibad"
+    if [ -z "$_iwhy" ]; then ok "$2"; else fail "$2" "$_iwhy"; fi
+}
+# assert_head_unchanged DIR OLDHEAD DESC
+assert_head_unchanged() { expect_eq "$3" "$2" "$(git -C "$1" rev-parse -q --verify HEAD)"; }
+# bad_deal_blobs DIR: prints "COMMIT PATH" for every deals/**.json blob, in any
+# commit reachable from any ref, that is not valid UTF-8 JSON (nothing: all parse).
+bad_deal_blobs() {
+    python3 - "$1" <<'PYEOF'
+import json, subprocess, sys
+def git(*a):
+    return subprocess.run(["git", "-C", sys.argv[1]] + list(a), check=True,
+                          stdout=subprocess.PIPE).stdout
+good = {}
+for c in git("rev-list", "--all").decode().split():
+    for ent in git("ls-tree", "-r", "-z", c, "--", "deals").split(b"\0"):
+        if not ent:
+            continue
+        meta, path = ent.split(b"\t", 1)
+        mode, kind, oid = meta.decode().split()
+        if kind != "blob" or not path.endswith(b".json"):
+            continue
+        if oid not in good:
+            try:
+                json.loads(git("cat-file", "blob", oid).decode("utf-8"))
+                good[oid] = True
+            except ValueError:
+                good[oid] = False
+        if not good[oid]:
+            print(c, path.decode("utf-8", "replace"))
+PYEOF
+}

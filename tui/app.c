@@ -15,7 +15,6 @@
 #define TICK_MS 1000
 #define PENDING_MS 800
 /* A deferred index is written after this long without a key (see tui_run_first). */
-#define INDEX_IDLE_MS 500
 /* While a sync runs: wake often to animate the status line and collect it. */
 #define SYNC_TICK_MS 100
 
@@ -219,15 +218,6 @@ bool tui_full_deal_load(tui_app *app, tui_full_deal *f, const char *id)
     return true;
 }
 
-/* ---- the deferred index ------------------------------------------------- */
-
-void tui_flush_index(tui_app *app)
-{
-    db_err err = {0};
-    if (repo_index_pending(app->repo) && repo_flush_index(app->repo, &err))
-        tui_message(app, true, "git index not updated: %s", err.msg);
-}
-
 /* Another process (the CLI, a sync) committed: show its work. */
 static void check_head(tui_app *app)
 {
@@ -254,8 +244,6 @@ void tui_next_event(tui_app *app, keymap_ctx ctx, tui_event *ev)
     memset(ev, 0, sizeof *ev);
     for (;;) {
         int idle = tui_sync_running(app) ? SYNC_TICK_MS : TICK_MS;
-        if (repo_index_pending(app->repo) && idle > INDEX_IDLE_MS)
-            idle = INDEX_IDLE_MS;
         int key = term_read_key(app->keys.n ? PENDING_MS : idle);
         keymap_result r;
         if (key == TERM_EOF) {
@@ -322,8 +310,6 @@ void tui_run_view(tui_app *app, tui_view *v)
             tui_sync_poll(app, false);  /* its commits show when it is done */
         else if (ev.kind == EV_TICK) {
             unsigned long gen = app->deals_gen, seq = app->message_seq;
-            if (ev.idle)
-                tui_flush_index(app);  /* nobody waits on it now */
             check_head(app);
             /* An idle tick that changed nothing leaves the screen alone
              * (a full redraw every second costs CPU for nothing). */
@@ -362,17 +348,6 @@ int tui_run_first(db_repo *repo, const keymap *km, db_day today, const char *sta
     board_init(&app.board, repo_config(repo), today, app.user);
     tui_reload(&app);
     board_select_first_card(&app.board);
-    /* At 100,000 deals rewriting the 10 MB git index is most of an edit, so
-     * the board's commits leave it behind and it catches up when nobody
-     * waits: after INDEX_IDLE_MS without a key (tui_next_event's tick), on
-     * quit, and before whatever reads the index or lets others read it
-     * while our changes wait: a sync (a child process with its own handle
-     * must find the index matching HEAD), undo (it resets files and index
-     * to a commit), $EDITOR (the user may run git there). HEAD and the work
-     * tree are always current, so the board itself and `git log` never see
-     * the lag; a crash leaves a stale index that the next writer repairs
-     * (store/commit.c). */
-    repo_set_index_deferred(repo, true);
     char help[32];
     if (startup && *startup)
         tui_message(&app, true, "%s", startup);
@@ -384,13 +359,6 @@ int tui_run_first(db_repo *repo, const keymap *km, db_day today, const char *sta
         first(&app);
         tui_sync_wait(&app);
         term_close();
-    }
-    db_err flush_err = {0};
-    int flushed = repo_flush_index(repo, &flush_err);
-    repo_set_index_deferred(repo, false);
-    if (flushed && rc == 0) {
-        *err = flush_err;
-        rc = flushed;
     }
     /* Large blocks first: freed after the deals' many small ones, each
      * would make malloc consolidate them all (170 ms at 100,000 deals). */

@@ -96,10 +96,6 @@ typedef struct {
 bool tui_full_deal_load(tui_app *app, tui_full_deal *f, const char *id);
 void tui_full_deal_free(tui_full_deal *f);
 
-/* The board defers the git index (store/repo.h): writes it now if anything
- * waits (idle, quit, and before anything that reads the index); an error
- * goes to the status line. */
-void tui_flush_index(tui_app *app);
 /* True while HEAD is still what the board last loaded (nobody else committed). */
 bool tui_head_is_ours(tui_app *app);
 /* After the board's own commit: swaps in the one deal it changed (taking

@@ -304,7 +304,6 @@ static void undo(tui_app *app)
     char *summary = NULL;
     const deal *sel = board_selected(&app->board);
     char *id = sel ? xstrdup(sel->id) : NULL;
-    tui_flush_index(app);     /* undo resets the index to a commit: ours first */
     int rc = repo_undo(app->repo, &summary, &err);
     tui_reload(app);
     board_select_id(&app->board, id);

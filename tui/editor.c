@@ -78,7 +78,6 @@ void tui_edit_file(tui_app *app, const char *id)
 {
     db_err err = {0};
     char *relpath = repo_deal_relpath(id), *message = NULL;
-    tui_flush_index(app);     /* the user may run git from the editor */
     /* No repository lock while the editor runs: other processes (the CLI, a
      * teammate's sync) must not hang for minutes; repo_save_deal locks. */
     int rc = edit_and_commit(app, id, relpath, &message, &err);

@@ -136,7 +136,6 @@ void tui_sync_start(tui_app *app)
         tui_message(app, true, "a sync is already running");
         return;
     }
-    tui_flush_index(app);     /* the child's own handle must find the index current */
     int fds[2];
     if (pipe(fds) < 0) {
         tui_message(app, true, "sync failed: cannot create a pipe: %s", strerror(errno));

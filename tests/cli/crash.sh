@@ -96,20 +96,30 @@ expect_eq "every acknowledged note is in HEAD" 0 "$lost"
 [ "$completed" -gt 0 ] && ok "some edits completed ($completed)" || fail "no edit completed"
 echo "# figures: edits=$edits acknowledged=$completed killed=$killed refused=$failed seconds=$secs missing=$missing lost=$lost recoveries=$(printf '%s\n' "$subjects" | grep -c '^Recover interrupted change')"
 
-# The state a kill between the file write and the commit leaves, made by hand:
-# the intent marker naming the path, the new file, a stray temp file. doctor
-# (like any edit) commits it; a file that does not parse is left alone.
+# The state a kill between the commit and putting its file in place leaves,
+# made by hand: the intent marker naming the path, the file as the commit's
+# parent has it, a stray temp file. doctor (like any edit) finishes it: the
+# file as committed, no new commit. A file edited since is left alone.
 rel=deals/$(printf '%s' "$b" | tail -c 2)/$b.json
-sed 's/"title": "Borealis pilot"/"title": "Borealis pilot (renamed)"/' "$repo/$rel" > "$repo/$rel.new" &&
-    mv "$repo/$rel.new" "$repo/$rel"
+db -C "$repo" set "$b" title "Borealis pilot (renamed)" > /dev/null
+head_before=$(git -C "$repo" rev-parse HEAD)
+git -C "$repo" show HEAD^:"$rel" > "$repo/$rel"
 : > "$repo/$rel.tmp-Ab12Cd"
 printf '%s\n' "$rel" > "$repo/.git/dealboard-pending"
-expect_exit "doctor recovers an interrupted change" 0 db -C "$repo" doctor
-expect_contains "and says so" "Recovered an interrupted change" "$OUT"
-expect_eq "committed as a recovery" "Recover interrupted change" "$(last_message "$repo")"
-expect_contains "with the change" "Borealis pilot (renamed)" "$(git -C "$repo" show HEAD:"$rel")"
+expect_exit "doctor finishes an interrupted change" 0 db -C "$repo" doctor
+expect_contains "and says so" "Finished an interrupted change" "$OUT"
+expect_eq "no commit is made for it" "$head_before" "$(git -C "$repo" rev-parse HEAD)"
+expect_contains "the file as committed" "Borealis pilot (renamed)" "$(cat "$repo/$rel")"
 expect_eq "temp file removed, clean" "" "$(git -C "$repo" status --porcelain)"
 check "the marker is gone" test ! -e "$repo/.git/dealboard-pending"
+# A marker, but the file was edited since: the user's, left alone.
+sed 's/"title": "Borealis pilot (renamed)"/"title": "Borealis edited since"/' "$repo/$rel" > "$repo/$rel.new" &&
+    mv "$repo/$rel.new" "$repo/$rel"
+printf '%s\n' "$rel" > "$repo/.git/dealboard-pending"
+expect_exit "a marker with an edited file: doctor" 0 db -C "$repo" doctor
+expect_eq "the edit is left alone, nothing committed" " M $rel|$head_before" \
+    "$(git -C "$repo" status --porcelain)|$(git -C "$repo" rev-parse HEAD)"
+git -C "$repo" checkout -q -- "$rel"
 # Without a marker an uncommitted change is the user's hand edit: left alone.
 sed 's/"title": "Borealis pilot (renamed)"/"title": "Borealis by hand"/' "$repo/$rel" > "$repo/$rel.new" &&
     mv "$repo/$rel.new" "$repo/$rel"

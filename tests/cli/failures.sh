@@ -24,7 +24,7 @@ id=$(db -C "$repo" add "Acme rollout")
 before=$(snapshot "$repo")
 mkdir "$repo/.git/refs/heads/main.lock"
 expect_exit "commit refused by git: exit 2" 2 db -C "$repo" note "$id" "will not land"
-expect_contains "a clear message" "dealboard: committing:" "$ERR"
+expect_contains "a clear message" "refs/heads/main is locked by another git command" "$ERR"
 echo "# $ERR"
 expect_eq "HEAD, status and files as before" "$before" "$(snapshot "$repo")"
 expect_eq "no temp file" 0 "$(leftovers "$repo")"
