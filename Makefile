@@ -11,28 +11,32 @@ COMPDIR  := $(PREFIX)/share/bash-completion/completions
 VERSION  := 0.1.0
 
 CC       ?= cc
-comma    := ,
-PKGS     := ncursesw libgit2 libcjson zlib libcrypto
+PKGS     := ncursesw libgit2 libcjson
 OPT      ?= -O2 -g
 SAN      ?=
-# libgit2 and the libraries only it brings in (mbedTLS, libssh2, http-parser,
-# PCRE2, zlib, libcrypto), ncurses and libcsv are linked in statically:
-# loading some twenty shared libraries cost about a millisecond at every
-# command (README, Performance). Kerberos (GSSAPI, for libgit2's Negotiate)
-# and cJSON stay shared: Debian has no static ones. mbedTLS's CA parse is
-# wrapped (store/gitutil.c).
-GIT_STATIC := $(filter-out -lrt -ldl -lpthread,$(shell pkg-config --static --libs-only-l libgit2 libcrypto 2>/dev/null))
-NCURSES_STATIC := $(shell pkg-config --static --libs-only-l ncursesw 2>/dev/null)
-GIT_MBEDTLS := $(if $(filter -lmbedx509,$(GIT_STATIC)),1,0)
-GIT_WRAP := $(if $(filter 1,$(GIT_MBEDTLS)),-Wl$(comma)--wrap=mbedtls_x509_crt_parse_file \
-            -Wl$(comma)--wrap=mbedtls_x509_crt_parse_path)
 CFLAGS   := -std=c11 -Wall -Wextra -Werror -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE \
             -DDEALBOARD_VERSION='"$(VERSION)"' -DDEALBOARD_DATADIR='"$(DATADIR)"' \
-            -DDEALBOARD_GIT_MBEDTLS=$(GIT_MBEDTLS) \
             $(OPT) $(SAN) $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags $(PKGS) 2>/dev/null)) $(EXTRA_CFLAGS)
 LDFLAGS  += $(SAN)
-LDLIBS   := $(GIT_WRAP) -Wl,-Bstatic $(GIT_STATIC) $(NCURSES_STATIC) -lcsv -Wl,-Bdynamic \
+# Debian's shared libraries: libgit2, ncurses, cJSON and libcsv are linked
+# dynamically, so a security update of any of them reaches dealboard without
+# a rebuild. STATIC=1 instead links libgit2 and the libraries only it brings
+# in (mbedTLS, libssh2 with the libcrypto it needs, http-parser, PCRE2,
+# zlib), ncurses and libcsv from Debian's .a files (pkg-config --static);
+# Kerberos (GSSAPI, for libgit2's Negotiate) and cJSON stay shared even then:
+# Debian has no static ones. (No ld --wrap and no deferred CA parse in
+# either: libgit2's init loads the system's CA certificates itself.)
+STATIC   ?=
+ifeq ($(STATIC),1)
+GIT_STATIC := $(filter-out -lrt -ldl -lpthread,$(shell pkg-config --static --libs-only-l libgit2 libcrypto 2>/dev/null))
+NCURSES_STATIC := $(shell pkg-config --static --libs-only-l ncursesw 2>/dev/null)
+LDLIBS   := -Wl,-Bstatic $(GIT_STATIC) $(NCURSES_STATIC) -lcsv -Wl,-Bdynamic \
             $(shell pkg-config --libs libcjson krb5-gssapi 2>/dev/null) -lm -ldl -lrt -pthread
+else
+LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -pthread
+endif
+# Switching between the two relinks (the stamp names the kind last linked).
+LINK_KIND := $(O)/link-$(if $(filter 1,$(STATIC)),static,shared)
 TEST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 # Short build lines ("CC file.c"); V=1 shows the full commands.
@@ -56,10 +60,15 @@ KEYFILES := $(wildcard keymaps/*.keys)
 all: $(BIN)
 
 deps:
-	@sh scripts/deps.sh
+	@STATIC=$(STATIC) sh scripts/deps.sh
 
-$(BIN): $(O)/cli/main.o $(O)/libdealboard.a
-	$(call say,LINK,$@) $(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BIN): $(O)/cli/main.o $(O)/libdealboard.a $(LINK_KIND)
+	$(call say,LINK,$@) $(CC) $(LDFLAGS) -o $@ $(filter-out $(LINK_KIND),$^) $(LDLIBS)
+
+$(LINK_KIND):
+	@mkdir -p $(dir $@)
+	@rm -f $(O)/link-static $(O)/link-shared
+	@touch $@
 
 $(O)/libdealboard.a: $(LIB_OBJ)
 	@rm -f $@
@@ -77,7 +86,7 @@ $(O)/gen/keys_text.c: $(KEYFILES) scripts/embed-keys.sh
 $(O)/gen/keys_text.o: $(O)/gen/keys_text.c
 	$(call say,CC,$<) $(CC) $(CFLAGS) -c -o $@ $<
 
-$(O)/tests/%: tests/unit/%.c $(O)/libdealboard.a
+$(O)/tests/%: tests/unit/%.c $(O)/libdealboard.a $(LINK_KIND)
 	@mkdir -p $(dir $@)
 	$(call say,TEST,$@) $(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(O)/libdealboard.a \
 	    $(LDFLAGS) $(LDLIBS) $(TEST_LIBS)
@@ -132,7 +141,8 @@ build-fuzz/gen/keys_text.o: build-fuzz/gen/keys_text.c
 .SECONDARY: $(FUZZ_OBJ) build-fuzz/gen/keys_text.c
 
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ -lcjson -lncursesw -lcsv -lm
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ \
+	    $(shell pkg-config --libs libcjson ncursesw 2>/dev/null) -lcsv -lm
 
 # Each harness for FUZZ_TIME seconds on a scratch copy of its seed corpus.
 fuzz-smoke: fuzz

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages dealboard needs to build and test, if any are
 # missing: directly as root, else through sudo. Quiet when nothing is missing.
+# STATIC=1 (make STATIC=1 …): also what the static link needs.
 set -eu
 
 missing=""
@@ -15,11 +16,15 @@ have_cmd pkg-config || need_pkg pkg-config
 have_cmd git || need_pkg git
 have_cmd python3 || need_pkg python3   # tests/cli: the independent forecast model
 have_pc ncursesw || need_pkg libncurses-dev
-have_pc libgit2 || need_pkg libgit2-dev    # linked statically, with its libraries
-have_pc krb5-gssapi || need_pkg libkrb5-dev  # libgit2's Negotiate: the one shared part
+# libgit2 linked as a shared library. For STATIC=1 the package also holds its
+# .a, and depends on the -dev packages with the .a files of the libraries it
+# brings in (mbedTLS, libssh2, libssl for libcrypto, http-parser, PCRE2, zlib).
+have_pc libgit2 || need_pkg libgit2-dev
+if [ "${STATIC:-}" = 1 ]; then
+    # libgit2's Negotiate (GSSAPI): shared even in the static link.
+    have_pc krb5-gssapi || need_pkg libkrb5-dev
+fi
 have_pc libcjson || need_pkg libcjson-dev
-have_pc zlib || need_pkg zlib1g-dev          # store/packcopy.c: packs
-have_pc libcrypto || need_pkg libssl-dev     # SHA-1: the git index (index_fast.c), packs (packcopy.c)
 have_pc cmocka || need_pkg libcmocka-dev
 [ -f /usr/include/csv.h ] || need_pkg libcsv-dev
 have_cmd tmux || need_pkg tmux

@@ -141,20 +141,8 @@ static int sync_objects(db_repo *repo, const repo_change *changes, size_t n,
 static int write_commit(db_repo *repo, git_commit *parent, const git_oid *tree_id,
                         const char *message, git_oid *commit_id, db_err *err)
 {
-    git_tree *tree = NULL;
-    git_signature *sig = NULL;
-    int rc = git_tree_lookup(&tree, repo->git, tree_id) < 0 ? git_fail(err, DB_EIO, "reading tree") : 0;
-    if (!rc)
-        rc = git_identity(repo->git, &sig, err);
-    if (!rc) {
-        const git_commit *parents[1] = {parent};
-        if (git_commit_create(commit_id, repo->git, NULL, sig, sig, "UTF-8", message, tree,
-                              parent ? 1 : 0, parents) < 0)
-            rc = git_fail(err, DB_EIO, "committing");
-    }
-    git_signature_free(sig);
-    git_tree_free(tree);
-    return rc;
+    const git_commit *parents[1] = {parent};
+    return git_commit_as_user(repo->git, tree_id, parents, parent ? 1 : 0, message, commit_id, err);
 }
 
 /* HEAD's branch (or a detached HEAD) to the new commit, as git_commit_create

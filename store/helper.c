@@ -2,67 +2,41 @@
 
 #include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
-#include <time.h>
 #include <unistd.h>
-
-/* How long either side spins for the other before it sleeps. */
-#define SPIN_NS (3 * 1000 * 1000)
 
 enum { IDLE, POSTED, DONE };
 
+/* state, fn and arg change only under lock; each side sleeps on its own
+ * condition until the other moves state on. */
 static struct {
     pthread_mutex_t lock;
-    pthread_cond_t changed;     /* state changed: for whoever sleeps on it */
-    atomic_int state;
+    pthread_cond_t posted;      /* state became POSTED: for the helper */
+    pthread_cond_t done;        /* state became DONE: for the caller */
+    int state;
     bool started, busy;         /* the caller's side only */
     void (*fn)(void *);
     void *arg;
-    bool linger;                /* spin for the next job */
-} helper = {.lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER};
-
-static long long now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void set_state(int state)
-{
-    atomic_store_explicit(&helper.state, state, memory_order_release);
-    pthread_mutex_lock(&helper.lock);       /* a sleeper checks under it: no lost wake-up */
-    pthread_cond_broadcast(&helper.changed);
-    pthread_mutex_unlock(&helper.lock);
-}
-
-static void await_state(int state, bool spin)
-{
-    long long until = now_ns() + (spin ? SPIN_NS : 0);
-    for (unsigned n = 1;; n++) {
-        if (atomic_load_explicit(&helper.state, memory_order_acquire) == state)
-            return;
-        if (n % 256 == 0 && now_ns() > until)
-            break;
-#if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause();
-#endif
-    }
-    pthread_mutex_lock(&helper.lock);
-    while (atomic_load_explicit(&helper.state, memory_order_acquire) != state)
-        pthread_cond_wait(&helper.changed, &helper.lock);
-    pthread_mutex_unlock(&helper.lock);
-}
+} helper = {.lock = PTHREAD_MUTEX_INITIALIZER,
+            .posted = PTHREAD_COND_INITIALIZER,
+            .done = PTHREAD_COND_INITIALIZER};
 
 static void *helper_main(void *unused)
 {
     (void)unused;
-    bool linger = false;
     for (;;) {
-        await_state(POSTED, linger);
-        linger = helper.linger;
-        helper.fn(helper.arg);
-        set_state(DONE);
+        pthread_mutex_lock(&helper.lock);
+        while (helper.state != POSTED)
+            pthread_cond_wait(&helper.posted, &helper.lock);
+        void (*fn)(void *) = helper.fn;
+        void *arg = helper.arg;
+        pthread_mutex_unlock(&helper.lock);
+
+        fn(arg);
+
+        pthread_mutex_lock(&helper.lock);
+        helper.state = DONE;
+        pthread_cond_signal(&helper.done);
+        pthread_mutex_unlock(&helper.lock);
     }
     return NULL;
 }
@@ -71,8 +45,9 @@ static void *helper_main(void *unused)
 static void forget_helper(void)
 {
     pthread_mutex_init(&helper.lock, NULL);
-    pthread_cond_init(&helper.changed, NULL);
-    atomic_store(&helper.state, IDLE);
+    pthread_cond_init(&helper.posted, NULL);
+    pthread_cond_init(&helper.done, NULL);
+    helper.state = IDLE;
     helper.started = helper.busy = false;
 }
 
@@ -104,13 +79,16 @@ static bool start_thread(void)
 
 bool helper_start(void (*fn)(void *arg), void *arg, bool more_soon)
 {
+    (void)more_soon;            /* the helper sleeps between jobs regardless */
     if (helper.busy || (!helper.started && !start_thread()))
         return false;
+    pthread_mutex_lock(&helper.lock);
     helper.fn = fn;
     helper.arg = arg;
-    helper.linger = more_soon;
+    helper.state = POSTED;
+    pthread_cond_signal(&helper.posted);
+    pthread_mutex_unlock(&helper.lock);
     helper.busy = true;
-    set_state(POSTED);
     return true;
 }
 
@@ -118,7 +96,10 @@ void helper_wait(void)
 {
     if (!helper.busy)
         return;
-    await_state(DONE, true);
-    atomic_store_explicit(&helper.state, IDLE, memory_order_relaxed);
+    pthread_mutex_lock(&helper.lock);
+    while (helper.state != DONE)
+        pthread_cond_wait(&helper.done, &helper.lock);
+    helper.state = IDLE;
+    pthread_mutex_unlock(&helper.lock);
     helper.busy = false;
 }

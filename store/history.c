@@ -2,10 +2,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fsutil.h"
 #include "gitutil.h"
 #include "repo_internal.h"
+#include "sync_internal.h"
 
 int repo_head(db_repo *repo, char out[41])
 {
@@ -190,6 +192,61 @@ static int collect_undo(db_repo *repo, git_commit *head, change_set *set, db_err
     return rc;
 }
 
+/* HEAD's last move was a commit made here ("commit: …" in the branch's
+ * reflog, by dealboard or git), not teammates' work brought in by a sync. */
+static int check_made_here(db_repo *repo, const git_oid *head, db_err *err)
+{
+    git_reflog *log = NULL;
+    const git_reflog_entry *top = NULL;
+    bool here = git_reflog_read(&log, repo->git, "HEAD") == 0 &&
+                (top = git_reflog_entry_byindex(log, 0)) != NULL &&
+                git_oid_equal(git_reflog_entry_id_new(top), head) &&
+                git_reflog_entry_message(top) &&
+                (strncmp(git_reflog_entry_message(top), "commit", 6) == 0 ||
+                 strcmp(git_reflog_entry_message(top), SYNC_PENDING_REFLOG) == 0);
+    const char *how = top && git_reflog_entry_message(top) ? git_reflog_entry_message(top) : "";
+    int rc = here ? 0
+             : db_fail(err, DB_EUSAGE,
+                       "undo: the last change here was not made in this clone (%s); dealboard "
+                       "undoes only your own last change. Nothing was changed. To take back a "
+                       "teammate's change, edit the deal and sync",
+                       strstr(how, "sync") ? "it came with a sync" : "git moved the branch");
+    git_reflog_free(log);
+    git_error_clear();
+    return rc;
+}
+
+/* Undo rewrites the files the last change touched: none may hold work that
+ * is not committed. */
+static int check_uncommitted(db_repo *repo, git_commit *head, const change_set *set, db_err *err)
+{
+    git_tree *tree = NULL;
+    int rc = git_commit_tree(&tree, head) < 0 ? git_fail(err, DB_EIO, "reading HEAD") : 0;
+    for (size_t i = 0; i < set->count && !rc; i++) {
+        const char *relpath = set->items[i].relpath;
+        git_tree_entry *entry = NULL;
+        git_oid on_disk;
+        char *path = fs_join(repo->root, relpath);
+        bool in_head = git_tree_entry_bypath(&entry, tree, relpath) == 0;
+        bool exists = access(path, F_OK) == 0;
+        bool same = in_head == exists &&
+                    (!exists || (git_repository_hashfile(&on_disk, repo->git, relpath, GIT_OBJECT_BLOB,
+                                                         NULL) == 0 &&
+                                 git_oid_equal(&on_disk, git_tree_entry_id(entry))));
+        if (!same)
+            rc = db_fail(err, DB_EUSAGE,
+                         "undo: %s has changes here that are not committed, and undo would "
+                         "overwrite them; nothing was changed. Keep them with 'dealboard sync' "
+                         "(or git commit), or drop them with: git checkout -- %s",
+                         relpath, relpath);
+        git_tree_entry_free(entry);
+        free(path);
+    }
+    git_tree_free(tree);
+    git_error_clear();
+    return rc;
+}
+
 int repo_undo(db_repo *repo, char **summary, db_err *err)
 {
     int rc = repo_lock(repo, err);
@@ -205,7 +262,11 @@ int repo_undo(db_repo *repo, char **summary, db_err *err)
         rc = db_fail(err, DB_EUSAGE, "undo: the last change is %s; it cannot be undone here",
                      git_commit_parentcount(head) ? "a merge of teammates' work" : "the first commit");
     if (!rc)
+        rc = check_made_here(repo, &oid, err);
+    if (!rc)
         rc = collect_undo(repo, head, &set, err);
+    if (!rc)
+        rc = check_uncommitted(repo, head, &set, err);
     if (!rc) {
         char *message = xasprintf("Undo: %s", git_commit_summary(head));
         rc = repo_commit_changes(repo, set.items, set.count, message, err);

@@ -156,21 +156,6 @@ void remote_callbacks(git_remote_callbacks *cb, remote_ctx *ctx)
     cb->payload = ctx;
 }
 
-/* Callbacks, and the CA certificates whose parse git_setup deferred (gitutil.c).
- * Only http(s) needs them: if they cannot be read, ssh and local remotes still work. */
-static int connection_setup(git_remote_callbacks *cb, remote_ctx *ctx, const char *doing,
-                            db_err *err)
-{
-    remote_callbacks(cb, ctx);
-    db_err cert_err = {0};
-    if (git_tls_certs_load(&cert_err) == 0 || strncasecmp(ctx->url, "http", 4) != 0) {
-        git_error_clear();
-        return 0;
-    }
-    return db_fail(err, DB_EIO, "cannot %s '%s' (%s): cannot load the CA certificates: %s",
-                   doing, ctx->name, ctx->url, cert_err.msg);
-}
-
 /* ---- errors in words -------------------------------------------------- */
 
 /* libssh2 sometimes fails on the round trip after a refused key ("Failed to retrieve
@@ -394,8 +379,7 @@ int remote_fetch(git_repository *git, remote_ctx *ctx, const char *branch, db_er
     git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
     opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
     opts.prune = GIT_FETCH_PRUNE;      /* a branch gone from the remote is not "pushed" */
-    if (!rc)
-        rc = connection_setup(&opts.callbacks, ctx, "fetch from", err);
+    remote_callbacks(&opts.callbacks, ctx);
     if (!rc && git_remote_fetch(remote, &specs, &opts, "dealboard sync: fetch") < 0)
         rc = network_error(ctx, err, "fetch from");
     free(spec);
@@ -446,8 +430,7 @@ int remote_push(git_repository *git, remote_ctx *ctx, const char *branch, bool *
     git_push_options opts;
     git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
     opts.pb_parallelism = 0;                     /* delta search on every core */
-    if (!rc)
-        rc = connection_setup(&opts.callbacks, ctx, "push to", err);
+    remote_callbacks(&opts.callbacks, ctx);
     int grc = rc ? 0 : git_remote_push(remote, &specs, &opts);
     if (grc == GIT_ENONFASTFORWARD) {
         *rejected = true;                        /* noticed before sending anything */
@@ -502,10 +485,9 @@ bool remote_default_branch(const char *url, char *out, size_t n)
     git_remote *remote = NULL;
     git_remote_callbacks cb;
     git_remote_init_callbacks(&cb, GIT_REMOTE_CALLBACKS_VERSION);
-    db_err ignored;
     git_buf ref = {0};
+    remote_callbacks(&cb, &ctx);
     bool found = git_remote_create_detached(&remote, url) == 0 &&
-                 connection_setup(&cb, &ctx, "connect to", &ignored) == 0 &&
                  git_remote_connect(remote, GIT_DIRECTION_FETCH, &cb, NULL, NULL) == 0 &&
                  git_remote_default_branch(&ref, remote) == 0 && short_branch(ref.ptr, out, n);
     git_buf_dispose(&ref);
@@ -530,8 +512,9 @@ int remote_clone(const char *url, const char *dir, git_repository **out, db_err 
     git_clone_options opts;
     git_clone_options_init(&opts, GIT_CLONE_OPTIONS_VERSION);
     opts.checkout_opts.checkout_strategy = GIT_CHECKOUT_SAFE;
-    int rc = connection_setup(&opts.fetch_opts.callbacks, &ctx, "clone", err);
-    if (!rc && git_clone(out, url, dir, &opts) < 0)
+    remote_callbacks(&opts.fetch_opts.callbacks, &ctx);
+    int rc = 0;
+    if (git_clone(out, url, dir, &opts) < 0)
         rc = network_error(&ctx, err, "clone");
     remote_ctx_free(&ctx);
     return rc;

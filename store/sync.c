@@ -174,21 +174,6 @@ static int stage_pending(git_repository *git, git_index *index, const char *root
     return rc;
 }
 
-static int commit_tree(git_repository *git, const git_oid *tree_id, const git_commit **parents,
-                       size_t nparents, const char *message, git_oid *out, db_err *err)
-{
-    git_tree *tree = NULL;
-    git_signature *sig = NULL;
-    int rc = git_tree_lookup(&tree, git, tree_id) < 0 ? git_fail(err, DB_EIO, "reading tree") : 0;
-    if (!rc)
-        rc = git_identity(git, &sig, err);
-    if (!rc && git_commit_create(out, git, NULL, sig, sig, "UTF-8", message, tree, nparents,
-                                 parents) < 0)
-        rc = git_fail(err, DB_EIO, "committing");
-    git_signature_free(sig);
-    git_tree_free(tree);
-    return rc;
-}
 
 static int head_commit(git_repository *git, git_commit **out, db_err *err)
 {
@@ -258,10 +243,10 @@ static int commit_pending(db_repo *repo, const char *branch, bool *committed, db
         rc = git_fail(err, DB_EIO, "sync: writing the git index");
     if (!rc && differs) {
         const git_commit *parents[1] = {head};
-        rc = commit_tree(git, &tree_id, parents, 1, "Commit pending changes", &commit_id, err);
+        rc = git_commit_as_user(git, &tree_id, parents, 1, "Commit pending changes", &commit_id, err);
         char *ref = xasprintf("refs/heads/%s", branch);
         if (!rc)
-            rc = set_ref(git, ref, &commit_id, "dealboard sync: commit pending changes", err);
+            rc = set_ref(git, ref, &commit_id, SYNC_PENDING_REFLOG, err);
         *committed = rc == 0;
         free(ref);
     }
@@ -310,7 +295,7 @@ static int merge_in_memory(git_repository *git, const git_oid *ours_id, const gi
     char *message = rc ? NULL : merge_message(st);
     if (!rc) {
         const git_commit *parents[2] = {ours, theirs};
-        rc = commit_tree(mem.repo, &tree_id, parents, 2, message, commit_id, err);
+        rc = git_commit_as_user(mem.repo, &tree_id, parents, 2, message, commit_id, err);
     }
     if (!rc)
         rc = mempack_flush(&mem, git, commit_id, err);

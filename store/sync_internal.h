@@ -12,6 +12,8 @@
 /* Local git config key: Unix time of the last successful sync. */
 #define SYNC_TIME_KEY "dealboard.lastsync"
 #define SYNC_REMOTE "origin"
+/* The reflog message of sync's commit of hand edits (undo may take it back). */
+#define SYNC_PENDING_REFLOG "dealboard sync: commit pending changes"
 /* Fetch-merge-push rounds before giving up when others keep pushing first. */
 #define SYNC_MAX_TRIES 5
 

@@ -74,7 +74,7 @@ run "a: alice pushes six deals" "$a" 0 sync
 run "a: bob fetches them" "$b" 0 sync
 git -C "$b" sparse-checkout set --cone "deals/$(shard "$d1")" ||
     fail "a: git sparse-checkout set --cone"
-outside= dout= d2=
+outside='' dout='' d2=''
 for id in $ids; do
     if [ ! -e "$b/$(rel "$id")" ]; then outside="$outside $id"; [ -n "$dout" ] || dout=$id; fi
     [ -z "$d2" ] && [ "$(shard "$id")" != "$(shard "$d1")" ] && d2=$id
