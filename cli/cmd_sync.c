@@ -79,9 +79,13 @@ static void print_result(db_repo *repo, const sync_result *r)
     if (r->incoming > 0) {
         printf("Brought in %d commit%s from teammates (%s", r->incoming,
                r->incoming == 1 ? "" : "s", r->merged ? "merged" : "fast-forward");
-        if (r->conflicts)
-            printf("; %d conflict%s recorded in the deals' logs, both values kept", r->conflicts,
-                   r->conflicts == 1 ? "" : "s");
+        int in_deals = r->conflicts - r->pipeline_conflicts;
+        if (in_deals > 0)
+            printf("; %d conflict%s recorded in the deals' logs, both values kept", in_deals,
+                   in_deals == 1 ? "" : "s");
+        if (r->pipeline_conflicts > 0)
+            printf("; %d conflict%s in pipeline.json, both values kept (see dealboard doctor)",
+                   r->pipeline_conflicts, r->pipeline_conflicts == 1 ? "" : "s");
         puts(").");
     }
     if (r->pushed > 0)

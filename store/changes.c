@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "fsutil.h"
 #include "gitutil.h"
 #include "merge_tree.h"
 #include "sync.h"
@@ -159,6 +160,59 @@ void changes_describe(const deal *o, const deal *n, const pipeline_cfg *cfg, db_
     describe_log(o, n, emit, ud);
 }
 
+/* ---- pipeline.json's conflicts ------------------------------------------------ */
+
+static const char *entry_text(const cJSON *entry, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(entry, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static const cJSON *conflict_list(const cJSON *pipeline)
+{
+    const cJSON *list = cJSON_IsObject(pipeline)
+                            ? cJSON_GetObjectItemCaseSensitive(pipeline, "conflicts") : NULL;
+    return cJSON_IsArray(list) ? list : NULL;
+}
+
+static bool lists_id(const cJSON *list, const char *id)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, list)
+        if (str_eq(entry_text(e, "id"), id))
+            return true;
+    return false;
+}
+
+int changes_pipeline_conflicts(const cJSON *old, const cJSON *now, changes_emit_fn emit,
+                               void *ud)
+{
+    const cJSON *before = conflict_list(old), *e;
+    int n = 0;
+    cJSON_ArrayForEach(e, conflict_list(now)) {
+        const char *id = entry_text(e, "id"), *text = entry_text(e, "text");
+        if (!text || (id && lists_id(before, id)))
+            continue;
+        emit(ud, text);
+        n++;
+    }
+    return n;
+}
+
+int changes_open_conflicts(const char *root, changes_emit_fn emit, void *ud)
+{
+    char *path = fs_join(root, "pipeline.json"), *text = NULL;
+    size_t len = 0;
+    db_err err;
+    cJSON *json = fs_read_file(path, &text, &len, &err) == 0
+                      ? codec_parse_json(text, len, "pipeline.json", &err) : NULL;
+    int n = changes_pipeline_conflicts(NULL, json, emit, ud);
+    cJSON_Delete(json);
+    free(text);
+    free(path);
+    return n;
+}
+
 /* ---- two commits ----------------------------------------------------------- */
 
 static int resolve(git_repository *git, const char *rev, git_commit **out, db_err *err)
@@ -231,6 +285,44 @@ static void describe_delta(git_repository *git, const git_diff_delta *d, const p
         deal_free(&n);
 }
 
+static cJSON *pipeline_at(git_repository *git, git_commit *commit)
+{
+    git_tree *tree = NULL;
+    git_tree_entry *entry = NULL;
+    git_blob *blob = NULL;
+    cJSON *json = NULL;
+    db_err ignored;
+    if (git_commit_tree(&tree, commit) == 0 &&
+        git_tree_entry_bypath(&entry, tree, "pipeline.json") == 0 &&
+        git_blob_lookup(&blob, git, git_tree_entry_id(entry)) == 0)
+        json = codec_parse_json(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+                                "pipeline.json", &ignored);
+    git_blob_free(blob);
+    git_tree_entry_free(entry);
+    git_tree_free(tree);
+    return json;
+}
+
+static void emit_conflict(void *ud, const char *text)
+{
+    char *words = xasprintf("conflict recorded: %s", text);
+    emit_line(ud, words);
+    free(words);
+}
+
+/* A deal's conflicts are in its log; pipeline.json's only in its own list, so the
+ * report says where they stay and who lists them. */
+static void describe_pipeline(git_repository *git, git_commit *a, git_commit *b,
+                              sync_change_fn fn, void *ud)
+{
+    cJSON *old = pipeline_at(git, a), *now = pipeline_at(git, b);
+    emit_ctx e = {fn, ud, "pipeline.json", "Pipeline settings"};
+    if (changes_pipeline_conflicts(old, now, emit_conflict, &e) > 0)
+        emit_line(&e, "kept in pipeline.json \"conflicts\" until settled: see dealboard doctor");
+    cJSON_Delete(old);
+    cJSON_Delete(now);
+}
+
 static int diff_commits(git_repository *git, git_commit *a, git_commit *b, git_diff **diff,
                         db_err *err)
 {
@@ -266,6 +358,8 @@ int sync_changes(db_repo *repo, const char *old_rev, const char *new_rev, sync_c
     int rc = resolve(git, from, &a, err);
     if (!rc)
         rc = resolve(git, to, &b, err);
+    if (!rc) /* first: sync's report names only the first deals */
+        describe_pipeline(git, a, b, fn, ud);
     if (!rc)
         rc = diff_commits(git, a, b, &diff, err);
     for (size_t i = 0; !rc && i < git_diff_num_deltas(diff); i++)

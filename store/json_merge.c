@@ -4,7 +4,9 @@
  *   json_merge3      file-level delete/edit rules, then merge_root
  *   merge_objects    field by field against the base; recursion is depth-bounded
  *   merge_value      one field: unchanged side loses, objects recurse, else conflict
- *   merge_log        top-level "log": union by entry id, sorted by (at, id)
+ *   merge_by_id      arrays of objects with the same ids on both sides: element-wise
+ *   merge_log        top-level "log": union by entry id, sorted by (at, id); pipeline.json's
+ *                    "conflicts" the same, but an acknowledged (removed) entry stays removed
  *   merge_tags       top-level "tags": three-way set merge
  *   resolve_conflict later commit wins; the loser is written into a "conflict" entry
  * Lookups go through sorted indexes so large objects and logs stay O(n log n).
@@ -32,7 +34,7 @@ typedef struct {
 
 typedef struct {
     side_info ours, theirs;
-    bool record;
+    json_merge_record record;
     cJSON *pending;   /* conflict entries waiting to be added to the log */
     int conflicts;
     bool failed;      /* an allocation failed: the result is discarded */
@@ -386,7 +388,14 @@ static void describe_conflict(strbuf *sb, const char *path, const side_info *win
     sb_append(sb, ")");
 }
 
-static cJSON *conflict_entry(const char *id, const char *at, const char *text)
+const char *json_merge_list_key(json_merge_record record)
+{
+    return record == JSON_MERGE_DEAL_LOG    ? "log"
+           : record == JSON_MERGE_PIPELINE ? "conflicts"
+                                           : NULL;
+}
+
+cJSON *json_merge_conflict_entry(const char *id, const char *at, const char *text)
 {
     cJSON *entry = cJSON_CreateObject();
     if (!entry || !cJSON_AddStringToObject(entry, "id", id) ||
@@ -419,7 +428,7 @@ static void record_conflict(merge_ctx *ctx, const path_seg *path, bool theirs_wo
         char id[16], at[32];
         conflict_id(id, where.data, ours_text ? ours_text : "", theirs_text ? theirs_text : "");
         format_utc(at, ctx->ours.time > ctx->theirs.time ? ctx->ours.time : ctx->theirs.time);
-        add_element(ctx, ctx->pending, conflict_entry(id, at, words.data));
+        add_element(ctx, ctx->pending, json_merge_conflict_entry(id, at, words.data));
     }
     free(where.data);
     free(words.data);
@@ -507,11 +516,21 @@ static cJSON *merge_tags(merge_ctx *ctx, const cJSON *b, const cJSON *o, const c
 static cJSON *merge_objects(merge_ctx *ctx, const cJSON *b, const cJSON *o, const cJSON *t,
                             const path_seg *path, int depth);
 static cJSON *merge_log(merge_ctx *ctx, const cJSON *b, const cJSON *o, const cJSON *t,
-                        const path_seg *path);
+                        const path_seg *path, bool removals);
+static cJSON *merge_by_id(merge_ctx *ctx, const cJSON *b, const cJSON *o, const cJSON *t,
+                          const path_seg *path, int depth);
+
+/* How a value merges when both sides changed it, besides objects field by field. */
+typedef enum { AS_VALUE, AS_TAGS, AS_ACK_LIST } value_kind;
+
+static bool is_log_list(const cJSON *v)
+{
+    return !v || cJSON_IsArray(v);
+}
 
 /* One value; NULL = absent (check ctx->failed to tell it from an allocation failure). */
 static cJSON *merge_value(merge_ctx *ctx, const cJSON *b, const cJSON *o, const cJSON *t,
-                          const path_seg *path, int depth, bool is_tags)
+                          const path_seg *path, int depth, value_kind kind)
 {
     if (values_equal(o, t, 0))
         return dup_value(ctx, o);
@@ -521,26 +540,28 @@ static cJSON *merge_value(merge_ctx *ctx, const cJSON *b, const cJSON *o, const 
         return dup_value(ctx, o);
     if (cJSON_IsObject(o) && cJSON_IsObject(t) && depth < MERGE_MAX_DEPTH)
         return merge_objects(ctx, cJSON_IsObject(b) ? b : NULL, o, t, path, depth + 1);
-    if (is_tags && is_tag_list(o) && is_tag_list(t))
+    if (kind == AS_TAGS && is_tag_list(o) && is_tag_list(t))
         return merge_tags(ctx, b, o, t);
+    if (kind == AS_ACK_LIST && is_log_list(o) && is_log_list(t))
+        return merge_log(ctx, cJSON_IsArray(b) ? b : NULL, o, t, path, true);
+    if (path && cJSON_IsArray(o) && cJSON_IsArray(t) && depth < MERGE_MAX_DEPTH)
+        return merge_by_id(ctx, b, o, t, path, depth); /* not at the root: one value there */
     return resolve_conflict(ctx, o, t, path, PICK_LATER);
-}
-
-static bool is_log_list(const cJSON *v)
-{
-    return !v || cJSON_IsArray(v);
 }
 
 static void merge_member(merge_ctx *ctx, cJSON *out, const char *key, const cJSON *b,
                          const cJSON *o, const cJSON *t, const path_seg *parent, int depth)
 {
     path_seg seg = { parent, key, false };
-    bool top = depth == 0; /* "log" and "tags" are special only at the top of a deal */
+    bool top = depth == 0; /* the lists below are special only at the top of a file */
     cJSON *value;
-    if (top && strcmp(key, "log") == 0 && is_log_list(o) && is_log_list(t))
-        value = merge_log(ctx, cJSON_IsArray(b) ? b : NULL, o, t, &seg);
+    if (top && ctx->record == JSON_MERGE_PIPELINE && strcmp(key, "conflicts") == 0)
+        value = merge_value(ctx, b, o, t, &seg, depth, AS_ACK_LIST);
+    else if (top && strcmp(key, "log") == 0 && is_log_list(o) && is_log_list(t))
+        value = merge_log(ctx, cJSON_IsArray(b) ? b : NULL, o, t, &seg, false);
     else
-        value = merge_value(ctx, b, o, t, &seg, depth, top && strcmp(key, "tags") == 0);
+        value = merge_value(ctx, b, o, t, &seg, depth,
+                            top && strcmp(key, "tags") == 0 ? AS_TAGS : AS_VALUE);
     if (value)
         add_member(ctx, out, key, value);
 }
@@ -822,24 +843,36 @@ static cJSON *merge_log_entry(merge_ctx *ctx, const log_index *bl, const slot *o
     return merge_objects(ctx, index_get(&bl->by_id, ours->key), ours->item, theirs, &seg, 1);
 }
 
+/* An entry that only one side has, as it was in the base: the other side removed it. */
+static bool removed_by_other(const log_index *bl, const slot *s)
+{
+    const cJSON *base = index_get(&bl->by_id, s->key);
+    return base && values_equal(base, s->item, 0);
+}
+
+/* removals: an entry the other side removed stays removed (else it comes back). */
 static void union_by_id(merge_ctx *ctx, const log_index *bl, const log_index *ol,
-                        const log_index *tl, log_list *out, const path_seg *path)
+                        const log_index *tl, log_list *out, const path_seg *path, bool removals)
 {
     for (size_t i = 0; i < ol->by_id.n && !ctx->failed; i++) {
         const slot *ours = &ol->by_id.slots[i];
         const cJSON *theirs = index_get(&tl->by_id, ours->key);
+        if (!theirs && removals && removed_by_other(bl, ours))
+            continue;
         cJSON *entry = theirs ? merge_log_entry(ctx, bl, ours, theirs, path)
                               : dup_value(ctx, ours->item);
         log_list_push(ctx, out, entry);
     }
-    for (size_t i = 0; i < tl->by_id.n && !ctx->failed; i++)
-        if (!index_get(&ol->by_id, tl->by_id.slots[i].key))
-            log_list_push(ctx, out, dup_value(ctx, tl->by_id.slots[i].item));
+    for (size_t i = 0; i < tl->by_id.n && !ctx->failed; i++) {
+        const slot *theirs = &tl->by_id.slots[i];
+        if (!index_get(&ol->by_id, theirs->key) && !(removals && removed_by_other(bl, theirs)))
+            log_list_push(ctx, out, dup_value(ctx, theirs->item));
+    }
 }
 
 /* Union of both sides' entries (nothing a teammate logged is dropped), sorted by at. */
 static cJSON *merge_log(merge_ctx *ctx, const cJSON *b, const cJSON *o, const cJSON *t,
-                        const path_seg *path)
+                        const path_seg *path, bool removals)
 {
     log_index bl, ol, tl;
     bool indexed = log_index_build(&bl, b);
@@ -850,7 +883,7 @@ static cJSON *merge_log(merge_ctx *ctx, const cJSON *b, const cJSON *o, const cJ
     if (!indexed || !out.items || !arr) {
         ctx->failed = true;
     } else {
-        union_by_id(ctx, &bl, &ol, &tl, &out, path);
+        union_by_id(ctx, &bl, &ol, &tl, &out, path, removals);
         if (!ctx->failed)
             union_loose(ctx, &ol, &tl, &out);
         if (!ctx->failed)
@@ -865,6 +898,63 @@ static cJSON *merge_log(merge_ctx *ctx, const cJSON *b, const cJSON *o, const cJ
         return NULL;
     }
     return arr;
+}
+
+/* ---------- arrays of objects by id ---------- */
+
+/* Both arrays hold objects with string ids, the same ids in the same order. */
+static bool same_ids(const cJSON *o, const cJSON *t)
+{
+    const cJSON *x = o->child, *y = t->child;
+    for (; x && y; x = x->next, y = y->next) {
+        const char *a = entry_id(x), *b = entry_id(y);
+        if (!a || !b || strcmp(a, b) != 0)
+            return false;
+    }
+    return !x && !y && o->child;
+}
+
+static cJSON *merge_elements(merge_ctx *ctx, const log_index *bl, const cJSON *o,
+                             const cJSON *t, const path_seg *path, int depth)
+{
+    cJSON *out = cJSON_CreateArray();
+    if (!out)
+        ctx->failed = true;
+    for (const cJSON *x = o->child, *y = t->child; x && y && !ctx->failed;
+         x = x->next, y = y->next) {
+        path_seg seg = { path, entry_id(x), true };
+        add_element(ctx, out, merge_value(ctx, index_get(&bl->by_id, seg.name), x, y, &seg,
+                                          depth + 1, AS_VALUE));
+    }
+    if (ctx->failed) {
+        cJSON_Delete(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* Stages and other lists of objects by id: element by element against the base's
+ * element with that id, so a conflict names the element's field ("stages[define].
+ * max_days") and edits to different elements both survive. A list whose ids differ
+ * between the sides (added, removed, reordered, repeated) is one value. */
+static cJSON *merge_by_id(merge_ctx *ctx, const cJSON *b, const cJSON *o, const cJSON *t,
+                          const path_seg *path, int depth)
+{
+    if (!same_ids(o, t))
+        return resolve_conflict(ctx, o, t, path, PICK_LATER);
+    log_index bl, ol;
+    bool indexed = log_index_build(&bl, cJSON_IsArray(b) ? b : NULL);
+    indexed = log_index_build(&ol, o) && indexed;
+    cJSON *out = NULL;
+    if (!indexed)
+        ctx->failed = true;
+    else if (ol.n_loose) /* an id repeats */
+        out = resolve_conflict(ctx, o, t, path, PICK_LATER);
+    else
+        out = merge_elements(ctx, &bl, o, t, path, depth);
+    log_index_free(&bl);
+    log_index_free(&ol);
+    return out;
 }
 
 /* ---------- recording conflicts in the result ---------- */
@@ -903,8 +993,9 @@ static void record_pending_conflicts(merge_ctx *ctx, cJSON *result)
 {
     if (!ctx->pending || !ctx->pending->child || !cJSON_IsObject(result))
         return;
-    cJSON *log = cJSON_GetObjectItemCaseSensitive(result, "log");
-    if (!log && !(log = cJSON_AddArrayToObject(result, "log"))) {
+    const char *key = json_merge_list_key(ctx->record);
+    cJSON *log = cJSON_GetObjectItemCaseSensitive(result, key);
+    if (!log && !(log = cJSON_AddArrayToObject(result, key))) {
         ctx->failed = true;
         return;
     }
@@ -932,7 +1023,7 @@ static cJSON *merge_root(merge_ctx *ctx, const cJSON *base, const cJSON *ours,
         merged = resolve_conflict(ctx, ours, theirs, NULL,
                                   ours_is_deal ? PICK_OURS : PICK_THEIRS);
     else /* a non-object root is one scalar value */
-        merged = merge_value(ctx, base, ours, theirs, NULL, 0, false);
+        merged = merge_value(ctx, base, ours, theirs, NULL, 0, AS_VALUE);
     if (!ctx->failed)
         record_pending_conflicts(ctx, merged);
     cJSON_Delete(ctx->pending);
@@ -951,7 +1042,7 @@ static side_info side_of(const json_merge_side *side)
 
 int json_merge3(const cJSON *base, const cJSON *ours, const cJSON *theirs,
                 const json_merge_side *ours_side, const json_merge_side *theirs_side,
-                bool record_conflicts, cJSON **result, json_merge_stats *stats)
+                json_merge_record record, cJSON **result, json_merge_stats *stats)
 {
     json_merge_stats ignored;
     if (!stats)
@@ -962,7 +1053,7 @@ int json_merge3(const cJSON *base, const cJSON *ours, const cJSON *theirs,
         return -1;
     }
     *result = NULL;
-    merge_ctx ctx = { side_of(ours_side), side_of(theirs_side), record_conflicts, NULL, 0, false };
+    merge_ctx ctx = { side_of(ours_side), side_of(theirs_side), record, NULL, 0, false };
     if (ours && theirs) {
         *result = merge_root(&ctx, base, ours, theirs);
     } else {

@@ -102,6 +102,11 @@ char *merge_message(const merge_tree_stats *st)
     if (st->conflicts)
         sb_printf(&sb, "%s%d conflict%s recorded", sep, st->conflicts,
                   st->conflicts == 1 ? "" : "s");
+    /* Deal conflicts are found in the deal's log; these only in pipeline.json. */
+    if (st->conflicts && st->pipeline_conflicts == st->conflicts)
+        sb_puts(&sb, " in pipeline.json");
+    else if (st->pipeline_conflicts)
+        sb_printf(&sb, " (%d in pipeline.json)", st->pipeline_conflicts);
     return sb.data;
 }
 
@@ -304,12 +309,14 @@ static char *canonical_pipeline(const cJSON *json)
     char *text = json_print_canonical(json), *warnings = NULL;
     pipeline_cfg cfg;
     db_err err;
-    if (text && config_parse(text, strlen(text), "pipeline.json", &cfg, &warnings, &err) == 0) {
-        config_free(&cfg);
-    } else {
+    if (!text)
+        return NULL;
+    /* A failed parse leaves the defaults in cfg: freed either way. */
+    if (config_parse(text, strlen(text), "pipeline.json", &cfg, &warnings, &err) != 0) {
         free(text);
         text = NULL;
     }
+    config_free(&cfg);
     free(warnings);
     return text;
 }
@@ -326,44 +333,75 @@ static bool later_is_theirs(const json_merge_side *o, const json_merge_side *t)
     return strcmp(t->author ? t->author : "", o->author ? o->author : "") > 0;
 }
 
-/* The merged deal did not validate: keep the later side whole and the other side's
- * whole text in a conflict entry, so that nothing is dropped. */
+/* The losing version, whole, as a conflict entry in the winner: a deal's log or
+ * pipeline.json's "conflicts" (json_merge's lists, created if absent). */
+static void record_whole(cJSON *winner, const cJSON *loser, const json_merge_side *ws,
+                         const json_merge_side *ls, const char *path)
+{
+    bool deal = merge_is_deal_path(path);
+    const char *key = json_merge_list_key(deal ? JSON_MERGE_DEAL_LOG : JSON_MERGE_PIPELINE);
+    const char *what = deal ? "deal" : "pipeline.json";
+    cJSON *list = cJSON_GetObjectItemCaseSensitive(winner, key);
+    if (!list)
+        list = cJSON_AddArrayToObject(winner, key);
+    if (!cJSON_IsArray(list))
+        return;
+    char *text = cJSON_PrintUnformatted(loser), at[TIMESTAMP_LEN], id[16];
+    uint64_t h = 14695981039346656037ULL;
+    for (const char *p = text; p && *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    snprintf(id, sizeof id, "w%012llx", (unsigned long long)(h & 0xFFFFFFFFFFFFULL));
+    timestamp_format(ws->time > ls->time ? ws->time : ls->time, at);
+    char *words = xasprintf("whole %s: kept the version by %s; the merged version was not a "
+                            "valid %s, the other version (by %s) was: %s", what,
+                            ws->author ? ws->author : "unknown", what,
+                            ls->author ? ls->author : "unknown", text ? text : "");
+    cJSON *entry = json_merge_conflict_entry(id, at, words);
+    if (entry)
+        cJSON_AddItemToArray(list, entry);
+    free(words);
+    cJSON_free(text);
+}
+
+/* The merged file did not validate: keep the later side whole and the other side
+ * whole in a conflict entry, so that nothing is dropped. */
 static char *keep_later_whole(const json_three *j, const json_merge_side *os,
                               const json_merge_side *ts, const char *path)
 {
     bool theirs = j->theirs && (!j->ours || later_is_theirs(os, ts));
     cJSON *winner = cJSON_Duplicate(theirs ? j->theirs : j->ours, 1);
     const cJSON *loser = theirs ? j->ours : j->theirs;
-    const json_merge_side *ws = theirs ? ts : os, *ls = theirs ? os : ts;
-    cJSON *log = cJSON_GetObjectItemCaseSensitive(winner, "log");
-    if (!log && merge_is_deal_path(path))
-        log = cJSON_AddArrayToObject(winner, "log");
-    if (loser && cJSON_IsArray(log)) {
-        char *text = cJSON_PrintUnformatted(loser), at[TIMESTAMP_LEN], id[16];
-        uint64_t h = 14695981039346656037ULL;
-        for (const char *p = text; p && *p; p++)
-            h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-        snprintf(id, sizeof id, "w%012llx", (unsigned long long)(h & 0xFFFFFFFFFFFFULL));
-        timestamp_format(ws->time > ls->time ? ws->time : ls->time, at);
-        char *words = xasprintf("whole deal: kept the version by %s; the merged version was "
-                                "not a valid deal, the other version (by %s) was: %s",
-                                ws->author ? ws->author : "unknown",
-                                ls->author ? ls->author : "unknown", text ? text : "");
-        cJSON *entry = cJSON_CreateObject();
-        cJSON_AddStringToObject(entry, "id", id);
-        cJSON_AddStringToObject(entry, "at", at);
-        cJSON_AddStringToObject(entry, "by", "dealboard");
-        cJSON_AddStringToObject(entry, "kind", "conflict");
-        cJSON_AddStringToObject(entry, "text", words);
-        cJSON_AddItemToArray(log, entry);
-        free(words);
-        cJSON_free(text);
-    }
+    if (loser)
+        record_whole(winner, loser, theirs ? ts : os, theirs ? os : ts, path);
     char *out = canonical(winner, path);
     if (!out)
         out = json_print_canonical(winner);
     cJSON_Delete(winner);
     return out;
+}
+
+/* Writes the merged file (NULL: removed), counting its conflicts. */
+static int put_merged(merge_ctx *m, const change *o, const change *t, const json_three *j,
+                      const json_merge_side *os, const json_merge_side *ts, const cJSON *merged,
+                      int conflicts)
+{
+    const char *path = o->path;
+    if (!merged) {
+        side_entry gone = {false, {{0}}, 0};
+        return index_put(m, path, &gone);
+    }
+    char *text = canonical(merged, path);
+    if (!text) {
+        text = keep_later_whole(j, os, ts, path);
+        conflicts++;
+    }
+    m->st->conflicts += conflicts;
+    if (!merge_is_deal_path(path))
+        m->st->pipeline_conflicts += conflicts;
+    uint32_t mode = o->side.exists ? o->side.mode : t->side.mode;
+    int rc = index_put_text(m, path, text, strlen(text), mode);
+    free(text);
+    return rc;
 }
 
 /* Returns 0 when merged, 1 when a side is not a JSON object (merge it as text). */
@@ -383,23 +421,11 @@ static int merge_json(merge_ctx *m, const change *o, const change *t)
     last_change(m, m->theirs, path, &ts, &ta);
     cJSON *merged = NULL;
     json_merge_stats stats = {0, JSON_MERGE_KEPT};
-    int rc = json_merge3(j.base, j.ours, j.theirs, &os, &ts, merge_is_deal_path(path), &merged,
-                         &stats) < 0 ? db_fail(m->err, DB_EIO, "%s: merge: out of memory", path)
-                                     : 0;
-    if (!rc && !merged) {
-        side_entry gone = {false, {{0}}, 0};
-        rc = index_put(m, path, &gone);
-    } else if (!rc) {
-        char *text = canonical(merged, path);
-        if (!text) {
-            text = keep_later_whole(&j, &os, &ts, path);
-            stats.conflicts++;
-        }
-        m->st->conflicts += stats.conflicts;
-        uint32_t mode = o->side.exists ? o->side.mode : t->side.mode;
-        rc = index_put_text(m, path, text, strlen(text), mode);
-        free(text);
-    }
+    json_merge_record record = merge_is_deal_path(path) ? JSON_MERGE_DEAL_LOG
+                                                        : JSON_MERGE_PIPELINE;
+    int rc = json_merge3(j.base, j.ours, j.theirs, &os, &ts, record, &merged, &stats) < 0
+                 ? db_fail(m->err, DB_EIO, "%s: merge: out of memory", path)
+                 : put_merged(m, o, t, &j, &os, &ts, merged, stats.conflicts);
     cJSON_Delete(merged);
     json_three_free(&j);
     sb_free(&oa);

@@ -14,6 +14,7 @@ typedef struct {
     int files;          /* other files the other side changed */
     int merged;         /* files changed on both sides and merged */
     int conflicts;      /* same-field conflicts recorded (deal logs, pipeline.json) */
+    int pipeline_conflicts; /* of which in pipeline.json's "conflicts" list */
     strbuf unresolved;  /* non-JSON files needing a person, ", "-separated */
 } merge_tree_stats;
 
@@ -28,7 +29,8 @@ int merge_tree_commits(git_repository *git, git_commit *ours, git_commit *theirs
 /* Pure helpers (unit-tested). */
 bool merge_is_deal_path(const char *path);    /* deals/<xx>/<id>.json */
 bool merge_is_json_path(const char *path);    /* a deal file or pipeline.json */
-/* "Merge teammates' changes: 3 deals, 1 conflict recorded". Caller frees. */
+/* "Merge teammates' changes: 3 deals, 1 conflict recorded", "… recorded in pipeline.json"
+ * when all are there. Caller frees. */
 char *merge_message(const merge_tree_stats *st);
 
 #endif

@@ -9,6 +9,7 @@
  * The repository lock is held throughout: nothing else writes meanwhile. */
 #include "sync.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "codec.h"
 #include "config_load.h"
 #include "fsutil.h"
+#include "repo_internal.h"
 #include "index_lock.h"
 #include "gitutil.h"
 #include "mempack.h"
@@ -120,6 +122,38 @@ static int check_parses(const char *root, const char *path, db_err *err)
     return rc;
 }
 
+static bool core_filemode(git_repository *git)
+{
+    git_config *cfg = NULL;
+    int value = 1;
+    if (git_repository_config_snapshot(&cfg, git) == 0)
+        git_config_get_bool(&value, cfg, "core.filemode");
+    git_config_free(cfg);
+    git_error_clear();
+    return value != 0;
+}
+
+/* The file's blob (through the repository's filters) and its index entry. */
+static int stage_file(git_repository *git, index_lock *lock, const char *root, const char *path,
+                      db_err *err)
+{
+    git_oid id;
+    char *full = fs_join(root, path);
+    struct stat st;
+    int rc = lstat(full, &st) != 0 ? db_fail(err, DB_EIO, "%s: %s", path, strerror(errno)) : 0;
+    if (!rc && git_blob_create_from_workdir(&id, git, path) < 0)
+        rc = git_fail(err, DB_EIO, path);
+    uint32_t mode = (st.st_mode & 0111) && core_filemode(git) ? GIT_FILEMODE_BLOB_EXECUTABLE
+                                                              : GIT_FILEMODE_BLOB;
+    const git_index_entry *old = git_index_get_bypath(lock->index, path, 0);
+    if (!rc && old && !core_filemode(git))
+        mode = old->mode;                     /* core.fileMode=false: the mode stays */
+    if (!rc)
+        rc = index_lock_stage(lock, path, &id, mode, &st, err);
+    free(full);
+    return rc;
+}
+
 static bool regular_file(const char *root, const char *path)
 {
     char *full = fs_join(root, path);
@@ -139,9 +173,10 @@ static const char *changed_path(const git_status_entry *e)
  * files dealboard owns (hand edits): index flags, core.fileMode, filters and
  * attributes are git's business, so nothing git would not see is staged.
  * Every file is checked first, so that a broken one stages nothing. */
-static int stage_pending(git_repository *git, git_index *index, const char *root, size_t *staged,
+static int stage_pending(git_repository *git, index_lock *lock, const char *root, size_t *staged,
                          db_err *err)
 {
+    git_index *index = lock->index;
     git_status_options opts;
     git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
     opts.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
@@ -165,9 +200,11 @@ static int stage_pending(git_repository *git, git_index *index, const char *root
             bool deleted = (e->status & GIT_STATUS_WT_DELETED) || !regular_file(root, path);
             if (pass == 0)
                 rc = deleted ? 0 : check_parses(root, path, err);
-            else if ((deleted ? git_index_remove_bypath(index, path) : git_index_add_bypath(index, path)) < 0)
+            else if (deleted && git_index_remove(lock->index, path, 0) < 0)
                 rc = git_fail(err, DB_EIO, path);
-            else
+            else if (!deleted)
+                rc = stage_file(git, lock, root, path, err);
+            if (pass == 1 && !rc)
                 (*staged)++;
         }
     git_status_list_free(list);
@@ -210,54 +247,62 @@ static int check_staged(git_repository *git, git_commit *head, const git_oid *tr
     return rc;
 }
 
-static int read_index(git_repository *git, git_index **index, db_err *err)
+static int move_branch(git_repository *git, const char *branch, git_commit *from,
+                       const git_oid *to, db_err *err)
 {
-    if (git_repository_index(index, git) == 0 && git_index_read(*index, 1) == 0)
-        return 0;
-    const git_error *e = git_error_last();
-    const char *advice = index_form_advice(e ? e->message : NULL);
-    return advice ? db_fail(err, DB_EIO, "sync: %s", advice)
-                  : git_fail(err, DB_EIO, "sync: reading the git index");
+    char *name = xasprintf("refs/heads/%s", branch);
+    git_reference *ref = NULL;
+    int rc = git_reference_create_matching(&ref, git, name, to, 1, git_commit_id(from),
+                                           SYNC_PENDING_REFLOG) < 0
+                 ? git_fail(err, DB_EIO, name) : 0;
+    git_reference_free(ref);
+    free(name);
+    return rc;
 }
 
+/* Hand edits committed as "Commit pending changes", in the order of every
+ * commit (commit.c): git's index lock held throughout, the new index written
+ * into it, the branch moved (only from where it was), then the index put in
+ * place. The work tree is only read. */
 static int commit_pending(db_repo *repo, const char *branch, bool *committed, db_err *err)
 {
     git_repository *git = repo_git(repo);
-    git_index *index = NULL;
+    index_lock lock;
     git_commit *head = NULL;
     git_oid tree_id, commit_id;
-    int rc = read_index(git, &index, err);
     size_t staged = 0;
+    int rc = index_lock_take(git_repository_path(git), &lock, err);
+    bool marked = !rc && repo_mark_pending(repo, NULL, 0, NULL, err) == 0;
+    if (!rc && !marked)
+        rc = DB_EIO;
     if (!rc)
-        rc = stage_pending(git, index, repo_root(repo), &staged, err);
-    if (!rc && git_index_write_tree(&tree_id, index) < 0)
+        rc = index_lock_open(&lock, err);
+    if (!rc)
+        rc = stage_pending(git, &lock, repo_root(repo), &staged, err);
+    if (!rc && git_index_write_tree_to(&tree_id, lock.index, git) < 0)
         rc = git_fail(err, DB_EIO, "sync: writing the index's tree");
     if (!rc)
         rc = head_commit(git, &head, err);
     bool differs = !rc && !git_oid_equal(&tree_id, git_commit_tree_id(head));
     if (differs)
         rc = check_staged(git, head, &tree_id, err);
-    /* The index file is rewritten only when something was staged (10 MB at
-     * 100,000 deals), and before the commit: a failure leaves HEAD as it was. */
-    if (!rc && staged && git_index_write(index) < 0)
-        rc = git_fail(err, DB_EIO, "sync: writing the git index");
+    if (!rc && staged)
+        rc = index_lock_write(&lock, err);
     if (!rc && differs) {
         const git_commit *parents[1] = {head};
         rc = git_commit_as_user(git, &tree_id, parents, 1, "Commit pending changes", &commit_id, err);
-        char *ref = xasprintf("refs/heads/%s", branch);
         if (!rc)
-            rc = set_ref(git, ref, &commit_id, SYNC_PENDING_REFLOG, err);
+            rc = move_branch(git, branch, head, &commit_id, err);
         *committed = rc == 0;
-        free(ref);
     }
-    if (rc && index)
-        git_index_read(index, 1);        /* nothing staged here stays behind in memory */
+    if (!rc && staged)
+        rc = index_lock_commit(&lock, err);
+    index_lock_release(&lock);
+    if (marked)
+        repo_clear_pending(repo);
     git_commit_free(head);
-    git_index_free(index);
     return rc;
 }
-
-/* ---- moving the branch ------------------------------------------------ */
 
 /* The work tree, the index and the branch to the commit (checkout.c). */
 static int move_to(db_repo *repo, const char *branch, const git_oid *commit_id, const char *why,
@@ -320,6 +365,7 @@ static int merge_with(db_repo *repo, const char *branch, const git_oid *ours,
         rc = move_to(repo, branch, &commit_id, "dealboard sync: merge", err);
     if (!rc) {
         out->conflicts += st.conflicts;
+        out->pipeline_conflicts += st.pipeline_conflicts;
         out->merged = true;
     }
     merge_tree_stats_free(&st);

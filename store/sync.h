@@ -23,7 +23,8 @@ typedef struct {
     char old_head[41], new_head[41];  /* HEAD before and after */
     int incoming;                     /* commits brought in from the remote */
     int pushed;                       /* commits pushed */
-    int conflicts;                    /* same-field conflicts recorded in deal logs */
+    int conflicts;                    /* same-field conflicts, both values kept */
+    int pipeline_conflicts;           /* of which in pipeline.json's "conflicts" */
     bool offline;                     /* the remote could not be reached; nothing lost */
     bool committed_pending;           /* work-tree changes were committed first */
     bool merged;                      /* a merge commit was made (else fast-forward) */

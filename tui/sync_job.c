@@ -97,7 +97,8 @@ static void show_result(tui_app *app, bool have, const sync_record *rec)
         tui_message(app, true, "sync: offline; your commits wait locally");
     else
         tui_message(app, false, "synced: %d in, %d out%s", rec->r.incoming, rec->r.pushed,
-                    rec->r.conflicts ? " (conflicts kept in the deals' logs)" : "");
+                    rec->r.pipeline_conflicts ? " (conflicts kept: see doctor)"
+                    : rec->r.conflicts       ? " (conflicts kept in the deals' logs)" : "");
 }
 
 /* Reaps the child, reloads and says how it went. */

@@ -100,6 +100,7 @@ for n in 200 96 48 32 24 16 12 8 4 0; do
         "step ${n}kb" "$(cat "$(deal_path "$r" "$target")")"
     # the next stage after the one the deal is in now
     cur=$(field "$r" "$mover" 'd["stage"]')
+    # shellcheck disable=SC2086
     stage=$(printf '%s\n' $stages $stages | grep -A1 -x "$cur" | sed -n 2p)
     before=$(state "$r") head=$(git -C "$r" rev-parse HEAD)
     dbrun "" "$r" move "$mover" "$stage"
@@ -194,7 +195,7 @@ must "round 2: a local edit in the clone" "$c" add "Local deal on the tmpfs" --v
 teammate_changes 2
 git -C "$c" fetch -q origin || fail "round 2: git fetch by hand"
 sync_steps "merge after git fetch" 2
-must "an edit in the clone afterwards" "$c" note "$(echo $ids | cut -d' ' -f1)" "after the full disk"
+must "an edit in the clone afterwards" "$c" note "$(echo "${ids# }" | cut -d" " -f1)" "after the full disk"
 must "and its sync" "$c" sync
 must "the teammate syncs" "$t" sync
 check "teammate and clone agree" same_trees "$c" "$t"

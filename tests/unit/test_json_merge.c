@@ -1,4 +1,4 @@
-/* Unit tests for store/json_merge: three-way merge of deal files (SPEC §6). */
+/* Unit tests for store/json_merge: three-way merge of deal files and pipeline.json (SPEC §6). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -38,8 +38,8 @@ static char *print(const cJSON *tree)
 
 /* Merges three documents and checks that the inputs were left untouched. */
 static cJSON *merge_trees(const cJSON *b, const cJSON *o, const cJSON *t,
-                          const json_merge_side *os, const json_merge_side *ts, bool record,
-                          json_merge_stats *stats)
+                          const json_merge_side *os, const json_merge_side *ts,
+                          json_merge_record record, json_merge_stats *stats)
 {
     char *before[3] = { b ? print(b) : NULL, o ? print(o) : NULL, t ? print(t) : NULL };
     const cJSON *inputs[3] = { b, o, t };
@@ -58,8 +58,8 @@ static cJSON *merge_trees(const cJSON *b, const cJSON *o, const cJSON *t,
 }
 
 static cJSON *merge_text(const char *base, const char *ours, const char *theirs,
-                         const json_merge_side *os, const json_merge_side *ts, bool record,
-                         json_merge_stats *stats)
+                         const json_merge_side *os, const json_merge_side *ts,
+                         json_merge_record record, json_merge_stats *stats)
 {
     cJSON *b = parse(base), *o = parse(ours), *t = parse(theirs);
     cJSON *result = merge_trees(b, o, t, os, ts, record, stats);
@@ -313,6 +313,182 @@ static void test_record_conflicts_false_leaves_no_log(void **state)
     assert_printed(r, "{\"currency\":\"GBP\",\"levels\":{\"watch\":3}}");
     assert_int_equal(st.conflicts, 1);
     assert_null(cJSON_GetObjectItemCaseSensitive(r, "log"));
+    cJSON_Delete(r);
+}
+
+/* ---------- pipeline.json: conflicts kept in its "conflicts" list ---------- */
+
+static const cJSON *conflicts_of(const cJSON *pipeline)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(pipeline, "conflicts");
+    assert_true(cJSON_IsArray(list));
+    return list;
+}
+
+/* The texts of pipeline's "conflicts", joined by '|' (a static buffer). */
+static const char *conflict_texts(const cJSON *pipeline)
+{
+    static char buf[2048];
+    const cJSON *e;
+    buf[0] = '\0';
+    cJSON_ArrayForEach(e, conflicts_of(pipeline)) {
+        if (buf[0])
+            strncat(buf, "|", sizeof buf - strlen(buf) - 1);
+        strncat(buf, string_field(e, "text"), sizeof buf - strlen(buf) - 1);
+    }
+    return buf;
+}
+
+static const char *PL_BASE = "{\"currency\":\"EUR\",\"levels\":{\"watch\":2}}";
+static const char *PL_ALICE = "{\"currency\":\"CHF\",\"levels\":{\"watch\":2}}";
+static const char *PL_BOB = "{\"currency\":\"USD\",\"levels\":{\"watch\":3}}";
+
+static void test_list_keys(void **state)
+{
+    (void)state;
+    assert_string_equal(json_merge_list_key(JSON_MERGE_DEAL_LOG), "log");
+    assert_string_equal(json_merge_list_key(JSON_MERGE_PIPELINE), "conflicts");
+    assert_null(json_merge_list_key(JSON_MERGE_COUNT_ONLY));
+}
+
+static void test_pipeline_conflict_kept_in_conflicts(void **state)
+{
+    (void)state;
+    json_merge_stats st;
+    cJSON *r = merge_text(PL_BASE, PL_ALICE, PL_BOB, &ALICE, &BOB_LATER, JSON_MERGE_PIPELINE,
+                          &st);
+    assert_string_equal(string_field(r, "currency"), "USD");
+    assert_int_equal(st.conflicts, 1);
+    assert_null(cJSON_GetObjectItemCaseSensitive(r, "log"));
+    assert_int_equal(cJSON_GetArraySize(conflicts_of(r)), 1);
+    const cJSON *c = cJSON_GetArrayItem(conflicts_of(r), 0);
+    assert_string_equal(string_field(c, "kind"), "conflict");
+    assert_string_equal(string_field(c, "by"), "dealboard");
+    assert_string_equal(string_field(c, "at"), "2026-01-01T01:00:00Z");
+    assert_string_equal(string_field(c, "text"),
+                        "currency: kept \"USD\" (Bob, later) over \"CHF\" (Alice)");
+    cJSON_Delete(r);
+}
+
+/* Both clones merging the same pair, then each other's results: one entry. */
+static void test_pipeline_conflict_recorded_once(void **state)
+{
+    (void)state;
+    cJSON *b = parse(PL_BASE), *a = parse(PL_ALICE), *o = parse(PL_BOB);
+    cJSON *m1 = merge_trees(b, a, o, &ALICE, &BOB_LATER, JSON_MERGE_PIPELINE, NULL);
+    cJSON *m2 = merge_trees(b, o, a, &BOB_LATER, &ALICE, JSON_MERGE_PIPELINE, NULL);
+    assert_true(cJSON_Compare(m1, m2, true));
+    json_merge_stats st;
+    cJSON *again = merge_trees(b, m1, m2, &ALICE, &BOB_LATER, JSON_MERGE_PIPELINE, &st);
+    assert_int_equal(st.conflicts, 0);
+    assert_int_equal(cJSON_GetArraySize(conflicts_of(again)), 1);
+    cJSON_Delete(again);
+    cJSON_Delete(m1);
+    cJSON_Delete(m2);
+    cJSON_Delete(b);
+    cJSON_Delete(a);
+    cJSON_Delete(o);
+}
+
+#define ACK_X "{\"id\":\"cx\",\"at\":\"2026-01-01T00:00:00Z\",\"kind\":\"conflict\",\"text\":\"X\"}"
+#define ACK_Y "{\"id\":\"cy\",\"at\":\"2026-01-02T00:00:00Z\",\"kind\":\"conflict\",\"text\":\"Y\"}"
+
+/* Removing an entry is how a person settles it: it must not come back. */
+static void test_pipeline_acknowledged_conflict_stays_removed(void **state)
+{
+    (void)state;
+    const char *base = "{\"name\":\"P\",\"conflicts\":[" ACK_X "]}";
+    /* Removed here, a teammate changed something else. */
+    cJSON *r = merge_text(base, "{\"name\":\"P\",\"conflicts\":[]}",
+                          "{\"name\":\"Q\",\"conflicts\":[" ACK_X "]}", &ALICE, &BOB_LATER,
+                          JSON_MERGE_PIPELINE, NULL);
+    assert_int_equal(cJSON_GetArraySize(conflicts_of(r)), 0);
+    assert_string_equal(string_field(r, "name"), "Q");
+    cJSON_Delete(r);
+
+    /* The whole list removed there, a new conflict recorded here: only the new one. */
+    r = merge_text(base, "{\"name\":\"P\",\"conflicts\":[" ACK_X "," ACK_Y "]}",
+                   "{\"name\":\"P\"}", &ALICE, &BOB_LATER, JSON_MERGE_PIPELINE, NULL);
+    assert_string_equal(conflict_texts(r), "Y");
+    cJSON_Delete(r);
+
+    /* Removed on one side while this merge finds a new conflict: X stays gone. */
+    r = merge_text("{\"currency\":\"EUR\",\"conflicts\":[" ACK_X "]}",
+                   "{\"currency\":\"CHF\",\"conflicts\":[]}",
+                   "{\"currency\":\"USD\",\"conflicts\":[" ACK_X "]}", &ALICE, &BOB_LATER,
+                   JSON_MERGE_PIPELINE, NULL);
+    assert_string_equal(conflict_texts(r),
+                        "currency: kept \"USD\" (Bob, later) over \"CHF\" (Alice)");
+    cJSON_Delete(r);
+}
+
+static void test_pipeline_new_entries_on_both_sides_union(void **state)
+{
+    (void)state;
+    cJSON *r = merge_text("{\"conflicts\":[]}", "{\"conflicts\":[" ACK_Y "]}",
+                          "{\"conflicts\":[" ACK_X "]}", &ALICE, &BOB_LATER,
+                          JSON_MERGE_PIPELINE, NULL);
+    assert_string_equal(conflict_texts(r), "X|Y"); /* sorted by at */
+    cJSON_Delete(r);
+}
+
+/* A deal's "conflicts" key is an ordinary field, a pipeline's "log" is not the list. */
+static void test_conflicts_key_special_only_in_pipeline(void **state)
+{
+    (void)state;
+    json_merge_stats st;
+    cJSON *r = merge_text("{\"conflicts\":[" ACK_X "]}", "{\"conflicts\":[]}",
+                          "{\"conflicts\":[" ACK_X "," ACK_Y "]}", &ALICE, &BOB_LATER,
+                          JSON_MERGE_DEAL_LOG, &st);
+    assert_int_equal(st.conflicts, 1); /* one value, changed on both sides */
+    assert_int_equal(count_kind(r, "conflict"), 1);
+    cJSON_Delete(r);
+}
+
+static const char *ST_BASE = "{\"stages\":[{\"id\":\"define\",\"max_days\":21},"
+                             "{\"id\":\"explore\",\"max_days\":30}]}";
+
+static void test_stages_merge_by_id(void **state)
+{
+    (void)state;
+    json_merge_stats st;
+    cJSON *r = merge_text(ST_BASE,
+                          "{\"stages\":[{\"id\":\"define\",\"max_days\":28},"
+                          "{\"id\":\"explore\",\"max_days\":45}]}",
+                          "{\"stages\":[{\"id\":\"define\",\"max_days\":35,\"name\":\"Define\"},"
+                          "{\"id\":\"explore\",\"max_days\":30}]}",
+                          &ALICE, &BOB_LATER, JSON_MERGE_PIPELINE, &st);
+    assert_int_equal(st.conflicts, 1);
+    assert_json_equal(cJSON_GetObjectItemCaseSensitive(r, "stages"),
+                      "[{\"id\":\"define\",\"max_days\":35,\"name\":\"Define\"},"
+                      "{\"id\":\"explore\",\"max_days\":45}]");
+    assert_string_equal(conflict_texts(r),
+                        "stages[define].max_days: kept 35 (Bob, later) over 28 (Alice)");
+    cJSON_Delete(r);
+}
+
+/* Ids added, reordered or repeated: the list is one value, the loser kept whole. */
+static void test_stages_with_other_ids_are_one_value(void **state)
+{
+    (void)state;
+    json_merge_stats st;
+    const char *added = "{\"stages\":[{\"id\":\"define\",\"max_days\":21},"
+                        "{\"id\":\"explore\",\"max_days\":30},{\"id\":\"x\"}]}";
+    const char *changed = "{\"stages\":[{\"id\":\"define\",\"max_days\":35},"
+                          "{\"id\":\"explore\",\"max_days\":30}]}";
+    cJSON *r = merge_text(ST_BASE, added, changed, &ALICE, &BOB_LATER, JSON_MERGE_PIPELINE, &st);
+    assert_int_equal(st.conflicts, 1);
+    assert_non_null(strstr(conflict_texts(r), "stages: kept [{\"id\":\"define\",\"max_days\":35}"));
+    assert_non_null(strstr(conflict_texts(r), "{\"id\":\"x\"}] (Alice)"));
+    cJSON_Delete(r);
+
+    const char *repeated = "{\"stages\":[{\"id\":\"define\",\"max_days\":1},"
+                           "{\"id\":\"define\",\"max_days\":2}]}";
+    const char *repeated2 = "{\"stages\":[{\"id\":\"define\",\"max_days\":3},"
+                            "{\"id\":\"define\",\"max_days\":2}]}";
+    r = merge_text(ST_BASE, repeated, repeated2, &ALICE, &BOB_LATER, JSON_MERGE_PIPELINE, &st);
+    assert_int_equal(st.conflicts, 1);
+    assert_non_null(strstr(conflict_texts(r), "stages: kept "));
     cJSON_Delete(r);
 }
 
@@ -699,6 +875,14 @@ int main(void)
         cmocka_unit_test(test_conflict_not_logged_twice),
         cmocka_unit_test(test_record_conflicts_false_leaves_no_log),
         cmocka_unit_test(test_conflict_creates_log_when_absent),
+        cmocka_unit_test(test_list_keys),
+        cmocka_unit_test(test_pipeline_conflict_kept_in_conflicts),
+        cmocka_unit_test(test_pipeline_conflict_recorded_once),
+        cmocka_unit_test(test_pipeline_acknowledged_conflict_stays_removed),
+        cmocka_unit_test(test_pipeline_new_entries_on_both_sides_union),
+        cmocka_unit_test(test_conflicts_key_special_only_in_pipeline),
+        cmocka_unit_test(test_stages_merge_by_id),
+        cmocka_unit_test(test_stages_with_other_ids_are_one_value),
         cmocka_unit_test(test_other_arrays_and_type_changes_are_scalars),
         cmocka_unit_test(test_nested_object_fieldwise),
         cmocka_unit_test(test_key_removed_on_one_side),
