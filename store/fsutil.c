@@ -7,6 +7,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +196,9 @@ int fs_check_dirs(const char *root, const char *relpath, db_err *err)
 
 int fs_mkdir_p(const char *path, mode_t mode, db_err *err)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return 0;                          /* the usual case: one call, not one per level */
     char *copy = xstrdup(path);
     for (char *p = copy + 1; ; p++) {
         if (*p == '/' || *p == '\0') {
@@ -253,24 +257,46 @@ typedef struct {
     int fd, error;
 } sync_job;
 
-static void *fsync_job(void *arg)
+typedef struct {
+    sync_job *jobs;
+    size_t n;
+    atomic_size_t next;
+} sync_queue;
+
+static void *fsync_worker(void *arg)
 {
-    sync_job *job = arg;
-    if (fsync(job->fd) < 0)
-        job->error = errno;
+    sync_queue *q = arg;
+    for (size_t i; (i = atomic_fetch_add(&q->next, 1)) < q->n;)
+        if (q->jobs[i].fd >= 0 && fsync(q->jobs[i].fd) < 0)
+            q->jobs[i].error = errno;
     return NULL;
 }
 
-/* Every path is fsynced, each in its own thread: concurrent fsyncs share one
- * journal commit and disk cache flush (in turn, each could wait for its
- * own). Writeback of the files starts first. A file that is not there is
- * skipped: a loose object that was already packed, say. */
+/* Concurrent fsyncs share one journal commit and disk cache flush (in turn,
+ * each could wait for its own); a few threads keep enough of them in flight
+ * for a change of a thousand files without a thread each. */
+#define SYNC_THREADS 8
+
+static void fsync_all(sync_job *jobs, size_t n)
+{
+    sync_queue q = {jobs, n, 0};
+    pthread_t threads[SYNC_THREADS];
+    bool started[SYNC_THREADS] = {false};
+    size_t extra = n > 1 ? (n - 1 < SYNC_THREADS ? n - 1 : SYNC_THREADS) : 0;
+    for (size_t t = 0; t < extra; t++)
+        started[t] = pthread_create(&threads[t], NULL, fsync_worker, &q) == 0;
+    fsync_worker(&q);                        /* this thread takes its share too */
+    for (size_t t = 0; t < extra; t++)
+        if (started[t])
+            pthread_join(threads[t], NULL);
+}
+
+/* Every path is fsynced; writeback of the files starts first. A file that is
+ * not there is skipped: a loose object that was already packed, say. */
 int fs_sync_flush(fs_sync_set *set, db_err *err)
 {
     size_t n = set->nfiles + set->ndirs;
     sync_job *jobs = xcalloc(n + 1, sizeof *jobs);
-    pthread_t *threads = xcalloc(n + 1, sizeof *threads);
-    bool *started = xcalloc(n + 1, sizeof *started);
     for (size_t i = 0; i < n; i++) {
         bool dir = i >= set->nfiles;
         jobs[i].fd = open(dir ? set->dirs[i - set->nfiles] : set->files[i],
@@ -280,15 +306,9 @@ int fs_sync_flush(fs_sync_set *set, db_err *err)
         else if (!dir)
             sync_file_range(jobs[i].fd, 0, 0, SYNC_FILE_RANGE_WRITE);
     }
-    for (size_t i = 1; i < n; i++)          /* the first one runs on this thread */
-        started[i] = jobs[i].fd >= 0 && pthread_create(&threads[i], NULL, fsync_job, &jobs[i]) == 0;
-    for (size_t i = 0; i < n; i++)
-        if (jobs[i].fd >= 0 && !started[i])
-            fsync_job(&jobs[i]);
+    fsync_all(jobs, n);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
-        if (started[i])
-            pthread_join(threads[i], NULL);
         if (jobs[i].fd >= 0)
             close(jobs[i].fd);
         if (jobs[i].error && !rc) {
@@ -296,8 +316,6 @@ int fs_sync_flush(fs_sync_set *set, db_err *err)
             rc = sync_fail(err, i >= set->nfiles ? set->dirs[i - set->nfiles] : set->files[i]);
         }
     }
-    free(started);
-    free(threads);
     free(jobs);
     return rc;
 }
