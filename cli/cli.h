@@ -50,7 +50,7 @@ typedef int (*cli_fn)(cli_opts *opts, int argc, char **argv);
     X("report", cmd_report, "[--json] [--since DATE]", "per-stage totals, weighted forecast, flagged, closed") \
     X("import", cmd_import, "FILE.csv [--map COLUMN=FIELD] [--dry-run] [--skip-bad]", "import deals from CSV") \
     X("export", cmd_export, "[--csv|--json]", "write every deal to standard output")            \
-    X("doctor", cmd_doctor, "", "check every file; list what is broken and why")          \
+    X("doctor", cmd_doctor, "[--repack]", "check every file; list what is broken and why")          \
     X("__complete", cmd_complete, "commands | options CMD | value-options CMD | stages | ids [PREFIX] | fields", \
       "words for shell completion (hidden from --help)")
 

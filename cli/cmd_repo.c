@@ -112,13 +112,29 @@ static void list_conflicts(db_repo *repo)
                "from \"conflicts\" and run dealboard sync\n", n == 1 ? "it" : "one");
 }
 
+static int pack_loose(db_repo *repo, db_err *err)
+{
+    size_t packed = 0;
+    int rc = repo_lock(repo, err);
+    if (!rc)
+        rc = repo_pack_loose(repo, &packed, err);
+    repo_unlock(repo);
+    if (!rc)
+        printf("Packed %zu loose object%s into one pack\n", packed, packed == 1 ? "" : "s");
+    return rc;
+}
+
 int cmd_doctor(cli_opts *opts, int argc, char **argv)
 {
-    int rc = cli_parse(opts, "doctor", argc, argv, NULL, NULL, 0, 0, NULL);
+    bool repack = false;
+    cli_option options[] = {{"--repack", NULL, &repack}, {NULL, NULL, NULL}};
+    int rc = cli_parse(opts, "doctor", argc, argv, options, NULL, 0, 0, NULL);
     db_repo *repo = NULL;
     if (rc || (rc = cli_open_repo(opts, &repo)))
         return rc;
     rc = check_git(repo, &opts->err);
+    if (!rc && repack)
+        rc = pack_loose(repo, &opts->err);
     if (rc) {
         repo_close(repo);
         return rc;

@@ -92,6 +92,8 @@ static void print_result(db_repo *repo, const sync_result *r)
         printf("Pushed %d commit%s to origin.\n", r->pushed, r->pushed == 1 ? "" : "s");
     if (r->incoming == 0 && r->pushed == 0)
         puts("Already up to date with origin.");
+    if (r->packed > 0)
+        printf("Packed %zu loose objects into one pack (maintenance).\n", r->packed);
     if (r->incoming > 0)
         print_changes(repo, r);
 }

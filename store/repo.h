@@ -76,6 +76,9 @@ int repo_recover(db_repo *repo, db_err *err);
  * under way, an index form libgit2 writes (not split, not sparse). err says
  * what is wrong and the git command that fixes it. */
 int repo_check_git(db_repo *repo, db_err *err);
+/* Packs the loose objects (store/maintenance.c); *packed: how many. Call
+ * under the lock. */
+int repo_pack_loose(db_repo *repo, size_t *packed, db_err *err);
 /* .git/dealboard-pending: the paths of a change being written (caller frees). */
 char *repo_pending_marker(db_repo *repo);
 

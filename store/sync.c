@@ -24,6 +24,7 @@
 #include "index_lock.h"
 #include "gitutil.h"
 #include "mempack.h"
+#include "maintenance.h"
 #include "merge_tree.h"
 #include "remote.h"
 #include "sync_internal.h"
@@ -534,6 +535,15 @@ static void cache_large_trees(void)
     git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)1 << 20);
 }
 
+/* Years of commits leave thousands of loose objects: past git's own
+ * threshold they go into a pack. A failure here costs nothing but space. */
+static void maintain(git_repository *git, sync_result *out)
+{
+    db_err ignored;
+    if (maintenance_loose_estimate(git) > MAINTENANCE_LOOSE_LIMIT)
+        maintenance_pack_loose(git, &out->packed, &ignored);
+}
+
 int sync_run(db_repo *repo, sync_result *out, db_err *err)
 {
     cache_large_trees();
@@ -559,6 +569,8 @@ int sync_run(db_repo *repo, sync_result *out, db_err *err)
         rc = rounds(&s);
     repo_head(repo, out->new_head);
     bookkeeping(git, out, rc == 0);
+    if (!rc)
+        maintain(git, out);
     remote_ctx_free(&s.rctx);
     free(branch);
     repo_unlock(repo);

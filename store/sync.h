@@ -28,6 +28,7 @@ typedef struct {
     bool offline;                     /* the remote could not be reached; nothing lost */
     bool committed_pending;           /* work-tree changes were committed first */
     bool merged;                      /* a merge commit was made (else fast-forward) */
+    size_t packed;                    /* loose objects packed (maintenance) */
 } sync_result;
 
 /* Returns 0; DB_EIO (remote unreachable, auth, I/O) with err set;
