@@ -13,6 +13,7 @@
 
 #include "gitutil.h"
 #include "fsutil.h"
+#include "ssh_config.h"
 
 static const char *const default_keys[] = {"id_ed25519", "id_ecdsa", "id_rsa"};
 #define NKEYS (sizeof default_keys / sizeof *default_keys)
@@ -55,22 +56,44 @@ static int give_up(remote_ctx *ctx, const char *why)
     return GIT_EAUTH;
 }
 
-/* The next key file in ~/.ssh that exists, as a credential. */
-static int key_file_cred(git_credential **out, remote_ctx *ctx, const char *user)
+/* The key files to offer after the agent: ~/.ssh/config's IdentityFile
+ * entries for the host, or else ssh's default keys (as ssh does). */
+static size_t key_files(const remote_ctx *ctx, char out[][512], size_t max)
+{
+    size_t n = 0;
+    for (; n < ctx->ssh.nidentities && n < max; n++)
+        snprintf(out[n], sizeof out[n], "%s", ctx->ssh.identities[n]);
+    const char *home = getenv("HOME");
+    for (size_t i = 0; n == 0 && home && i < NKEYS; i++)
+        snprintf(out[i], sizeof out[i], "%s/.ssh/%s", home, default_keys[i]);
+    return n ? n : home ? NKEYS : 0;
+}
+
+/* "~/.ssh/id_ed25519" for messages. */
+static void tried_key(remote_ctx *ctx, const char *path)
 {
     const char *home = getenv("HOME");
-    while (home && ctx->next_source >= 1 && (size_t)ctx->next_source <= NKEYS) {
-        const char *name = default_keys[ctx->next_source++ - 1];
-        char *priv = xasprintf("%s/.ssh/%s", home, name), *pub = xasprintf("%s.pub", priv);
+    size_t n = home ? strlen(home) : 0;
+    char *label = n && strncmp(path, home, n) == 0 && path[n] == '/' ? xasprintf("~%s", path + n)
+                                                                      : xstrdup(path);
+    tried(ctx, label);
+    free(label);
+}
+
+/* The next key file that exists, as a credential. */
+static int key_file_cred(git_credential **out, remote_ctx *ctx, const char *user)
+{
+    char keys[SSH_CONFIG_MAX_IDENTITIES > NKEYS ? SSH_CONFIG_MAX_IDENTITIES : NKEYS][512];
+    size_t nkeys = key_files(ctx, keys, sizeof keys / sizeof *keys);
+    while (ctx->next_source >= 1 && (size_t)ctx->next_source <= nkeys) {
+        const char *priv = keys[ctx->next_source++ - 1];
+        char *pub = xasprintf("%s.pub", priv);
         int rc = 1;
         if (access(priv, R_OK) == 0) {
-            char *label = xasprintf("~/.ssh/%s", name);
-            tried(ctx, label);
-            free(label);
+            tried_key(ctx, priv);
             rc = git_credential_ssh_key_new(out, user, access(pub, R_OK) == 0 ? pub : NULL,
                                             priv, NULL);
         }
-        free(priv);
         free(pub);
         if (rc <= 0)
             return rc;
@@ -83,7 +106,9 @@ static int credentials(git_credential **out, const char *url, const char *user_f
 {
     (void)url;
     remote_ctx *ctx = payload;
-    const char *user = user_from_url && *user_from_url ? user_from_url : getenv("USER");
+    const char *user = user_from_url && *user_from_url ? user_from_url
+                       : ctx->ssh.user[0]                ? ctx->ssh.user
+                                                         : getenv("USER");
     if (!user || !*user)
         user = "git";
     if (++ctx->attempts > REMOTE_MAX_AUTH)
@@ -95,7 +120,7 @@ static int credentials(git_credential **out, const char *url, const char *user_f
     if (ctx->next_source == 0) {
         ctx->next_source = 1;
         const char *sock = getenv("SSH_AUTH_SOCK");
-        if (sock && *sock) {
+        if (sock && *sock && !ctx->ssh.identities_only) {
             tried(ctx, "ssh-agent");
             return git_credential_ssh_key_from_agent(out, user);
         }
@@ -147,8 +172,25 @@ static int server_output(const char *text, int len, void *payload)
     return 0;
 }
 
+/* The URL with ~/.ssh/config applied (its Host alias resolved), as libgit2
+ * gets it; the configured URL stays what messages name. */
+static int apply_ssh_config(git_remote *remote, int direction, void *payload)
+{
+    remote_ctx *ctx = payload;
+    bool push = direction == GIT_DIRECTION_PUSH && git_remote_pushurl(remote);
+    const char *url = push ? git_remote_pushurl(remote) : git_remote_url(remote);
+    char *effective = remote_apply_ssh_config(url, &ctx->ssh);
+    snprintf(ctx->effective, sizeof ctx->effective, "%s", effective ? effective : url ? url : "");
+    int rc = !effective ? 0
+             : push     ? git_remote_set_instance_pushurl(remote, effective)
+                        : git_remote_set_instance_url(remote, effective);
+    free(effective);
+    return rc;
+}
+
 void remote_callbacks(git_remote_callbacks *cb, remote_ctx *ctx)
 {
+    cb->remote_ready = apply_ssh_config;
     cb->sideband_progress = server_output;
     cb->credentials = credentials;
     cb->certificate_check = certificate_check;
@@ -203,9 +245,10 @@ static int host_key_error(remote_ctx *ctx, db_err *err, const char *doing)
 {
     char host[256] = "";
     int port = 22;
-    remote_ssh_host_port(ctx->url, host, sizeof host, &port);
+    const char *url = ctx->effective[0] ? ctx->effective : ctx->url;
+    remote_ssh_host_port(url, host, sizeof host, &port);
     int rc;
-    if (known_host_listed(ctx->url)) {
+    if (known_host_listed(url)) {
         char *name = port == 22 ? xstrdup(host) : xasprintf("'[%s]:%d'", host, port);
         rc = db_fail(err, DB_EIO,
                      "cannot %s '%s' (%s): the ssh host key of %s does not match the one in "
@@ -216,7 +259,7 @@ static int host_key_error(remote_ctx *ctx, db_err *err, const char *doing)
         free(name);
         return rc;
     }
-    char *hint = remote_keyscan_hint(ctx->url);
+    char *hint = remote_keyscan_hint(url);
     rc = db_fail(err, DB_EIO,
                  "cannot %s '%s' (%s): the ssh host key of %s is not in ~/.ssh/known_hosts. "
                  "Check the key with whoever runs the server, then add it: %s (or connect once "
@@ -245,9 +288,9 @@ static int lookup(git_repository *git, remote_ctx *ctx, git_remote **out, db_err
 {
     if (git_remote_lookup(out, git, ctx->name) < 0)
         return db_fail(err, DB_EIO,
-                       "this pipeline has no remote '%s' to sync with (clone the team's "
-                       "pipeline with 'dealboard clone URL', or add one with "
-                       "'git remote add %s URL')", ctx->name, ctx->name);
+                       "this pipeline has no remote '%s' to sync with: work on the team's "
+                       "pipeline with 'dealboard clone URL', or start a new one that syncs "
+                       "with 'dealboard init DIR --remote URL'", ctx->name);
     const char *url = git_remote_pushurl(*out) ? git_remote_pushurl(*out) : git_remote_url(*out);
     snprintf(ctx->url, sizeof ctx->url, "%s", url ? url : "");
     return 0;
@@ -593,4 +636,48 @@ char *remote_default_dir(const char *url)
     char *out = xstrdup(*base ? base : "pipeline");
     free(copy);
     return out;
+}
+
+/* user, host, explicit port (0: none) and path of an ssh URL (scp-like or
+ * ssh://), the path as ssh:// has it. */
+static bool split_ssh_url(const char *url, char *user, char *host, int *port, char *path,
+                          size_t size)
+{
+    int default_port;
+    if (!remote_ssh_host_port(url, host, size, &default_port) || strchr(host, ':'))
+        return false;                             /* not ssh, or [::1]: left as it is */
+    bool scp = !strstr(url, "://");
+    const char *p = scp ? url : strstr(url, "://") + 3;
+    const char *at = strchr(p, '@'), *sep = scp ? strchr(p, ':') : strchr(p, '/');
+    user[0] = '\0';
+    if (at && (!sep || at < sep)) {
+        snprintf(user, size, "%.*s", (int)(at - p), p);
+        p = at + 1;
+    }
+    const char *colon = scp ? NULL : strchr(p, ':');
+    *port = colon && (!sep || colon < sep) ? default_port : 0;
+    const char *rest = scp ? (sep ? sep + 1 : "") : (sep ? sep : "/");
+    if (scp && rest[0] != '/')
+        snprintf(path, size, "/~/%s", rest);      /* relative to the home directory */
+    else
+        snprintf(path, size, "%s", rest);
+    return true;
+}
+
+char *remote_apply_ssh_config(const char *url, ssh_host *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    char user[1024], host[1024], path[1024];     /* split_ssh_url: one size for all */
+    int port = 0;
+    if (!url || strlen(url) >= sizeof path - 4 ||
+        !split_ssh_url(url, user, host, &port, path, sizeof path) || !ssh_config_for(host, cfg))
+        return NULL;
+    int final_port = port ? port : cfg->port ? cfg->port : 22;
+    const char *final_user = user[0] ? user : cfg->user;
+    const char *final_host = cfg->hostname[0] ? cfg->hostname : host;
+    char portbuf[16] = "";
+    if (final_port != 22)
+        snprintf(portbuf, sizeof portbuf, ":%d", final_port);
+    return xasprintf("ssh://%s%s%s%s%s", final_user, final_user[0] ? "@" : "", final_host,
+                     portbuf, path);
 }

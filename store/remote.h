@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "../pipeline/util.h"
+#include "ssh_config.h"
 
 /* At most this many credentials are offered per connection (agent + default keys). */
 #define REMOTE_MAX_AUTH 6
@@ -26,6 +27,9 @@ typedef struct {
     bool push_rejected;
     char reject_why[256];
     strbuf server_said;      /* the server's progress and hook output */
+    /* ~/.ssh/config for the host, and the URL libgit2 was given */
+    ssh_host ssh;
+    char effective[1024];
 } remote_ctx;
 
 void remote_ctx_init(remote_ctx *ctx, const char *name, const char *url);
@@ -55,6 +59,10 @@ bool remote_url_is_ssh(const char *url);
 bool remote_ssh_host_port(const char *url, char *host, size_t hostlen, int *port);
 /* The command that adds the host's key: "ssh-keyscan -p 2222 host >> ~/.ssh/known_hosts". */
 char *remote_keyscan_hint(const char *url);
+/* The ssh URL with ~/.ssh/config's HostName, Port and User for its host
+ * (*cfg gets the settings, IdentityFile among them); NULL when the URL is
+ * not ssh or no setting applies. Caller frees. */
+char *remote_apply_ssh_config(const char *url, ssh_host *cfg);
 /* "team.git" -> "team", "ssh://h/srv/sales.git/" -> "sales"; caller frees. */
 char *remote_default_dir(const char *url);
 

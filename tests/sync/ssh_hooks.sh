@@ -180,3 +180,29 @@ expect_contains "its line names the new commit" "$(git -C "$a" rev-parse HEAD) r
 expect_exit "a sync with nothing to push" 0 db -C "$a" sync
 inv "$a" "after a sync with nothing to push: invariants"
 expect_eq "post-receive did not run without a push" 2 "$(wc -l < "$log" | tr -d ' ')"
+
+# ---- ~/.ssh/config: a Host alias with HostName, Port, User and IdentityFile -------
+# libgit2 does not read ssh's config; dealboard applies it. The alias's key is
+# not one of the default names and the agent is not used (IdentitiesOnly).
+rm -f "$bare/hooks/post-receive"
+ssh-keygen -q -t ed25519 -N '' -f "$s/alias_key" -C alias
+cat "$s/alias_key.pub" >> "$s/authorized_keys"
+cat > "$HOME/.ssh/config" <<CONF
+Host teamsrv
+    HostName 127.0.0.1
+    Port $port
+    User $(id -un)
+    IdentityFile $s/alias_key
+    IdentitiesOnly yes
+CONF
+expect_exit "clone through the alias teamsrv:$bare" 0 env -u SSH_AUTH_SOCK "$DEALBOARD" clone "teamsrv:$bare" "$TMP/via-alias"
+inv "$TMP/via-alias" "the alias's clone: invariants"
+db -C "$TMP/via-alias" note "$id" "through the alias" > /dev/null || fail "a note in the alias's clone"
+expect_exit "sync through the alias" 0 env -u SSH_AUTH_SOCK "$DEALBOARD" -C "$TMP/via-alias" sync
+expect_eq "the remote has the alias clone's HEAD" "$(git -C "$TMP/via-alias" rev-parse HEAD)" "$(tip "$bare")"
+: > "$HOME/.ssh/known_hosts"
+expect_exit "an unknown host key through the alias" 2 env -u SSH_AUTH_SOCK "$DEALBOARD" -C "$TMP/via-alias" sync
+expect_contains "names the command that adds the real host's key" \
+    "ssh-keyscan -p $port 127.0.0.1 >> ~/.ssh/known_hosts" "$ERR"
+cp "$s/host_keys" "$HOME/.ssh/known_hosts"
+rm -f "$HOME/.ssh/config"
