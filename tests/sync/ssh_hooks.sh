@@ -18,33 +18,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP PIPE
 
-# _inv DIR DESC: nothing pending in the work tree or the index, git fsck --strict
-# clean. (Fallback for assert_invariants from tests/lib.sh.)
-_inv() {
-    _idir=$1 _idesc=$2 _iwhy=
-    _ist=$(git -C "$_idir" status --porcelain 2>&1) || _iwhy="git status failed: $_ist
-"
-    [ -z "$_ist" ] || _iwhy="${_iwhy}git status --porcelain:
-$_ist
-"
-    git -C "$_idir" diff --cached --quiet 2>/dev/null || _iwhy="${_iwhy}the index differs from HEAD:
-$(git -C "$_idir" diff --cached --stat 2>&1)
-"
-    if _ifsck=$(git -C "$_idir" fsck --strict --no-progress --no-dangling 2>&1); then
-        case "$_ifsck" in *error*|*warning*|*missing*|*broken*)
-            _iwhy="${_iwhy}git fsck --strict:
-$_ifsck
-" ;; esac
-    else
-        _iwhy="${_iwhy}git fsck --strict failed:
-$_ifsck
-"
-    fi
-    if [ -z "$_iwhy" ]; then ok "$_idesc"; else fail "$_idesc" "$_iwhy"; fi
-}
-inv() { # DIR DESC
-    if type assert_invariants > /dev/null 2>&1; then assert_invariants "$1" "$2"; else _inv "$1" "$2"; fi
-}
+inv() { assert_invariants "$1" "$2"; }    # tests/lib.sh
 tip() { git -C "$1" rev-parse -q --verify "refs/heads/${2:-main}" 2>/dev/null || echo none; }
 # wait_lines FILE N: bounded wait (10 s) until FILE has at least N lines; prints the count.
 wait_lines() {
