@@ -74,7 +74,10 @@ void deal_add_tag(deal *d, const char *tag)
 log_entry *deal_add_log(deal *d, const char *id, const char *at, const char *by,
                         const char *kind, const char *text)
 {
-    d->log = xrealloc(d->log, (d->nlog + 1) * sizeof *d->log);
+    if (d->nlog == d->cap_log) {              /* doubling: a 10,000-entry log is no n² */
+        d->cap_log = d->cap_log ? 2 * d->cap_log : 8;
+        d->log = xrealloc(d->log, d->cap_log * sizeof *d->log);
+    }
     log_entry *e = &d->log[d->nlog++];
     e->id = xstrdup(id);
     e->at = xstrdup(at);
@@ -157,7 +160,7 @@ void deal_make_light(deal *d)
         log_entry_free(&d->log[i]);
     free(d->log);
     d->log = NULL;
-    d->nlog = 0;
+    d->nlog = d->cap_log = 0;
     if (d->raw && d->raw_free)
         d->raw_free(d->raw);
     d->raw = NULL;

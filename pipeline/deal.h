@@ -36,7 +36,7 @@ typedef struct deal {
     char *moved_on_reason;
     db_day revisit;
     log_entry *log;
-    size_t nlog;
+    size_t nlog, cap_log;          /* cap_log: entries allocated (deal_add_log grows it) */
     /* Owned by the store: the file's parsed JSON, so unknown keys survive a rewrite. */
     void *raw;
     void (*raw_free)(void *);

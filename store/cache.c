@@ -383,6 +383,7 @@ static void get_rest(reader *r, deal *d)
         return;
     }
     d->log = nlog ? xcalloc(nlog, sizeof *d->log) : NULL;
+    d->cap_log = nlog;
     for (uint32_t i = 0; i < nlog && !r->bad; i++) {
         log_entry *e = &d->log[d->nlog++];
         char **f[] = {&e->id, &e->at, &e->by, &e->kind, &e->text};
