@@ -54,7 +54,8 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 KEYFILES := $(wildcard keymaps/*.keys)
 
-.PHONY: all deps test unit check demo install uninstall clean bench fuzz fuzz-smoke
+.PHONY: all deps test unit check demo install uninstall clean bench fuzz fuzz-smoke \
+        deps-deb deb deb-check
 .DEFAULT_GOAL := all
 
 all: $(BIN)
@@ -182,3 +183,34 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	python3 tests/bench/bench.py $(BIN) $(BENCH_SIZES)
 -include $(FUZZ_OBJ:.o=.d)
+
+# The Debian package (debian/): dpkg-buildpackage -us -uc -b on a copy of the
+# working tree in build-deb/, so nothing is built or written beside the
+# checkout; the .deb (with its .buildinfo and .changes) lands in build-deb/.
+# It installs under /usr and its binary looks in /usr/share/dealboard.
+# deb-check then tests the package's files (tests/cli/package.sh, from a
+# dpkg -x root) and runs lintian on it (the .changes: both .debs and the
+# .buildinfo), which must report no error. DEB_BUILD_OPTIONS=nocheck make deb
+# skips the unit tests the package build runs.
+DEB_SRC := build-deb/dealboard-$(VERSION)
+
+deps-deb:
+	@DEB=1 sh scripts/deps.sh
+
+deb: deps-deb
+	rm -rf build-deb
+	mkdir -p $(DEB_SRC)
+	tar -cf - --exclude=./.git --exclude=./build --exclude='./build-*' --exclude=./dealboard \
+	    --exclude='*.o' --exclude='*.d' --exclude=./debian/.debhelper --exclude=./debian/dealboard \
+	    --exclude=./debian/files --exclude='./debian/*.substvars' --exclude=./debian/debhelper-build-stamp \
+	    --exclude='./debian/*.debhelper.log' \
+	    . | tar -xf - -C $(DEB_SRC)
+	cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b -Jauto
+	rm -rf $(DEB_SRC)
+	@ls -l build-deb/*.deb
+
+deb-check:
+	@ls build-deb/dealboard_*.deb > /dev/null 2>&1 || { echo "no package in build-deb/: make deb first" >&2; exit 1; }
+	@DEALBOARD_DEB="$(abspath $(firstword $(wildcard build-deb/dealboard_*.deb)))" \
+	    DEALBOARD=/nonexistent UNIT_DIR=/nonexistent TESTS=cli/package.sh sh tests/run.sh
+	lintian --fail-on error $(wildcard build-deb/dealboard_*.changes)
