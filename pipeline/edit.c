@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stage_clock.h"
 #include "text.h"
 
 const char *const edit_settable_fields[] = {
@@ -90,14 +91,25 @@ int edit_create(const pipeline_cfg *cfg, const edit_ctx *ctx, const new_deal *in
     return 0;
 }
 
+/* Every stage move, from the board and the command line alike. Going back to
+ * the stage the deal just left keeps the day it had entered it (an accidental
+ * `>` then `<` must not hide a stalled deal); any other move restarts the clock. */
 static void enter_stage(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, int stage,
                         char **message)
 {
+    db_day back = stage_clock_return_day(cfg, d, stage);   /* before the new log entry */
+    bool kept = back != DAY_NONE && back < ctx->today;
     char *words = xasprintf("%s → %s", stage_name(cfg, d->stage), cfg->stages[stage].name);
     deal_set_str(&d->stage, cfg->stages[stage].id);
-    d->stage_entered = ctx->today;
+    d->stage_entered = kept ? back : ctx->today;
     add_log(ctx, d, "stage", words);
-    *message = xasprintf("Move %s: %s", d->id, words);
+    char since[DATE_LEN];
+    date_format(d->stage_entered, since);
+    /* The log entry stays "A → B" (stage_clock reads it); the message says why
+     * the clock did not restart. */
+    *message = kept ? xasprintf("Move %s: %s (back: in %s since %s)", d->id, words,
+                                cfg->stages[stage].name, since)
+                    : xasprintf("Move %s: %s", d->id, words);
     free(words);
 }
 
@@ -417,4 +429,12 @@ bool edit_parse_value(const char *text, int64_t *out)
         return false;
     *out = whole + extra;
     return true;
+}
+
+bool edit_value_jump(int64_t before, int64_t after)
+{
+    if (before <= 0 || after < 0)
+        return false;
+    /* Divisions, not products: values go up to DEAL_VALUE_MAX. */
+    return after / 10 >= before || after <= before / 10;
 }

@@ -52,5 +52,9 @@ bool edit_parse_date(const char *text, db_day today, db_day *out);
 /* A money value: digits with optional , _ or space thousands separators (each
  * followed by three digits), optional k/m suffix. */
 bool edit_parse_value(const char *text, int64_t *out);
+/* Whether a money value changing from `before` to `after` moves by an order
+ * of magnitude or more (x10 or /10): more often a typo ("50k" appended to
+ * 85000) than news, so the board asks first. False when there was no value (0). */
+bool edit_value_jump(int64_t before, int64_t after);
 
 #endif

@@ -127,6 +127,10 @@ void tui_form_free(form_field *fields, size_t n);
 /* One field on the bottom line. *out (malloc'd) on confirm. */
 bool tui_prompt(tui_app *app, const char *label, field_kind kind, const char *initial,
                 const char *const *choices, char **out);
+/* A yes/no question on the bottom line ("Mark 'Acme' (120,000 EUR) as won?",
+ * " y/n" is added); true only for y or Y: any other key says no, so a key
+ * typed by mistake changes nothing. */
+bool tui_confirm(tui_app *app, const char *question);
 /* Checks a field's text; NULL when fine, else why (static text). */
 const char *tui_field_check(const tui_app *app, const form_field *f, const char *text);
 

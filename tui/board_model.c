@@ -75,10 +75,24 @@ static int64_t sort_weight(const board_card *c)
     }
 }
 
+/* By value, amounts in different currencies do not compare: the pipeline's
+ * currency first, then the others by currency code. */
+static int compare_currency(const board_card *x, const board_card *y)
+{
+    if (sort_key != SORT_VALUE)
+        return 0;
+    if (x->foreign != y->foreign)
+        return x->foreign ? 1 : -1;
+    return x->foreign ? strcasecmp(x->deal->currency, y->deal->currency) : 0;
+}
+
 /* Highest first; ties by title, then id, so the order never jitters. */
 static int compare_cards(const void *a, const void *b)
 {
     const board_card *x = *(board_card *const *)a, *y = *(board_card *const *)b;
+    int by_currency = compare_currency(x, y);
+    if (by_currency)
+        return by_currency;
     int64_t wx = sort_weight(x), wy = sort_weight(y);
     if (wx != wy)
         return wx > wy ? -1 : 1;
@@ -221,6 +235,7 @@ static void rebuild(board_model *m, const char *id)
 static void score_card(const board_model *m, board_card *c)
 {
     c->stage = config_stage_index(m->cfg, c->deal->stage);
+    c->foreign = !in_pipeline_currency(m, c->deal);
     flag_result f;
     rules_score(m->cfg, c->deal, m->today, &f);
     c->flag = (board_flag){f.score, f.days_in_stage, f.level};

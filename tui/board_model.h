@@ -32,6 +32,9 @@ typedef struct {
     const deal *deal;    /* owned by the caller's deal list */
     board_flag flag;
     int stage;           /* config_stage_index of the deal's stage (-1: unknown) */
+    /* In another currency than the pipeline's: marked on the card, left out
+     * of sums, and sorted by value after the pipeline's currency. */
+    bool foreign;
 } board_card;
 
 /* The bottom line, computed when the shown cards change, not on every redraw. */
@@ -96,6 +99,10 @@ void board_last(board_model *m);
 bool board_set_filter(board_model *m, const char *text);
 /* The filter in words ("owner:Anna"); "" when none. */
 void board_filter_text(const board_model *m, char *out, size_t size);
+/* Sorting by value: the deals in the pipeline's currency first, highest
+ * first, then the others grouped by currency (A-Z), highest first in each:
+ * 190,000 CHF is not more than 150,000 EUR, and nothing is converted. Age and
+ * score sorts ignore the currency. */
 void board_cycle_sort(board_model *m);
 const char *board_sort_name(board_sort s);
 

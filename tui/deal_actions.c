@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../pipeline/format.h"
 #include "../pipeline/text.h"
 #include "../store/sync.h"
 #include "app.h"
@@ -186,8 +187,85 @@ static void next_step(tui_app *app, const char *id)
     tui_form_free(f, 2);
 }
 
+/* ---- one-key confirmations ---------------------------------------------- */
+
+/* The deal's currency: its own, else the pipeline's. */
+static const char *currency_of(const tui_app *app, const deal *d)
+{
+    const char *pipeline = repo_config(app->repo)->currency;
+    return !str_empty(d->currency) ? d->currency : pipeline ? pipeline : "";
+}
+
+/* "'Acme rollout' (120,000 EUR)": how a question names a deal. A long title
+ * is cut so that the rest of the question stays on the line. */
+static char *deal_words(const tui_app *app, const deal *d)
+{
+    char *title = text_sanitize(d->title ? d->title : d->id, false), money[MONEY_LEN];
+    int used;
+    size_t fit = text_fit(title, 36, &used);
+    bool cut = title[fit] != '\0';
+    title[fit] = '\0';
+    format_money(d->value, money);
+    char *words = xasprintf("'%s%s' (%s %s)", title, cut ? (text_locale_utf8() ? "…" : "...") : "",
+                            money, currency_of(app, d));
+    free(title);
+    return words;
+}
+
+/* w, x and o end a deal: one stray key in a burst of typing ("wow, great
+ * call" closed a deal as won) must not. Asks y/n naming the deal. */
+static bool confirm_closing(tui_app *app, const char *id, deal_status status)
+{
+    const deal *d = tui_find_deal(app, id);
+    if (!d) {
+        tui_message(app, true, "%s: the deal is gone (deleted or undone)", id);
+        return false;
+    }
+    char *words = deal_words(app, d);
+    char *question = status == STATUS_MOVED_ON ? xasprintf("Move on from %s?", words)
+                                               : xasprintf("Mark %s as %s?", words,
+                                                           deal_status_name(status));
+    bool yes = tui_confirm(app, question);
+    if (!yes)
+        tui_message(app, false, "not %s: nothing changed",
+                    status == STATUS_MOVED_ON ? "moved on" : deal_status_name(status));
+    free(question);
+    free(words);
+    return yes;
+}
+
+/* A value ten times larger or smaller than before is more often a slip (a
+ * pre-fill typed onto) than news: both are said before saving. */
+static bool confirm_value(tui_app *app, const deal *d, const char *typed)
+{
+    int64_t after;
+    if (!edit_parse_value(typed, &after) || !edit_value_jump(d->value, after))
+        return true;
+    char was[MONEY_LEN], now[MONEY_LEN], ratio[MONEY_LEN], how[64];
+    format_money(d->value, was);
+    format_money(after, now);
+    if (after == 0)
+        snprintf(how, sizeof how, "to zero");
+    else if (after > d->value) {
+        format_money(after / d->value, ratio);
+        snprintf(how, sizeof how, "%s times as much", ratio);
+    } else {
+        format_money(d->value / after, ratio);
+        snprintf(how, sizeof how, "1/%s of it", ratio);
+    }
+    char *question = xasprintf("Change the value from %s to %s %s (%s)?", was, now,
+                               currency_of(app, d), how);
+    bool yes = tui_confirm(app, question);
+    if (!yes)
+        tui_message(app, false, "value not changed: still %s %s", was, currency_of(app, d));
+    free(question);
+    return yes;
+}
+
 static void close_deal(tui_app *app, const char *id, deal_status status)
 {
+    if (!confirm_closing(app, id, status))
+        return;
     char *reason = NULL;
     const char *label = status == STATUS_WON ? "Won! Why (optional): " : "Lost. Why (optional): ";
     if (tui_prompt(app, label, FIELD_TEXT, NULL, NULL, &reason)) {
@@ -199,6 +277,8 @@ static void close_deal(tui_app *app, const char *id, deal_status status)
 
 static void move_on(tui_app *app, const char *id)
 {
+    if (!confirm_closing(app, id, STATUS_MOVED_ON))
+        return;
     form_field f[] = {{"Reason", FIELD_TEXT, true, NULL, NULL, NULL},
                       {"Revisit on", FIELD_DATE, false, NULL, NULL, NULL}};
     if (tui_form(app, "Move on from the deal", f, 2)) {
@@ -271,27 +351,38 @@ static field_kind field_kind_of(const char *field)
     return strcmp(field, "stage") == 0 ? FIELD_STAGE : FIELD_TEXT;
 }
 
-static void edit_field(tui_app *app, const char *id)
+/* The field `e` edits; NULL when cancelled. */
+static char *ask_field(tui_app *app, const char *id)
 {
-    char *field = NULL, *value = NULL;
+    char *field = NULL;
     if (!tui_find_deal(app, id) || !tui_prompt(app, "Edit which field (Tab completes): ",
                                                FIELD_CHOICE, NULL, edit_settable_fields, &field) ||
         !*field) {
         free(field);
-        return;
+        return NULL;
     }
+    return field;
+}
+
+static void edit_field(tui_app *app, const char *id)
+{
+    char *field = ask_field(app, id), *value = NULL;
     tui_full_deal full = {0};
+    if (!field)
+        return;
     if (!tui_full_deal_load(app, &full, id)) {
         tui_message(app, true, "%s", full.why);
         free(field);
         return;
     }
+    /* The current value is the pre-fill: selected, so typing replaces it. */
     char *current = field_text(&full, field), *label = xasprintf("%s: ", field);
-    tui_full_deal_free(&full);
-    if (tui_prompt(app, label, field_kind_of(field), current, NULL, &value)) {
+    if (tui_prompt(app, label, field_kind_of(field), current, NULL, &value) &&
+        (!str_eq(field, "value") || confirm_value(app, &full.d, value))) {
         char *fv[2] = {field, value};
         commit_change(app, id, apply_set, fv);
     }
+    tui_full_deal_free(&full);
     free(label);
     free(current);
     free(value);

@@ -10,6 +10,7 @@ void lineedit_init(lineedit *e, const char *initial)
 {
     memset(e, 0, sizeof *e);
     lineedit_set(e, initial ? initial : "");
+    e->selected = e->len > 0;
 }
 
 void lineedit_free(lineedit *e)
@@ -32,6 +33,7 @@ void lineedit_set(lineedit *e, const char *text)
     reserve(e, n);
     memcpy(e->text, text, n + 1);
     e->len = e->cursor = n;
+    e->selected = false;
 }
 
 static bool is_cont(unsigned char c)
@@ -89,6 +91,8 @@ void lineedit_insert(lineedit *e, unsigned cp)
     if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp > 0x10FFFF ||
         (cp >= 0xD800 && cp <= 0xDFFF))
         return;
+    if (e->selected)
+        lineedit_set(e, "");          /* typing over a selection replaces it */
     char buf[4];
     size_t n = utf8_encode(cp, buf);
     reserve(e, e->len + n);
@@ -130,8 +134,29 @@ static size_t word_right(const lineedit *e)
     return at;
 }
 
+/* An action on the selected (pre-filled) text: deletes and kills take all of
+ * it, as they take a selection anywhere else; a cursor move keeps the text
+ * for editing. False when the action is not an edit at all. */
+static bool apply_to_selection(lineedit *e, db_action action)
+{
+    switch (action) {
+    case ACTION_DELETE_BACK: case ACTION_DELETE_CHAR: case ACTION_KILL_LINE:
+    case ACTION_KILL_LINE_BACK:
+        lineedit_set(e, "");
+        return true;
+    case ACTION_CURSOR_LEFT: case ACTION_CURSOR_RIGHT: case ACTION_CURSOR_HOME:
+    case ACTION_CURSOR_END: case ACTION_WORD_LEFT: case ACTION_WORD_RIGHT:
+        e->selected = false;
+        return lineedit_apply(e, action);
+    default:
+        return false;
+    }
+}
+
 bool lineedit_apply(lineedit *e, db_action action)
 {
+    if (e->selected)
+        return apply_to_selection(e, action);
     switch (action) {
     case ACTION_CURSOR_LEFT:
         e->cursor = prev_char(e, e->cursor);

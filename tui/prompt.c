@@ -172,6 +172,7 @@ static edit_outcome edit_loop(tui_app *app, const form_field *f, lineedit *ed, o
         case ACTION_HISTORY_NEXT:
             return EDIT_NEXT;
         case ACTION_COMPLETE:
+            ed->selected = false;      /* Tab works on the text: keep it */
             complete(app, f, ed);
             break;
         default:
@@ -181,11 +182,14 @@ static edit_outcome edit_loop(tui_app *app, const form_field *f, lineedit *ed, o
     }
 }
 
-/* Draws the editable text in `cols` columns at y,x and puts the cursor there. */
+/* Draws the editable text in `cols` columns at y,x and puts the cursor there.
+ * A selected pre-fill is reversed, like selected text anywhere: the user sees
+ * that typing replaces it. */
 static void draw_edit_text(int y, int x, int cols, lineedit *ed, attr_t attr)
 {
     size_t start = lineedit_view_start(ed, cols);
-    draw_text(y, x, ed->text + start, cols, attr, true);
+    draw_text(y, x, "", cols, attr, true);
+    draw_text(y, x, ed->text + start, cols, ed->selected ? attr | A_REVERSE : attr, false);
     lineedit tail = *ed;   /* cursor column relative to the first shown byte */
     tail.text = ed->text + start;
     tail.cursor = ed->cursor - start;
@@ -194,13 +198,24 @@ static void draw_edit_text(int y, int x, int cols, lineedit *ed, attr_t attr)
 
 /* ---- one-line prompt ---------------------------------------------------- */
 
+/* Above a selected pre-fill: how to keep it, with the keys of this keymap. */
+static void selection_hint(tui_app *app)
+{
+    char left[32], end[32], hint[160];
+    tui_key_for(app, KCTX_PROMPT, ACTION_CURSOR_LEFT, left, sizeof left);
+    tui_key_for(app, KCTX_PROMPT, ACTION_CURSOR_END, end, sizeof end);
+    snprintf(hint, sizeof hint, "typing replaces the value; %s/%s edit it", left, end);
+    draw_text(LINES - 2, 0, hint, COLS, draw_attr(ROLE_DIM), false);
+}
+
 static void prompt_overlay(tui_app *app, void *ud, lineedit *ed, const char *error)
 {
-    (void)app;
     const char *label = ud;
     draw_clear_row(LINES - 2, 0, A_NORMAL);
     if (error)
         draw_text(LINES - 2, 0, error, COLS, draw_attr(ROLE_ERROR), false);
+    else if (ed->selected)
+        selection_hint(app);
     draw_clear_row(LINES - 1, 0, A_NORMAL);
     int used = draw_text(LINES - 1, 0, label, COLS / 2, A_BOLD, false);
     draw_edit_text(LINES - 1, used, COLS - used, ed, A_NORMAL);
@@ -220,6 +235,40 @@ bool tui_prompt(tui_app *app, const char *label, field_kind kind, const char *in
     *out = r == EDIT_CONFIRM ? xstrdup(ed.text) : NULL;
     lineedit_free(&ed);
     return r == EDIT_CONFIRM;
+}
+
+/* ---- one-key confirmation ----------------------------------------------- */
+
+static void confirm_overlay(const char *question)
+{
+    static const char keys[] = " y/n";
+    draw_clear_row(LINES - 2, 0, A_NORMAL);
+    draw_clear_row(LINES - 1, 0, A_NORMAL);
+    /* The question is cut before " y/n" is: the keys must stay readable. */
+    int used = draw_text(LINES - 1, 0, question, COLS - (int)strlen(keys), A_BOLD, false);
+    used += draw_text(LINES - 1, used, keys, COLS - used, A_BOLD, false);
+    move(LINES - 1, used < COLS ? used : COLS - 1);
+}
+
+bool tui_confirm(tui_app *app, const char *question)
+{
+    tui_event ev;
+    do {
+        if (draw_too_small()) {
+            curs_set(0);
+        } else {
+            if (app->top)
+                app->top->draw(app, app->top);
+            curs_set(1);
+            confirm_overlay(question);
+        }
+        refresh();
+        tui_next_event(app, KCTX_PROMPT, &ev);
+    } while (ev.kind == EV_TICK || ev.kind == EV_RESIZE);
+    curs_set(0);
+    if (ev.kind == EV_EOF)
+        app->quit = true;
+    return ev.kind == EV_TEXT && (ev.key == 'y' || ev.key == 'Y');
 }
 
 /* ---- forms -------------------------------------------------------------- */

@@ -91,6 +91,23 @@ static void draw_split(int y, int x, int w, const char *left, attr_t la, const c
     free(safe);
 }
 
+/* "48k"; "190k CHF" in another currency than the pipeline's, which a card
+ * must not pass off as the pipeline's (nor is it in the column's sum). */
+static void card_value(const board_card *c, char out[MONEY_LEN + 16])
+{
+    char money[MONEY_LEN];
+    format_money_short(c->deal->value, money);
+    if (!c->foreign) {
+        snprintf(out, MONEY_LEN + 16, "%s", money);
+        return;
+    }
+    snprintf(out, MONEY_LEN + 16, "%s %.12s", money, c->deal->currency);
+    for (size_t i = strlen(out); i-- > 0 && out[i] != ' ';)   /* "chf" reads as "CHF" */
+        if (out[i] >= 'a' && out[i] <= 'z')
+            out[i] = (char)(out[i] - 'a' + 'A');
+    text_trim_partial_utf8(out);
+}
+
 static void draw_card(const board_model *m, const board_card *c, int y, int x, int w, bool sel)
 {
     const deal *d = c->deal;
@@ -106,8 +123,8 @@ static void draw_card(const board_model *m, const board_card *c, int y, int x, i
     }
     draw_text(y, x + used, d->title, w - used, c->flag.level ? flag : base, false);
     /* Line 2: account, value. */
-    char value[MONEY_LEN];
-    format_money_short(d->value, value);
+    char value[MONEY_LEN + 16];
+    card_value(c, value);
     draw_split(y + 1, x, w, d->account ? d->account : "", base, value, base, base);
     /* Line 3: days in stage and owner; the next step's state. */
     char left[160], buf[32];

@@ -2,6 +2,7 @@
  * its git history. Deal actions work here as on the board. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../pipeline/format.h"
 #include "../pipeline/rules.h"
@@ -42,13 +43,26 @@ static void add_flags(tui_app *app, pager *p, const deal *d)
         pager_add(p, ROLE_WATCH, 2, "  revisit is due");
 }
 
+/* The value with its currency; another currency than the pipeline's says so
+ * (the board does not add it into the pipeline's sums). */
+static void add_value(pager *p, const pipeline_cfg *cfg, const deal *d)
+{
+    char money[MONEY_LEN];
+    format_money(d->value, money);
+    bool foreign = !str_empty(d->currency) &&
+                   !(cfg->currency && strcasecmp(d->currency, cfg->currency) == 0);
+    if (foreign)
+        pager_add(p, ROLE_WATCH, 17, "%-14s %s %s (not the pipeline's %s: not in its totals)",
+                  "Value", money, d->currency, or_dash(cfg->currency));
+    else
+        pager_add(p, ROLE_NORMAL, 2, "%-14s %s %s", "Value", money, or_dash(cfg->currency));
+}
+
 static void add_fields(tui_app *app, pager *p, const tui_full_deal *full)
 {
     const deal *d = &full->d;
     const pipeline_cfg *cfg = repo_config(app->repo);
     const stage_def *st = config_stage(cfg, d->stage);
-    char money[MONEY_LEN];
-    format_money(d->value, money);
     pager_add(p, ROLE_HEADER, 0, "%s", or_dash(d->title));
     pager_add(p, ROLE_DIM, 0, "%s", d->id);
     pager_add(p, ROLE_NORMAL, 2, "%-14s %s", "Account", or_dash(d->account));
@@ -57,8 +71,7 @@ static void add_fields(tui_app *app, pager *p, const tui_full_deal *full)
               st ? st->name : or_dash(d->stage), deal_days_in_stage(d, app->today),
               st ? "" : "; not in pipeline.json");
     pager_add(p, ROLE_NORMAL, 2, "%-14s %s", "Status", deal_status_name(d->status));
-    pager_add(p, ROLE_NORMAL, 2, "%-14s %s %s", "Value", money,
-              d->currency ? d->currency : or_dash(cfg->currency));
+    add_value(p, cfg, d);
     add_date(p, "Close date", d->close_date);
     pager_add(p, ROLE_NORMAL, 2, "%-14s %d", "Close pushes", d->close_date_pushes);
     char due[DATE_LEN] = "no date";

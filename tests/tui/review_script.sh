@@ -46,14 +46,17 @@ type 2026-11-27
 key Enter
 key L
 key o
+key y
 type Chose a competitor
 key Enter
 type +90
 key Enter
 key w
+key y
 type Signed today
 key Enter
 key x
+key y
 type Lost on price
 key Enter
 key z

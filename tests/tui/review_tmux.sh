@@ -38,6 +38,8 @@ tmux_start rv2 100 30 "'$DEALBOARD' -C '$repo' review"
 screen_ok "resumes at the next unhandled deal" rv2 "Daily review · 3 of 3"
 screen_ok "…C3" rv2 "C3 Pricing"
 keys rv2 w
+screen_ok "won asks first, naming the deal" rv2 "Mark 'C3 Pricing' (7,000 EUR) as won? y/n"
+keys rv2 y
 screen_ok "won asks why" rv2 "Won! Why (optional):"
 keys rv2 Enter
 screen_ok "summary after the last deal" rv2 "Today's review is done"

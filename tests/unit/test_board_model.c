@@ -222,6 +222,7 @@ static void lineedit_utf8_cursor(void **state)
     (void)state;
     lineedit e;
     lineedit_init(&e, "ab");
+    lineedit_apply(&e, ACTION_CURSOR_END);          /* keep the pre-fill, edit it */
     lineedit_insert(&e, 0x6771);                    /* 東: 3 bytes, 2 columns */
     assert_string_equal(e.text, "ab\xe6\x9d\xb1");
     assert_int_equal(lineedit_cursor_col(&e), 4);
@@ -235,6 +236,65 @@ static void lineedit_utf8_cursor(void **state)
     assert_string_equal(e.text, "ab");
     lineedit_insert(&e, 0x1b);                      /* control characters never enter */
     assert_string_equal(e.text, "ab");
+    lineedit_free(&e);
+}
+
+/* Issue 14: "e value 50k" on 85,000 saved 8,500,050,000. A pre-fill is
+ * selected: typing replaces it, a delete clears it, a cursor move keeps it. */
+static void lineedit_prefill_is_selected(void **state)
+{
+    (void)state;
+    lineedit e;
+    lineedit_init(&e, "85000");
+    assert_true(e.selected);
+    lineedit_insert(&e, 0x1b);                      /* a control key is not typing */
+    assert_true(e.selected);
+    assert_string_equal(e.text, "85000");
+    lineedit_insert(&e, '5');
+    lineedit_insert(&e, '0');
+    lineedit_insert(&e, 'k');
+    assert_string_equal(e.text, "50k");
+    assert_false(e.selected);
+    assert_int_equal(e.cursor, 3);
+    lineedit_free(&e);
+
+    lineedit_init(&e, "Call Lars");
+    assert_false(lineedit_apply(&e, ACTION_QUIT));  /* not an edit: still selected */
+    assert_true(e.selected);
+    assert_true(lineedit_apply(&e, ACTION_DELETE_BACK));
+    assert_string_equal(e.text, "");                /* Backspace takes the selection */
+    assert_false(e.selected);
+    lineedit_set(&e, "Call Lars");
+    assert_false(e.selected);                       /* set (Tab, normalising): no selection */
+    lineedit_free(&e);
+
+    db_action kills[] = {ACTION_DELETE_CHAR, ACTION_KILL_LINE, ACTION_KILL_LINE_BACK};
+    for (size_t i = 0; i < sizeof kills / sizeof *kills; i++) {
+        lineedit_init(&e, "flagged");
+        assert_true(lineedit_apply(&e, kills[i]));
+        assert_string_equal(e.text, "");
+        lineedit_free(&e);
+    }
+
+    lineedit_init(&e, "flagged");
+    lineedit_apply(&e, ACTION_CURSOR_LEFT);         /* moves and keeps the text */
+    assert_false(e.selected);
+    assert_int_equal(e.cursor, 6);
+    lineedit_insert(&e, 'X');
+    assert_string_equal(e.text, "flaggeXd");
+    lineedit_free(&e);
+
+    lineedit_init(&e, "flagged");
+    lineedit_apply(&e, ACTION_CURSOR_HOME);
+    lineedit_insert(&e, '!');
+    assert_string_equal(e.text, "!flagged");
+    lineedit_free(&e);
+
+    lineedit_init(&e, "");
+    assert_false(e.selected);                       /* nothing to select */
+    lineedit_free(&e);
+    lineedit_init(&e, NULL);
+    assert_false(e.selected);
     lineedit_free(&e);
 }
 
@@ -388,6 +448,40 @@ static void column_sums_one_currency(void **state)
     assert_int_equal(w->m.cols[3].nother, 0);
 }
 
+static const char *card_id(const world *w, size_t col, size_t row)
+{
+    return w->m.cols[col].cards[row]->deal->id;
+}
+
+/* By value, 190,000 CHF is not more than 120,000 EUR: the pipeline's currency
+ * first, the others after it grouped by currency; age and score ignore it. */
+static void value_sort_groups_currencies(void **state)
+{
+    world *w = *state;
+    deal_set_str(&add(w, "chf-000005", "Chf Big", "define", 190000, "Me")->currency, "CHF");
+    deal_set_str(&add(w, "usd-000006", "Usd Small", "define", 5000, "Me")->currency, "usd");
+    deal_set_str(&add(w, "chf-000007", "Chf Small", "define", 1000, "Me")->currency, "chf");
+    add(w, "eur-000008", "Eur Tiny", "define", 10, "Me")->stage_entered = TODAY - 40;
+    load(w);
+    const char *want[] = {"beta-000002", "acme-000001", "eur-000008", "chf-000005",
+                          "chf-000007", "usd-000006"};
+    assert_int_equal(w->m.cols[2].ncards, 6);
+    for (size_t i = 0; i < 6; i++)
+        assert_string_equal(card_id(w, 2, i), want[i]);
+    assert_true(w->m.cols[2].cards[3]->foreign);
+    assert_false(w->m.cols[2].cards[0]->foreign);
+    /* An incremental change sorts the same way: CHF grows past every EUR deal
+     * and still comes after them. */
+    assert_true(board_select_id(&w->m, "chf-000007"));
+    deal *bigger = changed_copy(w->deals.items[6], "define", 900000, STATUS_OPEN);
+    deal_set_str(&bigger->currency, "CHF");
+    replace_and_compare(w, 6, bigger);
+    assert_string_equal(card_id(w, 2, 3), "chf-000007");
+    assert_string_equal(sel_id(w), "chf-000007");
+    board_cycle_sort(&w->m);                        /* age in stage: currency plays no part */
+    assert_string_equal(card_id(w, 2, 0), "eur-000008");
+}
+
 static void replace_refuses_what_needs_a_rebuild(void **state)
 {
     world *w = *state;
@@ -436,10 +530,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(scroll_keeps_selection_visible, setup, teardown),
         cmocka_unit_test_setup_teardown(replace_equals_rebuild, setup, teardown),
         cmocka_unit_test_setup_teardown(column_sums_one_currency, setup, teardown),
+        cmocka_unit_test_setup_teardown(value_sort_groups_currencies, setup, teardown),
         cmocka_unit_test_setup_teardown(replace_refuses_what_needs_a_rebuild, setup, teardown),
         cmocka_unit_test_setup_teardown(light_deals_score_as_whole_ones, setup, teardown),
         cmocka_unit_test(next_step_states),
         cmocka_unit_test(lineedit_utf8_cursor),
+        cmocka_unit_test(lineedit_prefill_is_selected),
         cmocka_unit_test(lineedit_words_and_kills),
         cmocka_unit_test(lineedit_scrolls_by_columns),
     };
