@@ -17,6 +17,7 @@ typedef struct {
     const char *keys;          /* --keys NAME */
     db_day today;
     db_err err;                /* the error main prints as "dealboard: <msg>" */
+    int out_errno;             /* a failed write to stdout that bypassed stdio */
 } cli_opts;
 
 typedef int (*cli_fn)(cli_opts *opts, int argc, char **argv);
@@ -46,7 +47,7 @@ typedef int (*cli_fn)(cli_opts *opts, int argc, char **argv);
     X("log", cmd_log, "ID", "the deal's history from git")                                      \
     X("undo", cmd_undo, "", "undo the last change (as a new commit)")                           \
     X("sync", cmd_sync, "", "commit, fetch, merge, push")                                       \
-    X("changes", cmd_changes, "[--since REV]", "what teammates changed, in words")              \
+    X("changes", cmd_changes, "[--since DATE|REV]", "what teammates changed, in words")         \
     X("report", cmd_report, "[--json] [--since DATE]", "per-stage totals, weighted forecast, flagged, closed") \
     X("import", cmd_import, "FILE.csv [--map COLUMN=FIELD] [--dry-run] [--skip-bad]", "import deals from CSV") \
     X("export", cmd_export, "[--csv|--json]", "write every deal to standard output")            \

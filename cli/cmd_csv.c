@@ -476,7 +476,7 @@ static int export_deals(cli_opts *opts, db_repo *repo, bool json)
         export_csv(all.items, all.count, isatty(STDOUT_FILENO));
     deal_list_free(&all);
     if (!rc && (fflush(stdout) != 0 || ferror(stdout)))
-        rc = db_fail(&opts->err, DB_EIO, "export: writing: %s", strerror(errno));
+        rc = db_fail(&opts->err, DB_EIO, "writing the output: %s", strerror(errno));
     if (!rc && broken)
         rc = db_fail(&opts->err, DB_EIO,
                      "export: %d deal file%s could not be read and %s not in the export "

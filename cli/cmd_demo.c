@@ -1,31 +1,78 @@
 /* dealboard demo: the example pipeline, copied into a fresh repository with
  * its dates shifted so that its newest activity is today. */
-#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../store/codec.h"
 #include "../store/fsutil.h"
 #include "cli.h"
 
-static char *examples_dir(void)
+/* Where the example pipeline may be, in order (DEALBOARD_EXAMPLES alone when
+ * set); NULL-terminated, caller frees with free_dirs. */
+static char **example_dirs(void)
 {
+    char **dirs = xcalloc(4, sizeof *dirs);
+    size_t n = 0;
     const char *env = getenv("DEALBOARD_EXAMPLES");
-    if (env && *env)
-        return xstrdup(env);
+    if (env && *env) {
+        dirs[0] = xstrdup(env);
+        return dirs;
+    }
 #ifdef DEALBOARD_DATADIR
-    if (access(DEALBOARD_DATADIR "/examples/pipeline/pipeline.json", R_OK) == 0)
-        return xstrdup(DEALBOARD_DATADIR "/examples/pipeline");
+    dirs[n++] = xstrdup(DEALBOARD_DATADIR "/examples/pipeline");
 #endif
     char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
-        return NULL;
-    exe[n] = '\0';
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len <= 0)
+        return dirs;
+    exe[len] = '\0';
     *strrchr(exe, '/') = '\0';
-    return xasprintf("%s/examples/pipeline", exe);
+    dirs[n++] = xasprintf("%s/examples/pipeline", exe);           /* the source tree */
+    char *slash = strrchr(exe, '/');
+    if (slash) {                                                  /* a build directory in it */
+        *slash = '\0';
+        dirs[n++] = xasprintf("%s/examples/pipeline", exe);
+    }
+    return dirs;
+}
+
+static void free_dirs(char **dirs)
+{
+    for (char **d = dirs; *d; d++)
+        free(*d);
+    free(dirs);
+}
+
+/* The first directory with a pipeline.json, or an error naming every place tried. */
+static int find_examples(cli_opts *opts, char **src)
+{
+    char **dirs = example_dirs();
+    strbuf tried = {0};
+    *src = NULL;
+    for (char **d = dirs; *d && !*src; d++) {
+        char *file = fs_join(*d, "pipeline.json");
+        if (access(file, R_OK) == 0)
+            *src = xstrdup(*d);
+        sb_printf(&tried, "%s%s", d == dirs ? "" : ", ", *d);
+        free(file);
+    }
+    const char *env = getenv("DEALBOARD_EXAMPLES");
+    int rc = 0;
+    if (!*src && env && *env)
+        rc = db_fail(&opts->err, DB_EIO, "demo: DEALBOARD_EXAMPLES: %s has no pipeline.json "
+                     "(it names a copy of examples/pipeline)", env);
+    else if (!*src)
+        rc = db_fail(&opts->err, DB_EIO, "demo: the example pipeline is not here (looked for "
+                     "pipeline.json in %s); set DEALBOARD_EXAMPLES to a copy of "
+                     "examples/pipeline from dealboard's source", tried.data ? tried.data : "-");
+    sb_free(&tried);
+    free_dirs(dirs);
+    return rc;
 }
 
 static db_day log_day(const log_entry *e)
@@ -131,27 +178,40 @@ static bool wants_board(void)
     return (script && *script) || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO));
 }
 
-int cmd_demo(cli_opts *opts, int argc, char **argv)
+/* nftw: removes the demo's own temporary directory after a failed init. */
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-    int rc = cli_parse(opts, "demo", argc, argv, NULL, NULL, 0, 0, NULL);
-    if (rc)
-        return rc;
-    char *src = examples_dir();
-    if (!src)
-        return db_fail(&opts->err, DB_EIO, "demo: cannot find the example pipeline");
-    const char *tmp = getenv("TMPDIR");
-    char *dir = xasprintf("%s/dealboard-demo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    (void)st, (void)flag, (void)ftw;
+    remove(path);
+    return 0;
+}
+
+/* The examples are read before the temporary directory is made: a failure
+ * leaves nothing behind. */
+static int make_demo(cli_opts *opts, const char *src, char **dir)
+{
     repo_change *files = NULL;
     char **texts = NULL;
     size_t n = 0;
-    if (!mkdtemp(dir))
-        rc = db_fail(&opts->err, DB_EIO, "demo: cannot create %s", dir);
-    if (!rc)
-        rc = build_files(opts, src, &files, &n, &texts);
-    if (!rc)
-        rc = repo_init(dir, NULL, files, n, &opts->err);
+    int rc = build_files(opts, src, &files, &n, &texts);
+    const char *tmp = getenv("TMPDIR");
+    *dir = xasprintf("%s/dealboard-demo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!rc && !mkdtemp(*dir))
+        rc = db_fail(&opts->err, DB_EIO, "demo: cannot create %s: %s", *dir, strerror(errno));
+    else if (!rc && (rc = repo_init(*dir, NULL, files, n, &opts->err)) != 0)
+        nftw(*dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     if (files)
         free_files(files, n, texts);
+    return rc;
+}
+
+int cmd_demo(cli_opts *opts, int argc, char **argv)
+{
+    int rc = cli_parse(opts, "demo", argc, argv, NULL, NULL, 0, 0, NULL);
+    char *src = NULL, *dir = NULL;
+    if (rc || (rc = find_examples(opts, &src)))
+        return rc;
+    rc = make_demo(opts, src, &dir);
     if (!rc) {
         fprintf(stderr, "dealboard: demo pipeline in %s\n", dir);
         opts->repo_dir = dir;

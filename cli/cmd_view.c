@@ -1,4 +1,5 @@
 /* Commands that read: list, show, flags, log. */
+#include <ctype.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,23 +49,88 @@ static int column_width(deal **deals, size_t n, size_t offset, int min, int max)
     return w > max ? max : w;
 }
 
+/* A deal's currency when it is not the pipeline's (as forecast.h counts it:
+ * case aside), else NULL. */
+static const char *other_currency(const pipeline_cfg *cfg, const deal *d)
+{
+    return str_empty(d->currency) || strcasecmp(d->currency, cfg->currency) == 0 ? NULL
+                                                                                 : d->currency;
+}
+
+/* The value column: numbers right-aligned, then, for deals in another
+ * currency, its code (a column of its own: 200,000 CHF is not EUR). */
+typedef struct {
+    int number, code;           /* display columns; code 0: every deal is in the pipeline's */
+} value_column;
+
+static int money_width(int64_t value)
+{
+    char money[MONEY_LEN];
+    format_money(value, money);
+    return (int)strlen(money);
+}
+
+static value_column value_widths(const pipeline_cfg *cfg, deal **deals, size_t n, int header)
+{
+    value_column w = {0, 0};
+    int64_t low = 0, high = 0;          /* the widest numbers are at the ends */
+    for (size_t i = 0; i < n; i++) {
+        const char *code = other_currency(cfg, deals[i]);
+        int cols = code ? deal_view_width(code) : 0;
+        w.code = cols > w.code ? (cols > 8 ? 8 : cols) : w.code;
+        low = deals[i]->value < low ? deals[i]->value : low;
+        high = deals[i]->value > high ? deals[i]->value : high;
+    }
+    w.number = money_width(low) > money_width(high) ? money_width(low) : money_width(high);
+    int cell = w.number + (w.code ? 1 + w.code : 0);
+    if (cell < header)
+        w.number += header - cell;
+    return w;
+}
+
+static void print_value(const pipeline_cfg *cfg, const deal *d, value_column w)
+{
+    char money[MONEY_LEN];
+    format_money(d->value, money);
+    printf("%*s", w.number, money);
+    if (w.code) {
+        char *code = xstrdup(other_currency(cfg, d) ? other_currency(cfg, d) : "");
+        for (char *p = code; *p; p++)        /* "gbp" is GBP, as report counts it */
+            *p = (char)toupper((unsigned char)*p);
+        fputc(' ', stdout);
+        deal_view_cell(stdout, code, w.code, false);
+        free(code);
+    }
+}
+
+/* "VALUE EUR", and the columns of the value cell: 12 (the usual numbers) to 16. */
+static char *value_header(const pipeline_cfg *cfg, int *cols)
+{
+    char *currency = text_sanitize(cfg->currency, false);
+    char *header = xasprintf("VALUE %s", currency);
+    free(currency);
+    int w = deal_view_width(header);
+    *cols = w < 12 ? 12 : w > 16 ? 16 : w;
+    return header;
+}
+
 static void print_table(cli_opts *opts, const pipeline_cfg *cfg, deal **deals, size_t n)
 {
     int wid = column_width(deals, n, offsetof(deal, id), 2, 40);
     int wtitle = column_width(deals, n, offsetof(deal, title), 5, 36);
     int waccount = column_width(deals, n, offsetof(deal, account), 7, 24);
-    char header[48], *currency = text_sanitize(cfg->currency, false);
-    snprintf(header, sizeof header, "VALUE %s", currency);
-    text_trim_partial_utf8(header);
-    free(currency);
-    printf("%-*s  %-*s  %-*s  %-10s  %12s  %4s  %s\n", wid, "ID", wtitle, "TITLE", waccount,
-           "ACCOUNT", "STAGE", header, "DAYS", "FLAG");
+    int wheader;
+    char *header = value_header(cfg, &wheader);
+    value_column w = value_widths(cfg, deals, n, wheader);
+    printf("%-*s  %-*s  %-*s  %-10s  ", wid, "ID", wtitle, "TITLE", waccount, "ACCOUNT",
+           "STAGE");
+    deal_view_cell(stdout, header, w.number + (w.code ? 1 + w.code : 0), true);
+    printf("  %4s  %s\n", "DAYS", "FLAG");
+    free(header);
     for (size_t i = 0; i < n; i++) {
         const deal *d = deals[i];
         flag_result f;
         rules_score(cfg, d, opts->today, &f);      /* no reasons shown: no words needed */
-        char money[MONEY_LEN];
-        format_money(d->value, money);
         deal_view_cell(stdout, d->id, wid, false);
         fputs("  ", stdout);
         deal_view_cell(stdout, d->title, wtitle, false);
@@ -72,8 +138,10 @@ static void print_table(cli_opts *opts, const pipeline_cfg *cfg, deal **deals, s
         deal_view_cell(stdout, d->account, waccount, false);
         fputs("  ", stdout);
         deal_view_cell(stdout, deal_view_stage_label(cfg, d), 10, false);
-        printf("  %12s  %4d  %s%s%s\n", money, f.days_in_stage, text_flag_mark(f.level),
-               f.level ? " " : "", f.snoozed ? "snoozed" : flag_level_label(f.level));
+        fputs("  ", stdout);
+        print_value(cfg, d, w);
+        printf("  %4d  %s%s%s\n", f.days_in_stage, text_flag_mark(f.level), f.level ? " " : "",
+               f.snoozed ? "snoozed" : flag_level_label(f.level));
     }
 }
 

@@ -40,11 +40,37 @@ static const cli_option *find_option(const cli_option *options, const char *arg,
     return NULL;
 }
 
-static int usage_error(cli_opts *opts, const char *cmd, const char *why, const char *arg)
+/* -C DIR names the repository for every command but those that make one. */
+static bool takes_repo(const char *cmd)
+{
+    return !str_eq(cmd, "init") && !str_eq(cmd, "clone") && !str_eq(cmd, "demo");
+}
+
+/* "dealboard [-C DIR] CMD ARGS", as the user would type it. Caller frees. */
+static char *usage_line(const char *cmd)
 {
     const cli_command_info *c = cli_command(cmd);
-    return db_fail(&opts->err, DB_EUSAGE, "%s: %s%s (usage: dealboard %s %s)", cmd, why,
-                   arg ? arg : "", cmd, c ? c->args : "");
+    const char *args = c ? c->args : "";
+    return xasprintf("dealboard %s%s%s%s", takes_repo(cmd) ? "[-C DIR] " : "", cmd,
+                     *args ? " " : "", args);
+}
+
+static int usage_error(cli_opts *opts, const char *cmd, const char *why, const char *arg)
+{
+    char *usage = usage_line(cmd);
+    db_fail(&opts->err, DB_EUSAGE, "%s: %s%s (usage: %s)", cmd, why, arg ? arg : "", usage);
+    free(usage);
+    return DB_EUSAGE;
+}
+
+/* A global option typed after the command ("sync -C DIR"), if any. */
+static const char *misplaced_global(int argc, char **argv)
+{
+    for (int i = 0; i < argc && !str_eq(argv[i], "--"); i++)
+        if (str_eq(argv[i], "-C") || str_eq(argv[i], "--keys") ||
+            str_has_prefix(argv[i], "--keys="))
+            return str_eq(argv[i], "-C") ? "-C DIR" : "--keys NAME";
+    return NULL;
 }
 
 /* One "--name", "--name=value" or "--name value"; returns args consumed or -1. */
@@ -78,8 +104,9 @@ static int take_option(cli_opts *opts, const char *cmd, const cli_option *option
     return 2;
 }
 
-int cli_parse(cli_opts *opts, const char *cmd, int argc, char **argv, const cli_option *options,
-              const char **pos, int min_pos, int max_pos, int *npos)
+static int parse_args(cli_opts *opts, const char *cmd, int argc, char **argv,
+                      const cli_option *options, const char **pos, int min_pos, int max_pos,
+                      int *npos)
 {
     int n = 0;
     bool only_positional = false;
@@ -109,6 +136,19 @@ int cli_parse(cli_opts *opts, const char *cmd, int argc, char **argv, const cli_
     if (npos)
         *npos = n;
     return 0;
+}
+
+int cli_parse(cli_opts *opts, const char *cmd, int argc, char **argv, const cli_option *options,
+              const char **pos, int min_pos, int max_pos, int *npos)
+{
+    int rc = parse_args(opts, cmd, argc, argv, options, pos, min_pos, max_pos, npos);
+    const char *global = rc == DB_EUSAGE ? misplaced_global(argc, argv) : NULL;
+    if (global) {           /* the rest of the error follows from this one */
+        char *why = xasprintf("%s goes before the command", global);
+        usage_error(opts, cmd, why, NULL);
+        free(why);
+    }
+    return rc;
 }
 
 int cli_open_repo(cli_opts *opts, db_repo **repo)

@@ -5,6 +5,7 @@
  * for a long listing. */
 #include "json_list.h"
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/uio.h>
@@ -27,6 +28,7 @@ typedef struct {
     strbuf sb;                  /* flushed only when all its text is in seg */
     out_seg seg[1024];
     int nseg;
+    int failed;                 /* errno of the first failed write: the rest is dropped */
 } json_out;
 
 static void out_flush(json_out *o)
@@ -36,7 +38,9 @@ static void out_flush(json_out *o)
         const char *text = o->seg[i].text ? o->seg[i].text : o->sb.data + o->seg[i].off;
         iov[i] = (struct iovec){(void *)text, o->seg[i].len};
     }
-    fs_writev_all(STDOUT_FILENO, iov, o->nseg);   /* like fwrite: errors end in exit status 0 */
+    errno = 0;
+    if (!o->failed && !fs_writev_all(STDOUT_FILENO, iov, o->nseg))
+        o->failed = errno ? errno : EIO;             /* main reports it */
     o->nseg = 0;
     o->sb.len = 0;
 }
@@ -201,6 +205,7 @@ void json_list_print(cli_opts *opts, db_repo *repo, deal **deals, size_t n)
     sb_puts(&o->sb, n ? "\n  ]\n}\n" : "]\n}\n");
     out_own(o, start);
     out_flush(o);
+    opts->out_errno = o->failed;
     tails_end(&tails);
     sb_free(&o->sb);
     free(o);

@@ -1,4 +1,5 @@
 /* dealboard: global options, then one command from the table in cli.h. */
+#include <errno.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +20,12 @@ static const struct {
 #undef X
 };
 
+#define GLOBAL_USAGE "dealboard [-C DIR] [--keys NAME] [COMMAND] [ARGS]"
+#define USAGE_HINT "(usage: " GLOBAL_USAGE "; see dealboard --help)"
+
 static void print_help(FILE *out)
 {
-    fputs("usage: dealboard [-C DIR] [--keys NAME] [COMMAND] [ARGS]\n\n"
+    fputs("usage: " GLOBAL_USAGE "\n\n"
           "A keyboard-driven board for a sales team's pipeline, kept in git.\n\n"
           "Commands:\n",
           out);
@@ -48,7 +52,7 @@ static int parse_global(cli_opts *opts, int argc, char **argv, bool *done)
         const char *arg = argv[i];
         if (strcmp(arg, "-C") == 0 || strcmp(arg, "--keys") == 0) {
             if (i + 1 >= argc)
-                return -db_fail(&opts->err, DB_EUSAGE, "%s: missing value", arg);
+                return -db_fail(&opts->err, DB_EUSAGE, "%s: missing value " USAGE_HINT, arg);
             *(arg[1] == 'C' ? &opts->repo_dir : &opts->keys) = argv[++i];
         } else if (strncmp(arg, "-C", 2) == 0) {
             opts->repo_dir = arg + 2;
@@ -63,7 +67,7 @@ static int parse_global(cli_opts *opts, int argc, char **argv, bool *done)
             *done = true;
             return i;
         } else if (arg[0] == '-') {
-            return -db_fail(&opts->err, DB_EUSAGE, "%s: unknown option (see dealboard --help)", arg);
+            return -db_fail(&opts->err, DB_EUSAGE, "%s: unknown option " USAGE_HINT, arg);
         } else {
             break;
         }
@@ -104,12 +108,23 @@ static int run(cli_opts *opts, int argc, char **argv)
     return fn(opts, argc - rest, argv + rest);
 }
 
+/* Every command prints through stdout (json_list writes its fd and records
+ * failures in opts): checked once here, so that no command reports success
+ * for output that never arrived (a full disk, a closed pipe). */
+static int check_output(cli_opts *opts, int rc)
+{
+    int e = fflush(stdout) != 0 ? errno : ferror(stdout) ? EIO : opts->out_errno;
+    if (rc > 0 || !e)
+        return rc;
+    return db_fail(&opts->err, DB_EIO, "writing the output: %s", strerror(e));
+}
+
 int main(int argc, char **argv)
 {
     /* Character classes and widths follow the user's locale; numbers stay "C". */
     setlocale(LC_CTYPE, "");
     cli_opts opts = {0};
-    int rc = run(&opts, argc, argv);
+    int rc = check_output(&opts, run(&opts, argc, argv));
     if (rc < 0)                /* --help printed by a command */
         return 0;
     if (rc && opts.err.msg[0]) {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "codec.h"
 #include "fsutil.h"
@@ -228,6 +229,46 @@ static int resolve(git_repository *git, const char *rev, git_commit **out, db_er
     return rc;
 }
 
+/* Midnight, local time, at the start of day. */
+static int64_t day_start(db_day day)
+{
+    int y, m, d;
+    date_to_ymd(day, &y, &m, &d);
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_isdst = -1};
+    return (int64_t)mktime(&tm);
+}
+
+/* The newest commit on HEAD's first-parent line committed before `day`, so
+ * that the comparison covers the commits made on or after it; NULL when
+ * there is none (everything is compared with an empty pipeline). */
+static int resolve_day(git_repository *git, db_day day, git_commit **out, db_err *err)
+{
+    int64_t start = day_start(day);
+    git_commit *c = NULL;
+    int rc = resolve(git, "HEAD", &c, err);
+    while (!rc && c && git_commit_time(c) >= start) {
+        git_commit *parent = NULL;
+        if (git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) < 0)
+            rc = git_fail(err, DB_EIO, "reading the history");
+        git_commit_free(c);
+        c = parent;
+    }
+    *out = c;
+    return rc;
+}
+
+/* --since: a date YYYY-MM-DD (tried first: tags are rarely named like one) or a revision. */
+static int resolve_since(git_repository *git, const char *rev, git_commit **out, db_err *err)
+{
+    db_day day;
+    if (date_parse(rev, &day))
+        return resolve_day(git, day, out, err);
+    if (resolve(git, rev, out, err) == 0)
+        return 0;
+    return db_fail(err, DB_EUSAGE, "changes: --since '%s' is neither a date YYYY-MM-DD nor a "
+                                   "commit (an id, a branch, a tag, HEAD~N)", rev);
+}
+
 /* The deal at a blob, or false (absent or broken: *why says so). */
 static bool load_deal(git_repository *git, const git_diff_file *f, bool exists, const char *path,
                       deal *out, char *why, size_t whylen)
@@ -292,7 +333,7 @@ static cJSON *pipeline_at(git_repository *git, git_commit *commit)
     git_blob *blob = NULL;
     cJSON *json = NULL;
     db_err ignored;
-    if (git_commit_tree(&tree, commit) == 0 &&
+    if (commit && git_commit_tree(&tree, commit) == 0 &&
         git_tree_entry_bypath(&entry, tree, "pipeline.json") == 0 &&
         git_blob_lookup(&blob, git, git_tree_entry_id(entry)) == 0)
         json = codec_parse_json(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
@@ -332,7 +373,7 @@ static int diff_commits(git_repository *git, git_commit *a, git_commit *b, git_d
     char *spec = "deals";
     opts.pathspec.strings = &spec;
     opts.pathspec.count = 1;
-    int rc = git_commit_tree(&ta, a) < 0 || git_commit_tree(&tb, b) < 0 ||
+    int rc = (a && git_commit_tree(&ta, a) < 0) || git_commit_tree(&tb, b) < 0 ||
                      git_diff_tree_to_tree(diff, git, ta, tb, &opts) < 0
                  ? git_fail(err, DB_EIO, "comparing commits") : 0;
     git_tree_free(ta);
@@ -347,7 +388,8 @@ int sync_changes(db_repo *repo, const char *old_rev, const char *new_rev, sync_c
     git_oid probe;
     if (!old_rev && git_reference_name_to_id(&probe, git, SYNC_REF_START) < 0)
         return db_fail(err, DB_EUSAGE, "changes: no sync has brought in teammates' changes "
-                                       "yet (use --since REV to compare with a commit)");
+                                       "yet (use --since DATE or --since REV for the changes "
+                                       "since a day or a commit)");
     const char *from = old_rev ? old_rev : SYNC_REF_START;
     const char *to = new_rev ? new_rev : old_rev ? "HEAD" : SYNC_REF_END;
     git_commit *a = NULL, *b = NULL;
@@ -355,7 +397,7 @@ int sync_changes(db_repo *repo, const char *old_rev, const char *new_rev, sync_c
     db_day today;
     if (!date_today(&today))
         today = DAY_NONE;
-    int rc = resolve(git, from, &a, err);
+    int rc = old_rev ? resolve_since(git, from, &a, err) : resolve(git, from, &a, err);
     if (!rc)
         rc = resolve(git, to, &b, err);
     if (!rc) /* first: sync's report names only the first deals */
