@@ -16,12 +16,14 @@ int cmd_clone(cli_opts *opts, int argc, char **argv)
     rc = sync_clone(pos[0], pos[1], &dir, &created, &opts->err);
     if (rc)
         return rc;
+    char *url = sync_url_shown(pos[0]);
     if (created) {
-        printf("The team remote %s was empty: created a new pipeline in %s.\n", pos[0], dir);
+        printf("The team remote %s was empty: created a new pipeline in %s.\n", url, dir);
         printf("Run 'dealboard -C %s sync' to publish it to the team.\n", dir);
     } else {
-        printf("Cloned %s into %s.\n", pos[0], dir);
+        printf("Cloned %s into %s.\n", url, dir);
     }
+    free(url);
     free(dir);
     return 0;
 }

@@ -48,6 +48,9 @@ else
     have_cmd sshd || [ -x /usr/sbin/sshd ] || need_pkg openssh-server
     have_cmd ssh-agent || need_pkg openssh-client
     have_cmd openssl || need_pkg openssl       # tests/sync/tls.sh: a local TLS server with its own CA
+    # tests/sync/https.sh: lighttpd runs git-http-backend (from git) behind basic auth, with TLS.
+    have_cmd lighttpd || [ -x /usr/sbin/lighttpd ] || need_pkg lighttpd
+    [ -f /usr/lib/lighttpd/mod_openssl.so ] || need_pkg lighttpd-mod-openssl
     [ -f /etc/ssl/certs/ca-certificates.crt ] || need_pkg ca-certificates
     have_cmd groff || need_pkg groff-base
     have_cmd clang || need_pkg clang

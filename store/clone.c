@@ -82,8 +82,10 @@ int sync_clone(const char *url, const char *dir, char **dir_out, bool *created, 
         rc = repo_init(target, NULL, NULL, 0, err);  /* the team's first pipeline */
         *created = rc == 0;
     } else if (!rc && stat(marker, &st) != 0) {
+        char *shown = remote_url_redact(url);
         rc = db_fail(err, DB_EUSAGE, "%s: cloned into %s, but it is not a dealboard pipeline "
-                                     "(no pipeline.json)", url, target);
+                                     "(no pipeline.json)", shown, target);
+        free(shown);
     }
     free(marker);
     if (!rc && dir_out)
@@ -126,4 +128,9 @@ int sync_init_bare(const char *dir, bool shared, db_err *err)
     git_config_free(cfg);
     git_repository_free(git);
     return rc;
+}
+
+char *sync_url_shown(const char *url)
+{
+    return remote_url_redact(url);
 }

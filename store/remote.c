@@ -1,7 +1,9 @@
 /* The team remote (see remote.h). Credentials: ssh-agent first, then the
- * default keys in ~/.ssh, a bounded number of attempts per connection. Host
- * keys: libgit2 (libssh2 build on Debian 12) checks ~/.ssh/known_hosts; we
- * refuse unknown hosts and say how to add them. */
+ * default keys in ~/.ssh, a bounded number of attempts per connection; over
+ * http(s), one user name and password per connection from the URL, git's
+ * credential store or the terminal (http_cred.h). Host keys: libgit2
+ * (libssh2 build on Debian 12) checks ~/.ssh/known_hosts; we refuse unknown
+ * hosts and say how to add them. */
 #include "remote.h"
 
 #include <stdio.h>
@@ -18,17 +20,26 @@
 static const char *const default_keys[] = {"id_ed25519", "id_ecdsa", "id_rsa"};
 #define NKEYS (sizeof default_keys / sizeof *default_keys)
 
+/* ctx->url is what messages show: never a password. */
+static void set_url(remote_ctx *ctx, const char *url)
+{
+    char *shown = remote_url_redact(url);
+    snprintf(ctx->url, sizeof ctx->url, "%s", shown);
+    free(shown);
+}
+
 void remote_ctx_init(remote_ctx *ctx, const char *name, const char *url)
 {
     memset(ctx, 0, sizeof *ctx);
     ctx->name = name;
-    snprintf(ctx->url, sizeof ctx->url, "%s", url ? url : "");
+    set_url(ctx, url);
 }
 
 void remote_ctx_free(remote_ctx *ctx)
 {
     sb_free(&ctx->tried);
     sb_free(&ctx->server_said);
+    explicit_bzero(&ctx->http, sizeof ctx->http);
 }
 
 /* Each connection starts its credential list again. */
@@ -42,6 +53,11 @@ static void reset(remote_ctx *ctx)
     ctx->reject_why[0] = '\0';
     sb_free(&ctx->tried);
     sb_free(&ctx->server_said);
+    remote_http *h = &ctx->http;
+    h->attempts = 0;
+    h->refused = h->none = h->store_missed = h->other_kind = false;
+    h->cert_invalid = h->prompted = false;
+    h->user[0] = h->source[0] = h->why_none[0] = '\0';
 }
 
 static void tried(remote_ctx *ctx, const char *what)
@@ -101,11 +117,140 @@ static int key_file_cred(git_credential **out, remote_ctx *ctx, const char *user
     return give_up(ctx, "no more ssh keys to try");
 }
 
+/* ---- http(s): one user name and password per connection ------------------ */
+
+static int http_give_up(const char *why)
+{
+    git_error_set_str(GIT_ERROR_HTTP, why);
+    return GIT_EAUTH;
+}
+
+/* Records what is offered and where it came from, for messages; copies user
+ * and pass to u and p unless they are already there. */
+static void offering(remote_http *h, const char *source, const char *user, const char *pass,
+                     char *u, char *p)
+{
+    snprintf(h->source, sizeof h->source, "%s", source);
+    snprintf(h->user, sizeof h->user, "%s", user);
+    if (u != user)
+        snprintf(u, HTTP_CRED_FIELD, "%s", user);
+    if (p != pass)
+        snprintf(p, HTTP_CRED_FIELD, "%s", pass);
+}
+
+/* "https://host:8443" (no user, no path): what the prompt and hints name. */
+static char *url_site(const char *url)
+{
+    char *bare = http_url_strip_userinfo(url);
+    char *sep = strstr(bare, "://");
+    if (sep)
+        sep[3 + strcspn(sep + 3, "/?#")] = '\0';
+    return bare;
+}
+
+/* git's credential store, when credential.helper is `store`. */
+static bool from_store(remote_http *h, const char *url, const char *user, char *u, char *p)
+{
+    char files[2][HTTP_CRED_PATH];
+    http_url want, found;
+    bool hit = false;
+    if (!h->cfg.store || !http_url_parse(url, &want))
+        return false;
+    if (user && *user) {
+        snprintf(want.user, sizeof want.user, "%s", user);
+        want.has_user = true;
+    }
+    size_t n = http_cred_store_files(&h->cfg, files, 2);
+    for (size_t i = 0; i < n && !hit; i++) {
+        hit = http_cred_store_find(files[i], &want, h->cfg.use_http_path, &found);
+        char *label = hit ? http_cred_path_label(files[i]) : NULL;
+        if (hit)
+            offering(h, label, found.user, found.pass, u, p);
+        free(label);
+    }
+    explicit_bzero(&found, sizeof found);
+    explicit_bzero(&want, sizeof want);
+    h->store_missed = !hit;
+    return hit;
+}
+
+static bool from_terminal(remote_http *h, const char *url, const char *user, char *u, char *p)
+{
+    char *where = url_site(url);
+    snprintf(u, HTTP_CRED_FIELD, "%s", user ? user : "");
+    http_prompt_rc rc = http_cred_prompt(where, u, HTTP_CRED_FIELD, p, HTTP_CRED_FIELD);
+    free(where);
+    static const char *const why[] = {
+        [HTTP_PROMPT_NO_TERMINAL] = "there is no terminal to ask on",
+        [HTTP_PROMPT_FORBIDDEN] = "GIT_TERMINAL_PROMPT=0 says not to ask",
+        [HTTP_PROMPT_BUSY] = "the board has the terminal (sync on the command line to be asked)",
+        [HTTP_PROMPT_CANCELLED] = "none was typed at the prompt",
+    };
+    if (rc != HTTP_PROMPT_OK) {
+        snprintf(h->why_none, sizeof h->why_none, "%s", why[rc]);
+        return false;
+    }
+    offering(h, "the terminal", u, p, u, p);
+    h->prompted = true;
+    snprintf(h->asked_user, sizeof h->asked_user, "%s", u);
+    snprintf(h->asked_pass, sizeof h->asked_pass, "%s", p);
+    return true;
+}
+
+/* The first source that has a user name and password for url. */
+static bool find_http_cred(remote_http *h, const char *url, const char *user, char *u, char *p)
+{
+    if (h->url_pass[0]) {
+        offering(h, "the URL", h->url_user, h->url_pass, u, p);
+        return true;
+    }
+    if (h->asked_pass[0]) {
+        offering(h, "the terminal", h->asked_user, h->asked_pass, u, p);
+        return true;
+    }
+    return from_store(h, url, user, u, p) || from_terminal(h, url, user, u, p);
+}
+
+/* libgit2 offers a user:password in the URL itself before it asks us, and asks
+ * again after each refusal: a second call ends the connection's attempts. */
+static int http_credentials(git_credential **out, const char *url, const char *user,
+                            unsigned int allowed, remote_http *h)
+{
+    http_url parsed;
+    bool url_had_pass = http_url_parse(url, &parsed) && parsed.has_pass && parsed.pass[0];
+    explicit_bzero(&parsed, sizeof parsed);
+    if (h->attempts++ > 0 || url_had_pass) {
+        if (h->attempts == 1) {                 /* libgit2 offered the URL's */
+            snprintf(h->source, sizeof h->source, "the URL");
+            snprintf(h->user, sizeof h->user, "%s", user ? user : "");
+        }
+        h->refused = true;
+        return http_give_up("the server refused the user name and password");
+    }
+    if (!(allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT)) {
+        h->other_kind = true;
+        return http_give_up("the server wants an authentication other than a password");
+    }
+    char u[HTTP_CRED_FIELD], p[HTTP_CRED_FIELD] = "";
+    int rc;
+    if (find_http_cred(h, url, user, u, p)) {
+        rc = git_credential_userpass_plaintext_new(out, u, p);
+    } else {
+        h->none = true;
+        rc = http_give_up("no user name and password to offer");
+    }
+    explicit_bzero(p, sizeof p);
+    return rc;
+}
+
+/* ---- credentials ---------------------------------------------------------- */
+
 static int credentials(git_credential **out, const char *url, const char *user_from_url,
                        unsigned int allowed, void *payload)
 {
-    (void)url;
     remote_ctx *ctx = payload;
+    if (http_url_is_http(url))
+        return http_credentials(out, url, user_from_url, allowed, &ctx->http);
     const char *user = user_from_url && *user_from_url ? user_from_url
                        : ctx->ssh.user[0]                ? ctx->ssh.user
                                                          : getenv("USER");
@@ -128,11 +273,25 @@ static int credentials(git_credential **out, const char *url, const char *user_f
     return key_file_cred(out, ctx, user);
 }
 
+/* https: libgit2 has checked the chain against the CA certificates (the
+ * system's, or http.sslCAInfo's); http.sslVerify=false accepts it anyway. */
+static int https_certificate(remote_http *h, int valid)
+{
+    if (valid)
+        return GIT_PASSTHROUGH;
+    if (!h->cfg.ssl_verify)
+        return 0;
+    h->cert_invalid = true;
+    return GIT_PASSTHROUGH;                     /* libgit2's own error stands */
+}
+
 static int certificate_check(git_cert *cert, int valid, const char *host, void *payload)
 {
     remote_ctx *ctx = payload;
+    if (cert->cert_type == GIT_CERT_X509)
+        return https_certificate(&ctx->http, valid);
     if (cert->cert_type != GIT_CERT_HOSTKEY_LIBSSH2)
-        return GIT_PASSTHROUGH;                 /* https: libgit2's own checks */
+        return GIT_PASSTHROUGH;
     if (valid)
         return 0;
     ctx->host_unknown = true;
@@ -269,10 +428,124 @@ static int host_key_error(remote_ctx *ctx, db_err *err, const char *doing)
     return rc;
 }
 
+/* ---- http(s) errors ---------------------------------------------------- */
+
+/* The status in libgit2's "unexpected http status code: 403", or 0. */
+static int http_status(const git_error *e)
+{
+    const char *p = e && e->message ? strstr(e->message, "status code: ") : NULL;
+    return p ? atoi(p + 13) : 0;
+}
+
+/* "the user name 'alice' and the password from ~/.git-credentials" */
+static char *offered(const remote_http *h)
+{
+    if (strcmp(h->source, "the terminal") == 0)
+        return xasprintf("the user name '%s' and the password typed at the prompt", h->user);
+    return xasprintf("the user name '%s' and the password %s %s", h->user,
+                     strcmp(h->source, "the URL") == 0 ? "in" : "from", h->source);
+}
+
+static int http_refused(remote_ctx *ctx, db_err *err, const char *doing)
+{
+    const remote_http *h = &ctx->http;
+    bool url = strcmp(h->source, "the URL") == 0, typed = strcmp(h->source, "the terminal") == 0;
+    char *what = offered(h);
+    int rc = db_fail(err, DB_EIO,
+                     "cannot %s '%s' (%s): HTTP authentication failed: the server refused %s. "
+                     "Check the user name and the password or access token%s; many servers "
+                     "want a token, not the account's password%s",
+                     doing, ctx->name, ctx->url, what, url || typed ? "" : " in that file",
+                     url ? ". Better, leave the password out of the URL: dealboard then takes "
+                           "it from git's credential store (credential.helper store) or asks"
+                     : typed ? ". Then run it again" : "");
+    free(what);
+    return rc;
+}
+
+/* "https://USER:PASSWORD@host:8443": the line git's credential store wants. */
+static char *store_line_hint(const char *url)
+{
+    char *site = url_site(url);
+    const char *sep = strstr(site, "://");
+    char *hint = sep ? xasprintf("%.*sUSER:PASSWORD@%s", (int)(sep + 3 - site), site, sep + 3)
+                     : xstrdup("https://USER:PASSWORD@HOST");
+    free(site);
+    return hint;
+}
+
+static int http_no_credentials(remote_ctx *ctx, db_err *err, const char *doing)
+{
+    const remote_http *h = &ctx->http;
+    char *hint = store_line_hint(ctx->url);
+    char *helper = h->cfg.unsupported[0] ? xasprintf(" (credential.helper '%s' is a program, "
+                                                      "which dealboard does not run)",
+                                                      h->cfg.unsupported)
+                                         : xstrdup("");
+    int rc = db_fail(err, DB_EIO,
+                     "cannot %s '%s' (%s): the server asks for credentials (HTTP 401), and "
+                     "%s%s%s. Run it in a terminal to be asked, or keep them in git's credential "
+                     "store: git config --global credential.helper store, and a line %s in "
+                     "~/.git-credentials (chmod 600)",
+                     doing, ctx->name, ctx->url,
+                     h->store_missed ? "git's credential store has none for it and " : "",
+                     h->why_none, helper, hint);
+    free(helper);
+    free(hint);
+    return rc;
+}
+
+static int http_forbidden(remote_ctx *ctx, db_err *err, const char *doing)
+{
+    const remote_http *h = &ctx->http;
+    char *what = h->attempts ? offered(h) : xstrdup("no password (the server asked for none)");
+    bool push = strcmp(doing, "push to") == 0;
+    int rc = db_fail(err, DB_EIO,
+                     "cannot %s '%s' (%s): the server refused access (HTTP 403) with %s. Check "
+                     "that this account may %s this repository and that the password or token "
+                     "allows it; ask whoever runs the server",
+                     doing, ctx->name, ctx->url, what, push ? "push to" : "read");
+    free(what);
+    return rc;
+}
+
+static int http_certificate_error(remote_ctx *ctx, db_err *err, const char *doing, const char *why)
+{
+    return db_fail(err, DB_EIO,
+                   "cannot %s '%s' (%s): %s. If the server's certificate comes from your "
+                   "organisation's own CA, tell git where that CA's file is: git config "
+                   "http.sslCAInfo /path/to/ca.pem (--global for every repository)",
+                   doing, ctx->name, ctx->url, why);
+}
+
+/* An http(s) failure in words, or -1 when it is none of these. */
+static int http_error(remote_ctx *ctx, db_err *err, const char *doing, const git_error *e)
+{
+    const remote_http *h = &ctx->http;
+    bool auth = e && e->klass == GIT_ERROR_HTTP && e->message && strstr(e->message, "authentica");
+    if (h->other_kind)
+        return db_fail(err, DB_EIO, "cannot %s '%s' (%s): the server wants another kind of "
+                                    "authentication than a user name and password, and that "
+                                    "is all dealboard offers; ask whoever runs it for an access "
+                                    "token", doing, ctx->name, ctx->url);
+    if (h->none)
+        return http_no_credentials(ctx, err, doing);
+    if (h->refused || (h->attempts && (auth || http_status(e) == 401)))
+        return http_refused(ctx, err, doing);
+    if (http_status(e) == 403)
+        return http_forbidden(ctx, err, doing);
+    if (h->cert_invalid)
+        return http_certificate_error(ctx, err, doing, e && e->message ? e->message : "");
+    return -1;
+}
+
 static int network_error(remote_ctx *ctx, db_err *err, const char *doing)
 {
     const git_error *e = git_error_last();
     const char *why = e && e->message ? e->message : "unknown error";
+    int http = http_url_is_http(ctx->url) ? http_error(ctx, err, doing, e) : -1;
+    if (http >= 0)
+        return http;
     if (ctx->host_unknown)
         return host_key_error(ctx, err, doing);
     if (auth_failed(ctx, e))
@@ -292,8 +565,47 @@ static int lookup(git_repository *git, remote_ctx *ctx, git_remote **out, db_err
                        "pipeline with 'dealboard clone URL', or start a new one that syncs "
                        "with 'dealboard init DIR --remote URL'", ctx->name);
     const char *url = git_remote_pushurl(*out) ? git_remote_pushurl(*out) : git_remote_url(*out);
-    snprintf(ctx->url, sizeof ctx->url, "%s", url ? url : "");
+    set_url(ctx, url);
     return 0;
+}
+
+/* Before an http(s) connection: git config's credential and http settings
+ * (the repository's; the user's when there is none yet), and http.sslCAInfo's
+ * CA certificates in place of the system's, as git takes them. */
+static int http_prepare(remote_ctx *ctx, git_repository *git, const char *url,
+                        const char *doing, db_err *err)
+{
+    if (!http_url_is_http(url))
+        return 0;
+    git_config *cfg = NULL;
+    int got = git ? git_repository_config_snapshot(&cfg, git) : git_config_open_default(&cfg);
+    http_settings_load(got == 0 ? cfg : NULL, &ctx->http.cfg);
+    git_config_free(cfg);
+    git_error_clear();
+    const char *ca = ctx->http.cfg.ssl_ca_info;
+    if (strncasecmp(url, "https:", 6) != 0 || !ca[0] ||
+        git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, ca, NULL) == 0)
+        return 0;
+    const git_error *e = git_error_last();
+    return db_fail(err, DB_EIO, "cannot %s '%s' (%s): cannot load the CA certificates that %s "
+                                "names (%s): %s. It must be a PEM file of CA certificates",
+                   doing, ctx->name, ctx->url,
+                   ctx->http.cfg.ca_from_env ? "GIT_SSL_CAINFO" : "http.sslCAInfo", ca,
+                   e && e->message ? e->message : "unreadable");
+}
+
+/* A user:password@ in a URL given on the command line: kept in ctx for the
+ * credentials callback, and left out of what libgit2 gets (and so of
+ * .git/config, the reflog and FETCH_HEAD). Caller frees. */
+static char *take_url_password(remote_ctx *ctx, const char *url)
+{
+    http_url u;
+    if (!http_url_is_http(url) || !http_url_parse(url, &u) || !u.has_pass)
+        return xstrdup(url);
+    snprintf(ctx->http.url_user, sizeof ctx->http.url_user, "%s", u.user);
+    snprintf(ctx->http.url_pass, sizeof ctx->http.url_pass, "%s", u.pass);
+    explicit_bzero(&u, sizeof u);
+    return http_url_redact(url);
 }
 
 /* ---- a remote on this machine -----------------------------------------
@@ -404,6 +716,21 @@ static int prepare_local_push(remote_ctx *ctx, const char *path, db_err *err)
 
 /* ---- fetch, push, clone ---------------------------------------------- */
 
+/* A prompt can outlast the server's keep-alive (Apache's is 5 s), and libgit2
+ * 1.5 does not reconnect then ("unexpected EOF"): one more try, which offers
+ * what was typed without asking again. */
+static bool again_after_prompt(remote_ctx *ctx, bool *retried)
+{
+    const git_error *e = git_error_last();
+    const char *m = e && e->message ? e->message : "";
+    if (*retried || !ctx->http.prompted || ctx->http.refused ||
+        !(strstr(m, "unexpected EOF") || strstr(m, "reset by peer") || strstr(m, "Broken pipe")))
+        return false;
+    *retried = true;
+    reset(ctx);
+    return true;
+}
+
 int remote_fetch(git_repository *git, remote_ctx *ctx, const char *branch, db_err *err)
 {
     git_remote *remote = NULL;
@@ -416,6 +743,8 @@ int remote_fetch(git_repository *git, remote_ctx *ctx, const char *branch, db_er
     if (path && stat(path, &st) != 0)
         rc = missing_local(ctx, path, "fetch from", err);
     free(path);
+    if (!rc)
+        rc = http_prepare(ctx, git, git_remote_url(remote), "fetch from", err);
     char *spec = xasprintf("+refs/heads/%s:refs/remotes/%s/%s", branch, ctx->name, branch);
     git_strarray specs = {&spec, 1};
     git_fetch_options opts;
@@ -423,7 +752,12 @@ int remote_fetch(git_repository *git, remote_ctx *ctx, const char *branch, db_er
     opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
     opts.prune = GIT_FETCH_PRUNE;      /* a branch gone from the remote is not "pushed" */
     remote_callbacks(&opts.callbacks, ctx);
-    if (!rc && git_remote_fetch(remote, &specs, &opts, "dealboard sync: fetch") < 0)
+    bool retried = false;
+    int grc = 0;
+    while (!rc && (grc = git_remote_fetch(remote, &specs, &opts, "dealboard sync: fetch")) < 0 &&
+           again_after_prompt(ctx, &retried))
+        ;
+    if (!rc && grc < 0)
         rc = network_error(ctx, err, "fetch from");
     free(spec);
     git_remote_free(remote);
@@ -468,13 +802,21 @@ int remote_push(git_repository *git, remote_ctx *ctx, const char *branch, bool *
     if (path)
         rc = prepare_local_push(ctx, path, err);
     free(path);
+    const char *url = git_remote_pushurl(remote) ? git_remote_pushurl(remote)
+                                                 : git_remote_url(remote);
+    if (!rc)
+        rc = http_prepare(ctx, git, url, "push to", err);
     char *spec = xasprintf("refs/heads/%s:refs/heads/%s", branch, branch);
     git_strarray specs = {&spec, 1};
     git_push_options opts;
     git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
     opts.pb_parallelism = 0;                     /* delta search on every core */
     remote_callbacks(&opts.callbacks, ctx);
-    int grc = rc ? 0 : git_remote_push(remote, &specs, &opts);
+    bool retried = false;
+    int grc = 0;
+    while (!rc && (grc = git_remote_push(remote, &specs, &opts)) < 0 &&
+           again_after_prompt(ctx, &retried))
+        ;
     if (grc == GIT_ENONFASTFORWARD) {
         *rejected = true;                        /* noticed before sending anything */
         const git_error *e = git_error_last();
@@ -525,16 +867,20 @@ bool remote_default_branch(const char *url, char *out, size_t n)
     }
     remote_ctx ctx;
     remote_ctx_init(&ctx, "origin", url);
+    char *clean = take_url_password(&ctx, url);
     git_remote *remote = NULL;
     git_remote_callbacks cb;
     git_remote_init_callbacks(&cb, GIT_REMOTE_CALLBACKS_VERSION);
     git_buf ref = {0};
+    db_err ignored;
     remote_callbacks(&cb, &ctx);
-    bool found = git_remote_create_detached(&remote, url) == 0 &&
+    bool found = http_prepare(&ctx, NULL, clean, "read", &ignored) == 0 &&
+                 git_remote_create_detached(&remote, clean) == 0 &&
                  git_remote_connect(remote, GIT_DIRECTION_FETCH, &cb, NULL, NULL) == 0 &&
                  git_remote_default_branch(&ref, remote) == 0 && short_branch(ref.ptr, out, n);
     git_buf_dispose(&ref);
     git_remote_free(remote);
+    free(clean);
     remote_ctx_free(&ctx);
     git_error_clear();
     return found;
@@ -556,9 +902,14 @@ int remote_clone(const char *url, const char *dir, git_repository **out, db_err 
     git_clone_options_init(&opts, GIT_CLONE_OPTIONS_VERSION);
     opts.checkout_opts.checkout_strategy = GIT_CHECKOUT_SAFE;
     remote_callbacks(&opts.fetch_opts.callbacks, &ctx);
-    int rc = 0;
-    if (git_clone(out, url, dir, &opts) < 0)
+    char *clean = take_url_password(&ctx, url);
+    int rc = http_prepare(&ctx, NULL, clean, "clone", err), grc = 0;
+    bool retried = false;
+    while (!rc && (grc = git_clone(out, clean, dir, &opts)) < 0 && again_after_prompt(&ctx, &retried))
+        ;
+    if (!rc && grc < 0)
         rc = network_error(&ctx, err, "clone");
+    free(clean);
     remote_ctx_free(&ctx);
     return rc;
 }
@@ -618,6 +969,11 @@ char *remote_keyscan_hint(const char *url)
     if (port == 22)
         return xasprintf("ssh-keyscan %s >> ~/.ssh/known_hosts", host);
     return xasprintf("ssh-keyscan -p %d %s >> ~/.ssh/known_hosts", port, host);
+}
+
+char *remote_url_redact(const char *url)
+{
+    return http_url_redact(url);
 }
 
 char *remote_default_dir(const char *url)

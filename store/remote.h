@@ -7,14 +7,35 @@
 #include <stdbool.h>
 
 #include "../pipeline/util.h"
+#include "http_cred.h"
 #include "ssh_config.h"
 
 /* At most this many credentials are offered per connection (agent + default keys). */
 #define REMOTE_MAX_AUTH 6
 
+/* Per connection at most one user name and password is offered: a second
+ * request for one means the server refused it. */
+typedef struct {
+    http_settings cfg;               /* credential.helper, http.sslVerify, … */
+    char url_user[HTTP_CRED_FIELD];  /* from the URL given to clone: used, never stored */
+    char url_pass[HTTP_CRED_FIELD];
+    char asked_user[HTTP_CRED_FIELD]; /* typed at the prompt, offered again on the next */
+    char asked_pass[HTTP_CRED_FIELD]; /* connection of this command */
+    int attempts;                    /* on this connection */
+    bool refused;                    /* the server said no to what was offered */
+    bool none;                       /* nothing to offer (no terminal, …) */
+    bool store_missed;               /* git's credential store had nothing */
+    bool other_kind;                 /* the server wants no user name and password */
+    char user[HTTP_CRED_FIELD];      /* the user offered */
+    char source[HTTP_CRED_PATH + 8]; /* where it came from: "the URL", "~/.git-credentials" */
+    char why_none[128];
+    bool cert_invalid;
+    bool prompted;                   /* asked on this connection */
+} remote_http;
+
 typedef struct {
     const char *name;        /* "origin" */
-    char url[1024];
+    char url[1024];          /* for messages: never with a password */
     /* credentials */
     int attempts;            /* credential callback calls on this connection */
     int next_source;         /* 0 agent, 1.. default key files */
@@ -30,6 +51,7 @@ typedef struct {
     /* ~/.ssh/config for the host, and the URL libgit2 was given */
     ssh_host ssh;
     char effective[1024];
+    remote_http http;
 } remote_ctx;
 
 void remote_ctx_init(remote_ctx *ctx, const char *name, const char *url);
@@ -49,7 +71,8 @@ int remote_push(git_repository *git, remote_ctx *ctx, const char *branch, bool *
  * repository where it can be read (a local path; a server that says);
  * false when it cannot be known. */
 bool remote_default_branch(const char *url, char *out, size_t n);
-/* Clones url into dir (a working copy with a checkout). */
+/* Clones url into dir (a working copy with a checkout). A password in the
+ * URL is used for the clone and not written to .git/config. */
 int remote_clone(const char *url, const char *dir, git_repository **out, db_err *err);
 
 /* Pure helpers (unit-tested). */
@@ -63,6 +86,8 @@ char *remote_keyscan_hint(const char *url);
  * (*cfg gets the settings, IdentityFile among them); NULL when the URL is
  * not ssh or no setting applies. Caller frees. */
 char *remote_apply_ssh_config(const char *url, ssh_host *cfg);
+/* url without the password of a user:password@ in it (for messages); caller frees. */
+char *remote_url_redact(const char *url);
 /* "team.git" -> "team", "ssh://h/srv/sales.git/" -> "sales"; caller frees. */
 char *remote_default_dir(const char *url);
 

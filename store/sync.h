@@ -51,4 +51,7 @@ int sync_clone(const char *url, const char *dir, char **dir_out, bool *created, 
  * several Unix users (core.sharedRepository=group, setgid directories). */
 int sync_init_bare(const char *dir, bool shared, db_err *err);
 
+/* The URL as messages may show it: a password in it is left out. Caller frees. */
+char *sync_url_shown(const char *url);
+
 #endif
