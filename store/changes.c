@@ -222,7 +222,7 @@ static int resolve(git_repository *git, const char *rev, git_commit **out, db_er
     int rc = 0;
     if (git_revparse_single(&obj, git, rev) < 0 ||
         git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0)
-        rc = git_fail(err, DB_EUSAGE, rev);
+        rc = gitu_fail(err, DB_EUSAGE, rev);
     else
         *out = (git_commit *)peeled;
     git_object_free(obj);
@@ -249,7 +249,7 @@ static int resolve_day(git_repository *git, db_day day, git_commit **out, db_err
     while (!rc && c && git_commit_time(c) >= start) {
         git_commit *parent = NULL;
         if (git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) < 0)
-            rc = git_fail(err, DB_EIO, "reading the history");
+            rc = gitu_fail(err, DB_EIO, "reading the history");
         git_commit_free(c);
         c = parent;
     }
@@ -375,7 +375,7 @@ static int diff_commits(git_repository *git, git_commit *a, git_commit *b, git_d
     opts.pathspec.count = 1;
     int rc = (a && git_commit_tree(&ta, a) < 0) || git_commit_tree(&tb, b) < 0 ||
                      git_diff_tree_to_tree(diff, git, ta, tb, &opts) < 0
-                 ? git_fail(err, DB_EIO, "comparing commits") : 0;
+                 ? gitu_fail(err, DB_EIO, "comparing commits") : 0;
     git_tree_free(ta);
     git_tree_free(tb);
     return rc;

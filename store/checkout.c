@@ -87,7 +87,7 @@ static int write_regular(checkout_job *job, const treediff_entry *e, const git_b
     git_blob_filter_options opts;
     git_blob_filter_options_init(&opts, GIT_BLOB_FILTER_OPTIONS_VERSION);
     if (git_blob_filter(&content, (git_blob *)blob, e->path, &opts) < 0)
-        return git_fail(err, DB_EIO, e->path);
+        return gitu_fail(err, DB_EIO, e->path);
     mode_t mode = e->new.mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0777 : 0666;
     int rc = fs_write_temp(path, content.ptr ? content.ptr : "", content.size, mode, false, tmp, err);
     git_buf_dispose(&content);
@@ -104,7 +104,7 @@ static int write_temp(checkout_job *job, size_t i, db_err *err)
     int rc = fs_check_dirs(job->repo->root, e->path, err);
     git_blob *blob = NULL;
     if (!rc && git_blob_lookup(&blob, job->repo->git, &e->new.id) < 0)
-        rc = git_fail(err, DB_EIO, e->path);
+        rc = gitu_fail(err, DB_EIO, e->path);
     char *path = fs_join(job->repo->root, e->path);
     char *dir = xstrdup(path);
     *strrchr(dir, '/') = '\0';
@@ -184,7 +184,7 @@ static int move_ref(git_repository *git, const char *ref_name, const git_oid *fr
 {
     git_reference *ref = NULL;
     int rc = git_reference_create_matching(&ref, git, ref_name, to, 1, from, why) < 0
-                 ? git_fail(err, DB_EIO, ref_name) : 0;
+                 ? gitu_fail(err, DB_EIO, ref_name) : 0;
     git_reference_free(ref);
     return rc;
 }
@@ -229,7 +229,7 @@ int checkout_move(db_repo *repo, const char *ref_name, const git_oid *target_id,
              git_commit_lookup(&head, git, &head_id) < 0 ||
              git_commit_lookup(&target, git, target_id) < 0 ||
              git_commit_tree(&from, head) < 0 || git_commit_tree(&to, target) < 0
-                 ? git_fail(err, DB_EIO, "sync: reading the commits to check out") : 0;
+                 ? gitu_fail(err, DB_EIO, "sync: reading the commits to check out") : 0;
     if (!rc)
         rc = treediff(git, from, to, &job.changes, err);
     job.temps = xcalloc(job.changes.n ? job.changes.n : 1, sizeof *job.temps);

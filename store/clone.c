@@ -56,7 +56,7 @@ static int adopt_branch(git_repository *git, const char *branch, db_err *err)
         git_checkout_tree(git, (git_object *)commit, &opts) < 0 ||
         git_reference_create(&ref, git, local, &oid, 0, "clone: branch") < 0 ||
         git_repository_set_head(git, local) < 0)
-        rc = git_fail(err, DB_EIO, branch);
+        rc = gitu_fail(err, DB_EIO, branch);
     git_reference_free(ref);
     git_commit_free(commit);
     free(tref);
@@ -66,7 +66,7 @@ static int adopt_branch(git_repository *git, const char *branch, db_err *err)
 
 int sync_clone(const char *url, const char *dir, char **dir_out, bool *created, db_err *err)
 {
-    git_setup();
+    gitu_setup();
     *created = false;
     char *target = dir ? xstrdup(dir) : remote_default_dir(url);
     git_repository *git = NULL;
@@ -107,7 +107,7 @@ static int group_dirs(const char *path, const struct stat *st, int type, struct 
 
 int sync_init_bare(const char *dir, bool shared, db_err *err)
 {
-    git_setup();
+    gitu_setup();
     git_repository *git = NULL;
     git_config *cfg = NULL;
     git_repository_init_options opts;
@@ -117,12 +117,12 @@ int sync_init_bare(const char *dir, bool shared, db_err *err)
     opts.mode = shared ? GIT_REPOSITORY_INIT_SHARED_GROUP : GIT_REPOSITORY_INIT_SHARED_UMASK;
     int rc = 0;
     if (git_repository_init_ext(&git, dir, &opts) < 0)
-        rc = git_fail(err, DB_EIO, dir);
+        rc = gitu_fail(err, DB_EIO, dir);
     /* A team remote never loses history: dealboard never forces, nor should anyone. */
     if (!rc && (git_repository_config(&cfg, git) < 0 ||
                 git_config_set_bool(cfg, "receive.denyNonFastForwards", 1) < 0 ||
                 git_config_set_bool(cfg, "receive.denyDeletes", 1) < 0))
-        rc = git_fail(err, DB_EIO, dir);
+        rc = gitu_fail(err, DB_EIO, dir);
     if (!rc && shared && nftw(dir, group_dirs, 16, FTW_PHYS) != 0)
         rc = db_fail(err, DB_EIO, "%s: cannot make it group-writable: %s", dir, strerror(errno));
     git_config_free(cfg);

@@ -20,7 +20,7 @@ char *repo_user_name(db_repo *repo)
 {
     git_signature *sig = NULL;
     db_err err;
-    if (git_identity(repo->git, &sig, &err))
+    if (gitu_identity(repo->git, &sig, &err))
         return xstrdup("dealboard");
     char *name = xstrdup(sig->name);
     git_signature_free(sig);
@@ -50,7 +50,7 @@ static int head_commit(git_repository *git, git_commit **out, db_err *err)
     if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
         return 0;                              /* first commit */
     if (rc < 0 || git_commit_lookup(out, git, &oid) < 0)
-        return git_fail(err, DB_EIO, "reading HEAD");
+        return gitu_fail(err, DB_EIO, "reading HEAD");
     return 0;
 }
 
@@ -83,13 +83,13 @@ static int build_tree(git_repository *git, git_tree *base, const repo_change *ch
             u->filemode = GIT_FILEMODE_BLOB;
             if (git_blob_create_from_buffer(&blob_ids[i], git, changes[i].content,
                                             changes[i].len) < 0)
-                rc = git_fail(err, DB_EIO, changes[i].relpath);
+                rc = gitu_fail(err, DB_EIO, changes[i].relpath);
             git_oid_cpy(&u->id, &blob_ids[i]);
         }
         count++;
     }
     if (!rc && git_tree_create_updated(tree_id, git, base, count, updates) < 0)
-        rc = git_fail(err, DB_EIO, "writing tree");
+        rc = gitu_fail(err, DB_EIO, "writing tree");
     free(updates);
     return rc;
 }
@@ -111,7 +111,7 @@ static int sync_objects(db_repo *repo, const repo_change *changes, size_t n,
 {
     git_tree *tree = NULL;
     if (git_tree_lookup(&tree, repo->git, tree_id) < 0)
-        return git_fail(err, DB_EIO, "reading the new tree");
+        return gitu_fail(err, DB_EIO, "reading the new tree");
     /* A linked work tree keeps its objects in the common directory. */
     char *objdir = fs_join(git_repository_commondir(repo->git), "objects");
     sync_object(written, objdir, tree_id);
@@ -142,7 +142,7 @@ static int write_commit(db_repo *repo, git_commit *parent, const git_oid *tree_i
                         const char *message, git_oid *commit_id, db_err *err)
 {
     const git_commit *parents[1] = {parent};
-    return git_commit_as_user(repo->git, tree_id, parents, parent ? 1 : 0, message, commit_id, err);
+    return gitu_commit_as_user(repo->git, tree_id, parents, parent ? 1 : 0, message, commit_id, err);
 }
 
 /* HEAD's branch (or a detached HEAD) to the new commit, as git_commit_create
@@ -150,7 +150,7 @@ static int write_commit(db_repo *repo, git_commit *parent, const git_oid *tree_i
  * libgit2 also appends to HEAD's log). libgit2 makes the ref and both logs
  * durable itself: its files backend takes the fsync setting when the
  * repository's refdb is made (here by head_commit's read of HEAD, with
- * fsync on as git_setup left it, before the commit's fsync-off stretch),
+ * fsync on as gitu_setup left it, before the commit's fsync-off stretch),
  * and fsyncs each log, the ref before its rename, and their directories.
  * (Flushing them again afterwards, as this did, only cost a round.) */
 static int update_head(db_repo *repo, git_commit *parent, const git_oid *commit_id, db_err *err)
@@ -160,7 +160,7 @@ static int update_head(db_repo *repo, git_commit *parent, const git_oid *commit_
     if (git_reference_lookup(&head, repo->git, "HEAD") < 0 ||
         git_commit_lookup(&commit, repo->git, commit_id) < 0) {
         git_reference_free(head);
-        return git_fail(err, DB_EIO, "reading HEAD");
+        return gitu_fail(err, DB_EIO, "reading HEAD");
     }
     char *log = xasprintf("commit%s: %s", parent ? "" : " (initial)", git_commit_summary(commit));
     const char *branch = git_reference_symbolic_target(head);
@@ -172,7 +172,7 @@ static int update_head(db_repo *repo, git_commit *parent, const git_oid *commit_
                                                git_commit_id(parent), log);
     else
         failed = git_reference_create(&moved, repo->git, branch, commit_id, 0, log);
-    int rc = failed < 0 ? git_fail(err, DB_EIO, "committing") : 0;
+    int rc = failed < 0 ? gitu_fail(err, DB_EIO, "committing") : 0;
     free(log);
     git_reference_free(moved);
     git_commit_free(commit);
@@ -329,7 +329,7 @@ int repo_check_git(db_repo *repo, db_err *err)
         const git_error *e = git_error_last();
         const char *advice = index_form_advice(e ? e->message : NULL);
         rc = advice ? db_fail(err, DB_EIO, "%s", advice)
-                    : git_fail(err, DB_EIO, "reading the git index");
+                    : gitu_fail(err, DB_EIO, "reading the git index");
     }
     git_index_free(index);
     return rc;
@@ -371,7 +371,7 @@ static int write_objects(change_tx *tx, git_commit *parent, const char *message,
     for (size_t i = 0; i < tx->n && !rc; i++)
         rc = write_temp(tx, i, err);
     if (!rc && parent && git_commit_tree(&base, parent) < 0)
-        rc = git_fail(err, DB_EIO, "reading HEAD's tree");
+        rc = gitu_fail(err, DB_EIO, "reading HEAD's tree");
     git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);    /* flushed together below */
     if (!rc)
         rc = build_tree(tx->repo->git, base, tx->changes, tx->n, tx->blob_ids, &tree_id, err);
@@ -460,7 +460,7 @@ static int add_remote(git_repository *git, const char *url, db_err *err)
 {
     git_remote *remote = NULL;
     if (git_remote_create(&remote, git, "origin", url) < 0)
-        return git_fail(err, DB_EIO, "adding remote 'origin'");
+        return gitu_fail(err, DB_EIO, "adding remote 'origin'");
     git_remote_free(remote);
     return 0;
 }
@@ -485,7 +485,7 @@ static int create_git_repo(const char *dir, const char *remote, db_err *err)
         opts.initial_head = branch;          /* the team's branch, not a second one */
     int rc = fs_mkdir_p(dir, 0777, err);
     if (!rc && git_repository_init_ext(&git, dir, &opts) < 0)
-        rc = git_fail(err, DB_EIO, dir);
+        rc = gitu_fail(err, DB_EIO, dir);
     if (!rc && remote)
         rc = add_remote(git, remote, err);
     git_repository_free(git);
@@ -495,7 +495,7 @@ static int create_git_repo(const char *dir, const char *remote, db_err *err)
 int repo_init(const char *dir, const char *remote, const repo_change *files, size_t n,
               db_err *err)
 {
-    git_setup();
+    gitu_setup();
     char *marker = fs_join(dir, "pipeline.json");
     struct stat st;
     bool exists = stat(marker, &st) == 0;

@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-void git_setup(void)
+void gitu_setup(void)
 {
     static int done;
     if (done++)
@@ -41,7 +41,7 @@ static mode_t shared_perm(git_repository *git)
     return perm;
 }
 
-void git_apply_shared_umask(git_repository *git)
+void gitu_apply_shared_umask(git_repository *git)
 {
     mode_t mask = umask(0);
     mode_t perm = shared_perm(git);
@@ -50,7 +50,7 @@ void git_apply_shared_umask(git_repository *git)
     umask(mask | 0002);
 }
 
-int git_fail(db_err *err, int code, const char *what)
+int gitu_fail(db_err *err, int code, const char *what)
 {
     const git_error *e = git_error_last();
     return db_fail(err, code, "%s: %s", what, e && e->message ? e->message : "unknown git error");
@@ -249,7 +249,7 @@ static bool parse_fields(const char **pp, civil *c)
     return true;
 }
 
-int git_identity_date(const char *text, git_time *when)
+int gitu_identity_date(const char *text, git_time *when)
 {
     const char *p = skip_spaces(text);
     if (parse_seconds(p, when))
@@ -414,13 +414,13 @@ static int make_signature(git_config *cfg, const ident_role *role, const git_tim
     else if (!*clean_email)
         rc = db_fail(err, DB_EUSAGE, "the %s's e-mail from %s is empty: libgit2 cannot write that",
                      role->who, email.from);
-    else if (date && *date && git_identity_date(date, &when) < 0)
+    else if (date && *date && gitu_identity_date(date, &when) < 0)
         rc = db_fail(err, DB_EUSAGE,
                      "%s: cannot read the date '%s' (git's forms: \"@<seconds> +hhmm\", "
                      "\"YYYY-MM-DDTHH:MM:SS+hh:mm\", \"Thu, 07 Apr 2005 22:13:13 +0200\")",
                      role->date_var, date);
     else if (git_signature_new(out, clean_name, clean_email, when.time, when.offset) < 0)
-        rc = git_fail(err, DB_EIO, "git identity");
+        rc = gitu_fail(err, DB_EIO, "git identity");
     free(clean_name);
     free(clean_email);
 done:
@@ -434,7 +434,7 @@ static int identity_start(git_repository *git, git_config **cfg, git_time *now, 
 {
     *cfg = NULL;
     if (git && git_repository_config_snapshot(cfg, git) < 0)
-        return git_fail(err, DB_EIO, "git identity: reading the git configuration");
+        return gitu_fail(err, DB_EIO, "git identity: reading the git configuration");
     time_t t = time(NULL);
     now->time = t;
     now->offset = local_offset(t);
@@ -442,7 +442,7 @@ static int identity_start(git_repository *git, git_config **cfg, git_time *now, 
     return 0;
 }
 
-int git_identity_pair(git_repository *git, git_signature **author, git_signature **committer,
+int gitu_identity_pair(git_repository *git, git_signature **author, git_signature **committer,
                       db_err *err)
 {
     git_config *cfg;
@@ -461,7 +461,7 @@ int git_identity_pair(git_repository *git, git_signature **author, git_signature
     return rc;
 }
 
-int git_identity(git_repository *git, git_signature **sig, db_err *err)
+int gitu_identity(git_repository *git, git_signature **sig, db_err *err)
 {
     git_config *cfg;
     git_time now;
@@ -473,17 +473,17 @@ int git_identity(git_repository *git, git_signature **sig, db_err *err)
     return rc;
 }
 
-int git_commit_as_user(git_repository *git, const git_oid *tree_id, const git_commit **parents,
+int gitu_commit_as_user(git_repository *git, const git_oid *tree_id, const git_commit **parents,
                        size_t nparents, const char *message, git_oid *out, db_err *err)
 {
     git_tree *tree = NULL;
     git_signature *author = NULL, *committer = NULL;
-    int rc = git_tree_lookup(&tree, git, tree_id) < 0 ? git_fail(err, DB_EIO, "reading tree") : 0;
+    int rc = git_tree_lookup(&tree, git, tree_id) < 0 ? gitu_fail(err, DB_EIO, "reading tree") : 0;
     if (!rc)
-        rc = git_identity_pair(git, &author, &committer, err);
+        rc = gitu_identity_pair(git, &author, &committer, err);
     if (!rc && git_commit_create(out, git, NULL, author, committer, "UTF-8", message, tree,
                                  nparents, parents) < 0)
-        rc = git_fail(err, DB_EIO, "committing");
+        rc = gitu_fail(err, DB_EIO, "committing");
     git_signature_free(author);
     git_signature_free(committer);
     git_tree_free(tree);

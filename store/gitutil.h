@@ -1,4 +1,5 @@
-/* libgit2 glue shared by store/ modules: errors in words, identity. */
+/* libgit2 glue shared by store/ modules: errors in words, identity. Named
+ * gitu_* so that nothing of dealboard's sits in libgit2's git_* namespace. */
 #ifndef DB_GITUTIL_H
 #define DB_GITUTIL_H
 
@@ -8,21 +9,21 @@
 
 /* One-time libgit2 set-up (fsync of objects and refs for durability).
  * libgit2's own init loads the system's CA certificates, as it always does. */
-void git_setup(void);
+void gitu_setup(void);
 /* Records "<what>: <libgit2's last error>" and returns code. */
-int git_fail(db_err *err, int code, const char *what);
+int gitu_fail(db_err *err, int code, const char *what);
 /* Sets the process umask so that what dealboard and libgit2 create in this
  * repository (deal files, objects, refs, the index, the lock) follows its
  * core.sharedRepository as git does: group → group-writable, all → also
  * world-readable, 0xxx → those permissions. Never world-writable. libgit2
  * itself ignores the setting in existing repositories. */
-void git_apply_shared_umask(git_repository *git);
+void gitu_apply_shared_umask(git_repository *git);
 /* The author and committer of a new commit, picked as git picks them, each
  * part on its own (the committer's with GIT_COMMITTER_* and committer.*):
  *   name:   $GIT_AUTHOR_NAME, else author.name, else user.name, else $USER;
  *   e-mail: $GIT_AUTHOR_EMAIL, else author.email, else user.email, else
  *           $EMAIL, else $USER@hostname;
- *   date:   $GIT_AUTHOR_DATE (read by git_identity_date), else now: the
+ *   date:   $GIT_AUTHOR_DATE (read by gitu_identity_date), else now: the
  *           same instant for both sides.
  * A variable set empty counts as given (git's rule), except $EMAIL and the
  * date; author.* and committer.* set empty count as not given. git's
@@ -35,10 +36,10 @@ void git_apply_shared_umask(git_repository *git);
  * the environment nor the configuration gives. A git configuration that
  * cannot be read is exit code 2. git may be NULL (no configuration). On
  * failure both are NULL. */
-int git_identity_pair(git_repository *git, git_signature **author, git_signature **committer,
+int gitu_identity_pair(git_repository *git, git_signature **author, git_signature **committer,
                       db_err *err);
-/* The author half of git_identity_pair. */
-int git_identity(git_repository *git, git_signature **sig, db_err *err);
+/* The author half of gitu_identity_pair. */
+int gitu_identity(git_repository *git, git_signature **sig, db_err *err);
 /* A date as GIT_AUTHOR_DATE/GIT_COMMITTER_DATE give it, in git's forms:
  *   "@<seconds> +hhmm" (git's raw form; "<seconds> +hhmm" with at least nine
  *   digits too), "YYYY-MM-DDTHH:MM[:SS[.frac]]" (or a space for the T) with
@@ -50,11 +51,11 @@ int git_identity(git_repository *git, git_signature **sig, db_err *err);
  * March, takes "yesterday"); here the rest is refused: text after the date,
  * days, hours or zones out of range, other zone names, dates before 1970.
  * 0 with *when filled, or -1. */
-int git_identity_date(const char *text, git_time *when);
+int gitu_identity_date(const char *text, git_time *when);
 
 /* A commit object (no ref moves) of tree_id with the user's author and
- * committer (git_identity_pair). */
-int git_commit_as_user(git_repository *git, const git_oid *tree_id, const git_commit **parents,
+ * committer (gitu_identity_pair). */
+int gitu_commit_as_user(git_repository *git, const git_oid *tree_id, const git_commit **parents,
                        size_t nparents, const char *message, git_oid *out, db_err *err);
 
 #endif

@@ -97,7 +97,7 @@ int repo_history(db_repo *repo, const char *relpath, repo_commit_fn fn, void *ud
     git_revwalk *walk = NULL;
     git_oid oid;
     if (git_revwalk_new(&walk, repo->git) < 0)
-        return git_fail(err, DB_EIO, "reading history");
+        return gitu_fail(err, DB_EIO, "reading history");
     /* Parents after children even when commits share a second (time alone is not an order). */
     git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
     if (git_revwalk_push_head(walk) < 0) {
@@ -108,7 +108,7 @@ int repo_history(db_repo *repo, const char *relpath, repo_commit_fn fn, void *ud
     while ((step = git_revwalk_next(&oid, walk)) == 0) {
         git_commit *commit = NULL;
         if (git_commit_lookup(&commit, repo->git, &oid) < 0) {
-            rc = git_fail(err, DB_EIO, "reading a commit");
+            rc = gitu_fail(err, DB_EIO, "reading a commit");
             break;
         }
         if (changed_in(commit, relpath))
@@ -116,7 +116,7 @@ int repo_history(db_repo *repo, const char *relpath, repo_commit_fn fn, void *ud
         git_commit_free(commit);
     }
     if (!rc && step != GIT_ITEROVER)
-        rc = git_fail(err, DB_EIO, "walking history");
+        rc = gitu_fail(err, DB_EIO, "walking history");
     git_revwalk_free(walk);
     return rc;
 }
@@ -156,7 +156,7 @@ static int restore_from(git_repository *git, git_tree *parent_tree, const char *
         return 0;                              /* added by the commit: delete it */
     git_blob *blob = NULL;
     int rc = git_blob_lookup(&blob, git, git_tree_entry_id(entry)) < 0
-                 ? git_fail(err, DB_EIO, relpath) : 0;
+                 ? gitu_fail(err, DB_EIO, relpath) : 0;
     if (!rc) {
         c->len = (size_t)git_blob_rawsize(blob);
         *buffer = xmalloc(c->len + 1);
@@ -180,7 +180,7 @@ static int collect_undo(db_repo *repo, git_commit *head, change_set *set, db_err
     if (git_commit_parent(&parent, head, 0) < 0 || git_commit_tree(&old_tree, parent) < 0 ||
         git_commit_tree(&new_tree, head) < 0 ||
         git_diff_tree_to_tree(&diff, repo->git, old_tree, new_tree, &opts) < 0)
-        rc = git_fail(err, DB_EIO, "reading the last change");
+        rc = gitu_fail(err, DB_EIO, "reading the last change");
     for (size_t i = 0; !rc && i < git_diff_num_deltas(diff); i++) {
         const git_diff_delta *delta = git_diff_get_delta(diff, i);
         rc = restore_from(repo->git, old_tree, delta->new_file.path, set, err);
@@ -221,7 +221,7 @@ static int check_made_here(db_repo *repo, const git_oid *head, db_err *err)
 static int check_uncommitted(db_repo *repo, git_commit *head, const change_set *set, db_err *err)
 {
     git_tree *tree = NULL;
-    int rc = git_commit_tree(&tree, head) < 0 ? git_fail(err, DB_EIO, "reading HEAD") : 0;
+    int rc = git_commit_tree(&tree, head) < 0 ? gitu_fail(err, DB_EIO, "reading HEAD") : 0;
     for (size_t i = 0; i < set->count && !rc; i++) {
         const char *relpath = set->items[i].relpath;
         git_tree_entry *entry = NULL;

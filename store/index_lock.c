@@ -102,7 +102,7 @@ int index_lock_open(index_lock *lock, db_err *err)
         const git_error *e = git_error_last();
         const char *advice = index_form_advice(e ? e->message : NULL);
         return advice ? db_fail(err, DB_EIO, "%s", advice)
-                      : git_fail(err, DB_EIO, "reading the git index");
+                      : gitu_fail(err, DB_EIO, "reading the git index");
     }
     return 0;
 }
@@ -130,14 +130,14 @@ int index_lock_stage(index_lock *lock, const char *relpath, const git_oid *id, u
     entry.path = relpath;
     git_oid_cpy(&entry.id, id);
     if (git_index_add(lock->index, &entry) < 0)
-        return git_fail(err, DB_EIO, relpath);
+        return gitu_fail(err, DB_EIO, relpath);
     return 0;
 }
 
 int index_lock_write(index_lock *lock, db_err *err)
 {
     if (git_index_write(lock->index) < 0)
-        return git_fail(err, DB_EIO, "writing the git index");
+        return gitu_fail(err, DB_EIO, "writing the git index");
     if (strcmp(lock->edit_path, lock->lock_path) != 0 && rename(lock->edit_path, lock->lock_path) != 0)
         return db_fail(err, DB_EIO, "%s: cannot rename: %s", lock->edit_path, strerror(errno));
     return 0;

@@ -79,7 +79,7 @@ static int open_pack(git_repository *git, const char *name, git_odb **out, db_er
     git_odb_backend *backend = NULL;
     int rc = git_odb_new(out) < 0 || git_odb_backend_one_pack(&backend, idx) < 0 ||
                      git_odb_add_backend(*out, backend, 1) < 0
-                 ? git_fail(err, DB_EIO, "reading the new pack") : 0;
+                 ? gitu_fail(err, DB_EIO, "reading the new pack") : 0;
     free(idx);
     free(objdir);
     return rc;
@@ -122,12 +122,12 @@ int maintenance_pack_loose(git_repository *git, size_t *packed, db_err *err)
     if (loose.n == 0)
         goto done;
     if (git_packbuilder_new(&pb, git) < 0)
-        rc = git_fail(err, DB_EIO, "packing loose objects");
+        rc = gitu_fail(err, DB_EIO, "packing loose objects");
     for (size_t i = 0; i < loose.n && !rc; i++)
         if (git_packbuilder_insert(pb, &loose.ids[i], NULL) < 0)
-            rc = git_fail(err, DB_EIO, "packing loose objects");
+            rc = gitu_fail(err, DB_EIO, "packing loose objects");
     if (!rc && git_packbuilder_write(pb, NULL, 0, NULL, NULL) < 0)
-        rc = git_fail(err, DB_EIO, "writing the pack");
+        rc = gitu_fail(err, DB_EIO, "writing the pack");
     if (!rc)
         rc = open_pack(git, git_packbuilder_name(pb), &pack, err);
     if (!rc)

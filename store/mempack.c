@@ -16,10 +16,10 @@ int mempack_open(git_repository *git, mempack_repo *out, db_err *err)
     int rc = 0;
     if (git_repository_open(&out->repo, git_repository_path(git)) < 0 ||
         git_repository_odb(&odb, out->repo) < 0 || git_mempack_new(&out->backend) < 0)
-        rc = git_fail(err, DB_EIO, "preparing the merge");
+        rc = gitu_fail(err, DB_EIO, "preparing the merge");
     if (!rc && git_odb_add_backend(odb, out->backend, MEMPACK_PRIORITY) < 0) {
         out->backend->free(out->backend);      /* not owned by the odb yet */
-        rc = git_fail(err, DB_EIO, "preparing the merge");
+        rc = gitu_fail(err, DB_EIO, "preparing the merge");
     }
     if (rc)
         out->backend = NULL;
@@ -87,11 +87,11 @@ int mempack_flush(mempack_repo *mem, git_repository *git, const git_oid *commit_
         git_odb_write_pack(&writer, odb, NULL, NULL) < 0 ||
         writer->append(writer, pack.ptr, pack.size, &stats) < 0 ||
         writer->commit(writer, &stats) < 0)
-        rc = git_fail(err, DB_EIO, "writing the merged objects");
+        rc = gitu_fail(err, DB_EIO, "writing the merged objects");
     if (writer)
         writer->free(writer);
     if (!rc && git_odb_refresh(odb) < 0)
-        rc = git_fail(err, DB_EIO, "reading the merged objects");
+        rc = gitu_fail(err, DB_EIO, "reading the merged objects");
     git_odb_free(odb);
     git_buf_dispose(&pack);
     return rc;

@@ -185,7 +185,7 @@ static int index_put_text(merge_ctx *m, const char *path, const char *text, size
 {
     side_entry e = {true, {{0}}, mode ? mode : GIT_FILEMODE_BLOB};
     if (git_blob_create_from_buffer(&e.id, m->git, text, len) < 0)
-        return git_fail(m->err, DB_EIO, path);
+        return gitu_fail(m->err, DB_EIO, path);
     return index_put(m, path, &e);
 }
 
@@ -441,7 +441,7 @@ static int blob_input(merge_ctx *m, const side_entry *e, const char *path, git_b
     if (!e->exists)
         return 0;
     if (git_blob_lookup(blob, m->git, &e->id) < 0)
-        return git_fail(m->err, DB_EIO, path);
+        return gitu_fail(m->err, DB_EIO, path);
     in->ptr = git_blob_rawcontent(*blob);
     in->size = (size_t)git_blob_rawsize(*blob);
     in->path = path;
@@ -473,7 +473,7 @@ static int merge_text(merge_ctx *m, const change *o, const change *t)
     if (!rc)
         rc = blob_input(m, &t->side, path, &blobs[2], &in[2]);
     if (!rc && git_merge_file(&res, &in[0], &in[1], &in[2], NULL) < 0)
-        rc = git_fail(m->err, DB_EIO, path);
+        rc = gitu_fail(m->err, DB_EIO, path);
     if (!rc && res.automergeable)
         rc = index_put_text(m, path, res.ptr, res.len, res.mode);
     else if (!rc)
@@ -527,7 +527,7 @@ static int tree_of(git_repository *git, const git_oid *commit_id, git_tree **tre
     if (!commit_id)
         return 0;
     int rc = git_commit_lookup(&c, git, commit_id) < 0 || git_commit_tree(tree, c) < 0
-                 ? git_fail(err, DB_EIO, "reading a commit") : 0;
+                 ? gitu_fail(err, DB_EIO, "reading a commit") : 0;
     git_commit_free(c);
     return rc;
 }
@@ -538,14 +538,14 @@ int merge_tree_commits(git_repository *git, git_commit *ours, git_commit *theirs
     git_oid base_id;
     int found = git_merge_base(&base_id, git, git_commit_id(ours), git_commit_id(theirs));
     if (found < 0 && found != GIT_ENOTFOUND)
-        return git_fail(err, DB_EIO, "finding the common ancestor");
+        return gitu_fail(err, DB_EIO, "finding the common ancestor");
     merge_ctx m = {git, ours, theirs, found == 0 ? &base_id : NULL, NULL, NULL, 0, 0, st, err};
     git_tree *base = NULL, *ot = NULL, *tt = NULL;
     treediff_list od = {0}, td = {0};
     change_list oc = {0}, tc = {0};
     int rc = tree_of(git, m.base, &base, err);
     if (!rc && (git_commit_tree(&ot, ours) < 0 || git_commit_tree(&tt, theirs) < 0))
-        rc = git_fail(err, DB_EIO, "reading a commit's tree");
+        rc = gitu_fail(err, DB_EIO, "reading a commit's tree");
     if (!rc)
         rc = collect(git, base, ot, &od, &oc, err);
     if (!rc)
@@ -558,7 +558,7 @@ int merge_tree_commits(git_repository *git, git_commit *ours, git_commit *theirs
                      st->unresolved.data);
     /* Only the directories on the changed paths are rewritten, not all of them. */
     if (!rc && git_tree_create_updated(tree_out, git, ot, m.nupdates, m.updates) < 0)
-        rc = git_fail(err, DB_EIO, "writing the merged tree");
+        rc = gitu_fail(err, DB_EIO, "writing the merged tree");
     free(m.updates);
     free(oc.items);
     free(tc.items);

@@ -152,7 +152,7 @@ static int put_head_version(db_repo *repo, const char *relpath, const version *h
     if (!head->exists)
         rc = fs_unlink_durable(path, err);
     else if (git_blob_lookup(&blob, repo->git, &head->id) < 0)
-        rc = git_fail(err, DB_EIO, relpath);
+        rc = gitu_fail(err, DB_EIO, relpath);
     else
         rc = fs_write_atomic(path, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
                              0666, err);
@@ -181,7 +181,7 @@ static int recover_path(db_repo *repo, git_commit *head, git_commit *parent, con
     free(path);
     if (on_disk.exists &&
         git_repository_hashfile(&on_disk.id, repo->git, relpath, GIT_OBJECT_BLOB, NULL) < 0)
-        return git_fail(err, DB_EIO, relpath);
+        return gitu_fail(err, DB_EIO, relpath);
     if (same(&on_disk, &in_head)) {
         *touched = true;                          /* only the index may lag */
         return 0;
@@ -198,7 +198,7 @@ static int sync_index(db_repo *repo, const marked_path *paths, const bool *touch
     git_index *index = NULL;
     int rc = 0;
     if (git_repository_index(&index, repo->git) < 0 || git_index_read(index, 1) < 0)
-        rc = git_fail(err, DB_EIO, "reading the git index");
+        rc = gitu_fail(err, DB_EIO, "reading the git index");
     for (size_t i = 0; i < n && !rc; i++) {
         if (!touched[i])
             continue;
@@ -206,10 +206,10 @@ static int sync_index(db_repo *repo, const marked_path *paths, const bool *touch
         bool exists = access(path, F_OK) == 0;
         free(path);
         if ((exists ? git_index_add_bypath(index, paths[i].path) : git_index_remove_bypath(index, paths[i].path)) < 0)
-            rc = git_fail(err, DB_EIO, paths[i].path);
+            rc = gitu_fail(err, DB_EIO, paths[i].path);
     }
     if (!rc && git_index_write(index) < 0)
-        rc = git_fail(err, DB_EIO, "writing the git index");
+        rc = gitu_fail(err, DB_EIO, "writing the git index");
     git_index_free(index);
     return rc;
 }

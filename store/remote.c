@@ -709,7 +709,7 @@ static int prepare_local_push(remote_ctx *ctx, const char *path, db_err *err)
                      "(or ask whoever runs it to remove the hook). Your commits are kept here",
                      ctx->name, ctx->url, hook, ctx->name, path[0] == '/' ? "" : "/", path);
     else
-        git_apply_shared_umask(remote);          /* its core.sharedRepository, as git does */
+        gitu_apply_shared_umask(remote);          /* its core.sharedRepository, as git does */
     git_repository_free(remote);
     return rc;
 }

@@ -92,7 +92,7 @@ static int open_git(const char *dir, git_repository **git, db_err *err)
                        "%s: the repository belongs to another user, and git (like dealboard) "
                        "does not work in it unless told to trust it. If you do: git config "
                        "--global --add safe.directory %s", dir, dir);
-    return rc < 0 ? git_fail(err, DB_EIO, dir) : 0;
+    return rc < 0 ? gitu_fail(err, DB_EIO, dir) : 0;
 }
 
 /* Walks up from start to the first git work tree holding a pipeline.json. */
@@ -127,7 +127,7 @@ static int discover(const char *start, git_repository **git, db_err *err)
 
 int repo_open(const char *dir, db_repo **out, db_err *err)
 {
-    git_setup();
+    gitu_setup();
     if (!dir || !*dir)
         dir = getenv("DEALBOARD_REPO");
     if (!dir || !*dir)
@@ -140,7 +140,7 @@ int repo_open(const char *dir, db_repo **out, db_err *err)
         git_repository_free(git);
         return db_fail(err, DB_EIO, "%s: is a bare repository; clone it to work in it", dir);
     }
-    git_apply_shared_umask(git);
+    gitu_apply_shared_umask(git);
     db_repo *repo = xcalloc(1, sizeof *repo);
     repo->git = git;
     repo->root = strip_slash(git_repository_workdir(git));

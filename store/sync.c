@@ -34,7 +34,7 @@ int sync_current_branch(git_repository *git, char **branch, db_err *err)
 {
     git_reference *head = NULL;
     if (git_reference_lookup(&head, git, "HEAD") < 0)
-        return git_fail(err, DB_EIO, "reading HEAD");
+        return gitu_fail(err, DB_EIO, "reading HEAD");
     const char *target = git_reference_symbolic_target(head);
     int rc = 0;
     if (!target || strncmp(target, "refs/heads/", 11) != 0)
@@ -62,7 +62,7 @@ static int set_ref(git_repository *git, const char *name, const git_oid *oid, co
 {
     git_reference *ref = NULL;
     if (git_reference_create(&ref, git, name, oid, 1, why) < 0)
-        return git_fail(err, DB_EIO, name);
+        return gitu_fail(err, DB_EIO, name);
     git_reference_free(ref);
     return 0;
 }
@@ -143,7 +143,7 @@ static int stage_file(git_repository *git, index_lock *lock, const char *root, c
     struct stat st;
     int rc = lstat(full, &st) != 0 ? db_fail(err, DB_EIO, "%s: %s", path, strerror(errno)) : 0;
     if (!rc && git_blob_create_from_workdir(&id, git, path) < 0)
-        rc = git_fail(err, DB_EIO, path);
+        rc = gitu_fail(err, DB_EIO, path);
     uint32_t mode = (st.st_mode & 0111) && core_filemode(git) ? GIT_FILEMODE_BLOB_EXECUTABLE
                                                               : GIT_FILEMODE_BLOB;
     const git_index_entry *old = git_index_get_bypath(lock->index, path, 0);
@@ -188,7 +188,7 @@ static int stage_pending(git_repository *git, index_lock *lock, const char *root
     opts.pathspec.count = 2;
     git_status_list *list = NULL;
     if (git_status_list_new(&list, git, &opts) < 0)
-        return git_fail(err, DB_EIO, "sync: reading what changed here");
+        return gitu_fail(err, DB_EIO, "sync: reading what changed here");
     size_t n = git_status_list_entrycount(list);
     int rc = 0;
     for (int pass = 0; pass < 2 && !rc; pass++)
@@ -202,7 +202,7 @@ static int stage_pending(git_repository *git, index_lock *lock, const char *root
             if (pass == 0)
                 rc = deleted ? 0 : check_parses(root, path, err);
             else if (deleted && git_index_remove(lock->index, path, 0) < 0)
-                rc = git_fail(err, DB_EIO, path);
+                rc = gitu_fail(err, DB_EIO, path);
             else if (!deleted)
                 rc = stage_file(git, lock, root, path, err);
             if (pass == 1 && !rc)
@@ -217,7 +217,7 @@ static int head_commit(git_repository *git, git_commit **out, db_err *err)
 {
     git_oid oid;
     if (git_reference_name_to_id(&oid, git, "HEAD") < 0 || git_commit_lookup(out, git, &oid) < 0)
-        return git_fail(err, DB_EIO, "reading HEAD");
+        return gitu_fail(err, DB_EIO, "reading HEAD");
     return 0;
 }
 
@@ -227,7 +227,7 @@ static int check_staged(git_repository *git, git_commit *head, const git_oid *tr
     git_tree *from = NULL, *to = NULL;
     treediff_list changes = {0};
     int rc = git_commit_tree(&from, head) < 0 || git_tree_lookup(&to, git, tree_id) < 0
-                 ? git_fail(err, DB_EIO, "reading a tree") : 0;
+                 ? gitu_fail(err, DB_EIO, "reading a tree") : 0;
     if (!rc)
         rc = treediff(git, from, to, &changes, err);
     for (size_t i = 0; i < changes.n && !rc; i++) {
@@ -236,7 +236,7 @@ static int check_staged(git_repository *git, git_commit *head, const git_oid *tr
         if (!e->new.exists || !owned(e->path))
             continue;
         if (git_blob_lookup(&blob, git, &e->new.id) < 0)
-            rc = git_fail(err, DB_EIO, e->path);
+            rc = gitu_fail(err, DB_EIO, e->path);
         else
             rc = check_text_parses(e->path, git_blob_rawcontent(blob),
                                    (size_t)git_blob_rawsize(blob), "staged", err);
@@ -255,7 +255,7 @@ static int move_branch(git_repository *git, const char *branch, git_commit *from
     git_reference *ref = NULL;
     int rc = git_reference_create_matching(&ref, git, name, to, 1, git_commit_id(from),
                                            SYNC_PENDING_REFLOG) < 0
-                 ? git_fail(err, DB_EIO, name) : 0;
+                 ? gitu_fail(err, DB_EIO, name) : 0;
     git_reference_free(ref);
     free(name);
     return rc;
@@ -281,7 +281,7 @@ static int commit_pending(db_repo *repo, const char *branch, bool *committed, db
     if (!rc)
         rc = stage_pending(git, &lock, repo_root(repo), &staged, err);
     if (!rc && git_index_write_tree_to(&tree_id, lock.index, git) < 0)
-        rc = git_fail(err, DB_EIO, "sync: writing the index's tree");
+        rc = gitu_fail(err, DB_EIO, "sync: writing the index's tree");
     if (!rc)
         rc = head_commit(git, &head, err);
     bool differs = !rc && !git_oid_equal(&tree_id, git_commit_tree_id(head));
@@ -291,7 +291,7 @@ static int commit_pending(db_repo *repo, const char *branch, bool *committed, db
         rc = index_lock_write(&lock, err);
     if (!rc && differs) {
         const git_commit *parents[1] = {head};
-        rc = git_commit_as_user(git, &tree_id, parents, 1, "Commit pending changes", &commit_id, err);
+        rc = gitu_commit_as_user(git, &tree_id, parents, 1, "Commit pending changes", &commit_id, err);
         if (!rc)
             rc = move_branch(git, branch, head, &commit_id, err);
         *committed = rc == 0;
@@ -335,13 +335,13 @@ static int merge_in_memory(git_repository *git, const git_oid *ours_id, const gi
     int rc = mempack_open(git, &mem, err);
     if (!rc && (git_commit_lookup(&ours, mem.repo, ours_id) < 0 ||
                 git_commit_lookup(&theirs, mem.repo, theirs_id) < 0))
-        rc = git_fail(err, DB_EIO, "reading commits");
+        rc = gitu_fail(err, DB_EIO, "reading commits");
     if (!rc)
         rc = merge_tree_commits(mem.repo, ours, theirs, &tree_id, st, err);
     char *message = rc ? NULL : merge_message(st);
     if (!rc) {
         const git_commit *parents[2] = {ours, theirs};
-        rc = git_commit_as_user(mem.repo, &tree_id, parents, 2, message, commit_id, err);
+        rc = gitu_commit_as_user(mem.repo, &tree_id, parents, 2, message, commit_id, err);
     }
     if (!rc)
         rc = mempack_flush(&mem, git, commit_id, err);
@@ -386,7 +386,7 @@ static int integrate(db_repo *repo, const char *branch, sync_result *out, db_err
     size_t ahead = 0, behind = 0;
     if (git_reference_name_to_id(&head_id, git, "HEAD") < 0 ||
         git_graph_ahead_behind(&ahead, &behind, git, &head_id, &theirs_id) < 0)
-        return git_fail(err, DB_EIO, "comparing with the remote");
+        return gitu_fail(err, DB_EIO, "comparing with the remote");
     if (behind == 0)
         return 0;
     out->incoming += (int)behind;
@@ -429,17 +429,17 @@ static int count_ahead(git_repository *git, const char *branch, int *ahead, db_e
     int rc = 0;
     *ahead = 0;
     if (git_reference_name_to_id(&head, git, "HEAD") < 0) {
-        rc = git_fail(err, DB_EIO, "reading HEAD");
+        rc = gitu_fail(err, DB_EIO, "reading HEAD");
     } else if (ref_oid(git, tref, &theirs)) {
         size_t a = 0, b = 0;
         if (git_graph_ahead_behind(&a, &b, git, &head, &theirs) < 0)
-            rc = git_fail(err, DB_EIO, "comparing with the remote");
+            rc = gitu_fail(err, DB_EIO, "comparing with the remote");
         *ahead = (int)a;
     } else {
         git_revwalk *walk = NULL;
         git_oid oid;
         if (git_revwalk_new(&walk, git) < 0 || git_revwalk_push(walk, &head) < 0)
-            rc = git_fail(err, DB_EIO, "counting commits");
+            rc = gitu_fail(err, DB_EIO, "counting commits");
         while (!rc && git_revwalk_next(&oid, walk) == 0)
             (*ahead)++;
         git_revwalk_free(walk);
@@ -453,7 +453,7 @@ static int pushed(sync_run_ctx *s, int ahead)
     git_repository *git = repo_git(s->repo);
     git_oid head;
     if (git_reference_name_to_id(&head, git, "HEAD") < 0)
-        return git_fail(s->err, DB_EIO, "reading HEAD");
+        return gitu_fail(s->err, DB_EIO, "reading HEAD");
     s->out->pushed += ahead;
     char *tref = tracking_ref(s->branch);
     int rc = set_ref(git, tref, &head, "dealboard sync: pushed", s->err);
@@ -605,7 +605,7 @@ int sync_get_status(db_repo *repo, sync_status *out, db_err *err)
         if (ref_oid(git, tref, &theirs)) {
             size_t a = 0, b = 0;
             if (git_graph_ahead_behind(&a, &b, git, &head, &theirs) < 0)
-                rc = git_fail(err, DB_EIO, "comparing with the remote");
+                rc = gitu_fail(err, DB_EIO, "comparing with the remote");
             out->ahead = (int)a;
             out->behind = (int)b;
         } else {

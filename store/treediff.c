@@ -57,7 +57,7 @@ static int pair(git_repository *git, const git_tree_entry *ea, const git_tree_en
     git_tree *sa = NULL, *sb = NULL;
     int rc = (ta && git_tree_lookup(&sa, git, git_tree_entry_id(ea)) < 0) ||
                      (tb && git_tree_lookup(&sb, git, git_tree_entry_id(eb)) < 0)
-                 ? git_fail(err, DB_EIO, "reading a tree") : 0;
+                 ? gitu_fail(err, DB_EIO, "reading a tree") : 0;
     size_t len = prefix->len;
     if (!rc) {
         sb_puts(prefix, git_tree_entry_name(ta ? ea : eb));

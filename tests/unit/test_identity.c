@@ -47,7 +47,7 @@ static void set_tz(const char *tz)
 
 static int setup(void **state)
 {
-    git_setup();
+    gitu_setup();
     fixture *f = calloc(1, sizeof *f);
     snprintf(f->dir, sizeof f->dir, "/tmp/dealboard-ident-XXXXXX");
     snprintf(f->empty, sizeof f->empty, "/tmp/dealboard-noconf-XXXXXX");
@@ -89,7 +89,7 @@ static void config_set(fixture *f, const char *key, const char *value)
 static void expect_date(const char *text, long long seconds, int offset, char sign)
 {
     git_time when = {0};
-    if (git_identity_date(text, &when) != 0)
+    if (gitu_identity_date(text, &when) != 0)
         fail_msg("'%s' did not parse", text);
     if (when.time != seconds || when.offset != offset || when.sign != sign)
         fail_msg("'%s': %lld %d %c, expected %lld %d %c", text, (long long)when.time,
@@ -99,7 +99,7 @@ static void expect_date(const char *text, long long seconds, int offset, char si
 static void expect_bad_date(const char *text)
 {
     git_time when = {0};
-    if (git_identity_date(text, &when) == 0)
+    if (gitu_identity_date(text, &when) == 0)
         fail_msg("'%s' parsed as %lld %d", text, (long long)when.time, when.offset);
 }
 
@@ -188,7 +188,7 @@ static void test_config_for_both(void **state)
     git_signature *a, *c;
     db_err err = {0};
     time_t before = time(NULL);
-    assert_int_equal(git_identity_pair(f->git, &a, &c, &err), 0);
+    assert_int_equal(gitu_identity_pair(f->git, &a, &c, &err), 0);
     time_t after = time(NULL);
     expect_sig(a, "Ann Example", "ann@example.com");
     expect_sig(c, "Ann Example", "ann@example.com");
@@ -199,7 +199,7 @@ static void test_config_for_both(void **state)
     git_signature_free(c);
 
     git_signature *sig;
-    assert_int_equal(git_identity(f->git, &sig, &err), 0);
+    assert_int_equal(gitu_identity(f->git, &sig, &err), 0);
     expect_sig(sig, "Ann Example", "ann@example.com");
     git_signature_free(sig);
 }
@@ -215,7 +215,7 @@ static void test_environment_part_by_part(void **state)
     setenv("GIT_AUTHOR_DATE", "@1112904793 +0200", 1);
     git_signature *a, *c;
     db_err err = {0};
-    assert_int_equal(git_identity_pair(f->git, &a, &c, &err), 0);
+    assert_int_equal(gitu_identity_pair(f->git, &a, &c, &err), 0);
     expect_sig(a, "Bea Author", "ann@example.com");
     expect_sig(c, "Ann Example", "cid@example.com");
     assert_int_equal(a->when.time, 1112904793);
@@ -223,7 +223,7 @@ static void test_environment_part_by_part(void **state)
     assert_true(c->when.time > 1112904793);          /* now */
 
     git_signature *sig;
-    assert_int_equal(git_identity(f->git, &sig, &err), 0);   /* the author half */
+    assert_int_equal(gitu_identity(f->git, &sig, &err), 0);   /* the author half */
     expect_sig(sig, "Bea Author", "ann@example.com");
     assert_int_equal(sig->when.time, 1112904793);
     git_signature_free(sig);
@@ -233,7 +233,7 @@ static void test_environment_part_by_part(void **state)
     setenv("GIT_COMMITTER_NAME", "Cid Committer", 1);
     setenv("GIT_AUTHOR_EMAIL", "bea@example.com", 1);
     setenv("GIT_COMMITTER_DATE", "2005-04-07T16:43:13-03:30", 1);
-    assert_int_equal(git_identity_pair(f->git, &a, &c, &err), 0);
+    assert_int_equal(gitu_identity_pair(f->git, &a, &c, &err), 0);
     expect_sig(a, "Bea Author", "bea@example.com");
     expect_sig(c, "Cid Committer", "cid@example.com");
     assert_int_equal(c->when.time, 1112904793);
@@ -242,7 +242,7 @@ static void test_environment_part_by_part(void **state)
     git_signature_free(c);
 
     setenv("GIT_AUTHOR_DATE", "", 1);               /* empty: now, as in git */
-    assert_int_equal(git_identity_pair(f->git, &a, &c, &err), 0);
+    assert_int_equal(gitu_identity_pair(f->git, &a, &c, &err), 0);
     assert_true(a->when.time > 1112904793);
     git_signature_free(a);
     git_signature_free(c);
@@ -256,17 +256,17 @@ static void test_bad_date_in_words(void **state)
     setenv("GIT_COMMITTER_DATE", "next tuesday", 1);
     git_signature *a = (git_signature *)1, *c = (git_signature *)1;
     db_err err = {0};
-    assert_int_equal(git_identity_pair(f->git, &a, &c, &err), DB_EUSAGE);
+    assert_int_equal(gitu_identity_pair(f->git, &a, &c, &err), DB_EUSAGE);
     assert_null(a);
     assert_null(c);
     assert_non_null(strstr(err.msg, "GIT_COMMITTER_DATE"));
     assert_non_null(strstr(err.msg, "'next tuesday'"));
 
     git_signature *sig;                              /* the author half does not read it */
-    assert_int_equal(git_identity(f->git, &sig, &err), 0);
+    assert_int_equal(gitu_identity(f->git, &sig, &err), 0);
     git_signature_free(sig);
     setenv("GIT_AUTHOR_DATE", "2005-02-30T00:00:00Z", 1);
-    assert_int_equal(git_identity(f->git, &sig, &err), DB_EUSAGE);
+    assert_int_equal(gitu_identity(f->git, &sig, &err), DB_EUSAGE);
     assert_null(sig);
     assert_non_null(strstr(err.msg, "GIT_AUTHOR_DATE"));
 }
@@ -282,14 +282,14 @@ static void test_role_config(void **state)
     config_set(f, "committer.name", "");             /* empty: not given, as in git */
     git_signature *a, *c;
     db_err err = {0};
-    assert_int_equal(git_identity_pair(f->git, &a, &c, &err), 0);
+    assert_int_equal(gitu_identity_pair(f->git, &a, &c, &err), 0);
     expect_sig(a, "Bea Author", "ann@example.com");
     expect_sig(c, "Ann Example", "cid@example.com");
     git_signature_free(a);
     git_signature_free(c);
 
     setenv("GIT_AUTHOR_NAME", "Env Wins", 1);
-    assert_int_equal(git_identity_pair(f->git, &a, &c, &err), 0);
+    assert_int_equal(gitu_identity_pair(f->git, &a, &c, &err), 0);
     expect_sig(a, "Env Wins", "ann@example.com");
     git_signature_free(a);
     git_signature_free(c);
@@ -304,28 +304,28 @@ static void test_fallbacks(void **state)
     char *guess = xasprintf("tester@%s", host);
     git_signature *a, *c;
     db_err err = {0};
-    assert_int_equal(git_identity_pair(f->git, &a, &c, &err), 0);
+    assert_int_equal(gitu_identity_pair(f->git, &a, &c, &err), 0);
     expect_sig(a, "tester", guess);
     expect_sig(c, "tester", guess);
     git_signature_free(a);
     git_signature_free(c);
 
     setenv("EMAIL", "from-env@example.com", 1);
-    assert_int_equal(git_identity_pair(f->git, &a, &c, &err), 0);
+    assert_int_equal(gitu_identity_pair(f->git, &a, &c, &err), 0);
     expect_sig(a, "tester", "from-env@example.com");
     expect_sig(c, "tester", "from-env@example.com");
     git_signature_free(a);
     git_signature_free(c);
 
     config_set(f, "user.email", "ann@example.com");  /* user.email before $EMAIL */
-    assert_int_equal(git_identity_pair(f->git, &a, &c, &err), 0);
+    assert_int_equal(gitu_identity_pair(f->git, &a, &c, &err), 0);
     expect_sig(a, "tester", "ann@example.com");
     git_signature_free(a);
     git_signature_free(c);
 
     setenv("EMAIL", "", 1);                          /* empty: not given */
     git_config_delete_entry(f->cfg, "user.email");
-    assert_int_equal(git_identity_pair(NULL, &a, &c, &err), 0);   /* no repository */
+    assert_int_equal(gitu_identity_pair(NULL, &a, &c, &err), 0);   /* no repository */
     expect_sig(a, "tester", guess);
     git_signature_free(a);
     git_signature_free(c);
@@ -341,26 +341,26 @@ static void test_crud_and_empty(void **state)
     setenv("GIT_COMMITTER_EMAIL", " <cid@example.com> ", 1);
     git_signature *a, *c;
     db_err err = {0};
-    assert_int_equal(git_identity_pair(f->git, &a, &c, &err), 0);
+    assert_int_equal(gitu_identity_pair(f->git, &a, &c, &err), 0);
     expect_sig(a, "Ann the Example", "ann@example.com");     /* the dot too, as in git */
     expect_sig(c, "tester", "cid@example.com");
     git_signature_free(a);
     git_signature_free(c);
 
     setenv("GIT_AUTHOR_NAME", " <> ", 1);
-    assert_int_equal(git_identity_pair(f->git, &a, &c, &err), DB_EUSAGE);
+    assert_int_equal(gitu_identity_pair(f->git, &a, &c, &err), DB_EUSAGE);
     assert_non_null(strstr(err.msg, "GIT_AUTHOR_NAME"));
     assert_non_null(strstr(err.msg, "empty"));
     unsetenv("GIT_AUTHOR_NAME");
 
     setenv("GIT_COMMITTER_EMAIL", "", 1);
-    assert_int_equal(git_identity_pair(f->git, &a, &c, &err), DB_EUSAGE);
+    assert_int_equal(gitu_identity_pair(f->git, &a, &c, &err), DB_EUSAGE);
     assert_null(a);
     assert_non_null(strstr(err.msg, "GIT_COMMITTER_EMAIL"));
     unsetenv("GIT_COMMITTER_EMAIL");
 
     config_set(f, "user.name", "");                  /* set empty: refused, as in git */
-    assert_int_equal(git_identity_pair(f->git, &a, &c, &err), DB_EUSAGE);
+    assert_int_equal(gitu_identity_pair(f->git, &a, &c, &err), DB_EUSAGE);
     assert_non_null(strstr(err.msg, "user.name"));
 }
 
@@ -373,20 +373,20 @@ static void test_use_config_only(void **state)
     config_set(f, "user.name", "Ann Example");
     git_signature *a, *c;
     db_err err = {0};
-    assert_int_equal(git_identity_pair(f->git, &a, &c, &err), DB_EUSAGE);
+    assert_int_equal(gitu_identity_pair(f->git, &a, &c, &err), DB_EUSAGE);
     assert_non_null(strstr(err.msg, "useConfigOnly"));
     assert_non_null(strstr(err.msg, "user.email"));
 
     setenv("GIT_AUTHOR_EMAIL", "bea@example.com", 1);
     setenv("GIT_COMMITTER_EMAIL", "cid@example.com", 1);
-    assert_int_equal(git_identity_pair(f->git, &a, &c, &err), 0);
+    assert_int_equal(gitu_identity_pair(f->git, &a, &c, &err), 0);
     expect_sig(a, "Ann Example", "bea@example.com");
     expect_sig(c, "Ann Example", "cid@example.com");
     git_signature_free(a);
     git_signature_free(c);
 
     git_config_delete_entry(f->cfg, "user.name");
-    assert_int_equal(git_identity(f->git, &a, &err), DB_EUSAGE);
+    assert_int_equal(gitu_identity(f->git, &a, &err), DB_EUSAGE);
     assert_non_null(strstr(err.msg, "user.name"));
 }
 
