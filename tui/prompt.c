@@ -250,19 +250,18 @@ static void confirm_overlay(const char *question)
     move(LINES - 1, used < COLS ? used : COLS - 1);
 }
 
+/* confirm_overlay as an overlay_fn: the question is all it draws. */
+static void confirm_overlay_of(tui_app *app, void *question, lineedit *ed, const char *error)
+{
+    (void)app, (void)ed, (void)error;
+    confirm_overlay(question);
+}
+
 bool tui_confirm(tui_app *app, const char *question)
 {
     tui_event ev;
     do {
-        if (draw_too_small()) {
-            curs_set(0);
-        } else {
-            if (app->top)
-                app->top->draw(app, app->top);
-            curs_set(1);
-            confirm_overlay(question);
-        }
-        refresh();
+        draw_with_overlay(app, confirm_overlay_of, (void *)question, NULL, NULL);
         tui_next_event(app, KCTX_PROMPT, &ev);
     } while (ev.kind == EV_TICK || ev.kind == EV_RESIZE);
     curs_set(0);
