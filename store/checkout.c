@@ -164,10 +164,7 @@ static int begin(checkout_job *job, git_commit *head, db_err *err)
     const char **paths = xcalloc(n ? n : 1, sizeof *paths);
     for (size_t i = 0; i < n; i++)
         paths[i] = job->changes.items[i].path;
-    int rc = index_lock_take(git_repository_path(job->repo->git), &job->lock, err);
-    if (!rc)
-        rc = repo_mark_pending(job->repo, paths, n, head, err);
-    job->marked = rc == 0;
+    int rc = repo_begin_change(job->repo, &job->lock, paths, n, head, &job->marked, err);
     if (!rc)
         rc = index_lock_open(&job->lock, err);
     free(paths);

@@ -335,27 +335,17 @@ int repo_check_git(db_repo *repo, db_err *err)
     return rc;
 }
 
-static int mark_pending(change_tx *tx, git_commit *parent, db_err *err)
-{
-    const char **paths = xcalloc(tx->n ? tx->n : 1, sizeof *paths);
-    for (size_t i = 0; i < tx->n; i++)
-        paths[i] = tx->changes[i].relpath;
-    int rc = repo_mark_pending(tx->repo, paths, tx->n, parent, err);
-    free(paths);
-    return rc;
-}
-
 static int begin(change_tx *tx, git_commit *parent, db_err *err)
 {
     int rc = check_state(tx->repo, err);
     if (!rc)
         rc = refs_unlocked(tx->repo, err);
+    const char **paths = xcalloc(tx->n ? tx->n : 1, sizeof *paths);
+    for (size_t i = 0; i < tx->n; i++)
+        paths[i] = tx->changes[i].relpath;
     if (!rc)
-        rc = index_lock_take(git_repository_path(tx->repo->git), &tx->lock, err);
-    /* At once: a marker proves a lock left behind is ours (recover.c). */
-    if (!rc)
-        rc = mark_pending(tx, parent, err);
-    tx->marked = rc == 0;
+        rc = repo_begin_change(tx->repo, &tx->lock, paths, tx->n, parent, &tx->marked, err);
+    free(paths);
     if (!rc)
         rc = index_lock_open(&tx->lock, err);
     return rc;

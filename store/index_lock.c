@@ -42,24 +42,61 @@ bool lock_file_wait(const char *path, const char *what, db_err *err)
     return true;
 }
 
+/* The lock is born with INDEX_LOCK_TAG in it: made under a name of its own,
+ * then linked into place (atomic, and failing when the name is taken, as
+ * O_EXCL does). A process killed before it could write its intent marker
+ * thus still leaves a lock that says whose it is (recover.c). */
+static int make_tagged(const char *gitdir, char **tmp, db_err *err)
+{
+    *tmp = xasprintf("%s%sindex.lock.dealboard-XXXXXX", gitdir,
+                     gitdir[strlen(gitdir) - 1] == '/' ? "" : "/");
+    int fd = mkstemp(*tmp);
+    bool ok = fd >= 0 && fchmod(fd, 0644) == 0 &&
+              fs_write_all(fd, INDEX_LOCK_TAG, strlen(INDEX_LOCK_TAG));
+    int saved = errno;
+    if (fd >= 0 && close(fd) != 0 && ok) {
+        ok = false;
+        saved = errno;
+    }
+    if (ok)
+        return 0;
+    unlink(*tmp);
+    return db_fail(err, DB_EIO, "%s: cannot create: %s", *tmp, strerror(saved));
+}
+
 int index_lock_take(const char *gitdir, index_lock *lock, db_err *err)
 {
     memset(lock, 0, sizeof *lock);
     lock->index_path = fs_join(gitdir, "index");
     lock->lock_path = fs_join(gitdir, "index.lock");
-    for (int waited = 0;; waited += LOCK_POLL_MS) {
-        int fd = open(lock->lock_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd >= 0) {
-            close(fd);
+    char *tmp = NULL;
+    int rc = make_tagged(gitdir, &tmp, err);
+    for (int waited = 0; !rc; waited += LOCK_POLL_MS) {
+        if (link(tmp, lock->lock_path) == 0) {
             lock->held = true;
-            return 0;
+            break;
         }
         if (errno != EEXIST)
-            return db_fail(err, DB_EIO, "%s: cannot create: %s", lock->lock_path, strerror(errno));
-        if (waited >= INDEX_LOCK_WAIT_MS)
-            return held_by_someone(lock->lock_path, "the git index", err);
-        sleep_ms(LOCK_POLL_MS);
+            rc = db_fail(err, DB_EIO, "%s: cannot create: %s", lock->lock_path, strerror(errno));
+        else if (waited >= INDEX_LOCK_WAIT_MS)
+            rc = held_by_someone(lock->lock_path, "the git index", err);
+        else
+            sleep_ms(LOCK_POLL_MS);
     }
+    if (tmp)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+bool index_lock_is_tagged(const char *path)
+{
+    char buf[sizeof INDEX_LOCK_TAG] = "";
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    return n == (ssize_t)strlen(INDEX_LOCK_TAG) && memcmp(buf, INDEX_LOCK_TAG, (size_t)n) == 0;
 }
 
 const char *index_form_advice(const char *message)

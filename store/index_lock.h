@@ -19,7 +19,7 @@
 
 #include "../pipeline/util.h"
 
-typedef struct {
+typedef struct index_lock {
     char *index_path;     /* <gitdir>/index */
     char *lock_path;      /* <gitdir>/index.lock */
     char *edit_path;      /* where libgit2 writes: the lock, or a new file beside it */
@@ -30,8 +30,14 @@ typedef struct {
 /* How long a lock held by someone else is waited for. */
 #define INDEX_LOCK_WAIT_MS 2000
 
-/* Takes index.lock in gitdir (a repository's or a linked work tree's). */
+/* What a lock dealboard takes holds until the index is written into it. */
+#define INDEX_LOCK_TAG "dealboard: index lock\n"
+
+/* Takes index.lock in gitdir (a repository's or a linked work tree's),
+ * created with INDEX_LOCK_TAG in it. */
 int index_lock_take(const char *gitdir, index_lock *lock, db_err *err);
+/* True when path is a lock dealboard made and has not written yet. */
+bool index_lock_is_tagged(const char *path);
 /* Loads the index into lock->index for editing. Refuses, in words with the
  * git command that turns them off, the index forms libgit2 cannot write
  * (split index, sparse index). */

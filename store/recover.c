@@ -22,6 +22,7 @@
 
 #include "fsutil.h"
 #include "gitutil.h"
+#include "index_lock.h"
 #include "repo_internal.h"
 
 char *repo_pending_marker(db_repo *repo)
@@ -47,28 +48,32 @@ static bool blob_in(git_commit *commit, const char *relpath, git_oid *out)
 /* Lines "<path>\t<blob before the change, or ->". Written in place, not
  * through a temp file: a process killed while writing it leaves at worst a
  * cut last line, which recovery reads as a path without its blob. */
-int repo_mark_pending(db_repo *repo, const char *const *paths, size_t n, git_commit *before,
-                      db_err *err)
+int repo_begin_change(db_repo *repo, index_lock *lock, const char *const *paths, size_t n,
+                      git_commit *before, bool *marked, db_err *err)
 {
-    strbuf text = {0};
-    for (size_t i = 0; i < n; i++) {
+    *marked = false;
+    strbuf text = {0};                   /* made first: the lock is held bare for no longer */
+    for (size_t i = 0; i < n; i++) {     /* than two system calls (see the top of this file) */
         git_oid id;
         char hex[GIT_OID_HEXSZ + 1] = "-";
         if (blob_in(before, paths[i], &id))
             git_oid_tostr(hex, sizeof hex, &id);
         sb_printf(&text, "%s\t%s\n", paths[i], hex);
     }
+    int rc = index_lock_take(git_repository_path(repo->git), lock, err);
     char *marker = repo_pending_marker(repo);
-    int fd = open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+    int fd = rc ? -1 : open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
     bool ok = fd >= 0 && fs_write_all(fd, text.data ? text.data : "", text.len) && fsync(fd) == 0;
     int saved = errno;
     if (fd >= 0 && close(fd) != 0 && ok) {
         ok = false;
         saved = errno;
     }
-    int rc = ok ? 0 : db_fail(err, DB_EIO, "%s: cannot write: %s", marker, strerror(saved));
-    if (!ok)
+    if (!rc && !ok) {
+        rc = db_fail(err, DB_EIO, "%s: cannot write: %s", marker, strerror(saved));
         unlink(marker);
+    }
+    *marked = !rc;
     free(marker);
     sb_free(&text);
     return rc;
@@ -262,14 +267,34 @@ static void head_and_parent(git_repository *git, git_commit **head, git_commit *
     git_error_clear();
 }
 
+/* Killed before its marker: its lock still says whose it is (index_lock.c);
+ * so does the name of one it had not linked into place yet. */
+static void remove_tagged_locks(db_repo *repo)
+{
+    const char *gitdir = git_repository_path(repo->git);
+    char *lock = fs_join(gitdir, "index.lock");
+    if (index_lock_is_tagged(lock))
+        unlink(lock);
+    free(lock);
+    DIR *dir = opendir(gitdir);
+    struct dirent *e;
+    while (dir && (e = readdir(dir)))
+        if (strncmp(e->d_name, "index.lock.dealboard-", 21) == 0)
+            unlinkat(dirfd(dir), e->d_name, 0);
+    if (dir)
+        closedir(dir);
+}
+
 int repo_recover(db_repo *repo, db_err *err)
 {
     char *marker = repo_pending_marker(repo);
     struct stat marker_st;
     if (lstat(marker, &marker_st) != 0) {
         free(marker);
+        remove_tagged_locks(repo);
         return 0;                                 /* nothing was interrupted */
     }
+    remove_tagged_locks(repo);
     marked_path *paths = NULL;
     size_t n = read_marker(repo, &paths);
     remove_own_locks(repo, &marker_st);

@@ -21,11 +21,14 @@ struct db_repo {
 int repo_load_file(db_repo *repo, const char *relpath, const char *expect_id, deal *out,
                    db_err *err);
 
-/* The intent marker (store/recover.c): each path with its blob in `before`
- * (the commit the work tree has now; NULL: none), fsynced, before anything
- * of a change is written; removed once the change is over. */
-int repo_mark_pending(db_repo *repo, const char *const *paths, size_t n, git_commit *before,
-                      db_err *err);
+/* Takes git's index lock and, at once, writes the intent marker
+ * (store/recover.c): each path with its blob in `before` (the commit the work
+ * tree has now; NULL: none), fsynced, before anything of a change is
+ * written. *marked: the marker is ours, to remove once the change is over
+ * (repo_clear_pending). */
+typedef struct index_lock index_lock;
+int repo_begin_change(db_repo *repo, index_lock *lock, const char *const *paths, size_t n,
+                      git_commit *before, bool *marked, db_err *err);
 void repo_clear_pending(db_repo *repo);
 
 #endif

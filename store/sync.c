@@ -268,14 +268,12 @@ static int move_branch(git_repository *git, const char *branch, git_commit *from
 static int commit_pending(db_repo *repo, const char *branch, bool *committed, db_err *err)
 {
     git_repository *git = repo_git(repo);
-    index_lock lock;
+    index_lock lock = {0};
     git_commit *head = NULL;
     git_oid tree_id, commit_id;
     size_t staged = 0;
-    int rc = index_lock_take(git_repository_path(git), &lock, err);
-    bool marked = !rc && repo_mark_pending(repo, NULL, 0, NULL, err) == 0;
-    if (!rc && !marked)
-        rc = DB_EIO;
+    bool marked = false;
+    int rc = repo_begin_change(repo, &lock, NULL, 0, NULL, &marked, err);
     if (!rc)
         rc = index_lock_open(&lock, err);
     if (!rc)
