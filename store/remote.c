@@ -6,6 +6,10 @@
  * hosts and say how to add them. */
 #include "remote.h"
 
+#include <sys/file.h>
+#include <fcntl.h>
+#include <errno.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -690,8 +694,10 @@ static const char *active_hook(git_repository *remote)
 }
 
 /* Before a push to a local remote: it exists, has no hooks we would skip,
- * and what we write there follows its core.sharedRepository. */
-static int prepare_local_push(remote_ctx *ctx, const char *path, db_err *err)
+ * and what we write there follows its core.sharedRepository. *out: the
+ * remote, opened, for the checks around the push. */
+static int prepare_local_push(remote_ctx *ctx, const char *path, git_repository **out,
+                              db_err *err)
 {
     git_repository *remote = NULL;
     struct stat st;
@@ -710,8 +716,80 @@ static int prepare_local_push(remote_ctx *ctx, const char *path, db_err *err)
                      ctx->name, ctx->url, hook, ctx->name, path[0] == '/' ? "" : "/", path);
     else
         gitu_apply_shared_umask(remote);          /* its core.sharedRepository, as git does */
-    git_repository_free(remote);
+    if (rc)
+        git_repository_free(remote);
+    else
+        *out = remote;
     return rc;
+}
+
+/* libgit2's local transport moves the remote branch with a forced write, not
+ * "only from where it was" as git's receive-pack does: two pushes at once
+ * could each overwrite the other's. So dealboards pushing to one local
+ * remote take turns (a flock in it), and each checks the branch before (it
+ * is still what we fetched) and after (it is what we pushed); otherwise the
+ * push counts as refused and the sync fetches, merges and pushes again. */
+#define LOCAL_PUSH_WAIT_MS 10000
+
+static int lock_local_push(remote_ctx *ctx, git_repository *remote, int *fd, db_err *err)
+{
+    char *path = fs_join(git_repository_path(remote), "dealboard-push.lock");
+    *fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+    free(path);
+    for (int waited = 0; *fd >= 0 && flock(*fd, LOCK_EX | LOCK_NB) != 0; waited += 50) {
+        if (errno != EWOULDBLOCK || waited >= LOCAL_PUSH_WAIT_MS)
+            break;
+        struct timespec ts = {0, 50 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    if (*fd >= 0 && flock(*fd, LOCK_EX | LOCK_NB) == 0)
+        return 0;
+    int saved = errno;
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+    return db_fail(err, DB_EIO, "cannot push to '%s' (%s): cannot take its push lock: %s",
+                   ctx->name, ctx->url, strerror(saved));
+}
+
+/* 1: the branch names `want` (or is absent and want is NULL). */
+static bool branch_is(git_repository *repo, const char *ref, const git_oid *want)
+{
+    git_oid id;
+    bool found = git_reference_name_to_id(&id, repo, ref) == 0;
+    git_error_clear();
+    return want ? found && git_oid_equal(&id, want) : !found;
+}
+
+static void refuse_race(remote_ctx *ctx, bool *rejected, const char *why)
+{
+    *rejected = true;
+    snprintf(ctx->reject_why, sizeof ctx->reject_why, "%s", why);
+}
+
+static void check_before_local_push(git_repository *git, git_repository *remote,
+                                    remote_ctx *ctx, const char *branch, bool *rejected)
+{
+    char *head = xasprintf("refs/heads/%s", branch);
+    char *tref = xasprintf("refs/remotes/%s/%s", ctx->name, branch);
+    git_oid fetched;
+    bool have = git_reference_name_to_id(&fetched, git, tref) == 0;
+    git_error_clear();
+    if (!branch_is(remote, head, have ? &fetched : NULL))
+        refuse_race(ctx, rejected, "the branch moved since our fetch (someone pushed first)");
+    free(head);
+    free(tref);
+}
+
+static void check_after_local_push(git_repository *git, git_repository *remote,
+                                   remote_ctx *ctx, const char *branch, bool *rejected)
+{
+    char *head = xasprintf("refs/heads/%s", branch);
+    git_oid ours;
+    if (git_reference_name_to_id(&ours, git, head) != 0 || !branch_is(remote, head, &ours))
+        refuse_race(ctx, rejected, "the branch moved while we pushed (someone pushed at once)");
+    git_error_clear();
+    free(head);
 }
 
 /* ---- fetch, push, clone ---------------------------------------------- */
@@ -799,9 +877,15 @@ int remote_push(git_repository *git, remote_ctx *ctx, const char *branch, bool *
     mode_t mask = umask(0);
     umask(mask);
     char *path = local_path(ctx->url);            /* the push URL */
+    git_repository *local = NULL;
+    int push_lock = -1;
     if (path)
-        rc = prepare_local_push(ctx, path, err);
+        rc = prepare_local_push(ctx, path, &local, err);
     free(path);
+    if (!rc && local)
+        rc = lock_local_push(ctx, local, &push_lock, err);
+    if (!rc && local)
+        check_before_local_push(git, local, ctx, branch, rejected);
     const char *url = git_remote_pushurl(remote) ? git_remote_pushurl(remote)
                                                  : git_remote_url(remote);
     if (!rc)
@@ -814,9 +898,14 @@ int remote_push(git_repository *git, remote_ctx *ctx, const char *branch, bool *
     remote_callbacks(&opts.callbacks, ctx);
     bool retried = false;
     int grc = 0;
-    while (!rc && (grc = git_remote_push(remote, &specs, &opts)) < 0 &&
+    while (!rc && !*rejected && (grc = git_remote_push(remote, &specs, &opts)) < 0 &&
            again_after_prompt(ctx, &retried))
         ;
+    if (!rc && !*rejected && grc == 0 && !ctx->push_rejected && local)
+        check_after_local_push(git, local, ctx, branch, rejected);
+    if (push_lock >= 0)
+        close(push_lock);                        /* releases the flock */
+    git_repository_free(local);
     if (grc == GIT_ENONFASTFORWARD) {
         *rejected = true;                        /* noticed before sending anything */
         const git_error *e = git_error_last();

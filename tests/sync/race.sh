@@ -29,15 +29,22 @@ expect_contains "alice's note kept" "alice during the race" "$(field "$b" "$id" 
 expect_eq "the remote has alice's note" "$(git -C "$a" rev-parse HEAD)" "$(git -C "$TMP/team.git" rev-parse main)"
 
 # Two syncs started at the same moment, repeatedly: both always end well.
-i=0; bad=0
+i=0; bad=0 lost=0
 while [ $i -lt 5 ]; do
     db -C "$a" note "$id" "a $i" > /dev/null; db -C "$b" note "$id" "b $i" > /dev/null
     "$DEALBOARD" -C "$a" sync > /dev/null 2>&1 & p1=$!
     "$DEALBOARD" -C "$b" sync > /dev/null 2>&1 & p2=$!
     wait $p1 || bad=$((bad + 1)); wait $p2 || bad=$((bad + 1))
+    # Each sync that said "pushed" has its commit on the remote: neither push
+    # overwrote the other (libgit2's local transport writes the branch forced).
+    for c in "$a" "$b"; do
+        git --git-dir="$TMP/team.git" merge-base --is-ancestor "$(git -C "$c" rev-parse HEAD)" main ||
+            lost=$((lost + 1))
+    done
     i=$((i + 1))
 done
 expect_eq "10 simultaneous syncs, none failed" 0 "$bad"
+expect_eq "after each pair, both clones' commits are on the remote" 0 "$lost"
 db -C "$a" sync > /dev/null; db -C "$b" sync > /dev/null
 expect_eq "trees equal after simultaneous syncs" "$(git -C "$a" rev-parse 'HEAD^{tree}')" "$(git -C "$b" rev-parse 'HEAD^{tree}')"
 expect_eq "all 10 notes present" 10 "$(field "$a" "$id" 'sum(1 for e in d["log"] if e["text"][:2] in ("a ","b "))')"
