@@ -489,3 +489,17 @@ int gitu_commit_as_user(git_repository *git, const git_oid *tree_id, const git_c
     git_tree_free(tree);
     return rc;
 }
+
+bool gitu_blob_at(git_commit *commit, const char *relpath, git_oid *out)
+{
+    git_tree *tree = NULL;
+    git_tree_entry *entry = NULL;
+    bool found = commit && git_commit_tree(&tree, commit) == 0 &&
+                 git_tree_entry_bypath(&entry, tree, relpath) == 0;
+    if (found)
+        git_oid_cpy(out, git_tree_entry_id(entry));
+    git_tree_entry_free(entry);
+    git_tree_free(tree);
+    git_error_clear();
+    return found;
+}

@@ -58,4 +58,8 @@ int gitu_identity_date(const char *text, git_time *when);
 int gitu_commit_as_user(git_repository *git, const git_oid *tree_id, const git_commit **parents,
                        size_t nparents, const char *message, git_oid *out, db_err *err);
 
+/* The blob at relpath in commit's tree (commit may be NULL); false when
+ * there is none. */
+bool gitu_blob_at(git_commit *commit, const char *relpath, git_oid *out);
+
 #endif

@@ -19,30 +19,14 @@ int repo_head(db_repo *repo, char out[41])
     return 0;
 }
 
-/* The blob id at relpath in a commit's tree; false when absent. */
-static bool blob_at(git_commit *commit, const char *relpath, git_oid *out)
-{
-    git_tree *tree = NULL;
-    git_tree_entry *entry = NULL;
-    bool found = false;
-    if (commit && git_commit_tree(&tree, commit) == 0 &&
-        git_tree_entry_bypath(&entry, tree, relpath) == 0) {
-        git_oid_cpy(out, git_tree_entry_id(entry));
-        found = true;
-    }
-    git_tree_entry_free(entry);
-    git_tree_free(tree);
-    return found;
-}
-
 static bool changed_in(git_commit *commit, const char *relpath)
 {
     git_oid now, before;
     git_commit *parent = NULL;
-    bool has_now = blob_at(commit, relpath, &now);
+    bool has_now = gitu_blob_at(commit, relpath, &now);
     bool has_before = git_commit_parentcount(commit) > 0 &&
                       git_commit_parent(&parent, commit, 0) == 0 &&
-                      blob_at(parent, relpath, &before);
+                      gitu_blob_at(parent, relpath, &before);
     git_commit_free(parent);
     if (has_now != has_before)
         return true;
@@ -80,7 +64,7 @@ static int shallow_history(db_repo *repo, const char *relpath, repo_commit_fn fn
                           git_commit_parent(&parent, commit, 0) == 0;
         /* The cut commit shows whatever it holds, as `git log` does. */
         if (!has_parent || changed_in(commit, relpath)) {
-            if (has_parent || blob_at(commit, relpath, &oid))
+            if (has_parent || gitu_blob_at(commit, relpath, &oid))
                 report(commit, fn, ud);
         }
         git_commit_free(commit);

@@ -191,30 +191,17 @@ static int index_put_text(merge_ctx *m, const char *path, const char *text, size
 
 /* ---- who changed a path last ------------------------------------------ */
 
-static bool blob_in(git_commit *commit, const char *path, git_oid *out)
-{
-    git_tree *tree = NULL;
-    git_tree_entry *entry = NULL;
-    bool found = git_commit_tree(&tree, commit) == 0 &&
-                 git_tree_entry_bypath(&entry, tree, path) == 0;
-    if (found)
-        git_oid_cpy(out, git_tree_entry_id(entry));
-    git_tree_entry_free(entry);
-    git_tree_free(tree);
-    return found;
-}
-
 /* True when the commit's version of path is new: it differs from every parent's. */
 static bool introduces(git_commit *commit, const char *path)
 {
     git_oid mine, theirs;
-    bool has = blob_in(commit, path, &mine);
+    bool has = gitu_blob_at(commit, path, &mine);
     unsigned n = git_commit_parentcount(commit);
     for (unsigned i = 0; i < n; i++) {
         git_commit *parent = NULL;
         if (git_commit_parent(&parent, commit, i) < 0)
             continue;
-        bool phas = blob_in(parent, path, &theirs);
+        bool phas = gitu_blob_at(parent, path, &theirs);
         git_commit_free(parent);
         if (has == phas && (!has || git_oid_equal(&mine, &theirs)))
             return false;

@@ -30,21 +30,6 @@ char *repo_pending_marker(db_repo *repo)
     return fs_join(git_repository_path(repo->git), "dealboard-pending");
 }
 
-/* The blob of relpath in commit's tree; false when absent. */
-static bool blob_in(git_commit *commit, const char *relpath, git_oid *out)
-{
-    git_tree *tree = NULL;
-    git_tree_entry *entry = NULL;
-    bool found = commit && git_commit_tree(&tree, commit) == 0 &&
-                 git_tree_entry_bypath(&entry, tree, relpath) == 0;
-    if (found)
-        git_oid_cpy(out, git_tree_entry_id(entry));
-    git_tree_entry_free(entry);
-    git_tree_free(tree);
-    git_error_clear();
-    return found;
-}
-
 /* Lines "<path>\t<blob before the change, or ->". Written in place, not
  * through a temp file: a process killed while writing it leaves at worst a
  * cut last line, which recovery reads as a path without its blob. */
@@ -56,7 +41,7 @@ int repo_begin_change(db_repo *repo, index_lock *lock, const char *const *paths,
     for (size_t i = 0; i < n; i++) {     /* than two system calls (see the top of this file) */
         git_oid id;
         char hex[GIT_OID_HEXSZ + 1] = "-";
-        if (blob_in(before, paths[i], &id))
+        if (gitu_blob_at(before, paths[i], &id))
             git_oid_tostr(hex, sizeof hex, &id);
         sb_printf(&text, "%s\t%s\n", paths[i], hex);
     }
@@ -177,9 +162,9 @@ static int recover_path(db_repo *repo, git_commit *head, git_commit *parent, con
     if (fs_check_dirs(repo->root, relpath, &ignored) != 0)
         return 0;                                 /* never through a link */
     version in_head = {0}, before = {m->existed, m->before}, on_disk = {0};
-    in_head.exists = blob_in(head, relpath, &in_head.id);
+    in_head.exists = gitu_blob_at(head, relpath, &in_head.id);
     if (!m->known)                                /* a cut line: the commit's parent */
-        before.exists = blob_in(parent, relpath, &before.id);
+        before.exists = gitu_blob_at(parent, relpath, &before.id);
     char *path = fs_join(repo->root, relpath);
     struct stat st;
     on_disk.exists = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
