@@ -275,6 +275,31 @@ static void close_deal(tui_app *app, const char *id, deal_status status)
     free(reason);
 }
 
+/* R brings a closed deal back to the board; asked first like w, x and o
+ * (a stray R in a burst of typing must not reopen a deal). */
+static void reopen(tui_app *app, const char *id)
+{
+    const deal *d = tui_find_deal(app, id);
+    if (!d) {
+        tui_message(app, true, "%s: the deal is gone (deleted or undone)", id);
+        return;
+    }
+    char *words = deal_words(app, d);
+    if (deal_is_open(d)) {
+        tui_message(app, true, "%s is already open", words);
+        free(words);
+        return;
+    }
+    const char *was = d->status == STATUS_MOVED_ON ? "moved on" : deal_status_name(d->status);
+    char *question = xasprintf("Reopen %s (%s)?", words, was);
+    if (tui_confirm(app, question))
+        commit_change(app, id, apply_reopen, NULL);
+    else
+        tui_message(app, false, "not reopened: nothing changed");
+    free(question);
+    free(words);
+}
+
 static void move_on(tui_app *app, const char *id)
 {
     if (!confirm_closing(app, id, STATUS_MOVED_ON))
@@ -496,7 +521,7 @@ static void run_deal_action(tui_app *app, db_action a, const char *id)
     case ACTION_WON: close_deal(app, id, STATUS_WON); break;
     case ACTION_LOST: close_deal(app, id, STATUS_LOST); break;
     case ACTION_SNOOZE: snooze(app, id); break;
-    case ACTION_REOPEN: commit_change(app, id, apply_reopen, NULL); break;
+    case ACTION_REOPEN: reopen(app, id); break;
     case ACTION_STAGE_SET: stage_set(app, id); break;
     case ACTION_UNDO: undo(app); break;
     default: tui_sync_start(app); break;

@@ -35,6 +35,7 @@ before=$(commit_count .)
 review 80x24 <<EOF
 screen $TMP/r1.txt
 key R
+key y
 screen $TMP/r2.txt
 key t
 type Called Anna, she is back from leave
