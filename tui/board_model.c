@@ -238,7 +238,7 @@ static void score_card(const board_model *m, board_card *c)
     c->foreign = !in_pipeline_currency(m, c->deal);
     flag_result f;
     rules_score(m->cfg, c->deal, m->today, &f);
-    c->flag = (board_flag){f.score, f.days_in_stage, f.level};
+    c->flag = (board_flag){f.score, f.days_in_stage, f.level, f.snoozed};
 }
 
 void board_set_deals(board_model *m, deal *const *deals, size_t n)

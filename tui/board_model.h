@@ -26,6 +26,7 @@ typedef struct {
 typedef struct {
     int score, days_in_stage;
     flag_level level;
+    bool snoozed;        /* silenced until deal.snooze_until: marked on the card */
 } board_flag;
 
 typedef struct {

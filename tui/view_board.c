@@ -15,6 +15,7 @@
 #define CARD_ROWS 4        /* three lines of text and a gap */
 #define HEADER_ROWS 2      /* stage header and rule */
 #define FOOTER_ROWS 2      /* status line and totals line */
+#define SNOOZE_DATE_WIDTH 32   /* a card this wide says until when it is snoozed */
 
 typedef struct {
     size_t vis_cols, vis_cards;   /* as last drawn, for paging */
@@ -115,13 +116,20 @@ static void draw_card(const board_model *m, const board_card *c, int y, int x, i
     attr_t flag = draw_attr(flag_role(c->flag.level)) | base;
     /* Line 1: the flag's mark, then the title (coloured when flagged). */
     draw_text(y, x, "", w, base, true);
-    const char *mark = text_flag_mark(c->flag.level);
-    int used = 0;
+    const char *mark = c->flag.snoozed ? "z" : text_flag_mark(c->flag.level);
+    int used = 0, until = 0;
     if (*mark) {
-        used = draw_text(y, x, mark, w, flag | A_BOLD, false);
+        used = draw_text(y, x, mark, w, c->flag.snoozed ? draw_attr(ROLE_DIM) | base : flag | A_BOLD,
+                         false);
         used += draw_text(y, x + used, " ", w - used, base, false);
     }
-    draw_text(y, x + used, d->title, w - used, c->flag.level ? flag : base, false);
+    if (c->flag.snoozed && w >= SNOOZE_DATE_WIDTH) {   /* "z Title    until 12-01" */
+        char date[DATE_LEN], note[32];
+        date_format(d->snooze_until, date);
+        until = snprintf(note, sizeof note, " until %s", date + 5);
+        draw_text_right(y, x, note, w, draw_attr(ROLE_DIM) | base);
+    }
+    draw_text(y, x + used, d->title, w - used - until, c->flag.level ? flag : base, false);
     /* Line 2: account, value. */
     char value[MONEY_LEN + 16];
     card_value(c, value);
@@ -332,6 +340,7 @@ static bool board_handle(tui_app *app, tui_view *v, db_action a)
     case ACTION_FILTER: ask_filter(app); break;
     case ACTION_ADD: tui_add_deal(app); break;
     case ACTION_CHANGES: tui_changes_view(app); break;
+    case ACTION_CLOSED: tui_closed_view(app); break;
     case ACTION_DETAIL:
         if (sel)
             tui_detail_view(app, sel->id);

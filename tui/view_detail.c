@@ -30,8 +30,11 @@ static void add_flags(tui_app *app, pager *p, const deal *d)
 {
     flag_result f;
     rules_evaluate(repo_config(app->repo), d, app->today, &f);
-    if (f.snoozed)
-        pager_add(p, ROLE_DIM, 2, "%-14s snoozed", "Flag");
+    if (f.snoozed) {
+        char until[DATE_LEN];
+        date_format(d->snooze_until, until);
+        pager_add(p, ROLE_DIM, 2, "%-14s snoozed until %s", "Flag", until);
+    }
     else if (f.level == LEVEL_NONE)
         pager_add(p, ROLE_NORMAL, 2, "%-14s none (score %d)", "Flag", f.score);
     else
@@ -70,7 +73,12 @@ static void add_fields(tui_app *app, pager *p, const tui_full_deal *full)
     pager_add(p, ROLE_NORMAL, 2, "%-14s %s (%d days in stage%s)", "Stage",
               st ? st->name : or_dash(d->stage), deal_days_in_stage(d, app->today),
               st ? "" : "; not in pipeline.json");
-    pager_add(p, ROLE_NORMAL, 2, "%-14s %s", "Status", deal_status_name(d->status));
+    char reopen[32];
+    if (!deal_is_open(d) && *tui_key_for(app, KCTX_DETAIL, ACTION_REOPEN, reopen, sizeof reopen))
+        pager_add(p, ROLE_NORMAL, 2, "%-14s %s (%s reopens it)", "Status",
+                  deal_status_name(d->status), reopen);
+    else
+        pager_add(p, ROLE_NORMAL, 2, "%-14s %s", "Status", deal_status_name(d->status));
     add_value(p, cfg, d);
     add_date(p, "Close date", d->close_date);
     pager_add(p, ROLE_NORMAL, 2, "%-14s %d", "Close pushes", d->close_date_pushes);
