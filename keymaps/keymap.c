@@ -39,7 +39,8 @@ struct word {
     size_t len;
 };
 
-static const char *const ctx_names[KCTX_COUNT] = {"global", "board", "detail", "review", "prompt"};
+static const char *const ctx_names[KCTX_COUNT] = {"global", "board", "detail", "review", "prompt",
+                                                   "closed"};
 
 /* Canonical names first: rendering uses the first name of a code. */
 static const struct {
@@ -569,7 +570,7 @@ static bool parse_contexts(struct word w, bool on[KCTX_COUNT], char *why, size_t
             c++;
         if (c == KCTX_COUNT) {
             snprintf(why, whysz,
-                     "unknown context '%.*s' (use global, board, detail, review, prompt)",
+                     "unknown context '%.*s' (use global, board, detail, review, prompt, closed)",
                      ECHO(name));
             return false;
         }

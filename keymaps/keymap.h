@@ -33,6 +33,7 @@ typedef enum {
     KCTX_DETAIL,
     KCTX_REVIEW,
     KCTX_PROMPT, /* one-line input: search, filter, field edits */
+    KCTX_CLOSED, /* the list of won, lost and moved-on deals */
     KCTX_COUNT
 } keymap_ctx;
 

@@ -139,6 +139,7 @@ void tui_board_view(tui_app *app);                      /* view_board.c */
 void tui_detail_view(tui_app *app, const char *id);     /* view_detail.c */
 void tui_help_view(tui_app *app, keymap_ctx ctx);       /* view_help.c */
 void tui_changes_view(tui_app *app);                    /* view_changes.c */
+void tui_closed_view(tui_app *app);                     /* view_closed.c */
 void tui_review_view(tui_app *app);                     /* view_review.c */
 /* tui_run (tui.h), opening the view `first` instead of the board. */
 int tui_run_first(db_repo *repo, const keymap *km, db_day today, const char *startup,
