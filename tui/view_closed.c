@@ -16,6 +16,7 @@
 
 #define HEADER_ROWS 2   /* title bar, column headings */
 #define FOOTER_ROWS 2   /* message, key hints */
+#define NARROW_COLS 60  /* below: "moved" for "moved on", and only the title after the value */
 
 typedef struct {
     char *id, *title, *account, *why;
@@ -38,6 +39,12 @@ typedef struct {
 static const char *outcome_word(deal_status s)
 {
     return s == STATUS_MOVED_ON ? "moved on" : deal_status_name(s);
+}
+
+/* The same in a row, where a narrow screen has room for "moved" only. */
+static const char *outcome_cell(deal_status s)
+{
+    return s == STATUS_MOVED_ON && COLS < NARROW_COLS ? "moved" : outcome_word(s);
 }
 
 /* ---- building the rows -------------------------------------------------- */
@@ -190,7 +197,7 @@ typedef struct {
  * what is left, the title first (a narrow screen shows only the title). */
 static row_layout layout(void)
 {
-    row_layout l = {8, 10, 9, 0, 0, 0};
+    row_layout l = {COLS < NARROW_COLS ? 5 : 8, 10, 9, 0, 0, 0};
     int rest = COLS - 1 - (l.outcome + 1 + l.date + 1 + l.value + 2);
     if (rest < 36) {
         l.title = rest > 4 ? rest : 4;
@@ -235,7 +242,8 @@ static void draw_title(const closed_view *cv)
     for (size_t i = 0; i < cv->nrows; i++)
         n[cv->rows[i].status]++;
     char title[160], where[48];
-    snprintf(title, sizeof title, "Closed deals: %zu won, %zu lost, %zu moved on%s%s",
+    snprintf(title, sizeof title, "Closed%s: %zu won, %zu lost, %zu moved on%s%s",
+             COLS < NARROW_COLS ? "" : " deals",
              n[STATUS_WON], n[STATUS_LOST], n[STATUS_MOVED_ON],
              cv->outcome == STATUS_OPEN ? "" : "  showing: ",
              cv->outcome == STATUS_OPEN ? "" : outcome_word(cv->outcome));
@@ -273,7 +281,7 @@ static void closed_draw(tui_app *app, tui_view *v)
     erase();
     draw_title(cv);
     row_layout l = layout();
-    draw_row(1, &l, "OUTCOME", "CLOSED", "VALUE", "TITLE", "ACCOUNT", "WHY / REVISIT",
+    draw_row(1, &l, COLS < NARROW_COLS ? "" : "OUTCOME", "CLOSED", "VALUE", "TITLE", "ACCOUNT", "WHY / REVISIT",
              draw_attr(ROLE_HEADER));
     size_t vis = visible_rows();
     if (cv->sel < cv->top)
@@ -288,7 +296,7 @@ static void closed_draw(tui_app *app, tui_view *v)
         char date[DATE_LEN] = "-";
         if (r->closed_on != DAY_NONE)
             date_format(r->closed_on, date);
-        draw_row(HEADER_ROWS + (int)(i - cv->top), &l, outcome_word(r->status), date, r->value,
+        draw_row(HEADER_ROWS + (int)(i - cv->top), &l, outcome_cell(r->status), date, r->value,
                  r->title, r->account, r->why, i == cv->sel ? A_REVERSE : A_NORMAL);
     }
     draw_text(LINES - 2, 0, app->message, COLS,

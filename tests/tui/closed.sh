@@ -157,3 +157,30 @@ screen $TMP/wide.txt
 key q
 EOF
 expect_contains "a wide card says until when too" "until 12-01" "$(screen wide)"
+
+# ---- a long list scrolls; a narrow screen keeps outcome, date, value, title
+for i in 1 2 3 4 5 6 7 8; do
+    id=$(on_day 2026-10-01 add "Old $i" --account "Old" --value 1000)
+    on_day "2026-10-1$i" lost "$id" > /dev/null
+done
+board 40x10 <<EOF
+key C
+screen $TMP/narrow.txt
+key G
+screen $TMP/bottom.txt
+key k
+key k
+key k
+key k
+key k
+key k
+screen $TMP/up.txt
+EOF
+# Closed now: Lost Deal (11-15), then Old 8 (10-18) … Old 1 (10-11); six rows show.
+expect_contains "narrow: outcome, date, value and title" "lost  2026-11-15       40k  Lost Deal" "$(row narrow 2)"
+expect_contains "…the sixth row is the last on screen" "Old 4" "$(row narrow 7)"
+expect_not_contains "…the seventh is below" "Old 3" "$(screen narrow)"
+expect_contains "G: the oldest close at the bottom" "lost  2026-10-11      1000  Old 1" "$(row bottom 7)"
+expect_contains "…the title bar counts them" "0 won, 9 lost" "$(row bottom 0)"
+expect_not_contains "…the first rows scrolled away" "Lost Deal" "$(screen bottom)"
+expect_contains "k six times: the list scrolls back" "Old 7" "$(row up 2)"
