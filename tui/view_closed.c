@@ -101,8 +101,9 @@ static void row_value(const pipeline_cfg *cfg, const deal *d, char out[MONEY_LEN
 static void fill_row(tui_app *app, const deal *light, closed_row *r)
 {
     deal full;
+    deal_init(&full);
     db_err err = {0};
-    bool whole = repo_load_deal(app->repo, light->id, &full, &err) == 0;
+    bool whole = repo_load_deal(app->repo, light->id, &full, &err) == 0 && !full.partial;
     const deal *d = whole ? &full : light;
     r->id = xstrdup(light->id);
     r->title = xstrdup(d->title ? d->title : d->id);
@@ -113,8 +114,7 @@ static void fill_row(tui_app *app, const deal *light, closed_row *r)
              : whole                      ? close_reason(d)
                                           : xstrdup("");
     row_value(repo_config(app->repo), d, r->value);
-    if (whole)
-        deal_free(&full);
+    deal_free(&full);                 /* also what a failed load left */
 }
 
 /* Latest first; ties by title, then id, so the order never jitters. */
