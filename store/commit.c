@@ -27,6 +27,11 @@ char *repo_user_name(db_repo *repo)
     return name;
 }
 
+void repo_user_identity(db_repo *repo, char **name, char **email)
+{
+    gitu_identity_configured(repo->git, name, email);
+}
+
 /* dir is about to be made: each directory above it up to the first that
  * exists (at most the work tree) gains an entry, to be flushed too. */
 static void sync_new_parents(fs_sync_set *written, const char *root, const char *dir)

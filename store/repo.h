@@ -101,6 +101,12 @@ int repo_save_deal(db_repo *repo, const deal *d, const char *message, db_err *er
 /* The user's name as it goes into log entries and commits. Caller frees. */
 char *repo_user_name(db_repo *repo);
 
+/* The parts of the user's git identity that are set (environment or git
+ * configuration; never a guess), for "my deals" (pipeline/owner.h); each
+ * NULL when not set. Needs a repository opened with repo_open (not
+ * repo_open_read: that one reads no git configuration). Caller frees both. */
+void repo_user_identity(db_repo *repo, char **name, char **email);
+
 typedef struct {
     char id[41];
     const char *author, *email, *summary, *message;
