@@ -29,7 +29,15 @@ char *repo_user_name(db_repo *repo)
 
 void repo_user_identity(db_repo *repo, char **name, char **email)
 {
-    gitu_identity_configured(repo->git, name, email);
+    git_repository *git = repo->git;
+    if (!git) {                       /* repo_open_read: the configuration, only for this */
+        gitu_setup();
+        if (git_repository_open(&git, repo->root) < 0)
+            git = NULL;
+    }
+    gitu_identity_configured(git, name, email);
+    if (git != repo->git)
+        git_repository_free(git);
 }
 
 /* dir is about to be made: each directory above it up to the first that
@@ -460,7 +468,7 @@ static int add_remote(git_repository *git, const char *url, db_err *err)
     return 0;
 }
 
-static char *dir_name_of(const char *dir)
+char *repo_default_name(const char *dir)
 {
     char *abs = realpath(dir, NULL);
     const char *base = abs && strrchr(abs, '/') ? strrchr(abs, '/') + 1 : dir;
@@ -490,13 +498,19 @@ static int create_git_repo(const char *dir, const char *remote, db_err *err)
 int repo_init(const char *dir, const char *remote, const repo_change *files, size_t n,
               db_err *err)
 {
+    return repo_init_named(dir, remote, NULL, files, n, err);
+}
+
+int repo_init_named(const char *dir, const char *remote, const char *name_given,
+                    const repo_change *files, size_t n, db_err *err)
+{
     gitu_setup();
     char *marker = fs_join(dir, "pipeline.json");
     struct stat st;
     bool exists = stat(marker, &st) == 0;
     int rc = exists ? db_fail(err, DB_EUSAGE, "%s: already a pipeline (pipeline.json exists)", dir)
                     : create_git_repo(dir, remote, err);
-    char *name = rc ? NULL : dir_name_of(dir);
+    char *name = rc ? NULL : !str_empty(name_given) ? xstrdup(name_given) : repo_default_name(dir);
     char *text = NULL;
     repo_change default_file = {"pipeline.json", NULL, 0};
     if (!rc && n == 0) {
