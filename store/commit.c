@@ -470,10 +470,17 @@ static int add_remote(git_repository *git, const char *url, db_err *err)
 
 char *repo_default_name(const char *dir)
 {
-    char *abs = realpath(dir, NULL);
-    const char *base = abs && strrchr(abs, '/') ? strrchr(abs, '/') + 1 : dir;
+    /* realpath gives "." and ".." their names; a directory not made yet
+     * has none: its last component as written. */
+    char *path = realpath(dir, NULL);
+    if (!path)
+        path = xstrdup(dir);
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        path[--n] = '\0';
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     char *name = xstrdup(*base ? base : "Pipeline");
-    free(abs);
+    free(path);
     return name;
 }
 
