@@ -8,6 +8,7 @@
 #include "../pipeline/date.h"
 #include "../pipeline/deal.h"
 #include "../pipeline/edit.h"
+#include "../pipeline/owner.h"
 #include "../pipeline/util.h"
 #include "../store/repo.h"
 
@@ -25,12 +26,12 @@ typedef int (*cli_fn)(cli_opts *opts, int argc, char **argv);
 /* X-macro of every command: name, function, arguments, summary. */
 #define DB_COMMANDS(X)                                                                          \
     X("board", cmd_board, "", "open the board (the default command)")                          \
-    X("init", cmd_init, "[DIR] [--remote URL] [--bare --shared]", "create a pipeline repository") \
-    X("clone", cmd_clone, "URL [DIR]", "clone a team pipeline")                                \
+    X("init", cmd_init, "[DIR] [--name NAME] [--remote URL] [--bare --shared]", "create a pipeline repository (asks its name on a terminal)") \
+    X("clone", cmd_clone, "URL [DIR] [--name NAME]", "clone a team pipeline (--name: for an empty remote)") \
     X("demo", cmd_demo, "", "open the board on a fresh copy of the example pipeline")           \
     X("add", cmd_add, "TITLE [--account A] [--value N] [--stage S] [--owner O] [--close DATE] [--next TEXT] [--due DATE]", \
       "add a deal; prints its id")                                                              \
-    X("list", cmd_list, "[--stage S] [--owner O] [--flagged] [--all] [--json]", "list deals")   \
+    X("list", cmd_list, "[--stage S] [--owner O | --mine] [--flagged] [--all] [--json]", "list deals") \
     X("show", cmd_show, "ID [--json]", "show one deal")                                         \
     X("move", cmd_move, "ID STAGE", "move a deal to another stage")                             \
     X("set", cmd_set, "ID FIELD VALUE", "set a field (a later close_date counts a push)")       \
@@ -42,13 +43,13 @@ typedef int (*cli_fn)(cli_opts *opts, int argc, char **argv);
     X("moveon", cmd_moveon, "ID --reason R [--revisit DATE]", "move on from a deal (not lost)") \
     X("reopen", cmd_reopen, "ID", "reopen a closed or moved-on deal")                           \
     X("snooze", cmd_snooze, "ID --until DATE [--reason R]", "do not flag the deal until DATE")  \
-    X("flags", cmd_flags, "[--json]", "flagged open deals with score, level and reasons")       \
-    X("review", cmd_review, "", "the daily review walk-through")                                \
+    X("flags", cmd_flags, "[--owner O | --mine] [--json]", "flagged open deals with score, level and reasons") \
+    X("review", cmd_review, "[--owner O | --mine]", "the daily review walk-through (every owner's deals unless --owner or --mine)") \
     X("log", cmd_log, "ID", "the deal's history from git")                                      \
     X("undo", cmd_undo, "", "undo the last change (as a new commit)")                           \
     X("sync", cmd_sync, "", "commit, fetch, merge, push")                                       \
     X("changes", cmd_changes, "[--since DATE|REV]", "what teammates changed, in words")         \
-    X("report", cmd_report, "[--json] [--since DATE]", "per-stage totals, weighted forecast, flagged, closed") \
+    X("report", cmd_report, "[--owner O | --mine] [--json] [--since DATE]", "per-stage totals, weighted forecast, flagged, closed") \
     X("import", cmd_import, "FILE.csv [--map COLUMN=FIELD] [--dry-run] [--skip-bad]", "import deals from CSV") \
     X("export", cmd_export, "[--csv|--json]", "write every deal to standard output")            \
     X("doctor", cmd_doctor, "[--repack]", "check every file; list what is broken and why")          \
@@ -99,6 +100,25 @@ int cli_load_light(cli_opts *opts, db_repo *repo, deal_list *deals, bool want_vi
 void cli_keep_until_exit(deal_list *list);
 /* Parses a user date (YYYY-MM-DD, today, tomorrow, +N, +Nw) or fails with a message. */
 int cli_date(cli_opts *opts, const char *what, const char *text, db_day *out);
+
+/* --owner NAME and --mine (pipeline/owner.h): whose deals a command shows. */
+typedef struct {
+    const char *owner;         /* --owner NAME */
+    bool mine;                 /* --mine */
+    char *name, *email;        /* the identity --mine matches (owned) */
+    owner_scope scope;         /* OWNER_ALL when neither was given */
+} cli_owner;
+/* The two options, for a command's option table (two entries). */
+#define CLI_OWNER_OPTIONS(o) {"--owner", &(o)->owner, NULL}, {"--mine", NULL, &(o)->mine}
+/* Refuses --owner with --mine and an empty --owner (usage errors). */
+int cli_owner_check(cli_opts *opts, const char *cmd, const cli_owner *o);
+/* Fills o->scope; for --mine from the user's git identity (an error in
+ * words when none is set). */
+int cli_owner_scope(cli_opts *opts, const char *cmd, db_repo *repo, cli_owner *o);
+void cli_owner_free(cli_owner *o);
+
+/* A pipeline name from --name or the prompt: not blank, no control characters. */
+int cli_check_pipeline_name(cli_opts *opts, const char *cmd, const char *name);
 
 /* Prints text made safe for a terminal (teammates' text is untrusted). */
 void cli_print_safe(FILE *out, const char *text);

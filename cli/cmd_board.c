@@ -56,22 +56,23 @@ static int load_keys(cli_opts *opts, keymap **out, key_errors *errs)
     return 0;
 }
 
-typedef int (*tui_entry)(db_repo *repo, const keymap *km, db_day today, const char *startup,
-                         db_err *err);
-
-/* Opens the repository and runs the TUI from `entry` (the board or the review). */
-static int run_tui(cli_opts *opts, const keymap *km, const key_errors *errs, tui_entry entry)
+/* Opens the repository and runs the TUI: the board, or with `review` the
+ * review of owner's deals (owner NULL for the board; cmd names it in errors). */
+static int run_tui(cli_opts *opts, const keymap *km, const key_errors *errs, cli_owner *owner)
 {
     db_repo *repo = NULL;
     int rc = cli_open_repo(opts, &repo);
+    if (!rc && owner)
+        rc = cli_owner_scope(opts, "review", repo, owner);
     if (!rc) {
         char startup[600] = "";
         if (errs->count)
             snprintf(startup, sizeof startup, "%s%s", errs->first,
                      errs->count > 1 ? " (and more: see stderr)" : "");
-        rc = entry(repo, km, opts->today, startup, &opts->err);
-        repo_close(repo);
+        rc = owner ? tui_run_review(repo, km, opts->today, startup, &owner->scope, &opts->err)
+                   : tui_run(repo, km, opts->today, startup, &opts->err);
     }
+    repo_close(repo);
     return rc;
 }
 
@@ -92,7 +93,7 @@ int cmd_board(cli_opts *opts, int argc, char **argv)
         keymap_free(km);
         return 0;
     }
-    rc = run_tui(opts, km, &errs, tui_run);
+    rc = run_tui(opts, km, &errs, NULL);
     keymap_free(km);
     return rc;
 }
@@ -104,17 +105,24 @@ static bool have_terminal(void)
     return (script && *script) || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO));
 }
 
-/* `review`: the daily review walk-through, in the same TUI as the board. */
+/* `review`: the daily review walk-through, in the same TUI as the board;
+ * every owner's deals unless --mine or --owner (the board's review key
+ * starts with the user's own). */
 int cmd_review(cli_opts *opts, int argc, char **argv)
 {
-    int rc = cli_parse(opts, "review", argc, argv, NULL, NULL, 0, 0, NULL);
+    cli_owner owner = {0};
+    cli_option options[] = {CLI_OWNER_OPTIONS(&owner), {NULL, NULL, NULL}};
+    int rc = cli_parse(opts, "review", argc, argv, options, NULL, 0, 0, NULL);
+    if (!rc)
+        rc = cli_owner_check(opts, "review", &owner);
     if (!rc && !have_terminal())
         rc = db_fail(&opts->err, DB_EUSAGE, "review: needs a terminal (try 'dealboard flags')");
     keymap *km = NULL;
     key_errors errs = {0, ""};
     if (rc || (rc = load_keys(opts, &km, &errs)))
         return rc;
-    rc = run_tui(opts, km, &errs, tui_run_review);
+    rc = run_tui(opts, km, &errs, &owner);
     keymap_free(km);
+    cli_owner_free(&owner);
     return rc;
 }

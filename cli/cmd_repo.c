@@ -21,17 +21,63 @@ static int init_bare(cli_opts *opts, const char *dir, bool shared)
     return 0;
 }
 
+/* On a terminal, without --name: "Name of the pipeline [sales]: "; Enter
+ * (or end of input) takes the directory's name. Caller frees. */
+static char *ask_name(const char *dir)
+{
+    char *fallback = repo_default_name(dir), line[512];
+    printf("Name of the pipeline [");
+    cli_print_safe(stdout, fallback);
+    printf("]: ");
+    fflush(stdout);
+    if (!fgets(line, sizeof line, stdin)) {
+        fputc('\n', stdout);
+        return fallback;
+    }
+    line[strcspn(line, "\r\n")] = '\0';
+    char *start = line, *end = line + strlen(line);
+    while (*start == ' ' || *start == '\t')
+        start++;
+    while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+        *--end = '\0';
+    if (!*start)
+        return fallback;
+    free(fallback);
+    return xstrdup(start);
+}
+
+int cli_check_pipeline_name(cli_opts *opts, const char *cmd, const char *name)
+{
+    bool blank = true;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if (*p < ' ' || *p == 0x7f)
+            return db_fail(&opts->err, DB_EUSAGE, "%s: --name: control characters are not "
+                                                  "allowed in a pipeline's name", cmd);
+        blank = blank && *p == ' ';
+    }
+    if (blank)
+        return db_fail(&opts->err, DB_EUSAGE, "%s: --name: give the pipeline a name (e.g. "
+                                              "--name \"Sales EMEA\")", cmd);
+    return 0;
+}
+
 int cmd_init(cli_opts *opts, int argc, char **argv)
 {
-    const char *dir = ".", *remote = NULL;
+    const char *dir = ".", *remote = NULL, *name = NULL;
     bool bare = false, shared = false;
     cli_option options[] = {{"--remote", &remote, NULL},
+                            {"--name", &name, NULL},
                             {"--bare", NULL, &bare},
                             {"--shared", NULL, &shared},
                             {NULL, NULL, NULL}};
     int rc = cli_parse(opts, "init", argc, argv, options, &dir, 0, 1, NULL);
+    if (!rc && name)
+        rc = cli_check_pipeline_name(opts, "init", name);
     if (rc)
         return rc;
+    if (bare && name)
+        return db_fail(&opts->err, DB_EUSAGE, "init: a --bare repository holds no pipeline; "
+                                              "name it in the first clone (clone --name)");
     if (shared && !bare)
         return db_fail(&opts->err, DB_EUSAGE, "init: --shared goes with --bare (a team remote "
                                               "on a server)");
@@ -40,7 +86,16 @@ int cmd_init(cli_opts *opts, int argc, char **argv)
                                               "takes no --remote");
     if (bare)
         return init_bare(opts, dir, shared);
-    rc = repo_init(dir, remote, NULL, 0, &opts->err);
+    char *asked = NULL;
+    if (!name && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+        name = asked = ask_name(dir);
+        if ((rc = cli_check_pipeline_name(opts, "init", name))) {
+            free(asked);
+            return rc;
+        }
+    }
+    rc = repo_init_named(dir, remote, name, NULL, 0, &opts->err);
+    free(asked);
     if (!rc)
         printf("Created a pipeline in %s\n", dir);
     return rc;

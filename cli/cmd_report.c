@@ -70,10 +70,26 @@ static void add_date(cJSON *obj, const char *key, db_day day)
         cJSON_AddStringToObject(obj, key, date);
 }
 
-static void print_json(const pipeline_cfg *cfg, const forecast *f)
+/* "owner": whose deals the totals are over; absent for the whole team. */
+static void add_owner(cJSON *doc, const owner_scope *scope)
+{
+    if (scope->kind == OWNER_ALL)
+        return;
+    cJSON *owner = cJSON_AddObjectToObject(doc, "owner");
+    cJSON_AddStringToObject(owner, "scope", scope->kind == OWNER_MINE ? "mine" : "owner");
+    cJSON *matches = cJSON_AddArrayToObject(owner, "matches");
+    const char *names[] = {scope->kind == OWNER_MINE ? scope->me.name : scope->name,
+                           scope->kind == OWNER_MINE ? scope->me.email : NULL};
+    for (size_t i = 0; i < 2; i++)
+        if (!str_empty(names[i]))
+            cJSON_AddItemToArray(matches, cJSON_CreateString(names[i]));
+}
+
+static void print_json(const pipeline_cfg *cfg, const forecast *f, const owner_scope *scope)
 {
     cJSON *doc = cJSON_CreateObject();
     add_date(doc, "today", f->today);
+    add_owner(doc, scope);
     cJSON_AddStringToObject(doc, "currency", cfg->currency);
     add_date(doc, "since", f->since);
     cJSON *stages = cJSON_AddArrayToObject(doc, "stages");
@@ -199,14 +215,34 @@ static void print_notes(const forecast *f)
         print_other(&f->others[i]);
 }
 
-static void print_text(const pipeline_cfg *cfg, const forecast *f)
+/* "Deals of: Test Seller (you)" under the heading: whose totals these are. */
+static void print_whose(const owner_scope *scope)
+{
+    strbuf sb = {0};
+    if (scope->kind == OWNER_NAMED)
+        sb_printf(&sb, "Deals of: %s", scope->name);
+    else if (scope->kind == OWNER_MINE && !str_empty(scope->me.name) && !str_empty(scope->me.email))
+        sb_printf(&sb, "Deals of: you (%s or %s)", scope->me.name, scope->me.email);
+    else if (scope->kind == OWNER_MINE)
+        sb_printf(&sb, "Deals of: you (%s)", str_empty(scope->me.name) ? scope->me.email
+                                                                        : scope->me.name);
+    else
+        return;
+    cli_print_safe(stdout, sb.data);
+    fputc('\n', stdout);
+    sb_free(&sb);
+}
+
+static void print_text(const pipeline_cfg *cfg, const forecast *f, const owner_scope *scope)
 {
     char today[DATE_LEN];
     date_format(f->today, today);
     cli_print_safe(stdout, cfg->name);
     printf(": forecast on %s, values in ", today);
     cli_print_safe(stdout, cfg->currency);
-    fputs("\n\n", stdout);
+    fputc('\n', stdout);
+    print_whose(scope);
+    fputc('\n', stdout);
     int w = label_width(f);
     print_stages(f, w);
     print_totals(f, w);
@@ -217,9 +253,12 @@ int cmd_report(cli_opts *opts, int argc, char **argv)
 {
     bool json = false;
     const char *since_text = NULL;
+    cli_owner owner = {0};
     cli_option options[] = {{"--json", NULL, &json}, {"--since", &since_text, NULL},
-                            {NULL, NULL, NULL}};
+                            CLI_OWNER_OPTIONS(&owner), {NULL, NULL, NULL}};
     int rc = cli_parse(opts, "report", argc, argv, options, NULL, 0, 0, NULL);
+    if (!rc)
+        rc = cli_owner_check(opts, "report", &owner);
     db_day since = DAY_NONE;
     if (!rc && since_text && !(rc = cli_date(opts, "--since", since_text, &since)) &&
         since > opts->today)
@@ -229,17 +268,26 @@ int cmd_report(cli_opts *opts, int argc, char **argv)
         return rc;
     const pipeline_cfg *cfg = repo_config(repo);
     deal_list all = {0};
-    rc = cli_load_all(opts, repo, &all, NULL);
+    rc = cli_owner_scope(opts, "report", repo, &owner);
+    if (!rc)
+        rc = cli_load_all(opts, repo, &all, NULL);
     if (!rc) {
+        deal **theirs = xcalloc(all.count + 1, sizeof *theirs);
+        size_t n = 0;
+        for (size_t i = 0; i < all.count; i++)
+            if (owner_scope_keeps(&owner.scope, all.items[i]))
+                theirs[n++] = all.items[i];
         forecast f;
-        forecast_compute(cfg, all.items, all.count, opts->today, since, &f);
+        forecast_compute(cfg, theirs, n, opts->today, since, &f);
         if (json)
-            print_json(cfg, &f);
+            print_json(cfg, &f, &owner.scope);
         else
-            print_text(cfg, &f);
+            print_text(cfg, &f, &owner.scope);
         forecast_free(&f);
+        free(theirs);
     }
     deal_list_free(&all);
+    cli_owner_free(&owner);
     repo_close(repo);
     return rc;
 }

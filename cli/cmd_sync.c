@@ -7,16 +7,22 @@
 
 int cmd_clone(cli_opts *opts, int argc, char **argv)
 {
-    const char *pos[2] = {NULL, NULL};
-    int rc = cli_parse(opts, "clone", argc, argv, NULL, pos, 1, 2, NULL);
+    const char *pos[2] = {NULL, NULL}, *name = NULL;
+    cli_option options[] = {{"--name", &name, NULL}, {NULL, NULL, NULL}};
+    int rc = cli_parse(opts, "clone", argc, argv, options, pos, 1, 2, NULL);
+    if (!rc && name)
+        rc = cli_check_pipeline_name(opts, "clone", name);
     if (rc)
         return rc;
     char *dir = NULL;
     bool created = false;
-    rc = sync_clone(pos[0], pos[1], &dir, &created, &opts->err);
+    rc = sync_clone(pos[0], pos[1], name, &dir, &created, &opts->err);
     if (rc)
         return rc;
     char *url = sync_url_shown(pos[0]);
+    if (name && !created)       /* the team named it: one name for everyone */
+        fprintf(stderr, "dealboard: clone: --name not used: the team's pipeline has its name "
+                        "already (pipeline.json \"name\")\n");
     if (created) {
         printf("The team remote %s was empty: created a new pipeline in %s.\n", url, dir);
         printf("Run 'dealboard -C %s sync' to publish it to the team.\n", dir);

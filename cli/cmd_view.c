@@ -18,7 +18,8 @@
 #include "../store/json_print.h"
 
 typedef struct {
-    const char *stage, *owner;
+    const char *stage;
+    const owner_scope *owner;   /* NULL: every owner */
     bool flagged, all, json;
 } list_filter;
 
@@ -28,7 +29,7 @@ static bool keep(const pipeline_cfg *cfg, const deal *d, const list_filter *f, d
         return false;
     if (f->stage && !str_eq(d->stage, f->stage))
         return false;
-    if (f->owner && strcasecmp(d->owner ? d->owner : "", f->owner) != 0)
+    if (f->owner && !owner_scope_keeps(f->owner, d))
         return false;
     if (f->flagged) {
         flag_result r;
@@ -148,19 +149,28 @@ static void print_table(cli_opts *opts, const pipeline_cfg *cfg, deal **deals, s
 int cmd_list(cli_opts *opts, int argc, char **argv)
 {
     list_filter f = {0};
-    cli_option options[] = {{"--stage", &f.stage, NULL}, {"--owner", &f.owner, NULL},
+    cli_owner owner = {0};
+    cli_option options[] = {{"--stage", &f.stage, NULL}, CLI_OWNER_OPTIONS(&owner),
                             {"--flagged", NULL, &f.flagged}, {"--all", NULL, &f.all},
                             {"--json", NULL, &f.json}, {NULL, NULL, NULL}};
     int rc = cli_parse(opts, "list", argc, argv, options, NULL, 0, 0, NULL);
     db_repo *repo = NULL;
-    if (rc || (rc = cli_open_repo_read(opts, &repo)))
+    if (rc || (rc = cli_owner_check(opts, "list", &owner)) ||
+        (rc = cli_open_repo_read(opts, &repo)))
         return rc;
+    if ((rc = cli_owner_scope(opts, "list", repo, &owner))) {
+        cli_owner_free(&owner);
+        repo_close(repo);
+        return rc;
+    }
+    f.owner = &owner.scope;
     const pipeline_cfg *cfg = repo_config(repo);
     int stage = f.stage ? config_stage_lookup(cfg, f.stage) : 0;
     if (stage < 0) {
         char *list = config_stage_list(cfg);
         rc = db_fail(&opts->err, DB_EUSAGE, "%s: unknown stage (stages: %s)", f.stage, list);
         free(list);
+        cli_owner_free(&owner);
         repo_close(repo);
         return rc;
     }
@@ -180,6 +190,7 @@ int cmd_list(cli_opts *opts, int argc, char **argv)
         print_table(opts, cfg, shown, n);
     free(shown);
     cli_keep_until_exit(&all);
+    cli_owner_free(&owner);
     repo_close(repo);
     return rc;
 }
@@ -333,15 +344,23 @@ static void print_flags(const pipeline_cfg *cfg, deal **deals, size_t n, db_day 
 int cmd_flags(cli_opts *opts, int argc, char **argv)
 {
     bool json = false;
-    cli_option options[] = {{"--json", NULL, &json}, {NULL, NULL, NULL}};
+    cli_owner owner = {0};
+    cli_option options[] = {{"--json", NULL, &json}, CLI_OWNER_OPTIONS(&owner),
+                            {NULL, NULL, NULL}};
     int rc = cli_parse(opts, "flags", argc, argv, options, NULL, 0, 0, NULL);
     db_repo *repo = NULL;
-    if (rc || (rc = cli_open_repo_read(opts, &repo)))
+    if (rc || (rc = cli_owner_check(opts, "flags", &owner)) ||
+        (rc = cli_open_repo_read(opts, &repo)))
         return rc;
+    if ((rc = cli_owner_scope(opts, "flags", repo, &owner))) {
+        cli_owner_free(&owner);
+        repo_close(repo);
+        return rc;
+    }
     const pipeline_cfg *cfg = repo_config(repo);
     deal_list all = {0};
     rc = cli_load_light(opts, repo, &all, json);
-    list_filter f = {.flagged = true};
+    list_filter f = {.flagged = true, .owner = &owner.scope};
     deal **flagged = xcalloc(all.count, sizeof *flagged);
     size_t n = 0;
     for (size_t i = 0; i < all.count; i++)
@@ -354,6 +373,7 @@ int cmd_flags(cli_opts *opts, int argc, char **argv)
         print_flags(cfg, flagged, n, opts->today);
     free(flagged);
     cli_keep_until_exit(&all);
+    cli_owner_free(&owner);
     repo_close(repo);
     return rc;
 }

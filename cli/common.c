@@ -151,6 +151,42 @@ int cli_parse(cli_opts *opts, const char *cmd, int argc, char **argv, const cli_
     return rc;
 }
 
+int cli_owner_check(cli_opts *opts, const char *cmd, const cli_owner *o)
+{
+    if (o->owner && o->mine)
+        return db_fail(&opts->err, DB_EUSAGE,
+                       "%s: --owner and --mine together: use one (--mine for your own deals, "
+                       "--owner NAME for someone's)", cmd);
+    const char *p = o->owner;
+    while (p && (*p == ' ' || *p == '\t'))
+        p++;
+    if (p && !*p)
+        return db_fail(&opts->err, DB_EUSAGE, "%s: --owner needs a name or an e-mail", cmd);
+    return 0;
+}
+
+int cli_owner_scope(cli_opts *opts, const char *cmd, db_repo *repo, cli_owner *o)
+{
+    o->scope = (owner_scope){o->owner ? OWNER_NAMED : OWNER_ALL, o->owner, {NULL, NULL}};
+    if (!o->mine)
+        return 0;
+    repo_user_identity(repo, &o->name, &o->email);
+    o->scope = (owner_scope){OWNER_MINE, NULL, {o->name, o->email}};
+    if (owner_identity_known(&o->scope.me))
+        return 0;
+    return db_fail(&opts->err, DB_EUSAGE,
+                   "%s: --mine: no git identity to match the deals' owners against: set it with "
+                   "git config --global user.name \"Your Name\" (and user.email), or use --owner "
+                   "NAME", cmd);
+}
+
+void cli_owner_free(cli_owner *o)
+{
+    free(o->name);
+    free(o->email);
+    o->name = o->email = NULL;
+}
+
 int cli_open_repo(cli_opts *opts, db_repo **repo)
 {
     return repo_open(opts->repo_dir, repo, &opts->err);

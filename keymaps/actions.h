@@ -47,6 +47,7 @@
     X(REVIEW_BACK,    "review-back",    "go back to the previous deal") \
     X(REOPEN,         "reopen",         "reopen a closed deal") \
     X(STAGE_SET,      "stage-set",      "move the deal to a stage you choose") \
+    X(REVIEW_SCOPE,   "review-scope",   "switch the review between your deals and the whole team's") \
     /* prompt line editor */ \
     X(PROMPT_CONFIRM, "prompt-confirm", "accept the input") \
     X(PROMPT_CANCEL,  "prompt-cancel",  "cancel the input") \

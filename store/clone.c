@@ -64,7 +64,8 @@ static int adopt_branch(git_repository *git, const char *branch, db_err *err)
     return rc;
 }
 
-int sync_clone(const char *url, const char *dir, char **dir_out, bool *created, db_err *err)
+int sync_clone(const char *url, const char *dir, const char *name, char **dir_out, bool *created,
+               db_err *err)
 {
     gitu_setup();
     *created = false;
@@ -79,7 +80,7 @@ int sync_clone(const char *url, const char *dir, char **dir_out, bool *created, 
     char *marker = rc ? NULL : fs_join(target, "pipeline.json");
     struct stat st;
     if (!rc && empty) {
-        rc = repo_init(target, NULL, NULL, 0, err);  /* the team's first pipeline */
+        rc = repo_init_named(target, NULL, name, NULL, 0, err);  /* the team's first pipeline */
         *created = rc == 0;
     } else if (!rc && stat(marker, &st) != 0) {
         char *shown = remote_url_redact(url);

@@ -27,6 +27,19 @@ char *repo_user_name(db_repo *repo)
     return name;
 }
 
+void repo_user_identity(db_repo *repo, char **name, char **email)
+{
+    git_repository *git = repo->git;
+    if (!git) {                       /* repo_open_read: the configuration, only for this */
+        gitu_setup();
+        if (git_repository_open(&git, repo->root) < 0)
+            git = NULL;
+    }
+    gitu_identity_configured(git, name, email);
+    if (git != repo->git)
+        git_repository_free(git);
+}
+
 /* dir is about to be made: each directory above it up to the first that
  * exists (at most the work tree) gains an entry, to be flushed too. */
 static void sync_new_parents(fs_sync_set *written, const char *root, const char *dir)
@@ -455,12 +468,19 @@ static int add_remote(git_repository *git, const char *url, db_err *err)
     return 0;
 }
 
-static char *dir_name_of(const char *dir)
+char *repo_default_name(const char *dir)
 {
-    char *abs = realpath(dir, NULL);
-    const char *base = abs && strrchr(abs, '/') ? strrchr(abs, '/') + 1 : dir;
+    /* realpath gives "." and ".." their names; a directory not made yet
+     * has none: its last component as written. */
+    char *path = realpath(dir, NULL);
+    if (!path)
+        path = xstrdup(dir);
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        path[--n] = '\0';
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     char *name = xstrdup(*base ? base : "Pipeline");
-    free(abs);
+    free(path);
     return name;
 }
 
@@ -485,13 +505,19 @@ static int create_git_repo(const char *dir, const char *remote, db_err *err)
 int repo_init(const char *dir, const char *remote, const repo_change *files, size_t n,
               db_err *err)
 {
+    return repo_init_named(dir, remote, NULL, files, n, err);
+}
+
+int repo_init_named(const char *dir, const char *remote, const char *name_given,
+                    const repo_change *files, size_t n, db_err *err)
+{
     gitu_setup();
     char *marker = fs_join(dir, "pipeline.json");
     struct stat st;
     bool exists = stat(marker, &st) == 0;
     int rc = exists ? db_fail(err, DB_EUSAGE, "%s: already a pipeline (pipeline.json exists)", dir)
                     : create_git_repo(dir, remote, err);
-    char *name = rc ? NULL : dir_name_of(dir);
+    char *name = rc ? NULL : !str_empty(name_given) ? xstrdup(name_given) : repo_default_name(dir);
     char *text = NULL;
     repo_change default_file = {"pipeline.json", NULL, 0};
     if (!rc && n == 0) {

@@ -473,6 +473,39 @@ int gitu_identity(git_repository *git, git_signature **sig, db_err *err)
     return rc;
 }
 
+/* One part as make_signature picks it, but without the guesses: NULL when
+ * neither the environment nor the configuration gives it. */
+static char *configured_part(git_config *cfg, const char *var, const char *key,
+                             const char *user_key, const char *fallback_var)
+{
+    ident_part part = env_part(var);
+    if (!part.value)
+        part = config_part(cfg, key, false);
+    if (!part.value)
+        part = config_part(cfg, user_key, true);
+    if (!part.value && fallback_var && getenv(fallback_var) && *getenv(fallback_var))
+        part = env_part(fallback_var);
+    char *clean = part.value ? without_crud(part.value) : NULL;
+    free(part.value);
+    if (clean && !*clean) {
+        free(clean);
+        clean = NULL;
+    }
+    return clean;
+}
+
+void gitu_identity_configured(git_repository *git, char **name, char **email)
+{
+    git_config *cfg = NULL;
+    if (git && git_repository_config_snapshot(&cfg, git) < 0)
+        cfg = NULL;
+    git_error_clear();
+    *name = configured_part(cfg, author_role.name_var, author_role.name_key, "user.name", NULL);
+    *email = configured_part(cfg, author_role.email_var, author_role.email_key, "user.email",
+                             "EMAIL");
+    git_config_free(cfg);
+}
+
 int gitu_commit_as_user(git_repository *git, const git_oid *tree_id, const git_commit **parents,
                        size_t nparents, const char *message, git_oid *out, db_err *err)
 {

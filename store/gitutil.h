@@ -40,6 +40,10 @@ int gitu_identity_pair(git_repository *git, git_signature **author, git_signatur
                       db_err *err);
 /* The author half of gitu_identity_pair. */
 int gitu_identity(git_repository *git, git_signature **sig, db_err *err);
+/* The author's name and e-mail as far as the environment or the
+ * configuration gives them (the rules above, without the guesses from $USER
+ * and the host name), for "my deals"; each NULL when not given. Caller frees. */
+void gitu_identity_configured(git_repository *git, char **name, char **email);
 /* A date as GIT_AUTHOR_DATE/GIT_COMMITTER_DATE give it, in git's forms:
  *   "@<seconds> +hhmm" (git's raw form; "<seconds> +hhmm" with at least nine
  *   digits too), "YYYY-MM-DDTHH:MM[:SS[.frac]]" (or a space for the T) with

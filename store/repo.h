@@ -30,6 +30,12 @@ int repo_open_read(const char *dir, db_repo **out, db_err *err);
 typedef struct repo_change repo_change;
 int repo_init(const char *dir, const char *remote, const repo_change *files, size_t n,
               db_err *err);
+/* The same with the pipeline's name (pipeline.json "name") for the default
+ * pipeline.json; NULL or "": repo_default_name(dir). */
+int repo_init_named(const char *dir, const char *remote, const char *name,
+                    const repo_change *files, size_t n, db_err *err);
+/* A new pipeline's name when none is given: its directory's name. Caller frees. */
+char *repo_default_name(const char *dir);
 void repo_close(db_repo *repo);
 
 const char *repo_root(const db_repo *repo);
@@ -100,6 +106,11 @@ int repo_save_deal(db_repo *repo, const deal *d, const char *message, db_err *er
 
 /* The user's name as it goes into log entries and commits. Caller frees. */
 char *repo_user_name(db_repo *repo);
+
+/* The parts of the user's git identity that are set (environment or git
+ * configuration; never a guess), for "my deals" (pipeline/owner.h); each
+ * NULL when not set. Caller frees both. */
+void repo_user_identity(db_repo *repo, char **name, char **email);
 
 typedef struct {
     char id[41];

@@ -43,9 +43,11 @@ int sync_changes(db_repo *repo, const char *old_rev, const char *new_rev, sync_c
                  void *ud, db_err *err);
 
 /* Clones a team pipeline into dir (NULL: named after the URL, returned in
- * *dir_out, caller frees). *created: the remote was empty, so the clone got a
- * new default pipeline that the next sync publishes. */
-int sync_clone(const char *url, const char *dir, char **dir_out, bool *created, db_err *err);
+ * *dir_out, caller frees); the pipeline keeps the name the team gave it.
+ * *created: the remote was empty, so the clone got a new default pipeline,
+ * called `name` (NULL: after the directory), that the next sync publishes. */
+int sync_clone(const char *url, const char *dir, const char *name, char **dir_out, bool *created,
+               db_err *err);
 
 /* A bare repository to serve as the team remote. shared: group-writable for
  * several Unix users (core.sharedRepository=group, setgid directories). */

@@ -331,13 +331,19 @@ void tui_run_view(tui_app *app, tui_view *v)
         below->reloaded(app, below);
 }
 
+static void open_board(tui_app *app, const void *arg)
+{
+    (void)arg;
+    tui_board_view(app);
+}
+
 int tui_run(db_repo *repo, const keymap *km, db_day today, const char *startup, db_err *err)
 {
-    return tui_run_first(repo, km, today, startup, tui_board_view, err);
+    return tui_run_first(repo, km, today, startup, open_board, NULL, err);
 }
 
 int tui_run_first(db_repo *repo, const keymap *km, db_day today, const char *startup,
-                  void (*first)(tui_app *app), db_err *err)
+                  void (*first)(tui_app *app, const void *arg), const void *arg, db_err *err)
 {
     tui_app app;
     memset(&app, 0, sizeof app);
@@ -346,6 +352,8 @@ int tui_run_first(db_repo *repo, const keymap *km, db_day today, const char *sta
     app.today = today;
     app.user = repo_user_name(repo);
     board_init(&app.board, repo_config(repo), today, app.user);
+    repo_user_identity(repo, &app.me_name, &app.me_email);
+    board_set_identity(&app.board, app.me_name, app.me_email);
     tui_reload(&app);
     board_select_first_card(&app.board);
     char help[32];
@@ -356,7 +364,7 @@ int tui_run_first(db_repo *repo, const keymap *km, db_day today, const char *sta
     int rc = term_open(err);
     if (rc == 0) {
         draw_init(term_has_colors());
-        first(&app);
+        first(&app, arg);
         tui_sync_wait(&app);
         term_close();
     }
@@ -366,5 +374,7 @@ int tui_run_first(db_repo *repo, const keymap *km, db_day today, const char *sta
     free(app.id_slots);
     deal_list_free(&app.deals);
     free(app.user);
+    free(app.me_name);
+    free(app.me_email);
     return rc;
 }

@@ -40,7 +40,8 @@ struct tui_app {
     db_repo *repo;
     const keymap *km;
     db_day today;
-    char *user;                 /* the user's git name: "mine", log entries */
+    char *user;                 /* the user's git name: log entries */
+    char *me_name, *me_email;   /* the git identity as set, for "mine" (NULL: not set) */
     deal_list deals;            /* every deal, open or closed; light (deal.partial) */
     uint32_t *id_slots;         /* hash of the ids: index + 1 into deals, 0 empty */
     size_t id_nslots;           /* a power of two, at least twice the deals */
@@ -140,10 +141,13 @@ void tui_detail_view(tui_app *app, const char *id);     /* view_detail.c */
 void tui_help_view(tui_app *app, keymap_ctx ctx);       /* view_help.c */
 void tui_changes_view(tui_app *app);                    /* view_changes.c */
 void tui_closed_view(tui_app *app);                     /* view_closed.c */
-void tui_review_view(tui_app *app);                     /* view_review.c */
-/* tui_run (tui.h), opening the view `first` instead of the board. */
+/* view_review.c: the deals of `scope`; NULL: the board's mine/owner:NAME
+ * filter when one is set, else the user's own deals (the team's when no git
+ * identity is set). */
+void tui_review_view(tui_app *app, const owner_scope *scope);
+/* tui_run (tui.h), opening the view `first` (given `arg`) instead of the board. */
 int tui_run_first(db_repo *repo, const keymap *km, db_day today, const char *startup,
-                  void (*first)(tui_app *app), db_err *err);
+                  void (*first)(tui_app *app, const void *arg), const void *arg, db_err *err);
 
 /* ---- background sync (sync_job.c) ---- */
 /* Starts a sync in a child process (script mode: and waits for it). */

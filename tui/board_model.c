@@ -31,6 +31,7 @@ void board_free(board_model *m)
     free_columns(m);
     free(m->cards);
     free(m->user);
+    free(m->user_email);
     free(m->search);
     memset(m, 0, sizeof *m);
 }
@@ -49,11 +50,11 @@ static bool card_passes(const board_model *m, const board_card *c)
 {
     switch (m->filter.kind) {
     case FILTER_MINE:
-        return c->deal->owner && strcmp(c->deal->owner, m->user) == 0;
+        return owner_is_me(c->deal->owner, &(owner_identity){m->user, m->user_email});
     case FILTER_FLAGGED:
         return c->flag.level != LEVEL_NONE;
     case FILTER_OWNER:
-        return c->deal->owner && strcasecmp(c->deal->owner, m->filter.arg) == 0;
+        return owner_is(c->deal->owner, m->filter.arg);
     case FILTER_TAG:
         return has_tag(c->deal, m->filter.arg);
     default:
@@ -451,6 +452,29 @@ bool board_set_filter(board_model *m, const char *text)
     m->filter = f;
     rebuild(m, id);
     free(id);
+    return true;
+}
+
+void board_set_identity(board_model *m, const char *name, const char *email)
+{
+    free(m->user);
+    free(m->user_email);
+    m->user = xstrdup(name ? name : "");
+    m->user_email = xstrdup(email);
+    const deal *sel = board_selected(m);
+    char *id = sel ? xstrdup(sel->id) : NULL;
+    rebuild(m, id);
+    free(id);
+}
+
+bool board_owner_scope(const board_model *m, owner_scope *out)
+{
+    if (m->filter.kind == FILTER_MINE)
+        *out = (owner_scope){OWNER_MINE, NULL, {m->user, m->user_email}};
+    else if (m->filter.kind == FILTER_OWNER)
+        *out = (owner_scope){OWNER_NAMED, m->filter.arg, {NULL, NULL}};
+    else
+        return false;
     return true;
 }
 

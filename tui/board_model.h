@@ -9,6 +9,7 @@
 
 #include "../pipeline/config.h"
 #include "../pipeline/deal.h"
+#include "../pipeline/owner.h"
 #include "../pipeline/rules.h"
 
 typedef enum { SORT_VALUE, SORT_AGE, SORT_SCORE, SORT_COUNT } board_sort;
@@ -60,7 +61,8 @@ typedef struct {
 typedef struct {
     const pipeline_cfg *cfg;
     db_day today;
-    char *user;             /* for the "mine" filter */
+    char *user;             /* for the "mine" filter: the git name, */
+    char *user_email;       /* and e-mail (NULL: not set) */
     board_card *cards;      /* every open deal (deal NULL: closed since, see board_replace_deal) */
     size_t ncards;
     size_t nflagged;        /* shown cards with a flag */
@@ -76,6 +78,12 @@ typedef struct {
 
 void board_init(board_model *m, const pipeline_cfg *cfg, db_day today, const char *user);
 void board_free(board_model *m);
+/* Who "mine" is (pipeline/owner.h): the configured git name and e-mail,
+ * either NULL when not set. Rebuilds the columns. */
+void board_set_identity(board_model *m, const char *name, const char *email);
+/* The filter as whose deals it shows (mine, owner:NAME), for the review;
+ * false for other filters and none. out borrows from m. */
+bool board_owner_scope(const board_model *m, owner_scope *out);
 /* Takes the open deals of `deals` (not owned; keep them alive) and rebuilds the
  * columns, keeping the selection on the same deal when it is still shown. */
 void board_set_deals(board_model *m, deal *const *deals, size_t n);

@@ -309,6 +309,10 @@ static void ask_filter(tui_app *app)
     if (!board_set_filter(&app->board, text))
         tui_message(app, true, "filter: '%s' is not mine, flagged, owner:NAME, tag:NAME or clear",
                     text);
+    else if (app->board.filter.kind == FILTER_MINE &&
+             !owner_identity_known(&(owner_identity){app->me_name, app->me_email}))
+        tui_message(app, true, "mine: no git identity to match owners against: set it with "
+                               "git config --global user.name \"Your Name\" (and user.email)");
     else if (board_count_shown(&app->board) == 0)
         tui_message(app, false, "filter %s: no deals", text);
     else
@@ -347,7 +351,7 @@ static bool board_handle(tui_app *app, tui_view *v, db_action a)
         else
             tui_message(app, true, "no deal selected");
         break;
-    case ACTION_REVIEW: tui_review_view(app); break;
+    case ACTION_REVIEW: tui_review_view(app, NULL); break;
     default:
         tui_deal_action(app, a, sel ? sel->id : NULL);
     }

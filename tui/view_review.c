@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../pipeline/format.h"
+#include "../pipeline/owner.h"
 #include "../pipeline/review.h"
 #include "../pipeline/review_session.h"
 #include "../pipeline/rules.h"
@@ -25,6 +26,8 @@
 typedef struct {
     review_session s;
     tui_full_deal full;    /* the deal on screen, whole (the board's are light) */
+    owner_scope scope;     /* whose deals: strings borrowed from the app, or */
+    char *scope_name;      /* the owner:NAME asked for (owned) */
 } review_view;
 
 /* Rows drawn top to bottom; nothing is drawn at or below `bottom`. */
@@ -93,14 +96,23 @@ static void wrapped(rows *r, int x, int indent, attr_t attr, int max_rows, const
     free(safe);
 }
 
-/* The top bar: where the walk is, and the day. */
-static void draw_top(tui_app *app, const char *left)
+/* The top bar: where the walk is; whose deals ("your deals", "team",
+ * "owner: Anna") and the day on the right. */
+static void draw_top(tui_app *app, const owner_scope *scope, const char *left)
 {
-    char day[DATE_LEN];
+    char day[DATE_LEN], whose[200], right[240];
     date_format(app->today, day);
+    owner_scope_label(scope, whose, sizeof whose);
+    snprintf(right, sizeof right, "%s %s %s", whose, dot(), day);
+    text_trim_partial_utf8(right);
     attr_t attr = draw_attr(ROLE_STATUS);
     draw_text(0, 0, left, COLS, attr, true);
-    draw_text_right(0, 0, day, COLS, attr);
+    char *safe_left = text_sanitize(left, false), *safe = text_sanitize(right, false);
+    if (text_width(safe_left) + 1 + text_width(safe) > COLS)   /* narrow: whose, not the day */
+        snprintf(right, sizeof right, "%s", whose);
+    free(safe_left);
+    free(safe);
+    draw_text_right(0, 0, right, COLS, attr);
 }
 
 /* ---- key hints, from the active keymap ---------------------------------- */
@@ -123,7 +135,10 @@ static const hint closed_hints[] = {
 
 static const hint walk_hints[] = {
     {ACTION_SKIP, 0, "skip"},     {ACTION_REVIEW_BACK, 0, "back"}, {ACTION_DETAIL, 0, "detail"},
+    {ACTION_REVIEW_SCOPE, 0, "mine/team"},
     {ACTION_HELP, 0, "help"},     {ACTION_QUIT, 0, "quit"},        {0, 0, NULL}};
+
+static const hint scope_hints[] = {{ACTION_REVIEW_SCOPE, 0, "mine/team"}, {0, 0, NULL}};
 
 static const hint end_hints[] = {
     {ACTION_REVIEW_BACK, 0, "back to the last deal"}, {ACTION_BACK, 0, "close"},
@@ -284,7 +299,7 @@ static void draw_deal(tui_app *app, review_view *rv, const review_stop *stop)
     snprintf(top, sizeof top, " Daily review %s %zu of %zu %s %s", dot(),
              review_session_number(&rv->s), review_session_total(&rv->s), dot(),
              review_category_label(stop->category));
-    draw_top(app, top);
+    draw_top(app, &rv->scope, top);
     rows r = {2, LINES - FOOTER_ROWS};
     const hint *const walk[] = {walk_hints};
     if (!tui_full_deal_load(app, &rv->full, stop->id)) {
@@ -321,14 +336,14 @@ static void draw_summary(tui_app *app, review_view *rv)
     review_state_summary(&rv->s.state, &sum);
     rows r = {2, LINES - FOOTER_ROWS};
     if (sum.reviewed == 0 && rv->s.n == 0) {
-        draw_top(app, " Daily review");
+        draw_top(app, &rv->scope, " Daily review");
         row(&r, 0, draw_attr(ROLE_HEADER) | A_BOLD, "Nothing to review today");
         r.y++;
         wrapped(&r, 0, 0, A_NORMAL, 3,
                 "No deal is due for a revisit, flagged \"move on?\" or \"watch\", or has a "
                 "next step due. Enjoy the day.");
     } else {
-        draw_top(app, " Daily review - done");
+        draw_top(app, &rv->scope, " Daily review - done");
         row(&r, 0, draw_attr(ROLE_HEADER) | A_BOLD, "Today's review is done");
         r.y++;
         row(&r, 2, A_NORMAL, "%-16s %d", "reviewed", sum.reviewed);
@@ -336,8 +351,8 @@ static void draw_summary(tui_app *app, review_view *rv)
             row(&r, 2, A_NORMAL, "%-16s %d", review_outcome_label((review_outcome)o),
                 sum.count[o]);
     }
-    const hint *const lists[] = {rv->s.n ? end_hints : end_hints + 1};
-    draw_hints(app, lists, 1);
+    const hint *const lists[] = {rv->s.n ? end_hints : end_hints + 1, scope_hints};
+    draw_hints(app, lists, 2);
 }
 
 static void review_draw(tui_app *app, tui_view *v)
@@ -394,6 +409,8 @@ static void act(tui_app *app, review_view *rv, db_action a, const char *id)
     }
 }
 
+static void switch_scope(tui_app *app, review_view *rv);
+
 static bool review_handle(tui_app *app, tui_view *v, db_action a)
 {
     review_view *rv = v->data;
@@ -402,6 +419,8 @@ static bool review_handle(tui_app *app, tui_view *v, db_action a)
     bool open = true;
     if (a == ACTION_BACK)
         open = false;
+    else if (a == ACTION_REVIEW_SCOPE)
+        switch_scope(app, rv);
     else if (a == ACTION_REVIEW_BACK) {
         if (!review_session_back(&rv->s))
             tui_message(app, false, "this is the first deal of this review");
@@ -418,33 +437,94 @@ static bool review_handle(tui_app *app, tui_view *v, db_action a)
     return open;
 }
 
+/* Today's queue of the scope's deals, minus those handled earlier today. */
 static void start(tui_app *app, review_view *rv)
 {
     review_state state;
     repo_review_state_load(app->repo, app->today, &state);
-    review_item *items = xcalloc(app->deals.count + 1, sizeof *items);
-    size_t n = review_queue(repo_config(app->repo), app->deals.items, app->deals.count,
-                            app->today, items);
+    deal **theirs = xcalloc(app->deals.count + 1, sizeof *theirs);
+    size_t ntheirs = 0;
+    for (size_t i = 0; i < app->deals.count; i++)
+        if (owner_scope_keeps(&rv->scope, app->deals.items[i]))
+            theirs[ntheirs++] = app->deals.items[i];
+    review_item *items = xcalloc(ntheirs + 1, sizeof *items);
+    size_t n = review_queue(repo_config(app->repo), theirs, ntheirs, app->today, items);
     review_session_start(&rv->s, items, n, &state);
     free(items);
+    free(theirs);
     if (rv->s.before && rv->s.n)
         tui_message(app, false, "resuming today's review: %zu deal%s already handled",
                     rv->s.before, plural((long)rv->s.before));
 }
 
-void tui_review_view(tui_app *app)
+static owner_scope my_scope(const tui_app *app)
+{
+    return (owner_scope){OWNER_MINE, NULL, {app->me_name, app->me_email}};
+}
+
+/* Whose deals the review opens with: as asked (dealboard review --mine,
+ * --owner), else the board's mine/owner:NAME filter, else the user's own;
+ * the team's when git has no identity to tell them by. */
+static void pick_scope(tui_app *app, review_view *rv, const owner_scope *asked)
+{
+    owner_scope scope;
+    if (asked)
+        scope = *asked;
+    else if (!board_owner_scope(&app->board, &scope))
+        scope = my_scope(app);
+    if (scope.kind == OWNER_MINE && !owner_identity_known(&scope.me)) {
+        scope = (owner_scope){OWNER_ALL, NULL, {NULL, NULL}};
+        if (!asked)
+            tui_message(app, false, "reviewing the team's deals: set your git user.name or "
+                                    "user.email to review your own");
+    }
+    if (scope.kind == OWNER_NAMED)
+        scope.name = rv->scope_name = xstrdup(scope.name);
+    rv->scope = scope;
+}
+
+/* The scope key: the whole team's deals, or back to the user's own. */
+static void switch_scope(tui_app *app, review_view *rv)
+{
+    owner_scope next = {OWNER_ALL, NULL, {NULL, NULL}};
+    if (rv->scope.kind == OWNER_ALL) {
+        next = my_scope(app);
+        if (!owner_identity_known(&next.me)) {
+            tui_message(app, true, "no git identity to tell your deals by: set it with git "
+                                   "config --global user.name \"Your Name\" (and user.email)");
+            return;
+        }
+    }
+    rv->scope = next;
+    review_session_free(&rv->s);
+    start(app, rv);
+    char whose[200];
+    owner_scope_label(&rv->scope, whose, sizeof whose);
+    tui_message(app, false, "reviewing %s: %zu deal%s left today",
+                rv->scope.kind == OWNER_ALL ? "the team's deals" : whose, rv->s.n - rv->s.pos,
+                plural((long)(rv->s.n - rv->s.pos)));
+}
+
+void tui_review_view(tui_app *app, const owner_scope *scope)
 {
     review_view rv;
     memset(&rv, 0, sizeof rv);
+    pick_scope(app, &rv, scope);
     start(app, &rv);
     tui_view v = {KCTX_REVIEW, review_draw, review_handle, NULL, &rv};
     tui_run_view(app, &v);
     tui_full_deal_free(&rv.full);
     review_session_free(&rv.s);
+    free(rv.scope_name);
+}
+
+static void open_review(tui_app *app, const void *scope)
+{
+    tui_review_view(app, scope);
 }
 
 int tui_run_review(db_repo *repo, const keymap *km, db_day today, const char *startup,
-                   db_err *err)
+                   const owner_scope *scope, db_err *err)
 {
-    return tui_run_first(repo, km, today, startup, tui_review_view, err);
+    return tui_run_first(repo, km, today, startup, open_review, scope, err);
 }

@@ -32,6 +32,62 @@ check "init without DIR uses the current directory" test -f "$TMP/here/pipeline.
 expect_eq "init names the pipeline after the directory" "here" \
     "$(pyjson 'd["name"]' < "$TMP/here/pipeline.json")"
 
+# init --name names the pipeline; on a terminal without --name it asks.
+expect_exit "init --name" 0 db init "$TMP/named" --name "Sales EMEA"
+expect_eq "…pipeline.json has the name" "Sales EMEA" "$(pyjson 'd["name"]' < "$TMP/named/pipeline.json")"
+expect_eq "…and the first commit" "Create pipeline Sales EMEA" "$(last_message "$TMP/named")"
+expect_exit "init --name '': usage error" 1 db init "$TMP/blank" --name "  "
+expect_contains "…says to give a name" "give the pipeline a name" "$ERR"
+check "…and makes nothing" test ! -e "$TMP/blank"
+expect_exit "init --bare --name: usage error" 1 db init --bare "$TMP/bare-named.git" --name X
+# on_tty ANSWER CMD…: runs CMD on a pseudo-terminal, typing ANSWER; prints what it showed.
+on_tty() {
+    python3 - "$@" <<'PY'
+import os, pty, sys
+answer = sys.argv[1].encode()
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+out, sent = b"", False
+while True:
+    try:
+        chunk = os.read(fd, 1024)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+    if not sent and b"]: " in out:
+        os.write(fd, answer + b"\n")
+        sent = True
+os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
+PY
+}
+shown=$(on_tty "Nordics Team" "$DEALBOARD" init "$TMP/asked")
+expect_contains "init on a terminal asks, offering the directory's name" "Name of the pipeline [asked]: " "$shown"
+expect_eq "…and takes the answer" "Nordics Team" "$(pyjson 'd["name"]' < "$TMP/asked/pipeline.json")"
+on_tty "" "$DEALBOARD" init "$TMP/defaulted" > /dev/null
+expect_eq "…Enter takes the directory's name" "defaulted" "$(pyjson 'd["name"]' < "$TMP/defaulted/pipeline.json")"
+expect_exit "not a terminal, no --name: no question" 0 db init "$TMP/quiet" < /dev/null
+expect_not_contains "…asks nothing" "Name of the pipeline" "$OUT"
+expect_eq "…named after the directory" "quiet" "$(pyjson 'd["name"]' < "$TMP/quiet/pipeline.json")"
+
+# clone keeps the team's pipeline name; --name names the first pipeline of an empty remote.
+db init --bare "$TMP/sales.git" > /dev/null
+expect_exit "clone --name of an empty remote" 0 db clone "$TMP/sales.git" "$TMP/first" --name "Sales EMEA"
+expect_eq "…the new pipeline has the name" "Sales EMEA" "$(pyjson 'd["name"]' < "$TMP/first/pipeline.json")"
+db -C "$TMP/first" sync > /dev/null
+expect_exit "clone of the team's pipeline into another directory" 0 db clone "$TMP/sales.git" "$TMP/second"
+expect_eq "…keeps the team's name" "Sales EMEA" "$(pyjson 'd["name"]' < "$TMP/second/pipeline.json")"
+(cd "$TMP" && db clone "$TMP/sales.git" > /dev/null)
+expect_eq "…also into the directory named after the URL" "Sales EMEA" \
+    "$(pyjson 'd["name"]' < "$TMP/sales/pipeline.json")"
+expect_exit "clone --name of a remote that has a pipeline" 0 db clone "$TMP/sales.git" "$TMP/third" --name Other
+expect_contains "…says --name is not used" "--name not used" "$ERR"
+expect_eq "…the team's name stays" "Sales EMEA" "$(pyjson 'd["name"]' < "$TMP/third/pipeline.json")"
+check "…and the clone is clean" is_clean "$TMP/third"
+
 expect_exit "init --remote" 0 db init "$TMP/withremote" --remote "$TMP/team.git"
 expect_eq "init --remote adds origin" "$TMP/team.git" "$(git -C "$TMP/withremote" remote get-url origin)"
 

@@ -153,6 +153,32 @@ static void filters(void **state)
     assert_int_equal(board_count_shown(&w->m), 3);
 }
 
+/* "mine" is the git name or e-mail (pipeline/owner.c), and carries into the review. */
+static void mine_is_name_or_email(void **state)
+{
+    world *w = *state;
+    deal_set_str(&w->deals.items[0]->owner, "me@example.com");      /* Acme */
+    deal_set_str(&w->deals.items[1]->owner, " ME ");                 /* Beta */
+    load(w);
+    board_set_identity(&w->m, "Me", "ME@example.com");
+    assert_true(board_set_filter(&w->m, "mine"));
+    assert_int_equal(board_count_shown(&w->m), 2);
+    owner_scope scope;
+    assert_true(board_owner_scope(&w->m, &scope));
+    assert_int_equal(scope.kind, OWNER_MINE);
+    assert_string_equal(scope.me.email, "ME@example.com");
+    board_set_identity(&w->m, NULL, "me@example.com");              /* no name set */
+    assert_int_equal(board_count_shown(&w->m), 1);
+    board_set_identity(&w->m, NULL, NULL);                          /* no identity */
+    assert_int_equal(board_count_shown(&w->m), 0);
+    assert_true(board_set_filter(&w->m, "owner:Other"));
+    assert_true(board_owner_scope(&w->m, &scope));
+    assert_int_equal(scope.kind, OWNER_NAMED);
+    assert_string_equal(scope.name, "Other");
+    assert_true(board_set_filter(&w->m, "flagged"));
+    assert_false(board_owner_scope(&w->m, &scope));
+}
+
 static void search_wraps_both_ways(void **state)
 {
     world *w = *state;
@@ -526,6 +552,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(selection_moves_and_clamps, setup, teardown),
         cmocka_unit_test_setup_teardown(reload_keeps_the_selected_deal, setup, teardown),
         cmocka_unit_test_setup_teardown(filters, setup, teardown),
+        cmocka_unit_test_setup_teardown(mine_is_name_or_email, setup, teardown),
         cmocka_unit_test_setup_teardown(search_wraps_both_ways, setup, teardown),
         cmocka_unit_test_setup_teardown(scroll_keeps_selection_visible, setup, teardown),
         cmocka_unit_test_setup_teardown(replace_equals_rebuild, setup, teardown),

@@ -390,6 +390,39 @@ static void test_use_config_only(void **state)
     assert_non_null(strstr(err.msg, "user.name"));
 }
 
+/* "My deals" match only what the user set: never the $USER or host guess. */
+static void test_configured_parts(void **state)
+{
+    fixture *f = *state;
+    char *name = NULL, *email = NULL;
+    gitu_identity_configured(f->git, &name, &email);
+    assert_null(name);
+    assert_null(email);
+
+    config_set(f, "user.name", " Ann Example. ");
+    setenv("EMAIL", "ann@example.com", 1);
+    gitu_identity_configured(f->git, &name, &email);
+    assert_string_equal(name, "Ann Example");
+    assert_string_equal(email, "ann@example.com");
+    free(name);
+    free(email);
+
+    config_set(f, "user.email", "ann@work.example");
+    setenv("GIT_AUTHOR_NAME", "Bea", 1);
+    gitu_identity_configured(f->git, &name, &email);
+    assert_string_equal(name, "Bea");
+    assert_string_equal(email, "ann@work.example");
+    free(name);
+    free(email);
+
+    config_set(f, "user.email", "");
+    unsetenv("EMAIL");
+    setenv("GIT_AUTHOR_NAME", "", 1);
+    gitu_identity_configured(f->git, &name, &email);
+    assert_null(name);               /* set empty: nothing to match */
+    assert_null(email);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -406,6 +439,7 @@ int main(void)
         T(test_fallbacks),
         T(test_crud_and_empty),
         T(test_use_config_only),
+        T(test_configured_parts),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     git_libgit2_shutdown();

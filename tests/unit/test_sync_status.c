@@ -108,7 +108,7 @@ static void test_status_and_bookkeeping(void **state)
     assert_int_equal(sync_init_bare(url, true, &err), 0);
     char *dir = NULL;
     bool created = false;
-    assert_int_equal(sync_clone(url, path("a"), &dir, &created, &err), 0);
+    assert_int_equal(sync_clone(url, path("a"), NULL, &dir, &created, &err), 0);
     assert_true(created);
     free(dir);
 
@@ -130,7 +130,7 @@ static void test_status_and_bookkeeping(void **state)
     assert_int_equal(st.ahead, 0);
     assert_true(st.last_sync >= before);
 
-    assert_int_equal(sync_clone(url, path("b"), NULL, &created, &err), 0);
+    assert_int_equal(sync_clone(url, path("b"), NULL, NULL, &created, &err), 0);
     assert_false(created);
     db_repo *b = open_repo("b");
     add_deal(b, "acme-rollout-7f3a9c", "Acme rollout");
