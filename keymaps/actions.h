@@ -37,6 +37,7 @@
     X(REVIEW,         "review",         "start the daily review") \
     X(UNDO,           "undo",           "undo the last change") \
     X(CHANGES,        "changes",        "show what teammates changed") \
+    X(MESSAGES,       "messages",       "show this session's messages in full, newest first") \
     X(REFRESH,        "refresh",        "redraw the screen and reload the deals") \
     X(HELP,           "help",           "show the keys") \
     X(QUIT,           "quit",           "quit dealboard") \

@@ -36,6 +36,18 @@ typedef struct {
     int64_t started_ms;         /* monotonic, for the status line */
 } tui_sync_job;
 
+/* One message of the session, as tui_message said it (not cut to 512 bytes). */
+typedef struct {
+    char *text;
+    bool error;
+    int64_t when;               /* time(NULL) */
+} tui_logged;
+#define MESSAGE_LOG_MAX 200
+typedef struct {
+    tui_logged *items;          /* oldest first */
+    size_t n, cap;
+} tui_message_log;
+
 struct tui_app {
     db_repo *repo;
     const keymap *km;
@@ -50,12 +62,15 @@ struct tui_app {
     char message[512];          /* the status line's message */
     bool message_is_error;
     unsigned long message_seq;  /* counts messages: did an idle tick say anything? */
+    tui_message_log log;        /* every message of the session (the messages view) */
+    bool in_messages;           /* the messages view is open (it does not stack) */
     sync_status sync;
     bool have_sync;             /* sync_get_status worked */
     tui_sync_job job;
     tui_view *top;              /* the view on screen (drawn under prompts) */
     keymap_state keys;
     keymap_ctx keys_ctx;
+    bool in_help;               /* the help view is open (it does not stack) */
     bool quit;
 };
 
@@ -139,6 +154,12 @@ void tui_board_view(tui_app *app);                      /* view_board.c */
 void tui_detail_view(tui_app *app, const char *id);     /* view_detail.c */
 void tui_help_view(tui_app *app, keymap_ctx ctx);       /* view_help.c */
 void tui_changes_view(tui_app *app);                    /* view_changes.c */
+void tui_messages_view(tui_app *app);                   /* view_messages.c */
+/* The message row at y: the message has room first; `indicators` (in order,
+ * the last one dropped first) take what is left. A message cut short ends
+ * with how to read it whole ("… (M: all)"). */
+void tui_draw_message_row(tui_app *app, keymap_ctx ctx, int y, const char *const *indicators,
+                          size_t n);
 void tui_review_view(tui_app *app);                     /* view_review.c */
 /* tui_run (tui.h), opening the view `first` instead of the board. */
 int tui_run_first(db_repo *repo, const keymap *km, db_day today, const char *startup,

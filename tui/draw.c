@@ -49,11 +49,52 @@ static void blank(int n)
         hline(' ', n);
 }
 
+char *draw_safe(const char *s)
+{
+    char *safe = text_sanitize(s ? s : "", false);
+    if (text_locale_utf8())
+        return safe;
+    /* Outside UTF-8 the terminal would show each byte of "ü" as a cell of
+     * garbage and the columns would shift: one ASCII stand-in a character. */
+    char *ascii = text_ascii(safe);
+    free(safe);
+    return ascii;
+}
+
+int draw_width(const char *s)
+{
+    char *safe = draw_safe(s);
+    int w = text_width(safe);
+    free(safe);
+    return w;
+}
+
+const char *draw_ellipsis(void)
+{
+    return text_locale_utf8() ? "…" : "~";
+}
+
+int draw_text_cut(int y, int x, const char *s, int cols, attr_t attr)
+{
+    if (cols <= 0)
+        return 0;
+    char *safe = draw_safe(s);
+    int w = text_width(safe), used;
+    if (w <= cols) {
+        used = draw_text(y, x, safe, cols, attr, false);
+    } else {
+        used = draw_text(y, x, safe, cols - 1, attr, false);
+        used += draw_text(y, x + used, draw_ellipsis(), 1, attr, false);
+    }
+    free(safe);
+    return used;
+}
+
 int draw_text(int y, int x, const char *s, int cols, attr_t attr, bool pad)
 {
     if (cols <= 0)
         return 0;
-    char *safe = text_sanitize(s ? s : "", false);
+    char *safe = draw_safe(s);
     int used = 0;
     size_t n = text_fit(safe, cols, &used);
     attr_t old_attr;
@@ -70,7 +111,7 @@ int draw_text(int y, int x, const char *s, int cols, attr_t attr, bool pad)
 
 void draw_text_right(int y, int x, const char *s, int cols, attr_t attr)
 {
-    char *safe = text_sanitize(s ? s : "", false);
+    char *safe = draw_safe(s);
     int w = text_width(safe);
     if (w > cols)
         w = cols;

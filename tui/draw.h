@@ -28,6 +28,15 @@ attr_t draw_attr(draw_role role);
 /* Draws s (sanitized here) at y,x in at most `cols` columns, padded with
  * spaces to exactly `cols` when pad. Returns the columns drawn. */
 int draw_text(int y, int x, const char *s, int cols, attr_t attr, bool pad);
+/* The same, ending in an ellipsis when s is cut, so that a cut reads as one. */
+int draw_text_cut(int y, int x, const char *s, int cols, attr_t attr);
+/* "…" (or "~" outside UTF-8): one column. */
+const char *draw_ellipsis(void);
+/* s as it is drawn: sanitized, and in ASCII when the locale is not UTF-8
+ * (text_ascii). Caller frees. */
+char *draw_safe(const char *s);
+/* Display columns of s as draw_text draws it. */
+int draw_width(const char *s);
 /* Right-aligned in the `cols` columns that end at x + cols. */
 void draw_text_right(int y, int x, const char *s, int cols, attr_t attr);
 /* Fills a row from x to the right edge with spaces in attr. */

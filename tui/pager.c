@@ -22,8 +22,9 @@ void pager_add(pager *p, draw_role role, int indent, const char *fmt, ...)
     vsnprintf(raw, len > 0 ? (size_t)len + 1 : 1, fmt, again);
     va_end(again);
     va_end(ap);
-    /* Sanitized once here: deal text comes from teammates' files. */
-    p->lines[p->n++] = (pager_line){text_sanitize(raw ? raw : "", false), role, indent};
+    /* Sanitized once here (deal text comes from teammates' files), and in
+     * the ASCII drawn outside UTF-8, so that wrapping counts what is drawn. */
+    p->lines[p->n++] = (pager_line){draw_safe(raw ? raw : ""), role, indent};
     free(raw);
 }
 
@@ -84,8 +85,7 @@ static void pager_draw(tui_app *app, tui_view *v)
     row = 0;
     for (size_t i = 0; i < p->n && row < p->top + height; i++)
         wrap_line(&p->lines[i], COLS - 1, p->top, &row, LINES - 2, true);
-    draw_text(LINES - 2, 0, app->message, COLS,
-              app->message_is_error ? draw_attr(ROLE_ERROR) : A_NORMAL, false);
+    tui_draw_message_row(app, v->ctx, LINES - 2, NULL, 0);
     char where[64];
     snprintf(where, sizeof where, "%zu-%zu of %zu", p->rows ? p->top + 1 : 0,
              p->top + height < p->rows ? p->top + height : p->rows, p->rows);

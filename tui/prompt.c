@@ -307,8 +307,8 @@ static void form_overlay(tui_app *app, void *ud, lineedit *ed, const char *error
         h = LINES;
     int top = (LINES - h) / 2, left = (COLS - w) / 2, label_w = 0;
     for (size_t i = 0; i < fs->n; i++)
-        if (text_width(fs->fields[i].label) + 2 > label_w)
-            label_w = text_width(fs->fields[i].label) + 2;
+        if (draw_width(fs->fields[i].label) + 2 > label_w)
+            label_w = draw_width(fs->fields[i].label) + 2;
     if (label_w > w / 2)
         label_w = w / 2;
     form_box(top, left, w, h, fs->title);

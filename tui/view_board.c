@@ -81,7 +81,7 @@ static draw_role flag_role(flag_level level)
 static void draw_split(int y, int x, int w, const char *left, attr_t la, const char *right,
                        attr_t ra, attr_t fill)
 {
-    char *safe = text_sanitize(right, false);
+    char *safe = draw_safe(right);
     int rw = text_width(safe);
     if (rw > w / 2)
         rw = w / 2;
@@ -190,46 +190,43 @@ static void last_sync_text(int64_t when, char *buf, size_t size)
     localtime_r(&then, &t);
     localtime_r(&now, &n);
     if (t.tm_year == n.tm_year && t.tm_yday == n.tm_yday) {
-        strftime(buf, size, "  synced %H:%M", &t);
+        strftime(buf, size, "synced %H:%M", &t);
         return;
     }
     long days = (long)((now - then) / 86400);
-    snprintf(buf, size, "  synced %ld d ago", days < 1 ? 1 : days);
+    snprintf(buf, size, "synced %ld d ago", days < 1 ? 1 : days);
 }
 
-/* The sync part of the status line: progress, or ahead/behind and when. */
-static void sync_text(tui_app *app, char *buf, size_t size)
+/* The sync part of the status line: progress, or ahead/behind; and when. */
+static void sync_text(tui_app *app, char *state, size_t size, char *when, size_t when_size)
 {
     static const char spin[] = "|/-\\";
-    buf[0] = '\0';
+    state[0] = when[0] = '\0';
     if (tui_sync_running(app)) {
         int64_t ms = tui_sync_elapsed_ms(app);
-        snprintf(buf, size, "  syncing %c %llds", spin[(ms / 250) % 4], (long long)(ms / 1000));
+        snprintf(state, size, "syncing %c %llds", spin[(ms / 250) % 4], (long long)(ms / 1000));
     } else if (app->have_sync && app->sync.has_remote) {
-        char when[48];
-        last_sync_text(app->sync.last_sync, when, sizeof when);
-        snprintf(buf, size, "  ahead %d behind %d%s", app->sync.ahead, app->sync.behind, when);
+        last_sync_text(app->sync.last_sync, when, when_size);
+        snprintf(state, size, "ahead %d behind %d", app->sync.ahead, app->sync.behind);
     }
 }
 
+/* The message first; then the indicators, the least needed dropped first
+ * when the row is short. */
 static void draw_status(tui_app *app)
 {
     const board_model *m = &app->board;
-    int y = LINES - 2;
-    char right[256], filter[160], sync[96];
-    int n = 0;
-    board_filter_text(m, filter, sizeof filter);
-    right[0] = '\0';
-    if (*filter)
-        n += snprintf(right + n, sizeof right - (size_t)n, "filter: %s  ", filter);
-    if (m->search)
-        n += snprintf(right + n, sizeof right - (size_t)n, "/%s  ", m->search);
-    n += snprintf(right + n, sizeof right - (size_t)n, "%zu flagged", board_count_flagged(m));
-    sync_text(app, sync, sizeof sync);
-    snprintf(right + n, sizeof right - (size_t)n, "%s", sync);
-    text_trim_partial_utf8(right);
-    attr_t msg = app->message_is_error ? draw_attr(ROLE_ERROR) : A_NORMAL;
-    draw_split(y, 0, COLS, app->message, msg, right, A_NORMAL, A_NORMAL);
+    char flagged[32], filter[200], search[200], state[64], when[48];
+    char current[160];
+    board_filter_text(m, current, sizeof current);
+    snprintf(flagged, sizeof flagged, "%zu flagged", board_count_flagged(m));
+    snprintf(filter, sizeof filter, "%s%s", *current ? "filter: " : "", current);
+    snprintf(search, sizeof search, "%s%.190s", m->search ? "/" : "", m->search ? m->search : "");
+    text_trim_partial_utf8(search);
+    sync_text(app, state, sizeof state, when, sizeof when);
+    const char *indicators[] = {filter, search, flagged, state, when};
+    tui_draw_message_row(app, KCTX_BOARD, LINES - 2, indicators,
+                         sizeof indicators / sizeof *indicators);
 }
 
 static void draw_totals(tui_app *app, size_t vis_cols)
