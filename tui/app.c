@@ -257,9 +257,26 @@ static void check_head(tui_app *app)
     tui_message(app, false, "reloaded: the repository changed");
 }
 
+/* The smallest terminal a view draws on. The board (one column of one card)
+ * and the pages make sense from DRAW_SMALL_*; the review shows a deal with
+ * its key hints at once and needs more. */
+static void view_minimum(const tui_view *v, int *cols, int *rows)
+{
+    bool small = v && (v->ctx == KCTX_BOARD || v->ctx == KCTX_DETAIL);
+    *cols = small ? DRAW_SMALL_COLS : DRAW_MIN_COLS;
+    *rows = small ? DRAW_SMALL_ROWS : DRAW_MIN_ROWS;
+}
+
+bool tui_too_small(const tui_app *app)
+{
+    int cols, rows;
+    view_minimum(app->top, &cols, &rows);
+    return draw_too_small(cols, rows);
+}
+
 void tui_draw(tui_app *app)
 {
-    if (!draw_too_small() && app->top)
+    if (!tui_too_small(app) && app->top)
         app->top->draw(app, app->top);
     refresh();
 }
@@ -299,9 +316,11 @@ void tui_next_event(tui_app *app, keymap_ctx ctx, tui_event *ev)
     }
 }
 
-static bool too_small(void)
+static bool too_small(const tui_view *v)
 {
-    return COLS < DRAW_MIN_COLS || LINES < DRAW_MIN_ROWS;
+    int cols, rows;
+    view_minimum(v, &cols, &rows);
+    return COLS < cols || LINES < rows;
 }
 
 /* Actions every view shares; true when handled here. */
@@ -349,7 +368,7 @@ void tui_run_view(tui_app *app, tui_view *v)
             continue;
         else if (ev.action == ACTION_QUIT)
             app->quit = true;
-        else if (too_small())
+        else if (too_small(v))
             continue;              /* nothing to act on that the user can see */
         else if (!handle_common(app, v, ev.action))
             open = v->handle(app, v, ev.action);
@@ -396,6 +415,7 @@ int tui_run_first(db_repo *repo, const keymap *km, db_day today, const char *sta
     for (size_t i = 0; i < app.log.n; i++)
         free(app.log.items[i].text);
     free(app.log.items);
+    history_book_free(&app.history);
     free(app.id_slots);
     deal_list_free(&app.deals);
     free(app.user);

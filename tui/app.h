@@ -15,6 +15,7 @@
 #include "../store/repo.h"
 #include "../store/sync.h"
 #include "board_model.h"
+#include "prompt_history.h"
 
 typedef struct tui_app tui_app;
 typedef struct tui_view tui_view;
@@ -64,6 +65,7 @@ struct tui_app {
     unsigned long message_seq;  /* counts messages: did an idle tick say anything? */
     tui_message_log log;        /* every message of the session (the messages view) */
     bool in_messages;           /* the messages view is open (it does not stack) */
+    prompt_history_book history;    /* what was typed at each prompt (Up/Down) */
     sync_status sync;
     bool have_sync;             /* sync_get_status worked */
     tui_sync_job job;
@@ -89,6 +91,9 @@ void tui_next_event(tui_app *app, keymap_ctx ctx, tui_event *ev);
 void tui_run_view(tui_app *app, tui_view *v);
 /* Draws the view on top (or the too-small message) and updates the screen. */
 void tui_draw(tui_app *app);
+/* True (and the too-small message drawn) when the terminal is below what
+ * the view on top needs. */
+bool tui_too_small(const tui_app *app);
 
 void tui_message(tui_app *app, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -131,16 +131,29 @@ void draw_clear_row(int y, int x, attr_t attr)
     attr_set(old_attr, old_pair, NULL);
 }
 
-bool draw_too_small(void)
+bool draw_too_small(int min_cols, int min_rows)
 {
-    if (COLS >= DRAW_MIN_COLS && LINES >= DRAW_MIN_ROWS)
+    if (COLS >= min_cols && LINES >= min_rows)
         return false;
     erase();
-    char msg[64];
-    snprintf(msg, sizeof msg, "terminal too small (need %dx%d)", DRAW_MIN_COLS, DRAW_MIN_ROWS);
-    /* Wrap by hand: the message must be readable even in a 10-column terminal. */
-    int len = (int)strlen(msg), row = 0;
-    for (int at = 0; at < len && row < LINES; at += COLS, row++)
-        mvaddnstr(row, 0, msg + at, COLS);
+    char msg[96];
+    snprintf(msg, sizeof msg, "terminal too small: needs at least %dx%d (now %dx%d)", min_cols,
+             min_rows, COLS, LINES);
+    /* Wrap by hand at spaces: readable even in a 10-column terminal. */
+    const char *s = msg;
+    for (int row = 0; *s && row < LINES; row++) {
+        int n = (int)strlen(s);
+        if (n > COLS) {
+            n = COLS;
+            while (n > 0 && s[n] != ' ')
+                n--;
+            if (n == 0)
+                n = COLS;
+        }
+        mvaddnstr(row, 0, s, n);
+        s += n;
+        while (*s == ' ')
+            s++;
+    }
     return true;
 }

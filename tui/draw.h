@@ -42,10 +42,15 @@ void draw_text_right(int y, int x, const char *s, int cols, attr_t attr);
 /* Fills a row from x to the right edge with spaces in attr. */
 void draw_clear_row(int y, int x, attr_t attr);
 
-/* The smallest terminal the board draws on; smaller shows a message. */
+/* The smallest terminal a view draws on unless it says otherwise (see
+ * tui_view.min_cols); smaller shows a message. */
 #define DRAW_MIN_COLS 40
 #define DRAW_MIN_ROWS 10
-/* True (and the message drawn) when the terminal is below the minimum. */
-bool draw_too_small(void);
+/* The board and the pages (detail, help, changes, messages) draw on less:
+ * one column of one card, or a few lines of text, still make sense. */
+#define DRAW_SMALL_COLS 24
+#define DRAW_SMALL_ROWS 8
+/* True (and the message drawn) when the terminal is below cols x rows. */
+bool draw_too_small(int cols, int rows);
 
 #endif

@@ -93,9 +93,12 @@ static void pager_draw(tui_app *app, tui_view *v)
     char back[32], help[32], hint[96];
     tui_key_for(app, v->ctx, ACTION_BACK, back, sizeof back);
     tui_key_for(app, v->ctx, ACTION_HELP, help, sizeof help);
-    snprintf(hint, sizeof hint, "%s: back%s%s%s", back, *help ? "  " : "", help,
-             *help ? ": keys" : "");
-    draw_text(LINES - 1, 1, hint, COLS / 2, draw_attr(ROLE_STATUS), false);
+    snprintf(hint, sizeof hint, "%s: back%s%s%s", back, *help && !app->in_help ? "  " : "",
+             app->in_help ? "" : help, *help && !app->in_help ? ": keys" : "");
+    int room = COLS - 2 - draw_width(where) - 2;
+    if (draw_width(hint) > room)
+        snprintf(hint, sizeof hint, "%s: back", back);   /* the way out stays */
+    draw_text(LINES - 1, 1, hint, room, draw_attr(ROLE_STATUS), false);
     draw_text_right(LINES - 1, 0, where, COLS - 1, draw_attr(ROLE_STATUS));
 }
 

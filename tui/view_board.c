@@ -86,7 +86,7 @@ static void draw_split(int y, int x, int w, const char *left, attr_t la, const c
     if (rw > w / 2)
         rw = w / 2;
     draw_text(y, x, "", w, fill, true);
-    draw_text(y, x, left, w - rw - (rw ? 1 : 0), la, false);
+    draw_text_cut(y, x, left, w - rw - (rw ? 1 : 0), la);
     draw_text_right(y, x, safe, w, ra);
     free(safe);
 }
@@ -121,7 +121,7 @@ static void draw_card(const board_model *m, const board_card *c, int y, int x, i
         used = draw_text(y, x, mark, w, flag | A_BOLD, false);
         used += draw_text(y, x + used, " ", w - used, base, false);
     }
-    draw_text(y, x + used, d->title, w - used, c->flag.level ? flag : base, false);
+    draw_text_cut(y, x + used, d->title, w - used, c->flag.level ? flag : base);
     /* Line 2: account, value. */
     char value[MONEY_LEN + 16];
     card_value(c, value);
@@ -229,22 +229,51 @@ static void draw_status(tui_app *app)
                          sizeof indicators / sizeof *indicators);
 }
 
+/* Left and right texts of a row, each from longest to shortest: the first
+ * pair that fits is drawn, the right one giving way first; at worst the
+ * shortest left text is cut with an ellipsis. */
+static void draw_fitting(int y, const char *const *lefts, size_t nl, const char *const *rights,
+                         size_t nr, attr_t attr)
+{
+    draw_clear_row(y, 0, attr);
+    for (size_t l = 0; l < nl; l++)
+        for (size_t r = 0; r < nr; r++) {
+            int lw = draw_width(lefts[l]), rw = draw_width(rights[r]);
+            if (lw + (rw ? rw + 2 : 0) > COLS - 1)
+                continue;
+            draw_text(y, 0, lefts[l], lw, attr, false);
+            draw_text_right(y, 0, rights[r], COLS - 1, attr);
+            return;
+        }
+    draw_text_cut(y, 0, lefts[nl - 1], COLS - 1, attr);
+}
+
 static void draw_totals(tui_app *app, size_t vis_cols)
 {
     const board_model *m = &app->board;
     const board_totals *t = &m->totals;
-    char value[MONEY_LEN], weighted[MONEY_LEN], left[256], right[128];
+    const char *cur = m->cfg->currency ? m->cfg->currency : "";
+    char value[MONEY_LEN], weighted[MONEY_LEN], short_value[MONEY_LEN], short_weighted[MONEY_LEN];
     format_money(t->open_value, value);
     format_money(t->open_weighted, weighted);
-    snprintf(left, sizeof left, "Open %d %s %s %s %s weighted %s%s", t->open_count, dot(),
-             value, m->cfg->currency ? m->cfg->currency : "", dot(), weighted,
-             t->other_currencies ? " (+ other currencies)" : "");
-    int n = snprintf(right, sizeof right, "sort: %s", board_sort_name(m->sort));
+    format_money_short(t->open_value, short_value);
+    format_money_short(t->open_weighted, short_weighted);
+    char full[256], shorter[160], shortest[96];
+    snprintf(full, sizeof full, "Open %d %s %s %s %s weighted %s%s", t->open_count, dot(), value,
+             cur, dot(), weighted, t->other_currencies ? " (+ other currencies)" : "");
+    snprintf(shorter, sizeof shorter, "Open %d %s %s %s %s wtd %s%s", t->open_count, dot(),
+             short_value, cur, dot(), short_weighted, t->other_currencies ? " (+ other cur.)" : "");
+    snprintf(shortest, sizeof shortest, "Open %d %s %s %s%s", t->open_count, dot(), short_value,
+             cur, t->other_currencies ? " +other" : "");
+    char sort_stages[128], stages[48] = "", sort[64];
+    snprintf(sort, sizeof sort, "sort: %s", board_sort_name(m->sort));
     if (vis_cols < m->ncols)
-        snprintf(right + n, sizeof right - (size_t)n, "  stages %zu-%zu/%zu", m->first_col + 1,
+        snprintf(stages, sizeof stages, "stages %zu-%zu/%zu", m->first_col + 1,
                  m->first_col + vis_cols, m->ncols);
-    draw_split(LINES - 1, 0, COLS, left, draw_attr(ROLE_STATUS), right, draw_attr(ROLE_STATUS),
-               draw_attr(ROLE_STATUS));
+    snprintf(sort_stages, sizeof sort_stages, "%s%s%s", sort, *stages ? "  " : "", stages);
+    const char *lefts[] = {full, shorter, shortest};
+    const char *rights[] = {sort_stages, stages, ""};
+    draw_fitting(LINES - 1, lefts, 3, rights, 3, draw_attr(ROLE_STATUS));
 }
 
 static void board_draw(tui_app *app, tui_view *v)
