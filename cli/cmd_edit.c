@@ -269,7 +269,7 @@ int cmd_undo(cli_opts *opts, int argc, char **argv)
     if (rc || (rc = cli_open_repo(opts, &repo)))
         return rc;
     char *summary = NULL;
-    rc = repo_undo(repo, &summary, &opts->err);
+    rc = repo_undo(repo, &summary, NULL, &opts->err);
     if (!rc) {
         fputs("Undone: ", stdout);
         cli_print_safe(stdout, summary);

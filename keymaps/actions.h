@@ -38,6 +38,7 @@
     X(UNDO,           "undo",           "undo the last change") \
     X(CHANGES,        "changes",        "show what teammates changed") \
     X(CLOSED,         "closed",         "show the won, lost and moved-on deals") \
+    X(MESSAGES,       "messages",       "show this session's messages in full, newest first") \
     X(REFRESH,        "refresh",        "redraw the screen and reload the deals") \
     X(HELP,           "help",           "show the keys") \
     X(QUIT,           "quit",           "quit dealboard") \

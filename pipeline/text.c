@@ -261,6 +261,57 @@ size_t text_fit(const char *s, int cols, int *used_cols)
     return i;
 }
 
+/* An accented Latin letter's case (latin_ascii gives lower case). */
+static bool latin_upper(uint32_t cp)
+{
+    if (cp < 0x100)
+        return cp >= 0xC0 && cp <= 0xDE && cp != 0xD7;
+    if (cp == 0x138 || cp == 0x149 || cp == 0x17F)
+        return false;                       /* ĸ, ŉ, ſ: no capital beside them */
+    if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+        return cp % 2 == 1;
+    return cp == 0x178 || cp % 2 == 0;      /* Ÿ; else capital, small pairs */
+}
+
+/* ASCII look-alikes of common punctuation; NULL for anything else. */
+static const char *punct_ascii(uint32_t cp)
+{
+    switch (cp) {
+    case 0xA0: return " ";
+    case 0xAB: case 0xBB: case 0x201C: case 0x201D: case 0x201E: return "\"";
+    case 0xB7: case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: return "-";
+    case 0xD7: return "x";
+    case 0x2018: case 0x2019: case 0x201A: return "'";
+    case 0x2026: return "...";
+    case 0x20AC: return "EUR";
+    default: return NULL;
+    }
+}
+
+char *text_ascii(const char *s)
+{
+    strbuf sb = {0};
+    sb_puts(&sb, "");
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    size_t len = strlen((const char *)p);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = p[i];
+        size_t n = p[i] < 0x80 ? 1 : utf8_seq(p + i, len - i, &cp);
+        const char *latin = n > 1 ? latin_ascii(cp) : NULL, *punct = n > 1 ? punct_ascii(cp) : NULL;
+        if (n == 1) {
+            sb_add(&sb, (const char *)p + i, 1);
+        } else if (latin) {
+            char first = latin_upper(cp) ? (char)(latin[0] - 'a' + 'A') : latin[0];
+            sb_add(&sb, &first, 1);
+            sb_puts(&sb, latin + 1);           /* "Æ" -> "Ae", "ß" -> "ss" */
+        } else {
+            sb_puts(&sb, punct ? punct : "?");
+        }
+        i += n ? n : 1;
+    }
+    return sb.data;
+}
+
 bool text_locale_utf8(void)
 {
     const char *codeset = nl_langinfo(CODESET);

@@ -31,6 +31,11 @@ int text_width(const char *s);
 /* Bytes of s that fit in `cols` columns without splitting a character. */
 size_t text_fit(const char *s, int cols, int *used_cols);
 bool text_valid_utf8(const char *s, size_t len);
+/* ASCII stand-in for text, for a terminal whose locale is not UTF-8 (LANG=C):
+ * accented Latin letters lose their accents ("Müller" -> "Muller", "ß" ->
+ * "ss"), common punctuation becomes its look-alike ("–" -> "-", "…" ->
+ * "..."), any other character is one '?'. Caller frees. */
+char *text_ascii(const char *s);
 /* True when the terminal's locale is UTF-8 (else ASCII fallbacks are drawn). */
 bool text_locale_utf8(void);
 /* The flag mark: "⚑" (move on?) / "!" (watch), "!!" for move on? outside UTF-8. */

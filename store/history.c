@@ -231,7 +231,19 @@ static int check_uncommitted(db_repo *repo, git_commit *head, const change_set *
     return rc;
 }
 
-int repo_undo(db_repo *repo, char **summary, db_err *err)
+/* The deal whose file the first of the undone changes is, or NULL. */
+static char *undone_deal_id(const change_set *set)
+{
+    for (size_t i = 0; i < set->count; i++) {
+        const char *rel = set->items[i].relpath, *base = strrchr(rel, '/');
+        const char *dot = base ? strrchr(base, '.') : NULL;
+        if (str_has_prefix(rel, "deals/") && dot && str_eq(dot, ".json"))
+            return xstrndup(base + 1, (size_t)(dot - base - 1));
+    }
+    return NULL;
+}
+
+int repo_undo(db_repo *repo, char **summary, char **deal_id, db_err *err)
 {
     int rc = repo_lock(repo, err);
     if (rc)
@@ -256,6 +268,8 @@ int repo_undo(db_repo *repo, char **summary, db_err *err)
         rc = repo_commit_changes(repo, set.items, set.count, message, err);
         if (!rc && summary)
             *summary = xstrdup(git_commit_summary(head));
+        if (!rc && deal_id)
+            *deal_id = undone_deal_id(&set);
         free(message);
     }
     change_set_free(&set);

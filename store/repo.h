@@ -120,8 +120,10 @@ typedef struct {
 typedef void (*repo_commit_fn)(void *ud, const repo_commit_info *info);
 /* Commits that changed relpath, newest first. */
 int repo_history(db_repo *repo, const char *relpath, repo_commit_fn fn, void *ud, db_err *err);
-/* Reverts the last commit's file changes as a new commit ("Undo: …"). */
-int repo_undo(db_repo *repo, char **summary, db_err *err);
+/* Reverts the last commit's file changes as a new commit ("Undo: …").
+ * *summary: the undone commit's subject; *deal_id (may be NULL): the deal it
+ * changed (the first, if several), NULL when none. Caller frees both. */
+int repo_undo(db_repo *repo, char **summary, char **deal_id, db_err *err);
 /* HEAD's commit id ("" when unborn), to notice changes made by others. */
 int repo_head(db_repo *repo, char out[41]);
 

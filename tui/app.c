@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../pipeline/text.h"
 #include "app.h"
@@ -18,15 +19,42 @@
 /* While a sync runs: wake often to animate the status line and collect it. */
 #define SYNC_TICK_MS 100
 
+/* The session's messages, for the message log: full text, oldest first; the
+ * oldest go once there are MESSAGE_LOG_MAX. */
+static void log_message(tui_app *app, const char *text, bool error)
+{
+    tui_message_log *log = &app->log;
+    if (log->n && str_eq(log->items[log->n - 1].text, text))
+        return;                        /* the same again (an idle reload): once is enough */
+    if (log->n == MESSAGE_LOG_MAX) {
+        free(log->items[0].text);
+        memmove(log->items, log->items + 1, (log->n - 1) * sizeof *log->items);
+        log->n--;
+    }
+    if (log->n == log->cap) {
+        log->cap = log->cap ? log->cap * 2 : 16;
+        log->items = xrealloc(log->items, log->cap * sizeof *log->items);
+    }
+    log->items[log->n++] = (tui_logged){xstrdup(text), error, time(NULL)};
+}
+
 void tui_message(tui_app *app, bool error, const char *fmt, ...)
 {
-    va_list ap;
+    va_list ap, again;
     va_start(ap, fmt);
-    vsnprintf(app->message, sizeof app->message, fmt, ap);
+    va_copy(again, ap);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    char *full = xmalloc(len > 0 ? (size_t)len + 1 : 1);
+    vsnprintf(full, len > 0 ? (size_t)len + 1 : 1, fmt, again);
+    va_end(again);
     va_end(ap);
+    snprintf(app->message, sizeof app->message, "%s", full);
     text_trim_partial_utf8(app->message);
     app->message_is_error = error;
     app->message_seq++;
+    if (*full)
+        log_message(app, full, error);
+    free(full);
 }
 
 edit_ctx tui_edit_ctx(const tui_app *app)
@@ -229,9 +257,26 @@ static void check_head(tui_app *app)
     tui_message(app, false, "reloaded: the repository changed");
 }
 
+/* The smallest terminal a view draws on. The board (one column of one card)
+ * and the pages make sense from DRAW_SMALL_*; the review shows a deal with
+ * its key hints at once and needs more. */
+static void view_minimum(const tui_view *v, int *cols, int *rows)
+{
+    bool small = v && (v->ctx == KCTX_BOARD || v->ctx == KCTX_DETAIL);
+    *cols = small ? DRAW_SMALL_COLS : DRAW_MIN_COLS;
+    *rows = small ? DRAW_SMALL_ROWS : DRAW_MIN_ROWS;
+}
+
+bool tui_too_small(const tui_app *app)
+{
+    int cols, rows;
+    view_minimum(app->top, &cols, &rows);
+    return draw_too_small(cols, rows);
+}
+
 void tui_draw(tui_app *app)
 {
-    if (!draw_too_small() && app->top)
+    if (!tui_too_small(app) && app->top)
         app->top->draw(app, app->top);
     refresh();
 }
@@ -271,9 +316,11 @@ void tui_next_event(tui_app *app, keymap_ctx ctx, tui_event *ev)
     }
 }
 
-static bool too_small(void)
+static bool too_small(const tui_view *v)
 {
-    return COLS < DRAW_MIN_COLS || LINES < DRAW_MIN_ROWS;
+    int cols, rows;
+    view_minimum(v, &cols, &rows);
+    return COLS < cols || LINES < rows;
 }
 
 /* Actions every view shares; true when handled here. */
@@ -281,8 +328,10 @@ static bool handle_common(tui_app *app, tui_view *v, db_action a)
 {
     switch (a) {
     case ACTION_HELP:
-        if (v->ctx != KCTX_GLOBAL)     /* the help view itself runs in global */
-            tui_help_view(app, v->ctx);
+        tui_help_view(app, v->ctx);
+        return true;
+    case ACTION_MESSAGES:
+        tui_messages_view(app);
         return true;
     case ACTION_REFRESH:
         clearok(curscr, TRUE);
@@ -319,7 +368,7 @@ void tui_run_view(tui_app *app, tui_view *v)
             continue;
         else if (ev.action == ACTION_QUIT)
             app->quit = true;
-        else if (too_small())
+        else if (too_small(v))
             continue;              /* nothing to act on that the user can see */
         else if (!handle_common(app, v, ev.action))
             open = v->handle(app, v, ev.action);
@@ -371,6 +420,10 @@ int tui_run_first(db_repo *repo, const keymap *km, db_day today, const char *sta
     /* Large blocks first: freed after the deals' many small ones, each
      * would make malloc consolidate them all (170 ms at 100,000 deals). */
     board_free(&app.board);
+    for (size_t i = 0; i < app.log.n; i++)
+        free(app.log.items[i].text);
+    free(app.log.items);
+    history_book_free(&app.history);
     free(app.id_slots);
     deal_list_free(&app.deals);
     free(app.user);

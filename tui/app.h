@@ -15,6 +15,7 @@
 #include "../store/repo.h"
 #include "../store/sync.h"
 #include "board_model.h"
+#include "prompt_history.h"
 
 typedef struct tui_app tui_app;
 typedef struct tui_view tui_view;
@@ -36,6 +37,18 @@ typedef struct {
     int64_t started_ms;         /* monotonic, for the status line */
 } tui_sync_job;
 
+/* One message of the session, as tui_message said it (not cut to 512 bytes). */
+typedef struct {
+    char *text;
+    bool error;
+    int64_t when;               /* time(NULL) */
+} tui_logged;
+#define MESSAGE_LOG_MAX 200
+typedef struct {
+    tui_logged *items;          /* oldest first */
+    size_t n, cap;
+} tui_message_log;
+
 struct tui_app {
     db_repo *repo;
     const keymap *km;
@@ -51,12 +64,16 @@ struct tui_app {
     char message[512];          /* the status line's message */
     bool message_is_error;
     unsigned long message_seq;  /* counts messages: did an idle tick say anything? */
+    tui_message_log log;        /* every message of the session (the messages view) */
+    bool in_messages;           /* the messages view is open (it does not stack) */
+    prompt_history_book history;    /* what was typed at each prompt (Up/Down) */
     sync_status sync;
     bool have_sync;             /* sync_get_status worked */
     tui_sync_job job;
     tui_view *top;              /* the view on screen (drawn under prompts) */
     keymap_state keys;
     keymap_ctx keys_ctx;
+    bool in_help;               /* the help view is open (it does not stack) */
     bool quit;
 };
 
@@ -75,6 +92,9 @@ void tui_next_event(tui_app *app, keymap_ctx ctx, tui_event *ev);
 void tui_run_view(tui_app *app, tui_view *v);
 /* Draws the view on top (or the too-small message) and updates the screen. */
 void tui_draw(tui_app *app);
+/* True (and the too-small message drawn) when the terminal is below what
+ * the view on top needs. */
+bool tui_too_small(const tui_app *app);
 
 void tui_message(tui_app *app, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -141,6 +161,12 @@ void tui_detail_view(tui_app *app, const char *id);     /* view_detail.c */
 void tui_help_view(tui_app *app, keymap_ctx ctx);       /* view_help.c */
 void tui_changes_view(tui_app *app);                    /* view_changes.c */
 void tui_closed_view(tui_app *app);                     /* view_closed.c */
+void tui_messages_view(tui_app *app);                   /* view_messages.c */
+/* The message row at y: the message has room first; `indicators` (in order,
+ * the last one dropped first) take what is left. A message cut short ends
+ * with how to read it whole ("… (M: all)"). */
+void tui_draw_message_row(tui_app *app, keymap_ctx ctx, int y, const char *const *indicators,
+                          size_t n);
 /* view_review.c: the deals of `scope`; NULL: the board's mine/owner:NAME
  * filter when one is set, else the user's own deals (the team's when no git
  * identity is set). */

@@ -414,20 +414,27 @@ static void edit_field(tui_app *app, const char *id)
     free(field);
 }
 
+/* "Undone: <what it was>", never the undone subject alone (it would read as
+ * if it had just happened). The card the undo brought back, or changed, is
+ * selected; when it left the board (an undone add), the selection stays
+ * where it was, or goes to the first card if that column is now empty. */
 static void undo(tui_app *app)
 {
     db_err err = {0};
-    char *summary = NULL;
+    char *summary = NULL, *restored = NULL;
     const deal *sel = board_selected(&app->board);
     char *id = sel ? xstrdup(sel->id) : NULL;
-    int rc = repo_undo(app->repo, &summary, &err);
+    int rc = repo_undo(app->repo, &summary, &restored, &err);
     tui_reload(app);
-    board_select_id(&app->board, id);
+    if (!board_select_id(&app->board, restored) && !board_select_id(&app->board, id) &&
+        !board_selected(&app->board))
+        board_select_first_card(&app->board);  /* its column emptied: a card, not nothing */
     if (rc)
         tui_message(app, true, "%s", err.msg);
     else
-        tui_message(app, false, "%s", summary ? summary : "undone");
+        tui_message(app, false, "Undone: %s", summary ? summary : "the last change");
     free(summary);
+    free(restored);
     free(id);
 }
 

@@ -49,11 +49,52 @@ static void blank(int n)
         hline(' ', n);
 }
 
+char *draw_safe(const char *s)
+{
+    char *safe = text_sanitize(s ? s : "", false);
+    if (text_locale_utf8())
+        return safe;
+    /* Outside UTF-8 the terminal would show each byte of "ü" as a cell of
+     * garbage and the columns would shift: one ASCII stand-in a character. */
+    char *ascii = text_ascii(safe);
+    free(safe);
+    return ascii;
+}
+
+int draw_width(const char *s)
+{
+    char *safe = draw_safe(s);
+    int w = text_width(safe);
+    free(safe);
+    return w;
+}
+
+const char *draw_ellipsis(void)
+{
+    return text_locale_utf8() ? "…" : "~";
+}
+
+int draw_text_cut(int y, int x, const char *s, int cols, attr_t attr)
+{
+    if (cols <= 0)
+        return 0;
+    char *safe = draw_safe(s);
+    int w = text_width(safe), used;
+    if (w <= cols) {
+        used = draw_text(y, x, safe, cols, attr, false);
+    } else {
+        used = draw_text(y, x, safe, cols - 1, attr, false);
+        used += draw_text(y, x + used, draw_ellipsis(), 1, attr, false);
+    }
+    free(safe);
+    return used;
+}
+
 int draw_text(int y, int x, const char *s, int cols, attr_t attr, bool pad)
 {
     if (cols <= 0)
         return 0;
-    char *safe = text_sanitize(s ? s : "", false);
+    char *safe = draw_safe(s);
     int used = 0;
     size_t n = text_fit(safe, cols, &used);
     attr_t old_attr;
@@ -70,7 +111,7 @@ int draw_text(int y, int x, const char *s, int cols, attr_t attr, bool pad)
 
 void draw_text_right(int y, int x, const char *s, int cols, attr_t attr)
 {
-    char *safe = text_sanitize(s ? s : "", false);
+    char *safe = draw_safe(s);
     int w = text_width(safe);
     if (w > cols)
         w = cols;
@@ -90,16 +131,29 @@ void draw_clear_row(int y, int x, attr_t attr)
     attr_set(old_attr, old_pair, NULL);
 }
 
-bool draw_too_small(void)
+bool draw_too_small(int min_cols, int min_rows)
 {
-    if (COLS >= DRAW_MIN_COLS && LINES >= DRAW_MIN_ROWS)
+    if (COLS >= min_cols && LINES >= min_rows)
         return false;
     erase();
-    char msg[64];
-    snprintf(msg, sizeof msg, "terminal too small (need %dx%d)", DRAW_MIN_COLS, DRAW_MIN_ROWS);
-    /* Wrap by hand: the message must be readable even in a 10-column terminal. */
-    int len = (int)strlen(msg), row = 0;
-    for (int at = 0; at < len && row < LINES; at += COLS, row++)
-        mvaddnstr(row, 0, msg + at, COLS);
+    char msg[96];
+    snprintf(msg, sizeof msg, "terminal too small: needs at least %dx%d (now %dx%d)", min_cols,
+             min_rows, COLS, LINES);
+    /* Wrap by hand at spaces: readable even in a 10-column terminal. */
+    const char *s = msg;
+    for (int row = 0; *s && row < LINES; row++) {
+        int n = (int)strlen(s);
+        if (n > COLS) {
+            n = COLS;
+            while (n > 0 && s[n] != ' ')
+                n--;
+            if (n == 0)
+                n = COLS;
+        }
+        mvaddnstr(row, 0, s, n);
+        s += n;
+        while (*s == ' ')
+            s++;
+    }
     return true;
 }

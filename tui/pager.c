@@ -22,8 +22,9 @@ void pager_add(pager *p, draw_role role, int indent, const char *fmt, ...)
     vsnprintf(raw, len > 0 ? (size_t)len + 1 : 1, fmt, again);
     va_end(again);
     va_end(ap);
-    /* Sanitized once here: deal text comes from teammates' files. */
-    p->lines[p->n++] = (pager_line){text_sanitize(raw ? raw : "", false), role, indent};
+    /* Sanitized once here (deal text comes from teammates' files), and in
+     * the ASCII drawn outside UTF-8, so that wrapping counts what is drawn. */
+    p->lines[p->n++] = (pager_line){draw_safe(raw ? raw : ""), role, indent};
     free(raw);
 }
 
@@ -84,8 +85,7 @@ static void pager_draw(tui_app *app, tui_view *v)
     row = 0;
     for (size_t i = 0; i < p->n && row < p->top + height; i++)
         wrap_line(&p->lines[i], COLS - 1, p->top, &row, LINES - 2, true);
-    draw_text(LINES - 2, 0, app->message, COLS,
-              app->message_is_error ? draw_attr(ROLE_ERROR) : A_NORMAL, false);
+    tui_draw_message_row(app, v->ctx, LINES - 2, NULL, 0);
     char where[64];
     snprintf(where, sizeof where, "%zu-%zu of %zu", p->rows ? p->top + 1 : 0,
              p->top + height < p->rows ? p->top + height : p->rows, p->rows);
@@ -93,9 +93,12 @@ static void pager_draw(tui_app *app, tui_view *v)
     char back[32], help[32], hint[96];
     tui_key_for(app, v->ctx, ACTION_BACK, back, sizeof back);
     tui_key_for(app, v->ctx, ACTION_HELP, help, sizeof help);
-    snprintf(hint, sizeof hint, "%s: back%s%s%s", back, *help ? "  " : "", help,
-             *help ? ": keys" : "");
-    draw_text(LINES - 1, 1, hint, COLS / 2, draw_attr(ROLE_STATUS), false);
+    snprintf(hint, sizeof hint, "%s: back%s%s%s", back, *help && !app->in_help ? "  " : "",
+             app->in_help ? "" : help, *help && !app->in_help ? ": keys" : "");
+    int room = COLS - 2 - draw_width(where) - 2;
+    if (draw_width(hint) > room)
+        snprintf(hint, sizeof hint, "%s: back", back);   /* the way out stays */
+    draw_text(LINES - 1, 1, hint, room, draw_attr(ROLE_STATUS), false);
     draw_text_right(LINES - 1, 0, where, COLS - 1, draw_attr(ROLE_STATUS));
 }
 

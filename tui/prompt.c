@@ -128,7 +128,7 @@ static bool is_text_key(int key)
 static void draw_with_overlay(tui_app *app, overlay_fn overlay, void *ud, lineedit *ed,
                               const char *error)
 {
-    if (draw_too_small()) {
+    if (tui_too_small(app)) {
         curs_set(0);
     } else {
         if (app->top)
@@ -208,46 +208,113 @@ static void selection_hint(tui_app *app)
     draw_text(LINES - 2, 0, hint, COLS, draw_attr(ROLE_DIM), false);
 }
 
+/* The input keeps at least this many columns however long the label is. */
+#define INPUT_MIN_COLS 12
+
+/* The label and the input on the bottom row. A label too long for the row
+ * is shortened with an ellipsis, never at the input's cost, and shown whole
+ * on the row above when that row is free. */
 static void prompt_overlay(tui_app *app, void *ud, lineedit *ed, const char *error)
 {
     const char *label = ud;
+    int input_min = COLS / 3 > INPUT_MIN_COLS ? COLS / 3 : INPUT_MIN_COLS;
+    int label_max = COLS - input_min > 1 ? COLS - input_min : 1;
+    bool cut = draw_width(label) > label_max;
     draw_clear_row(LINES - 2, 0, A_NORMAL);
     if (error)
         draw_text(LINES - 2, 0, error, COLS, draw_attr(ROLE_ERROR), false);
     else if (ed->selected)
         selection_hint(app);
+    else if (cut)
+        draw_text_cut(LINES - 2, 0, label, COLS, draw_attr(ROLE_DIM));
     draw_clear_row(LINES - 1, 0, A_NORMAL);
-    int used = draw_text(LINES - 1, 0, label, COLS / 2, A_BOLD, false);
+    int used = draw_text_cut(LINES - 1, 0, label, label_max, A_BOLD);
+    if (cut)
+        used += draw_text(LINES - 1, used, " ", 1, A_BOLD, false);
     draw_edit_text(LINES - 1, used, COLS - used, ed, A_NORMAL);
+}
+
+/* Up/Down at a prompt: walks its history, newest first; Down past the
+ * newest gives back what was being typed. */
+typedef struct {
+    const prompt_history *h;
+    size_t pos;                  /* h->n: the line being typed */
+    char *draft;                 /* what was typed before the first Up */
+} history_walk;
+
+static void history_step(history_walk *w, lineedit *ed, edit_outcome dir)
+{
+    if (dir == EDIT_PREV && w->pos > 0) {
+        if (w->pos == w->h->n) {
+            free(w->draft);
+            w->draft = xstrdup(ed->text);
+        }
+        lineedit_set(ed, w->h->items[--w->pos]);
+    } else if (dir == EDIT_NEXT && w->pos < w->h->n) {
+        w->pos++;
+        lineedit_set(ed, w->pos < w->h->n ? w->h->items[w->pos] : w->draft ? w->draft : "");
+    }
 }
 
 bool tui_prompt(tui_app *app, const char *label, field_kind kind, const char *initial,
                 const char *const *choices, char **out)
 {
     form_field f = {label, kind, false, choices, NULL, NULL};
+    prompt_history *h = history_for(&app->history, label);
+    history_walk walk = {h, h->n, NULL};
     lineedit ed;
     lineedit_init(&ed, initial);
     edit_outcome r;
-    do
-        r = edit_loop(app, &f, &ed, prompt_overlay, (void *)label);
-    while (r == EDIT_PREV || r == EDIT_NEXT);
+    while ((r = edit_loop(app, &f, &ed, prompt_overlay, (void *)label)) == EDIT_PREV ||
+           r == EDIT_NEXT)
+        history_step(&walk, &ed, r);
     curs_set(0);
     *out = r == EDIT_CONFIRM ? xstrdup(ed.text) : NULL;
+    if (r == EDIT_CONFIRM)
+        history_add(h, ed.text);
+    free(walk.draft);
     lineedit_free(&ed);
     return r == EDIT_CONFIRM;
 }
 
 /* ---- one-key confirmation ----------------------------------------------- */
 
+#define CONFIRM_ROWS_MAX 3
+
+/* The question on the bottom row, or wrapped at spaces over up to three
+ * rows when it is longer; " y/n" always shows: the keys must stay readable. */
 static void confirm_overlay(const char *question)
 {
     static const char keys[] = " y/n";
-    draw_clear_row(LINES - 2, 0, A_NORMAL);
-    draw_clear_row(LINES - 1, 0, A_NORMAL);
-    /* The question is cut before " y/n" is: the keys must stay readable. */
-    int used = draw_text(LINES - 1, 0, question, COLS - (int)strlen(keys), A_BOLD, false);
-    used += draw_text(LINES - 1, used, keys, COLS - used, A_BOLD, false);
-    move(LINES - 1, used < COLS ? used : COLS - 1);
+    int keys_w = (int)strlen(keys), nrows = 0;
+    char *safe = draw_safe(question), *rows[CONFIRM_ROWS_MAX];
+    const char *rest = safe;
+    while (nrows < CONFIRM_ROWS_MAX - 1 && text_width(rest) + keys_w > COLS) {
+        int used = 0;
+        size_t n = text_fit(rest, COLS, &used), k = n;
+        while (k > 0 && rest[k] != ' ')
+            k--;
+        if (k > 0)
+            n = k;
+        rows[nrows++] = xstrndup(rest, n);
+        rest += n;
+        while (*rest == ' ')
+            rest++;
+    }
+    rows[nrows++] = xstrdup(rest);
+    for (int r = 0; r < nrows; r++) {
+        int y = LINES - nrows + r;
+        draw_clear_row(y, 0, A_NORMAL);
+        if (r + 1 < nrows) {
+            draw_text(y, 0, rows[r], COLS, A_BOLD, false);
+        } else {
+            int used = draw_text_cut(y, 0, rows[r], COLS - keys_w, A_BOLD);
+            used += draw_text(y, used, keys, COLS - used, A_BOLD, false);
+            move(y, used < COLS ? used : COLS - 1);
+        }
+        free(rows[r]);
+    }
+    free(safe);
 }
 
 /* confirm_overlay as an overlay_fn: the question is all it draws. */
@@ -299,38 +366,54 @@ static void form_box(int top, int left, int w, int h, const char *title)
     draw_text(top, left + 2 + used, " ", 1, A_NORMAL, false);
 }
 
+/* The first field shown: the one being edited is always on screen. */
+static size_t form_first_shown(const form_state *fs, size_t rows)
+{
+    if (rows == 0 || fs->current < rows)
+        return 0;
+    return fs->current + 1 - rows;
+}
+
 static void form_overlay(tui_app *app, void *ud, lineedit *ed, const char *error)
 {
     form_state *fs = ud;
     int w = COLS - 4 < 70 ? COLS - 4 : 70, h = (int)fs->n + 4;
+    if (COLS < 40)
+        w = COLS;                      /* narrow: the box takes the whole row */
     if (h > LINES)
         h = LINES;
     int top = (LINES - h) / 2, left = (COLS - w) / 2, label_w = 0;
     for (size_t i = 0; i < fs->n; i++)
-        if (text_width(fs->fields[i].label) + 2 > label_w)
-            label_w = text_width(fs->fields[i].label) + 2;
-    if (label_w > w / 2)
-        label_w = w / 2;
+        if (draw_width(fs->fields[i].label) + 2 > label_w)
+            label_w = draw_width(fs->fields[i].label) + 2;
+    /* The input keeps at least INPUT_MIN_COLS; a label longer than its room
+     * ends in an ellipsis. */
+    int label_max = w - 4 - INPUT_MIN_COLS;
+    if (label_w > label_max)
+        label_w = label_max > 4 ? label_max : 4;
     form_box(top, left, w, h, fs->title);
     int cursor_y = -1;
-    for (size_t i = 0; i < fs->n && (int)i < h - 4; i++) {
-        int y = top + 1 + (int)i, x = left + 2;
+    size_t rows = h > 4 ? (size_t)(h - 4) : 0, first = form_first_shown(fs, rows);
+    for (size_t i = first; i < fs->n && i - first < rows; i++) {
+        int y = top + 1 + (int)(i - first), x = left + 2;
         form_field *f = &fs->fields[i];
-        draw_text(y, x, f->label, label_w - 2, i == fs->current ? A_BOLD : A_NORMAL, false);
+        draw_text_cut(y, x, f->label, label_w - 2, i == fs->current ? A_BOLD : A_NORMAL);
         draw_text(y, x + label_w - 2, f->required ? "*" : " ", 1, A_NORMAL, false);
         if (i == fs->current)
             cursor_y = y;
         else
-            draw_text(y, x + label_w, f->value, w - label_w - 4, A_NORMAL, false);
+            draw_text_cut(y, x + label_w, f->value, w - label_w - 4, A_NORMAL);
     }
-    char ok[32], prev[32], next[32], cancel[32], hint[160];
+    char ok[32], prev[32], next[32], cancel[32], hint[160], short_hint[96];
     tui_key_for(app, KCTX_PROMPT, ACTION_PROMPT_CONFIRM, ok, sizeof ok);
     tui_key_for(app, KCTX_PROMPT, ACTION_HISTORY_PREV, prev, sizeof prev);
     tui_key_for(app, KCTX_PROMPT, ACTION_HISTORY_NEXT, next, sizeof next);
     tui_key_for(app, KCTX_PROMPT, ACTION_PROMPT_CANCEL, cancel, sizeof cancel);
     snprintf(hint, sizeof hint, "%s: next field  %s/%s: move  %s: cancel", ok, prev, next, cancel);
-    draw_text(top + h - 2, left + 2, error ? error : hint, w - 4,
-              error ? draw_attr(ROLE_ERROR) : draw_attr(ROLE_DIM), false);
+    snprintf(short_hint, sizeof short_hint, "%s: next  %s: cancel", ok, cancel);
+    const char *say = error ? error : draw_width(hint) <= w - 4 ? hint : short_hint;
+    draw_text_cut(top + h - 2, left + 2, say, w - 4,
+                  error ? draw_attr(ROLE_ERROR) : draw_attr(ROLE_DIM));
     if (cursor_y >= 0)
         draw_edit_text(cursor_y, left + 2 + label_w, w - label_w - 4, ed, A_UNDERLINE);
 }

@@ -82,12 +82,12 @@ static draw_role flag_role(flag_level level)
 static void draw_split(int y, int x, int w, const char *left, attr_t la, const char *right,
                        attr_t ra, attr_t fill)
 {
-    char *safe = text_sanitize(right, false);
+    char *safe = draw_safe(right);
     int rw = text_width(safe);
     if (rw > w / 2)
         rw = w / 2;
     draw_text(y, x, "", w, fill, true);
-    draw_text(y, x, left, w - rw - (rw ? 1 : 0), la, false);
+    draw_text_cut(y, x, left, w - rw - (rw ? 1 : 0), la);
     draw_text_right(y, x, safe, w, ra);
     free(safe);
 }
@@ -129,7 +129,7 @@ static void draw_card(const board_model *m, const board_card *c, int y, int x, i
         until = snprintf(note, sizeof note, " until %s", date + 5);
         draw_text_right(y, x, note, w, draw_attr(ROLE_DIM) | base);
     }
-    draw_text(y, x + used, d->title, w - used - until, c->flag.level ? flag : base, false);
+    draw_text_cut(y, x + used, d->title, w - used - until, c->flag.level ? flag : base);
     /* Line 2: account, value. */
     char value[MONEY_LEN + 16];
     card_value(c, value);
@@ -198,64 +198,90 @@ static void last_sync_text(int64_t when, char *buf, size_t size)
     localtime_r(&then, &t);
     localtime_r(&now, &n);
     if (t.tm_year == n.tm_year && t.tm_yday == n.tm_yday) {
-        strftime(buf, size, "  synced %H:%M", &t);
+        strftime(buf, size, "synced %H:%M", &t);
         return;
     }
     long days = (long)((now - then) / 86400);
-    snprintf(buf, size, "  synced %ld d ago", days < 1 ? 1 : days);
+    snprintf(buf, size, "synced %ld d ago", days < 1 ? 1 : days);
 }
 
-/* The sync part of the status line: progress, or ahead/behind and when. */
-static void sync_text(tui_app *app, char *buf, size_t size)
+/* The sync part of the status line: progress, or ahead/behind; and when. */
+static void sync_text(tui_app *app, char *state, size_t size, char *when, size_t when_size)
 {
     static const char spin[] = "|/-\\";
-    buf[0] = '\0';
+    state[0] = when[0] = '\0';
     if (tui_sync_running(app)) {
         int64_t ms = tui_sync_elapsed_ms(app);
-        snprintf(buf, size, "  syncing %c %llds", spin[(ms / 250) % 4], (long long)(ms / 1000));
+        snprintf(state, size, "syncing %c %llds", spin[(ms / 250) % 4], (long long)(ms / 1000));
     } else if (app->have_sync && app->sync.has_remote) {
-        char when[48];
-        last_sync_text(app->sync.last_sync, when, sizeof when);
-        snprintf(buf, size, "  ahead %d behind %d%s", app->sync.ahead, app->sync.behind, when);
+        last_sync_text(app->sync.last_sync, when, when_size);
+        snprintf(state, size, "ahead %d behind %d", app->sync.ahead, app->sync.behind);
     }
 }
 
+/* The message first; then the indicators, the least needed dropped first
+ * when the row is short. */
 static void draw_status(tui_app *app)
 {
     const board_model *m = &app->board;
-    int y = LINES - 2;
-    char right[256], filter[160], sync[96];
-    int n = 0;
-    board_filter_text(m, filter, sizeof filter);
-    right[0] = '\0';
-    if (*filter)
-        n += snprintf(right + n, sizeof right - (size_t)n, "filter: %s  ", filter);
-    if (m->search)
-        n += snprintf(right + n, sizeof right - (size_t)n, "/%s  ", m->search);
-    n += snprintf(right + n, sizeof right - (size_t)n, "%zu flagged", board_count_flagged(m));
-    sync_text(app, sync, sizeof sync);
-    snprintf(right + n, sizeof right - (size_t)n, "%s", sync);
-    text_trim_partial_utf8(right);
-    attr_t msg = app->message_is_error ? draw_attr(ROLE_ERROR) : A_NORMAL;
-    draw_split(y, 0, COLS, app->message, msg, right, A_NORMAL, A_NORMAL);
+    char flagged[32], filter[200], search[200], state[64], when[48];
+    char current[160];
+    board_filter_text(m, current, sizeof current);
+    snprintf(flagged, sizeof flagged, "%zu flagged", board_count_flagged(m));
+    snprintf(filter, sizeof filter, "%s%s", *current ? "filter: " : "", current);
+    snprintf(search, sizeof search, "%s%.190s", m->search ? "/" : "", m->search ? m->search : "");
+    text_trim_partial_utf8(search);
+    sync_text(app, state, sizeof state, when, sizeof when);
+    const char *indicators[] = {filter, search, flagged, state, when};
+    tui_draw_message_row(app, KCTX_BOARD, LINES - 2, indicators,
+                         sizeof indicators / sizeof *indicators);
+}
+
+/* Left and right texts of a row, each from longest to shortest: the first
+ * pair that fits is drawn, the right one giving way first; at worst the
+ * shortest left text is cut with an ellipsis. */
+static void draw_fitting(int y, const char *const *lefts, size_t nl, const char *const *rights,
+                         size_t nr, attr_t attr)
+{
+    draw_clear_row(y, 0, attr);
+    for (size_t l = 0; l < nl; l++)
+        for (size_t r = 0; r < nr; r++) {
+            int lw = draw_width(lefts[l]), rw = draw_width(rights[r]);
+            if (lw + (rw ? rw + 2 : 0) > COLS - 1)
+                continue;
+            draw_text(y, 0, lefts[l], lw, attr, false);
+            draw_text_right(y, 0, rights[r], COLS - 1, attr);
+            return;
+        }
+    draw_text_cut(y, 0, lefts[nl - 1], COLS - 1, attr);
 }
 
 static void draw_totals(tui_app *app, size_t vis_cols)
 {
     const board_model *m = &app->board;
     const board_totals *t = &m->totals;
-    char value[MONEY_LEN], weighted[MONEY_LEN], left[256], right[128];
+    const char *cur = m->cfg->currency ? m->cfg->currency : "";
+    char value[MONEY_LEN], weighted[MONEY_LEN], short_value[MONEY_LEN], short_weighted[MONEY_LEN];
     format_money(t->open_value, value);
     format_money(t->open_weighted, weighted);
-    snprintf(left, sizeof left, "Open %d %s %s %s %s weighted %s%s", t->open_count, dot(),
-             value, m->cfg->currency ? m->cfg->currency : "", dot(), weighted,
-             t->other_currencies ? " (+ other currencies)" : "");
-    int n = snprintf(right, sizeof right, "sort: %s", board_sort_name(m->sort));
+    format_money_short(t->open_value, short_value);
+    format_money_short(t->open_weighted, short_weighted);
+    char full[256], shorter[160], shortest[96];
+    snprintf(full, sizeof full, "Open %d %s %s %s %s weighted %s%s", t->open_count, dot(), value,
+             cur, dot(), weighted, t->other_currencies ? " (+ other currencies)" : "");
+    snprintf(shorter, sizeof shorter, "Open %d %s %s %s %s wtd %s%s", t->open_count, dot(),
+             short_value, cur, dot(), short_weighted, t->other_currencies ? " (+ other cur.)" : "");
+    snprintf(shortest, sizeof shortest, "Open %d %s %s %s%s", t->open_count, dot(), short_value,
+             cur, t->other_currencies ? " +other" : "");
+    char sort_stages[128], stages[48] = "", sort[64];
+    snprintf(sort, sizeof sort, "sort: %s", board_sort_name(m->sort));
     if (vis_cols < m->ncols)
-        snprintf(right + n, sizeof right - (size_t)n, "  stages %zu-%zu/%zu", m->first_col + 1,
+        snprintf(stages, sizeof stages, "stages %zu-%zu/%zu", m->first_col + 1,
                  m->first_col + vis_cols, m->ncols);
-    draw_split(LINES - 1, 0, COLS, left, draw_attr(ROLE_STATUS), right, draw_attr(ROLE_STATUS),
-               draw_attr(ROLE_STATUS));
+    snprintf(sort_stages, sizeof sort_stages, "%s%s%s", sort, *stages ? "  " : "", stages);
+    const char *lefts[] = {full, shorter, shortest};
+    const char *rights[] = {sort_stages, stages, ""};
+    draw_fitting(LINES - 1, lefts, 3, rights, 3, draw_attr(ROLE_STATUS));
 }
 
 static void board_draw(tui_app *app, tui_view *v)

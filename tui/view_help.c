@@ -20,6 +20,8 @@ static void add_context(tui_app *app, pager *p, keymap_ctx ctx)
 
 void tui_help_view(tui_app *app, keymap_ctx ctx)
 {
+    if (app->in_help)
+        return;                        /* ? inside help: it is open already */
     pager p = {0};
     p.title = "Keys (from the active keymap)";
     add_context(app, &p, ctx);
@@ -27,6 +29,9 @@ void tui_help_view(tui_app *app, keymap_ctx ctx)
     for (size_t i = 0; i < sizeof rest / sizeof *rest; i++)
         if (rest[i] != ctx)
             add_context(app, &p, rest[i]);
-    /* Runs in the global context: ? inside help does not open help again. */
-    pager_run(app, &p, KCTX_GLOBAL);
+    /* Runs in the context of every page (detail, changes, messages), so that
+     * it scrolls and closes with the same keys as they do. */
+    app->in_help = true;
+    pager_run(app, &p, KCTX_DETAIL);
+    app->in_help = false;
 }

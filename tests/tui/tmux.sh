@@ -71,7 +71,7 @@ expect_contains "file changed by the editor" '"account": "Beta AG"' "$(cat "$(fi
 tm resize-window -t main -x 60 -y 15
 screen_ok "60x15: redrawn at the new size" main "stages"
 expect_eq "60x15: 15 rows" 15 "$(capture main | wc -l)"
-tm resize-window -t main -x 30 -y 8
+tm resize-window -t main -x 20 -y 6
 screen_ok "too small says so" main "terminal too small"
 tm resize-window -t main -x 120 -y 40
 screen_ok "back to 120x40" main "Evaluate"

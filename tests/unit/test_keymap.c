@@ -178,6 +178,7 @@ static void test_action_names_are_the_contract(void **state)
         {"search-prev", ACTION_SEARCH_PREV}, {"filter", ACTION_FILTER}, {"sync", ACTION_SYNC},
         {"review", ACTION_REVIEW}, {"undo", ACTION_UNDO}, {"changes", ACTION_CHANGES},
         {"closed", ACTION_CLOSED},
+        {"messages", ACTION_MESSAGES},
         {"refresh", ACTION_REFRESH}, {"help", ACTION_HELP}, {"quit", ACTION_QUIT},
         {"back", ACTION_BACK}, {"skip", ACTION_SKIP}, {"review-back", ACTION_REVIEW_BACK},
         {"reopen", ACTION_REOPEN}, {"stage-set", ACTION_STAGE_SET},

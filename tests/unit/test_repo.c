@@ -330,10 +330,12 @@ static void test_commit_history_undo(void **state)
     assert_int_equal(h.count, 2);                     /* the fixture's commit and this one */
     assert_string_equal(h.first, "Unit Tester <unit@example.com>: Set beta-pilot-0cf143 title");
 
-    char *summary = NULL;
-    assert_int_equal(repo_undo(f->repo, &summary, &err), 0);
+    char *summary = NULL, *undone_id = NULL;
+    assert_int_equal(repo_undo(f->repo, &summary, &undone_id, &err), 0);
     assert_string_equal(summary, "Set beta-pilot-0cf143 title");
+    assert_string_equal(undone_id, "beta-pilot-0cf143");     /* the board selects it */
     free(summary);
+    free(undone_id);
     char *path = fs_join(f->dir, "deals/43/beta-pilot-0cf143.json"), *text = NULL;
     size_t len;
     assert_int_equal(fs_read_file(path, &text, &len, &err), 0);

@@ -226,6 +226,31 @@ static void test_width_and_fit(void **state)
     assert_string_equal(text_flag_mark(2), "!!");
 }
 
+/* LANG=C: every character one ASCII stand-in, case kept, so that columns
+ * measured on the result are the columns drawn. */
+static void test_ascii_fallback(void **state)
+{
+    (void)state;
+    static const struct { const char *in, *out; } cases[] = {
+        {"Müller AG", "Muller AG"},
+        {"Zürich Überweisung Großprojekt", "Zurich Uberweisung Grossprojekt"},
+        {"Jörg Åström", "Jorg Astrom"},
+        {"Łódź Ærø Œuvre", "Lodz Aero Oeuvre"},
+        {"Acme – Rollout … “new”", "Acme - Rollout ... \"new\""},
+        {"東京 deal", "?? deal"},
+        {"price 5 €", "price 5 EUR"},
+        {"plain ASCII", "plain ASCII"},
+        {"bad \xff byte", "bad ? byte"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *got = text_ascii(cases[i].in);
+        assert_string_equal(got, cases[i].out);
+        for (const char *c = got; *c; c++)
+            assert_true((unsigned char)*c < 0x80);
+        free(got);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -238,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_sanitize),
         cmocka_unit_test(test_valid_utf8),
         cmocka_unit_test(test_width_and_fit),
+        cmocka_unit_test(test_ascii_fallback),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
