@@ -335,6 +335,24 @@ int edit_snooze(const edit_ctx *ctx, deal *d, db_day until, const char *reason,
     return 0;
 }
 
+int edit_revisit(const edit_ctx *ctx, deal *d, db_day revisit, char **message, db_err *err)
+{
+    if (d->status != STATUS_MOVED_ON)
+        return db_fail(err, DB_EUSAGE, "%s: is %s: only a moved-on deal has a revisit date",
+                       d->id, deal_status_name(d->status));
+    if (revisit == DAY_NONE || revisit <= ctx->today)
+        return db_fail(err, DB_EUSAGE, "revisit: must be a date after today");
+    d->moved_on = true;
+    d->revisit = revisit;
+    char date[DATE_LEN];
+    date_format(revisit, date);
+    char *log = xasprintf("Next revisit %s", date);
+    add_log(ctx, d, "revisit", log);
+    free(log);
+    *message = xasprintf("Revisit %s again on %s", d->id, date);
+    return 0;
+}
+
 int edit_reopen(const edit_ctx *ctx, deal *d, char **message, db_err *err)
 {
     if (deal_is_open(d))

@@ -42,6 +42,11 @@ int edit_move_on(const edit_ctx *ctx, deal *d, const char *reason, db_day revisi
                  char **message, db_err *err);
 int edit_snooze(const edit_ctx *ctx, deal *d, db_day until, const char *reason,
                 char **message, db_err *err);
+/* A moved-on deal's next revisit date, after today (a deal touched on its
+ * revisit day and left as it was would come back every day). */
+int edit_revisit(const edit_ctx *ctx, deal *d, db_day revisit, char **message, db_err *err);
+/* What the board offers as the next revisit date: today + this many days. */
+#define EDIT_REVISIT_AGAIN_DAYS 30
 /* Back to open (a revisited or wrongly closed deal). */
 int edit_reopen(const edit_ctx *ctx, deal *d, char **message, db_err *err);
 

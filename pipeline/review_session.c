@@ -234,3 +234,15 @@ size_t review_session_total(const review_session *s)
 {
     return s->before + s->n;
 }
+
+const char *review_missing_step(const deal *d, db_day today)
+{
+    bool snoozed = d->snooze_until != DAY_NONE && today < d->snooze_until;
+    if (!deal_is_open(d) || snoozed)
+        return NULL;
+    if (!deal_has_next_step(d))
+        return "has no next step";
+    if (d->next_due == DAY_NONE)
+        return "has no due date for its next step";
+    return d->next_due < today ? "has an overdue next step" : NULL;
+}

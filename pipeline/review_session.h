@@ -102,4 +102,11 @@ bool review_session_back(review_session *s);
 size_t review_session_number(const review_session *s);
 size_t review_session_total(const review_session *s);
 
+/* What the review expects of a deal it lets go: an open deal that is not
+ * snoozed has a next step with a due date, today or later. NULL when the
+ * deal has one (or is closed, moved on or snoozed); else what is missing, in
+ * words: "has no next step", "has no due date for its next step", "has an
+ * overdue next step". */
+const char *review_missing_step(const deal *d, db_day today);
+
 #endif

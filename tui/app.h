@@ -193,5 +193,11 @@ bool tui_refuse_during_sync(tui_app *app);
  * is one (handled, whatever the outcome). */
 bool tui_deal_action(tui_app *app, db_action action, const char *id);
 void tui_add_deal(tui_app *app);
+/* The next-step form for deal id, pre-filled with its current step (the `p`
+ * key; the review passes due_required). Commits when something changed; true
+ * unless the form was cancelled. */
+bool tui_plan_next_step(tui_app *app, const char *id, bool due_required);
+/* Sets one field as `dealboard set` does (one commit); true when it did. */
+bool tui_set_field(tui_app *app, const char *id, const char *field, const char *value);
 
 #endif

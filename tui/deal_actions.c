@@ -156,11 +156,38 @@ static void step(tui_app *app, const char *id, int direction)
     commit_change(app, id, apply_step, &direction);
 }
 
+static int apply_revisit(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
+                         db_err *err)
+{
+    (void)app;
+    return edit_revisit(ctx, d, *(db_day *)ud, message, err);
+}
+
+/* A moved-on deal touched on (or after) its revisit day stays due, and would
+ * come back to the review every day: ask when to look at it again. */
+static void ask_revisit(tui_app *app, const char *id)
+{
+    const deal *d = tui_find_deal(app, id);
+    if (!d || d->status != STATUS_MOVED_ON || d->revisit == DAY_NONE || d->revisit > app->today)
+        return;
+    char again[DATE_LEN];
+    date_format(app->today + EDIT_REVISIT_AGAIN_DAYS, again);
+    char *text = NULL;
+    if (tui_prompt(app, "Revisit again on: ", FIELD_DATE, again, NULL, &text)) {
+        db_day day = parse_day(app, text);
+        commit_change(app, id, apply_revisit, &day);
+    } else {
+        tui_message(app, false, "touched; no new revisit date: the deal stays due for review");
+    }
+    free(text);
+}
+
 static void touch(tui_app *app, const char *id)
 {
     char *note = NULL;
-    if (tui_prompt(app, "Touch: what happened (optional): ", FIELD_TEXT, NULL, NULL, &note))
-        commit_change(app, id, apply_touch, note);
+    if (tui_prompt(app, "Touch: what happened (optional): ", FIELD_TEXT, NULL, NULL, &note) &&
+        commit_change(app, id, apply_touch, note))
+        ask_revisit(app, id);
     free(note);
 }
 
@@ -172,19 +199,41 @@ static void note(tui_app *app, const char *id)
     free(text);
 }
 
-static void next_step(tui_app *app, const char *id)
+/* The form pre-filled with the current step. With due_required (the
+ * review), a due date is needed, and a passed one is not offered again. */
+bool tui_plan_next_step(tui_app *app, const char *id, bool due_required)
 {
     const deal *d = tui_find_deal(app, id);   /* light: the next step is there */
     char due[DATE_LEN] = "";
-    if (d && d->next_due != DAY_NONE)
+    if (d && d->next_due != DAY_NONE && !(due_required && d->next_due < app->today))
         date_format(d->next_due, due);
     form_field f[] = {{"Next step", FIELD_TEXT, true, NULL, d ? d->next_text : NULL, NULL},
-                      {"Due", FIELD_DATE, false, NULL, due, NULL}};
-    if (tui_form(app, "Plan the next step", f, 2)) {
+                      {"Due", FIELD_DATE, due_required, NULL, due, NULL}};
+    bool confirmed = tui_form(app, "Plan the next step", f, 2);
+    if (confirmed) {
         text_day td = {f[0].value, parse_day(app, f[1].value), STATUS_OPEN};
-        commit_change(app, id, apply_next, &td);
+        d = tui_find_deal(app, id);
+        if (d && str_eq(d->next_text, td.text) && d->next_due == td.day)
+            tui_message(app, false, "the next step stays: %s", td.text);  /* no empty commit */
+        else if (due_required && td.day < app->today)
+            tui_message(app, true, "due %s has passed: plan the next step from today on",
+                        f[1].value);
+        else
+            commit_change(app, id, apply_next, &td);
     }
     tui_form_free(f, 2);
+    return confirmed;
+}
+
+static void next_step(tui_app *app, const char *id)
+{
+    tui_plan_next_step(app, id, false);
+}
+
+bool tui_set_field(tui_app *app, const char *id, const char *field, const char *value)
+{
+    const char *fv[2] = {field, value};
+    return commit_change(app, id, apply_set, (void *)fv);
 }
 
 /* ---- one-key confirmations ---------------------------------------------- */

@@ -28,6 +28,12 @@ screen $TMP/a1.txt
 key Space
 key t
 key Enter
+type Call back
+key Enter
+type +3
+key Enter
+key Esc
+key Esc
 screen $TMP/a2.txt
 key q
 key Space
@@ -36,12 +42,12 @@ expect_eq "q leaves the review (exit 0)" 0 $?
 expect_contains "starts at 1 of 4" "1 of 4" "$(row a1 0)"
 expect_contains "…with B1" "B1 Deal" "$(screen a1)"
 expect_contains "after skip and touch: B3" "B3 Deal" "$(screen a2)"
-expect_eq "one commit (the touch), none for the skip or after q" $((before + 1)) "$(commit_count .)"
-expect_eq "touch without a note" "Touch $b2" "$(last_message .)"
+expect_eq "two commits (the touch and its next step), none for the skip or after q" $((before + 2)) "$(commit_count .)"
+expect_eq "touch without a note" "Touch $b2" "$(git log -1 --skip=1 --format=%s)"
 expect_eq "state file: today and the handled deals" "# dealboard daily review: deals handled today (safe to delete)
 day 2026-11-20
 done $b1 skipped
-done $b2 touched" "$(cat "$state_file")"
+done $b2 touched,next-step" "$(cat "$state_file")"
 check "state file is not part of the work tree" is_clean .
 
 # ---- same day: resume at B3 ------------------------------------------------
@@ -60,7 +66,7 @@ expect_contains "…B3" "B3 Deal" "$(screen b1)"
 expect_not_contains "handled deals are not shown again" "B1 Deal" "$(screen b1)"
 expect_contains "says it resumes" "resuming today's review: 2 deals already handled" "$(screen b1)"
 expect_contains "a cancelled prompt stays on the deal" "B3 Deal" "$(screen b2)"
-expect_eq "…and commits nothing" $((before + 1)) "$(commit_count .)"
+expect_eq "…and commits nothing" $((before + 2)) "$(commit_count .)"
 expect_contains "back at the first deal of a sitting stays" "this is the first deal of this review" "$(screen b3)"
 expect_contains "skip: 4 of 4" "4 of 4" "$(row b4 0)"
 expect_contains "…B4" "B4 Deal" "$(screen b4)"
@@ -85,16 +91,23 @@ key m
 type dec
 key Tab
 key Enter
+type Send the contract
+key Enter
+type +2
+key Enter
+key Esc
+key Esc
 screen $TMP/d2.txt
 EOF
 expect_contains "a new day starts at 1" "1 of 4" "$(row d1 0)"
 expect_contains "…with B1 again" "B1 Deal" "$(screen d1)"
 expect_not_contains "…no resume message" "resuming" "$(screen d1)"
-expect_eq "m: the stage you choose (Tab completes), one commit" "Move $b1: Explore → Decide" "$(last_message .)"
+expect_eq "m: the stage you choose (Tab completes), one commit" "Move $b1: Explore → Decide" "$(git log -1 --skip=1 --format=%s)"
+expect_eq "…then its next step" "Next step for $b1: Send the contract (due 2026-11-23)" "$(last_message .)"
 expect_eq "m: stage in the file" "decide" "$(field . "$b1" 'd["stage"]')"
 expect_contains "m: then the next deal" "2 of 4" "$(row d2 0)"
 expect_contains "state file now holds the new day" "day 2026-11-21" "$(cat "$state_file")"
-expect_contains "…and today's change" "done $b1 stage" "$(cat "$state_file")"
+expect_contains "…and today's change" "done $b1 next-step,stage" "$(cat "$state_file")"
 expect_not_contains "…and not yesterday's deals" "$b2" "$(cat "$state_file")"
 
 # ---- a broken state file is ignored ----------------------------------------

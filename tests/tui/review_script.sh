@@ -36,16 +36,35 @@ review 80x24 <<EOF
 screen $TMP/r1.txt
 key R
 key y
+type Catch up with the new budget owner
+key Enter
+type +14
+key Enter
 screen $TMP/r2.txt
 key t
 type Called Anna, she is back from leave
+key Enter
+type Book the pilot kickoff
+key Enter
+type 2026-11-25
+key Enter
+type Excel and a weekly call
+key Enter
 key Enter
 key p
 type Send the ROI model
 key Enter
 type 2026-11-27
 key Enter
+key Esc
+key Esc
 key L
+type Demo for the team
+key Enter
+type +5
+key Enter
+key Esc
+key Esc
 key o
 key y
 type Chose a competitor
@@ -92,7 +111,7 @@ expect_contains "after reopen: the next deal" "Daily review · 2 of 9 · move on
 expect_contains "flag reasons in words" "- 80 days in Explore, limit 30" "$(screen r2)"
 expect_contains "flag level and score" "Why: move on? (score 6)" "$(screen r2)"
 expect_contains "open-deal hints from the keymap" "t touch  p next step  H/L stage  m choose stage  o move on  w won  x lost" "$(screen r2)"
-expect_contains "reopen committed message on the status line" "Reopen" "$(screen r2)"
+expect_contains "reopen, then its next step: the last commit's message on the status line" "Next step for $rev" "$(screen r2)"
 expect_contains "deal 9 after seven actions" "Daily review · 9 of 9 · move on?" "$(row r9 0)"
 expect_contains "…is A8" "A8 Skip" "$(screen r9)"
 expect_contains "skip: the summary" "Today's review is done" "$(screen r10)"
@@ -101,17 +120,28 @@ expect_contains "…marked as handled" "Already handled today: skipped" "$(scree
 
 # ---- the summary -----------------------------------------------------------
 end=$(screen end)
-for pair in "reviewed:9" "touched:1" "next steps set:1" "moved stage:1" "moved on:1" \
+for pair in "reviewed:9" "touched:1" "next steps set:4" "moved stage:1" "moved on:1" \
             "won:1" "lost:1" "snoozed:1" "reopened:1" "skipped:1"; do
     label=${pair%:*} n=${pair##*:}
     expect_contains "summary: $label $n" "$(printf '  %-16s %s' "$label" "$n")" "$end"
 done
 
+expect_contains "summary: the deal skipped without a next step" "Left without a dated next step: 1" "$end"
+expect_contains "…named" "- A8 Skip has no next step" "$end"
+
 # ---- the files ---------------------------------------------------------------
 expect_eq "reopened: open again" "open" "$(field . "$rev" 'd["status"]')"
+expect_eq "reopened: then its next step (2026-11-20 + 14)" "Catch up with the new budget owner 2026-12-04" \
+    "$(field . "$rev" 'd["next_step"]["text"] + " " + d["next_step"]["due"]')"
+expect_eq "touch: then the next step" "Book the pilot kickoff 2026-11-25" \
+    "$(field . "$a1" 'd["next_step"]["text"] + " " + d["next_step"]["due"]')"
+expect_eq "touch: then the status quo (Explore is after Define)" "Excel and a weekly call" "$(field . "$a1" 'd["status_quo"]')"
+expect_eq "…the insight left empty" "" "$(field . "$a1" 'd.get("insight") or ""')"
+expect_eq "stage move: then the next step" "Demo for the team 2026-11-25" \
+    "$(field . "$a3" 'd["next_step"]["text"] + " " + d["next_step"]["due"]')"
 expect_eq "touch: last_touch today" "2026-11-20" "$(field . "$a1" 'd["last_touch"]')"
-expect_eq "touch: note in the log" "touch: Called Anna, she is back from leave" \
-    "$(field . "$a1" 'd["log"][-1]["kind"] + ": " + d["log"][-1]["text"]')"
+expect_eq "touch: note in the log (before the next step's entry)" "touch: Called Anna, she is back from leave" \
+    "$(field . "$a1" 'd["log"][-2]["kind"] + ": " + d["log"][-2]["text"]')"
 expect_eq "next step text" "Send the ROI model" "$(field . "$a2" 'd["next_step"]["text"]')"
 expect_eq "next step due" "2026-11-27" "$(field . "$a2" 'd["next_step"]["due"]')"
 expect_eq "stage moved" "evaluate" "$(field . "$a3" 'd["stage"]')"
@@ -126,16 +156,23 @@ expect_eq "skipped deal unchanged (one commit: created)" 1 "$(git log --format=%
 check "work tree clean" is_clean .
 
 # ---- the commits: one per change, in order -------------------------------
-expect_eq "eight commits for eight changes" $((before + 8)) "$(commit_count .)"
-git log --format=%s -8 --reverse > "$TMP/log"
+# Eight actions, and the follow-ups the review asks for: the reopened deal's
+# next step, the touched deal's next step and status quo, the moved deal's
+# next step (the questions cancelled or left empty commit nothing).
+expect_eq "twelve commits for twelve changes" $((before + 12)) "$(commit_count .)"
+git log --format=%s -12 --reverse > "$TMP/log"
 msg() { sed -n "${1}p" "$TMP/log"; }
 expect_eq "commit 1: reopen" "Reopen $rev" "$(msg 1)"
-expect_eq "commit 2: touch with the note" "Touch $a1: Called Anna, she is back from leave" "$(msg 2)"
-expect_eq "commit 3: next step" "Next step for $a2: Send the ROI model (due 2026-11-27)" "$(msg 3)"
-expect_eq "commit 4: stage" "Move $a3: Explore → Evaluate" "$(msg 4)"
-expect_eq "commit 5: move on with revisit" "Move on from $a4: Chose a competitor (revisit 2027-02-18)" "$(msg 5)"
-expect_eq "commit 6: won" "Won $a5: Signed today" "$(msg 6)"
-expect_eq "commit 7: lost" "Lost $a6: Lost on price" "$(msg 7)"
-expect_eq "commit 8: snooze" "Snooze $a7 until 2026-12-01: Waiting for the budget round" "$(msg 8)"
-expect_eq "each commit changes one deal file" "1 1 1 1 1 1 1 1" \
-    "$(for i in 0 1 2 3 4 5 6 7; do git show --format= --name-only "HEAD~$i" | grep -c '^deals/'; done | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "commit 2: its next step" "Next step for $rev: Catch up with the new budget owner (due 2026-12-04)" "$(msg 2)"
+expect_eq "commit 3: touch with the note" "Touch $a1: Called Anna, she is back from leave" "$(msg 3)"
+expect_eq "commit 4: its next step" "Next step for $a1: Book the pilot kickoff (due 2026-11-25)" "$(msg 4)"
+expect_eq "commit 5: its status quo" "Set $a1 status_quo" "$(msg 5)"
+expect_eq "commit 6: next step" "Next step for $a2: Send the ROI model (due 2026-11-27)" "$(msg 6)"
+expect_eq "commit 7: stage" "Move $a3: Explore → Evaluate" "$(msg 7)"
+expect_eq "commit 8: its next step" "Next step for $a3: Demo for the team (due 2026-11-25)" "$(msg 8)"
+expect_eq "commit 9: move on with revisit" "Move on from $a4: Chose a competitor (revisit 2027-02-18)" "$(msg 9)"
+expect_eq "commit 10: won" "Won $a5: Signed today" "$(msg 10)"
+expect_eq "commit 11: lost" "Lost $a6: Lost on price" "$(msg 11)"
+expect_eq "commit 12: snooze" "Snooze $a7 until 2026-12-01: Waiting for the budget round" "$(msg 12)"
+expect_eq "each commit changes one deal file" "1 1 1 1 1 1 1 1 1 1 1 1" \
+    "$(for i in 0 1 2 3 4 5 6 7 8 9 10 11; do git show --format= --name-only "HEAD~$i" | grep -c '^deals/'; done | tr '\n' ' ' | sed 's/ $//')"

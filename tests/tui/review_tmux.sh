@@ -21,17 +21,39 @@ keys rv t
 screen_ok "touch asks for a note" rv "Touch: what happened (optional):"
 typetext rv "Demo booked"
 keys rv Enter
-screen_ok "touch commits, next deal" rv "Daily review · 2 of 3"
-screen_ok "…C2" rv "C2 Platform"
+screen_ok "touch commits, then asks for the next step" rv "Plan the next step"
 expect_eq "touch commit" "Touch $c1: Demo booked" "$(last_message .)"
 expect_eq "touch in the file" "2026-11-20" "$(field . "$c1" 'd["last_touch"]')"
+typetext rv "Send the pilot plan"
+keys rv Enter
+typetext rv "+3"
+keys rv Enter
+screen_ok "then the status quo, in words" rv "What does the buyer do today, and why do they feel safe?"
+typetext rv "Spreadsheets"
+keys rv Enter
+screen_ok "then the insight" rv "What should keep them awake at night?"
+keys rv Escape
+screen_ok "Esc skips it: the next deal" rv "Daily review · 2 of 3"
+screen_ok "…C2" rv "C2 Platform"
+expect_eq "next step in the file" "Send the pilot plan 2026-11-23" \
+    "$(field . "$c1" 'd["next_step"]["text"] + " " + d["next_step"]["due"]')"
+expect_eq "status quo in the file" "Spreadsheets" "$(field . "$c1" 'd["status_quo"]')"
 keys rv L
-screen_ok "stage move, next deal" rv "Daily review · 3 of 3"
+screen_ok "stage move without a next step: asks for one" rv "Plan the next step"
 expect_eq "stage commit" "Move $c2: Explore → Evaluate" "$(last_message .)"
 expect_eq "stage in the file" "evaluate" "$(field . "$c2" 'd["stage"]')"
+typetext rv "Reference call"
+keys rv Enter
+typetext rv "+7"
+keys rv Enter
+screen_ok "then the status quo" rv "What does the buyer do today"
+keys rv Escape
+screen_ok "then the insight" rv "What should keep them awake at night?"
+keys rv Escape
+screen_ok "then the next deal" rv "Daily review · 3 of 3"
 keys rv q
 if wait_exit rv; then ok "q leaves the review"; else fail "q leaves the review" "$(capture rv)"; fi
-expect_eq "two changes, two commits" $((before + 2)) "$(commit_count .)"
+expect_eq "five commits: touch, next step, status quo, stage, next step" $((before + 5)) "$(commit_count .)"
 
 # again the same day: it resumes at C3
 tmux_start rv2 100 30 "'$DEALBOARD' -C '$repo' review"
@@ -48,5 +70,5 @@ expect_eq "won commit" "Won $c3" "$(last_message .)"
 expect_eq "won in the file" "won" "$(field . "$c3" 'd["status"]')"
 keys rv2 Escape
 if wait_exit rv2; then ok "Esc closes the summary"; else fail "Esc closes the summary" "$(capture rv2)"; fi
-expect_eq "three commits in all" $((before + 3)) "$(commit_count .)"
+expect_eq "six commits in all" $((before + 6)) "$(commit_count .)"
 check "work tree clean" is_clean .

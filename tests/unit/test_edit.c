@@ -414,6 +414,33 @@ static void test_move_on(void **state)
     assert_true(r.revisit_due);
 }
 
+static void test_revisit_again(void **state)
+{
+    fixture *f = *state;
+    deal *d = &f->d;
+    assert_int_equal(edit_revisit(&f->ctx, d, TODAY + 30, &f->msg, &f->err), DB_EUSAGE);
+    assert_non_null(strstr(f->err.msg, "only a moved-on deal has a revisit date"));
+    assert_int_equal(edit_move_on(&f->ctx, d, "Timing", TODAY + 10, &f->msg, &f->err), 0);
+    msg(f);
+    f->ctx.today = TODAY + 10;                          /* the revisit day */
+    assert_int_equal(edit_revisit(&f->ctx, d, TODAY + 10, &f->msg, &f->err), DB_EUSAGE);
+    assert_string_equal(f->err.msg, "revisit: must be a date after today");
+    assert_int_equal(edit_revisit(&f->ctx, d, DAY_NONE, &f->msg, &f->err), DB_EUSAGE);
+    assert_int_equal(d->revisit, TODAY + 10);
+    assert_int_equal(edit_revisit(&f->ctx, d, TODAY + 40, &f->msg, &f->err), 0);
+    char *expect = xasprintf("Revisit %s again on 2026-12-30", d->id);
+    assert_string_equal(msg(f), expect);
+    free(expect);
+    assert_int_equal(d->revisit, TODAY + 40);
+    assert_int_equal(d->status, STATUS_MOVED_ON);
+    assert_string_equal(d->moved_on_reason, "Timing");
+    assert_string_equal(last_log(d)->kind, "revisit");
+    assert_string_equal(last_log(d)->text, "Next revisit 2026-12-30");
+    flag_result r;
+    rules_evaluate(&f->cfg, d, TODAY + 11, &r);
+    assert_false(r.revisit_due);                        /* out of the review until then */
+}
+
 static void test_snooze(void **state)
 {
     fixture *f = *state;
@@ -504,7 +531,7 @@ int main(void)
         T(test_create),          T(test_create_rejects), T(test_move),
         T(test_step),            T(test_close_date_pushes), T(test_set_value),
         T(test_set_fields),      T(test_touch_note_next), T(test_close_and_reopen),
-        T(test_move_on),         T(test_snooze),
+        T(test_move_on),         T(test_snooze),            T(test_revisit_again),
         T(test_reopen_after_moving_on),
         cmocka_unit_test(test_parse_date), cmocka_unit_test(test_parse_value),
     };

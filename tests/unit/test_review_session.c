@@ -207,6 +207,33 @@ static void empty_queue(void **state)
     review_session_free(&s);
 }
 
+static void missing_step_in_words(void **state)
+{
+    (void)state;
+    deal d;
+    deal_init(&d);
+    d.id = xstrdup("acme-000001");
+    d.status = STATUS_OPEN;
+    d.snooze_until = d.next_due = DAY_NONE;
+    assert_string_equal(review_missing_step(&d, DAY), "has no next step");
+    d.next_text = xstrdup("Call Anna");
+    assert_string_equal(review_missing_step(&d, DAY), "has no due date for its next step");
+    d.next_due = DAY - 1;
+    assert_string_equal(review_missing_step(&d, DAY), "has an overdue next step");
+    d.next_due = DAY;                                  /* due today is a plan */
+    assert_null(review_missing_step(&d, DAY));
+    d.next_due = DAY_NONE;
+    d.snooze_until = DAY + 1;                          /* snoozed: parked on purpose */
+    assert_null(review_missing_step(&d, DAY));
+    d.snooze_until = DAY;                              /* the snooze ends today */
+    assert_non_null(review_missing_step(&d, DAY));
+    d.status = STATUS_MOVED_ON;
+    assert_null(review_missing_step(&d, DAY));
+    d.status = STATUS_WON;
+    assert_null(review_missing_step(&d, DAY));
+    deal_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +245,7 @@ int main(void)
         cmocka_unit_test(walk_forward_and_back),
         cmocka_unit_test(resume_skips_handled_deals),
         cmocka_unit_test(empty_queue),
+        cmocka_unit_test(missing_step_in_words),
     };
     return cmocka_run_group_tests_name("review_session", tests, NULL, NULL);
 }
