@@ -155,3 +155,15 @@ for c in git("rev-list", "--all").decode().split():
             print(c, path.decode("utf-8", "replace"))
 PYEOF
 }
+
+# too_wide WIDTH NAME…: rows of the screens $TMP/NAME.txt wider than WIDTH
+# characters, not bytes (none: "").
+too_wide() {
+    w=$1; shift
+    for n in "$@"; do
+        python3 -c 'import sys
+w = int(sys.argv[1])
+for i, l in enumerate(open(sys.argv[2], encoding="utf-8").read().split("\n")):
+    if len(l) > w: print(sys.argv[2], i, len(l), l)' "$w" "$TMP/$n.txt"
+    done
+}

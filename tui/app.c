@@ -262,7 +262,8 @@ static void check_head(tui_app *app)
  * its key hints at once and needs more. */
 static void view_minimum(const tui_view *v, int *cols, int *rows)
 {
-    bool small = v && (v->ctx == KCTX_BOARD || v->ctx == KCTX_DETAIL);
+    bool small = v && (v->ctx == KCTX_BOARD || v->ctx == KCTX_DETAIL ||
+                       v->ctx == KCTX_REVIEW);
     *cols = small ? DRAW_SMALL_COLS : DRAW_MIN_COLS;
     *rows = small ? DRAW_SMALL_ROWS : DRAW_MIN_ROWS;
 }

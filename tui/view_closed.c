@@ -262,13 +262,18 @@ static void draw_hints(tui_app *app)
     } hints[] = {{ACTION_DETAIL, "detail"}, {ACTION_REOPEN, "reopen"},
                  {ACTION_FILTER, "won/lost/moved on"}, {ACTION_BACK, "back"},
                  {ACTION_HELP, "keys"}};
-    char line[256] = "", key[32];
+    char line[256] = "", key[32], one[96];
     size_t n = 0;
-    for (size_t i = 0; i < sizeof hints / sizeof *hints; i++)
-        if (*tui_key_for(app, KCTX_CLOSED, hints[i].action, key, sizeof key) &&
-            n < sizeof line)
-            n += (size_t)snprintf(line + n, sizeof line - n, "%s%s %s", n ? "  " : "", key,
-                                  hints[i].words);
+    /* Whole hints only: a hint cut in the middle reads as a different key. */
+    for (size_t i = 0; i < sizeof hints / sizeof *hints; i++) {
+        if (!*tui_key_for(app, KCTX_CLOSED, hints[i].action, key, sizeof key))
+            continue;
+        int len = snprintf(one, sizeof one, "%s%s %s", n ? "  " : "", key, hints[i].words);
+        if (len < 0 || n + (size_t)len >= sizeof line ||
+            text_width(line) + text_width(one) > COLS - 2)
+            continue;
+        n += (size_t)snprintf(line + n, sizeof line - n, "%s", one);
+    }
     draw_clear_row(LINES - 1, 0, draw_attr(ROLE_STATUS));
     draw_text(LINES - 1, 1, line, COLS - 2, draw_attr(ROLE_STATUS), false);
 }

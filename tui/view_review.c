@@ -138,12 +138,20 @@ static void draw_top(tui_app *app, const owner_scope *scope, const char *left)
     snprintf(right, sizeof right, "%s %s %s", whose, dot(), day);
     text_trim_partial_utf8(right);
     attr_t attr = draw_attr(ROLE_STATUS);
-    draw_text(0, 0, left, COLS, attr, true);
     char *safe_left = text_sanitize(left, false), *safe = text_sanitize(right, false);
-    if (text_width(safe_left) + 1 + text_width(safe) > COLS)   /* narrow: whose, not the day */
+    int left_width = text_width(safe_left);
+    /* Narrow: whose without the day; narrower still: the left text alone,
+     * since running the two together would garble both. */
+    if (left_width + 1 + text_width(safe) > COLS)
         snprintf(right, sizeof right, "%s", whose);
+    free(safe);
+    safe = text_sanitize(right, false);
+    if (left_width + 1 + text_width(safe) > COLS)
+        right[0] = '\0';
     free(safe_left);
     free(safe);
+    draw_clear_row(0, 0, attr);
+    draw_text_cut(0, 0, left, COLS, attr);
     draw_text_right(0, 0, right, COLS, attr);
 }
 

@@ -155,11 +155,17 @@ cat > "$TMP/script" <<EOF
 screen $TMP/h1.txt
 resize 30x8
 screen $TMP/h2.txt
+resize 20x6
+screen $TMP/h3.txt
 EOF
 DEALBOARD_TODAY=2026-11-22 DEALBOARD_SCRIPT="$TMP/script" DEALBOARD_SCRIPT_SIZE=40x10 db review > /dev/null 2>&1
 expect_eq "40x10: ten rows" 10 "$(wc -l < "$TMP/h1.txt")"
 expect_contains "40x10: still readable" "1 of 4" "$(row h1 0)"
-expect_contains "too small says so" "terminal too small" "$(screen h2)"
+expect_contains "40x10: the category whole, not run into whose deals" "move on?" "$(row h1 0)"
+expect_contains "30x8: the deal and its place" "1 of 4" "$(row h2 0)"
+expect_eq "30x8: no row wider than 30" "" "$(too_wide 30 h2)"
+expect_contains "30x8: the skip key shown" "Space skip" "$(screen h2)"
+expect_contains "too small says so" "terminal too small" "$(screen h3)"
 
 # ---- without a terminal ---------------------------------------------------------
 expect_exit "no terminal: exit 1" 1 env -u DEALBOARD_SCRIPT "$DEALBOARD" -C "$repo" review < /dev/null

@@ -19,16 +19,6 @@ board() {
 screen() { cat "$TMP/$1.txt"; }
 row() { sed -n "$(($2 + 1))p" "$TMP/$1.txt"; }
 select_deal() { printf 'key /\ntype %s\nkey Enter\n' "$1"; }
-# widest WIDTH NAME…: the screens' rows wider than WIDTH characters (none: "").
-too_wide() {
-    w=$1; shift
-    for n in "$@"; do
-        python3 -c 'import sys
-w = int(sys.argv[1])
-for i, l in enumerate(open(sys.argv[2], encoding="utf-8").read().split("\n")):
-    if len(l) > w: print(sys.argv[2], i, len(l), l)' "$w" "$TMP/$n.txt"
-    done
-}
 
 # ---- help scrolls, q closes, ? does not stack -------------------------------
 board 80x24 <<EOF
