@@ -3,12 +3,12 @@
 # board, and snoozed deals are marked. Script mode; every check looks at the
 # saved deal files and commits as well as the screen.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/screen.inc"
 # Log times are UTC and the closing day comes from them: one zone for both.
 export TZ=UTC
 
 repo=$(new_repo)
 cd "$repo" || exit 1
-on_day() { day=$1; shift; DEALBOARD_TODAY=$day db "$@"; }
 won=$(on_day 2026-10-01 add "Won Deal" --account Winco --value 120000 --stage decide)
 lost=$(on_day 2026-10-01 add "Lost Deal" --account Loseco --value 40000 --stage evaluate)
 gone=$(on_day 2026-10-01 add "Gone Deal" --account Goneco --value 190000 --stage explore)
@@ -22,12 +22,6 @@ on_day 2026-11-10 moveon "$gone" --reason "No budget" --revisit 2027-03-01 > /de
 on_day 2026-11-15 lost "$lost" --reason "Chose a competitor" > /dev/null
 export DEALBOARD_TODAY=2026-11-20
 
-board() {
-    cat > "$TMP/script"
-    DEALBOARD_SCRIPT="$TMP/script" DEALBOARD_SCRIPT_SIZE=$1 db > "$TMP/board.out" 2> "$TMP/board.err"
-}
-screen() { cat "$TMP/$1.txt"; }
-row() { sed -n "$(($2 + 1))p" "$TMP/$1.txt"; }
 
 # ---- the list: latest first, with outcome, date, value, title, account, why
 before=$(commit_count .)

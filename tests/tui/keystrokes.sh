@@ -4,6 +4,7 @@
 # keeps the stage clock, and other currencies are marked. Every check looks at
 # the saved deal files and commits as well as the screen.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/screen.inc"
 # Log times are UTC and stage_entered is a local day: one zone for both.
 export TZ=UTC
 
@@ -17,15 +18,6 @@ db set "$franc" currency CHF > /dev/null
 clock=$(DEALBOARD_TODAY=2026-10-01 db add "Clock Deal" --account Tick --value 30000 --stage recognize --next "Call" --due 2026-11-30)
 DEALBOARD_TODAY=2026-10-26 db move "$clock" define > /dev/null
 
-# board SIZE: runs the board on the script read from stdin, screens in $TMP.
-board() {
-    cat > "$TMP/script"
-    DEALBOARD_SCRIPT="$TMP/script" DEALBOARD_SCRIPT_SIZE=$1 db > "$TMP/board.out" 2> "$TMP/board.err"
-}
-screen() { cat "$TMP/$1.txt"; }
-row() { sed -n "$(($2 + 1))p" "$TMP/$1.txt"; }
-# select TITLE: script lines that search for a deal and so select it.
-select_deal() { printf 'key /\ntype %s\nkey Enter\n' "$1"; }
 
 # ---- pre-filled prompts: typing replaces the pre-fill ----------------------
 before=$(commit_count .)

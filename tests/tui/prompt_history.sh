@@ -3,16 +3,13 @@
 # has its own list, Down past the newest gives back what was being typed, an
 # entry entered again is not repeated, and a recalled note saves that text.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/screen.inc"
 export TZ=UTC
 
 repo=$(new_repo)
 cd "$repo" || exit 1
 acme=$(db add "Acme Rollout" --account Acme --value 85000 --stage define --next "Call" --due 2026-11-25)
 
-board() {
-    cat > "$TMP/script"
-    DEALBOARD_SCRIPT="$TMP/script" DEALBOARD_SCRIPT_SIZE=$1 db > "$TMP/board.out" 2> "$TMP/board.err"
-}
 # The bottom row (the prompt) of a saved screen.
 prompt_row() { tail -n 1 "$TMP/$1.txt"; }
 last_note() { field . "$acme" '[e["text"] for e in d["log"] if e["kind"] == "note"][-1]'; }

@@ -6,10 +6,10 @@
 # day gets a new revisit date; C-g with --keys emacs goes back, not quits; and
 # at 40x12 nothing runs into anything and the rest scrolls.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/screen.inc"
 
 repo=$(new_repo)
 cd "$repo" || exit 1
-on_day() { day=$1; shift; DEALBOARD_TODAY=$day db "$@"; }
 # Today (2026-11-20): a moved-on deal whose revisit date came, then three
 # "move on?" deals created 80 days ago: two in Define (score 6, by title),
 # one in Recognize (score 5: no status-quo rule before Define).
@@ -25,8 +25,6 @@ review() {   # review SIZE [ARGS…]: the script on stdin, screens in $TMP
     DEALBOARD_TODAY=${DAY:-2026-11-20} DEALBOARD_SCRIPT="$TMP/script" DEALBOARD_SCRIPT_SIZE=$size \
         db "$@" > "$TMP/review.out" 2> "$TMP/review.err"
 }
-screen() { cat "$TMP/$1.txt"; }
-row() { sed -n "$(($2 + 1))p" "$TMP/$1.txt"; }
 # The widest row of a screen, in display columns.
 widest() { python3 -c 'import sys; print(max(len(l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8")))' "$TMP/$1.txt"; }
 

@@ -5,6 +5,7 @@
 # unless --mine/--owner; without a git identity it is the team's, and says so.
 # A change made in the review commits to the deal on screen.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/screen.inc"
 
 repo=$(new_repo)
 cd "$repo" || exit 1
@@ -20,8 +21,6 @@ run() {   # run [dealboard args…]: script on stdin, screens in $TMP
     DEALBOARD_SCRIPT="$TMP/script" DEALBOARD_SCRIPT_SIZE=100x30 db "$@" \
         > "$TMP/run.out" 2> "$TMP/run.err"
 }
-screen() { cat "$TMP/$1.txt"; }
-row() { sed -n "$(($2 + 1))p" "$TMP/$1.txt"; }
 fresh_day() { rm -f .git/dealboard-review; }
 
 # ---- r on the board: my deals (name and e-mail), a note commits to the one on screen

@@ -3,6 +3,7 @@
 # starts afresh on a new day, leaves a cancelled prompt without a commit, opens
 # from the board, and says so when there is nothing to review.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/screen.inc"
 
 repo=$(new_repo)
 cd "$repo" || exit 1
@@ -18,8 +19,6 @@ review() {   # review [DAY]: script on stdin, screens in $TMP
     DEALBOARD_TODAY=${1:-2026-11-20} DEALBOARD_SCRIPT="$TMP/script" db review \
         > "$TMP/review.out" 2> "$TMP/review.err"
 }
-screen() { cat "$TMP/$1.txt"; }
-row() { sed -n "$(($2 + 1))p" "$TMP/$1.txt"; }
 
 # ---- first sitting: skip B1, touch B2, quit ------------------------------
 before=$(commit_count .)

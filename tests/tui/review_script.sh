@@ -3,13 +3,13 @@
 # pipeline taking every action once, then the files, the commits (one per
 # change, with its message) and the summary screen.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/screen.inc"
 
 repo=$(new_repo)
 cd "$repo" || exit 1
 # Nine deals in today's queue (2026-11-20): one moved-on deal whose revisit
 # date came, then eight "move on?" deals of equal score (80 days in Explore,
 # never touched, no next step, no status quo), which the queue orders by title.
-on_day() { day=$1; shift; DEALBOARD_TODAY=$day db "$@"; }
 rev=$(on_day 2026-10-01 add "Revisit Later" --account Rev --value 5000)
 on_day 2026-10-01 moveon "$rev" --reason "no budget this year" --revisit 2026-11-15 > /dev/null
 for t in "A1 Touch" "A2 Next" "A3 Stage" "A4 MoveOn" "A5 Won" "A6 Lost" "A7 Snooze" "A8 Skip"; do
@@ -28,8 +28,6 @@ review() {
     cat > "$TMP/script"
     DEALBOARD_SCRIPT="$TMP/script" DEALBOARD_SCRIPT_SIZE=$1 db review > "$TMP/review.out" 2> "$TMP/review.err"
 }
-screen() { cat "$TMP/$1.txt"; }
-row() { sed -n "$(($2 + 1))p" "$TMP/$1.txt"; }
 
 before=$(commit_count .)
 review 80x24 <<EOF

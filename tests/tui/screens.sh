@@ -4,6 +4,7 @@
 # "Undone:" and selects the deal it brought back, LANG=C keeps the columns,
 # and every screen fits 60, 40 and 30x8 columns with its key texts readable.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/screen.inc"
 export TZ=UTC
 
 repo=$(new_repo)
@@ -12,13 +13,6 @@ acme=$(db add "Acme Rollout" --account Acme --value 85000 --stage define --next 
 zur=$(db add "Zürich Großprojekt – Phase 2" --account "Müller AG" --value 120000 --stage define --owner "Jörg Åström")
 small=$(db add "Small Thing" --account Tiny --value 2000 --stage define)
 
-board() {
-    cat > "$TMP/script"
-    DEALBOARD_SCRIPT="$TMP/script" DEALBOARD_SCRIPT_SIZE=$1 db > "$TMP/board.out" 2> "$TMP/board.err"
-}
-screen() { cat "$TMP/$1.txt"; }
-row() { sed -n "$(($2 + 1))p" "$TMP/$1.txt"; }
-select_deal() { printf 'key /\ntype %s\nkey Enter\n' "$1"; }
 
 # ---- help scrolls, q closes, ? does not stack -------------------------------
 board 80x24 <<EOF

@@ -2,6 +2,7 @@
 # The board in script mode (DEALBOARD_SCRIPT): keys from a file, a virtual
 # screen of a fixed size saved as text. Asserts on screens, files and commits.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/screen.inc"
 
 repo=$(new_repo)
 cd "$repo" || exit 1
@@ -10,13 +11,6 @@ beta=$(db add "Beta Platform" --account Beta --value 120000 --stage define)
 gamma=$(db add "Gamma Pricing" --account Gamma --value 9000 --stage explore --owner "Other Seller")
 file_of() { echo "deals/$(printf %s "$1" | tail -c 2)/$1.json"; }
 
-# board SIZE: runs the board on the script read from stdin, screens in $TMP.
-board() {
-    cat > "$TMP/script"
-    DEALBOARD_SCRIPT="$TMP/script" DEALBOARD_SCRIPT_SIZE=$1 db > "$TMP/board.out" 2> "$TMP/board.err"
-}
-screen() { cat "$TMP/$1.txt"; }
-row() { sed -n "$(($2 + 1))p" "$TMP/$1.txt"; }
 
 # ---- the board at 80x24 ---------------------------------------------------
 board 80x24 <<EOF
