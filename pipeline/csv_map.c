@@ -7,8 +7,10 @@
 #include "text.h"
 
 /* The table's field behind each column. */
+#define COLUMN_FIELD_CSV(e) DF_##e,
+#define COLUMN_FIELD_NOCSV(e)
 static const deal_field column_fields[CSV_FIELD_COUNT] = {
-#define X(e, group, key, kind, member, need, light, csv, ...) DEAL_FIELD_CSV_FIELD_##csv(e)
+#define X(e, group, key, kind, member, need, light, csv, ...) COLUMN_FIELD_##csv(e)
     DEAL_FIELDS(X)
 #undef X
 };

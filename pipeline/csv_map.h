@@ -17,8 +17,11 @@
 /* The CSV columns, in export order: the fields of the field table
  * (deal_fields.h) marked CSV, nested ones flattened ("next_step_due"). The
  * log is not a column: it is history, kept in the deal files. */
+/* The CSV column's token picks the macro that keeps or drops a row. */
+#define CSV_COLUMN_CSV(e) CSV_F_##e,
+#define CSV_COLUMN_NOCSV(e)
 typedef enum {
-#define X(e, group, key, kind, member, need, light, csv, ...) DEAL_FIELD_CSV_ENUM_##csv(e)
+#define X(e, group, key, kind, member, need, light, csv, ...) CSV_COLUMN_##csv(e)
     DEAL_FIELDS(X)
 #undef X
     CSV_FIELD_COUNT

@@ -138,13 +138,6 @@ typedef struct {
 
 extern const deal_field_def deal_fields[DF_COUNT];
 
-/* Rows filtered at compile time: a column's token picks the macro that keeps
- * or drops the row (DEAL_FIELD_CSV_ENUM_##CSV: csv_map.h's column enum). */
-#define DEAL_FIELD_CSV_ENUM_CSV(e) CSV_F_##e,
-#define DEAL_FIELD_CSV_ENUM_NOCSV(e)
-#define DEAL_FIELD_CSV_FIELD_CSV(e) DF_##e,
-#define DEAL_FIELD_CSV_FIELD_NOCSV(e)
-
 const char *deal_group_key(deal_group g);            /* NULL for DG_TOP */
 field_merge deal_kind_merge(field_kind k);
 /* A top-level field by its JSON key; -1 when there is none. */
