@@ -1,6 +1,8 @@
 #include "deal_fields.h"
 
 #include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -77,6 +79,17 @@ deal_status *deal_field_status(deal *d, deal_field f) { return member(d, f); }
 bool deal_field_carried(const deal *d, deal_field f)
 {
     return !d->partial || deal_fields[f].light == LIGHT_LIGHT;
+}
+
+void deal_field_expect(const deal *d, deal_field f, const char *who)
+{
+    if (deal_field_carried(d, f))
+        return;
+    fprintf(stderr,
+            "dealboard: internal error: %s reads the %s of a light deal, which light loads "
+            "do not carry (load the deals whole)\n",
+            who, deal_fields[f].key);
+    abort();
 }
 
 /* "  " is as empty as "" to a seller reading the deal. */

@@ -158,6 +158,11 @@ deal_status *deal_field_status(deal *d, deal_field f);
 
 /* Whether a light deal carries the field (whole deals carry them all). */
 bool deal_field_carried(const deal *d, deal_field f);
+/* For code that reads a field light loads may not carry (the log for
+ * closing days, the stage clock): a light deal there is the caller's bug
+ * (it must load the deals whole). It stops the program with words saying
+ * so, rather than taking the missing field for an empty one. */
+void deal_field_expect(const deal *d, deal_field f, const char *who);
 /* Whether the field says anything ("  " does not): text of any deal, or
  * the SAYS bit of a light one. */
 bool deal_field_says(const deal *d, deal_field f);   /* TEXT fields */

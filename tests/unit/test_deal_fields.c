@@ -3,6 +3,7 @@
  * and light), CSV export and import, the JSON merge (changed on one side,
  * on both) and show --json's object. A new row is tested without a line
  * here; a kind this file does not know fails loudly. */
+#include <fcntl.h>
 #include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,7 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -19,6 +23,7 @@
 #include "../../pipeline/config.h"
 #include "../../pipeline/csv_map.h"
 #include "../../pipeline/deal_fields.h"
+#include "../../pipeline/forecast.h"
 #include "../../pipeline/util.h"
 #include "../../store/cache.h"
 #include "../../store/codec.h"
@@ -322,6 +327,43 @@ static void test_show_json(void **state)
     }
 }
 
+/* ---- light deals ---- */
+
+/* Whether forecast_closed_on(d) stops the program (run in a child). */
+static bool closed_on_aborts(const deal *d)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 2);                        /* the words are for people, not this test */
+        forecast_closed_on(d);
+        _exit(0);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
+}
+
+/* A report that needs the log never reads a light deal's missing log as
+ * "no log": the closing day of a deal closed a month ago would silently be
+ * its stage_entered day instead. */
+static void test_light_deal_fails_loudly(void **state)
+{
+    (void)state;
+    deal d;
+    make_deal(&d, -1, 0);
+    *deal_field_status(&d, DF_STATUS) = STATUS_WON;
+    deal_add_log(&d, "00000002", "2027-02-03T10:00:00Z", "Sam", "status", "Won");
+    assert_int_equal(forecast_closed_on(&d), day_of("2027-02-03"));
+    assert_false(closed_on_aborts(&d));
+    deal_make_light(&d);
+    assert_false(deal_field_carried(&d, DF_LOG));
+    assert_true(closed_on_aborts(&d));
+    deal_free(&d);
+}
+
 /* ---- the table itself ---- */
 
 static void test_table(void **state)
@@ -361,6 +403,7 @@ int main(void)
         cmocka_unit_test(test_table),    cmocka_unit_test(test_codec),
         cmocka_unit_test(test_cache),    cmocka_unit_test(test_csv),
         cmocka_unit_test(test_merge),    cmocka_unit_test(test_show_json),
+        cmocka_unit_test(test_light_deal_fails_loudly),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
