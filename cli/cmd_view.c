@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../pipeline/deal_fields.h"
 #include "../pipeline/format.h"
 #include "../pipeline/rules.h"
 #include "../pipeline/text.h"
@@ -208,73 +209,59 @@ static void show_line(const char *label, const char *value)
     fputc('\n', stdout);
 }
 
-static void show_date(const char *label, db_day day)
+/* The words of a field whose line says more than its value (NULL: no
+ * line); the other fields with a label show as they are. Caller frees. */
+static char *show_words(const pipeline_cfg *cfg, const deal *d, deal_field f,
+                        const flag_result *flags)
 {
-    char buf[DATE_LEN];
-    date_format(day, buf);
-    show_line(label, buf);
+    char a[DATE_LEN] = "", money[MONEY_LEN];
+    switch (f) {
+    case DF_STAGE:
+        return xasprintf("%s (%d days)", deal_view_stage_label(cfg, d), flags->days_in_stage);
+    case DF_VALUE:
+        format_money(d->value, money);
+        return xasprintf("%s %s", money, d->currency ? d->currency : cfg->currency);
+    case DF_CLOSE_DATE:
+        if (d->close_date == DAY_NONE)
+            return NULL;
+        date_format(d->close_date, a);
+        return d->close_date_pushes ? xasprintf("%s (pushed %d×)", a, d->close_date_pushes)
+                                    : xstrdup(a);
+    case DF_NEXT_STEP_TEXT:
+        date_format(d->next_due, a);
+        return !deal_has_next_step(d) ? xstrdup("none")
+               : *a                   ? xasprintf("%s (due %s)", d->next_text, a)
+                                      : xstrdup(d->next_text);
+    case DF_SNOOZE_UNTIL:
+        if (!flags->snoozed)
+            return NULL;
+        date_format(d->snooze_until, a);
+        return xasprintf("until %s%s%s", a, str_empty(d->snooze_reason) ? "" : ": ",
+                         d->snooze_reason ? d->snooze_reason : "");
+    case DF_MOVED_ON_REASON:
+        if (!d->moved_on)
+            return NULL;
+        date_format(d->revisit, a);
+        return xasprintf("%s%s%s%s", d->moved_on_reason ? d->moved_on_reason : "",
+                         *a ? " (revisit " : "", a, *a ? ")" : "");
+    default: break;
+    }
+    strbuf sb = {0};
+    switch (deal_fields[f].kind) {
+    case FK_TEXT: return xstrdup(deal_field_text_of(d, f));
+    case FK_DATE:
+        date_format(deal_field_day_of(d, f), a);
+        return xstrdup(a);
+    case FK_TAGS:
+        for (size_t i = 0; i < d->ntags; i++)
+            sb_printf(&sb, "%s%s", i ? ", " : "", d->tags[i]);
+        return sb.data;
+    default: return NULL;
+    }
 }
 
-static void show_text(const pipeline_cfg *cfg, const deal *d, db_day today)
+static void show_log(const deal *d)
 {
-    flag_result f;
-    rules_evaluate(cfg, d, today, &f);
-    char money[MONEY_LEN], *value;
-    format_money(d->value, money);
-    value = xasprintf("%s %s", money, d->currency ? d->currency : cfg->currency);
-    show_line("Title", d->title);
-    show_line("Id", d->id);
-    show_line("Account", d->account);
-    show_line("Owner", d->owner);
-    char *stage = xasprintf("%s (%d days)", deal_view_stage_label(cfg, d), f.days_in_stage);
-    show_line("Stage", stage);
-    show_line("Value", value);
-    show_date("Created", d->created);
-    show_date("Last touch", d->last_touch);
-    char *close = NULL;
-    if (d->close_date != DAY_NONE) {
-        char date[DATE_LEN];
-        date_format(d->close_date, date);
-        close = d->close_date_pushes ? xasprintf("%s (pushed %d×)", date, d->close_date_pushes)
-                                     : xstrdup(date);
-    }
-    show_line("Close date", close);
-    char due[DATE_LEN] = "";
-    date_format(d->next_due, due);
-    char *next = deal_has_next_step(d) ? (*due ? xasprintf("%s (due %s)", d->next_text, due)
-                                               : xstrdup(d->next_text))
-                                       : xstrdup("none");
-    show_line("Next step", next);
-    show_line("Status quo", d->status_quo);
-    show_line("Insight", d->insight);
-    show_line("Persona", d->persona);
-    show_line("Champion", d->champion);
-    strbuf tags = {0};
-    for (size_t i = 0; i < d->ntags; i++)
-        sb_printf(&tags, "%s%s", i ? ", " : "", d->tags[i]);
-    show_line("Tags", tags.data);
-    if (f.snoozed) {
-        char until[DATE_LEN];
-        date_format(d->snooze_until, until);
-        char *s = xasprintf("until %s%s%s", until, str_empty(d->snooze_reason) ? "" : ": ",
-                            d->snooze_reason ? d->snooze_reason : "");
-        show_line("Snoozed", s);
-        free(s);
-    }
-    if (d->moved_on) {
-        char revisit[DATE_LEN] = "";
-        date_format(d->revisit, revisit);
-        char *s = xasprintf("%s%s%s%s", d->moved_on_reason ? d->moved_on_reason : "",
-                            *revisit ? " (revisit " : "", revisit, *revisit ? ")" : "");
-        show_line("Moved on", s);
-        free(s);
-    }
-    if (f.level != LEVEL_NONE) {
-        printf("%-13s %s %s (score %d)\n", "Flag", text_flag_mark(f.level),
-               flag_level_label(f.level), f.score);
-        for (int i = 0; i < f.nreasons; i++)
-            printf("%-13s - %s\n", "", f.reasons[i].text);
-    }
     if (d->nlog)
         printf("\nLog\n");
     for (size_t i = 0; i < d->nlog; i++) {
@@ -284,11 +271,29 @@ static void show_text(const pipeline_cfg *cfg, const deal *d, db_day today)
         cli_print_safe(stdout, d->log[i].text);
         fputc('\n', stdout);
     }
-    sb_free(&tags);
-    free(next);
-    free(close);
-    free(stage);
-    free(value);
+}
+
+/* The fields with a label (deal_fields.h), in the table's order under the
+ * title, then the flag and the log. */
+static void show_text(const pipeline_cfg *cfg, const deal *d, db_day today)
+{
+    flag_result f;
+    rules_evaluate(cfg, d, today, &f);
+    show_line(deal_fields[DF_TITLE].label, d->title);
+    for (int i = 0; i < DF_COUNT; i++) {
+        if (i == DF_TITLE || !deal_fields[i].label)
+            continue;
+        char *words = show_words(cfg, d, (deal_field)i, &f);
+        show_line(deal_fields[i].label, words);
+        free(words);
+    }
+    if (f.level != LEVEL_NONE) {
+        printf("%-13s %s %s (score %d)\n", "Flag", text_flag_mark(f.level),
+               flag_level_label(f.level), f.score);
+        for (int i = 0; i < f.nreasons; i++)
+            printf("%-13s - %s\n", "", f.reasons[i].text);
+    }
+    show_log(d);
 }
 
 int cmd_show(cli_opts *opts, int argc, char **argv)

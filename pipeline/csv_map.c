@@ -6,15 +6,18 @@
 
 #include "text.h"
 
-static const char *const field_names[CSV_FIELD_COUNT] = {
-#define X(e, name) name,
-    CSV_FIELDS(X)
+/* The table's field behind each column. */
+#define COLUMN_FIELD_CSV(e) DF_##e,
+#define COLUMN_FIELD_NOCSV(e)
+static const deal_field column_fields[CSV_FIELD_COUNT] = {
+#define X(e, group, key, kind, member, need, light, csv, ...) COLUMN_FIELD_##csv(e)
+    DEAL_FIELDS(X)
 #undef X
 };
 
 const char *csv_field_name(csv_field f)
 {
-    return f < CSV_FIELD_COUNT ? field_names[f] : "";
+    return f < CSV_FIELD_COUNT ? deal_fields[column_fields[f]].csv : "";
 }
 
 /* ---- header names ----------------------------------------------------- */
@@ -35,59 +38,34 @@ void csv_normalize_name(const char *in, char *out, size_t size)
         out[n] = '\0';
 }
 
-/* Normalized names other tools use for our fields (Pipedrive, Salesforce,
- * HubSpot exports, hand-made sheets). The field names themselves match too. */
-static const struct {
-    const char *alias;
-    csv_field field;
-} aliases[] = {
-    {"name", CSV_F_TITLE}, {"deal", CSV_F_TITLE}, {"opportunity", CSV_F_TITLE},
-    {"subject", CSV_F_TITLE},
-    {"accountname", CSV_F_ACCOUNT}, {"organization", CSV_F_ACCOUNT},
-    {"organisation", CSV_F_ACCOUNT}, {"organizationname", CSV_F_ACCOUNT},
-    {"org", CSV_F_ACCOUNT}, {"company", CSV_F_ACCOUNT}, {"companyname", CSV_F_ACCOUNT},
-    {"customer", CSV_F_ACCOUNT}, {"client", CSV_F_ACCOUNT},
-    {"associatedcompany", CSV_F_ACCOUNT},
-    {"ownername", CSV_F_OWNER}, {"assignedto", CSV_F_OWNER}, {"salesrep", CSV_F_OWNER},
-    {"salesperson", CSV_F_OWNER}, {"seller", CSV_F_OWNER},
-    {"pipelinestage", CSV_F_STAGE}, {"stagename", CSV_F_STAGE},
-    {"amount", CSV_F_VALUE}, {"price", CSV_F_VALUE}, {"revenue", CSV_F_VALUE},
-    {"currencycode", CSV_F_CURRENCY},
-    {"createdon", CSV_F_CREATED}, {"createdat", CSV_F_CREATED},
-    {"createddate", CSV_F_CREATED}, {"creationdate", CSV_F_CREATED},
-    {"createdate", CSV_F_CREATED},
-    {"laststagechange", CSV_F_STAGE_ENTERED}, {"instagesince", CSV_F_STAGE_ENTERED},
-    {"lastcontact", CSV_F_LAST_TOUCH}, {"lastcontacted", CSV_F_LAST_TOUCH},
-    {"lastactivity", CSV_F_LAST_TOUCH}, {"lastactivitydate", CSV_F_LAST_TOUCH},
-    {"closedate", CSV_F_CLOSE_DATE}, {"expectedclosedate", CSV_F_CLOSE_DATE},
-    {"expectedclose", CSV_F_CLOSE_DATE}, {"closingdate", CSV_F_CLOSE_DATE},
-    {"expectedclosingdate", CSV_F_CLOSE_DATE},
-    {"pushes", CSV_F_CLOSE_DATE_PUSHES},
-    {"nextstep", CSV_F_NEXT_STEP_TEXT}, {"nextaction", CSV_F_NEXT_STEP_TEXT},
-    {"nextactivity", CSV_F_NEXT_STEP_TEXT}, {"nextactivitysubject", CSV_F_NEXT_STEP_TEXT},
-    {"nextstepdue", CSV_F_NEXT_STEP_DUE}, {"nextstepdate", CSV_F_NEXT_STEP_DUE},
-    {"nextactiondate", CSV_F_NEXT_STEP_DUE}, {"nextactivitydate", CSV_F_NEXT_STEP_DUE},
-    {"duedate", CSV_F_NEXT_STEP_DUE},
-    {"buyerpersona", CSV_F_PERSONA},
-    {"tag", CSV_F_TAGS}, {"labels", CSV_F_TAGS}, {"label", CSV_F_TAGS},
-    {"snoozeduntil", CSV_F_SNOOZE_UNTIL},
-    {"movedonreason", CSV_F_MOVED_ON_REASON}, {"moveonreason", CSV_F_MOVED_ON_REASON},
-    {"revisit", CSV_F_MOVED_ON_REVISIT}, {"revisitdate", CSV_F_MOVED_ON_REVISIT},
-};
+/* Whether `alias` is one of the space-separated names in `aliases`. */
+static bool in_aliases(const char *aliases, const char *alias)
+{
+    size_t n = strlen(alias);
+    for (const char *p = aliases; n && *p; p += strcspn(p, " ")) {
+        p += strspn(p, " ");
+        if (strncmp(p, alias, n) == 0 && (p[n] == ' ' || p[n] == '\0'))
+            return true;
+    }
+    return false;
+}
 
+/* The column names first, then the names other tools use for our fields
+ * (the table's aliases: Pipedrive, Salesforce, HubSpot exports, hand-made
+ * sheets). */
 static bool lookup_normalized(const char *norm, csv_field *out)
 {
     char field[NAME_MAX_LEN];
     for (int f = 0; f < CSV_FIELD_COUNT; f++) {
-        csv_normalize_name(field_names[f], field, sizeof field);
+        csv_normalize_name(csv_field_name((csv_field)f), field, sizeof field);
         if (strcmp(norm, field) == 0) {
             *out = (csv_field)f;
             return true;
         }
     }
-    for (size_t i = 0; i < sizeof aliases / sizeof *aliases; i++) {
-        if (strcmp(norm, aliases[i].alias) == 0) {
-            *out = aliases[i].field;
+    for (int f = 0; f < CSV_FIELD_COUNT; f++) {
+        if (in_aliases(deal_fields[column_fields[f]].aliases, norm)) {
+            *out = (csv_field)f;
             return true;
         }
     }
@@ -125,7 +103,7 @@ static char *field_list(void)
 {
     strbuf sb = {0};
     for (int f = 0; f < CSV_FIELD_COUNT; f++)
-        sb_printf(&sb, "%s, ", field_names[f]);
+        sb_printf(&sb, "%s, ", csv_field_name((csv_field)f));
     sb_puts(&sb, "ignore");
     return sb.data;
 }
@@ -164,7 +142,7 @@ static int apply_override(csv_mapping *m, const csv_override *ov, bool *taken, d
         return rc;
     }
     if (m->column[f] >= 0)
-        return db_fail(err, DB_EUSAGE, "--map: two columns map to %s", field_names[f]);
+        return db_fail(err, DB_EUSAGE, "--map: two columns map to %s", csv_field_name(f));
     m->column[f] = col;
     return 0;
 }
@@ -525,7 +503,7 @@ bool csv_row_is_blank(const char *const *cells, size_t n)
 
 static const char *column_name(const csv_mapping *m, csv_field f)
 {
-    return m->column[f] >= 0 ? m->names[m->column[f]] : field_names[f];
+    return m->column[f] >= 0 ? m->names[m->column[f]] : csv_field_name((csv_field)f);
 }
 
 static bool blank(const char *s) { return s[strspn(s, " \t")] == '\0'; }
@@ -551,16 +529,16 @@ static int read_cells(const csv_mapping *m, const char *const *cells, size_t n, 
     return 0;
 }
 
+/* Every date column (the table's DATE fields). */
 static int read_dates(const csv_mapping *m, csv_row *row, db_err *err)
 {
-    static const csv_field dates[] = {CSV_F_CREATED, CSV_F_STAGE_ENTERED, CSV_F_LAST_TOUCH,
-                                      CSV_F_CLOSE_DATE, CSV_F_NEXT_STEP_DUE, CSV_F_SNOOZE_UNTIL,
-                                      CSV_F_MOVED_ON_REVISIT};
-    for (size_t i = 0; i < sizeof dates / sizeof *dates; i++) {
-        csv_field f = dates[i];
+    for (int f = 0; f < CSV_FIELD_COUNT; f++) {
+        if (deal_fields[column_fields[f]].kind != FK_DATE)
+            continue;
         const char *why = csv_parse_date(row->text[f], &row->day[f]);
         if (why)
-            return db_fail(err, DB_EUSAGE, "%s: '%.80s' %s", column_name(m, f), row->text[f], why);
+            return db_fail(err, DB_EUSAGE, "%s: '%.80s' %s", column_name(m, (csv_field)f),
+                           row->text[f], why);
     }
     return 0;
 }
@@ -645,21 +623,20 @@ int csv_row_id(const csv_row *row, const char **id, db_err *err)
 
 /* ---- applying a row --------------------------------------------------- */
 
+/* The file's own text fields (the table's top-level TEXT fields but the id
+ * and the stage, which apply_stage moves); a NULLABLE one left blank unsets
+ * it. Grouped texts go with their group (apply_next_snooze_moved_on). */
 static void apply_texts(const csv_row *row, deal *d)
 {
-    struct {
-        csv_field field;
-        char **slot;
-    } texts[] = {{CSV_F_TITLE, &d->title},         {CSV_F_ACCOUNT, &d->account},
-                 {CSV_F_OWNER, &d->owner},         {CSV_F_STATUS_QUO, &d->status_quo},
-                 {CSV_F_INSIGHT, &d->insight},     {CSV_F_PERSONA, &d->persona},
-                 {CSV_F_CHAMPION, &d->champion}};
-    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
-        if (row->has[texts[i].field])
-            deal_set_str(texts[i].slot, row->text[texts[i].field]);
-    if (row->has[CSV_F_CURRENCY]) {
-        const char *currency = row->text[CSV_F_CURRENCY];
-        deal_set_str(&d->currency, blank(currency) ? NULL : currency);
+    for (int f = 0; f < CSV_FIELD_COUNT; f++) {
+        deal_field df = column_fields[f];
+        const deal_field_def *def = &deal_fields[df];
+        if (!row->has[f] || def->kind != FK_TEXT || def->group != DG_TOP || df == DF_ID ||
+            df == DF_STAGE)
+            continue;
+        const char *text = row->text[f];
+        deal_set_str(deal_field_text(d, df),
+                     def->need == NEED_NULLABLE && blank(text) ? NULL : text);
     }
 }
 
@@ -784,7 +761,7 @@ static char *changed_fields(char *before[CSV_FIELD_COUNT], char *after[CSV_FIELD
     strbuf sb = {0};
     for (int f = 0; f < CSV_FIELD_COUNT; f++)
         if (strcmp(before[f], after[f]) != 0)
-            sb_printf(&sb, "%s%s", sb.len ? ", " : "", field_names[f]);
+            sb_printf(&sb, "%s%s", sb.len ? ", " : "", csv_field_name((csv_field)f));
     return sb.data;
 }
 
@@ -824,33 +801,29 @@ static char *tags_cell(const deal *d)
     return sb.data;
 }
 
+/* A field's cell; a grouped field's is empty when the deal has no such
+ * group (no next step, not snoozed, not moved on). */
+static char *field_cell(const deal *d, deal_field f)
+{
+    bool present = deal_group_present(d, deal_fields[f].group);
+    const char *text;
+    switch (deal_fields[f].kind) {
+    case FK_TEXT:
+        text = deal_field_text_of(d, f);
+        return xstrdup(present && text ? text : "");
+    case FK_DATE: return date_cell(present ? deal_field_day_of(d, f) : DAY_NONE);
+    case FK_MONEY: return xasprintf("%lld", (long long)*deal_field_money((deal *)d, f));
+    case FK_COUNT: return xasprintf("%d", *deal_field_count((deal *)d, f));
+    case FK_STATUS: return xstrdup(deal_status_name(*deal_field_status((deal *)d, f)));
+    case FK_TAGS: return tags_cell(d);
+    default: return xstrdup("");
+    }
+}
+
 void csv_deal_cells(const deal *d, char *c[CSV_FIELD_COUNT])
 {
-    bool next = deal_has_next_step(d), snoozed = d->snooze_until != DAY_NONE;
-    c[CSV_F_ID] = xstrdup(d->id ? d->id : "");
-    c[CSV_F_TITLE] = xstrdup(d->title ? d->title : "");
-    c[CSV_F_ACCOUNT] = xstrdup(d->account ? d->account : "");
-    c[CSV_F_OWNER] = xstrdup(d->owner ? d->owner : "");
-    c[CSV_F_STAGE] = xstrdup(d->stage ? d->stage : "");
-    c[CSV_F_STATUS] = xstrdup(deal_status_name(d->status));
-    c[CSV_F_VALUE] = xasprintf("%lld", (long long)d->value);
-    c[CSV_F_CURRENCY] = xstrdup(d->currency ? d->currency : "");
-    c[CSV_F_CREATED] = date_cell(d->created);
-    c[CSV_F_STAGE_ENTERED] = date_cell(d->stage_entered);
-    c[CSV_F_LAST_TOUCH] = date_cell(d->last_touch);
-    c[CSV_F_CLOSE_DATE] = date_cell(d->close_date);
-    c[CSV_F_CLOSE_DATE_PUSHES] = xasprintf("%d", d->close_date_pushes);
-    c[CSV_F_NEXT_STEP_TEXT] = xstrdup(next ? d->next_text : "");
-    c[CSV_F_NEXT_STEP_DUE] = date_cell(next ? d->next_due : DAY_NONE);
-    c[CSV_F_STATUS_QUO] = xstrdup(d->status_quo ? d->status_quo : "");
-    c[CSV_F_INSIGHT] = xstrdup(d->insight ? d->insight : "");
-    c[CSV_F_PERSONA] = xstrdup(d->persona ? d->persona : "");
-    c[CSV_F_CHAMPION] = xstrdup(d->champion ? d->champion : "");
-    c[CSV_F_TAGS] = tags_cell(d);
-    c[CSV_F_SNOOZE_UNTIL] = date_cell(d->snooze_until);
-    c[CSV_F_SNOOZE_REASON] = xstrdup(snoozed && d->snooze_reason ? d->snooze_reason : "");
-    c[CSV_F_MOVED_ON_REASON] = xstrdup(d->moved_on && d->moved_on_reason ? d->moved_on_reason : "");
-    c[CSV_F_MOVED_ON_REVISIT] = date_cell(d->moved_on ? d->revisit : DAY_NONE);
+    for (int f = 0; f < CSV_FIELD_COUNT; f++)
+        c[f] = field_cell(d, column_fields[f]);
 }
 
 void csv_cells_free(char *cells[CSV_FIELD_COUNT])

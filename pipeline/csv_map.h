@@ -10,40 +10,19 @@
 
 #include "config.h"
 #include "deal.h"
+#include "deal_fields.h"
 #include "edit.h"
 #include "util.h"
 
-/* X-macro of the CSV columns, in export order: every v1 field, nested ones
- * flattened. The log is not a column: it is history, kept in the deal files. */
-#define CSV_FIELDS(X)                                   \
-    X(ID, "id")                                         \
-    X(TITLE, "title")                                   \
-    X(ACCOUNT, "account")                               \
-    X(OWNER, "owner")                                   \
-    X(STAGE, "stage")                                   \
-    X(STATUS, "status")                                 \
-    X(VALUE, "value")                                   \
-    X(CURRENCY, "currency")                             \
-    X(CREATED, "created")                               \
-    X(STAGE_ENTERED, "stage_entered")                   \
-    X(LAST_TOUCH, "last_touch")                         \
-    X(CLOSE_DATE, "close_date")                         \
-    X(CLOSE_DATE_PUSHES, "close_date_pushes")           \
-    X(NEXT_STEP_TEXT, "next_step_text")                 \
-    X(NEXT_STEP_DUE, "next_step_due")                   \
-    X(STATUS_QUO, "status_quo")                         \
-    X(INSIGHT, "insight")                               \
-    X(PERSONA, "persona")                               \
-    X(CHAMPION, "champion")                             \
-    X(TAGS, "tags")                                     \
-    X(SNOOZE_UNTIL, "snooze_until")                     \
-    X(SNOOZE_REASON, "snooze_reason")                   \
-    X(MOVED_ON_REASON, "moved_on_reason")               \
-    X(MOVED_ON_REVISIT, "moved_on_revisit")
-
+/* The CSV columns, in export order: the fields of the field table
+ * (deal_fields.h) marked CSV, nested ones flattened ("next_step_due"). The
+ * log is not a column: it is history, kept in the deal files. */
+/* The CSV column's token picks the macro that keeps or drops a row. */
+#define CSV_COLUMN_CSV(e) CSV_F_##e,
+#define CSV_COLUMN_NOCSV(e)
 typedef enum {
-#define X(e, name) CSV_F_##e,
-    CSV_FIELDS(X)
+#define X(e, group, key, kind, member, need, light, csv, ...) CSV_COLUMN_##csv(e)
+    DEAL_FIELDS(X)
 #undef X
     CSV_FIELD_COUNT
 } csv_field;

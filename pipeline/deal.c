@@ -1,9 +1,9 @@
 #include "deal.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "deal_fields.h"
 #include "util.h"
 
 static const char *const status_names[STATUS_COUNT] = {"open", "won", "lost", "moved-on"};
@@ -34,11 +34,9 @@ void deal_free(deal *d)
         deal_init(d);
         return;
     }
-    char **strings[] = {&d->id, &d->title, &d->account, &d->owner, &d->stage, &d->currency,
-                        &d->next_text, &d->status_quo, &d->insight, &d->persona, &d->champion,
-                        &d->snooze_reason, &d->moved_on_reason};
-    for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
-        free(*strings[i]);
+    for (int f = 0; f < DF_COUNT; f++)
+        if (deal_fields[f].kind == FK_TEXT)
+            free(*deal_field_text(d, (deal_field)f));
     for (size_t i = 0; i < d->ntags; i++)
         free(d->tags[i]);
     free(d->tags);
@@ -126,35 +124,21 @@ bool deal_is_open(const deal *d) { return d->status == STATUS_OPEN; }
 
 bool deal_has_next_step(const deal *d) { return !str_empty(d->next_text); }
 
-/* "  " is as empty as "" to a seller reading the deal. */
-static bool blank(const char *s)
-{
-    for (; s && *s; s++)
-        if (!isspace((unsigned char)*s))
-            return false;
-    return true;
-}
+bool deal_has_status_quo(const deal *d) { return deal_field_says(d, DF_STATUS_QUO); }
 
-bool deal_has_status_quo(const deal *d)
-{
-    return d->partial ? d->has_status_quo : !blank(d->status_quo);
-}
-
-bool deal_has_insight(const deal *d)
-{
-    return d->partial ? d->has_insight : !blank(d->insight);
-}
+bool deal_has_insight(const deal *d) { return deal_field_says(d, DF_INSIGHT); }
 
 void deal_make_light(deal *d)
 {
     if (d->partial)
         return;
-    d->has_status_quo = deal_has_status_quo(d);
-    d->has_insight = deal_has_insight(d);
-    char **long_text[] = {&d->status_quo, &d->insight, &d->persona, &d->champion};
-    for (size_t i = 0; i < sizeof long_text / sizeof *long_text; i++) {
-        free(*long_text[i]);
-        *long_text[i] = NULL;
+    d->says = deal_fields_says_bits(d);
+    for (int f = 0; f < DF_COUNT; f++) {
+        if (deal_fields[f].light != LIGHT_LIGHT && deal_fields[f].kind == FK_TEXT) {
+            char **text = deal_field_text(d, (deal_field)f);
+            free(*text);
+            *text = NULL;
+        }
     }
     for (size_t i = 0; i < d->nlog; i++)
         log_entry_free(&d->log[i]);

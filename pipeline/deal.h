@@ -41,13 +41,13 @@ typedef struct deal {
     void *raw;
     void (*raw_free)(void *);
     /* A light deal (repo_load_deals_light): only what lists, flags and the
-     * board need. No log, no status_quo/insight/persona/champion, no raw
-     * (has_status_quo/has_insight say what the rules need of them). Never
-     * written back: repo_save_deal refuses it (load the deal whole). */
+     * board need, the fields the field table (deal_fields.h) marks LIGHT; no
+     * raw. Never written back: repo_save_deal refuses it (load the deal whole). */
     bool partial;
-    /* Light deals only: whether status_quo / insight say anything (the
-     * move-on rules need no more; read them through deal_has_status_quo). */
-    bool has_status_quo, has_insight;
+    /* Light deals only: bit f (a deal_field) set when a field marked SAYS
+     * says anything (the move-on rules need no more; read through
+     * deal_field_says or deal_has_status_quo). */
+    uint64_t says;
     /* Store-owned, valid while its deal_list lives; NULL when not at hand:
      * the stored object as `list --json` prints it (depth 2), without its
      * closing brace, so a listing copies it instead of re-encoding. */

@@ -5,12 +5,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deal_fields.h"
 #include "stage_clock.h"
 #include "text.h"
 
+/* The field table's rows marked SET, then those marked MOVE (a stage set
+ * is a move, listed last); the EDIT column's token picks the macro. */
+#define SETTABLE_SET(key) key,
+#define SETTABLE_MOVE(key)
+#define SETTABLE_NOSET(key)
+#define MOVABLE_SET(key)
+#define MOVABLE_MOVE(key) key,
+#define MOVABLE_NOSET(key)
 const char *const edit_settable_fields[] = {
-    "title", "account", "owner", "value", "currency", "close_date", "status_quo", "insight",
-    "persona", "champion", "tags", "stage", NULL};
+#define X(e, group, key, kind, member, need, light, csv, label, edit, ...) SETTABLE_##edit(key)
+    DEAL_FIELDS(X)
+#undef X
+#define X(e, group, key, kind, member, need, light, csv, label, edit, ...) MOVABLE_##edit(key)
+    DEAL_FIELDS(X)
+#undef X
+    NULL};
 
 static void add_log(const edit_ctx *ctx, deal *d, const char *kind, const char *text)
 {
@@ -140,28 +154,41 @@ int edit_step(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, int directi
     return 0;
 }
 
-static int set_close_date(const edit_ctx *ctx, deal *d, const char *value, char **message,
-                          db_err *err)
+/* A date field's words in a message: its label in lower case ("close date"). */
+static char *field_words(deal_field f)
 {
-    db_day day;
+    const char *label = deal_fields[f].label ? deal_fields[f].label : deal_fields[f].key;
+    char *words = xstrdup(label);
+    for (char *p = words; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return words;
+}
+
+static int set_date(const edit_ctx *ctx, deal *d, deal_field f, const char *value,
+                    char **message, db_err *err)
+{
+    db_day day, *slot = deal_field_day(d, f);
     if (str_empty(value) || str_eq(value, "none")) {
         day = DAY_NONE;
     } else if (!edit_parse_date(value, ctx->today, &day)) {
-        return db_fail(err, DB_EUSAGE, "close_date: '%s' is not a date (YYYY-MM-DD)", value);
+        return db_fail(err, DB_EUSAGE, "%s: '%s' is not a date (YYYY-MM-DD)", deal_fields[f].key,
+                       value);
     }
     char before[DATE_LEN] = "none", after[DATE_LEN] = "none";
-    if (d->close_date != DAY_NONE)
-        date_format(d->close_date, before);
+    if (*slot != DAY_NONE)
+        date_format(*slot, before);
     if (day != DAY_NONE)
         date_format(day, after);
-    /* Pushing the date out again and again is what the back-burner rule watches. */
-    bool pushed = d->close_date != DAY_NONE && day != DAY_NONE && day > d->close_date;
+    /* Pushing the close date out again and again is what the back-burner rule watches. */
+    bool pushed = f == DF_CLOSE_DATE && *slot != DAY_NONE && day != DAY_NONE && day > *slot;
     if (pushed)
         d->close_date_pushes++;
-    d->close_date = day;
-    *message = pushed ? xasprintf("Push %s close date: %s → %s (pushed %d time%s)", d->id, before,
+    *slot = day;
+    char *words = field_words(f);
+    *message = pushed ? xasprintf("Push %s %s: %s → %s (pushed %d time%s)", d->id, words, before,
                                   after, d->close_date_pushes, d->close_date_pushes == 1 ? "" : "s")
-                      : xasprintf("Set %s close date: %s → %s", d->id, before, after);
+                      : xasprintf("Set %s %s: %s → %s", d->id, words, before, after);
+    free(words);
     return 0;
 }
 
@@ -187,49 +214,45 @@ static void set_tags(deal *d, const char *value)
     free(copy);
 }
 
-static char **text_field(deal *d, const char *field)
+static int unknown_field(const char *field, db_err *err)
 {
-    struct { const char *name; char **slot; } fields[] = {
-        {"title", &d->title}, {"account", &d->account}, {"owner", &d->owner},
-        {"currency", &d->currency}, {"status_quo", &d->status_quo}, {"insight", &d->insight},
-        {"persona", &d->persona}, {"champion", &d->champion}};
-    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
-        if (str_eq(field, fields[i].name))
-            return fields[i].slot;
-    return NULL;
+    strbuf sb = {0};
+    for (int i = 0; edit_settable_fields[i]; i++)
+        sb_printf(&sb, "%s%s", i ? ", " : "", edit_settable_fields[i]);
+    int rc = db_fail(err, DB_EUSAGE, "%s: unknown field (fields: %s)", field, sb.data);
+    sb_free(&sb);
+    return rc;
 }
 
+/* Any field the table marks SET or MOVE, by its kind. */
 int edit_set(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, const char *field,
              const char *value, char **message, db_err *err)
 {
-    int rc = check_text(field, value, str_eq(field, "title"), err);
+    int f = deal_field_by_key(field);
+    const deal_field_def *def = f >= 0 ? &deal_fields[f] : NULL;
+    bool required = def && def->edit == EDIT_SET && def->need == NEED_REQUIRED;
+    int rc = check_text(field, value, required, err);
     if (rc)
         return rc;
-    if (str_eq(field, "close_date"))
-        return set_close_date(ctx, d, value, message, err);
-    if (str_eq(field, "value"))
-        return set_value(d, value, message, err);
-    if (str_eq(field, "stage"))
+    if (!def || def->edit == EDIT_NOSET)
+        return unknown_field(field, err);
+    if (def->edit == EDIT_MOVE)
         return edit_move(cfg, ctx, d, value, message, err);
-    if (str_eq(field, "tags")) {
+    switch (def->kind) {
+    case FK_DATE: return set_date(ctx, d, (deal_field)f, value, message, err);
+    case FK_MONEY: return set_value(d, value, message, err);
+    case FK_TAGS:
         set_tags(d, value);
         *message = xasprintf("Set %s tags: %s", d->id, value);
         return 0;
+    case FK_TEXT:
+        if (def->need == NEED_NULLABLE && str_empty(value))
+            value = NULL;
+        deal_set_str(deal_field_text(d, (deal_field)f), value);
+        *message = xasprintf("Set %s %s", d->id, field);
+        return 0;
+    default: return unknown_field(field, err);
     }
-    char **slot = text_field(d, field);
-    if (!slot) {
-        strbuf sb = {0};
-        for (int i = 0; edit_settable_fields[i]; i++)
-            sb_printf(&sb, "%s%s", i ? ", " : "", edit_settable_fields[i]);
-        rc = db_fail(err, DB_EUSAGE, "%s: unknown field (fields: %s)", field, sb.data);
-        sb_free(&sb);
-        return rc;
-    }
-    if (str_eq(field, "currency") && str_empty(value))
-        value = NULL;
-    deal_set_str(slot, value);
-    *message = xasprintf("Set %s %s", d->id, field);
-    return 0;
 }
 
 int edit_touch(const edit_ctx *ctx, deal *d, const char *note, char **message, db_err *err)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "deal_fields.h"
 #include "rules.h"
 #include "util.h"
 
@@ -41,6 +42,7 @@ static db_day log_day(const log_entry *e)
 db_day forecast_closed_on(const deal *d)
 {
     db_day latest = DAY_NONE;
+    deal_field_expect(d, DF_LOG, "forecast_closed_on");     /* the day it closed is in the log */
     for (size_t i = 0; i < d->nlog; i++) {
         db_day day = str_eq(d->log[i].kind, "status") ? log_day(&d->log[i]) : DAY_NONE;
         if (day != DAY_NONE && (latest == DAY_NONE || day > latest))

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "deal_fields.h"
 #include "util.h"
 
 /* What a `stage` log entry's text separates the two stages with (edit.c). */
@@ -112,6 +113,7 @@ db_day stage_clock_return_day(const pipeline_cfg *cfg, const deal *d, int to)
     const stage_def *target = to >= 0 && (size_t)to < cfg->nstages ? &cfg->stages[to] : NULL;
     const stage_def *now = config_stage(cfg, d->stage);
     stage_move last;
+    deal_field_expect(d, DF_LOG, "stage_clock_return_day");
     size_t k = prev_move(d, d->nlog, &last);
     /* The last move must be the one out of `to` into where the deal is now:
      * a stage changed without a log entry (an import) is not "just left". */

@@ -11,11 +11,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../pipeline/deal_fields.h"
 #include "../pipeline/util.h"
 #include "codec.h"
 #include "fsutil.h"
 
-#define SHARD_MAGIC "DBSHARD5"
+/* The shard file's own format; what a deal's record holds follows from the
+ * field table (deal_fields_layout_hash, in the header): a new field makes
+ * every old file unusable, and rebuilt, without a hand-kept version. */
+#define SHARD_MAGIC "DBSHARD6"
 #define ENDIAN_MARK 0x01020304u
 /* Entries younger than this are not cached: on file systems with coarse
  * timestamps a same-size rewrite within one tick would look unchanged. */
@@ -29,6 +33,7 @@ enum { LIGHT, REST, VIEW, NREGIONS };
 typedef struct {
     char magic[8];
     uint32_t endian, count;
+    uint64_t layout;                /* deal_fields_layout_hash() */
     uint64_t len[NREGIONS], sum[NREGIONS];
     /* The directory's file names (NUL-terminated, after the regions) as
      * read when it had identity `dir` (all zero: not to be trusted). */
@@ -103,6 +108,7 @@ typedef struct {
 struct deal_cache {
     char *dir;
     cache_mode mode;
+    uint64_t layout;            /* deal_fields_layout_hash() */
     int64_t now;
     shard_state s;
     char (*seen)[3];
@@ -195,23 +201,45 @@ static void put_str(strbuf *sb, const char *s)
     sb_add(sb, s, n + 1);               /* keep the NUL: ids are compared in place */
 }
 
-/* The light fields, in the order get_light reads them. */
+/* A field a record holds as a plain value (lists are written apart). */
+static bool scalar(deal_field f)
+{
+    return deal_fields[f].kind != FK_TAGS && deal_fields[f].kind != FK_LOG;
+}
+
+static void put_value(strbuf *sb, const deal *d, deal_field f)
+{
+    switch (deal_fields[f].kind) {
+    case FK_TEXT: put_str(sb, deal_field_text_of(d, f)); break;
+    case FK_DATE: put_i32(sb, deal_field_day_of(d, f)); break;
+    case FK_MONEY: put_i64(sb, *deal_field_money((deal *)d, f)); break;
+    case FK_COUNT: put_i32(sb, *deal_field_count((deal *)d, f)); break;
+    case FK_STATUS: put_i32(sb, (int32_t)*deal_field_status((deal *)d, f)); break;
+    default: break;
+    }
+}
+
+/* In a light record: the fields light loads carry (the id is the entry's
+ * own), in the table's order, then the deal's flags, then its tags. */
+static bool in_light_record(deal_field f)
+{
+    return deal_fields[f].light == LIGHT_LIGHT && f != DF_ID && scalar(f);
+}
+
+/* In the rest: every other field but the log, which ends it. */
+static bool in_rest_record(deal_field f)
+{
+    return deal_fields[f].light != LIGHT_LIGHT && scalar(f);
+}
+
 static void put_light(strbuf *sb, const deal *d)
 {
-    const char *strings[] = {d->title, d->account, d->owner, d->stage, d->currency,
-                             d->next_text, d->snooze_reason, d->moved_on_reason};
-    const db_day days[] = {d->created, d->stage_entered, d->last_touch, d->close_date,
-                           d->next_due, d->snooze_until, d->revisit};
-    for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
-        put_str(sb, strings[i]);
-    for (size_t i = 0; i < sizeof days / sizeof *days; i++)
-        put_i32(sb, days[i]);
-    put_i64(sb, d->value);
-    put_i32(sb, (int32_t)d->status);
-    put_i32(sb, d->close_date_pushes);
+    for (int f = 0; f < DF_COUNT; f++)
+        if (in_light_record((deal_field)f))
+            put_value(sb, d, (deal_field)f);
     put_i32(sb, d->moved_on);
-    /* The rules only ask whether these say anything; their text is in rest. */
-    put_i32(sb, (int32_t)deal_has_status_quo(d) | (int32_t)deal_has_insight(d) << 1);
+    /* The rules only ask whether the SAYS fields say anything; their text is in rest. */
+    put_i64(sb, (int64_t)deal_fields_says_bits(d));
     put_u32(sb, (uint32_t)d->ntags);
     for (size_t i = 0; i < d->ntags; i++)
         put_str(sb, d->tags[i]);
@@ -219,10 +247,9 @@ static void put_light(strbuf *sb, const deal *d)
 
 static void put_rest(strbuf *sb, const deal *d)
 {
-    put_str(sb, d->status_quo);
-    put_str(sb, d->insight);
-    put_str(sb, d->persona);
-    put_str(sb, d->champion);
+    for (int f = 0; f < DF_COUNT; f++)
+        if (in_rest_record((deal_field)f))
+            put_value(sb, d, (deal_field)f);
     put_u32(sb, (uint32_t)d->nlog);
     for (size_t i = 0; i < d->nlog; i++) {
         const log_entry *e = &d->log[i];
@@ -334,33 +361,47 @@ static void to_block(reader *r, deal *d, const unsigned char *start, uint32_t nt
     d->tags = ntags ? (char **)block : NULL;
 }
 
+/* One scalar field; a text is its own copy, or points into the entry
+ * (in_block: a light deal's, see to_block). */
+static void get_value(reader *r, deal *d, deal_field f, bool in_block)
+{
+    int32_t status;
+    switch (deal_fields[f].kind) {
+    case FK_TEXT: *deal_field_text(d, f) = get_field(r, in_block); break;
+    case FK_DATE: *deal_field_day(d, f) = get_i32(r); break;
+    case FK_MONEY: *deal_field_money(d, f) = get_i64(r); break;
+    case FK_COUNT: *deal_field_count(d, f) = get_i32(r); break;
+    case FK_STATUS:
+        status = get_i32(r);
+        *deal_field_status(d, f) =
+            status >= 0 && status < STATUS_COUNT ? (deal_status)status : STATUS_OPEN;
+        break;
+    default: break;
+    }
+}
+
 /* block_start: a light deal's id in the entry (its strings go in one
  * block, d->id already pointing at it); NULL: each string copied. */
 static void get_light(reader *r, deal *d, const unsigned char *block_start)
 {
     bool in_block = block_start != NULL;
-    char **strings[] = {&d->title, &d->account, &d->owner, &d->stage, &d->currency,
-                        &d->next_text, &d->snooze_reason, &d->moved_on_reason, &d->id};
-    db_day *days[] = {&d->created, &d->stage_entered, &d->last_touch, &d->close_date,
-                      &d->next_due, &d->snooze_until, &d->revisit};
-    const size_t nread = sizeof strings / sizeof *strings - 1;     /* the id is not read here */
-    for (size_t i = 0; i < nread; i++)
-        *strings[i] = get_field(r, in_block);
-    for (size_t i = 0; i < sizeof days / sizeof *days; i++)
-        *days[i] = get_i32(r);
-    d->value = get_i64(r);
-    int32_t status = get_i32(r);
-    d->status = status >= 0 && status < STATUS_COUNT ? (deal_status)status : STATUS_OPEN;
-    d->close_date_pushes = get_i32(r);
+    char **strings[DF_COUNT];
+    size_t nstrings = 0;
+    for (int f = 0; f < DF_COUNT; f++) {
+        if (!in_light_record((deal_field)f))
+            continue;
+        get_value(r, d, (deal_field)f, in_block);
+        if (deal_fields[f].kind == FK_TEXT)
+            strings[nstrings++] = deal_field_text(d, (deal_field)f);
+    }
+    strings[nstrings++] = &d->id;          /* read with the entry's head */
     d->moved_on = get_i32(r) != 0;
-    int32_t said = get_i32(r);
-    d->has_status_quo = (said & 1) != 0;
-    d->has_insight = (said & 2) != 0;
+    d->says = (uint64_t)get_i64(r);
     uint32_t ntags = get_u32(r);
     /* a tag takes 5 bytes or more */
     bool tags_fit = !r->bad && ntags <= (size_t)(r->end - r->p) / 5;
     if (in_block)                   /* even when damaged: deal_free frees the block */
-        to_block(r, d, block_start, tags_fit ? ntags : 0, strings, nread + 1);
+        to_block(r, d, block_start, tags_fit ? ntags : 0, strings, nstrings);
     else if (tags_fit && ntags)
         d->tags = xcalloc(ntags, sizeof *d->tags);
     if (!tags_fit) {
@@ -373,10 +414,9 @@ static void get_light(reader *r, deal *d, const unsigned char *block_start)
 
 static void get_rest(reader *r, deal *d)
 {
-    d->status_quo = get_str(r);
-    d->insight = get_str(r);
-    d->persona = get_str(r);
-    d->champion = get_str(r);
+    for (int f = 0; f < DF_COUNT; f++)
+        if (in_rest_record((deal_field)f))
+            get_value(r, d, (deal_field)f, false);
     uint32_t nlog = get_u32(r);
     if (r->bad || nlog > (size_t)(r->end - r->p) / 25) {     /* an entry takes 25 bytes or more */
         r->bad = true;
@@ -420,7 +460,8 @@ static bool header_ok(deal_cache *c)
             return false;
         total += h.len[i];
     }
-    if (memcmp(h.magic, SHARD_MAGIC, 8) != 0 || h.endian != ENDIAN_MARK || total != c->s.map_len ||
+    if (memcmp(h.magic, SHARD_MAGIC, 8) != 0 || h.endian != ENDIAN_MARK ||
+        h.layout != c->layout || total != c->s.map_len ||
         h.header_sum != checksum(c->s.map, offsetof(shard_header, header_sum)))
         return false;
     const unsigned char *p = c->s.map + sizeof h;
@@ -578,6 +619,7 @@ deal_cache *cache_open(const char *dir, cache_mode mode)
     deal_cache *c = xcalloc(1, sizeof *c);
     c->dir = xstrdup(dir);
     c->mode = mode;
+    c->layout = deal_fields_layout_hash();
     c->now = (int64_t)time(NULL);
     return c;
 }
@@ -764,6 +806,7 @@ static void write_shard(deal_cache *c)
     memset(&h, 0, sizeof h);            /* padding included: the header is checksummed */
     memcpy(h.magic, SHARD_MAGIC, 8);
     h.endian = ENDIAN_MARK;
+    h.layout = c->layout;
     h.count = count;
     struct iovec iov[2 + NREGIONS] = {{&h, sizeof h}};
     for (int i = 0; i < NREGIONS; i++) {

@@ -4,15 +4,16 @@
  *
  * Each shard file holds three regions, each with its own checksum:
  *   light | rest | view
- * light: what a light deal carries (deal.h), plus each deal's file identity
- *        and where its rest and view are; the only region a light load reads;
- * rest:  persona, champion and the log (a full load reads light + rest);
+ * light: what a light deal carries (the fields deal_fields.h marks LIGHT),
+ *        plus each deal's file identity and where its rest and view are;
+ *        the only region a light load reads;
+ * rest:  the other fields and the log (a full load reads light + rest);
  * view:  the stored object pre-rendered as `list --json` prints it (depth 2,
  *        no closing brace), copied out as is by listings.
  * Invisible to correctness: every entry is checked against its file's
  * identity (inode, size, mtime, ctime) at each load; a region is checked
  * against its checksum before its first use; a damaged, truncated or
- * old-format file is ignored and rebuilt; deals with unknown keys and
+ * old-format file (one written for another field table) is ignored and rebuilt; deals with unknown keys and
  * files changed in the last two seconds are never cached. */
 #ifndef DB_CACHE_H
 #define DB_CACHE_H

@@ -5,17 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../pipeline/deal_fields.h"
 #include "../pipeline/text.h"
 #include "json_print.h"
 
-static const char *const deal_keys[] = {
-    "id", "title", "account", "owner", "stage", "status", "value", "currency",
-    "created", "stage_entered", "last_touch", "close_date", "close_date_pushes",
-    "next_step", "status_quo", "insight", "persona", "champion", "tags", "snooze",
-    "moved_on", "log", NULL};
-static const char *const next_step_keys[] = {"text", "due", NULL};
-static const char *const snooze_keys[] = {"until", "reason", NULL};
-static const char *const moved_on_keys[] = {"reason", "revisit", NULL};
 static const char *const log_keys[] = {"id", "at", "by", "kind", "text", NULL};
 
 #define MAX_DEAL_BYTES (16u << 20)
@@ -102,7 +95,7 @@ static int read_object(ctx *c, const cJSON *obj, const char *key, const cJSON **
 
 static int read_tags(ctx *c, const cJSON *root, deal *d)
 {
-    const cJSON *tags = cJSON_GetObjectItemCaseSensitive(root, "tags");
+    const cJSON *tags = cJSON_GetObjectItemCaseSensitive(root, deal_fields[DF_TAGS].key);
     if (is_absent(tags))
         return 0;
     if (!cJSON_IsArray(tags))
@@ -118,7 +111,7 @@ static int read_tags(ctx *c, const cJSON *root, deal *d)
 
 static int read_log(ctx *c, const cJSON *root, deal *d)
 {
-    const cJSON *log = cJSON_GetObjectItemCaseSensitive(root, "log");
+    const cJSON *log = cJSON_GetObjectItemCaseSensitive(root, deal_fields[DF_LOG].key);
     if (is_absent(log))
         return 0;
     if (!cJSON_IsArray(log))
@@ -145,78 +138,92 @@ static int read_log(ctx *c, const cJSON *root, deal *d)
     return 0;
 }
 
-static int read_status(ctx *c, const cJSON *root, deal *d)
+static int read_status(ctx *c, const cJSON *obj, const char *key, deal_status *out)
 {
     char *status = NULL;
-    int rc = read_string(c, root, "status", "status", false, &status);
+    int rc = read_string(c, obj, key, key, false, &status);
     if (rc)
         return rc;
-    d->status = STATUS_OPEN;
-    if (status && !deal_status_parse(status, &d->status))
-        rc = bad(c, "status", "expected open, won, lost or moved-on");
+    *out = STATUS_OPEN;
+    if (status && !deal_status_parse(status, out))
+        rc = bad(c, key, "expected open, won, lost or moved-on");
     free(status);
     return rc;
 }
 
-static int read_nested(ctx *c, const cJSON *root, deal *d)
+/* Whole numbers the file may hold, by kind. */
+static int64_t kind_max(field_kind kind) { return kind == FK_MONEY ? DEAL_VALUE_MAX : 1000000; }
+
+/* One field from obj (the file's object or its group's). */
+static int read_field(ctx *c, const cJSON *obj, deal_field f, deal *d)
 {
-    const cJSON *next, *snooze, *moved;
-    int rc = read_object(c, root, "next_step", &next);
-    if (!rc && next) {
-        rc = read_string(c, next, "text", "next_step.text", false, &d->next_text);
-        if (!rc)
-            rc = read_date(c, next, "due", "next_step.due", &d->next_due);
+    const deal_field_def *def = &deal_fields[f];
+    const char *group = deal_group_key(def->group);
+    char label[64];
+    snprintf(label, sizeof label, "%s%s%s", group ? group : "", group ? "." : "", def->key);
+    int64_t n = 0;
+    int rc = 0;
+    switch (def->kind) {
+    case FK_TEXT:
+        return read_string(c, obj, def->key, label, def->need == NEED_REQUIRED,
+                           deal_field_text(d, f));
+    case FK_DATE: return read_date(c, obj, def->key, label, deal_field_day(d, f));
+    case FK_MONEY: return read_integer(c, obj, def->key, kind_max(def->kind), deal_field_money(d, f));
+    case FK_COUNT:
+        rc = read_integer(c, obj, def->key, kind_max(def->kind), &n);
+        *deal_field_count(d, f) = (int)n;
+        return rc;
+    case FK_STATUS: return read_status(c, obj, def->key, deal_field_status(d, f));
+    case FK_TAGS: return read_tags(c, obj, d);
+    case FK_LOG: return read_log(c, obj, d);
+    default: return 0;
     }
-    if (!rc)
-        rc = read_object(c, root, "snooze", &snooze);
-    if (!rc && snooze) {
-        rc = read_date(c, snooze, "until", "snooze.until", &d->snooze_until);
-        if (!rc)
-            rc = read_string(c, snooze, "reason", "snooze.reason", false, &d->snooze_reason);
+}
+
+/* Every field of the table, in its order; a group's object is looked up
+ * with its first field (absent or null: its fields stay unset). */
+static int read_fields(ctx *c, const cJSON *root, deal *d)
+{
+    const cJSON *objects[DG_COUNT] = {root};
+    bool looked_up[DG_COUNT] = {true};
+    int rc = 0;
+    for (int f = 0; f < DF_COUNT && !rc; f++) {
+        deal_group g = deal_fields[f].group;
+        if (!looked_up[g]) {
+            looked_up[g] = true;
+            rc = read_object(c, root, deal_group_key(g), &objects[g]);
+            if (!rc && objects[g])
+                deal_group_mark_present(d, g);
+        }
+        if (!rc && objects[g])
+            rc = read_field(c, objects[g], (deal_field)f, d);
     }
-    if (!rc)
-        rc = read_object(c, root, "moved_on", &moved);
-    if (!rc && moved) {
-        d->moved_on = true;
-        rc = read_string(c, moved, "reason", "moved_on.reason", false, &d->moved_on_reason);
-        if (!rc)
-            rc = read_date(c, moved, "revisit", "moved_on.revisit", &d->revisit);
-    }
+    if (!rc && !text_valid_id(d->id))
+        rc = bad(c, "id", "only a-z, 0-9 and '-' are allowed, not starting with '-'");
     return rc;
 }
 
-static int read_fields(ctx *c, const cJSON *root, deal *d)
+/* Whether key is one the table knows in the group's object (the file's own
+ * object: its fields and its groups). */
+static bool known_key(deal_group g, const char *key)
 {
-    int64_t pushes = 0;
-    int rc = 0;
-    struct { const char *key; bool required; char **out; } strings[] = {
-        {"id", true, &d->id}, {"title", true, &d->title}, {"account", false, &d->account},
-        {"owner", false, &d->owner}, {"stage", true, &d->stage}, {"currency", false, &d->currency},
-        {"status_quo", false, &d->status_quo}, {"insight", false, &d->insight},
-        {"persona", false, &d->persona}, {"champion", false, &d->champion}};
-    struct { const char *key; db_day *out; } dates[] = {
-        {"created", &d->created}, {"stage_entered", &d->stage_entered},
-        {"last_touch", &d->last_touch}, {"close_date", &d->close_date}};
-    for (size_t i = 0; i < sizeof strings / sizeof *strings && !rc; i++)
-        rc = read_string(c, root, strings[i].key, strings[i].key, strings[i].required, strings[i].out);
-    for (size_t i = 0; i < sizeof dates / sizeof *dates && !rc; i++)
-        rc = read_date(c, root, dates[i].key, dates[i].key, dates[i].out);
-    if (!rc && !text_valid_id(d->id))
-        rc = bad(c, "id", "only a-z, 0-9 and '-' are allowed, not starting with '-'");
-    if (!rc)
-        rc = read_status(c, root, d);
-    if (!rc)
-        rc = read_integer(c, root, "value", DEAL_VALUE_MAX, &d->value);
-    if (!rc)
-        rc = read_integer(c, root, "close_date_pushes", 1000000, &pushes);
-    d->close_date_pushes = (int)pushes;
-    if (!rc)
-        rc = read_nested(c, root, d);
-    if (!rc)
-        rc = read_tags(c, root, d);
-    if (!rc)
-        rc = read_log(c, root, d);
-    return rc;
+    for (int f = 0; f < DF_COUNT; f++)
+        if (deal_fields[f].group == g && strcmp(deal_fields[f].key, key) == 0)
+            return true;
+    for (int k = DG_TOP + 1; g == DG_TOP && k < DG_COUNT; k++)
+        if (strcmp(deal_group_key((deal_group)k), key) == 0)
+            return true;
+    return false;
+}
+
+static bool group_has_unknown(const cJSON *obj, deal_group g)
+{
+    const cJSON *item;
+    cJSON_ArrayForEach(item, obj) {
+        if (!known_key(g, item->string))
+            return true;
+    }
+    return false;
 }
 
 /* True when obj has a key outside `known` (so the raw JSON must be kept). */
@@ -235,16 +242,14 @@ static bool has_unknown_keys(const cJSON *obj, const char *const *known)
 
 static bool deal_json_has_unknown(const cJSON *root)
 {
-    if (has_unknown_keys(root, deal_keys))
+    if (group_has_unknown(root, DG_TOP))
         return true;
-    struct { const char *key; const char *const *known; } nested[] = {
-        {"next_step", next_step_keys}, {"snooze", snooze_keys}, {"moved_on", moved_on_keys}};
-    for (size_t i = 0; i < 3; i++) {
-        const cJSON *obj = cJSON_GetObjectItemCaseSensitive(root, nested[i].key);
-        if (cJSON_IsObject(obj) && has_unknown_keys(obj, nested[i].known))
+    for (int g = DG_TOP + 1; g < DG_COUNT; g++) {
+        const cJSON *obj = cJSON_GetObjectItemCaseSensitive(root, deal_group_key((deal_group)g));
+        if (cJSON_IsObject(obj) && group_has_unknown(obj, (deal_group)g))
             return true;
     }
-    const cJSON *entry, *log = cJSON_GetObjectItemCaseSensitive(root, "log");
+    const cJSON *entry, *log = cJSON_GetObjectItemCaseSensitive(root, deal_fields[DF_LOG].key);
     cJSON_ArrayForEach(entry, log) {
         if (has_unknown_keys(entry, log_keys))
             return true;
@@ -369,16 +374,19 @@ static void add_date(cJSON *obj, const char *key, db_day day)
     cJSON_AddItemToObject(obj, key, cJSON_CreateString(buf));
 }
 
-/* Appends raw's keys that `known` does not list, in raw's order. */
-static void add_unknown(cJSON *obj, const cJSON *raw, const char *const *known)
+/* Appends raw's keys the table does not know in group g (log entries: that
+ * `log_keys` does not list), in raw's order. */
+static void add_unknown(cJSON *obj, const cJSON *raw, deal_group g, const char *const *known)
 {
     const cJSON *item;
     if (!cJSON_IsObject(raw))
         return;
     cJSON_ArrayForEach(item, raw) {
         bool found = false;
-        for (int i = 0; known[i] && !found; i++)
+        for (int i = 0; known && known[i] && !found; i++)
             found = strcmp(item->string, known[i]) == 0;
+        if (!known)
+            found = known_key(g, item->string);
         if (!found && !cJSON_GetObjectItemCaseSensitive(obj, item->string))
             cJSON_AddItemToObject(obj, item->string, cJSON_Duplicate(item, true));
     }
@@ -411,7 +419,7 @@ static const cJSON *raw_log_entry(const cJSON *raw_log, const cJSON **cursor, co
 static cJSON *log_to_cjson(const deal *d, const cJSON *raw)
 {
     cJSON *log = cJSON_CreateArray();
-    const cJSON *raw_log = raw_child(raw, "log");
+    const cJSON *raw_log = raw_child(raw, deal_fields[DF_LOG].key);
     const cJSON *cursor = cJSON_IsArray(raw_log) ? raw_log->child : NULL;
     for (size_t i = 0; i < d->nlog; i++) {
         const log_entry *e = &d->log[i];
@@ -422,69 +430,70 @@ static cJSON *log_to_cjson(const deal *d, const cJSON *raw)
         add_string(obj, "kind", e->kind);
         add_string(obj, "text", e->text);
         if (raw_log)
-            add_unknown(obj, raw_log_entry(raw_log, &cursor, e->id), log_keys);
+            add_unknown(obj, raw_log_entry(raw_log, &cursor, e->id), DG_TOP, log_keys);
         cJSON_AddItemToArray(log, obj);
     }
     return log;
 }
 
-static void add_nested(cJSON *root, const deal *d, const cJSON *raw)
+static void add_field(cJSON *obj, const deal *d, deal_field f, const cJSON *raw)
 {
-    cJSON *obj = NULL;
-    if (deal_has_next_step(d)) {
-        obj = cJSON_AddObjectToObject(root, "next_step");
-        add_string(obj, "text", d->next_text);
-        add_date(obj, "due", d->next_due);
-        add_unknown(obj, raw_child(raw, "next_step"), next_step_keys);
-    } else {
-        cJSON_AddNullToObject(root, "next_step");
+    const deal_field_def *def = &deal_fields[f];
+    const char *text;
+    switch (def->kind) {
+    case FK_TEXT:
+        text = deal_field_text_of(d, f);
+        if (text || def->need != NEED_NULLABLE)
+            add_string(obj, def->key, text);
+        break;
+    case FK_DATE: add_date(obj, def->key, deal_field_day_of(d, f)); break;
+    case FK_MONEY:
+        cJSON_AddNumberToObject(obj, def->key, (double)*deal_field_money((deal *)d, f));
+        break;
+    case FK_COUNT: cJSON_AddNumberToObject(obj, def->key, *deal_field_count((deal *)d, f)); break;
+    case FK_STATUS:
+        add_string(obj, def->key, deal_status_name(*deal_field_status((deal *)d, f)));
+        break;
+    case FK_TAGS: {
+        cJSON *tags = cJSON_AddArrayToObject(obj, def->key);
+        for (size_t i = 0; i < d->ntags; i++)
+            cJSON_AddItemToArray(tags, cJSON_CreateString(d->tags[i]));
+        break;
     }
-    add_string(root, "status_quo", d->status_quo);
-    add_string(root, "insight", d->insight);
-    add_string(root, "persona", d->persona);
-    add_string(root, "champion", d->champion);
-    cJSON *tags = cJSON_AddArrayToObject(root, "tags");
-    for (size_t i = 0; i < d->ntags; i++)
-        cJSON_AddItemToArray(tags, cJSON_CreateString(d->tags[i]));
-    if (d->snooze_until != DAY_NONE) {
-        obj = cJSON_AddObjectToObject(root, "snooze");
-        add_date(obj, "until", d->snooze_until);
-        add_string(obj, "reason", d->snooze_reason);
-        add_unknown(obj, raw_child(raw, "snooze"), snooze_keys);
-    } else {
-        cJSON_AddNullToObject(root, "snooze");
+    case FK_LOG: cJSON_AddItemToObject(obj, def->key, log_to_cjson(d, raw)); break;
+    default: break;
     }
-    if (d->moved_on) {
-        obj = cJSON_AddObjectToObject(root, "moved_on");
-        add_string(obj, "reason", d->moved_on_reason);
-        add_date(obj, "revisit", d->revisit);
-        add_unknown(obj, raw_child(raw, "moved_on"), moved_on_keys);
-    } else {
-        cJSON_AddNullToObject(root, "moved_on");
+}
+
+/* A group's object (its fields, then raw's keys the table does not know), or null. */
+static void add_group(cJSON *root, const deal *d, deal_group g, const cJSON *raw)
+{
+    const char *key = deal_group_key(g);
+    if (!deal_group_present(d, g)) {
+        cJSON_AddNullToObject(root, key);
+        return;
     }
+    cJSON *obj = cJSON_AddObjectToObject(root, key);
+    for (int f = 0; f < DF_COUNT; f++)
+        if (deal_fields[f].group == g)
+            add_field(obj, d, (deal_field)f, raw);
+    add_unknown(obj, raw_child(raw, key), g, NULL);
 }
 
 cJSON *codec_deal_to_cjson(const deal *d)
 {
     const cJSON *raw = d->raw;
     cJSON *root = cJSON_CreateObject();
-    add_string(root, "id", d->id);
-    add_string(root, "title", d->title);
-    add_string(root, "account", d->account);
-    add_string(root, "owner", d->owner);
-    add_string(root, "stage", d->stage);
-    add_string(root, "status", deal_status_name(d->status));
-    cJSON_AddNumberToObject(root, "value", (double)d->value);
-    if (d->currency)
-        add_string(root, "currency", d->currency);
-    add_date(root, "created", d->created);
-    add_date(root, "stage_entered", d->stage_entered);
-    add_date(root, "last_touch", d->last_touch);
-    add_date(root, "close_date", d->close_date);
-    cJSON_AddNumberToObject(root, "close_date_pushes", d->close_date_pushes);
-    add_nested(root, d, raw);
-    cJSON_AddItemToObject(root, "log", log_to_cjson(d, raw));
-    add_unknown(root, raw, deal_keys);
+    bool written[DG_COUNT] = {false};
+    for (int f = 0; f < DF_COUNT; f++) {
+        deal_group g = deal_fields[f].group;
+        if (g == DG_TOP)
+            add_field(root, d, (deal_field)f, raw);
+        else if (!written[g])
+            add_group(root, d, g, raw);
+        written[g] = true;
+    }
+    add_unknown(root, raw, DG_TOP, NULL);
     return root;
 }
 
@@ -514,23 +523,9 @@ static void member_int(json_obj *o, const char *key, long long value)
     json_write_int(o->sb, value);
 }
 
-static void write_nested(json_obj *o, const deal *d)
+static void write_tags(json_obj *o, const deal *d)
 {
-    json_obj inner;
-    json_obj_key(o, "next_step");
-    if (deal_has_next_step(d)) {
-        json_obj_begin(&inner, o->sb, o->depth + 1);
-        member_string(&inner, "text", d->next_text);
-        member_date(&inner, "due", d->next_due);
-        json_obj_end(&inner);
-    } else {
-        sb_add(o->sb, "null", 4);
-    }
-    member_string(o, "status_quo", d->status_quo);
-    member_string(o, "insight", d->insight);
-    member_string(o, "persona", d->persona);
-    member_string(o, "champion", d->champion);
-    json_obj_key(o, "tags");
+    json_obj_key(o, deal_fields[DF_TAGS].key);
     sb_add(o->sb, "[", 1);
     for (size_t i = 0; i < d->ntags; i++) {
         if (i)
@@ -541,29 +536,11 @@ static void write_nested(json_obj *o, const deal *d)
     if (d->ntags)
         json_write_indent(o->sb, o->depth + 1);
     sb_add(o->sb, "]", 1);
-    json_obj_key(o, "snooze");
-    if (d->snooze_until != DAY_NONE) {
-        json_obj_begin(&inner, o->sb, o->depth + 1);
-        member_date(&inner, "until", d->snooze_until);
-        member_string(&inner, "reason", d->snooze_reason);
-        json_obj_end(&inner);
-    } else {
-        sb_add(o->sb, "null", 4);
-    }
-    json_obj_key(o, "moved_on");
-    if (d->moved_on) {
-        json_obj_begin(&inner, o->sb, o->depth + 1);
-        member_string(&inner, "reason", d->moved_on_reason);
-        member_date(&inner, "revisit", d->revisit);
-        json_obj_end(&inner);
-    } else {
-        sb_add(o->sb, "null", 4);
-    }
 }
 
 static void write_log(json_obj *o, const deal *d)
 {
-    json_obj_key(o, "log");
+    json_obj_key(o, deal_fields[DF_LOG].key);
     sb_add(o->sb, "[", 1);
     for (size_t i = 0; i < d->nlog; i++) {
         const log_entry *e = &d->log[i];
@@ -584,6 +561,43 @@ static void write_log(json_obj *o, const deal *d)
     sb_add(o->sb, "]", 1);
 }
 
+static void write_field(json_obj *o, const deal *d, deal_field f)
+{
+    const deal_field_def *def = &deal_fields[f];
+    const char *text;
+    switch (def->kind) {
+    case FK_TEXT:
+        text = deal_field_text_of(d, f);
+        if (text || def->need != NEED_NULLABLE)
+            member_string(o, def->key, text);
+        break;
+    case FK_DATE: member_date(o, def->key, deal_field_day_of(d, f)); break;
+    case FK_MONEY: member_int(o, def->key, (long long)*deal_field_money((deal *)d, f)); break;
+    case FK_COUNT: member_int(o, def->key, *deal_field_count((deal *)d, f)); break;
+    case FK_STATUS:
+        member_string(o, def->key, deal_status_name(*deal_field_status((deal *)d, f)));
+        break;
+    case FK_TAGS: write_tags(o, d); break;
+    case FK_LOG: write_log(o, d); break;
+    default: break;
+    }
+}
+
+static void write_group(json_obj *o, const deal *d, deal_group g)
+{
+    json_obj_key(o, deal_group_key(g));
+    if (!deal_group_present(d, g)) {
+        sb_add(o->sb, "null", 4);
+        return;
+    }
+    json_obj inner;
+    json_obj_begin(&inner, o->sb, o->depth + 1);
+    for (int f = 0; f < DF_COUNT; f++)
+        if (deal_fields[f].group == g)
+            write_field(&inner, d, (deal_field)f);
+    json_obj_end(&inner);
+}
+
 void codec_write_members(json_obj *o, const deal *d)
 {
     if (d->raw) {                        /* unknown keys: go through the tree */
@@ -595,22 +609,15 @@ void codec_write_members(json_obj *o, const deal *d)
         cJSON_Delete(root);
         return;
     }
-    member_string(o, "id", d->id);
-    member_string(o, "title", d->title);
-    member_string(o, "account", d->account);
-    member_string(o, "owner", d->owner);
-    member_string(o, "stage", d->stage);
-    member_string(o, "status", deal_status_name(d->status));
-    member_int(o, "value", (long long)d->value);
-    if (d->currency)
-        member_string(o, "currency", d->currency);
-    member_date(o, "created", d->created);
-    member_date(o, "stage_entered", d->stage_entered);
-    member_date(o, "last_touch", d->last_touch);
-    member_date(o, "close_date", d->close_date);
-    member_int(o, "close_date_pushes", d->close_date_pushes);
-    write_nested(o, d);
-    write_log(o, d);
+    bool written[DG_COUNT] = {false};
+    for (int f = 0; f < DF_COUNT; f++) {
+        deal_group g = deal_fields[f].group;
+        if (g == DG_TOP)
+            write_field(o, d, (deal_field)f);
+        else if (!written[g])
+            write_group(o, d, g);
+        written[g] = true;
+    }
 }
 
 char *codec_format_deal(const deal *d)

@@ -5,9 +5,10 @@
  *   merge_objects    field by field against the base; recursion is depth-bounded
  *   merge_value      one field: unchanged side loses, objects recurse, else conflict
  *   merge_by_id      arrays of objects with the same ids on both sides: element-wise
- *   merge_log        top-level "log": union by entry id, sorted by (at, id); pipeline.json's
- *                    "conflicts" the same, but an acknowledged (removed) entry stays removed
- *   merge_tags       top-level "tags": three-way set merge
+ *   merge_log        top-level "log" (a UNION_BY_ID field of deal_fields.h): union by
+ *                    entry id, sorted by (at, id); pipeline.json's "conflicts" the same,
+ *                    but an acknowledged (removed) entry stays removed
+ *   merge_tags       top-level "tags" (SET_UNION): three-way set merge
  *   resolve_conflict later commit wins; the loser is written into a "conflict" entry
  * Lookups go through sorted indexes so large objects and logs stay O(n log n).
  */
@@ -19,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "../pipeline/deal_fields.h"
 
 /* Nested objects deeper than this merge as whole values: bounds our recursion. */
 #define MERGE_MAX_DEPTH 64
@@ -549,19 +552,28 @@ static cJSON *merge_value(merge_ctx *ctx, const cJSON *b, const cJSON *o, const 
     return resolve_conflict(ctx, o, t, path, PICK_LATER);
 }
 
+/* How a top-level key merges: as the deal field table says (deal_fields.h:
+ * "log" by entry id, "tags" as a set); keys it does not know as values. */
+static field_merge field_merge_of(const char *key)
+{
+    int f = deal_field_by_key(key);
+    return f < 0 ? MERGE_LATER_WINS : deal_kind_merge(deal_fields[f].kind);
+}
+
 static void merge_member(merge_ctx *ctx, cJSON *out, const char *key, const cJSON *b,
                          const cJSON *o, const cJSON *t, const path_seg *parent, int depth)
 {
     path_seg seg = { parent, key, false };
     bool top = depth == 0; /* the lists below are special only at the top of a file */
+    field_merge how = top ? field_merge_of(key) : MERGE_LATER_WINS;
     cJSON *value;
     if (top && ctx->record == JSON_MERGE_PIPELINE && strcmp(key, "conflicts") == 0)
         value = merge_value(ctx, b, o, t, &seg, depth, AS_ACK_LIST);
-    else if (top && strcmp(key, "log") == 0 && is_log_list(o) && is_log_list(t))
+    else if (how == MERGE_UNION_BY_ID && is_log_list(o) && is_log_list(t))
         value = merge_log(ctx, cJSON_IsArray(b) ? b : NULL, o, t, &seg, false);
     else
         value = merge_value(ctx, b, o, t, &seg, depth,
-                            top && strcmp(key, "tags") == 0 ? AS_TAGS : AS_VALUE);
+                            how == MERGE_SET_UNION ? AS_TAGS : AS_VALUE);
     if (value)
         add_member(ctx, out, key, value);
 }

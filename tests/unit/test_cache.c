@@ -111,8 +111,8 @@ static void test_light_full_view(void **state)
     assert_true(got.partial);
     assert_string_equal(got.title, "Acme \"rollout\"");
     assert_null(got.status_quo);              /* the rules need only whether it says anything */
-    assert_true(got.has_status_quo);
-    assert_false(got.has_insight);
+    assert_true(deal_has_status_quo(&got));
+    assert_false(deal_has_insight(&got));
     assert_true(deal_has_status_quo(&got) == deal_has_status_quo(&d));
     assert_true(deal_has_insight(&got) == deal_has_insight(&d));
     assert_null(got.persona);
