@@ -130,10 +130,10 @@ const char *tui_key_for(const tui_app *app, keymap_ctx ctx, db_action action, ch
 edit_ctx tui_edit_ctx(const tui_app *app);
 
 /* ---- input: prompt and form (tui/prompt.c) ---- */
-typedef enum { FIELD_TEXT, FIELD_DATE, FIELD_VALUE, FIELD_STAGE, FIELD_CHOICE } field_kind;
+typedef enum { FIELD_TEXT, FIELD_DATE, FIELD_VALUE, FIELD_STAGE, FIELD_CHOICE } input_kind;
 typedef struct {
     const char *label;
-    field_kind kind;
+    input_kind kind;
     bool required;
     const char *const *choices;  /* FIELD_CHOICE: accepted words (unique prefixes complete) */
     const char *initial;         /* may be NULL */
@@ -146,7 +146,7 @@ bool tui_form(tui_app *app, const char *title, form_field *fields, size_t n);
 /* Frees the values tui_form allocated (after either outcome). */
 void tui_form_free(form_field *fields, size_t n);
 /* One field on the bottom line. *out (malloc'd) on confirm. */
-bool tui_prompt(tui_app *app, const char *label, field_kind kind, const char *initial,
+bool tui_prompt(tui_app *app, const char *label, input_kind kind, const char *initial,
                 const char *const *choices, char **out);
 /* A yes/no question on the bottom line ("Mark 'Acme' (120,000 EUR) as won?",
  * " y/n" is added); true only for y or Y: any other key says no, so a key

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../pipeline/deal_fields.h"
 #include "../pipeline/format.h"
 #include "../pipeline/text.h"
 #include "../store/sync.h"
@@ -402,21 +403,14 @@ static char *field_text(const tui_full_deal *full, const char *field)
             sb_printf(&sb, "%s%s", i ? "," : "", d->tags[i]);
         return sb.data;
     }
-    const char *const *slot = strcmp(field, "title") == 0      ? (const char *const *)&d->title
-                              : strcmp(field, "account") == 0  ? (const char *const *)&d->account
-                              : strcmp(field, "owner") == 0    ? (const char *const *)&d->owner
-                              : strcmp(field, "currency") == 0 ? (const char *const *)&d->currency
-                              : strcmp(field, "status_quo") == 0
-                                  ? (const char *const *)&d->status_quo
-                              : strcmp(field, "insight") == 0 ? (const char *const *)&d->insight
-                              : strcmp(field, "persona") == 0 ? (const char *const *)&d->persona
-                              : strcmp(field, "champion") == 0 ? (const char *const *)&d->champion
-                              : strcmp(field, "stage") == 0    ? (const char *const *)&d->stage
-                                                               : NULL;
-    return xstrdup(slot && *slot ? *slot : "");
+    /* Every other editable field is text (pipeline/deal_fields.h). */
+    int f = deal_field_by_key(field);
+    const char *text = f >= 0 && deal_fields[f].kind == FK_TEXT
+                           ? deal_field_text_of(d, (deal_field)f) : NULL;
+    return xstrdup(text ? text : "");
 }
 
-static field_kind field_kind_of(const char *field)
+static input_kind input_kind_of(const char *field)
 {
     if (strcmp(field, "close_date") == 0)
         return FIELD_DATE;
@@ -451,7 +445,7 @@ static void edit_field(tui_app *app, const char *id)
     }
     /* The current value is the pre-fill: selected, so typing replaces it. */
     char *current = field_text(&full, field), *label = xasprintf("%s: ", field);
-    if (tui_prompt(app, label, field_kind_of(field), current, NULL, &value) &&
+    if (tui_prompt(app, label, input_kind_of(field), current, NULL, &value) &&
         (!str_eq(field, "value") || confirm_value(app, &full.d, value))) {
         char *fv[2] = {field, value};
         commit_change(app, id, apply_set, fv);

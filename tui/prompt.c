@@ -256,7 +256,7 @@ static void history_step(history_walk *w, lineedit *ed, edit_outcome dir)
     }
 }
 
-bool tui_prompt(tui_app *app, const char *label, field_kind kind, const char *initial,
+bool tui_prompt(tui_app *app, const char *label, input_kind kind, const char *initial,
                 const char *const *choices, char **out)
 {
     form_field f = {label, kind, false, choices, NULL, NULL};

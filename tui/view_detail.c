@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../pipeline/deal_fields.h"
 #include "../pipeline/format.h"
 #include "../pipeline/rules.h"
 #include "pager.h"
@@ -61,6 +62,21 @@ static void add_value(pager *p, const pipeline_cfg *cfg, const deal *d)
         pager_add(p, ROLE_NORMAL, 2, "%-14s %s %s", "Value", money, or_dash(cfg->currency));
 }
 
+/* The seller's own text fields (status quo, insight, persona, champion, and
+ * any added to deal_fields.h): a labelled text field that `set` edits and
+ * that the lines above do not show already. */
+static void add_plain_texts(pager *p, const deal *d)
+{
+    for (int i = 0; i < DF_COUNT; i++) {
+        const deal_field_def *f = &deal_fields[i];
+        if (f->kind != FK_TEXT || !f->label || f->edit != EDIT_SET || i == DF_TITLE ||
+            i == DF_ACCOUNT || i == DF_OWNER)
+            continue;
+        pager_add(p, ROLE_NORMAL, 17, "%-14s %s", f->label,
+                  or_dash(deal_field_text_of(d, (deal_field)i)));
+    }
+}
+
 static void add_fields(tui_app *app, pager *p, const tui_full_deal *full)
 {
     const deal *d = &full->d;
@@ -90,10 +106,7 @@ static void add_fields(tui_app *app, pager *p, const tui_full_deal *full)
     else
         pager_add(p, ROLE_DIM, 2, "%-14s none", "Next step");
     add_flags(app, p, d);
-    pager_add(p, ROLE_NORMAL, 17, "%-14s %s", "Status quo", or_dash(d->status_quo));
-    pager_add(p, ROLE_NORMAL, 17, "%-14s %s", "Insight", or_dash(d->insight));
-    pager_add(p, ROLE_NORMAL, 17, "%-14s %s", "Persona", or_dash(d->persona));
-    pager_add(p, ROLE_NORMAL, 17, "%-14s %s", "Champion", or_dash(d->champion));
+    add_plain_texts(p, d);
     strbuf tags = {0};
     sb_puts(&tags, "");
     for (size_t i = 0; i < d->ntags; i++)
