@@ -94,7 +94,7 @@ rejects "sync --bogus" "$L" 1 "sync: unknown option --bogus (usage: dealboard [-
     db -C "$L" sync --bogus
 rejects "list --keys (after the command)" "$L" 1 "list: --keys NAME goes before the command" \
     db -C "$L" list --keys emacs
-rejects "init --bogus" "$L" 1 "(usage: dealboard init [DIR] [--remote URL] [--bare --shared])" \
+rejects "init --bogus" "$L" 1 "(usage: dealboard init [DIR] [--name NAME] [--remote URL] [--bare --shared])" \
     db init --bogus "$TMP/x"
 rejects "show with no ID" "$L" 1 "show: missing argument (usage: dealboard [-C DIR] show ID [--json])" \
     db -C "$L" show

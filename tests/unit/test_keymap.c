@@ -182,6 +182,7 @@ static void test_action_names_are_the_contract(void **state)
         {"refresh", ACTION_REFRESH}, {"help", ACTION_HELP}, {"quit", ACTION_QUIT},
         {"back", ACTION_BACK}, {"skip", ACTION_SKIP}, {"review-back", ACTION_REVIEW_BACK},
         {"reopen", ACTION_REOPEN}, {"stage-set", ACTION_STAGE_SET},
+        {"review-scope", ACTION_REVIEW_SCOPE},
         {"prompt-confirm", ACTION_PROMPT_CONFIRM}, {"prompt-cancel", ACTION_PROMPT_CANCEL},
         {"cursor-left", ACTION_CURSOR_LEFT}, {"cursor-right", ACTION_CURSOR_RIGHT},
         {"cursor-home", ACTION_CURSOR_HOME}, {"cursor-end", ACTION_CURSOR_END},
