@@ -109,13 +109,16 @@ def simulate(rng, deal, created):
         else:
             events.append((t, "close", kind))
             break
-    end = day
+    end, born = day, events[0][0]
+
+    def during_life():
+        return max(born + 60, at(rng, rng.randint(created, end)))
     for _ in range(pushes):
-        events.append((at(rng, rng.randint(created, end)), "push", rng.randint(7, 45)))
+        events.append((during_life(), "push", rng.randint(7, 45)))
     if rng.random() < 0.08:
-        events.append((at(rng, rng.randint(created, end)), "pull", rng.randint(3, 20)))
+        events.append((during_life(), "pull", rng.randint(3, 20)))
     if rng.random() < 0.2:
-        events.append((at(rng, rng.randint(created, end)), "value", rng.randint(5, 400) * 1000))
+        events.append((during_life(), "value", rng.randint(5, 400) * 1000))
     return sorted(events, key=lambda e: (e[0], e[1] != "create")), spells
 
 
