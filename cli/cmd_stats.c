@@ -75,7 +75,17 @@ static cJSON *json_calibration(const stats_stage *s)
     return obj;
 }
 
-static void print_json(const stats_result *r, size_t commits)
+/* How the event index was had this time: for the curious, and for tests. */
+static cJSON *json_index(const events_info *info)
+{
+    static const char *const from[] = {"cache", "update", "rebuild"};
+    cJSON *obj = cJSON_CreateObject();
+    cJSON_AddStringToObject(obj, "from", from[info->source]);
+    cJSON_AddNumberToObject(obj, "commits_read", (double)info->commits_read);
+    return obj;
+}
+
+static void print_json(const stats_result *r, size_t commits, const events_info *info)
 {
     cJSON *doc = cJSON_CreateObject();
     char today[DATE_LEN];
@@ -88,6 +98,7 @@ static void print_json(const stats_result *r, size_t commits)
     for (size_t i = 0; i < r->nstages; i++)
         cJSON_AddItemToArray(stages, json_stage(&r->stages[i]));
     cJSON_AddItemToObject(doc, "slips", json_slips(r));
+    cJSON_AddItemToObject(doc, "index", json_index(info));
     cJSON *cal = cJSON_AddArrayToObject(doc, "calibration");
     for (size_t i = 0; i < r->nstages; i++)
         cJSON_AddItemToArray(cal, json_calibration(&r->stages[i]));
@@ -180,7 +191,7 @@ int cmd_stats(cli_opts *opts, int argc, char **argv)
         stats_result r;
         stats_compute(repo_config(repo), &h, opts->today, &r);
         if (json)
-            print_json(&r, h.ncommits);
+            print_json(&r, h.ncommits, &info);
         else
             print_text(repo_config(repo), &r, h.ncommits);
         stats_free(&r);
