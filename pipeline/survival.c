@@ -15,6 +15,8 @@ static int by_days(const void *a, const void *b)
 
 int survival_quantile(survival_obs *obs, size_t n, double q)
 {
+    if (n == 0)
+        return -1;
     qsort(obs, n, sizeof *obs, by_days);
     double still_running = 1.0;
     size_t at_risk = n, i = 0;
