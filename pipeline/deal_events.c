@@ -1,0 +1,144 @@
+/* The history's tables (see deal_events.h). */
+#include "deal_events.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static const struct {
+    char letter;
+    const char *name;
+} fields[EVENT_FIELD_COUNT] = {
+#define X(e, letter, name) {letter, name},
+    DEAL_EVENT_FIELDS(X)
+#undef X
+};
+
+const char *event_field_name(event_field f)
+{
+    return fields[f].name;
+}
+
+char event_field_letter(event_field f)
+{
+    return fields[f].letter;
+}
+
+int event_field_by_letter(char letter)
+{
+    for (int f = 0; f < EVENT_FIELD_COUNT; f++)
+        if (fields[f].letter == letter)
+            return f;
+    return -1;
+}
+
+int64_t deal_event_time(const deal_history *h, const deal_event *e)
+{
+    return h->commits[e->commit].author_time;
+}
+
+void deal_history_free(deal_history *h)
+{
+    for (size_t i = 0; i < h->ndeals; i++)
+        free(h->deals[i]);
+    for (size_t i = 0; i < h->nauthors; i++)
+        free(h->authors[i]);
+    for (size_t i = 0; i < h->nevents; i++)
+        free(h->events[i].text);
+    free(h->deals);
+    free(h->authors);
+    free(h->commits);
+    free(h->events);
+    memset(h, 0, sizeof *h);
+}
+
+/* ---- canonical order ---- */
+
+typedef struct {
+    const char *name;
+    size_t old;
+} named;
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const named *)a)->name, ((const named *)b)->name);
+}
+
+/* Sorts names in place; map[old index] = new index. Caller frees map. */
+static uint32_t *sort_names(char **names, size_t n)
+{
+    named *tmp = xcalloc(n ? n : 1, sizeof *tmp);
+    for (size_t i = 0; i < n; i++)
+        tmp[i] = (named){names[i], i};
+    qsort(tmp, n, sizeof *tmp, by_name);
+    uint32_t *map = xcalloc(n ? n : 1, sizeof *map);
+    for (size_t i = 0; i < n; i++) {
+        names[i] = (char *)tmp[i].name;
+        map[tmp[i].old] = (uint32_t)i;
+    }
+    free(tmp);
+    return map;
+}
+
+typedef struct {
+    history_commit c;
+    size_t old;
+} indexed_commit;
+
+static int by_generation(const void *a, const void *b)
+{
+    const history_commit *x = &((const indexed_commit *)a)->c, *y = &((const indexed_commit *)b)->c;
+    if (x->generation != y->generation)
+        return x->generation < y->generation ? -1 : 1;
+    return strcmp(x->oid, y->oid);
+}
+
+static uint32_t *sort_commits(history_commit *commits, size_t n, const uint32_t *author_map)
+{
+    indexed_commit *tmp = xcalloc(n ? n : 1, sizeof *tmp);
+    for (size_t i = 0; i < n; i++) {
+        tmp[i] = (indexed_commit){commits[i], i};
+        tmp[i].c.author = author_map[commits[i].author];
+    }
+    qsort(tmp, n, sizeof *tmp, by_generation);
+    uint32_t *map = xcalloc(n ? n : 1, sizeof *map);
+    for (size_t i = 0; i < n; i++) {
+        commits[i] = tmp[i].c;
+        map[tmp[i].old] = (uint32_t)i;
+    }
+    free(tmp);
+    return map;
+}
+
+static const deal_history *sorting;
+
+static int event_order(const void *a, const void *b)
+{
+    const deal_event *x = a, *y = b;
+    if (x->deal != y->deal)
+        return x->deal < y->deal ? -1 : 1;
+    int64_t tx = deal_event_time(sorting, x), ty = deal_event_time(sorting, y);
+    if (tx != ty)
+        return tx < ty ? -1 : 1;
+    if (x->commit != y->commit)
+        return x->commit < y->commit ? -1 : 1;
+    return (int)x->field - (int)y->field;
+}
+
+void deal_history_canonicalize(deal_history *h)
+{
+    uint32_t *deal_map = sort_names(h->deals, h->ndeals);
+    uint32_t *author_map = sort_names(h->authors, h->nauthors);
+    uint32_t *commit_map = sort_commits(h->commits, h->ncommits, author_map);
+    for (size_t i = 0; i < h->nevents; i++) {
+        h->events[i].deal = deal_map[h->events[i].deal];
+        h->events[i].commit = commit_map[h->events[i].commit];
+    }
+    sorting = h;
+    qsort(h->events, h->nevents, sizeof *h->events, event_order);
+    sorting = NULL;
+    free(deal_map);
+    free(author_map);
+    free(commit_map);
+}

@@ -1,0 +1,74 @@
+/* What the git history says each deal did: every change of its stage,
+ * status, value and close date, in the commit that made it (store/events.c
+ * reads it from git; pipeline/stats.c learns from it). Plain data, no git. */
+#ifndef DB_DEAL_EVENTS_H
+#define DB_DEAL_EVENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* X-macro: the field, its letter in the index file, its name. STAGE_ENTERED
+ * comes only with a deal's first known version (its stage_entered field
+ * then says since when it was in its first stage); GONE: its file was
+ * removed. */
+#define DEAL_EVENT_FIELDS(X)                  \
+    X(STAGE, 's', "stage")                    \
+    X(STATUS, 't', "status")                  \
+    X(VALUE, 'v', "value")                    \
+    X(CLOSE_DATE, 'c', "close_date")          \
+    X(STAGE_ENTERED, 'e', "stage_entered")    \
+    X(GONE, 'g', "gone")
+
+typedef enum {
+#define X(e, letter, name) EVENT_##e,
+    DEAL_EVENT_FIELDS(X)
+#undef X
+    EVENT_FIELD_COUNT
+} event_field;
+
+typedef struct {
+    char oid[41];
+    uint32_t generation;     /* 1 + the largest of its parents': parents sort first */
+    uint32_t author;         /* index into deal_history.authors */
+    int64_t author_time;     /* Unix seconds: when the change was made */
+    int64_t commit_time;
+} history_commit;
+
+typedef struct {
+    uint32_t deal;           /* index into deal_history.deals */
+    uint32_t commit;         /* index into deal_history.commits */
+    event_field field;
+    /* STAGE: the stage id (text); STATUS: a deal_status; VALUE: the value;
+     * CLOSE_DATE, STAGE_ENTERED: a db_day. */
+    int64_t num;
+    char *text;
+} deal_event;
+
+/* Tables in a canonical order (deals and authors by name, commits by
+ * generation then id, events by deal, time, generation, commit, field), so
+ * that the same history gives the same tables however it was read. */
+typedef struct {
+    char **deals;
+    size_t ndeals;
+    char **authors;
+    size_t nauthors;
+    history_commit *commits;
+    size_t ncommits;
+    deal_event *events;
+    size_t nevents, cap_events;
+    size_t unparseable;      /* deal file versions that were not a JSON object */
+} deal_history;
+
+const char *event_field_name(event_field f);
+char event_field_letter(event_field f);
+int event_field_by_letter(char letter);   /* -1: none */
+void deal_history_free(deal_history *h);
+
+/* Puts the tables in their canonical order (renumbering what refers to
+ * them): a history read in one pass and one read in two parts are then equal. */
+void deal_history_canonicalize(deal_history *h);
+
+/* When the event's change was made: its commit's author time. */
+int64_t deal_event_time(const deal_history *h, const deal_event *e);
+
+#endif

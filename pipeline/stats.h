@@ -1,0 +1,48 @@
+/* What the team's history says (SPEC §8): per stage, how many deals entered,
+ * moved forward, were won in the end, how long deals stay (Kaplan–Meier:
+ * deals still open in a stage count as still running); the slip ledger;
+ * how honest the stage probabilities were. Pure: reads a deal_history. */
+#ifndef DB_STATS_H
+#define DB_STATS_H
+
+#include "config.h"
+#include "date.h"
+#include "deal_events.h"
+
+/* Pushes 0, 1, 2 and 3 or more. */
+#define STATS_PUSH_BUCKETS 4
+
+typedef struct {
+    const stage_def *def;
+    int entered;          /* deals that were ever open in the stage */
+    int exited_forward;   /* ... and moved on to a later stage from it */
+    int won;              /* ... and are won now */
+    int censored;         /* open in the stage today: still running */
+    int median_days;      /* Kaplan–Meier median of days in the stage; -1: unknown */
+    int p80_days_won;     /* 80th percentile (nearest rank) for won deals; -1: none */
+    int decided;          /* deals that were in the stage and are won, lost or moved on */
+} stats_stage;
+
+typedef struct {
+    int pushes, deals, won;   /* closed deals pushed `pushes` times (the last: or more) */
+} stats_push_bucket;
+
+typedef struct {
+    db_day today;
+    int deals;
+    size_t unparseable;
+    stats_stage *stages;
+    size_t nstages;
+    int pushed_deals;         /* deals whose close date was moved later at least once */
+    int pushes;               /* every push */
+    int median_slip_days;     /* median of how many days a push moved the date; -1: none */
+    stats_push_bucket by_pushes[STATS_PUSH_BUCKETS];
+} stats_result;
+
+/* Days are UTC calendar days of the commits' author times; a deal's days in
+ * a stage are the sum of its stays there (going back and forth adds up). */
+void stats_compute(const pipeline_cfg *cfg, const deal_history *h, db_day today,
+                   stats_result *out);
+void stats_free(stats_result *s);
+
+#endif

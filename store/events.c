@@ -1,0 +1,437 @@
+/* The event index (see events.h): reading the history from git. The cache
+ * file is store/events_file.c. */
+#include "events.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../pipeline/deal.h"
+#include "bytemap.h"
+#include "codec.h"
+#include "events_file.h"
+#include "gitutil.h"
+#include "repo_internal.h"
+#include "treediff.h"
+
+#define TRACKED 4   /* stage, status, value, close date: what a change can be */
+
+/* What one version of a deal file says (cached by blob id). */
+typedef struct {
+    bool ok;                              /* a JSON object */
+    bool has[EVENT_FIELD_COUNT];
+    int64_t num[EVENT_FIELD_COUNT];
+    char *stage;
+} snapshot;
+
+typedef struct {
+    git_repository *git;
+    deal_history *h;
+    bytemap commits, deals, authors, blobs;
+    size_t cap_commits, cap_deals, cap_authors;
+} builder;
+
+/* ---- one version of a deal file ---- */
+
+static bool day_field(const cJSON *root, const char *key, int64_t *out)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(root, key);
+    db_day day;
+    if (!cJSON_IsString(item) || !date_parse(item->valuestring, &day))
+        return false;
+    *out = day;
+    return true;
+}
+
+static void read_fields(const cJSON *root, snapshot *s)
+{
+    const cJSON *stage = cJSON_GetObjectItemCaseSensitive(root, "stage");
+    if (cJSON_IsString(stage)) {
+        s->stage = xstrdup(stage->valuestring);
+        s->has[EVENT_STAGE] = true;
+    }
+    const cJSON *status = cJSON_GetObjectItemCaseSensitive(root, "status");
+    deal_status st;
+    if (cJSON_IsString(status) && deal_status_parse(status->valuestring, &st)) {
+        s->num[EVENT_STATUS] = st;
+        s->has[EVENT_STATUS] = true;
+    }
+    const cJSON *value = cJSON_GetObjectItemCaseSensitive(root, "value");
+    if (cJSON_IsNumber(value) && value->valuedouble == (double)(int64_t)value->valuedouble &&
+        value->valuedouble >= -(double)DEAL_VALUE_MAX && value->valuedouble <= (double)DEAL_VALUE_MAX) {
+        s->num[EVENT_VALUE] = (int64_t)value->valuedouble;
+        s->has[EVENT_VALUE] = true;
+    }
+    s->has[EVENT_CLOSE_DATE] = day_field(root, "close_date", &s->num[EVENT_CLOSE_DATE]);
+    s->has[EVENT_STAGE_ENTERED] = day_field(root, "stage_entered", &s->num[EVENT_STAGE_ENTERED]);
+}
+
+static snapshot *snapshot_of(builder *b, const git_oid *blob_id)
+{
+    uintptr_t found;
+    if (bytemap_get(&b->blobs, blob_id->id, GIT_OID_RAWSZ, &found))
+        return (snapshot *)found;
+    snapshot *s = xcalloc(1, sizeof *s);
+    git_blob *blob = NULL;
+    if (git_blob_lookup(&blob, b->git, blob_id) == 0) {
+        db_err ignored;
+        cJSON *root = codec_parse_json(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+                                       "", &ignored);
+        if (cJSON_IsObject(root)) {
+            s->ok = true;
+            read_fields(root, s);
+        }
+        cJSON_Delete(root);
+        git_blob_free(blob);
+    }
+    git_error_clear();
+    bytemap_put(&b->blobs, blob_id->id, GIT_OID_RAWSZ, (uintptr_t)s);
+    return s;
+}
+
+static void free_snapshot(uintptr_t p)
+{
+    snapshot *s = (snapshot *)p;
+    free(s->stage);
+    free(s);
+}
+
+/* ---- the tables ---- */
+
+static uint32_t intern(bytemap *map, char ***names, size_t *n, size_t *cap, const char *name)
+{
+    uintptr_t found;
+    size_t len = strlen(name);
+    if (bytemap_get(map, name, len, &found))
+        return (uint32_t)found;
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 256;
+        *names = xrealloc(*names, *cap * sizeof **names);
+    }
+    (*names)[*n] = xstrdup(name);
+    bytemap_put(map, name, len, *n);
+    return (uint32_t)(*n)++;
+}
+
+static void add_event(deal_history *h, uint32_t deal, uint32_t commit, event_field f,
+                      int64_t num, const char *text)
+{
+    if (h->nevents == h->cap_events) {
+        h->cap_events = h->cap_events ? h->cap_events * 2 : 1024;
+        h->events = xrealloc(h->events, h->cap_events * sizeof *h->events);
+    }
+    h->events[h->nevents++] = (deal_event){deal, commit, f, num, xstrdup(text)};
+}
+
+static bool same_field(const snapshot *a, const snapshot *b, event_field f)
+{
+    if (!a || !b || !a->ok || !b->ok || !a->has[f] || !b->has[f])
+        return false;
+    return f == EVENT_STAGE ? strcmp(a->stage, b->stage) == 0 : a->num[f] == b->num[f];
+}
+
+static bool known_in(const snapshot *s, event_field f)
+{
+    return s && s->ok && s->has[f];
+}
+
+/* ---- one commit ---- */
+
+typedef struct {
+    uint32_t commit, deal;
+    git_tree **parent_trees;     /* [0] may be NULL (a root commit) */
+    size_t nparents;
+} commit_ctx;
+
+/* The deal a path holds: deals/<anything>/<id>.json; NULL otherwise. */
+static char *deal_id_of(const char *path)
+{
+    size_t len = strlen(path);
+    if (!str_has_prefix(path, "deals/") || len < 11 || strcmp(path + len - 5, ".json") != 0)
+        return NULL;
+    const char *base = strrchr(path, '/') + 1;
+    if (base == path + len - 5)
+        return NULL;
+    return xstrndup(base, (size_t)(path + len - 5 - base));
+}
+
+static const snapshot *parent_version(builder *b, const commit_ctx *c, size_t k,
+                                      const treediff_entry *e, bool *present, git_oid *blob)
+{
+    *present = false;
+    if (k == 0) {
+        if (!e->old.exists || (e->old.mode & 0170000) != 0100000)
+            return NULL;
+        *present = true;
+        *blob = e->old.id;
+        return snapshot_of(b, &e->old.id);
+    }
+    git_tree_entry *te = NULL;
+    if (!c->parent_trees[k] || git_tree_entry_bypath(&te, c->parent_trees[k], e->path) < 0) {
+        git_error_clear();
+        return NULL;
+    }
+    const snapshot *s = NULL;
+    if (git_tree_entry_type(te) == GIT_OBJECT_BLOB) {
+        *present = true;
+        *blob = *git_tree_entry_id(te);
+        s = snapshot_of(b, blob);
+    }
+    git_tree_entry_free(te);
+    return s;
+}
+
+/* Emits the changes of one deal file: a field's new value is the commit's
+ * own when it differs from that field in every parent (a merge that takes
+ * a side's value changes nothing: the side's commit made the change). */
+static void deal_file_changed(builder *b, const commit_ctx *c, const treediff_entry *e)
+{
+    const snapshot *now = e->new.exists && (e->new.mode & 0170000) == 0100000
+                              ? snapshot_of(b, &e->new.id)
+                              : NULL;
+    enum { MAX_PARENTS = 16 };
+    const snapshot *before[MAX_PARENTS];
+    bool present[MAX_PARENTS], all_present = true, new_blob = true;
+    size_t np = c->nparents < MAX_PARENTS ? c->nparents : MAX_PARENTS;
+    for (size_t k = 0; k < np; k++) {
+        git_oid blob;
+        before[k] = parent_version(b, c, k, e, &present[k], &blob);
+        all_present &= present[k];
+        if (present[k] && now && git_oid_equal(&blob, &e->new.id))
+            new_blob = false;
+    }
+    if (!now) {
+        if (np && all_present)
+            add_event(b->h, c->deal, c->commit, EVENT_GONE, 0, NULL);
+        return;
+    }
+    if (!now->ok) {
+        b->h->unparseable += new_blob;
+        return;
+    }
+    bool stage_was_known = false;
+    for (int f = 0; f < TRACKED; f++) {
+        bool differs = now->has[f];
+        for (size_t k = 0; k < np && differs; k++)
+            differs = !same_field(before[k], now, (event_field)f);
+        for (size_t k = 0; k < np && f == EVENT_STAGE; k++)
+            stage_was_known |= known_in(before[k], EVENT_STAGE);
+        if (differs)
+            add_event(b->h, c->deal, c->commit, (event_field)f, now->num[f],
+                      f == EVENT_STAGE ? now->stage : NULL);
+    }
+    if (!stage_was_known && now->has[EVENT_STAGE] && now->has[EVENT_STAGE_ENTERED])
+        add_event(b->h, c->deal, c->commit, EVENT_STAGE_ENTERED, now->num[EVENT_STAGE_ENTERED],
+                  NULL);
+}
+
+static uint32_t add_commit(builder *b, git_commit *commit)
+{
+    deal_history *h = b->h;
+    uint32_t generation = 1;
+    for (unsigned k = 0; k < git_commit_parentcount(commit); k++) {
+        uintptr_t p;
+        if (bytemap_get(&b->commits, git_commit_parent_id(commit, k)->id, GIT_OID_RAWSZ, &p) &&
+            h->commits[p].generation >= generation)
+            generation = h->commits[p].generation + 1;
+    }
+    if (h->ncommits == b->cap_commits) {
+        b->cap_commits = b->cap_commits ? b->cap_commits * 2 : 1024;
+        h->commits = xrealloc(h->commits, b->cap_commits * sizeof *h->commits);
+    }
+    history_commit *hc = &h->commits[h->ncommits];
+    git_oid_tostr(hc->oid, sizeof hc->oid, git_commit_id(commit));
+    hc->generation = generation;
+    const git_signature *author = git_commit_author(commit);
+    hc->author = intern(&b->authors, &h->authors, &h->nauthors, &b->cap_authors,
+                        author->name ? author->name : "");
+    hc->author_time = (int64_t)author->when.time;
+    hc->commit_time = (int64_t)git_commit_time(commit);
+    bytemap_put(&b->commits, git_commit_id(commit)->id, GIT_OID_RAWSZ, h->ncommits);
+    return (uint32_t)h->ncommits++;
+}
+
+static int parent_trees(git_commit *commit, git_tree ***out, size_t *n, db_err *err)
+{
+    *n = git_commit_parentcount(commit);
+    *out = xcalloc(*n ? *n : 1, sizeof **out);
+    for (size_t k = 0; k < *n; k++) {
+        git_commit *parent = NULL;
+        int rc = git_commit_parent(&parent, commit, (unsigned)k) < 0 ||
+                 git_commit_tree(&(*out)[k], parent) < 0;
+        git_commit_free(parent);
+        if (rc)
+            return gitu_fail(err, DB_EIO, "reading the history");
+    }
+    return 0;
+}
+
+static int read_commit(builder *b, const git_oid *oid, db_err *err)
+{
+    git_commit *commit = NULL;
+    git_tree *tree = NULL;
+    commit_ctx c = {0};
+    treediff_list diff = {0};
+    if (git_commit_lookup(&commit, b->git, oid) < 0 || git_commit_tree(&tree, commit) < 0) {
+        git_commit_free(commit);
+        return gitu_fail(err, DB_EIO, "reading the history");
+    }
+    c.commit = add_commit(b, commit);
+    int rc = parent_trees(commit, &c.parent_trees, &c.nparents, err);
+    if (!rc)
+        rc = treediff(b->git, c.nparents ? c.parent_trees[0] : NULL, tree, &diff, err);
+    for (size_t i = 0; !rc && i < diff.n; i++) {
+        char *id = deal_id_of(diff.items[i].path);
+        if (!id)
+            continue;
+        c.deal = intern(&b->deals, &b->h->deals, &b->h->ndeals, &b->cap_deals, id);
+        deal_file_changed(b, &c, &diff.items[i]);
+        free(id);
+    }
+    treediff_free(&diff);
+    for (size_t k = 0; k < c.nparents; k++)
+        git_tree_free(c.parent_trees[k]);
+    free(c.parent_trees);
+    git_tree_free(tree);
+    git_commit_free(commit);
+    return rc;
+}
+
+/* ---- the walk ---- */
+
+/* The commits of HEAD not in `known` (NULL: all), parents first. */
+static int new_commits(git_repository *git, const git_oid *known, git_oid **out, size_t *n,
+                       db_err *err)
+{
+    git_revwalk *walk = NULL;
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    if (git_revwalk_new(&walk, git) < 0 ||
+        git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
+        git_revwalk_push_head(walk) < 0 || (known && git_revwalk_hide(walk, known) < 0)) {
+        git_revwalk_free(walk);
+        return gitu_fail(err, DB_EIO, "walking the history");
+    }
+    git_oid oid;
+    int rc;
+    while ((rc = git_revwalk_next(&oid, walk)) == 0) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 1024;
+            *out = xrealloc(*out, cap * sizeof **out);
+        }
+        (*out)[(*n)++] = oid;
+    }
+    git_revwalk_free(walk);
+    if (rc != GIT_ITEROVER)
+        return gitu_fail(err, DB_EIO, "walking the history");
+    git_error_clear();
+    return 0;
+}
+
+/* The builder's maps for a history read before (to go on from it). */
+static void builder_start(builder *b, git_repository *git, deal_history *h)
+{
+    memset(b, 0, sizeof *b);
+    b->git = git;
+    b->h = h;
+    b->cap_commits = h->ncommits;
+    b->cap_deals = h->ndeals;
+    b->cap_authors = h->nauthors;
+    h->cap_events = h->nevents;
+    for (size_t i = 0; i < h->ncommits; i++) {
+        git_oid oid;
+        if (git_oid_fromstr(&oid, h->commits[i].oid) == 0)
+            bytemap_put(&b->commits, oid.id, GIT_OID_RAWSZ, i);
+    }
+    for (size_t i = 0; i < h->ndeals; i++)
+        bytemap_put(&b->deals, h->deals[i], strlen(h->deals[i]), i);
+    for (size_t i = 0; i < h->nauthors; i++)
+        bytemap_put(&b->authors, h->authors[i], strlen(h->authors[i]), i);
+}
+
+static void builder_end(builder *b)
+{
+    bytemap_each(&b->blobs, free_snapshot);
+    bytemap_free(&b->blobs);
+    bytemap_free(&b->commits);
+    bytemap_free(&b->deals);
+    bytemap_free(&b->authors);
+}
+
+static int read_history(git_repository *git, const git_oid *known, deal_history *h,
+                        events_progress_fn progress, void *ud, size_t *read, db_err *err)
+{
+    git_oid *oids;
+    size_t n;
+    /* Every object read is hashed again by default: a fifth of a first
+     * read, for objects git wrote and checks itself (git fsck); nothing
+     * read here is written back. */
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+    int rc = new_commits(git, known, &oids, &n, err);
+    builder b;
+    builder_start(&b, git, h);
+    for (size_t i = 0; !rc && i < n; i++) {
+        rc = read_commit(&b, &oids[i], err);
+        if (progress && ((i + 1) % 4096 == 0 || i + 1 == n))
+            progress(ud, i + 1, n);
+    }
+    builder_end(&b);
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+    free(oids);
+    *read = n;
+    deal_history_canonicalize(h);
+    return rc;
+}
+
+/* Whether the cache's commit is HEAD or one of its ancestors. */
+static bool trusted(git_repository *git, const git_oid *head, const char *cached, git_oid *out)
+{
+    if (git_oid_fromstr(out, cached) < 0)
+        return false;
+    if (git_oid_equal(out, head))
+        return true;
+    git_commit *c = NULL;
+    bool ok = git_commit_lookup(&c, git, out) == 0 && git_graph_descendant_of(git, head, out) == 1;
+    git_commit_free(c);
+    git_error_clear();
+    return ok;
+}
+
+int events_load(db_repo *repo, deal_history *out, events_progress_fn progress, void *ud,
+                events_info *info, db_err *err)
+{
+    memset(out, 0, sizeof *out);
+    memset(info, 0, sizeof *info);
+    git_repository *git = repo->git;
+    if (!git)
+        return db_fail(err, DB_EIO, "%s: not a git repository: stats reads the history",
+                       repo_root(repo));
+    if (git_repository_is_shallow(git) == 1)
+        return db_fail(err, DB_EUSAGE, "this is a shallow clone: its history is cut short; "
+                       "run 'git fetch --unshallow' first");
+    git_oid head;
+    if (git_reference_name_to_id(&head, git, "HEAD") < 0) {
+        git_error_clear();
+        return 0;                  /* no commit yet: no history */
+    }
+    char *path = events_file_path(repo);
+    char cached[41] = "";
+    git_oid known;
+    bool have = events_file_read(path, out, cached) == 0 && trusted(git, &head, cached, &known);
+    if (have && git_oid_equal(&known, &head)) {
+        free(path);
+        info->source = EVENTS_CACHED;
+        return 0;
+    }
+    if (!have)
+        deal_history_free(out);
+    info->source = have ? EVENTS_UPDATED : EVENTS_REBUILT;
+    int rc = read_history(git, have ? &known : NULL, out, progress, ud, &info->commits_read, err);
+    if (!rc) {
+        char head_hex[41];
+        git_oid_tostr(head_hex, sizeof head_hex, &head);
+        events_file_write(path, out, head_hex);
+    }
+    free(path);
+    return rc;
+}

@@ -1,0 +1,133 @@
+#!/bin/sh
+# dealboard stats on a generated multi-year history (tests/bench/history_gen.py,
+# fixed seed): the figures recover what the generator knows, the event index
+# updated from its cache equals one read from scratch (after edits, after a
+# sync that merges), is never trusted for a commit HEAD does not descend
+# from, and two clones merging in either order give the same figures.
+. "$(dirname "$0")/../lib.sh"
+gen=$TOP/tests/bench/history_gen.py
+hist=$TMP/history
+python3 "$gen" "$hist" 300 --truth "$TMP/truth.json" > /dev/null || { fail "generate"; exit 1; }
+TODAY=$(pyjson 'd["today"]' < "$TMP/truth.json")
+export DEALBOARD_TODAY="$TODAY"
+# Edits happen at noon of TODAY, in every clone alike.
+export GIT_AUTHOR_DATE="$TODAY 12:00:00 +0000" GIT_COMMITTER_DATE="$TODAY 12:00:00 +0000"
+cache=.git/dealboard-events
+
+stats() { db -C "$1" stats --json; }
+# The figures without "index" (how the index was had).
+figures() { stats "$1" | pyjson '{k: v for k, v in d.items() if k != "index"}'; }
+index_from() { stats "$1" | pyjson 'd["index"]["from"] + " " + str(d["index"]["commits_read"])'; }
+
+# ---- the generator's figures --------------------------------------------
+stats "$hist" > "$TMP/stats.json" || fail "stats --json" "$(cat "$TMP/stats.json")"
+# Counts, the 80th percentile of won deals, the slips and broken versions
+# are exact; the Kaplan-Meier median estimates the median of the whole time
+# deals spend in a stage (the part after today included, which the
+# repository cannot know): within 2 days or 15 %.
+verdict=$(python3 - "$TMP/truth.json" "$TMP/stats.json" <<'PY'
+import json, sys
+truth, got = (json.load(open(p)) for p in sys.argv[1:3])
+bad = []
+for t, g in zip(truth["stages"], got["stages"]):
+    for key in ("entered", "exited_forward", "won", "censored", "p80_days_won"):
+        if t[key] != g[key]:
+            bad.append(f"{t['id']} {key}: {g[key]}, generator {t[key]}")
+    m, want = g["median_days"], t["true_median_days"]
+    if m is None or abs(m - want) > max(2, 0.15 * want):
+        bad.append(f"{t['id']} median_days: {m}, generator {want}")
+if got["slips"]["pushed_deals"] != truth["slips"]["pushed_deals"] or \
+   got["slips"]["won_rate_by_pushes"] != truth["slips"]["won_rate_by_pushes"] or \
+   got["slips"]["median_slip_days"] != truth["slips"]["median_slip_days"]:
+    bad.append(f"slips: {got['slips']}, generator {truth['slips']}")
+for key in ("deals", "unparseable"):
+    if got[key] != truth[key]:
+        bad.append(f"{key}: {got[key]}, generator {truth[key]}")
+print("; ".join(bad) or "ok")
+PY
+)
+expect_eq "stats recover the generator's figures" "ok" "$verdict"
+expect_contains "the history had broken files to skip" '"unparseable": 1' "$(cat "$TMP/stats.json")"
+[ -f "$hist/$cache" ] && ok "the index is cached in $cache" || fail "no $cache"
+expect_eq "a second run reads the cache" "cache 0" "$(index_from "$hist")"
+text=$(db -C "$hist" stats)
+expect_contains "the table names the stages" "Explore" "$text"
+expect_contains "the slip ledger" "3+" "$text"
+
+# ---- incremental = full rebuild -------------------------------------------
+# rebuilt DIR: the cache as read from scratch, beside the incremental one.
+same_as_rebuild() { # DESC DIR
+    cp "$2/$cache" "$TMP/incremental"
+    rm "$2/$cache"
+    expect_eq "$1: read from scratch" "rebuild" "$(index_from "$2" | cut -d' ' -f1)"
+    if cmp -s "$TMP/incremental" "$2/$cache"; then ok "$1: the updated index equals a rebuild"
+    else fail "$1: the updated index differs from a rebuild" \
+        "$(diff "$TMP/incremental" "$2/$cache" | head -5)"; fi
+}
+# X: an open deal before Decide (moved one stage on), Y: another open deal (won).
+STAGES="status-quo recognize define explore evaluate decide"
+open_deals=$(db -C "$hist" list --json | pyjson '" ".join(x["id"] + ":" + x["stage"] for x in d["deals"] if x["status"] == "open")')
+X=; Y=
+for pair in $open_deals; do
+    id=${pair%%:*}; st=${pair#*:}
+    if [ -z "$X" ] && [ "$st" != decide ]; then X=$id; XS=$st; elif [ -z "$Y" ]; then Y=$id; YS=$st; fi
+done
+[ -n "$X" ] && [ -n "$Y" ] || { fail "two open deals in the history"; exit 1; }
+XN=$(python3 -c "print('$STAGES'.split().index('$XS'))")
+before=$(stats "$hist" | pyjson '[s["censored"] for s in d["stages"]]')
+expected=$(echo "$before" | python3 -c "
+import json, sys
+c = json.load(sys.stdin); st = '$STAGES'.split()
+c[st.index('$XS')] -= 1; c[st.index('$XS') + 1] += 1; c[st.index('$YS')] -= 1
+print(json.dumps(c))")
+db -C "$hist" move "$X" "$(echo "$STAGES" | cut -d' ' -f$((XN + 2)))" > /dev/null &&
+    db -C "$hist" won "$Y" > /dev/null || fail "edits"
+# A hand edit: a file broken by a teammate's editor, committed with git.
+printf '{ "id": ' > "$(deal_path "$hist" "$Y")"
+git -C "$hist" commit -qam "broken by hand"
+expect_eq "edits: read from the cached commit on" "update 3" "$(index_from "$hist")"
+after=$(stats "$hist" | pyjson '[s["censored"] for s in d["stages"]]')
+expect_eq "the move and the win show" "$expected" "$after"
+expect_eq "the broken version is counted" "$(pyjson 'd["unparseable"] + 1' < "$TMP/truth.json")" \
+    "$(stats "$hist" | pyjson 'd["unparseable"]')"
+same_as_rebuild "after edits" "$hist"
+
+# ---- never trusted off HEAD's history ---------------------------------------
+stats "$hist" > /dev/null
+git -C "$hist" reset -q --hard HEAD~3
+expect_eq "after a reset the cache (of a commit HEAD does not descend from) is not used" \
+    "rebuild" "$(index_from "$hist" | cut -d' ' -f1)"
+expect_eq "and the figures are HEAD's" "$before" "$(stats "$hist" | pyjson '[s["censored"] for s in d["stages"]]')"
+printf 'dealboard-events 1\nhead 0000\n' > "$hist/$cache"
+expect_eq "a damaged cache is read again" "rebuild" "$(index_from "$hist" | cut -d' ' -f1)"
+
+# ---- two clones, merged in either order -----------------------------------
+# team N FIRST: a team remote of the history, clones a and b; a moves X, b
+# pushes Y's close date; FIRST syncs first, then the other (which merges),
+# then FIRST again.
+team() {
+    git clone -q --bare "$hist" "$TMP/team$1.git"
+    for who in a b; do
+        db clone "file://$TMP/team$1.git" "$TMP/$who$1" > /dev/null || return 1
+        git -C "$TMP/$who$1" config user.name "Seller $who"
+        git -C "$TMP/$who$1" config user.email "$who@example.com"
+        stats "$TMP/$who$1" > /dev/null
+    done
+    db -C "$TMP/a$1" move "$X" "$(echo "$STAGES" | cut -d' ' -f$((XN + 2)))" > /dev/null &&
+        db -C "$TMP/b$1" set "$Y" close_date 2027-06-30 > /dev/null || return 1
+    second=$([ "$2" = a ] && echo b || echo a)
+    for who in "$2" "$second" "$2"; do
+        db -C "$TMP/$who$1" sync > /dev/null 2>&1 || return 1
+    done
+}
+team 1 a || fail "team 1"
+team 2 b || fail "team 2"
+expect_eq "team 1 merged" "Seller b" "$(git -C "$TMP/a1" log -1 --merges --format=%an)"
+expect_eq "team 2 merged the other way" "Seller a" "$(git -C "$TMP/a2" log -1 --merges --format=%an)"
+figures "$TMP/a1" > "$TMP/f1"
+figures "$TMP/a2" > "$TMP/f2"
+expect_eq "a merge in either order gives the same figures" "$(cat "$TMP/f1")" "$(cat "$TMP/f2")"
+expect_eq "... in both clones" "$(cat "$TMP/f1")" "$(figures "$TMP/b1")"
+expect_eq "the push is in the slips" "$(($(pyjson 'd["slips"]["pushes"]' < "$TMP/stats.json") + 1))" \
+    "$(pyjson 'd["slips"]["pushes"]' < "$TMP/f1")"
+same_as_rebuild "after a sync that merged (b of team 1)" "$TMP/b1"
