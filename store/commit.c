@@ -429,6 +429,10 @@ int repo_commit_changes(db_repo *repo, const repo_change *changes, size_t n,
     int rc = repo_lock(repo, err);
     if (rc)
         return rc;
+    if ((rc = repo_recover(repo, err))) {
+        repo_unlock(repo);
+        return rc;
+    }
     change_tx tx = {repo, changes, n, xcalloc(n ? n : 1, sizeof(char *)),
                     xcalloc(n ? n : 1, sizeof(git_oid)), {0}, {0}, false};
     rc = run(&tx, message, err);

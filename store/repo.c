@@ -282,10 +282,7 @@ int repo_lock(db_repo *repo, db_err *err)
         return db_fail(err, DB_EIO, "cannot lock the repository: %s", strerror(saved));
     }
     repo->lock_fd = fd;
-    int rc = repo_recover(repo, err);
-    if (rc)
-        repo_unlock(repo);
-    return rc;
+    return 0;
 }
 
 void repo_unlock(db_repo *repo)
@@ -294,6 +291,7 @@ void repo_unlock(db_repo *repo)
         return;
     close(repo->lock_fd);   /* releases the flock */
     repo->lock_fd = -1;
+    repo->recovered = false;   /* the next holder looks again */
 }
 
 /* ---- reading deals (all of them: store/load.c) ------------------------ */
