@@ -83,12 +83,10 @@ static void ask_revisit(tui_app *app, const char *id)
 static void touch(tui_app *app, const char *id)
 {
     char *note = NULL;
-    if (!tui_prompt(app, "Touch: what happened (optional): ", FIELD_TEXT, NULL, NULL, &note)) {
-        free(note);
-        return;
-    }
+    bool asked =
+        tui_prompt(app, "Touch: what happened (optional): ", FIELD_TEXT, NULL, NULL, &note);
     edit_op op = {.kind = EDIT_OP_TOUCH, .text = str_empty(note) ? NULL : note};
-    if (commit_change(app, id, op))
+    if (asked && commit_change(app, id, op))
         ask_revisit(app, id);
     free(note);
 }
