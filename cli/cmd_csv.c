@@ -355,6 +355,11 @@ static int run_import(importer *im)
     int rc = im->dry_run ? 0 : repo_lock(im->repo, &im->opts->err);
     if (rc)
         return rc;
+    /* Before the deals are read: a killed change's file is put in place first. */
+    if (!im->dry_run && (rc = repo_recover(im->repo, &im->opts->err))) {
+        repo_unlock(im->repo);
+        return rc;
+    }
     im->cfg = repo_config(im->repo);
     cli_edit_ctx(im->opts, im->repo, &im->ctx);
     rc = load_existing(im);

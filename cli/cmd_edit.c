@@ -2,41 +2,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../store/deal_txn.h"
 #include "cli.h"
 
-/* An edit applied to a loaded deal; returns 0 and sets *message. */
-typedef int (*apply_fn)(cli_opts *opts, db_repo *repo, const edit_ctx *ctx, deal *d,
-                        void *ud, char **message);
-
-/* Open, lock, load, apply, save + commit, report. The lock spans the
- * read-modify-write so a concurrent process cannot slip a change in between. */
-static int edit_deal(cli_opts *opts, const char *prefix, apply_fn apply, void *ud)
+/* One change as one commit (store/deal_txn.h), reported in words: the new
+ * deal's id for add, what happened for the others. id: as typed (a prefix). */
+static int change_deal(cli_opts *opts, const char *id, edit_op op)
 {
     db_repo *repo = NULL;
     int rc = cli_open_repo(opts, &repo);
     if (rc)
         return rc;
-    rc = repo_lock(repo, &opts->err);
-    deal d;
-    deal_init(&d);
-    edit_ctx ctx = {0};
-    char *message = NULL;
-    if (!rc)
-        rc = repo_find_deal(repo, prefix, &d, &opts->err);
-    if (!rc) {
-        cli_edit_ctx(opts, repo, &ctx);
-        rc = apply(opts, repo, &ctx, &d, ud, &message);
-    }
-    if (!rc)
-        rc = repo_save_deal(repo, &d, message, &opts->err);
-    if (!rc) {
-        cli_print_safe(stdout, message);
+    deal_change change = {.id = id, .id_is_prefix = true, .today = opts->today, .op = op};
+    deal_txn done;
+    rc = deal_txn_commit(repo, &change, &done, &opts->err);
+    if (!rc && op.kind == EDIT_OP_CREATE)
+        printf("%s\n", done.d.id);
+    else if (!rc) {
+        cli_print_safe(stdout, done.message);
         fputc('\n', stdout);
     }
-    free(message);
-    cli_edit_ctx_free(&ctx);
-    deal_free(&d);
-    repo_unlock(repo);
+    deal_txn_free(&done);
     repo_close(repo);
     return rc;
 }
@@ -63,123 +49,54 @@ int cmd_add(cli_opts *opts, int argc, char **argv)
         return rc;
     if (due && !next)
         return db_fail(&opts->err, DB_EUSAGE, "--due: goes with --next TEXT");
-    db_repo *repo = NULL;
-    if ((rc = cli_open_repo(opts, &repo)))
-        return rc;
-    edit_ctx ctx;
-    cli_edit_ctx(opts, repo, &ctx);
-    deal d;
-    char *message = NULL;
-    rc = edit_create(repo_config(repo), &ctx, &in, &d, &message, &opts->err);
-    if (!rc) {
-        rc = repo_save_deal(repo, &d, message, &opts->err);
-        if (!rc)
-            printf("%s\n", d.id);
-        deal_free(&d);
-    }
-    free(message);
-    cli_edit_ctx_free(&ctx);
-    repo_close(repo);
-    return rc;
+    return change_deal(opts, NULL, (edit_op){.kind = EDIT_OP_CREATE, .create = &in});
 }
 
 /* ---- move, set ---- */
-
-static int apply_move(cli_opts *opts, db_repo *repo, const edit_ctx *ctx, deal *d, void *ud,
-                      char **message)
-{
-    return edit_move(repo_config(repo), ctx, d, ud, message, &opts->err);
-}
 
 int cmd_move(cli_opts *opts, int argc, char **argv)
 {
     const char *pos[2];
     int rc = cli_parse(opts, "move", argc, argv, NULL, pos, 2, 2, NULL);
-    return rc ? rc : edit_deal(opts, pos[0], apply_move, (void *)pos[1]);
-}
-
-static int apply_set(cli_opts *opts, db_repo *repo, const edit_ctx *ctx, deal *d, void *ud,
-                     char **message)
-{
-    const char **fv = ud;
-    return edit_set(repo_config(repo), ctx, d, fv[0], fv[1], message, &opts->err);
+    return rc ? rc : change_deal(opts, pos[0], (edit_op){.kind = EDIT_OP_MOVE, .text = pos[1]});
 }
 
 int cmd_set(cli_opts *opts, int argc, char **argv)
 {
-    const char *pos[3];
+    const char *pos[3] = {NULL, NULL, NULL};
     int rc = cli_parse(opts, "set", argc, argv, NULL, pos, 3, 3, NULL);
-    return rc ? rc : edit_deal(opts, pos[0], apply_set, pos + 1);
+    edit_op op = {.kind = EDIT_OP_SET, .field = pos[1], .text = pos[2]};
+    return rc ? rc : change_deal(opts, pos[0], op);
 }
 
 /* ---- touch, note, next ---- */
-
-static int apply_touch(cli_opts *opts, db_repo *repo, const edit_ctx *ctx, deal *d, void *ud,
-                       char **message)
-{
-    (void)repo;
-    return edit_touch(ctx, d, ud, message, &opts->err);
-}
 
 int cmd_touch(cli_opts *opts, int argc, char **argv)
 {
     const char *pos[2] = {NULL, NULL};
     int rc = cli_parse(opts, "touch", argc, argv, NULL, pos, 1, 2, NULL);
-    return rc ? rc : edit_deal(opts, pos[0], apply_touch, (void *)pos[1]);
-}
-
-static int apply_note(cli_opts *opts, db_repo *repo, const edit_ctx *ctx, deal *d, void *ud,
-                      char **message)
-{
-    (void)repo;
-    return edit_note(ctx, d, ud, message, &opts->err);
+    return rc ? rc : change_deal(opts, pos[0], (edit_op){.kind = EDIT_OP_TOUCH, .text = pos[1]});
 }
 
 int cmd_note(cli_opts *opts, int argc, char **argv)
 {
     const char *pos[2];
     int rc = cli_parse(opts, "note", argc, argv, NULL, pos, 2, 2, NULL);
-    return rc ? rc : edit_deal(opts, pos[0], apply_note, (void *)pos[1]);
-}
-
-typedef struct {
-    const char *text;
-    db_day date;
-} text_and_date;
-
-static int apply_next(cli_opts *opts, db_repo *repo, const edit_ctx *ctx, deal *d, void *ud,
-                      char **message)
-{
-    (void)repo;
-    text_and_date *in = ud;
-    return edit_next(ctx, d, in->text, in->date, message, &opts->err);
+    return rc ? rc : change_deal(opts, pos[0], (edit_op){.kind = EDIT_OP_NOTE, .text = pos[1]});
 }
 
 int cmd_next(cli_opts *opts, int argc, char **argv)
 {
-    const char *pos[2], *due = NULL;
+    const char *pos[2] = {NULL, NULL}, *due = NULL;
     cli_option options[] = {{"--due", &due, NULL}, {NULL, NULL, NULL}};
     int rc = cli_parse(opts, "next", argc, argv, options, pos, 2, 2, NULL);
-    text_and_date in = {pos[1], DAY_NONE};
+    edit_op op = {.kind = EDIT_OP_NEXT, .text = pos[1], .day = DAY_NONE};
     if (!rc && due)
-        rc = cli_date(opts, "--due", due, &in.date);
-    return rc ? rc : edit_deal(opts, pos[0], apply_next, &in);
+        rc = cli_date(opts, "--due", due, &op.day);
+    return rc ? rc : change_deal(opts, pos[0], op);
 }
 
 /* ---- won, lost, moveon, reopen, snooze ---- */
-
-typedef struct {
-    deal_status status;
-    const char *reason;
-} close_args;
-
-static int apply_close(cli_opts *opts, db_repo *repo, const edit_ctx *ctx, deal *d, void *ud,
-                       char **message)
-{
-    (void)repo;
-    close_args *in = ud;
-    return edit_close(ctx, d, in->status, in->reason, message, &opts->err);
-}
 
 static int close_command(cli_opts *opts, const char *cmd, deal_status status, int argc,
                          char **argv)
@@ -187,8 +104,8 @@ static int close_command(cli_opts *opts, const char *cmd, deal_status status, in
     const char *id, *reason = NULL;
     cli_option options[] = {{"--reason", &reason, NULL}, {NULL, NULL, NULL}};
     int rc = cli_parse(opts, cmd, argc, argv, options, &id, 1, 1, NULL);
-    close_args in = {status, reason};
-    return rc ? rc : edit_deal(opts, id, apply_close, &in);
+    edit_op op = {.kind = EDIT_OP_CLOSE, .status = status, .text = reason};
+    return rc ? rc : change_deal(opts, id, op);
 }
 
 int cmd_won(cli_opts *opts, int argc, char **argv)
@@ -201,49 +118,25 @@ int cmd_lost(cli_opts *opts, int argc, char **argv)
     return close_command(opts, "lost", STATUS_LOST, argc, argv);
 }
 
-static int apply_moveon(cli_opts *opts, db_repo *repo, const edit_ctx *ctx, deal *d, void *ud,
-                        char **message)
-{
-    (void)repo;
-    text_and_date *in = ud;
-    return edit_move_on(ctx, d, in->text, in->date, message, &opts->err);
-}
-
 int cmd_moveon(cli_opts *opts, int argc, char **argv)
 {
     const char *id, *reason = NULL, *revisit = NULL;
     cli_option options[] = {{"--reason", &reason, NULL}, {"--revisit", &revisit, NULL},
                             {NULL, NULL, NULL}};
     int rc = cli_parse(opts, "moveon", argc, argv, options, &id, 1, 1, NULL);
-    text_and_date in = {reason, DAY_NONE};
+    edit_op op = {.kind = EDIT_OP_MOVE_ON, .text = reason, .day = DAY_NONE};
     if (!rc && !reason)
         rc = db_fail(&opts->err, DB_EUSAGE, "moveon: --reason R is required (why move on?)");
     if (!rc && revisit)
-        rc = cli_date(opts, "--revisit", revisit, &in.date);
-    return rc ? rc : edit_deal(opts, id, apply_moveon, &in);
-}
-
-static int apply_reopen(cli_opts *opts, db_repo *repo, const edit_ctx *ctx, deal *d, void *ud,
-                        char **message)
-{
-    (void)repo;
-    (void)ud;
-    return edit_reopen(ctx, d, message, &opts->err);
+        rc = cli_date(opts, "--revisit", revisit, &op.day);
+    return rc ? rc : change_deal(opts, id, op);
 }
 
 int cmd_reopen(cli_opts *opts, int argc, char **argv)
 {
     const char *id;
     int rc = cli_parse(opts, "reopen", argc, argv, NULL, &id, 1, 1, NULL);
-    return rc ? rc : edit_deal(opts, id, apply_reopen, NULL);
-}
-
-static int apply_snooze(cli_opts *opts, db_repo *repo, const edit_ctx *ctx, deal *d, void *ud,
-                        char **message)
-{
-    (void)repo;
-    text_and_date *in = ud;
-    return edit_snooze(ctx, d, in->date, in->text, message, &opts->err);
+    return rc ? rc : change_deal(opts, id, (edit_op){.kind = EDIT_OP_REOPEN});
 }
 
 int cmd_snooze(cli_opts *opts, int argc, char **argv)
@@ -252,12 +145,12 @@ int cmd_snooze(cli_opts *opts, int argc, char **argv)
     cli_option options[] = {{"--until", &until, NULL}, {"--reason", &reason, NULL},
                             {NULL, NULL, NULL}};
     int rc = cli_parse(opts, "snooze", argc, argv, options, &id, 1, 1, NULL);
-    text_and_date in = {reason, DAY_NONE};
+    edit_op op = {.kind = EDIT_OP_SNOOZE, .text = reason, .day = DAY_NONE};
     if (!rc && !until)
         rc = db_fail(&opts->err, DB_EUSAGE, "snooze: --until DATE is required");
     if (!rc)
-        rc = cli_date(opts, "--until", until, &in.date);
-    return rc ? rc : edit_deal(opts, id, apply_snooze, &in);
+        rc = cli_date(opts, "--until", until, &op.day);
+    return rc ? rc : change_deal(opts, id, op);
 }
 
 /* ---- undo ---- */

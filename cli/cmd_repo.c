@@ -132,17 +132,20 @@ static int check_stages(const pipeline_cfg *cfg, const deal_list *deals)
     return unknown;
 }
 
-/* Taking the lock finishes what a killed process left of a change; then
+/* Recovery under the lock finishes what a killed process left of a change; then
  * the repository must be in a form dealboard can commit to. */
 static int check_git(db_repo *repo, db_err *err)
 {
     char *marker = repo_pending_marker(repo);
     bool interrupted = access(marker, F_OK) == 0;
     db_err lock_err;
-    if (repo_lock(repo, &lock_err) != 0)          /* read-only: the rest is still checked */
-        printf("Not checked for an interrupted change: %s\n", lock_err.msg);
-    else
+    int rc = repo_lock(repo, &lock_err);
+    if (!rc) {
+        rc = repo_recover(repo, &lock_err);
         repo_unlock(repo);
+    }
+    if (rc)                                       /* read-only: the rest is still checked */
+        printf("Not checked for an interrupted change: %s\n", lock_err.msg);
     if (interrupted && access(marker, F_OK) != 0)
         printf("Finished an interrupted change (its temp files removed, its files as committed)\n");
     free(marker);
@@ -171,6 +174,8 @@ static int pack_loose(db_repo *repo, db_err *err)
 {
     size_t packed = 0;
     int rc = repo_lock(repo, err);
+    if (!rc)
+        rc = repo_recover(repo, err);
     if (!rc)
         rc = repo_pack_loose(repo, &packed, err);
     repo_unlock(repo);

@@ -248,6 +248,10 @@ int repo_undo(db_repo *repo, char **summary, char **deal_id, db_err *err)
     int rc = repo_lock(repo, err);
     if (rc)
         return rc;
+    if ((rc = repo_recover(repo, err))) {
+        repo_unlock(repo);
+        return rc;
+    }
     git_commit *head = NULL;
     git_oid oid;
     change_set set = {0};

@@ -270,7 +270,7 @@ static void remove_tagged_locks(db_repo *repo)
         closedir(dir);
 }
 
-int repo_recover(db_repo *repo, db_err *err)
+static int recover_under_lock(db_repo *repo, db_err *err)
 {
     char *marker = repo_pending_marker(repo);
     struct stat marker_st;
@@ -300,5 +300,17 @@ int repo_recover(db_repo *repo, db_err *err)
     free(marker);
     git_commit_free(head);
     git_commit_free(parent);
+    return rc;
+}
+
+int repo_recover(db_repo *repo, db_err *err)
+{
+    /* Without our flock, a marker may be a live process's change. */
+    if (repo->lock_depth == 0)
+        return db_fail(err, DB_EIO, "internal error: recovery without the repository lock");
+    if (repo->recovered)
+        return 0;
+    int rc = recover_under_lock(repo, err);
+    repo->recovered = rc == 0;
     return rc;
 }

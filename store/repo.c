@@ -19,6 +19,7 @@
 #include "deal_files.h"
 #include "fsutil.h"
 #include "gitutil.h"
+#include "remote.h"
 #include "repo_internal.h"
 
 
@@ -262,6 +263,121 @@ void repo_close(db_repo *repo)
     free(repo);
 }
 
+/* ---- who the user is -------------------------------------------------- */
+
+char *repo_user_name(db_repo *repo)
+{
+    git_signature *sig = NULL;
+    db_err err;
+    if (gitu_identity(repo->git, &sig, &err))
+        return xstrdup("dealboard");
+    char *name = xstrdup(sig->name);
+    git_signature_free(sig);
+    return name;
+}
+
+void repo_user_identity(db_repo *repo, char **name, char **email)
+{
+    git_repository *git = repo->git;
+    if (!git) {                       /* repo_open_read: the configuration, only for this */
+        gitu_setup();
+        if (git_repository_open(&git, repo->root) < 0)
+            git = NULL;
+    }
+    gitu_identity_configured(git, name, email);
+    if (git != repo->git)
+        git_repository_free(git);
+}
+
+/* ---- init ------------------------------------------------------------- */
+
+static int add_remote(git_repository *git, const char *url, db_err *err)
+{
+    git_remote *remote = NULL;
+    if (git_remote_create(&remote, git, "origin", url) < 0)
+        return gitu_fail(err, DB_EIO, "adding remote 'origin'");
+    git_remote_free(remote);
+    return 0;
+}
+
+char *repo_default_name(const char *dir)
+{
+    /* realpath gives "." and ".." their names; a directory not made yet
+     * has none: its last component as written. */
+    char *path = realpath(dir, NULL);
+    if (!path)
+        path = xstrdup(dir);
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        path[--n] = '\0';
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    char *name = xstrdup(*base ? base : "Pipeline");
+    free(path);
+    return name;
+}
+
+static int create_git_repo(const char *dir, const char *remote, db_err *err)
+{
+    git_repository *git = NULL;
+    git_repository_init_options opts;
+    git_repository_init_options_init(&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+    opts.flags = GIT_REPOSITORY_INIT_MKPATH;
+    char branch[256];
+    if (remote && remote_default_branch(remote, branch, sizeof branch))
+        opts.initial_head = branch;          /* the team's branch, not a second one */
+    int rc = fs_mkdir_p(dir, 0777, err);
+    if (!rc && git_repository_init_ext(&git, dir, &opts) < 0)
+        rc = gitu_fail(err, DB_EIO, dir);
+    if (!rc && remote)
+        rc = add_remote(git, remote, err);
+    git_repository_free(git);
+    return rc;
+}
+
+int repo_init(const char *dir, const char *remote, const repo_change *files, size_t n,
+              db_err *err)
+{
+    return repo_init_named(dir, remote, NULL, files, n, err);
+}
+
+int repo_init_named(const char *dir, const char *remote, const char *name_given,
+                    const repo_change *files, size_t n, db_err *err)
+{
+    gitu_setup();
+    char *marker = fs_join(dir, "pipeline.json");
+    struct stat st;
+    bool exists = stat(marker, &st) == 0;
+    int rc = exists ? db_fail(err, DB_EUSAGE, "%s: already a pipeline (pipeline.json exists)", dir)
+                    : create_git_repo(dir, remote, err);
+    char *name = rc ? NULL : !str_empty(name_given) ? xstrdup(name_given) : repo_default_name(dir);
+    char *text = NULL;
+    repo_change default_file = {"pipeline.json", NULL, 0};
+    if (!rc && n == 0) {
+        text = config_default_text(name, "EUR");
+        default_file.content = text;
+        default_file.len = strlen(text);
+        files = &default_file;
+        n = 1;
+    }
+    /* pipeline.json must exist before the repository can be opened as a pipeline. */
+    for (size_t i = 0; i < n && !rc; i++)
+        if (strcmp(files[i].relpath, "pipeline.json") == 0)
+            rc = fs_write_atomic(marker, files[i].content, files[i].len, 0666, err);
+    db_repo *repo = NULL;
+    if (!rc)
+        rc = repo_open(dir, &repo, err);
+    if (!rc) {
+        char *message = xasprintf("Create pipeline %s", repo->cfg.name);
+        rc = repo_commit_changes(repo, files, n, message, err);
+        free(message);
+    }
+    repo_close(repo);
+    free(text);
+    free(name);
+    free(marker);
+    return rc;
+}
+
 /* ---- locking ---------------------------------------------------------- */
 
 int repo_lock(db_repo *repo, db_err *err)
@@ -282,10 +398,7 @@ int repo_lock(db_repo *repo, db_err *err)
         return db_fail(err, DB_EIO, "cannot lock the repository: %s", strerror(saved));
     }
     repo->lock_fd = fd;
-    int rc = repo_recover(repo, err);
-    if (rc)
-        repo_unlock(repo);
-    return rc;
+    return 0;
 }
 
 void repo_unlock(db_repo *repo)
@@ -294,6 +407,7 @@ void repo_unlock(db_repo *repo)
         return;
     close(repo->lock_fd);   /* releases the flock */
     repo->lock_fd = -1;
+    repo->recovered = false;   /* the next holder looks again */
 }
 
 /* ---- reading deals (all of them: store/load.c) ------------------------ */

@@ -69,14 +69,16 @@ int repo_load_deal(db_repo *repo, const char *id, deal *out, db_err *err);
 int repo_find_deal(db_repo *repo, const char *prefix, deal *out, db_err *err);
 
 /* Inter-process lock around read-modify-write-commit; re-entrant. Held until
- * repo_unlock; the kernel releases it if the process dies. */
+ * repo_unlock; the kernel releases it if the process dies. It only locks: a
+ * writer calls repo_recover next, before it reads what it will change. */
 int repo_lock(db_repo *repo, db_err *err);
 void repo_unlock(db_repo *repo);
 /* Finishes what a killed dealboard left of a change (store/recover.c): its
  * temp files and its own index lock are removed, and a path whose commit
  * landed but whose file was not put in place yet is brought to HEAD. Never
- * commits, never touches a file someone edited since. Runs under the lock;
- * repo_lock calls it. */
+ * commits, never touches a file someone edited since. Only under the lock,
+ * where it does its work once: a second call in the same hold (a writer
+ * calling another) returns at once. */
 int repo_recover(db_repo *repo, db_err *err);
 /* The repository is in a state dealboard can change: no merge or rebase
  * under way, an index form libgit2 writes (not split, not sparse). err says

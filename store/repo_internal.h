@@ -14,6 +14,7 @@ struct db_repo {
     pipeline_cfg cfg;
     char *warnings;
     int lock_fd, lock_depth;
+    bool recovered;        /* repo_recover ran during this hold of the lock */
 };
 
 /* Reads and parses one deal file (relpath: deals/xx/<id>.json, its id

@@ -551,6 +551,10 @@ int sync_run(db_repo *repo, sync_result *out, db_err *err)
     int rc = repo_lock(repo, err);
     if (rc)
         return rc;
+    if ((rc = repo_recover(repo, err))) {
+        repo_unlock(repo);
+        return rc;
+    }
     sync_run_ctx s = {repo, NULL, {0}, out, err, ""};
     remote_ctx_init(&s.rctx, SYNC_REMOTE, NULL);
     rc = sync_current_branch(git, &branch, err);

@@ -57,12 +57,6 @@ void tui_message(tui_app *app, bool error, const char *fmt, ...)
     free(full);
 }
 
-edit_ctx tui_edit_ctx(const tui_app *app)
-{
-    edit_ctx ctx = {app->user, app->today, clock_now()};
-    return ctx;
-}
-
 typedef struct {
     db_action want;
     char *buf;
@@ -164,13 +158,6 @@ void tui_reload(tui_app *app)
                     problems.broken == 1 ? "" : "s", problems.first);
     if (app->top && app->top->reloaded)
         app->top->reloaded(app, app->top);
-}
-
-bool tui_head_is_ours(tui_app *app)
-{
-    char head[41];
-    repo_head(app->repo, head);
-    return strcmp(head, app->head) == 0;
 }
 
 /* HEAD moved by our commit, a child of the HEAD shown (the caller checked):

@@ -117,8 +117,6 @@ typedef struct {
 bool tui_full_deal_load(tui_app *app, tui_full_deal *f, const char *id);
 void tui_full_deal_free(tui_full_deal *f);
 
-/* True while HEAD is still what the board last loaded (nobody else committed). */
-bool tui_head_is_ours(tui_app *app);
 /* After the board's own commit: swaps in the one deal it changed (taking
  * ownership of `changed`, kept light) instead of re-reading every file. */
 void tui_apply_own_change(tui_app *app, deal *changed);
@@ -126,8 +124,6 @@ void tui_apply_own_change(tui_app *app, deal *changed);
  * that must never lie about rebound keys; "" when unbound. */
 const char *tui_key_for(const tui_app *app, keymap_ctx ctx, db_action action, char *buf,
                         size_t size);
-/* A fresh edit context (today, now, the user) for pipeline/edit.h. */
-edit_ctx tui_edit_ctx(const tui_app *app);
 
 /* ---- input: prompt and form (tui/prompt.c) ---- */
 typedef enum { FIELD_TEXT, FIELD_DATE, FIELD_VALUE, FIELD_STAGE, FIELD_CHOICE } input_kind;

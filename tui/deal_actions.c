@@ -7,13 +7,10 @@
 #include "../pipeline/deal_fields.h"
 #include "../pipeline/format.h"
 #include "../pipeline/text.h"
+#include "../store/deal_txn.h"
 #include "../store/sync.h"
 #include "app.h"
 #include "editor.h"
-
-/* Applies one edit to a freshly loaded deal; returns 0 and sets *message. */
-typedef int (*apply_fn)(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
-                        db_err *err);
 
 /* Our own commit changed one deal: swap it in (fast, O(1) files read). If
  * anything else may have changed, read everything again. */
@@ -29,117 +26,26 @@ static void keep_board_current(tui_app *app, deal *changed, bool only_ours)
     tui_apply_own_change(app, copy);
 }
 
-/* Lock, load (fresh: another process may have changed it), apply, save and
- * commit, unlock; then reload the board and keep the deal selected. */
-static bool commit_change(tui_app *app, const char *id, apply_fn apply, void *ud)
+/* One change as one commit (store/deal_txn.h: the same transaction as the
+ * command line's); then the board shows it, with the deal selected (id NULL:
+ * the one op creates), and says what happened. */
+static bool commit_change(tui_app *app, const char *id, edit_op op)
 {
     db_err err = {0};
-    char *message = NULL;
-    deal d;
-    deal_init(&d);
-    edit_ctx ctx = tui_edit_ctx(app);
-    int rc = repo_lock(app->repo, &err);
-    bool only_ours = false;
-    if (!rc) {
-        only_ours = tui_head_is_ours(app);
-        rc = repo_load_deal(app->repo, id, &d, &err);
-        if (!rc)
-            rc = apply(app, &ctx, &d, ud, &message, &err);
-        if (!rc)
-            rc = repo_save_deal(app->repo, &d, message, &err);
-        repo_unlock(app->repo);
-    }
-    keep_board_current(app, &d, rc == 0 && only_ours);
-    board_select_id(&app->board, id);
+    deal_change change = {.id = id, .by = app->user, .today = app->today, .op = op};
+    deal_txn done;
+    int rc = deal_txn_commit(app->repo, &change, &done, &err);
+    char *select = xstrdup(rc == 0 ? done.d.id : id);   /* the board takes done.d */
+    /* HEAD as the board last read it: the commit is the only change since. */
+    keep_board_current(app, &done.d, rc == 0 && str_eq(done.head_before, app->head));
+    board_select_id(&app->board, select);
     if (rc)
         tui_message(app, true, "%s", err.msg);
     else
-        tui_message(app, false, "%s", message);
-    free(message);
-    deal_free(&d);
+        tui_message(app, false, "%s", done.message);
+    free(select);
+    deal_txn_free(&done);
     return rc == 0;
-}
-
-/* ---- the edits ---------------------------------------------------------- */
-
-static int apply_step(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
-                      db_err *err)
-{
-    return edit_step(repo_config(app->repo), ctx, d, *(int *)ud, message, err);
-}
-
-static int apply_move(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
-                      db_err *err)
-{
-    return edit_move(repo_config(app->repo), ctx, d, ud, message, err);
-}
-
-static int apply_set(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
-                     db_err *err)
-{
-    char **fv = ud;
-    return edit_set(repo_config(app->repo), ctx, d, fv[0], fv[1], message, err);
-}
-
-static int apply_touch(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
-                       db_err *err)
-{
-    (void)app;
-    return edit_touch(ctx, d, str_empty(ud) ? NULL : ud, message, err);
-}
-
-static int apply_note(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
-                      db_err *err)
-{
-    (void)app;
-    return edit_note(ctx, d, ud, message, err);
-}
-
-/* Form fields [0] text, [1] date, for next step, move on and snooze. */
-typedef struct {
-    const char *text;
-    db_day day;
-    deal_status status;
-} text_day;
-
-static int apply_next(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
-                      db_err *err)
-{
-    (void)app;
-    text_day *td = ud;
-    return edit_next(ctx, d, td->text, td->day, message, err);
-}
-
-static int apply_close(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
-                       db_err *err)
-{
-    (void)app;
-    text_day *td = ud;
-    return edit_close(ctx, d, td->status, str_empty(td->text) ? NULL : td->text, message, err);
-}
-
-static int apply_move_on(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
-                         db_err *err)
-{
-    (void)app;
-    text_day *td = ud;
-    return edit_move_on(ctx, d, td->text, td->day, message, err);
-}
-
-static int apply_snooze(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
-                        db_err *err)
-{
-    (void)app;
-    text_day *td = ud;
-    return edit_snooze(ctx, d, td->day, str_empty(td->text) ? NULL : td->text, message, err);
-}
-
-static int apply_reopen(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
-                        db_err *err)
-{
-    (void)app;
-    (void)ud;
-    return edit_reopen(ctx, d, message, err);
 }
 
 /* ---- asking for input --------------------------------------------------- */
@@ -154,14 +60,7 @@ static db_day parse_day(const tui_app *app, const char *text)
 
 static void step(tui_app *app, const char *id, int direction)
 {
-    commit_change(app, id, apply_step, &direction);
-}
-
-static int apply_revisit(tui_app *app, const edit_ctx *ctx, deal *d, void *ud, char **message,
-                         db_err *err)
-{
-    (void)app;
-    return edit_revisit(ctx, d, *(db_day *)ud, message, err);
+    commit_change(app, id, (edit_op){.kind = EDIT_OP_STEP, .direction = direction});
 }
 
 /* A moved-on deal touched on (or after) its revisit day stays due, and would
@@ -175,8 +74,7 @@ static void ask_revisit(tui_app *app, const char *id)
     date_format(app->today + EDIT_REVISIT_AGAIN_DAYS, again);
     char *text = NULL;
     if (tui_prompt(app, "Revisit again on: ", FIELD_DATE, again, NULL, &text)) {
-        db_day day = parse_day(app, text);
-        commit_change(app, id, apply_revisit, &day);
+        commit_change(app, id, (edit_op){.kind = EDIT_OP_REVISIT, .day = parse_day(app, text)});
     } else {
         tui_message(app, false, "touched; no new revisit date: the deal stays due for review");
     }
@@ -186,8 +84,10 @@ static void ask_revisit(tui_app *app, const char *id)
 static void touch(tui_app *app, const char *id)
 {
     char *note = NULL;
-    if (tui_prompt(app, "Touch: what happened (optional): ", FIELD_TEXT, NULL, NULL, &note) &&
-        commit_change(app, id, apply_touch, note))
+    bool asked =
+        tui_prompt(app, "Touch: what happened (optional): ", FIELD_TEXT, NULL, NULL, &note);
+    edit_op op = {.kind = EDIT_OP_TOUCH, .text = str_empty(note) ? NULL : note};
+    if (asked && commit_change(app, id, op))
         ask_revisit(app, id);
     free(note);
 }
@@ -196,7 +96,7 @@ static void note(tui_app *app, const char *id)
 {
     char *text = NULL;
     if (tui_prompt(app, "Note: ", FIELD_TEXT, NULL, NULL, &text) && *text)
-        commit_change(app, id, apply_note, text);
+        commit_change(app, id, (edit_op){.kind = EDIT_OP_NOTE, .text = text});
     free(text);
 }
 
@@ -212,15 +112,16 @@ bool tui_plan_next_step(tui_app *app, const char *id, bool due_required)
                       {"Due", FIELD_DATE, due_required, NULL, due, NULL}};
     bool confirmed = tui_form(app, "Plan the next step", f, 2);
     if (confirmed) {
-        text_day td = {f[0].value, parse_day(app, f[1].value), STATUS_OPEN};
+        edit_op next = {.kind = EDIT_OP_NEXT, .text = f[0].value,
+                        .day = parse_day(app, f[1].value)};
         d = tui_find_deal(app, id);
-        if (d && str_eq(d->next_text, td.text) && d->next_due == td.day)
-            tui_message(app, false, "the next step stays: %s", td.text);  /* no empty commit */
-        else if (due_required && td.day < app->today)
+        if (d && str_eq(d->next_text, next.text) && d->next_due == next.day)
+            tui_message(app, false, "the next step stays: %s", next.text);  /* no empty commit */
+        else if (due_required && next.day < app->today)
             tui_message(app, true, "due %s has passed: plan the next step from today on",
                         f[1].value);
         else
-            commit_change(app, id, apply_next, &td);
+            commit_change(app, id, next);
     }
     tui_form_free(f, 2);
     return confirmed;
@@ -233,8 +134,7 @@ static void next_step(tui_app *app, const char *id)
 
 bool tui_set_field(tui_app *app, const char *id, const char *field, const char *value)
 {
-    const char *fv[2] = {field, value};
-    return commit_change(app, id, apply_set, (void *)fv);
+    return commit_change(app, id, (edit_op){.kind = EDIT_OP_SET, .field = field, .text = value});
 }
 
 /* ---- one-key confirmations ---------------------------------------------- */
@@ -319,8 +219,8 @@ static void close_deal(tui_app *app, const char *id, deal_status status)
     char *reason = NULL;
     const char *label = status == STATUS_WON ? "Won! Why (optional): " : "Lost. Why (optional): ";
     if (tui_prompt(app, label, FIELD_TEXT, NULL, NULL, &reason)) {
-        text_day td = {reason, DAY_NONE, status};
-        commit_change(app, id, apply_close, &td);
+        commit_change(app, id, (edit_op){.kind = EDIT_OP_CLOSE, .status = status,
+                                          .text = str_empty(reason) ? NULL : reason});
     }
     free(reason);
 }
@@ -343,7 +243,7 @@ static void reopen(tui_app *app, const char *id)
     const char *was = d->status == STATUS_MOVED_ON ? "moved on" : deal_status_name(d->status);
     char *question = xasprintf("Reopen %s (%s)?", words, was);
     if (tui_confirm(app, question))
-        commit_change(app, id, apply_reopen, NULL);
+        commit_change(app, id, (edit_op){.kind = EDIT_OP_REOPEN});
     else
         tui_message(app, false, "not reopened: nothing changed");
     free(question);
@@ -357,8 +257,8 @@ static void move_on(tui_app *app, const char *id)
     form_field f[] = {{"Reason", FIELD_TEXT, true, NULL, NULL, NULL},
                       {"Revisit on", FIELD_DATE, false, NULL, NULL, NULL}};
     if (tui_form(app, "Move on from the deal", f, 2)) {
-        text_day td = {f[0].value, parse_day(app, f[1].value), STATUS_MOVED_ON};
-        commit_change(app, id, apply_move_on, &td);
+        commit_change(app, id, (edit_op){.kind = EDIT_OP_MOVE_ON, .text = f[0].value,
+                                          .day = parse_day(app, f[1].value)});
     }
     tui_form_free(f, 2);
 }
@@ -368,8 +268,9 @@ static void snooze(tui_app *app, const char *id)
     form_field f[] = {{"Until", FIELD_DATE, true, NULL, NULL, NULL},
                       {"Reason", FIELD_TEXT, false, NULL, NULL, NULL}};
     if (tui_form(app, "Snooze the flag", f, 2)) {
-        text_day td = {f[1].value, parse_day(app, f[0].value), STATUS_OPEN};
-        commit_change(app, id, apply_snooze, &td);
+        const char *reason = str_empty(f[1].value) ? NULL : f[1].value;
+        commit_change(app, id, (edit_op){.kind = EDIT_OP_SNOOZE, .day = parse_day(app, f[0].value),
+                                          .text = reason});
     }
     tui_form_free(f, 2);
 }
@@ -378,7 +279,7 @@ static void stage_set(tui_app *app, const char *id)
 {
     char *stage = NULL;
     if (tui_prompt(app, "Move to stage: ", FIELD_STAGE, NULL, NULL, &stage) && *stage)
-        commit_change(app, id, apply_move, stage);
+        commit_change(app, id, (edit_op){.kind = EDIT_OP_MOVE, .text = stage});
     free(stage);
 }
 
@@ -447,8 +348,7 @@ static void edit_field(tui_app *app, const char *id)
     char *current = field_text(&full, field), *label = xasprintf("%s: ", field);
     if (tui_prompt(app, label, input_kind_of(field), current, NULL, &value) &&
         (!str_eq(field, "value") || confirm_value(app, &full.d, value))) {
-        char *fv[2] = {field, value};
-        commit_change(app, id, apply_set, fv);
+        commit_change(app, id, (edit_op){.kind = EDIT_OP_SET, .field = field, .text = value});
     }
     tui_full_deal_free(&full);
     free(label);
@@ -501,25 +401,7 @@ void tui_add_deal(tui_app *app)
         edit_parse_value(f[2].value, &in.value);
         if (str_empty(in.stage))
             in.stage = NULL;
-        edit_ctx ctx = tui_edit_ctx(app);
-        db_err err = {0};
-        char *message = NULL;
-        deal d;
-        int rc = edit_create(cfg, &ctx, &in, &d, &message, &err);
-        if (!rc) {
-            bool only_ours = tui_head_is_ours(app);
-            rc = repo_save_deal(app->repo, &d, message, &err);
-            char *id = xstrdup(d.id);
-            keep_board_current(app, &d, rc == 0 && only_ours);
-            board_select_id(&app->board, id);
-            free(id);
-            deal_free(&d);
-        }
-        if (rc)
-            tui_message(app, true, "%s", err.msg);
-        else
-            tui_message(app, false, "%s", message);
-        free(message);
+        commit_change(app, NULL, (edit_op){.kind = EDIT_OP_CREATE, .create = &in});
     }
     tui_form_free(f, n);
 }

@@ -1,0 +1,21 @@
+#include "edit_op.h"
+
+int edit_apply(const pipeline_cfg *cfg, const edit_ctx *ctx, const edit_op *op, deal *d,
+               char **message, db_err *err)
+{
+    switch (op->kind) {
+    case EDIT_OP_CREATE: return edit_create(cfg, ctx, op->create, d, message, err);
+    case EDIT_OP_MOVE: return edit_move(cfg, ctx, d, op->text, message, err);
+    case EDIT_OP_STEP: return edit_step(cfg, ctx, d, op->direction, message, err);
+    case EDIT_OP_SET: return edit_set(cfg, ctx, d, op->field, op->text, message, err);
+    case EDIT_OP_TOUCH: return edit_touch(ctx, d, op->text, message, err);
+    case EDIT_OP_NOTE: return edit_note(ctx, d, op->text, message, err);
+    case EDIT_OP_NEXT: return edit_next(ctx, d, op->text, op->day, message, err);
+    case EDIT_OP_CLOSE: return edit_close(ctx, d, op->status, op->text, message, err);
+    case EDIT_OP_MOVE_ON: return edit_move_on(ctx, d, op->text, op->day, message, err);
+    case EDIT_OP_SNOOZE: return edit_snooze(ctx, d, op->day, op->text, message, err);
+    case EDIT_OP_REVISIT: return edit_revisit(ctx, d, op->day, message, err);
+    case EDIT_OP_REOPEN: return edit_reopen(ctx, d, message, err);
+    }
+    return db_fail(err, DB_EUSAGE, "internal error: unknown edit %d", (int)op->kind);
+}

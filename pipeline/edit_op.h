@@ -1,0 +1,43 @@
+/* One change to a deal as data: which edit of pipeline/edit.h, with its
+ * arguments. The command line and the board describe what the user asked for
+ * with one of these and hand it to the store's one edit transaction
+ * (store/deal_txn.h), which applies it to the deal read under the lock. */
+#ifndef DB_EDIT_OP_H
+#define DB_EDIT_OP_H
+
+#include "edit.h"
+
+typedef enum {
+    EDIT_OP_CREATE,     /* create: a new deal (no deal is read) */
+    EDIT_OP_MOVE,       /* text: the stage (id or name) */
+    EDIT_OP_STEP,       /* direction: +1 one stage forward, -1 back */
+    EDIT_OP_SET,        /* field, text: its new value */
+    EDIT_OP_TOUCH,      /* text: what happened (NULL: nothing said) */
+    EDIT_OP_NOTE,       /* text */
+    EDIT_OP_NEXT,       /* text: the next step; day: due (DAY_NONE: none) */
+    EDIT_OP_CLOSE,      /* status: won or lost; text: why (NULL: not said) */
+    EDIT_OP_MOVE_ON,    /* text: why; day: revisit on (DAY_NONE: never) */
+    EDIT_OP_SNOOZE,     /* day: until; text: why (NULL: not said) */
+    EDIT_OP_REVISIT,    /* day: the next revisit date */
+    EDIT_OP_REOPEN,
+} edit_op_kind;
+
+/* Written with designated initializers, e.g.
+ * (edit_op){.kind = EDIT_OP_NEXT, .text = "Call Ana", .day = due}. */
+typedef struct {
+    edit_op_kind kind;
+    const char *text;
+    db_day day;
+    const char *field;
+    int direction;
+    deal_status status;
+    const new_deal *create;
+} edit_op;
+
+/* Applies op to d with the edit function it names (for EDIT_OP_CREATE, d is
+ * made); same contract as those: 0 and *message (the commit message, caller
+ * frees), or an error code with err set and d to be discarded. */
+int edit_apply(const pipeline_cfg *cfg, const edit_ctx *ctx, const edit_op *op, deal *d,
+               char **message, db_err *err);
+
+#endif
