@@ -832,13 +832,3 @@ void tui_review_view(tui_app *app, const owner_scope *scope)
     free(rv.scope_name);
 }
 
-static void open_review(tui_app *app, const void *scope)
-{
-    tui_review_view(app, scope);
-}
-
-int tui_run_review(db_repo *repo, const keymap *km, db_day today, const char *startup,
-                   const owner_scope *scope, db_err *err)
-{
-    return tui_run_first(repo, km, today, startup, open_review, scope, err);
-}
