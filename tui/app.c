@@ -155,7 +155,8 @@ void tui_reload(tui_app *app)
     app->deals = fresh;
     app->deals_gen++;
     index_ids(app);
-    board_set_deals(&app->board, app->deals.items, app->deals.count);
+    for (size_t i = 0; i < app->nobservers; i++)
+        app->observers[i].o->loaded(app, app->observers[i].owner);
     deal_list_free(&old);
     app->have_sync = sync_get_status(app->repo, &app->sync, &err) == 0;
     if (problems.broken)
@@ -191,7 +192,8 @@ static void note_own_commit(tui_app *app)
 }
 
 /* No re-reading, re-scoring or re-sorting of every deal after each keypress:
- * a hash lookup, and the two columns concerned (board_replace_deal). */
+ * a hash lookup, and what the observers redo for one deal (the board: the
+ * two columns concerned, board_replace_deal). */
 void tui_apply_own_change(tui_app *app, deal *changed)
 {
     deal_make_light(changed);          /* the board keeps no logs (memory) */
@@ -208,9 +210,9 @@ void tui_apply_own_change(tui_app *app, deal *changed)
             index_ids(app);
     }
     app->deals_gen++;
-    if (!board_replace_deal(&app->board, old, changed))
-        board_set_deals(&app->board, app->deals.items, app->deals.count);
-    deal_destroy(old);                 /* after the model stopped pointing at it */
+    for (size_t i = 0; i < app->nobservers; i++)
+        app->observers[i].o->replaced(app, app->observers[i].owner, old, changed);
+    deal_destroy(old);                 /* after the models stopped pointing at it */
     note_own_commit(app);
     if (app->top && app->top->reloaded)
         app->top->reloaded(app, app->top);
@@ -337,6 +339,14 @@ void tui_register_worker(tui_app *app, const tui_worker *w)
         app->workers[app->nworkers++] = w;
 }
 
+void tui_observe_deals(tui_app *app, const tui_deals_observer *o, void *owner)
+{
+    if (app->nobservers == TUI_MAX_OBSERVERS)
+        return;
+    app->observers[app->nobservers].o = o;
+    app->observers[app->nobservers++].owner = owner;
+}
+
 bool tui_workers_busy(const tui_app *app)
 {
     for (size_t i = 0; i < app->nworkers; i++)
@@ -419,18 +429,17 @@ void tui_app_init(tui_app *app, db_repo *repo, const keymap *km, db_day today)
     app->km = km;
     app->today = today;
     app->user = repo_user_name(repo);
-    board_init(&app->board, repo_config(repo), today, app->user);
     repo_user_identity(repo, &app->me_name, &app->me_email);
-    board_set_identity(&app->board, app->me_name, app->me_email);
     tui_reload(app);
-    board_select_first_card(&app->board);
 }
 
 void tui_app_free(tui_app *app)
 {
-    /* Large blocks first: freed after the deals' many small ones, each
-     * would make malloc consolidate them all (170 ms at 100,000 deals). */
-    board_free(&app->board);
+    /* Large blocks first (the board's model): freed after the deals' many
+     * small ones, each would make malloc consolidate them all (170 ms at
+     * 100,000 deals). */
+    for (size_t i = 0; i < app->nobservers; i++)
+        app->observers[i].o->release(app->observers[i].owner);
     for (size_t i = 0; i < app->log.n; i++)
         free(app->log.items[i].text);
     free(app->log.items);

@@ -36,6 +36,17 @@ typedef struct {
 } tui_worker;
 #define TUI_MAX_WORKERS 4
 
+/* Something that keeps its own view of the loaded deals (the board's
+ * model): told when they change, before the old deals are freed. */
+typedef struct {
+    void (*loaded)(tui_app *app, void *owner);      /* every deal read again */
+    /* One deal swapped in after the board's own commit (old: NULL when it
+     * is new; freed after this returns). */
+    void (*replaced)(tui_app *app, void *owner, const deal *old, const deal *changed);
+    void (*release)(void *owner);                    /* the app is freed */
+} tui_deals_observer;
+#define TUI_MAX_OBSERVERS 4
+
 struct tui_view {
     keymap_ctx ctx;                     /* whose bindings apply */
     void (*draw)(tui_app *app, tui_view *v);
@@ -75,7 +86,8 @@ struct tui_app {
     uint32_t *id_slots;         /* hash of the ids: index + 1 into deals, 0 empty */
     size_t id_nslots;           /* a power of two, at least twice the deals */
     unsigned long deals_gen;    /* changes whenever a deal may have changed */
-    board_model board;
+    board_model *board;         /* owned by the board view (view_board.c), which keeps
+                                 * it current; other views select deals on it */
     char head[41];              /* HEAD as last loaded */
     char message[512];          /* the status line's message */
     bool message_is_error;
@@ -94,6 +106,11 @@ struct tui_app {
     tui_screen_opener screens[ACTION_COUNT];    /* registered: opened by their key */
     const tui_worker *workers[TUI_MAX_WORKERS]; /* registered background work */
     size_t nworkers;
+    struct {
+        const tui_deals_observer *o;
+        void *owner;
+    } observers[TUI_MAX_OBSERVERS];
+    size_t nobservers;
 };
 
 /* The app over repo, deals loaded; tui_app_free releases it. */
@@ -105,6 +122,8 @@ void tui_register_screen(tui_app *app, db_action action, tui_screen_opener open)
 /* w (static, outlives the app) is polled and finished by the app. */
 void tui_register_worker(tui_app *app, const tui_worker *w);
 bool tui_workers_busy(const tui_app *app);
+/* o (static) is told about every change of app->deals, with `owner`. */
+void tui_observe_deals(tui_app *app, const tui_deals_observer *o, void *owner);
 /* Waits for every registered worker (on quit). */
 void tui_workers_finish(tui_app *app);
 
@@ -188,6 +207,8 @@ const char *tui_field_check(const tui_app *app, const form_field *f, const char 
 
 /* ---- views ---- */
 void tui_board_view(tui_app *app);                      /* view_board.c */
+/* Makes the board's model (app->board) and keeps it current with the deals. */
+void tui_board_attach(tui_app *app);
 void tui_detail_view(tui_app *app, const char *id);     /* view_detail.c */
 void tui_help_view(tui_app *app, keymap_ctx ctx);       /* view_help.c */
 void tui_changes_view(tui_app *app);                    /* view_changes.c */

@@ -49,7 +49,7 @@ static bool commit_change(tui_app *app, const char *id, apply_fn apply, void *ud
         repo_unlock(app->repo);
     }
     keep_board_current(app, &d, rc == 0 && only_ours);
-    board_select_id(&app->board, id);
+    board_select_id(app->board, id);
     if (rc)
         tui_message(app, true, "%s", err.msg);
     else
@@ -471,13 +471,13 @@ static void undo(tui_app *app)
 {
     db_err err = {0};
     char *summary = NULL, *restored = NULL;
-    const deal *sel = board_selected(&app->board);
+    const deal *sel = board_selected(app->board);
     char *id = sel ? xstrdup(sel->id) : NULL;
     int rc = repo_undo(app->repo, &summary, &restored, &err);
     tui_reload(app);
-    if (!board_select_id(&app->board, restored) && !board_select_id(&app->board, id) &&
-        !board_selected(&app->board))
-        board_select_first_card(&app->board);  /* its column emptied: a card, not nothing */
+    if (!board_select_id(app->board, restored) && !board_select_id(app->board, id) &&
+        !board_selected(app->board))
+        board_select_first_card(app->board);  /* its column emptied: a card, not nothing */
     if (rc)
         tui_message(app, true, "%s", err.msg);
     else
@@ -517,7 +517,7 @@ void tui_add_deal(tui_app *app)
             rc = repo_save_deal(app->repo, &d, message, &err);
             char *id = xstrdup(d.id);
             keep_board_current(app, &d, rc == 0 && only_ours);
-            board_select_id(&app->board, id);
+            board_select_id(app->board, id);
             free(id);
             deal_free(&d);
         }

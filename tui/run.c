@@ -7,9 +7,11 @@
 #include "term.h"
 #include "tui.h"
 
-/* What the app calls without naming it. */
+/* What the app calls without naming it: the board's model (kept current
+ * with the deals), the pages every view opens, the background sync. */
 static void register_services(tui_app *app)
 {
+    tui_board_attach(app);
     tui_register_screen(app, ACTION_HELP, tui_help_view);
     tui_register_screen(app, ACTION_MESSAGES, tui_messages_view);
     tui_sync_register(app);

@@ -784,7 +784,7 @@ static void pick_scope(tui_app *app, review_view *rv, const owner_scope *asked)
     owner_scope scope;
     if (asked)
         scope = *asked;
-    else if (!board_owner_scope(&app->board, &scope))
+    else if (!board_owner_scope(app->board, &scope))
         scope = my_scope(app);
     if (scope.kind == OWNER_MINE && !owner_identity_known(&scope.me)) {
         scope = (owner_scope){OWNER_ALL, NULL, {NULL, NULL}};
