@@ -319,8 +319,7 @@ int cmd_show(cli_opts *opts, int argc, char **argv)
 }
 
 /* ---- flags ----
- * Highest score first; equal scores in pipeline stage order (earliest stage
- * first, unknown stages last), then by title, then id (deal_view_sort_by_score). */
+ * In DEAL_ORDER_BY_SCORE (pipeline/deal_order.h), as the review's flagged deals. */
 
 static void print_flags(const pipeline_cfg *cfg, deal **deals, size_t n, db_day today)
 {

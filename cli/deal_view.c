@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../pipeline/deal_order.h"
 #include "../pipeline/text.h"
 #include "../store/codec.h"
 #include "../store/helper.h"
@@ -132,49 +133,16 @@ void deal_view_print_json(cJSON *doc)
     cJSON_Delete(doc);
 }
 
-/* The sort keys are computed up front, in the key itself (not behind a
- * pointer) with the title's first 16 bytes, so that almost no comparison
- * reads a deal (with many deals, reading titles scattered in memory is most
- * of a sort). */
+/* The order is pipeline/deal_order.h's; here is only how a long list is
+ * sorted fast. The key carries the caller's (mutable) deal beside it. */
 typedef struct {
-    uint64_t rank;              /* what orders first, packed (see rank_of) */
-    uint64_t title_head[2];     /* the first 16 bytes, big-endian: compares as strcmp */
+    deal_order_key order;
     deal *d;
 } sort_key;
 
-static uint64_t title_bytes(const char *title, size_t *at)
-{
-    uint64_t head = 0;
-    size_t i = 0;
-    for (; i < 8 && title[*at]; i++, (*at)++)
-        head = head << 8 | (unsigned char)title[*at];
-    return i ? head << (8 * (8 - i)) : 0;   /* shorter titles: zero bytes, as their NUL */
-}
-
-/* Open deals first, then by stage (unknown stages last), then by score,
- * highest first; by_score puts the score before both. */
-static uint64_t rank_of(const deal *d, int stage, int score, bool by_score)
-{
-    uint64_t open_rank = (uint64_t)d->status & 0x7;
-    uint64_t stage_rank = stage < 0 ? 1u << 20 : (uint64_t)stage & 0xFFFFF;
-    uint64_t score_rank = (uint32_t)((int64_t)INT32_MAX - score);     /* descending */
-    if (by_score)
-        return score_rank << 32 | open_rank << 21 | stage_rank;
-    return open_rank << 53 | stage_rank << 32 | score_rank;
-}
-
-static int compare_u64(uint64_t a, uint64_t b) { return a < b ? -1 : a > b; }
-
 static int compare_keys(const sort_key *x, const sort_key *y)
 {
-    int c = compare_u64(x->rank, y->rank);
-    if (!c)
-        c = compare_u64(x->title_head[0], y->title_head[0]);
-    if (!c)
-        c = compare_u64(x->title_head[1], y->title_head[1]);
-    if (!c)
-        c = strcmp(x->d->title, y->d->title);
-    return c ? c : strcmp(x->d->id, y->d->id);
+    return deal_order_compare(&x->order, &y->order);
 }
 
 /* Merges the sorted keys[0, half) and keys[half, n), tmp holding half. */
@@ -213,7 +181,7 @@ static void merge_sort(sort_key *keys, sort_key *tmp, size_t n)
 typedef struct {
     const pipeline_cfg *cfg;
     db_day today;
-    bool by_score;
+    deal_order order;
     deal **deals;
     sort_key *keys, *tmp;
     size_t n;
@@ -225,10 +193,7 @@ static void sort_one_part(void *arg)
     for (size_t i = 0; i < p->n; i++) {
         flag_result f;
         rules_score(p->cfg, p->deals[i], p->today, &f);
-        size_t at = 0;
-        p->keys[i].rank = rank_of(p->deals[i], f.stage_index, f.score, p->by_score);
-        p->keys[i].title_head[0] = title_bytes(p->deals[i]->title, &at);
-        p->keys[i].title_head[1] = title_bytes(p->deals[i]->title, &at);
+        p->keys[i].order = deal_order_key_of(p->deals[i], &f, p->order);
         p->keys[i].d = p->deals[i];
     }
     merge_sort(p->keys, p->tmp, p->n);
@@ -240,14 +205,14 @@ static void sort_one_part(void *arg)
 /* A long list is sorted in two halves, the second on the helper thread
  * (store/helper.h; a listing's output follows at once), then merged. */
 static void sort_with(const pipeline_cfg *cfg, deal **deals, size_t n, db_day today,
-                      bool by_score)
+                      deal_order order)
 {
     sort_key *keys = xcalloc(n ? n : 1, sizeof *keys);
     sort_key *tmp = xmalloc((n / 2 + 2) * sizeof *tmp);
     sort_key *tmp2 = xmalloc((n / 4 + 2) * sizeof *tmp2);
     size_t half = n >= MIN_SHARED_SORT ? n / 2 : n;
-    sort_part first = {cfg, today, by_score, deals, keys, tmp, half};
-    sort_part second = {cfg, today, by_score, deals + half, keys + half, tmp2, n - half};
+    sort_part first = {cfg, today, order, deals, keys, tmp, half};
+    sort_part second = {cfg, today, order, deals + half, keys + half, tmp2, n - half};
     bool shared = half < n && helper_start(sort_one_part, &second, true);
     sort_one_part(&first);
     if (shared)
@@ -264,12 +229,12 @@ static void sort_with(const pipeline_cfg *cfg, deal **deals, size_t n, db_day to
 
 void deal_view_sort(const pipeline_cfg *cfg, deal **deals, size_t n, db_day today)
 {
-    sort_with(cfg, deals, n, today, false);
+    sort_with(cfg, deals, n, today, DEAL_ORDER_BY_STAGE);
 }
 
 void deal_view_sort_by_score(const pipeline_cfg *cfg, deal **deals, size_t n, db_day today)
 {
-    sort_with(cfg, deals, n, today, true);
+    sort_with(cfg, deals, n, today, DEAL_ORDER_BY_SCORE);
 }
 
 /* Printable ASCII needs no sanitizing and takes one column a byte: most

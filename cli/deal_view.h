@@ -20,9 +20,9 @@ void deal_view_write_tail(strbuf *sb, const pipeline_cfg *cfg, const deal *d, db
 /* Prints a JSON document (pretty, trailing newline) and frees it. */
 void deal_view_print_json(cJSON *doc);
 
-/* Orders deals: open first, then by stage, highest flag score, title. */
+/* Orders deals as `list` shows them (DEAL_ORDER_BY_STAGE, pipeline/deal_order.h). */
 void deal_view_sort(const pipeline_cfg *cfg, deal **deals, size_t n, db_day today);
-/* Orders by flag score, highest first (ties: stage, title). */
+/* Orders deals as `flags` shows them (DEAL_ORDER_BY_SCORE). */
 void deal_view_sort_by_score(const pipeline_cfg *cfg, deal **deals, size_t n, db_day today);
 
 /* Display columns of s once sanitized. */

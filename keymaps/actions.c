@@ -1,15 +1,16 @@
-/* Names and help texts generated from the DB_ACTIONS table. */
+/* Names, help texts and properties generated from the DB_ACTIONS table. */
 #include "actions.h"
 
 #include <stddef.h>
 #include <string.h>
 
-#define DB_ACTION_ROW_(suffix, name, help) [ACTION_##suffix] = {name, help},
+#define DB_ACTION_ROW_(suffix, name, props, outcome, help) [ACTION_##suffix] = {name, help, props},
 static const struct {
     const char *name;
     const char *help;
+    unsigned props;
 } action_rows[ACTION_COUNT] = {
-    [ACTION_NONE] = {"none", "do nothing (unbinds the key)"},
+    [ACTION_NONE] = {"none", "do nothing (unbinds the key)", 0},
     DB_ACTIONS(DB_ACTION_ROW_)
 };
 #undef DB_ACTION_ROW_
@@ -27,6 +28,11 @@ const char *action_name(db_action a)
 const char *action_help(db_action a)
 {
     return action_in_range(a) ? action_rows[a].help : NULL;
+}
+
+bool action_has(db_action a, unsigned props)
+{
+    return action_in_range(a) && (action_rows[a].props & props) == props;
 }
 
 db_action action_by_name(const char *name)

@@ -4,14 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deal_order.h"
 #include "text.h"
 #include "util.h"
 
 /* qsort has no context argument: each item carries its sort keys. */
 typedef struct {
     review_item item;
-    int stage;          /* index in pipeline.json; unknown stages sort last */
-    db_day date;        /* revisit or next-step due date; unused for flags */
+    deal_order_key flagged_order;   /* MOVE_ON and WATCH: as `dealboard flags` */
+    db_day date;                    /* REVISIT and STEP_DUE: revisit or due date */
 } queued;
 
 /* The category of one deal, or -1 when it stays out of today's review. */
@@ -32,17 +33,16 @@ static int categorize(const deal *d, const flag_result *f, db_day today)
 
 static const char *or_empty(const char *s) { return s ? s : ""; }
 
+static bool is_flagged(review_category c) { return c == REVIEW_MOVE_ON || c == REVIEW_WATCH; }
+
 static int compare_ints(long long a, long long b) { return a < b ? -1 : a > b; }
 
 static int compare_queued(const void *pa, const void *pb)
 {
     const queued *a = pa, *b = pb;
     int c = compare_ints(a->item.category, b->item.category);
-    if (!c && (a->item.category == REVIEW_MOVE_ON || a->item.category == REVIEW_WATCH)) {
-        c = compare_ints(b->item.flags.score, a->item.flags.score);    /* highest first */
-        if (!c)
-            c = compare_ints(a->stage, b->stage);
-    }
+    if (!c && is_flagged(a->item.category))
+        return deal_order_compare(&a->flagged_order, &b->flagged_order);
     if (!c)
         c = compare_ints(a->date, b->date);                            /* longest waiting first */
     if (!c)
@@ -50,16 +50,15 @@ static int compare_queued(const void *pa, const void *pb)
     return c ? c : strcmp(or_empty(a->item.d->id), or_empty(b->item.d->id));
 }
 
-static queued make_queued(const pipeline_cfg *cfg, deal *d, const flag_result *f,
-                          review_category category, db_day today)
+static queued make_queued(deal *d, const flag_result *f, review_category category,
+                          db_day today)
 {
     queued q = {.item = {.d = d, .category = category, .flags = *f}};
-    int stage = config_stage_index(cfg, d->stage);
-    q.stage = stage < 0 ? (int)cfg->nstages : stage;
+    if (is_flagged(category))
+        q.flagged_order = deal_order_key_of(d, f, DEAL_ORDER_BY_SCORE);
     q.date = category == REVIEW_REVISIT ? d->revisit
              : category == REVIEW_STEP_DUE ? d->next_due : 0;
-    q.item.days = category == REVIEW_MOVE_ON || category == REVIEW_WATCH ? f->score
-                                                                         : today - q.date;
+    q.item.days = is_flagged(category) ? f->score : today - q.date;
     return q;
 }
 
@@ -73,7 +72,7 @@ size_t review_queue(const pipeline_cfg *cfg, deal *const *deals, size_t n, db_da
         rules_evaluate(cfg, deals[i], today, &f);
         int category = categorize(deals[i], &f, today);
         if (category >= 0)
-            q[count++] = make_queued(cfg, deals[i], &f, (review_category)category, today);
+            q[count++] = make_queued(deals[i], &f, (review_category)category, today);
     }
     qsort(q, count, sizeof *q, compare_queued);
     for (size_t i = 0; i < count; i++)

@@ -28,7 +28,7 @@ typedef struct {
 
 /* Fills out[] (room for n items: a deal appears at most once) and returns how
  * many deals are queued. Order: REVISIT (earliest revisit date first),
- * MOVE_ON then WATCH (highest score first; ties by stage order, title, id, as
+ * MOVE_ON then WATCH (DEAL_ORDER_BY_SCORE, pipeline/deal_order.h: the order of
  * `dealboard flags`), STEP_DUE (earliest due date first); remaining ties by
  * title, then id. Snoozed deals are left out until their snooze ends; won and
  * lost deals, and moved-on deals without a due revisit, never appear. */

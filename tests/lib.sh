@@ -49,10 +49,13 @@ stdout: $OUT
 stderr: $ERR"; fi
 }
 # A fresh pipeline repository; prints its path.
+# The path is printed even when init fails: an empty one would turn a later
+# `git -C "$R" commit -a` into a commit in the directory the suite runs from
+# (the source tree, e.g. with a wrong DEALBOARD), not a failed test.
 new_repo() {
     dir="$TMP/${1:-repo}"
-    db init "$dir" > /dev/null || return 1
     echo "$dir"
+    db init "$dir" > /dev/null || return 1
 }
 commit_count() { git -C "$1" rev-list --count HEAD; }
 last_message() { git -C "$1" log -1 --format=%s; }

@@ -10,13 +10,12 @@
 #include "app.h"
 #include "draw.h"
 #include "term.h"
-#include "tui.h"
 
 /* Idle wake-ups: check HEAD once a second; a pending key sequence waits less. */
 #define TICK_MS 1000
 #define PENDING_MS 800
-/* A deferred index is written after this long without a key (see tui_run_first). */
-/* While a sync runs: wake often to animate the status line and collect it. */
+/* While background work runs: wake often to animate the status line and
+ * collect its result. */
 #define SYNC_TICK_MS 100
 
 /* The session's messages, for the message log: full text, oldest first; the
@@ -150,7 +149,8 @@ void tui_reload(tui_app *app)
     app->deals = fresh;
     app->deals_gen++;
     index_ids(app);
-    board_set_deals(&app->board, app->deals.items, app->deals.count);
+    for (size_t i = 0; i < app->nobservers; i++)
+        app->observers[i].o->loaded(app, app->observers[i].owner);
     deal_list_free(&old);
     app->have_sync = sync_get_status(app->repo, &app->sync, &err) == 0;
     if (problems.broken)
@@ -179,7 +179,8 @@ static void note_own_commit(tui_app *app)
 }
 
 /* No re-reading, re-scoring or re-sorting of every deal after each keypress:
- * a hash lookup, and the two columns concerned (board_replace_deal). */
+ * a hash lookup, and what the observers redo for one deal (the board: the
+ * two columns concerned, board_replace_deal). */
 void tui_apply_own_change(tui_app *app, deal *changed)
 {
     deal_make_light(changed);          /* the board keeps no logs (memory) */
@@ -196,9 +197,9 @@ void tui_apply_own_change(tui_app *app, deal *changed)
             index_ids(app);
     }
     app->deals_gen++;
-    if (!board_replace_deal(&app->board, old, changed))
-        board_set_deals(&app->board, app->deals.items, app->deals.count);
-    deal_destroy(old);                 /* after the model stopped pointing at it */
+    for (size_t i = 0; i < app->nobservers; i++)
+        app->observers[i].o->replaced(app, app->observers[i].owner, old, changed);
+    deal_destroy(old);                 /* after the models stopped pointing at it */
     note_own_commit(app);
     if (app->top && app->top->reloaded)
         app->top->reloaded(app, app->top);
@@ -276,7 +277,7 @@ void tui_next_event(tui_app *app, keymap_ctx ctx, tui_event *ev)
     app->keys_ctx = ctx;
     memset(ev, 0, sizeof *ev);
     for (;;) {
-        int idle = tui_sync_running(app) ? SYNC_TICK_MS : TICK_MS;
+        int idle = tui_workers_busy(app) ? SYNC_TICK_MS : TICK_MS;
         int key = term_read_key(app->keys.n ? PENDING_MS : idle);
         keymap_result r;
         if (key == TERM_EOF) {
@@ -311,23 +312,61 @@ static bool too_small(const tui_view *v)
     return COLS < cols || LINES < rows;
 }
 
+/* ---- what registers with the app ---------------------------------------- */
+
+void tui_register_screen(tui_app *app, db_action action, tui_screen_opener open)
+{
+    if ((int)action > ACTION_NONE && action < ACTION_COUNT)
+        app->screens[action] = open;
+}
+
+void tui_register_worker(tui_app *app, const tui_worker *w)
+{
+    if (app->nworkers < TUI_MAX_WORKERS)
+        app->workers[app->nworkers++] = w;
+}
+
+void tui_observe_deals(tui_app *app, const tui_deals_observer *o, void *owner)
+{
+    if (app->nobservers == TUI_MAX_OBSERVERS)
+        return;
+    app->observers[app->nobservers].o = o;
+    app->observers[app->nobservers++].owner = owner;
+}
+
+bool tui_workers_busy(const tui_app *app)
+{
+    for (size_t i = 0; i < app->nworkers; i++)
+        if (app->workers[i]->busy(app))
+            return true;
+    return false;
+}
+
+static void poll_workers(tui_app *app)
+{
+    for (size_t i = 0; i < app->nworkers; i++)
+        if (app->workers[i]->busy(app))
+            app->workers[i]->poll(app);
+}
+
+void tui_workers_finish(tui_app *app)
+{
+    for (size_t i = 0; i < app->nworkers; i++)
+        app->workers[i]->finish(app);
+}
+
 /* Actions every view shares; true when handled here. */
 static bool handle_common(tui_app *app, tui_view *v, db_action a)
 {
-    switch (a) {
-    case ACTION_HELP:
-        tui_help_view(app, v->ctx);
-        return true;
-    case ACTION_MESSAGES:
-        tui_messages_view(app);
-        return true;
-    case ACTION_REFRESH:
+    if (a == ACTION_REFRESH) {
         clearok(curscr, TRUE);
         tui_reload(app);
         return true;
-    default:
-        return false;
     }
+    if ((int)a <= ACTION_NONE || a >= ACTION_COUNT || !app->screens[a])
+        return false;
+    app->screens[a](app, v->ctx);
+    return true;
 }
 
 void tui_run_view(tui_app *app, tui_view *v)
@@ -343,8 +382,8 @@ void tui_run_view(tui_app *app, tui_view *v)
         tui_next_event(app, v->ctx, &ev);
         if (ev.kind == EV_EOF)
             app->quit = true;
-        else if (ev.kind == EV_TICK && tui_sync_running(app))
-            tui_sync_poll(app, false);  /* its commits show when it is done */
+        else if (ev.kind == EV_TICK && tui_workers_busy(app))
+            poll_workers(app);      /* a sync's commits show when it is done */
         else if (ev.kind == EV_TICK) {
             unsigned long gen = app->deals_gen, seq = app->message_seq;
             check_head(app);
@@ -362,60 +401,39 @@ void tui_run_view(tui_app *app, tui_view *v)
             open = v->handle(app, v, ev.action);
     }
     if (app->quit)
-        tui_sync_wait(app);        /* while this view is still on screen */
+        tui_workers_finish(app);   /* while this view is still on screen */
     app->top = below;
     if (below && below->reloaded)
         below->reloaded(app, below);
 }
 
-static void open_board(tui_app *app, const void *arg)
+/* ---- the app's lifetime (tui/run.c composes it with the screens) -------- */
+
+void tui_app_init(tui_app *app, db_repo *repo, const keymap *km, db_day today)
 {
-    (void)arg;
-    tui_board_view(app);
+    memset(app, 0, sizeof *app);
+    app->repo = repo;
+    app->km = km;
+    app->today = today;
+    app->user = repo_user_name(repo);
+    repo_user_identity(repo, &app->me_name, &app->me_email);
+    tui_reload(app);
 }
 
-int tui_run(db_repo *repo, const keymap *km, db_day today, const char *startup, db_err *err)
+void tui_app_free(tui_app *app)
 {
-    return tui_run_first(repo, km, today, startup, open_board, NULL, err);
-}
-
-int tui_run_first(db_repo *repo, const keymap *km, db_day today, const char *startup,
-                  void (*first)(tui_app *app, const void *arg), const void *arg, db_err *err)
-{
-    tui_app app;
-    memset(&app, 0, sizeof app);
-    app.repo = repo;
-    app.km = km;
-    app.today = today;
-    app.user = repo_user_name(repo);
-    board_init(&app.board, repo_config(repo), today, app.user);
-    repo_user_identity(repo, &app.me_name, &app.me_email);
-    board_set_identity(&app.board, app.me_name, app.me_email);
-    tui_reload(&app);
-    board_select_first_card(&app.board);
-    char help[32];
-    if (startup && *startup)
-        tui_message(&app, true, "%s", startup);
-    else if (*tui_key_for(&app, KCTX_BOARD, ACTION_HELP, help, sizeof help))
-        tui_message(&app, false, "%s: keys", help);
-    int rc = term_open(err);
-    if (rc == 0) {
-        draw_init(term_has_colors());
-        first(&app, arg);
-        tui_sync_wait(&app);
-        term_close();
-    }
-    /* Large blocks first: freed after the deals' many small ones, each
-     * would make malloc consolidate them all (170 ms at 100,000 deals). */
-    board_free(&app.board);
-    for (size_t i = 0; i < app.log.n; i++)
-        free(app.log.items[i].text);
-    free(app.log.items);
-    history_book_free(&app.history);
-    free(app.id_slots);
-    deal_list_free(&app.deals);
-    free(app.user);
-    free(app.me_name);
-    free(app.me_email);
-    return rc;
+    /* Large blocks first (the board's model): freed after the deals' many
+     * small ones, each would make malloc consolidate them all (170 ms at
+     * 100,000 deals). */
+    for (size_t i = 0; i < app->nobservers; i++)
+        app->observers[i].o->release(app->observers[i].owner);
+    for (size_t i = 0; i < app->log.n; i++)
+        free(app->log.items[i].text);
+    free(app->log.items);
+    history_book_free(&app->history);
+    free(app->id_slots);
+    deal_list_free(&app->deals);
+    free(app->user);
+    free(app->me_name);
+    free(app->me_email);
 }

@@ -1,7 +1,9 @@
 /* The terminal UI's framework: the app (repository, deals, keymap, messages),
- * views (board, detail, help, changes — and later the review) run in a modal
- * loop like tig's views, and the prompt and form for input. A new screen is a
- * tui_view with a draw and a handle function, run with tui_run_view. */
+ * views (board, detail, help, changes, review…) run in a modal loop like tig's
+ * views, and the prompt and form for input. A new screen is a tui_view with a
+ * draw and a handle function, run with tui_run_view. The framework (app.c)
+ * names no screen: what every view shares (help, messages) and work beside
+ * the views (a sync) register with the app (tui/run.c does it). */
 #ifndef DB_TUI_APP_H
 #define DB_TUI_APP_H
 
@@ -19,6 +21,31 @@
 
 typedef struct tui_app tui_app;
 typedef struct tui_view tui_view;
+
+/* A screen opened by the same key from every view (help, messages); `from`:
+ * the context of the view it was opened from. */
+typedef void (*tui_screen_opener)(tui_app *app, keymap_ctx from);
+
+/* Work that runs beside the views (a sync in a child process). While busy,
+ * the loop wakes every 100 ms and polls it instead of checking HEAD; before
+ * the app quits it is finished (waited for, not killed). */
+typedef struct {
+    bool (*busy)(const tui_app *app);
+    void (*poll)(tui_app *app);
+    void (*finish)(tui_app *app);
+} tui_worker;
+#define TUI_MAX_WORKERS 4
+
+/* Something that keeps its own view of the loaded deals (the board's
+ * model): told when they change, before the old deals are freed. */
+typedef struct {
+    void (*loaded)(tui_app *app, void *owner);      /* every deal read again */
+    /* One deal swapped in after the board's own commit (old: NULL when it
+     * is new; freed after this returns). */
+    void (*replaced)(tui_app *app, void *owner, const deal *old, const deal *changed);
+    void (*release)(void *owner);                    /* the app is freed */
+} tui_deals_observer;
+#define TUI_MAX_OBSERVERS 4
 
 struct tui_view {
     keymap_ctx ctx;                     /* whose bindings apply */
@@ -59,7 +86,8 @@ struct tui_app {
     uint32_t *id_slots;         /* hash of the ids: index + 1 into deals, 0 empty */
     size_t id_nslots;           /* a power of two, at least twice the deals */
     unsigned long deals_gen;    /* changes whenever a deal may have changed */
-    board_model board;
+    board_model *board;         /* owned by the board view (view_board.c), which keeps
+                                 * it current; other views select deals on it */
     char head[41];              /* HEAD as last loaded */
     char message[512];          /* the status line's message */
     bool message_is_error;
@@ -75,7 +103,29 @@ struct tui_app {
     keymap_ctx keys_ctx;
     bool in_help;               /* the help view is open (it does not stack) */
     bool quit;
+    tui_screen_opener screens[ACTION_COUNT];    /* registered: opened by their key */
+    const tui_worker *workers[TUI_MAX_WORKERS]; /* registered background work */
+    size_t nworkers;
+    struct {
+        const tui_deals_observer *o;
+        void *owner;
+    } observers[TUI_MAX_OBSERVERS];
+    size_t nobservers;
 };
+
+/* The app over repo, deals loaded; tui_app_free releases it. */
+void tui_app_init(tui_app *app, db_repo *repo, const keymap *km, db_day today);
+void tui_app_free(tui_app *app);
+/* `action` opens `open` from every view (unless the view's keymap context
+ * binds the key to something else). */
+void tui_register_screen(tui_app *app, db_action action, tui_screen_opener open);
+/* w (static, outlives the app) is polled and finished by the app. */
+void tui_register_worker(tui_app *app, const tui_worker *w);
+bool tui_workers_busy(const tui_app *app);
+/* o (static) is told about every change of app->deals, with `owner`. */
+void tui_observe_deals(tui_app *app, const tui_deals_observer *o, void *owner);
+/* Waits for every registered worker (on quit). */
+void tui_workers_finish(tui_app *app);
 
 /* What the keyboard (or script) said. */
 typedef enum { EV_ACTION, EV_TEXT, EV_RESIZE, EV_TICK, EV_EOF } tui_event_kind;
@@ -153,12 +203,14 @@ const char *tui_field_check(const tui_app *app, const form_field *f, const char 
 
 /* ---- views ---- */
 void tui_board_view(tui_app *app);                      /* view_board.c */
+/* Makes the board's model (app->board) and keeps it current with the deals. */
+void tui_board_attach(tui_app *app);
 void tui_detail_view(tui_app *app, const char *id);     /* view_detail.c */
 void tui_help_view(tui_app *app, keymap_ctx ctx);       /* view_help.c */
 void tui_changes_view(tui_app *app);                    /* view_changes.c */
 void tui_closed_view(tui_app *app);                     /* view_closed.c */
-void tui_messages_view(tui_app *app);                   /* view_messages.c */
-/* The message row at y: the message has room first; `indicators` (in order,
+void tui_messages_view(tui_app *app, keymap_ctx from);  /* view_messages.c */
+/* message_row.c: the message row at y: the message has room first; `indicators` (in order,
  * the last one dropped first) take what is left. A message cut short ends
  * with how to read it whole ("… (M: all)"). */
 void tui_draw_message_row(tui_app *app, keymap_ctx ctx, int y, const char *const *indicators,
@@ -167,20 +219,14 @@ void tui_draw_message_row(tui_app *app, keymap_ctx ctx, int y, const char *const
  * filter when one is set, else the user's own deals (the team's when no git
  * identity is set). */
 void tui_review_view(tui_app *app, const owner_scope *scope);
-/* tui_run (tui.h), opening the view `first` (given `arg`) instead of the board. */
-int tui_run_first(db_repo *repo, const keymap *km, db_day today, const char *startup,
-                  void (*first)(tui_app *app, const void *arg), const void *arg, db_err *err);
 
 /* ---- background sync (sync_job.c) ---- */
+/* Registers the sync as the app's background work (polled, waited for). */
+void tui_sync_register(tui_app *app);
 /* Starts a sync in a child process (script mode: and waits for it). */
 void tui_sync_start(tui_app *app);
 bool tui_sync_running(const tui_app *app);
 int64_t tui_sync_elapsed_ms(const tui_app *app);
-/* Finishes the sync if its result has arrived (block: waits for it); true
- * when it finished (deals reloaded, result in the message). */
-bool tui_sync_poll(tui_app *app, bool block);
-/* On quit: "finishing sync…" and waits rather than killing it mid-push. */
-void tui_sync_wait(tui_app *app);
 /* True (with a message) when a sync runs: edits wait until it is done. */
 bool tui_refuse_during_sync(tui_app *app);
 

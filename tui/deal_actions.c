@@ -38,7 +38,7 @@ static bool commit_change(tui_app *app, const char *id, edit_op op)
     char *select = xstrdup(rc == 0 ? done.d.id : id);   /* the board takes done.d */
     /* HEAD as the board last read it: the commit is the only change since. */
     keep_board_current(app, &done.d, rc == 0 && str_eq(done.head_before, app->head));
-    board_select_id(&app->board, select);
+    board_select_id(app->board, select);
     if (rc)
         tui_message(app, true, "%s", err.msg);
     else
@@ -365,13 +365,13 @@ static void undo(tui_app *app)
 {
     db_err err = {0};
     char *summary = NULL, *restored = NULL;
-    const deal *sel = board_selected(&app->board);
+    const deal *sel = board_selected(app->board);
     char *id = sel ? xstrdup(sel->id) : NULL;
     int rc = repo_undo(app->repo, &summary, &restored, &err);
     tui_reload(app);
-    if (!board_select_id(&app->board, restored) && !board_select_id(&app->board, id) &&
-        !board_selected(&app->board))
-        board_select_first_card(&app->board);  /* its column emptied: a card, not nothing */
+    if (!board_select_id(app->board, restored) && !board_select_id(app->board, id) &&
+        !board_selected(app->board))
+        board_select_first_card(app->board);  /* its column emptied: a card, not nothing */
     if (rc)
         tui_message(app, true, "%s", err.msg);
     else
@@ -406,28 +406,18 @@ void tui_add_deal(tui_app *app)
     tui_form_free(f, n);
 }
 
-static bool needs_deal(db_action a)
-{
-    return a != ACTION_UNDO && a != ACTION_SYNC;
-}
-
 static void run_deal_action(tui_app *app, db_action a, const char *id);
 
+/* Which actions are deal actions, which need a deal and which wait for a
+ * running sync are columns of the action table (keymaps/actions.h). */
 bool tui_deal_action(tui_app *app, db_action a, const char *selected_id)
 {
-    switch (a) {
-    case ACTION_STAGE_PREV: case ACTION_STAGE_NEXT: case ACTION_EDIT: case ACTION_EDIT_FILE:
-    case ACTION_TOUCH: case ACTION_NOTE: case ACTION_NEXT_STEP: case ACTION_MOVE_ON:
-    case ACTION_WON: case ACTION_LOST: case ACTION_SNOOZE: case ACTION_UNDO: case ACTION_SYNC:
-    case ACTION_REOPEN: case ACTION_STAGE_SET:
-        break;
-    default:
+    if (!action_has(a, AP_DEAL))
         return false;
-    }
     /* Edits would wait on the sync's lock: say so instead of looking hung. */
-    if (a != ACTION_SYNC && tui_refuse_during_sync(app))
+    if (action_has(a, AP_EDITS) && tui_refuse_during_sync(app))
         return true;
-    if (needs_deal(a) && !selected_id) {
+    if (action_has(a, AP_NEEDS_DEAL) && !selected_id) {
         tui_message(app, true, "no deal selected");
         return true;
     }

@@ -82,7 +82,7 @@ void tui_edit_file(tui_app *app, const char *id)
      * teammate's sync) must not hang for minutes; repo_save_deal locks. */
     int rc = edit_and_commit(app, id, relpath, &message, &err);
     tui_reload(app);
-    board_select_id(&app->board, id);
+    board_select_id(app->board, id);
     if (rc)
         tui_message(app, true, "not saved: %s", err.msg);
     else

@@ -117,7 +117,9 @@ static void finish(tui_app *app)
     show_result(app, have, &rec);
 }
 
-bool tui_sync_poll(tui_app *app, bool block)
+/* Finishes the sync if its result has arrived (block: waits for it); true
+ * when it finished (deals reloaded, result in the message). */
+static bool sync_poll(tui_app *app, bool block)
 {
     if (!tui_sync_running(app))
         return false;
@@ -129,6 +131,20 @@ bool tui_sync_poll(tui_app *app, bool block)
         return false;
     finish(app);
     return true;
+}
+
+static void sync_tick(tui_app *app)
+{
+    sync_poll(app, false);      /* its commits show when it is done */
+}
+
+static void sync_wait(tui_app *app);
+
+static const tui_worker sync_worker = {tui_sync_running, sync_tick, sync_wait};
+
+void tui_sync_register(tui_app *app)
+{
+    tui_register_worker(app, &sync_worker);
 }
 
 void tui_sync_start(tui_app *app)
@@ -160,15 +176,16 @@ void tui_sync_start(tui_app *app)
     app->job.started_ms = now_ms();
     tui_message(app, false, "syncing…");
     if (term_is_script())
-        tui_sync_poll(app, true);   /* scripts stay deterministic: wait here */
+        sync_poll(app, true);   /* scripts stay deterministic: wait here */
 }
 
-void tui_sync_wait(tui_app *app)
+/* On quit: "finishing sync…" and waits rather than killing it mid-push. */
+static void sync_wait(tui_app *app)
 {
     if (!tui_sync_running(app))
         return;
     /* Killing it mid-push could leave the remote and us disagreeing. */
     tui_message(app, false, "finishing sync…");
     tui_draw(app);
-    tui_sync_poll(app, true);
+    sync_poll(app, true);
 }

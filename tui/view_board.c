@@ -223,7 +223,7 @@ static void sync_text(tui_app *app, char *state, size_t size, char *when, size_t
  * when the row is short. */
 static void draw_status(tui_app *app)
 {
-    const board_model *m = &app->board;
+    const board_model *m = app->board;
     char flagged[32], filter[200], search[200], state[64], when[48];
     char current[160];
     board_filter_text(m, current, sizeof current);
@@ -258,7 +258,7 @@ static void draw_fitting(int y, const char *const *lefts, size_t nl, const char 
 
 static void draw_totals(tui_app *app, size_t vis_cols)
 {
-    const board_model *m = &app->board;
+    const board_model *m = app->board;
     const board_totals *t = &m->totals;
     const char *cur = m->cfg->currency ? m->cfg->currency : "";
     char value[MONEY_LEN], weighted[MONEY_LEN], short_value[MONEY_LEN], short_weighted[MONEY_LEN];
@@ -287,7 +287,7 @@ static void draw_totals(tui_app *app, size_t vis_cols)
 static void board_draw(tui_app *app, tui_view *v)
 {
     board_view *bv = v->data;
-    board_model *m = &app->board;
+    board_model *m = app->board;
     erase();
     bv->vis_cols = visible_columns(m);
     bv->vis_cards = visible_cards();
@@ -308,7 +308,7 @@ static void search(tui_app *app)
         return;
     if (!*query)
         tui_message(app, false, "search cleared");
-    else if (board_search(&app->board, query))
+    else if (board_search(app->board, query))
         tui_message(app, false, "/%s", query);
     else
         tui_message(app, true, "no deal matches '%s'", query);
@@ -317,10 +317,10 @@ static void search(tui_app *app)
 
 static void search_again(tui_app *app, int dir)
 {
-    if (!app->board.search)
+    if (!app->board->search)
         tui_message(app, true, "no search yet (press the search key)");
-    else if (!board_search_next(&app->board, dir))
-        tui_message(app, true, "no deal matches '%s'", app->board.search);
+    else if (!board_search_next(app->board, dir))
+        tui_message(app, true, "no deal matches '%s'", app->board->search);
 }
 
 static const char *const filter_words[] = {"mine", "flagged", "owner:", "tag:", "clear", NULL};
@@ -328,18 +328,18 @@ static const char *const filter_words[] = {"mine", "flagged", "owner:", "tag:", 
 static void ask_filter(tui_app *app)
 {
     char current[160], *text = NULL;
-    board_filter_text(&app->board, current, sizeof current);
+    board_filter_text(app->board, current, sizeof current);
     if (!tui_prompt(app, "filter (mine, flagged, owner:NAME, tag:NAME, clear): ", FIELD_TEXT,
                     current, filter_words, &text))
         return;
-    if (!board_set_filter(&app->board, text))
+    if (!board_set_filter(app->board, text))
         tui_message(app, true, "filter: '%s' is not mine, flagged, owner:NAME, tag:NAME or clear",
                     text);
-    else if (app->board.filter.kind == FILTER_MINE &&
+    else if (app->board->filter.kind == FILTER_MINE &&
              !owner_identity_known(&(owner_identity){app->me_name, app->me_email}))
         tui_message(app, true, "mine: no git identity to match owners against: set it with "
                                "git config --global user.name \"Your Name\" (and user.email)");
-    else if (board_count_shown(&app->board) == 0)
+    else if (board_count_shown(app->board) == 0)
         tui_message(app, false, "filter %s: no deals", text);
     else
         tui_message(app, false, "%s", *text && strcmp(text, "clear") ? "filtered" : "filter cleared");
@@ -349,7 +349,7 @@ static void ask_filter(tui_app *app)
 static bool board_handle(tui_app *app, tui_view *v, db_action a)
 {
     board_view *bv = v->data;
-    board_model *m = &app->board;
+    board_model *m = app->board;
     const deal *sel = board_selected(m);
     switch (a) {
     case ACTION_MOVE_LEFT: board_move(m, -1, 0); break;
@@ -389,4 +389,36 @@ void tui_board_view(tui_app *app)
     board_view bv = {1, 1};
     tui_view v = {KCTX_BOARD, board_draw, board_handle, NULL, &bv};
     tui_run_view(app, &v);
+}
+
+/* ---- the board's model, kept current with the app's deals --------------- */
+
+static void model_loaded(tui_app *app, void *owner)
+{
+    board_set_deals(owner, app->deals.items, app->deals.count);
+}
+
+static void model_replaced(tui_app *app, void *owner, const deal *old, const deal *changed)
+{
+    if (!board_replace_deal(owner, old, changed))
+        board_set_deals(owner, app->deals.items, app->deals.count);
+}
+
+static void model_release(void *owner)
+{
+    board_free(owner);
+    free(owner);
+}
+
+static const tui_deals_observer model_observer = {model_loaded, model_replaced, model_release};
+
+void tui_board_attach(tui_app *app)
+{
+    board_model *m = xcalloc(1, sizeof *m);
+    board_init(m, repo_config(app->repo), app->today, app->user);
+    board_set_identity(m, app->me_name, app->me_email);
+    board_set_deals(m, app->deals.items, app->deals.count);
+    board_select_first_card(m);
+    app->board = m;
+    tui_observe_deals(app, &model_observer, m);
 }

@@ -369,7 +369,7 @@ static bool closed_handle(tui_app *app, tui_view *v, db_action a)
             tui_deal_action(app, a, id);
         /* Reopened: back to the board, which has it selected in its stage. */
         if (reopened(app, id)) {
-            board_select_id(&app->board, id);
+            board_select_id(app->board, id);
             stay = false;
         }
         break;

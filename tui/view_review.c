@@ -540,21 +540,18 @@ static void review_draw(tui_app *app, tui_view *v)
 
 /* ---- actions ------------------------------------------------------------ */
 
-/* What a change does for the summary; -1: it does not end the deal's turn
- * (a note, an edit, undo, sync). */
+/* What a committed change means for the summary: the action table's review
+ * outcome column (keymaps/actions.h); -1 (NONE) when it does not end the
+ * deal's turn (a note, an edit, undo, sync). */
+enum { OUTCOME_NONE = -1 };
+#define OUTCOME_OF_(suffix, name, props, outcome, help) [ACTION_##suffix] = OUTCOME_##outcome,
+static const int action_outcome[ACTION_COUNT] = {[ACTION_NONE] = OUTCOME_NONE,
+                                                 DB_ACTIONS(OUTCOME_OF_)};
+#undef OUTCOME_OF_
+
 static int outcome_of(db_action a)
 {
-    switch (a) {
-    case ACTION_TOUCH: return OUTCOME_TOUCHED;
-    case ACTION_NEXT_STEP: return OUTCOME_NEXT_STEP;
-    case ACTION_STAGE_PREV: case ACTION_STAGE_NEXT: case ACTION_STAGE_SET: return OUTCOME_STAGE;
-    case ACTION_MOVE_ON: return OUTCOME_MOVED_ON;
-    case ACTION_WON: return OUTCOME_WON;
-    case ACTION_LOST: return OUTCOME_LOST;
-    case ACTION_SNOOZE: return OUTCOME_SNOOZED;
-    case ACTION_REOPEN: return OUTCOME_REOPENED;
-    default: return -1;
-    }
+    return (int)a >= 0 && a < ACTION_COUNT ? action_outcome[a] : OUTCOME_NONE;
 }
 
 static void save_position(tui_app *app, review_view *rv)
@@ -787,7 +784,7 @@ static void pick_scope(tui_app *app, review_view *rv, const owner_scope *asked)
     owner_scope scope;
     if (asked)
         scope = *asked;
-    else if (!board_owner_scope(&app->board, &scope))
+    else if (!board_owner_scope(app->board, &scope))
         scope = my_scope(app);
     if (scope.kind == OWNER_MINE && !owner_identity_known(&scope.me)) {
         scope = (owner_scope){OWNER_ALL, NULL, {NULL, NULL}};
@@ -835,13 +832,3 @@ void tui_review_view(tui_app *app, const owner_scope *scope)
     free(rv.scope_name);
 }
 
-static void open_review(tui_app *app, const void *scope)
-{
-    tui_review_view(app, scope);
-}
-
-int tui_run_review(db_repo *repo, const keymap *km, db_day today, const char *startup,
-                   const owner_scope *scope, db_err *err)
-{
-    return tui_run_first(repo, km, today, startup, open_review, scope, err);
-}

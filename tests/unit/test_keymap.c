@@ -158,6 +158,28 @@ static void test_every_action_has_name_and_help_and_round_trips(void **state)
     assert_int_equal(action_by_name(NULL), ACTION_NONE);
 }
 
+/* The properties the board reads from the table instead of its own lists:
+ * the deal changes need a deal and wait for a sync; undo waits but needs no
+ * deal; sync is a deal action that neither needs a deal nor waits. */
+static void test_action_properties(void **state)
+{
+    (void)state;
+    assert_true(action_has(ACTION_WON, AP_DEAL | AP_NEEDS_DEAL | AP_EDITS));
+    assert_true(action_has(ACTION_STAGE_SET, AP_DEAL_EDIT));
+    assert_true(action_has(ACTION_UNDO, AP_DEAL | AP_EDITS));
+    assert_false(action_has(ACTION_UNDO, AP_NEEDS_DEAL));
+    assert_true(action_has(ACTION_SYNC, AP_DEAL));
+    assert_false(action_has(ACTION_SYNC, AP_EDITS));
+    assert_false(action_has(ACTION_SYNC, AP_NEEDS_DEAL));
+    assert_false(action_has(ACTION_DETAIL, AP_DEAL));
+    assert_false(action_has(ACTION_NONE, AP_DEAL));
+    assert_false(action_has(ACTION_COUNT, AP_DEAL));
+    /* Needing a deal or waiting for a sync only means something for deal actions. */
+    for (int a = ACTION_NONE + 1; a < ACTION_COUNT; a++)
+        if (action_has((db_action)a, AP_NEEDS_DEAL) || action_has((db_action)a, AP_EDITS))
+            assert_true(action_has((db_action)a, AP_DEAL));
+}
+
 static void test_action_names_are_the_contract(void **state)
 {
     (void)state;
@@ -932,6 +954,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_action_has_name_and_help_and_round_trips),
         cmocka_unit_test(test_action_names_are_the_contract),
+        cmocka_unit_test(test_action_properties),
         cmocka_unit_test(test_single_characters),
         cmocka_unit_test(test_utf8_characters),
         cmocka_unit_test(test_control_keys),
