@@ -47,6 +47,8 @@ both "flags" db -C "$R" flags
 both "flags --json" db -C "$R" flags --json
 both "report" db -C "$R" report
 both "report --json" db -C "$R" report --json
+both "stats" db -C "$R" stats
+both "stats --json" db -C "$R" stats --json
 both "changes --since" db -C "$R" changes --since HEAD~2
 both "log" db -C "$R" log "$A"
 both "export" db -C "$R" export
@@ -124,7 +126,7 @@ expect_eq "a command that prints nothing is fine on /dev/full" "0:" "$?:$(cat "$
 
 # ---- every command in --help is covered above (board and review need a terminal) ----
 covered=" init clone demo add list show move set touch note next won lost moveon reopen snooze \
-flags log undo sync changes report import export doctor board review "
+flags log undo sync changes report stats import export doctor board review "
 missing=
 for cmd in $(db --help | sed -n '/^Commands:/,/^$/p' | awk 'NF && !/^Commands:/ {print $1}'); do
     case "$covered" in *" $cmd "*) ;; *) missing="$missing $cmd" ;; esac
