@@ -12,6 +12,11 @@ bool log_entry_is_inbound(const log_entry *e)
     return log_entry_is_touch(e) && str_eq(e->dir, TOUCH_IN);
 }
 
+const char *log_entry_kind_label(const log_entry *e)
+{
+    return log_entry_is_inbound(e) ? "touch-in" : e->kind;
+}
+
 bool touch_dir_valid(const char *dir) { return str_eq(dir, TOUCH_IN) || str_eq(dir, TOUCH_OUT); }
 
 /* The UTC day of an entry's "at" timestamp ("2026-03-04T10:00:00Z"). */

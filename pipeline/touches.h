@@ -14,6 +14,9 @@
 bool log_entry_is_touch(const log_entry *e);
 /* A touch the buyer made. */
 bool log_entry_is_inbound(const log_entry *e);
+/* The kind as log lines show it: "touch-in" for the buyer's touches (the
+ * kind itself otherwise: an outbound touch stays "touch"). */
+const char *log_entry_kind_label(const log_entry *e);
 /* Whether a "dir" value is one a file may hold. */
 bool touch_dir_valid(const char *dir);
 
