@@ -22,6 +22,7 @@
     X(EDIT,           "edit",           "edit the deal's fields") \
     X(EDIT_FILE,      "edit-file",      "edit the deal file in $EDITOR") \
     X(TOUCH,          "touch",          "log a touch (a contact with the buyer)") \
+    X(TOUCH_IN,       "touch-in",       "log a touch the buyer made (they reached us)") \
     X(NOTE,           "note",           "add a note") \
     X(NEXT_STEP,      "next-step",      "plan the next step (text and due date)") \
     X(MOVE_ON,        "move-on",        "move on from the deal (reason, revisit date)") \

@@ -546,7 +546,7 @@ static void review_draw(tui_app *app, tui_view *v)
 static int outcome_of(db_action a)
 {
     switch (a) {
-    case ACTION_TOUCH: return OUTCOME_TOUCHED;
+    case ACTION_TOUCH: case ACTION_TOUCH_IN: return OUTCOME_TOUCHED;
     case ACTION_NEXT_STEP: return OUTCOME_NEXT_STEP;
     case ACTION_STAGE_PREV: case ACTION_STAGE_NEXT: case ACTION_STAGE_SET: return OUTCOME_STAGE;
     case ACTION_MOVE_ON: return OUTCOME_MOVED_ON;
@@ -667,7 +667,7 @@ static bool follow_up(tui_app *app, review_view *rv, db_action a, review_outcome
         return !d;
     if (d->status == STATUS_MOVED_ON && d->revisit != DAY_NONE && d->revisit <= app->today)
         return false;
-    if (deal_is_open(d) && (a == ACTION_TOUCH || review_missing_step(d, app->today)) &&
+    if (deal_is_open(d) && (a == ACTION_TOUCH || a == ACTION_TOUCH_IN || review_missing_step(d, app->today)) &&
         !plan_step(app, rv, o, id))
         return false;
     ask_why_change(app, rv, id);
