@@ -221,6 +221,7 @@ static void config_buyer_must_be_a_bool_on_quiet(void **state)
                                           &warnings, &err), 0);
         assert_non_null(strstr(err.msg, "'buyer'"));
         free(warnings);
+        config_free(&cfg);                 /* a refused file leaves the defaults */
     }
 }
 
