@@ -35,7 +35,8 @@ typedef int (*cli_fn)(cli_opts *opts, int argc, char **argv);
     X("show", cmd_show, "ID [--json]", "show one deal")                                         \
     X("move", cmd_move, "ID STAGE", "move a deal to another stage")                             \
     X("set", cmd_set, "ID FIELD VALUE", "set a field (a later close_date counts a push)")       \
-    X("touch", cmd_touch, "ID [NOTE]", "log a contact with the buyer today")                    \
+    X("touch", cmd_touch, "ID [NOTE] [--in]",                                                  \
+      "log a contact with the buyer today (--in: the buyer contacted us)")                      \
     X("note", cmd_note, "ID TEXT", "add a note to the deal's log")                              \
     X("next", cmd_next, "ID TEXT [--due DATE]", "plan the next step")                           \
     X("won", cmd_won, "ID [--reason R]", "close the deal as won")                               \

@@ -74,8 +74,11 @@ int cmd_set(cli_opts *opts, int argc, char **argv)
 int cmd_touch(cli_opts *opts, int argc, char **argv)
 {
     const char *pos[2] = {NULL, NULL};
-    int rc = cli_parse(opts, "touch", argc, argv, NULL, pos, 1, 2, NULL);
-    return rc ? rc : change_deal(opts, pos[0], (edit_op){.kind = EDIT_OP_TOUCH, .text = pos[1]});
+    bool inbound = false;
+    cli_option options[] = {{"--in", NULL, &inbound}, {NULL, NULL, NULL}};
+    int rc = cli_parse(opts, "touch", argc, argv, options, pos, 1, 2, NULL);
+    edit_op op = {.kind = EDIT_OP_TOUCH, .text = pos[1], .inbound = inbound};
+    return rc ? rc : change_deal(opts, pos[0], op);
 }
 
 int cmd_note(cli_opts *opts, int argc, char **argv)

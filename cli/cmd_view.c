@@ -12,6 +12,7 @@
 #include "../pipeline/format.h"
 #include "../pipeline/rules.h"
 #include "../pipeline/text.h"
+#include "../pipeline/touches.h"
 #include "cli.h"
 #include "deal_view.h"
 #include "json_list.h"
@@ -265,7 +266,7 @@ static void show_log(const deal *d)
     if (d->nlog)
         printf("\nLog\n");
     for (size_t i = 0; i < d->nlog; i++) {
-        printf("  %.10s  %-8s ", d->log[i].at, d->log[i].kind);
+        printf("  %.10s  %-8s ", d->log[i].at, log_entry_kind_label(&d->log[i]));
         cli_print_safe(stdout, d->log[i].by);
         fputs(": ", stdout);
         cli_print_safe(stdout, d->log[i].text);

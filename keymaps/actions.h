@@ -35,6 +35,7 @@
     X(EDIT,           "edit",           AP_DEAL_EDIT,       NONE,      "edit the deal's fields") \
     X(EDIT_FILE,      "edit-file",      AP_DEAL_EDIT,       NONE,      "edit the deal file in $EDITOR") \
     X(TOUCH,          "touch",          AP_DEAL_EDIT,       TOUCHED,   "log a touch (a contact with the buyer)") \
+    X(TOUCH_IN,       "touch-in",       AP_DEAL_EDIT,       TOUCHED,   "log a touch the buyer made (they reached us)") \
     X(NOTE,           "note",           AP_DEAL_EDIT,       NONE,      "add a note") \
     X(NEXT_STEP,      "next-step",      AP_DEAL_EDIT,       NEXT_STEP, "plan the next step (text and due date)") \
     X(MOVE_ON,        "move-on",        AP_DEAL_EDIT,       MOVED_ON,  "move on from the deal (reason, revisit date)") \

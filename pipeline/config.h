@@ -32,6 +32,7 @@ typedef struct {
     bool enabled;
     int weight;
     int threshold;     /* days (quiet, overdue-step) or pushes (back-burner); unused otherwise */
+    bool buyer;        /* quiet: only the buyer's touches ("dir": "in") end the silence */
 } rule_cfg;
 
 typedef struct {

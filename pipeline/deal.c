@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "deal_fields.h"
+#include "touches.h"
 #include "util.h"
 
 static const char *const status_names[STATUS_COUNT] = {"open", "won", "lost", "moved-on"};
@@ -13,6 +14,7 @@ void deal_init(deal *d)
     memset(d, 0, sizeof *d);
     d->created = d->stage_entered = d->last_touch = d->close_date = DAY_NONE;
     d->next_due = d->snooze_until = d->revisit = DAY_NONE;
+    d->touches = (touch_summary){DAY_NONE, DAY_NONE, 0};
 }
 
 static void log_entry_free(log_entry *e)
@@ -21,6 +23,7 @@ static void log_entry_free(log_entry *e)
     free(e->at);
     free(e->by);
     free(e->kind);
+    free(e->dir);
     free(e->text);
 }
 
@@ -81,6 +84,7 @@ log_entry *deal_add_log(deal *d, const char *id, const char *at, const char *by,
     e->at = xstrdup(at);
     e->by = xstrdup(by);
     e->kind = xstrdup(kind);
+    e->dir = NULL;
     e->text = xstrdup(text);
     return e;
 }
@@ -133,6 +137,7 @@ void deal_make_light(deal *d)
     if (d->partial)
         return;
     d->says = deal_fields_says_bits(d);
+    d->touches = touch_summary_of_log(d);
     for (int f = 0; f < DF_COUNT; f++) {
         if (deal_fields[f].light != LIGHT_LIGHT && deal_fields[f].kind == FK_TEXT) {
             char **text = deal_field_text(d, (deal_field)f);

@@ -15,8 +15,17 @@ typedef struct {
     char *at;      /* UTC ISO-8601 timestamp */
     char *by;
     char *kind;    /* note | touch | stage | conflict | … */
+    char *dir;     /* touches: "in" (the buyer reached us) or "out"; NULL: not said (out) */
     char *text;
 } log_entry;
+
+/* What the quiet rule asks of a deal's touches when it counts only the
+ * buyer's side (SPEC §9); derived from the log (pipeline/touches.h). */
+typedef struct {
+    db_day last_in;            /* the buyer's last touch; DAY_NONE: never */
+    db_day first_unanswered;   /* our first touch after it; DAY_NONE: none */
+    int unanswered;            /* our touches after it */
+} touch_summary;
 
 typedef struct deal {
     char *id, *title, *account, *owner, *stage;
@@ -37,6 +46,9 @@ typedef struct deal {
     db_day revisit;
     log_entry *log;
     size_t nlog, cap_log;          /* cap_log: entries allocated (deal_add_log grows it) */
+    /* Light deals only (their log is not loaded): the log's touch summary,
+     * kept by deal_make_light and the load cache; read through deal_touches. */
+    touch_summary touches;
     /* Owned by the store: the file's parsed JSON, so unknown keys survive a rewrite. */
     void *raw;
     void (*raw_free)(void *);

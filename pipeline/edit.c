@@ -8,6 +8,7 @@
 #include "deal_fields.h"
 #include "stage_clock.h"
 #include "text.h"
+#include "touches.h"
 
 /* The field table's rows marked SET, then those marked MOVE (a stage set
  * is a move, listed last); the EDIT column's token picks the macro. */
@@ -26,12 +27,12 @@ const char *const edit_settable_fields[] = {
 #undef X
     NULL};
 
-static void add_log(const edit_ctx *ctx, deal *d, const char *kind, const char *text)
+static log_entry *add_log(const edit_ctx *ctx, deal *d, const char *kind, const char *text)
 {
     char id[9], at[TIMESTAMP_LEN];
     text_new_log_id(id);
     timestamp_format(ctx->now, at);
-    deal_add_log(d, id, at, ctx->by, kind, text);
+    return deal_add_log(d, id, at, ctx->by, kind, text);
 }
 
 static const char *stage_name(const pipeline_cfg *cfg, const char *id)
@@ -255,15 +256,21 @@ int edit_set(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, const char *
     }
 }
 
-int edit_touch(const edit_ctx *ctx, deal *d, const char *note, char **message, db_err *err)
+int edit_touch(const edit_ctx *ctx, deal *d, const char *note, bool inbound, char **message,
+               db_err *err)
 {
     int rc = check_text("note", note, false, err);
     if (rc)
         return rc;
     d->last_touch = ctx->today;
-    add_log(ctx, d, "touch", str_empty(note) ? "Contact with the buyer" : note);
-    *message = str_empty(note) ? xasprintf("Touch %s", d->id)
-                               : xasprintf("Touch %s: %s", d->id, note);
+    const char *said = !str_empty(note) ? note
+                       : inbound        ? "The buyer reached us"
+                                        : "Contact with the buyer";
+    log_entry *e = add_log(ctx, d, "touch", said);
+    deal_set_str(&e->dir, inbound ? TOUCH_IN : TOUCH_OUT);
+    const char *what = inbound ? "Touch from the buyer" : "Touch";
+    *message = str_empty(note) ? xasprintf("%s %s", what, d->id)
+                               : xasprintf("%s %s: %s", what, d->id, note);
     return 0;
 }
 

@@ -32,7 +32,9 @@ int edit_step(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, int directi
               char **message, db_err *err);
 int edit_set(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, const char *field,
              const char *value, char **message, db_err *err);
-int edit_touch(const edit_ctx *ctx, deal *d, const char *note, char **message, db_err *err);
+/* inbound: the buyer reached us (the log entry's "dir": "in"); else we did ("out"). */
+int edit_touch(const edit_ctx *ctx, deal *d, const char *note, bool inbound, char **message,
+               db_err *err);
 int edit_note(const edit_ctx *ctx, deal *d, const char *text, char **message, db_err *err);
 int edit_next(const edit_ctx *ctx, deal *d, const char *text, db_day due, char **message,
               db_err *err);

@@ -8,7 +8,7 @@ int edit_apply(const pipeline_cfg *cfg, const edit_ctx *ctx, const edit_op *op, 
     case EDIT_OP_MOVE: return edit_move(cfg, ctx, d, op->text, message, err);
     case EDIT_OP_STEP: return edit_step(cfg, ctx, d, op->direction, message, err);
     case EDIT_OP_SET: return edit_set(cfg, ctx, d, op->field, op->text, message, err);
-    case EDIT_OP_TOUCH: return edit_touch(ctx, d, op->text, message, err);
+    case EDIT_OP_TOUCH: return edit_touch(ctx, d, op->text, op->inbound, message, err);
     case EDIT_OP_NOTE: return edit_note(ctx, d, op->text, message, err);
     case EDIT_OP_NEXT: return edit_next(ctx, d, op->text, op->day, message, err);
     case EDIT_OP_CLOSE: return edit_close(ctx, d, op->status, op->text, message, err);

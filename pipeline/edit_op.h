@@ -12,7 +12,7 @@ typedef enum {
     EDIT_OP_MOVE,       /* text: the stage (id or name) */
     EDIT_OP_STEP,       /* direction: +1 one stage forward, -1 back */
     EDIT_OP_SET,        /* field, text: its new value */
-    EDIT_OP_TOUCH,      /* text: what happened (NULL: nothing said) */
+    EDIT_OP_TOUCH,      /* text: what happened (NULL: nothing said); inbound: the buyer reached us */
     EDIT_OP_NOTE,       /* text */
     EDIT_OP_NEXT,       /* text: the next step; day: due (DAY_NONE: none) */
     EDIT_OP_CLOSE,      /* status: won or lost; text: why (NULL: not said) */
@@ -30,6 +30,7 @@ typedef struct {
     db_day day;
     const char *field;
     int direction;
+    bool inbound;
     deal_status status;
     const new_deal *create;
 } edit_op;

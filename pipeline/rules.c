@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "text.h"
+#include "touches.h"
 #include "util.h"
 
 int deal_days_in_stage(const deal *d, db_day today)
@@ -94,10 +95,47 @@ static void check_stalled(const pipeline_cfg *cfg, int stage_index, flag_result 
     said(&w);
 }
 
+/* "quiet": {"buyer": true}: the silence is the buyer's; our own touches
+ * since their last one are counted, not taken for an answer (SPEC §9). */
+static void check_buyer_quiet(const pipeline_cfg *cfg, const deal *d, db_day today,
+                              flag_result *out)
+{
+    int limit = cfg->rules[RULE_QUIET].threshold;
+    touch_summary t = deal_touches(d);     /* light deals carry it: no log needed */
+    db_day since = t.last_in != DAY_NONE ? t.last_in : d->created;
+    words w;
+    if (since == DAY_NONE || today - since <= limit || !fire(cfg, out, RULE_QUIET, &w))
+        return;
+    if (t.unanswered > 0) {                 /* "you touched 5 times in 21 days; " */
+        PUT(&w, "you touched ");
+        put_count(&w, t.unanswered, " time");
+        if (today - t.first_unanswered > 0) {
+            PUT(&w, " in ");
+            put_count(&w, today - t.first_unanswered, " day");
+        } else {
+            PUT(&w, " today");
+        }
+        PUT(&w, "; ");
+    }
+    if (t.last_in != DAY_NONE) {
+        PUT(&w, "the buyer last replied ");
+    } else {
+        PUT(&w, "the buyer never replied, created ");
+    }
+    put_count(&w, today - since, " day");
+    PUT(&w, " ago, limit ");
+    put_int(&w, limit);
+    said(&w);
+}
+
 static void check_quiet(const pipeline_cfg *cfg, const deal *d, db_day today, flag_result *out)
 {
     if (!on(cfg, RULE_QUIET))
         return;
+    if (cfg->rules[RULE_QUIET].buyer) {
+        check_buyer_quiet(cfg, d, today, out);
+        return;
+    }
     int limit = cfg->rules[RULE_QUIET].threshold;
     words w;
     if (d->last_touch != DAY_NONE) {

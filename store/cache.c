@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../pipeline/deal_fields.h"
+#include "../pipeline/touches.h"
 #include "../pipeline/util.h"
 #include "codec.h"
 #include "fsutil.h"
@@ -19,7 +20,7 @@
 /* The shard file's own format; what a deal's record holds follows from the
  * field table (deal_fields_layout_hash, in the header): a new field makes
  * every old file unusable, and rebuilt, without a hand-kept version. */
-#define SHARD_MAGIC "DBSHARD6"
+#define SHARD_MAGIC "DBSHARD7"   /* 7: log entries' "dir", the touch summary */
 #define ENDIAN_MARK 0x01020304u
 /* Entries younger than this are not cached: on file systems with coarse
  * timestamps a same-size rewrite within one tick would look unchanged. */
@@ -240,6 +241,11 @@ static void put_light(strbuf *sb, const deal *d)
     put_i32(sb, d->moved_on);
     /* The rules only ask whether the SAYS fields say anything; their text is in rest. */
     put_i64(sb, (int64_t)deal_fields_says_bits(d));
+    /* The quiet rule's view of the log (the buyer's side), derived once here. */
+    touch_summary touches = touch_summary_of_log(d);
+    put_i32(sb, touches.last_in);
+    put_i32(sb, touches.first_unanswered);
+    put_i32(sb, touches.unanswered);
     put_u32(sb, (uint32_t)d->ntags);
     for (size_t i = 0; i < d->ntags; i++)
         put_str(sb, d->tags[i]);
@@ -253,8 +259,8 @@ static void put_rest(strbuf *sb, const deal *d)
     put_u32(sb, (uint32_t)d->nlog);
     for (size_t i = 0; i < d->nlog; i++) {
         const log_entry *e = &d->log[i];
-        const char *f[] = {e->id, e->at, e->by, e->kind, e->text};
-        for (int k = 0; k < 5; k++)
+        const char *f[] = {e->id, e->at, e->by, e->kind, e->text, e->dir};   /* dir: NULL */
+        for (int k = 0; k < 6; k++)
             put_str(sb, f[k]);
     }
 }
@@ -397,6 +403,9 @@ static void get_light(reader *r, deal *d, const unsigned char *block_start)
     strings[nstrings++] = &d->id;          /* read with the entry's head */
     d->moved_on = get_i32(r) != 0;
     d->says = (uint64_t)get_i64(r);
+    d->touches.last_in = get_i32(r);
+    d->touches.first_unanswered = get_i32(r);
+    d->touches.unanswered = get_i32(r);
     uint32_t ntags = get_u32(r);
     /* a tag takes 5 bytes or more */
     bool tags_fit = !r->bad && ntags <= (size_t)(r->end - r->p) / 5;
@@ -418,7 +427,7 @@ static void get_rest(reader *r, deal *d)
         if (in_rest_record((deal_field)f))
             get_value(r, d, (deal_field)f, false);
     uint32_t nlog = get_u32(r);
-    if (r->bad || nlog > (size_t)(r->end - r->p) / 25) {     /* an entry takes 25 bytes or more */
+    if (r->bad || nlog > (size_t)(r->end - r->p) / 29) {     /* an entry takes 29 bytes or more */
         r->bad = true;
         return;
     }
@@ -426,8 +435,8 @@ static void get_rest(reader *r, deal *d)
     d->cap_log = nlog;
     for (uint32_t i = 0; i < nlog && !r->bad; i++) {
         log_entry *e = &d->log[d->nlog++];
-        char **f[] = {&e->id, &e->at, &e->by, &e->kind, &e->text};
-        for (int k = 0; k < 5; k++)
+        char **f[] = {&e->id, &e->at, &e->by, &e->kind, &e->text, &e->dir};
+        for (int k = 0; k < 6; k++)
             *f[k] = get_str(r);
         if (!e->id || !e->at || !e->by || !e->kind || !e->text)
             r->bad = true;

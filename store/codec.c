@@ -7,9 +7,13 @@
 
 #include "../pipeline/deal_fields.h"
 #include "../pipeline/text.h"
+#include "../pipeline/touches.h"
 #include "json_print.h"
 
-static const char *const log_keys[] = {"id", "at", "by", "kind", "text", NULL};
+/* A log entry's keys, in the order they are written; "dir" (touches only)
+ * is written only when said, so older files read and write back unchanged. */
+enum { LOG_ID, LOG_AT, LOG_BY, LOG_KIND, LOG_DIR, LOG_TEXT, LOG_KEYS };
+static const char *const log_keys[] = {"id", "at", "by", "kind", "dir", "text", NULL};
 
 #define MAX_DEAL_BYTES (16u << 20)
 
@@ -120,17 +124,24 @@ static int read_log(ctx *c, const cJSON *root, deal *d)
     cJSON_ArrayForEach(item, log) {
         if (!cJSON_IsObject(item))
             return bad(c, "log", "every entry must be an object");
-        char *f[5] = {0};
+        char *f[LOG_KEYS] = {0};
         int rc = 0;
         for (int i = 0; log_keys[i] && !rc; i++) {
             char label[32];
             snprintf(label, sizeof label, "log.%s", log_keys[i]);
             rc = read_string(c, item, log_keys[i], label, false, &f[i]);
         }
-        if (!rc)
-            deal_add_log(d, f[0] ? f[0] : "", f[1] ? f[1] : "", f[2] ? f[2] : "",
-                         f[3] ? f[3] : "note", f[4] ? f[4] : "");
-        for (int i = 0; i < 5; i++)
+        if (!rc && f[LOG_DIR] && !touch_dir_valid(f[LOG_DIR]))
+            rc = bad(c, "log.dir", "expected \"in\" (the buyer reached us) or \"out\"");
+        if (!rc) {
+            log_entry *e = deal_add_log(d, f[LOG_ID] ? f[LOG_ID] : "", f[LOG_AT] ? f[LOG_AT] : "",
+                                        f[LOG_BY] ? f[LOG_BY] : "",
+                                        f[LOG_KIND] ? f[LOG_KIND] : "note",
+                                        f[LOG_TEXT] ? f[LOG_TEXT] : "");
+            e->dir = f[LOG_DIR];
+            f[LOG_DIR] = NULL;
+        }
+        for (int i = 0; i < LOG_KEYS; i++)
             free(f[i]);
         if (rc)
             return rc;
@@ -428,6 +439,8 @@ static cJSON *log_to_cjson(const deal *d, const cJSON *raw)
         add_string(obj, "at", e->at);
         add_string(obj, "by", e->by);
         add_string(obj, "kind", e->kind);
+        if (e->dir)
+            add_string(obj, "dir", e->dir);
         add_string(obj, "text", e->text);
         if (raw_log)
             add_unknown(obj, raw_log_entry(raw_log, &cursor, e->id), DG_TOP, log_keys);
@@ -553,6 +566,8 @@ static void write_log(json_obj *o, const deal *d)
         member_string(&entry, "at", e->at);
         member_string(&entry, "by", e->by);
         member_string(&entry, "kind", e->kind);
+        if (e->dir)
+            member_string(&entry, "dir", e->dir);
         member_string(&entry, "text", e->text);
         json_obj_end(&entry);
     }

@@ -114,6 +114,13 @@ static int parse_rule(const cJSON *item, rule_id r, pipeline_cfg *cfg, const cha
         return bad(err, file, what, "'enabled' must be true or false");
     if (enabled)
         rule->enabled = cJSON_IsTrue(enabled);
+    const cJSON *buyer = cJSON_GetObjectItemCaseSensitive(item, "buyer");
+    if (buyer && (r != RULE_QUIET || !cJSON_IsBool(buyer)))
+        return bad(err, file, what,
+                   r != RULE_QUIET ? "'buyer' belongs to the quiet rule only"
+                                   : "'buyer' must be true (count only the buyer's touches) or false");
+    if (buyer)
+        rule->buyer = cJSON_IsTrue(buyer);
     int rc = read_int(item, "weight", 0, 100, &rule->weight, file, what, err);
     const char *key = rule_threshold_key(r);
     if (!rc && key)

@@ -81,12 +81,16 @@ static void ask_revisit(tui_app *app, const char *id)
     free(text);
 }
 
-static void touch(tui_app *app, const char *id)
+/* inbound: the buyer reached us (touch-in). */
+static void touch(tui_app *app, const char *id, bool inbound)
 {
     char *note = NULL;
-    bool asked =
-        tui_prompt(app, "Touch: what happened (optional): ", FIELD_TEXT, NULL, NULL, &note);
-    edit_op op = {.kind = EDIT_OP_TOUCH, .text = str_empty(note) ? NULL : note};
+    bool asked = tui_prompt(app,
+                            inbound ? "Touch from the buyer: what happened (optional): "
+                                    : "Touch: what happened (optional): ",
+                            FIELD_TEXT, NULL, NULL, &note);
+    edit_op op = {.kind = EDIT_OP_TOUCH, .text = str_empty(note) ? NULL : note,
+                  .inbound = inbound};
     if (asked && commit_change(app, id, op))
         ask_revisit(app, id);
     free(note);
@@ -436,7 +440,8 @@ static void run_deal_action(tui_app *app, db_action a, const char *id)
     case ACTION_STAGE_NEXT: step(app, id, 1); break;
     case ACTION_EDIT: edit_field(app, id); break;
     case ACTION_EDIT_FILE: tui_edit_file(app, id); break;
-    case ACTION_TOUCH: touch(app, id); break;
+    case ACTION_TOUCH: touch(app, id, false); break;
+    case ACTION_TOUCH_IN: touch(app, id, true); break;
     case ACTION_NOTE: note(app, id); break;
     case ACTION_NEXT_STEP: next_step(app, id); break;
     case ACTION_MOVE_ON: move_on(app, id); break;

@@ -7,6 +7,7 @@
 #include "../pipeline/deal_fields.h"
 #include "../pipeline/format.h"
 #include "../pipeline/rules.h"
+#include "../pipeline/touches.h"
 #include "pager.h"
 
 typedef struct {
@@ -139,7 +140,7 @@ static void add_log(pager *p, const tui_full_deal *full)
     for (size_t i = d->nlog; i-- > 0;) {
         const log_entry *e = &d->log[i];
         pager_add(p, ROLE_NORMAL, 13, "  %.10s %s %s: %s", e->at ? e->at : "", or_dash(e->by),
-                  or_dash(e->kind), or_dash(e->text));
+                  or_dash(log_entry_kind_label(e)), or_dash(e->text));
     }
 }
 

@@ -17,6 +17,7 @@
 #include "../pipeline/review_session.h"
 #include "../pipeline/rules.h"
 #include "../pipeline/text.h"
+#include "../pipeline/touches.h"
 #include "../store/review_state.h"
 #include "app.h"
 #include "draw.h"
@@ -341,7 +342,7 @@ static void draw_log(rows *r, const tui_full_deal *full)
     for (size_t i = d->nlog, k = 0; i-- > 0 && k < LOG_SHOWN; k++) {
         const log_entry *e = &d->log[i];
         char *text = xasprintf("%.10s %s %s: %s", e->at ? e->at : "", or_dash(e->by),
-                               or_dash(e->kind), or_dash(e->text));
+                               or_dash(log_entry_kind_label(e)), or_dash(e->text));
         wrapped(r, 2, 4, A_NORMAL, 2, text);
         free(text);
     }
@@ -663,7 +664,7 @@ static bool follow_up(tui_app *app, review_view *rv, db_action a, review_outcome
         return !d;
     if (d->status == STATUS_MOVED_ON && d->revisit != DAY_NONE && d->revisit <= app->today)
         return false;
-    if (deal_is_open(d) && (a == ACTION_TOUCH || review_missing_step(d, app->today)) &&
+    if (deal_is_open(d) && (a == ACTION_TOUCH || a == ACTION_TOUCH_IN || review_missing_step(d, app->today)) &&
         !plan_step(app, rv, o, id))
         return false;
     ask_why_change(app, rv, id);

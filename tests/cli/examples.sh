@@ -73,7 +73,7 @@ check "reading changed nothing" is_clean "$R"
 # ---- an edit rewrites only what changed (git diff reads like a change log) ----
 expect_exit "touch an example deal" 0 db -C "$R" touch silva "Call with the plant manager"
 expect_eq "the touch changed one file" 1 "$(git -C "$R" diff --numstat HEAD~1 | wc -l)"
-expect_eq "the diff is small: last_touch and one log entry" "8 1" \
+expect_eq "the diff is small: last_touch and one log entry (with its \"dir\")" "9 1" \
     "$(git -C "$R" diff --numstat HEAD~1 | cut -f1,2 | tr '\t' ' ')"
 expect_eq "the touch clears silva-papel's quiet reason (9 -> 7)" \
     '[7, "move-on"]' "$(db -C "$R" flags --json | pyjson '[[x["score"], x["level"]] for x in d["deals"] if x["id"].startswith("silva-papel-")][0]')"

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "../../pipeline/touches.h"
 #include "../../pipeline/util.h"
 #include "../../store/cache.h"
 #include "../../store/fsutil.h"
@@ -97,6 +98,40 @@ static bool take_one(cache_mode mode, const char *shard, const char *id, uint64_
                      deal_list *holder)
 {
     return take_key(mode, shard, id, key_of(ino), out, holder);
+}
+
+/* A log entry's "dir" in the full record; the touch summary the quiet rule
+ * needs (SPEC §9) in the light one, where the log is not. */
+static void test_touches_in_both_records(void **state)
+{
+    (void)state;
+    deal d, got;
+    deal_list holder = {0};
+    sample(&d, "acme-b3");
+    deal_set_str(&deal_add_log(&d, "0002", "2026-01-05T10:00:00Z", "Sam", "touch", "in")->dir,
+                 "in");
+    deal_set_str(&deal_add_log(&d, "0003", "2026-01-09T10:00:00Z", "Sam", "touch", "out")->dir,
+                 "out");
+    deal_add_log(&d, "0004", "2026-01-12T10:00:00Z", "Sam", "touch", "older: no dir");
+    write_one("b3", &d, 9);
+
+    assert_true(take_one(CACHE_LIGHT, "b3", "acme-b3", 9, &got, &holder));
+    assert_int_equal(got.nlog, 0);
+    touch_summary t = deal_touches(&got);
+    assert_int_equal(t.last_in, date_from_ymd(2026, 1, 5));
+    assert_int_equal(t.first_unanswered, date_from_ymd(2026, 1, 9));
+    assert_int_equal(t.unanswered, 2);
+    deal_free(&got);
+
+    assert_true(take_one(CACHE_FULL, "b3", "acme-b3", 9, &got, &holder));
+    assert_int_equal(got.nlog, 4);
+    assert_null(got.log[0].dir);
+    assert_string_equal(got.log[1].dir, "in");
+    assert_string_equal(got.log[2].dir, "out");
+    assert_null(got.log[3].dir);
+    deal_free(&got);
+    deal_free(&d);
+    deal_list_free(&holder);
 }
 
 static void test_light_full_view(void **state)
@@ -246,7 +281,8 @@ static void test_light_one_block(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {T(test_light_full_view), T(test_identity_and_damage),
+    const struct CMUnitTest tests[] = {T(test_light_full_view), T(test_touches_in_both_records),
+                                       T(test_identity_and_damage),
                                        T(test_unseen_shards_removed), T(test_racy_not_cached),
                                        T(test_light_one_block)};
     return cmocka_run_group_tests(tests, NULL, NULL);

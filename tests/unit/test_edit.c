@@ -301,15 +301,16 @@ static void test_touch_note_next(void **state)
     fixture *f = *state;
     deal *d = &f->d;
     f->ctx.today = TODAY + 3;
-    assert_int_equal(edit_touch(&f->ctx, d, NULL, &f->msg, &f->err), 0);
+    assert_int_equal(edit_touch(&f->ctx, d, NULL, false, &f->msg, &f->err), 0);
     char *expect = xasprintf("Touch %s", d->id);
     assert_string_equal(msg(f), expect);
     free(expect);
     assert_int_equal(d->last_touch, TODAY + 3);
     assert_string_equal(last_log(d)->kind, "touch");
     assert_string_equal(last_log(d)->text, "Contact with the buyer");
+    assert_string_equal(last_log(d)->dir, "out");
 
-    assert_int_equal(edit_touch(&f->ctx, d, "Call with Jonas", &f->msg, &f->err), 0);
+    assert_int_equal(edit_touch(&f->ctx, d, "Call with Jonas", false, &f->msg, &f->err), 0);
     expect = xasprintf("Touch %s: Call with Jonas", d->id);
     assert_string_equal(msg(f), expect);
     free(expect);
