@@ -496,8 +496,8 @@ static int plan_logged(const edit_ctx *ctx, deal *d, const char *what, const pla
                        const char *more, char **message)
 {
     char *words = step_words(p);
-    char *text = xasprintf("Plan: %s %s%s", what, words, more ? more : "");
-    add_log(ctx, d, "plan", text);
+    char *text = xasprintf("%s %s%s", what, words, more ? more : "");
+    add_log(ctx, d, "plan", text);                 /* reads "plan: added buyer step …" */
     *message = xasprintf("Plan for %s: %s %s%s", d->id, what, words, more ? more : "");
     free(text);
     free(words);
