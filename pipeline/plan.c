@@ -164,17 +164,14 @@ static int read_line(deal *into, char *line, int number, db_err *err)
     if (!split_line(line, part))
         return db_fail(err, DB_EUSAGE, "line %d: expected id;owner;due;done;text;evidence "
                        "(a ';' inside a text is written \\;)", number);
-    if (!text_valid_id_prefix(part[CELL_ID]) || part[CELL_ID][0] != 'p')
-        return db_fail(err, DB_EUSAGE, "line %d: '%.40s' is not a step id (like p3f2a1c)", number,
-                       part[CELL_ID]);
+    if (!*part[CELL_ID])                     /* any id a deal file may hold, but one */
+        return db_fail(err, DB_EUSAGE, "line %d: the step has no id (like p3f2a1c)", number);
     if (!plan_owner_parse(part[CELL_OWNER], &owner))
         return db_fail(err, DB_EUSAGE, "line %d: owner '%.40s': expected buyer or us", number,
                        part[CELL_OWNER]);
     if ((*part[CELL_DUE] && !date_parse(part[CELL_DUE], &due)) ||
         (*part[CELL_DONE] && !date_parse(part[CELL_DONE], &done)))
         return db_fail(err, DB_EUSAGE, "line %d: dates are YYYY-MM-DD or empty", number);
-    if (!*part[CELL_TEXT])
-        return db_fail(err, DB_EUSAGE, "line %d: the step says nothing", number);
     deal_add_plan_step(into, part[CELL_ID], owner, part[CELL_TEXT], due, done,
                        *part[CELL_EVIDENCE] ? part[CELL_EVIDENCE] : NULL);
     return 0;

@@ -36,7 +36,7 @@ plan_summary plan_summarize(const deal *d);
  * '\\' before a '\\' or ';', "\\n" and "\\r" for line breaks inside a text, so
  * it reads back byte for byte. Empty plan: "". */
 char *plan_to_cell(const deal *d);
-/* Replaces d's plan with the cell's; -1 with err ("line 2: why") when the
+/* Replaces d's plan with the cell's; DB_EUSAGE with err ("line 2: why") when the
  * cell does not read as a plan (d unchanged). */
 int plan_from_cell(deal *d, const char *cell, db_err *err);
 

@@ -109,6 +109,18 @@ expect_contains "a plan cell with a bad owner: says where and why" \
     "bad.csv:2: plan: line 3: owner 'seller': expected buyer or us" "$ERR"
 expect_unchanged "a plan cell with a bad owner: changes nothing" "$R" "$before"
 
+# ---- a newer version's key inside a step survives an edit ----
+python3 - "$(deal_path "$R" "$A")" <<'PY'
+import json, sys
+p = sys.argv[1]; d = json.load(open(p))
+d["plan"][3]["reminder"] = {"days_before": 2}
+open(p, "w").write(json.dumps(d, indent=2, ensure_ascii=False) + "\n")
+PY
+git -C "$R" commit -qam "A newer version's key in a step"
+expect_exit "tick a step of a deal whose step has an unknown key" 0 db -C "$R" plan "$A" done 4
+expect_eq "the unknown key is kept" '{"days_before": 2}' "$(field "$R" "$A" "d['plan'][3]['reminder']")"
+expect_eq "…and the step is done" "2026-11-20" "$(step 3 done)"
+
 # ---- rm ----
 count=$(commit_count "$R")
 changed "rm by id" "Plan for $A: removed us step $S2 \"Send the proposal\"" \
