@@ -36,6 +36,9 @@ round() {
 DEALBOARD_TODAY=2026-11-21 db -C "$a" plan "$id" done 1 --evidence "IT signed off" > /dev/null
 DEALBOARD_TODAY=2026-11-22 db -C "$b" plan "$id" done 2 > /dev/null
 round "different steps"
+expect_exit "alice's tick in bob's words" 0 db -C "$b" changes --since HEAD~3
+expect_contains "changes names the step alice ticked" "plan: done buyer step" "$OUT"
+expect_contains "…with her evidence" ": IT signed off" "$OUT"
 expect_eq "both ticks survive" "2026-11-21 2026-11-22 -" "$(done_days "$a")"
 expect_eq "alice's evidence survives" "IT signed off" "$(field "$b" "$id" 'd["plan"][0]["evidence"]')"
 expect_eq "no conflict entry" 0 "$(conflicts "$a")"
