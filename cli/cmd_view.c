@@ -294,6 +294,9 @@ static void show_text(const pipeline_cfg *cfg, const deal *d, db_day today)
         for (int i = 0; i < f.nreasons; i++)
             printf("%-13s - %s\n", "", f.reasons[i].text);
     }
+    if (d->nplan)
+        printf("\nPlan\n");
+    cli_print_plan(stdout, d);
     show_log(d);
 }
 

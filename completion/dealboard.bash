@@ -84,8 +84,9 @@ _dealboard_argument()
             [[ ${COMP_WORDS[COMP_CWORD - 1]} == stage ]] &&
                 _dealboard_reply "$(_dealboard_list stages)" "$cur"
             ;;
+        plan:1) _dealboard_reply "add done rm" "$cur" ;;
         show:0 | move:0 | set:0 | touch:0 | note:0 | next:0 | won:0 | lost:0 | moveon:0 | \
-            reopen:0 | snooze:0 | log:0)
+            reopen:0 | snooze:0 | log:0 | plan:0)
             _dealboard_reply "$(_dealboard_list ids "$cur")" "$cur"
             ;;
     esac

@@ -9,8 +9,9 @@
 static const struct {
     const char *name;
     int weight, threshold;
+    bool on;
 } rule_defaults[RULE_COUNT] = {
-#define X(e, name, weight, threshold) {name, weight, threshold},
+#define X(e, name, weight, threshold, on) {name, weight, threshold, on},
     DB_RULES(X)
 #undef X
 };
@@ -32,7 +33,7 @@ void config_init_defaults(pipeline_cfg *cfg)
     cfg->name = xstrdup("Pipeline");
     cfg->currency = xstrdup("EUR");
     for (int r = 0; r < RULE_COUNT; r++) {
-        cfg->rules[r].enabled = true;
+        cfg->rules[r].enabled = rule_defaults[r].on;
         cfg->rules[r].weight = rule_defaults[r].weight;
         cfg->rules[r].threshold = rule_defaults[r].threshold;
     }
@@ -82,6 +83,7 @@ const char *rule_threshold_key(rule_id r)
     switch (r) {
     case RULE_QUIET:
     case RULE_OVERDUE_STEP:
+    case RULE_BUYER_STEP_OVERDUE:
         return "days";
     case RULE_BACK_BURNER:
         return "pushes";

@@ -12,17 +12,22 @@ typedef struct {
 } stage_def;
 
 /* X-macro: enum, name in pipeline.json, default weight, default threshold. */
-#define DB_RULES(X)                                   \
-    X(STALLED, "stalled", 2, 0)                       \
-    X(QUIET, "quiet", 2, 14)                          \
-    X(BACK_BURNER, "back-burner", 2, 2)               \
-    X(PAST_CLOSE, "past-close", 2, 0)                 \
-    X(NO_NEXT_STEP, "no-next-step", 1, 0)             \
-    X(OVERDUE_STEP, "overdue-step", 1, 3)             \
-    X(NO_WHY_CHANGE, "no-why-change", 1, 0)
+/* X(ENUM, "name in pipeline.json", weight, threshold, on by default). The plan
+ * rules are off until a team turns them on in pipeline.json ("enabled": true):
+ * a pipeline without plans would otherwise flag every deal from Define on. */
+#define DB_RULES(X)                                          \
+    X(STALLED, "stalled", 2, 0, true)                        \
+    X(QUIET, "quiet", 2, 14, true)                           \
+    X(BACK_BURNER, "back-burner", 2, 2, true)                \
+    X(PAST_CLOSE, "past-close", 2, 0, true)                  \
+    X(NO_NEXT_STEP, "no-next-step", 1, 0, true)              \
+    X(OVERDUE_STEP, "overdue-step", 1, 3, true)              \
+    X(NO_WHY_CHANGE, "no-why-change", 1, 0, true)            \
+    X(BUYER_STEP_OVERDUE, "buyer-step-overdue", 1, 0, false) \
+    X(NO_BUYER_STEP, "no-buyer-step", 1, 0, false)
 
 typedef enum {
-#define X(e, name, weight, threshold) RULE_##e,
+#define X(e, name, weight, threshold, on) RULE_##e,
     DB_RULES(X)
 #undef X
     RULE_COUNT
@@ -31,7 +36,8 @@ typedef enum {
 typedef struct {
     bool enabled;
     int weight;
-    int threshold;     /* days (quiet, overdue-step) or pushes (back-burner); unused otherwise */
+    int threshold;     /* days (quiet, overdue-step, buyer-step-overdue) or pushes
+                        * (back-burner); unused otherwise */
     bool buyer;        /* quiet: only the buyer's touches ("dir": "in") end the silence */
 } rule_cfg;
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan.h"
 #include "text.h"
 
 /* The table's field behind each column. */
@@ -594,6 +595,19 @@ static int check_pairs(const csv_mapping *m, const csv_row *row, db_err *err)
     return 0;
 }
 
+/* The plan column reads as a plan (pipeline/plan.h's cell), or says which line does not. */
+static int read_plan_cell(const csv_mapping *m, const csv_row *row, db_err *err)
+{
+    if (!row->has[CSV_F_PLAN])
+        return 0;
+    deal scratch;
+    deal_init(&scratch);
+    db_err why = {0};
+    int rc = plan_from_cell(&scratch, row->text[CSV_F_PLAN], &why);
+    deal_free(&scratch);
+    return rc ? db_fail(err, DB_EUSAGE, "%s: %s", column_name(m, CSV_F_PLAN), why.msg) : 0;
+}
+
 int csv_row_read(const pipeline_cfg *cfg, const csv_mapping *m, const char *const *cells,
                  size_t n, csv_row *row, db_err *err)
 {
@@ -607,6 +621,8 @@ int csv_row_read(const pipeline_cfg *cfg, const csv_mapping *m, const char *cons
         rc = read_stage_status(cfg, m, row, err);
     if (!rc)
         rc = check_pairs(m, row, err);
+    if (!rc)
+        rc = read_plan_cell(m, row, err);
     return rc;
 }
 
@@ -731,6 +747,8 @@ static void apply_row(const pipeline_cfg *cfg, const edit_ctx *ctx, const csv_ro
     apply_dates(row, d);
     apply_tags(row, d);
     apply_next_snooze_moved_on(row, d);
+    if (row->has[CSV_F_PLAN])
+        plan_from_cell(d, row->text[CSV_F_PLAN], NULL);      /* read_plan_cell checked it */
 }
 
 static void log_import(const edit_ctx *ctx, deal *d, const char *text)
@@ -816,6 +834,7 @@ static char *field_cell(const deal *d, deal_field f)
     case FK_COUNT: return xasprintf("%d", *deal_field_count((deal *)d, f));
     case FK_STATUS: return xstrdup(deal_status_name(*deal_field_status((deal *)d, f)));
     case FK_TAGS: return tags_cell(d);
+    case FK_PLAN: return plan_to_cell(d);
     default: return xstrdup("");
     }
 }

@@ -5,6 +5,7 @@
 
 #include "deal_fields.h"
 #include "touches.h"
+#include "plan.h"
 #include "util.h"
 
 static const char *const status_names[STATUS_COUNT] = {"open", "won", "lost", "moved-on"};
@@ -15,6 +16,7 @@ void deal_init(deal *d)
     d->created = d->stage_entered = d->last_touch = d->close_date = DAY_NONE;
     d->next_due = d->snooze_until = d->revisit = DAY_NONE;
     d->touches = (touch_summary){DAY_NONE, DAY_NONE, 0};
+    d->plan_buyer_due = DAY_NONE;
 }
 
 static void log_entry_free(log_entry *e)
@@ -27,11 +29,28 @@ static void log_entry_free(log_entry *e)
     free(e->text);
 }
 
+static void plan_step_free(plan_entry *s)
+{
+    free(s->id);
+    free(s->text);
+    free(s->evidence);
+}
+
+static void plan_free(deal *d)
+{
+    for (size_t i = 0; i < d->nplan; i++)
+        plan_step_free(&d->plan[i]);
+    free(d->plan);
+    d->plan = NULL;
+    d->nplan = 0;
+}
+
 void deal_free(deal *d)
 {
     if (d->strings_block) {              /* strings and tags: one block, nothing else */
         free(d->strings_block);
         free(d->log);
+        plan_free(d);
         if (d->raw && d->raw_free)
             d->raw_free(d->raw);
         deal_init(d);
@@ -46,9 +65,43 @@ void deal_free(deal *d)
     for (size_t i = 0; i < d->nlog; i++)
         log_entry_free(&d->log[i]);
     free(d->log);
+    plan_free(d);
     if (d->raw && d->raw_free)
         d->raw_free(d->raw);
     deal_init(d);
+}
+
+static const char *const plan_owner_names[PLAN_OWNER_COUNT] = {"buyer", "us"};
+
+const char *plan_owner_name(plan_owner o) { return o < PLAN_OWNER_COUNT ? plan_owner_names[o] : "?"; }
+
+bool plan_owner_parse(const char *s, plan_owner *out)
+{
+    for (int o = 0; o < PLAN_OWNER_COUNT; o++)
+        if (s && strcmp(s, plan_owner_names[o]) == 0) {
+            *out = (plan_owner)o;
+            return true;
+        }
+    return false;
+}
+
+plan_entry *deal_add_plan_step(deal *d, const char *id, plan_owner owner, const char *text,
+                              db_day due, db_day done, const char *evidence)
+{
+    d->plan = xrealloc(d->plan, (d->nplan + 1) * sizeof *d->plan);
+    plan_entry *s = &d->plan[d->nplan++];
+    *s = (plan_entry){xstrdup(id ? id : ""), owner, xstrdup(text ? text : ""), due, done,
+                     evidence ? xstrdup(evidence) : NULL};
+    return s;
+}
+
+void deal_remove_plan_step(deal *d, size_t i)
+{
+    if (i >= d->nplan)
+        return;
+    plan_step_free(&d->plan[i]);
+    memmove(&d->plan[i], &d->plan[i + 1], (d->nplan - i - 1) * sizeof *d->plan);
+    d->nplan--;
 }
 
 void deal_destroy(deal *d)
@@ -138,6 +191,10 @@ void deal_make_light(deal *d)
         return;
     d->says = deal_fields_says_bits(d);
     d->touches = touch_summary_of_log(d);
+    plan_summary plan = plan_summarize(d);
+    d->plan_buyer_open = plan.buyer_open;
+    d->plan_buyer_due = plan.buyer_due;
+    plan_free(d);
     for (int f = 0; f < DF_COUNT; f++) {
         if (deal_fields[f].light != LIGHT_LIGHT && deal_fields[f].kind == FK_TEXT) {
             char **text = deal_field_text(d, (deal_field)f);

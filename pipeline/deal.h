@@ -26,6 +26,17 @@ typedef struct {
     db_day first_unanswered;   /* our first touch after it; DAY_NONE: none */
     int unanswered;            /* our touches after it */
 } touch_summary;
+/* Who a step of the shared plan is for: the buyer's own steps toward a
+ * decision, or ours (SPEC §9). */
+typedef enum { PLAN_BUYER, PLAN_US, PLAN_OWNER_COUNT } plan_owner;
+
+typedef struct {
+    char *id;          /* "p" and 6 hex digits: two teammates adding offline never collide */
+    plan_owner owner;
+    char *text;
+    db_day due, done;  /* DAY_NONE: no due date / not done yet */
+    char *evidence;    /* what showed it was done ("" or NULL: nothing said) */
+} plan_entry;
 
 typedef struct deal {
     char *id, *title, *account, *owner, *stage;
@@ -49,6 +60,8 @@ typedef struct deal {
     /* Light deals only (their log is not loaded): the log's touch summary,
      * kept by deal_make_light and the load cache; read through deal_touches. */
     touch_summary touches;
+    plan_entry *plan;             /* the shared plan, in the file's order */
+    size_t nplan;
     /* Owned by the store: the file's parsed JSON, so unknown keys survive a rewrite. */
     void *raw;
     void (*raw_free)(void *);
@@ -60,6 +73,9 @@ typedef struct deal {
      * says anything (the move-on rules need no more; read through
      * deal_field_says or deal_has_status_quo). */
     uint64_t says;
+    /* Light deals only: what the rules need of the plan (plan_summarize). */
+    int plan_buyer_open;
+    db_day plan_buyer_due;
     /* Store-owned, valid while its deal_list lives; NULL when not at hand:
      * the stored object as `list --json` prints it (depth 2), without its
      * closing brace, so a listing copies it instead of re-encoding. */
@@ -92,6 +108,12 @@ void deal_set_str(char **field, const char *value); /* replaces, NULL allowed */
 void deal_add_tag(deal *d, const char *tag);
 log_entry *deal_add_log(deal *d, const char *id, const char *at, const char *by,
                         const char *kind, const char *text);
+/* Appends a step (strings copied; evidence NULL: none). */
+plan_entry *deal_add_plan_step(deal *d, const char *id, plan_owner owner, const char *text,
+                              db_day due, db_day done, const char *evidence);
+void deal_remove_plan_step(deal *d, size_t i);
+const char *plan_owner_name(plan_owner o);               /* "buyer", "us" */
+bool plan_owner_parse(const char *s, plan_owner *out);
 
 void deal_list_push(deal_list *list, deal *d);
 void deal_list_free(deal_list *list);

@@ -26,8 +26,9 @@
  * Rows are in the file's key order, which is also the CSV export's column order.
  *   KIND   TEXT (string), DATE (YYYY-MM-DD or null), MONEY (whole currency
  *          units), COUNT (whole number), STATUS (open|won|lost|moved-on),
- *          TAGS (list of strings), LOG (list of objects by id); the kind also
- *          says how the field merges (DEAL_KINDS below).
+ *          TAGS (list of strings), LOG (list of objects by id), PLAN (the
+ *          shared plan's steps, objects by id: pipeline/plan.h); the kind
+ *          also says how the field merges (DEAL_KINDS below).
  *   member the field's member in struct deal.
  *   NEED   OPTIONAL ("" when absent), REQUIRED (never empty), NULLABLE
  *          (absent key when unset; an empty edit unsets it).
@@ -80,6 +81,7 @@
       "Moved on", NOSET, "movedonreason moveonreason")                                            \
     X(MOVED_ON_REVISIT, MOVED_ON, "revisit", DATE, revisit, OPTIONAL, LIGHT, CSV, NULL, NOSET,    \
       "revisit revisitdate")                                                                      \
+    X(PLAN, TOP, "plan", PLAN, plan, NULLABLE, FULL, CSV, NULL, NOSET, "mutualplan actionplan")  \
     X(LOG, TOP, "log", LOG, log, OPTIONAL, FULL, NOCSV, NULL, NOSET, "")
 
 /* X(KIND, merge): how a changed field merges in sync (store/json_merge.c). */
@@ -90,7 +92,8 @@
     X(COUNT, LATER_WINS)             \
     X(STATUS, LATER_WINS)            \
     X(TAGS, SET_UNION)               \
-    X(LOG, UNION_BY_ID)
+    X(LOG, UNION_BY_ID)              \
+    X(PLAN, STEPS_BY_ID)
 
 typedef enum {
 #define X(e, ...) DF_##e,
@@ -117,6 +120,10 @@ typedef enum {
     MERGE_LATER_WINS,    /* changed on both sides: the later commit's value; the other is logged */
     MERGE_SET_UNION,     /* a three-way set merge of the strings */
     MERGE_UNION_BY_ID,   /* the union of both sides' entries by "id" */
+    MERGE_STEPS_BY_ID,   /* the same, each entry merged field by field (the same field
+                          * changed on both sides: later wins, the other is logged); an
+                          * entry one side removed stays removed unless the other changed
+                          * it; in the plan's order (pipeline/plan.h) */
 } field_merge;
 
 typedef enum { NEED_OPTIONAL, NEED_REQUIRED, NEED_NULLABLE } field_need;

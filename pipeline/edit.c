@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "deal_fields.h"
+#include "plan.h"
 #include "stage_clock.h"
 #include "text.h"
 #include "touches.h"
@@ -485,4 +486,87 @@ bool edit_value_jump(int64_t before, int64_t after)
         return false;
     /* Divisions, not products: values go up to DEAL_VALUE_MAX. */
     return after / 10 >= before || after <= before / 10;
+}
+
+/* ---- the shared plan ---- */
+
+/* "buyer step p3f2a1c "Security review" (due 2027-03-01)" */
+static char *step_words(const plan_entry *p)
+{
+    char due[DATE_LEN] = "";
+    date_format(p->due, due);
+    return xasprintf("%s step %s \"%s\"%s%s%s", plan_owner_name(p->owner), p->id, p->text,
+                     *due ? " (due " : "", due, *due ? ")" : "");
+}
+
+static int plan_logged(const edit_ctx *ctx, deal *d, const char *what, const plan_entry *p,
+                       const char *more, char **message)
+{
+    char *words = step_words(p);
+    char *text = xasprintf("%s %s%s", what, words, more ? more : "");
+    add_log(ctx, d, "plan", text);                 /* reads "plan: added buyer step …" */
+    *message = xasprintf("Plan for %s: %s %s%s", d->id, what, words, more ? more : "");
+    free(text);
+    free(words);
+    return 0;
+}
+
+static bool has_step_id(const deal *d, const char *id)
+{
+    for (size_t i = 0; i < d->nplan; i++)
+        if (str_eq(d->plan[i].id, id))
+            return true;
+    return false;
+}
+
+int edit_plan_add(const edit_ctx *ctx, deal *d, plan_owner owner, const char *text, db_day due,
+                  char **message, db_err *err)
+{
+    int rc = check_text("plan step", text, true, err);
+    if (rc)
+        return rc;
+    char id[PLAN_ID_LEN + 1];
+    do
+        plan_new_step_id(id);
+    while (has_step_id(d, id));
+    size_t at = plan_insert_index(d, due, id);
+    deal_add_plan_step(d, id, owner, text, due, DAY_NONE, NULL);
+    plan_entry added = d->plan[d->nplan - 1];
+    memmove(&d->plan[at + 1], &d->plan[at], (d->nplan - 1 - at) * sizeof *d->plan);
+    d->plan[at] = added;
+    return plan_logged(ctx, d, "added", &d->plan[at], NULL, message);
+}
+
+int edit_plan_done(const edit_ctx *ctx, deal *d, const char *step, const char *evidence,
+                   char **message, db_err *err)
+{
+    int rc = check_text("--evidence", evidence, false, err);
+    int i = rc ? -1 : plan_find_step(d, step, err);
+    if (i < 0)
+        return rc ? rc : DB_EUSAGE;
+    plan_entry *p = &d->plan[i];
+    if (p->done != DAY_NONE) {
+        char done[DATE_LEN];
+        date_format(p->done, done);
+        return db_fail(err, DB_EUSAGE, "step %s: done on %s already ('plan %s rm %s' removes it)",
+                       p->id, done, d->id, p->id);
+    }
+    p->done = ctx->today;
+    if (!str_empty(evidence))
+        deal_set_str(&p->evidence, evidence);
+    char *more = str_empty(evidence) ? NULL : xasprintf(": %s", evidence);
+    rc = plan_logged(ctx, d, "done", p, more, message);
+    free(more);
+    return rc;
+}
+
+int edit_plan_rm(const edit_ctx *ctx, deal *d, const char *step, char **message, db_err *err)
+{
+    int i = plan_find_step(d, step, err);
+    if (i < 0)
+        return DB_EUSAGE;
+    plan_entry gone = d->plan[i];
+    plan_logged(ctx, d, "removed", &gone, NULL, message);
+    deal_remove_plan_step(d, (size_t)i);
+    return 0;
 }

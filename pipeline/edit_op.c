@@ -16,6 +16,9 @@ int edit_apply(const pipeline_cfg *cfg, const edit_ctx *ctx, const edit_op *op, 
     case EDIT_OP_SNOOZE: return edit_snooze(ctx, d, op->day, op->text, message, err);
     case EDIT_OP_REVISIT: return edit_revisit(ctx, d, op->day, message, err);
     case EDIT_OP_REOPEN: return edit_reopen(ctx, d, message, err);
+    case EDIT_OP_PLAN_ADD: return edit_plan_add(ctx, d, op->owner, op->text, op->day, message, err);
+    case EDIT_OP_PLAN_DONE: return edit_plan_done(ctx, d, op->step, op->text, message, err);
+    case EDIT_OP_PLAN_RM: return edit_plan_rm(ctx, d, op->step, message, err);
     }
     return db_fail(err, DB_EUSAGE, "internal error: unknown edit %d", (int)op->kind);
 }

@@ -20,6 +20,9 @@ typedef enum {
     EDIT_OP_SNOOZE,     /* day: until; text: why (NULL: not said) */
     EDIT_OP_REVISIT,    /* day: the next revisit date */
     EDIT_OP_REOPEN,
+    EDIT_OP_PLAN_ADD,   /* owner; text: the step; day: due (DAY_NONE: none) */
+    EDIT_OP_PLAN_DONE,  /* step; text: the evidence (NULL: none said) */
+    EDIT_OP_PLAN_RM,    /* step */
 } edit_op_kind;
 
 /* Written with designated initializers, e.g.
@@ -33,6 +36,8 @@ typedef struct {
     bool inbound;
     deal_status status;
     const new_deal *create;
+    plan_owner owner;
+    const char *step;       /* a plan step as the user names it (plan_find_step) */
 } edit_op;
 
 /* Applies op to d with the edit function it names (for EDIT_OP_CREATE, d is

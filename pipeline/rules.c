@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "plan.h"
 #include "text.h"
 #include "touches.h"
 #include "util.h"
@@ -220,6 +221,28 @@ static void check_why_change(const pipeline_cfg *cfg, const deal *d, int stage,
     said(&w);
 }
 
+/* The shared plan (pipeline/plan.h): the buyer's earliest open step overdue
+ * by more than the rule's days; and from Define on, no buyer step ahead. */
+static void check_plan(const pipeline_cfg *cfg, const deal *d, int stage, db_day today,
+                       flag_result *out)
+{
+    plan_summary plan = plan_summarize(d);
+    int grace = cfg->rules[RULE_BUYER_STEP_OVERDUE].threshold;
+    words w;
+    if (on(cfg, RULE_BUYER_STEP_OVERDUE) && plan.buyer_due != DAY_NONE &&
+        today - plan.buyer_due > grace && fire(cfg, out, RULE_BUYER_STEP_OVERDUE, &w)) {
+        PUT(&w, "buyer step overdue by ");
+        put_count(&w, today - plan.buyer_due, " day");
+        said(&w);
+    }
+    int define = config_stage_index(cfg, "define");
+    if (on(cfg, RULE_NO_BUYER_STEP) && plan.buyer_open == 0 && define >= 0 && stage >= define &&
+        fire(cfg, out, RULE_NO_BUYER_STEP, &w)) {
+        PUT(&w, "no buyer step planned");
+        said(&w);
+    }
+}
+
 static void evaluate(const pipeline_cfg *cfg, const deal *d, db_day today, flag_result *out,
                      bool with_text)
 {
@@ -240,6 +263,7 @@ static void evaluate(const pipeline_cfg *cfg, const deal *d, db_day today, flag_
     check_close_date(cfg, d, today, out);
     check_next_step(cfg, d, today, out);
     check_why_change(cfg, d, stage, out);
+    check_plan(cfg, d, stage, today, out);
     if (out->score >= cfg->level_move_on)
         out->level = LEVEL_MOVE_ON;
     else if (out->score >= cfg->level_watch)

@@ -13,6 +13,7 @@
 
 #include "../pipeline/deal_fields.h"
 #include "../pipeline/touches.h"
+#include "../pipeline/plan.h"
 #include "../pipeline/util.h"
 #include "codec.h"
 #include "fsutil.h"
@@ -205,7 +206,8 @@ static void put_str(strbuf *sb, const char *s)
 /* A field a record holds as a plain value (lists are written apart). */
 static bool scalar(deal_field f)
 {
-    return deal_fields[f].kind != FK_TAGS && deal_fields[f].kind != FK_LOG;
+    field_kind k = deal_fields[f].kind;
+    return k != FK_TAGS && k != FK_LOG && k != FK_PLAN;
 }
 
 static void put_value(strbuf *sb, const deal *d, deal_field f)
@@ -227,7 +229,7 @@ static bool in_light_record(deal_field f)
     return deal_fields[f].light == LIGHT_LIGHT && f != DF_ID && scalar(f);
 }
 
-/* In the rest: every other field but the log, which ends it. */
+/* In the rest: every other field but the plan and the log, which end it. */
 static bool in_rest_record(deal_field f)
 {
     return deal_fields[f].light != LIGHT_LIGHT && scalar(f);
@@ -246,6 +248,10 @@ static void put_light(strbuf *sb, const deal *d)
     put_i32(sb, touches.last_in);
     put_i32(sb, touches.first_unanswered);
     put_i32(sb, touches.unanswered);
+    /* The plan rules need only this of the plan (pipeline/plan.h). */
+    plan_summary plan = plan_summarize(d);
+    put_i32(sb, plan.buyer_open);
+    put_i32(sb, plan.buyer_due);
     put_u32(sb, (uint32_t)d->ntags);
     for (size_t i = 0; i < d->ntags; i++)
         put_str(sb, d->tags[i]);
@@ -256,6 +262,16 @@ static void put_rest(strbuf *sb, const deal *d)
     for (int f = 0; f < DF_COUNT; f++)
         if (in_rest_record((deal_field)f))
             put_value(sb, d, (deal_field)f);
+    put_u32(sb, (uint32_t)d->nplan);
+    for (size_t i = 0; i < d->nplan; i++) {
+        const plan_entry *p = &d->plan[i];
+        put_str(sb, p->id);
+        put_i32(sb, (int32_t)p->owner);
+        put_str(sb, p->text);
+        put_i32(sb, p->due);
+        put_i32(sb, p->done);
+        put_str(sb, p->evidence);
+    }
     put_u32(sb, (uint32_t)d->nlog);
     for (size_t i = 0; i < d->nlog; i++) {
         const log_entry *e = &d->log[i];
@@ -406,6 +422,8 @@ static void get_light(reader *r, deal *d, const unsigned char *block_start)
     d->touches.last_in = get_i32(r);
     d->touches.first_unanswered = get_i32(r);
     d->touches.unanswered = get_i32(r);
+    d->plan_buyer_open = get_i32(r);
+    d->plan_buyer_due = get_i32(r);
     uint32_t ntags = get_u32(r);
     /* a tag takes 5 bytes or more */
     bool tags_fit = !r->bad && ntags <= (size_t)(r->end - r->p) / 5;
@@ -421,11 +439,36 @@ static void get_light(reader *r, deal *d, const unsigned char *block_start)
         d->tags[d->ntags++] = get_field(r, in_block);
 }
 
+/* A step takes 22 bytes or more (two strings, three numbers). */
+static void get_plan(reader *r, deal *d)
+{
+    uint32_t n = get_u32(r);
+    if (r->bad || n > (size_t)(r->end - r->p) / 22) {
+        r->bad = true;
+        return;
+    }
+    for (uint32_t i = 0; i < n && !r->bad; i++) {
+        char *id = get_str(r);
+        int32_t owner = get_i32(r);
+        char *text = get_str(r);
+        db_day due = get_i32(r), done = get_i32(r);
+        char *evidence = get_str(r);
+        if (!id || !text || owner < 0 || owner >= PLAN_OWNER_COUNT)
+            r->bad = true;
+        else
+            deal_add_plan_step(d, id, (plan_owner)owner, text, due, done, evidence);
+        free(id);
+        free(text);
+        free(evidence);
+    }
+}
+
 static void get_rest(reader *r, deal *d)
 {
     for (int f = 0; f < DF_COUNT; f++)
         if (in_rest_record((deal_field)f))
             get_value(r, d, (deal_field)f, false);
+    get_plan(r, d);
     uint32_t nlog = get_u32(r);
     if (r->bad || nlog > (size_t)(r->end - r->p) / 29) {     /* an entry takes 29 bytes or more */
         r->bad = true;

@@ -128,6 +128,8 @@ static void describe_log(const deal *o, const deal *n, changes_emit_fn emit, voi
             notes++;
         else if (str_eq(e->kind, "touch"))
             touches++;
+        else if (str_eq(e->kind, "plan"))     /* "plan: done buyer step p3f2a1c …" */
+            emitf(emit, ud, "plan: %s", e->text ? e->text : "");
     }
     if (notes)
         emitf(emit, ud, "%d note%s added", notes, notes == 1 ? "" : "s");

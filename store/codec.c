@@ -14,6 +14,7 @@
  * is written only when said, so older files read and write back unchanged. */
 enum { LOG_ID, LOG_AT, LOG_BY, LOG_KIND, LOG_DIR, LOG_TEXT, LOG_KEYS };
 static const char *const log_keys[] = {"id", "at", "by", "kind", "dir", "text", NULL};
+static const char *const plan_keys[] = {"id", "owner", "text", "due", "done", "evidence", NULL};
 
 #define MAX_DEAL_BYTES (16u << 20)
 
@@ -149,6 +150,51 @@ static int read_log(ctx *c, const cJSON *root, deal *d)
     return 0;
 }
 
+static int read_plan_step(ctx *c, const cJSON *item, deal *d)
+{
+    char *id = NULL, *owner = NULL, *text = NULL, *evidence = NULL;
+    db_day due = DAY_NONE, done = DAY_NONE;
+    plan_owner who = PLAN_BUYER;
+    int rc = read_string(c, item, "id", "plan.id", true, &id);
+    if (!rc)
+        rc = read_string(c, item, "owner", "plan.owner", true, &owner);
+    if (!rc && !plan_owner_parse(owner, &who))
+        rc = bad(c, "plan.owner", "expected buyer or us");
+    if (!rc)
+        rc = read_string(c, item, "text", "plan.text", false, &text);
+    if (!rc)
+        rc = read_date(c, item, "due", "plan.due", &due);
+    if (!rc)
+        rc = read_date(c, item, "done", "plan.done", &done);
+    if (!rc)
+        rc = read_string(c, item, "evidence", "plan.evidence", false, &evidence);
+    if (!rc)
+        deal_add_plan_step(d, id, who, text, due, done, evidence && *evidence ? evidence : NULL);
+    free(id);
+    free(owner);
+    free(text);
+    free(evidence);
+    return rc;
+}
+
+static int read_plan(ctx *c, const cJSON *root, deal *d)
+{
+    const cJSON *plan = cJSON_GetObjectItemCaseSensitive(root, deal_fields[DF_PLAN].key);
+    if (is_absent(plan))
+        return 0;
+    if (!cJSON_IsArray(plan))
+        return bad(c, "plan", "expected an array of steps");
+    const cJSON *item;
+    int rc = 0;
+    cJSON_ArrayForEach(item, plan) {
+        if (!cJSON_IsObject(item))
+            return bad(c, "plan", "every step must be an object");
+        if ((rc = read_plan_step(c, item, d)))
+            return rc;
+    }
+    return 0;
+}
+
 static int read_status(ctx *c, const cJSON *obj, const char *key, deal_status *out)
 {
     char *status = NULL;
@@ -187,6 +233,7 @@ static int read_field(ctx *c, const cJSON *obj, deal_field f, deal *d)
     case FK_STATUS: return read_status(c, obj, def->key, deal_field_status(d, f));
     case FK_TAGS: return read_tags(c, obj, d);
     case FK_LOG: return read_log(c, obj, d);
+    case FK_PLAN: return read_plan(c, obj, d);
     default: return 0;
     }
 }
@@ -263,6 +310,11 @@ static bool deal_json_has_unknown(const cJSON *root)
     const cJSON *entry, *log = cJSON_GetObjectItemCaseSensitive(root, deal_fields[DF_LOG].key);
     cJSON_ArrayForEach(entry, log) {
         if (has_unknown_keys(entry, log_keys))
+            return true;
+    }
+    const cJSON *plan = cJSON_GetObjectItemCaseSensitive(root, deal_fields[DF_PLAN].key);
+    cJSON_ArrayForEach(entry, plan) {
+        if (has_unknown_keys(entry, plan_keys))
             return true;
     }
     return false;
@@ -449,6 +501,34 @@ static cJSON *log_to_cjson(const deal *d, const cJSON *raw)
     return log;
 }
 
+static cJSON *plan_to_cjson(const deal *d, const cJSON *raw)
+{
+    cJSON *plan = cJSON_CreateArray();
+    const cJSON *raw_plan = raw_child(raw, deal_fields[DF_PLAN].key);
+    const cJSON *cursor = cJSON_IsArray(raw_plan) ? raw_plan->child : NULL;
+    for (size_t i = 0; i < d->nplan; i++) {
+        const plan_entry *p = &d->plan[i];
+        cJSON *obj = cJSON_CreateObject();
+        add_string(obj, "id", p->id);
+        add_string(obj, "owner", plan_owner_name(p->owner));
+        add_string(obj, "text", p->text);
+        add_date(obj, "due", p->due);
+        add_date(obj, "done", p->done);
+        add_string(obj, "evidence", p->evidence);
+        if (raw_plan)
+            add_unknown(obj, raw_log_entry(raw_plan, &cursor, p->id), DG_TOP, plan_keys);
+        cJSON_AddItemToArray(plan, obj);
+    }
+    return plan;
+}
+
+/* A list a NULLABLE field writes only once it holds something (existing
+ * files stay byte-identical). */
+static bool list_written(const deal_field_def *def, size_t n)
+{
+    return n || def->need != NEED_NULLABLE;
+}
+
 static void add_field(cJSON *obj, const deal *d, deal_field f, const cJSON *raw)
 {
     const deal_field_def *def = &deal_fields[f];
@@ -474,6 +554,10 @@ static void add_field(cJSON *obj, const deal *d, deal_field f, const cJSON *raw)
         break;
     }
     case FK_LOG: cJSON_AddItemToObject(obj, def->key, log_to_cjson(d, raw)); break;
+    case FK_PLAN:
+        if (list_written(def, d->nplan))
+            cJSON_AddItemToObject(obj, def->key, plan_to_cjson(d, raw));
+        break;
     default: break;
     }
 }
@@ -576,6 +660,32 @@ static void write_log(json_obj *o, const deal *d)
     sb_add(o->sb, "]", 1);
 }
 
+static void write_plan(json_obj *o, const deal *d)
+{
+    if (!list_written(&deal_fields[DF_PLAN], d->nplan))
+        return;
+    json_obj_key(o, deal_fields[DF_PLAN].key);
+    sb_add(o->sb, "[", 1);
+    for (size_t i = 0; i < d->nplan; i++) {
+        const plan_entry *p = &d->plan[i];
+        json_obj step;
+        if (i)
+            sb_add(o->sb, ",", 1);
+        json_write_indent(o->sb, o->depth + 2);
+        json_obj_begin(&step, o->sb, o->depth + 2);
+        member_string(&step, "id", p->id);
+        member_string(&step, "owner", plan_owner_name(p->owner));
+        member_string(&step, "text", p->text);
+        member_date(&step, "due", p->due);
+        member_date(&step, "done", p->done);
+        member_string(&step, "evidence", p->evidence);
+        json_obj_end(&step);
+    }
+    if (d->nplan)
+        json_write_indent(o->sb, o->depth + 1);
+    sb_add(o->sb, "]", 1);
+}
+
 static void write_field(json_obj *o, const deal *d, deal_field f)
 {
     const deal_field_def *def = &deal_fields[f];
@@ -594,6 +704,7 @@ static void write_field(json_obj *o, const deal *d, deal_field f)
         break;
     case FK_TAGS: write_tags(o, d); break;
     case FK_LOG: write_log(o, d); break;
+    case FK_PLAN: write_plan(o, d); break;
     default: break;
     }
 }

@@ -220,7 +220,7 @@ char *config_default_text(const char *name, const char *currency)
         if (rule_threshold_key((rule_id)r))
             cJSON_AddNumberToObject(rule, rule_threshold_key((rule_id)r), cfg.rules[r].threshold);
         cJSON_AddNumberToObject(rule, "weight", cfg.rules[r].weight);
-        cJSON_AddBoolToObject(rule, "enabled", true);
+        cJSON_AddBoolToObject(rule, "enabled", cfg.rules[r].enabled);
     }
     cJSON *levels = cJSON_AddObjectToObject(root, "levels");
     cJSON_AddNumberToObject(levels, "watch", cfg.level_watch);

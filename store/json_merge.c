@@ -8,6 +8,8 @@
  *   merge_log        top-level "log" (a UNION_BY_ID field of deal_fields.h): union by
  *                    entry id, sorted by (at, id); pipeline.json's "conflicts" the same,
  *                    but an acknowledged (removed) entry stays removed
+ *   merge_steps      top-level "plan" (STEPS_BY_ID): as the log, each step merged field
+ *                    by field, a step one side removed stays removed, sorted by (due, id)
  *   merge_tags       top-level "tags" (SET_UNION): three-way set merge
  *   resolve_conflict later commit wins; the loser is written into a "conflict" entry
  * Lookups go through sorted indexes so large objects and logs stay O(n log n).
@@ -518,8 +520,12 @@ static cJSON *merge_tags(merge_ctx *ctx, const cJSON *b, const cJSON *o, const c
 
 static cJSON *merge_objects(merge_ctx *ctx, const cJSON *b, const cJSON *o, const cJSON *t,
                             const path_seg *path, int depth);
+static const char *entry_at(const cJSON *entry);
+typedef const char *(*order_key_fn)(const cJSON *entry);
 static cJSON *merge_log(merge_ctx *ctx, const cJSON *b, const cJSON *o, const cJSON *t,
-                        const path_seg *path, bool removals);
+                        const path_seg *path, bool removals, order_key_fn order_key);
+static cJSON *merge_steps(merge_ctx *ctx, const cJSON *b, const cJSON *o, const cJSON *t,
+                          const path_seg *path);
 static cJSON *merge_by_id(merge_ctx *ctx, const cJSON *b, const cJSON *o, const cJSON *t,
                           const path_seg *path, int depth);
 
@@ -546,7 +552,7 @@ static cJSON *merge_value(merge_ctx *ctx, const cJSON *b, const cJSON *o, const 
     if (kind == AS_TAGS && is_tag_list(o) && is_tag_list(t))
         return merge_tags(ctx, b, o, t);
     if (kind == AS_ACK_LIST && is_log_list(o) && is_log_list(t))
-        return merge_log(ctx, cJSON_IsArray(b) ? b : NULL, o, t, path, true);
+        return merge_log(ctx, cJSON_IsArray(b) ? b : NULL, o, t, path, true, entry_at);
     if (path && cJSON_IsArray(o) && cJSON_IsArray(t) && depth < MERGE_MAX_DEPTH)
         return merge_by_id(ctx, b, o, t, path, depth); /* not at the root: one value there */
     return resolve_conflict(ctx, o, t, path, PICK_LATER);
@@ -570,7 +576,9 @@ static void merge_member(merge_ctx *ctx, cJSON *out, const char *key, const cJSO
     if (top && ctx->record == JSON_MERGE_PIPELINE && strcmp(key, "conflicts") == 0)
         value = merge_value(ctx, b, o, t, &seg, depth, AS_ACK_LIST);
     else if (how == MERGE_UNION_BY_ID && is_log_list(o) && is_log_list(t))
-        value = merge_log(ctx, cJSON_IsArray(b) ? b : NULL, o, t, &seg, false);
+        value = merge_log(ctx, cJSON_IsArray(b) ? b : NULL, o, t, &seg, false, entry_at);
+    else if (how == MERGE_STEPS_BY_ID && is_log_list(o) && is_log_list(t))
+        value = merge_steps(ctx, cJSON_IsArray(b) ? b : NULL, o, t, &seg);
     else
         value = merge_value(ctx, b, o, t, &seg, depth,
                             how == MERGE_SET_UNION ? AS_TAGS : AS_VALUE);
@@ -681,6 +689,9 @@ static bool log_index_build(log_index *li, const cJSON *log)
 }
 
 /* Merged entries, collected with a fixed capacity so pushing never fails. */
+/* What a merged list is sorted by first: a log entry's "at", a plan step's "due". */
+typedef const char *(*order_key_fn)(const cJSON *entry);
+
 typedef struct {
     cJSON *item;
     const char *at;
@@ -719,12 +730,12 @@ static int log_item_cmp(const void *a, const void *b)
 
 /* Entries without an id (or repeating one) tie on (at, id); ordering them by content
  * rather than by side makes both clones of a merge write the same log. */
-static bool prepare_sort_keys(merge_ctx *ctx, log_list *list)
+static bool prepare_sort_keys(merge_ctx *ctx, log_list *list, order_key_fn order_key)
 {
     for (size_t i = 0; i < list->n; i++) {
         log_item *it = &list->items[i];
         const char *id = entry_id(it->item);
-        it->at = entry_at(it->item);
+        it->at = order_key(it->item);
         it->id = id ? id : "";
         if (!(it->text = cJSON_PrintUnformatted(it->item))) {
             ctx->failed = true;
@@ -744,9 +755,9 @@ static void free_sort_keys(log_list *list)
 
 /* Moves the list's items into arr ordered by (at, id, content, insertion); on failure
  * they stay in the list for log_list_discard. */
-static void fill_sorted(merge_ctx *ctx, cJSON *arr, log_list *list)
+static void fill_sorted(merge_ctx *ctx, cJSON *arr, log_list *list, order_key_fn order_key)
 {
-    bool ready = prepare_sort_keys(ctx, list);
+    bool ready = prepare_sort_keys(ctx, list, order_key);
     if (ready)
         qsort(list->items, list->n, sizeof *list->items, log_item_cmp);
     free_sort_keys(list);
@@ -884,7 +895,7 @@ static void union_by_id(merge_ctx *ctx, const log_index *bl, const log_index *ol
 
 /* Union of both sides' entries (nothing a teammate logged is dropped), sorted by at. */
 static cJSON *merge_log(merge_ctx *ctx, const cJSON *b, const cJSON *o, const cJSON *t,
-                        const path_seg *path, bool removals)
+                        const path_seg *path, bool removals, order_key_fn order_key)
 {
     log_index bl, ol, tl;
     bool indexed = log_index_build(&bl, b);
@@ -899,7 +910,7 @@ static cJSON *merge_log(merge_ctx *ctx, const cJSON *b, const cJSON *o, const cJ
         if (!ctx->failed)
             union_loose(ctx, &ol, &tl, &out);
         if (!ctx->failed)
-            fill_sorted(ctx, arr, &out);
+            fill_sorted(ctx, arr, &out, order_key);
     }
     log_list_discard(&out);
     log_index_free(&bl);
@@ -910,6 +921,31 @@ static cJSON *merge_log(merge_ctx *ctx, const cJSON *b, const cJSON *o, const cJ
         return NULL;
     }
     return arr;
+}
+
+/* ---------- the plan: steps by id, field by field ---------- */
+
+/* A step's due date, "~" (after every date) without one: pipeline/plan.h's order. */
+static const char *step_due(const cJSON *entry)
+{
+    const cJSON *due = cJSON_IsObject(entry) ? cJSON_GetObjectItemCaseSensitive(entry, "due") : NULL;
+    return cJSON_IsString(due) && due->valuestring && *due->valuestring ? due->valuestring : "~";
+}
+
+/* Changed on one side only: that side's plan as it is. Both: the union by
+ * step id, a step changed on both sides merged field by field (one ticks it
+ * done, the other dates it: both survive; the same field: a conflict), a
+ * step one side removed and the other left alone stays removed. */
+static cJSON *merge_steps(merge_ctx *ctx, const cJSON *b, const cJSON *o, const cJSON *t,
+                          const path_seg *path)
+{
+    if (values_equal(o, t, 0))
+        return dup_value(ctx, o);
+    if (values_equal(o, b, 0))
+        return dup_value(ctx, t);
+    if (values_equal(t, b, 0))
+        return dup_value(ctx, o);
+    return merge_log(ctx, b, o, t, path, true, step_due);
 }
 
 /* ---------- arrays of objects by id ---------- */
@@ -997,7 +1033,7 @@ static void sort_in_conflicts(merge_ctx *ctx, cJSON *log)
     }
     append_new_conflicts(ctx, log, &existing, &list);
     log_index_free(&existing); /* its ids point into entries still alive in list */
-    fill_sorted(ctx, log, &list);
+    fill_sorted(ctx, log, &list, entry_at);
     log_list_discard(&list);
 }
 

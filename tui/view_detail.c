@@ -132,6 +132,39 @@ static void add_fields(tui_app *app, pager *p, const tui_full_deal *full)
     }
 }
 
+/* One step of the shared plan: "  2 buyer [x] Security review (due 2027-03-01;
+ * done 2027-02-27: IT signed off)"; a step not done past its due date is drawn
+ * as overdue, a done one dimmed. The number is the one `plan ID done N` takes. */
+static void add_plan_step(pager *p, const plan_entry *s, size_t number, db_day today)
+{
+    char due[DATE_LEN], done[DATE_LEN];
+    date_format(s->due, due);
+    date_format(s->done, done);
+    bool is_done = s->done != DAY_NONE;
+    draw_role role = is_done ? ROLE_DIM
+                     : s->due != DAY_NONE && s->due < today ? ROLE_OVERDUE : ROLE_NORMAL;
+    strbuf when = {0};
+    sb_puts(&when, "");
+    if (*due || is_done)
+        sb_printf(&when, " (%s%s%s%s%s%s%s)", *due ? "due " : "", due, *due && is_done ? "; " : "",
+                  is_done ? "done " : "", done, is_done && !str_empty(s->evidence) ? ": " : "",
+                  is_done && s->evidence ? s->evidence : "");
+    pager_add(p, role, 16, "  %zu %-5s [%s] %s%s", number, plan_owner_name(s->owner),
+              is_done ? "x" : " ", or_dash(s->text), when.data);
+    sb_free(&when);
+}
+
+/* The shared plan (SPEC §9), in its order; nothing when the deal has none. */
+static void add_plan(pager *p, const deal *d, db_day today)
+{
+    if (!d->nplan)
+        return;
+    pager_add(p, ROLE_NORMAL, 0, "%s", "");
+    pager_add(p, ROLE_HEADER, 0, "Plan (%zu)", d->nplan);
+    for (size_t i = 0; i < d->nplan; i++)
+        add_plan_step(p, &d->plan[i], i + 1, today);
+}
+
 static void add_log(pager *p, const tui_full_deal *full)
 {
     const deal *d = &full->d;
@@ -171,6 +204,7 @@ static void fill(tui_app *app, pager *p)
         return;
     }
     add_fields(app, p, &ds->full);
+    add_plan(p, &ds->full.d, app->today);
     add_log(p, &ds->full);
     add_history(app, p, &ds->full.d);
 }

@@ -57,12 +57,20 @@ expect_not_contains "flags: the snoozed ostrava-steel is not flagged" "ostrava-s
 expect_eq "flags --json: every flagged deal is open" '["open"]' "$(printf '%s' "$FLAGS" | pyjson 'sorted(set(x["status"] for x in d["deals"]))')"
 expect_eq "flags --json: scores are the sums of the reasons' weights" "ok" "$(printf '%s' "$FLAGS" | python3 -c '
 import json, sys
-w = {"stalled": 2, "quiet": 2, "back-burner": 2, "past-close": 2, "no-next-step": 1, "overdue-step": 1, "no-why-change": 1}
+w = {"stalled": 2, "quiet": 2, "back-burner": 2, "past-close": 2, "no-next-step": 1, "overdue-step": 1, "no-why-change": 1, "buyer-step-overdue": 1, "no-buyer-step": 1}
 bad = [x["id"] for x in json.load(sys.stdin)["deals"] if sum(w[r["rule"]] for r in x["reasons"]) != x["score"]]
 print("ok" if not bad else bad)')"
 expect_eq "flags: silva-papel's reasons in words" \
     '["46 days in Evaluate, limit 30", "no touch for 22 days, limit 14", "close date pushed 2 times", "close date 2026-11-13 passed 7 days ago", "no next step"]' \
     "$(printf '%s' "$FLAGS" | pyjson '[r["text"] for r in d["deals"][0]["reasons"]]')"
+# Two deals carry a shared plan; the example turns buyer-step-overdue on.
+expect_eq "two example deals have a plan" "kronberg-automotive-finance-hub-2c4f5e tagus-telecom-bi-consolidation-0cff5d" \
+    "$(db -C "$R" export --json | pyjson '" ".join(sorted(x["id"] for x in d["deals"] if x.get("plan")))')"
+expect_exit "plan on an example deal" 0 db -C "$R" plan kronberg
+expect_contains "kronberg's plan: the buyer's overdue step" \
+    "2  p91c3d8  buyer  [ ]  Procurement returns the legal redlines  (due 2026-11-17)" "$OUT"
+expect_eq "kronberg: buyer step overdue (score 1, not flagged)" '[1, ["buyer step overdue by 3 days"]]' \
+    "$(db -C "$R" show kronberg --json | pyjson '[d["score"], [r["text"] for r in d["reasons"]]]')"
 ostrava=$(db -C "$R" list | grep '^ostrava-steel')
 expect_contains "list marks ostrava-steel snoozed" "snoozed" "$ostrava"
 expect_eq "list --flagged: the same 11 deals" 11 "$(db -C "$R" list --flagged --json | pyjson 'len(d["deals"])')"

@@ -51,6 +51,7 @@ both "stats" db -C "$R" stats
 both "stats --json" db -C "$R" stats --json
 both "changes --since" db -C "$R" changes --since HEAD~2
 both "log" db -C "$R" log "$A"
+both "plan (an empty plan)" db -C "$R" plan "$A"
 both "export" db -C "$R" export
 both "export --json" db -C "$R" export --json
 both "doctor" db -C "$R" doctor
@@ -80,6 +81,14 @@ C=$(new_deal "Closed")
 db -C "$R" won "$C" > /dev/null
 to_full "reopen" db -C "$R" reopen "$C"
 expect_eq "reopen > /dev/full: reopened all the same" open "$(field "$R" "$C" 'd["status"]')"
+P=$(new_deal "Planned")
+to_full "plan add" db -C "$R" plan "$P" add "Security review"
+expect_eq "plan add > /dev/full: the step was added all the same" "Security review" \
+    "$(field "$R" "$P" 'd["plan"][0]["text"]')"
+both "plan (a listed plan)" db -C "$R" plan "$P"
+to_full "plan done" db -C "$R" plan "$P" done 1
+to_full "plan rm" db -C "$R" plan "$P" rm 1
+expect_eq "plan rm > /dev/full: removed all the same" "False" "$(field "$R" "$P" 'str("plan" in d)')"
 to_full "add" db -C "$R" add "Added to a full disk"
 expect_contains "add > /dev/full: the deal is there" "Added to a full disk" "$(db -C "$R" list)"
 to_full "undo" db -C "$R" undo
@@ -125,7 +134,7 @@ expect_contains "list with stdout closed: says why" "writing the output: Bad fil
 expect_eq "a command that prints nothing is fine on /dev/full" "0:" "$?:$(cat "$TMP/.err")"
 
 # ---- every command in --help is covered above (board and review need a terminal) ----
-covered=" init clone demo add list show move set touch note next won lost moveon reopen snooze \
+covered=" init clone demo add list show move set touch note next plan won lost moveon reopen snooze \
 flags log undo sync changes report stats import export doctor board review "
 missing=
 for cmd in $(db --help | sed -n '/^Commands:/,/^$/p' | awk 'NF && !/^Commands:/ {print $1}'); do

@@ -30,15 +30,17 @@ static void expect_defaults(const pipeline_cfg *cfg)
         assert_int_equal(cfg->stages[i].probability, stages[i].probability);
         assert_int_equal(cfg->stages[i].max_days, stages[i].max_days);
     }
-    /* SPEC §1 weights and thresholds. */
-    static const int weight[RULE_COUNT] = {2, 2, 2, 2, 1, 1, 1};
+    /* SPEC §1 weights and thresholds; the plan rules (§9) are off until turned on. */
+    static const int weight[RULE_COUNT] = {2, 2, 2, 2, 1, 1, 1, 1, 1};
     for (int r = 0; r < RULE_COUNT; r++) {
-        assert_true(cfg->rules[r].enabled);
+        assert_true(cfg->rules[r].enabled ==
+                    (r != RULE_BUYER_STEP_OVERDUE && r != RULE_NO_BUYER_STEP));
         assert_int_equal(cfg->rules[r].weight, weight[r]);
     }
     assert_int_equal(cfg->rules[RULE_QUIET].threshold, 14);
     assert_int_equal(cfg->rules[RULE_BACK_BURNER].threshold, 2);
     assert_int_equal(cfg->rules[RULE_OVERDUE_STEP].threshold, 3);
+    assert_int_equal(cfg->rules[RULE_BUYER_STEP_OVERDUE].threshold, 0);
     assert_int_equal(cfg->level_watch, 2);
     assert_int_equal(cfg->level_move_on, 4);
 }
@@ -227,7 +229,8 @@ static void test_rule_names(void **state)
 {
     (void)state;
     const char *names[RULE_COUNT] = {"stalled", "quiet", "back-burner", "past-close",
-                                     "no-next-step", "overdue-step", "no-why-change"};
+                                     "no-next-step", "overdue-step", "no-why-change",
+                                     "buyer-step-overdue", "no-buyer-step"};
     for (int r = 0; r < RULE_COUNT; r++) {
         rule_id id;
         assert_string_equal(rule_name((rule_id)r), names[r]);

@@ -74,6 +74,16 @@ static void set_sample(deal *d, deal_field f, int variant)
             deal_add_log(d, variant == 1 ? "00000011" : "00000022", "2027-01-02T10:00:00Z",
                          "Sam", "touch", variant == 1 ? "one" : "two");
         break;
+    case FK_PLAN:                      /* text with what the CSV cell escapes */
+        while (d->nplan)
+            deal_remove_plan_step(d, d->nplan - 1);
+        deal_add_plan_step(d, "p000001", PLAN_BUYER, "Security review; \\ok\nsigned",
+                           day_of("2027-01-10"), DAY_NONE, NULL);
+        if (variant)
+            deal_add_plan_step(d, variant == 1 ? "p000011" : "p000022",
+                               variant == 1 ? PLAN_US : PLAN_BUYER, variant == 1 ? "one" : "two",
+                               DAY_NONE, day_of("2027-01-03"), "the CFO said so");
+        break;
     default: fail_msg("%s: a kind this test does not know", def->key);
     }
 }
@@ -108,6 +118,17 @@ static bool same_field(const deal *a, const deal *b, deal_field f)
         for (size_t i = 0; i < a->nlog; i++)
             if (!str_eq(a->log[i].id, b->log[i].id) || !str_eq(a->log[i].text, b->log[i].text))
                 return false;
+        return true;
+    case FK_PLAN:
+        if (a->nplan != b->nplan)
+            return false;
+        for (size_t i = 0; i < a->nplan; i++) {
+            const plan_entry *x = &a->plan[i], *y = &b->plan[i];
+            if (!str_eq(x->id, y->id) || x->owner != y->owner || !str_eq(x->text, y->text) ||
+                x->due != y->due || x->done != y->done ||
+                !str_eq(x->evidence ? x->evidence : "", y->evidence ? y->evidence : ""))
+                return false;
+        }
         return true;
     default: return false;
     }
@@ -300,6 +321,10 @@ static void test_merge(void **state)
             break;
         case MERGE_UNION_BY_ID:                          /* the first entry and both new ones */
             assert_int_equal(both.nlog, 3);
+            assert_int_equal(conflicts, 0);
+            break;
+        case MERGE_STEPS_BY_ID:                          /* the first step and both new ones */
+            assert_int_equal(both.nplan, 3);
             assert_int_equal(conflicts, 0);
             break;
         }

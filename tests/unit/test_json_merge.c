@@ -862,10 +862,94 @@ static void test_missing_result_pointer_is_einval(void **state)
     cJSON_Delete(o);
 }
 
+
+/* ---------- the shared plan: steps by id, field by field ---------- */
+
+#define STEP(id, due, done) \
+    "{\"id\":\"" id "\",\"owner\":\"buyer\",\"text\":\"" id "\",\"due\":" due \
+    ",\"done\":" done ",\"evidence\":\"\"}"
+#define PLAN_DEAL(steps) "{\"id\":\"acme-7f3a9c\",\"plan\":[" steps "],\"log\":[]}"
+
+/* Two teammates tick different steps offline: both stay ticked, no conflict,
+ * and both clones of the merge write the same plan. */
+static void test_plan_different_steps_both_ticked(void **state)
+{
+    (void)state;
+    const char *base = PLAN_DEAL(STEP("p111111", "\"2027-01-10\"", "null") ","
+                                 STEP("p222222", "\"2027-01-20\"", "null"));
+    const char *alice = PLAN_DEAL(STEP("p111111", "\"2027-01-10\"", "\"2027-01-08\"") ","
+                                  STEP("p222222", "\"2027-01-20\"", "null"));
+    const char *bob = PLAN_DEAL(STEP("p111111", "\"2027-01-10\"", "null") ","
+                                STEP("p222222", "\"2027-01-20\"", "\"2027-01-09\""));
+    const char *both = PLAN_DEAL(STEP("p111111", "\"2027-01-10\"", "\"2027-01-08\"") ","
+                                 STEP("p222222", "\"2027-01-20\"", "\"2027-01-09\""));
+    json_merge_stats st;
+    cJSON *r = merge_text(base, alice, bob, &ALICE, &BOB_LATER, true, &st);
+    assert_json_equal(r, both);
+    assert_int_equal(st.conflicts, 0);
+    char *one = print(r);
+    cJSON_Delete(r);
+    r = merge_text(base, bob, alice, &BOB_LATER, &ALICE, true, &st);
+    char *other = print(r);
+    assert_string_equal(one, other);
+    cJSON_free(one);
+    cJSON_free(other);
+    cJSON_Delete(r);
+}
+
+/* Steps added on both sides are all kept, in the plan's order (due date,
+ * undated last, then id); a step one side removed stays removed. */
+static void test_plan_added_both_sides_removed_one(void **state)
+{
+    (void)state;
+    const char *base = PLAN_DEAL(STEP("p111111", "\"2027-01-10\"", "null") ","
+                                 STEP("p222222", "\"2027-01-20\"", "null"));
+    const char *alice = PLAN_DEAL(STEP("p111111", "\"2027-01-10\"", "null") ","
+                                  STEP("p222222", "\"2027-01-20\"", "null") ","
+                                  STEP("paaaaaa", "null", "null"));
+    const char *bob = PLAN_DEAL(STEP("p999999", "\"2027-01-05\"", "null") ","
+                                STEP("p222222", "\"2027-01-20\"", "null"));
+    json_merge_stats st;
+    cJSON *r = merge_text(base, alice, bob, &ALICE, &BOB_LATER, true, &st);
+    assert_json_equal(r, PLAN_DEAL(STEP("p999999", "\"2027-01-05\"", "null") ","
+                                   STEP("p222222", "\"2027-01-20\"", "null") ","
+                                   STEP("paaaaaa", "null", "null")));
+    assert_int_equal(st.conflicts, 0);
+    cJSON_Delete(r);
+}
+
+/* The same step ticked on both sides on different days: the later commit's
+ * day, whichever side merges, and one conflict entry naming the step. */
+static void test_plan_same_step_conflict(void **state)
+{
+    (void)state;
+    const char *base = PLAN_DEAL(STEP("p111111", "\"2027-01-10\"", "null"));
+    const char *alice = PLAN_DEAL(STEP("p111111", "\"2027-01-10\"", "\"2027-01-08\""));
+    const char *bob = PLAN_DEAL(STEP("p111111", "\"2027-01-10\"", "\"2027-01-09\""));
+    for (int side = 0; side < 2; side++) {
+        json_merge_stats st;
+        cJSON *r = side ? merge_text(base, bob, alice, &BOB_LATER, &ALICE, true, &st)
+                        : merge_text(base, alice, bob, &ALICE, &BOB_LATER, true, &st);
+        const cJSON *step = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r, "plan"), 0);
+        assert_string_equal(string_field(step, "done"), "2027-01-09");   /* Bob's: later */
+        assert_int_equal(st.conflicts, 1);
+        assert_int_equal(count_kind(r, "conflict"), 1);
+        assert_string_equal(string_field(first_of_kind(r, "conflict"), "text"),
+                            "plan[p111111].done: kept \"2027-01-09\" (Bob, later) over "
+                            "\"2027-01-08\" (Alice)");
+        cJSON_Delete(r);
+    }
+}
+
+/* ---------- entry point ---------- */
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_change),
+        cmocka_unit_test(test_plan_different_steps_both_ticked),
+        cmocka_unit_test(test_plan_added_both_sides_removed_one),
+        cmocka_unit_test(test_plan_same_step_conflict),
         cmocka_unit_test(test_one_side_change),
         cmocka_unit_test(test_different_fields_both_survive),
         cmocka_unit_test(test_same_field_same_value),

@@ -3,6 +3,8 @@
  * pipeline.json, disabled rules, and the exact words of every reason. */
 #include "flag_fixture.h"
 
+#include <stdio.h>
+
 #include "../../pipeline/text.h"
 
 typedef struct {
@@ -216,6 +218,99 @@ static void no_why_change_needs_a_define_stage(void **state)
     deal_set_str(&w->d->stage, "deal");
     deal_set_str(&w->d->status_quo, NULL);
     assert_quiet_rule(eval(w, TODAY), RULE_NO_WHY_CHANGE);
+}
+
+/* ---- the shared plan: buyer-step-overdue and no-buyer-step (off by default) ---- */
+
+static void plan_rules_on(world *w, int days)
+{
+    config_free(&w->cfg);
+    char json[256];
+    snprintf(json, sizeof json,
+             "{\"rules\": {\"buyer-step-overdue\": {\"enabled\": true, \"days\": %d},"
+             " \"no-buyer-step\": {\"enabled\": true}}}", days);
+    fixture_config(json, &w->cfg);
+}
+
+static void plan_rules_off_by_default(void **state)
+{
+    world *w = *state;
+    deal_add_plan_step(w->d, "p000001", PLAN_BUYER, "Security review", TODAY - 30, DAY_NONE, NULL);
+    assert_quiet_rule(eval(w, TODAY), RULE_BUYER_STEP_OVERDUE);
+    deal_remove_plan_step(w->d, 0);
+    assert_quiet_rule(eval(w, TODAY), RULE_NO_BUYER_STEP);
+    assert_int_equal(w->f.score, 0);
+}
+
+static void buyer_step_overdue_boundary(void **state)
+{
+    world *w = *state;
+    plan_rules_on(w, 0);
+    deal_add_plan_step(w->d, "p000001", PLAN_BUYER, "Security review", TODAY, DAY_NONE, NULL);
+    assert_quiet_rule(eval(w, TODAY), RULE_BUYER_STEP_OVERDUE);    /* due today: not yet */
+    w->d->plan[0].due = TODAY - 1;
+    const flag_result *f = eval(w, TODAY);
+    assert_reason(f, RULE_BUYER_STEP_OVERDUE, "buyer step overdue by 1 day");
+    assert_int_equal(f->score, 1);
+    w->d->plan[0].due = TODAY - 5;
+    assert_reason(eval(w, TODAY), RULE_BUYER_STEP_OVERDUE, "buyer step overdue by 5 days");
+    plan_rules_on(w, 5);                                          /* "days": a grace */
+    assert_quiet_rule(eval(w, TODAY), RULE_BUYER_STEP_OVERDUE);
+    w->d->plan[0].due = TODAY - 6;
+    assert_reason(eval(w, TODAY), RULE_BUYER_STEP_OVERDUE, "buyer step overdue by 6 days");
+}
+
+/* Only the buyer's open steps count: ours, done ones and undated ones do not. */
+static void buyer_step_overdue_counts_open_buyer_steps(void **state)
+{
+    world *w = *state;
+    plan_rules_on(w, 0);
+    deal_add_plan_step(w->d, "p000001", PLAN_US, "Send the DPA", TODAY - 9, DAY_NONE, NULL);
+    deal_add_plan_step(w->d, "p000002", PLAN_BUYER, "IT review", TODAY - 8, TODAY - 7, "ok");
+    deal_add_plan_step(w->d, "p000003", PLAN_BUYER, "Reference call", DAY_NONE, DAY_NONE, NULL);
+    assert_quiet_rule(eval(w, TODAY), RULE_BUYER_STEP_OVERDUE);
+    assert_quiet_rule(eval(w, TODAY), RULE_NO_BUYER_STEP);        /* p000003 is ahead */
+    deal_add_plan_step(w->d, "p000004", PLAN_BUYER, "CFO signs", TODAY - 3, DAY_NONE, NULL);
+    deal_add_plan_step(w->d, "p000005", PLAN_BUYER, "Board", TODAY - 2, DAY_NONE, NULL);
+    assert_reason(eval(w, TODAY), RULE_BUYER_STEP_OVERDUE, "buyer step overdue by 3 days");
+}
+
+static void no_buyer_step_from_define_on(void **state)
+{
+    world *w = *state;
+    plan_rules_on(w, 0);
+    deal_set_str(&w->d->stage, "recognize");
+    assert_quiet_rule(eval(w, TODAY), RULE_NO_BUYER_STEP);
+    deal_set_str(&w->d->stage, "define");
+    const flag_result *f = eval(w, TODAY);
+    assert_reason(f, RULE_NO_BUYER_STEP, "no buyer step planned");
+    assert_int_equal(f->score, 1);
+    deal_add_plan_step(w->d, "p000001", PLAN_US, "Send the DPA", TODAY + 3, DAY_NONE, NULL);
+    assert_reason(eval(w, TODAY), RULE_NO_BUYER_STEP, "no buyer step planned");   /* ours */
+    deal_add_plan_step(w->d, "p000002", PLAN_BUYER, "IT review", TODAY + 3, TODAY, NULL);
+    assert_reason(eval(w, TODAY), RULE_NO_BUYER_STEP, "no buyer step planned");   /* done */
+    deal_add_plan_step(w->d, "p000003", PLAN_BUYER, "CFO signs", DAY_NONE, DAY_NONE, NULL);
+    assert_quiet_rule(eval(w, TODAY), RULE_NO_BUYER_STEP);
+    deal_set_str(&w->d->stage, "decide");
+    assert_quiet_rule(eval(w, TODAY), RULE_NO_BUYER_STEP);
+}
+
+/* A light deal (lists, flags, the board) carries only the plan's summary:
+ * the rules say the same of it as of the whole deal. */
+static void plan_rules_on_light_deals(void **state)
+{
+    world *w = *state;
+    plan_rules_on(w, 0);
+    deal_set_str(&w->d->stage, "define");
+    deal_add_plan_step(w->d, "p000001", PLAN_BUYER, "IT review", TODAY - 4, DAY_NONE, NULL);
+    flag_result whole;
+    rules_evaluate(&w->cfg, w->d, TODAY, &whole);
+    deal_make_light(w->d);
+    assert_int_equal(w->d->nplan, 0);
+    const flag_result *f = eval(w, TODAY);
+    assert_reason(f, RULE_BUYER_STEP_OVERDUE, "buyer step overdue by 4 days");
+    assert_quiet_rule(f, RULE_NO_BUYER_STEP);
+    assert_int_equal(f->score, whole.score);
 }
 
 /* ---- score, levels, every reason in order ---- */
@@ -490,6 +585,11 @@ int main(void)
         T(no_why_change_from_define_on),
         T(no_why_change_wording),
         T(no_why_change_needs_a_define_stage),
+        T(plan_rules_off_by_default),
+        T(buyer_step_overdue_boundary),
+        T(buyer_step_overdue_counts_open_buyer_steps),
+        T(no_buyer_step_from_define_on),
+        T(plan_rules_on_light_deals),
         T(levels_at_default_thresholds),
         T(every_rule_fires_in_order),
         T(singular_wording),
