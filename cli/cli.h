@@ -8,6 +8,7 @@
 #include "../pipeline/date.h"
 #include "../pipeline/deal.h"
 #include "../pipeline/edit.h"
+#include "../pipeline/edit_op.h"
 #include "../pipeline/owner.h"
 #include "../pipeline/util.h"
 #include "../store/repo.h"
@@ -93,6 +94,8 @@ void cli_usage(FILE *out, const char *cmd);
 int cli_open_repo(cli_opts *opts, db_repo **repo);
 /* For commands that only read deals (repo_open_read). */
 int cli_open_repo_read(cli_opts *opts, db_repo **repo);
+/* One change to one deal as one commit, reported on stdout in words. */
+int cli_change_deal(cli_opts *opts, const char *id, edit_op op);
 /* Who/when for edits. Caller frees ctx->by via cli_edit_ctx_free. */
 void cli_edit_ctx(cli_opts *opts, db_repo *repo, edit_ctx *ctx);
 void cli_edit_ctx_free(edit_ctx *ctx);

@@ -5,28 +5,6 @@
 #include "../store/deal_txn.h"
 #include "cli.h"
 
-/* One change as one commit (store/deal_txn.h), reported in words: the new
- * deal's id for add, what happened for the others. id: as typed (a prefix). */
-static int change_deal(cli_opts *opts, const char *id, edit_op op)
-{
-    db_repo *repo = NULL;
-    int rc = cli_open_repo(opts, &repo);
-    if (rc)
-        return rc;
-    deal_change change = {.id = id, .id_is_prefix = true, .today = opts->today, .op = op};
-    deal_txn done;
-    rc = deal_txn_commit(repo, &change, &done, &opts->err);
-    if (!rc && op.kind == EDIT_OP_CREATE)
-        printf("%s\n", done.d.id);
-    else if (!rc) {
-        cli_print_safe(stdout, done.message);
-        fputc('\n', stdout);
-    }
-    deal_txn_free(&done);
-    repo_close(repo);
-    return rc;
-}
-
 /* ---- add ---- */
 
 int cmd_add(cli_opts *opts, int argc, char **argv)
@@ -49,7 +27,7 @@ int cmd_add(cli_opts *opts, int argc, char **argv)
         return rc;
     if (due && !next)
         return db_fail(&opts->err, DB_EUSAGE, "--due: goes with --next TEXT");
-    return change_deal(opts, NULL, (edit_op){.kind = EDIT_OP_CREATE, .create = &in});
+    return cli_change_deal(opts, NULL, (edit_op){.kind = EDIT_OP_CREATE, .create = &in});
 }
 
 /* ---- move, set ---- */
@@ -58,7 +36,7 @@ int cmd_move(cli_opts *opts, int argc, char **argv)
 {
     const char *pos[2];
     int rc = cli_parse(opts, "move", argc, argv, NULL, pos, 2, 2, NULL);
-    return rc ? rc : change_deal(opts, pos[0], (edit_op){.kind = EDIT_OP_MOVE, .text = pos[1]});
+    return rc ? rc : cli_change_deal(opts, pos[0], (edit_op){.kind = EDIT_OP_MOVE, .text = pos[1]});
 }
 
 int cmd_set(cli_opts *opts, int argc, char **argv)
@@ -66,7 +44,7 @@ int cmd_set(cli_opts *opts, int argc, char **argv)
     const char *pos[3] = {NULL, NULL, NULL};
     int rc = cli_parse(opts, "set", argc, argv, NULL, pos, 3, 3, NULL);
     edit_op op = {.kind = EDIT_OP_SET, .field = pos[1], .text = pos[2]};
-    return rc ? rc : change_deal(opts, pos[0], op);
+    return rc ? rc : cli_change_deal(opts, pos[0], op);
 }
 
 /* ---- touch, note, next ---- */
@@ -78,14 +56,14 @@ int cmd_touch(cli_opts *opts, int argc, char **argv)
     cli_option options[] = {{"--in", NULL, &inbound}, {NULL, NULL, NULL}};
     int rc = cli_parse(opts, "touch", argc, argv, options, pos, 1, 2, NULL);
     edit_op op = {.kind = EDIT_OP_TOUCH, .text = pos[1], .inbound = inbound};
-    return rc ? rc : change_deal(opts, pos[0], op);
+    return rc ? rc : cli_change_deal(opts, pos[0], op);
 }
 
 int cmd_note(cli_opts *opts, int argc, char **argv)
 {
     const char *pos[2];
     int rc = cli_parse(opts, "note", argc, argv, NULL, pos, 2, 2, NULL);
-    return rc ? rc : change_deal(opts, pos[0], (edit_op){.kind = EDIT_OP_NOTE, .text = pos[1]});
+    return rc ? rc : cli_change_deal(opts, pos[0], (edit_op){.kind = EDIT_OP_NOTE, .text = pos[1]});
 }
 
 int cmd_next(cli_opts *opts, int argc, char **argv)
@@ -96,7 +74,7 @@ int cmd_next(cli_opts *opts, int argc, char **argv)
     edit_op op = {.kind = EDIT_OP_NEXT, .text = pos[1], .day = DAY_NONE};
     if (!rc && due)
         rc = cli_date(opts, "--due", due, &op.day);
-    return rc ? rc : change_deal(opts, pos[0], op);
+    return rc ? rc : cli_change_deal(opts, pos[0], op);
 }
 
 /* ---- won, lost, moveon, reopen, snooze ---- */
@@ -108,7 +86,7 @@ static int close_command(cli_opts *opts, const char *cmd, deal_status status, in
     cli_option options[] = {{"--reason", &reason, NULL}, {NULL, NULL, NULL}};
     int rc = cli_parse(opts, cmd, argc, argv, options, &id, 1, 1, NULL);
     edit_op op = {.kind = EDIT_OP_CLOSE, .status = status, .text = reason};
-    return rc ? rc : change_deal(opts, id, op);
+    return rc ? rc : cli_change_deal(opts, id, op);
 }
 
 int cmd_won(cli_opts *opts, int argc, char **argv)
@@ -132,14 +110,14 @@ int cmd_moveon(cli_opts *opts, int argc, char **argv)
         rc = db_fail(&opts->err, DB_EUSAGE, "moveon: --reason R is required (why move on?)");
     if (!rc && revisit)
         rc = cli_date(opts, "--revisit", revisit, &op.day);
-    return rc ? rc : change_deal(opts, id, op);
+    return rc ? rc : cli_change_deal(opts, id, op);
 }
 
 int cmd_reopen(cli_opts *opts, int argc, char **argv)
 {
     const char *id;
     int rc = cli_parse(opts, "reopen", argc, argv, NULL, &id, 1, 1, NULL);
-    return rc ? rc : change_deal(opts, id, (edit_op){.kind = EDIT_OP_REOPEN});
+    return rc ? rc : cli_change_deal(opts, id, (edit_op){.kind = EDIT_OP_REOPEN});
 }
 
 int cmd_snooze(cli_opts *opts, int argc, char **argv)
@@ -153,7 +131,7 @@ int cmd_snooze(cli_opts *opts, int argc, char **argv)
         rc = db_fail(&opts->err, DB_EUSAGE, "snooze: --until DATE is required");
     if (!rc)
         rc = cli_date(opts, "--until", until, &op.day);
-    return rc ? rc : change_deal(opts, id, op);
+    return rc ? rc : cli_change_deal(opts, id, op);
 }
 
 /* ---- undo ---- */

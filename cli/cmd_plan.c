@@ -49,23 +49,6 @@ static int list_plan(cli_opts *opts, const char *id)
     return rc;
 }
 
-static int commit_plan(cli_opts *opts, const char *id, edit_op op)
-{
-    db_repo *repo = NULL;
-    int rc = cli_open_repo(opts, &repo);
-    if (rc)
-        return rc;
-    deal_change change = {.id = id, .id_is_prefix = true, .today = opts->today, .op = op};
-    deal_txn done;
-    if (!(rc = deal_txn_commit(repo, &change, &done, &opts->err))) {
-        cli_print_safe(stdout, done.message);
-        fputc('\n', stdout);
-    }
-    deal_txn_free(&done);
-    repo_close(repo);
-    return rc;
-}
-
 typedef struct {
     const char *due, *evidence;
     bool buyer, us;
@@ -110,7 +93,7 @@ static int plan_action(cli_opts *opts, const char *pos[3], int npos, const plan_
     } else {
         op.kind = str_eq(verb, "done") ? EDIT_OP_PLAN_DONE : EDIT_OP_PLAN_RM;
     }
-    return commit_plan(opts, pos[0], op);
+    return cli_change_deal(opts, pos[0], op);
 }
 
 int cmd_plan(cli_opts *opts, int argc, char **argv)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../pipeline/text.h"
+#include "../store/deal_txn.h"
 #include "cli.h"
 
 static const cli_command_info commands[] = {
@@ -265,4 +266,26 @@ void cli_print_safe(FILE *out, const char *text)
     char *safe = text_sanitize(text, false);
     fputs(safe, out);
     free(safe);
+}
+
+/* One change as one commit (store/deal_txn.h), reported in words: the new
+ * deal's id for add, what happened for the others. id: as typed (a prefix). */
+int cli_change_deal(cli_opts *opts, const char *id, edit_op op)
+{
+    db_repo *repo = NULL;
+    int rc = cli_open_repo(opts, &repo);
+    if (rc)
+        return rc;
+    deal_change change = {.id = id, .id_is_prefix = true, .today = opts->today, .op = op};
+    deal_txn done;
+    rc = deal_txn_commit(repo, &change, &done, &opts->err);
+    if (!rc && op.kind == EDIT_OP_CREATE)
+        printf("%s\n", done.d.id);
+    else if (!rc) {
+        cli_print_safe(stdout, done.message);
+        fputc('\n', stdout);
+    }
+    deal_txn_free(&done);
+    repo_close(repo);
+    return rc;
 }
