@@ -635,55 +635,61 @@ static void write_tags(json_obj *o, const deal *d)
     sb_add(o->sb, "]", 1);
 }
 
-static void write_log(json_obj *o, const deal *d)
+/* A list of objects ("log", "plan"): one object a line, each written by
+ * `member`; "[]" when empty. */
+static void write_object_list(json_obj *o, const char *key, const void *items, size_t n,
+                              size_t size, void (*members)(json_obj *, const void *))
 {
-    json_obj_key(o, deal_fields[DF_LOG].key);
+    json_obj_key(o, key);
     sb_add(o->sb, "[", 1);
-    for (size_t i = 0; i < d->nlog; i++) {
-        const log_entry *e = &d->log[i];
-        json_obj entry;
+    for (size_t i = 0; i < n; i++) {
+        json_obj item;
         if (i)
             sb_add(o->sb, ",", 1);
         json_write_indent(o->sb, o->depth + 2);
-        json_obj_begin(&entry, o->sb, o->depth + 2);
-        member_string(&entry, "id", e->id);
-        member_string(&entry, "at", e->at);
-        member_string(&entry, "by", e->by);
-        member_string(&entry, "kind", e->kind);
-        if (e->dir)
-            member_string(&entry, "dir", e->dir);
-        member_string(&entry, "text", e->text);
-        json_obj_end(&entry);
+        json_obj_begin(&item, o->sb, o->depth + 2);
+        members(&item, (const char *)items + i * size);
+        json_obj_end(&item);
     }
-    if (d->nlog)
+    if (n)
         json_write_indent(o->sb, o->depth + 1);
     sb_add(o->sb, "]", 1);
 }
 
+static void log_entry_members(json_obj *entry, const void *item)
+{
+    const log_entry *e = item;
+    member_string(entry, "id", e->id);
+    member_string(entry, "at", e->at);
+    member_string(entry, "by", e->by);
+    member_string(entry, "kind", e->kind);
+    if (e->dir)
+        member_string(entry, "dir", e->dir);
+    member_string(entry, "text", e->text);
+}
+
+static void plan_step_members(json_obj *step, const void *item)
+{
+    const plan_entry *p = item;
+    member_string(step, "id", p->id);
+    member_string(step, "owner", plan_owner_name(p->owner));
+    member_string(step, "text", p->text);
+    member_date(step, "due", p->due);
+    member_date(step, "done", p->done);
+    member_string(step, "evidence", p->evidence);
+}
+
+static void write_log(json_obj *o, const deal *d)
+{
+    write_object_list(o, deal_fields[DF_LOG].key, d->log, d->nlog, sizeof *d->log,
+                      log_entry_members);
+}
+
 static void write_plan(json_obj *o, const deal *d)
 {
-    if (!list_written(&deal_fields[DF_PLAN], d->nplan))
-        return;
-    json_obj_key(o, deal_fields[DF_PLAN].key);
-    sb_add(o->sb, "[", 1);
-    for (size_t i = 0; i < d->nplan; i++) {
-        const plan_entry *p = &d->plan[i];
-        json_obj step;
-        if (i)
-            sb_add(o->sb, ",", 1);
-        json_write_indent(o->sb, o->depth + 2);
-        json_obj_begin(&step, o->sb, o->depth + 2);
-        member_string(&step, "id", p->id);
-        member_string(&step, "owner", plan_owner_name(p->owner));
-        member_string(&step, "text", p->text);
-        member_date(&step, "due", p->due);
-        member_date(&step, "done", p->done);
-        member_string(&step, "evidence", p->evidence);
-        json_obj_end(&step);
-    }
-    if (d->nplan)
-        json_write_indent(o->sb, o->depth + 1);
-    sb_add(o->sb, "]", 1);
+    if (list_written(&deal_fields[DF_PLAN], d->nplan))
+        write_object_list(o, deal_fields[DF_PLAN].key, d->plan, d->nplan, sizeof *d->plan,
+                          plan_step_members);
 }
 
 static void write_field(json_obj *o, const deal *d, deal_field f)
