@@ -124,9 +124,9 @@ static uint64_t hash_text(uint64_t h, const char *s)
     return (h ^ 0xFF) * 1099511628211ULL;       /* ends each text: "ab","c" is not "a","bc" */
 }
 
-uint64_t deal_fields_layout_hash(void)
+uint64_t deal_fields_layout_hash(const char *derived)
 {
-    uint64_t h = 1469598103934665603ULL;
+    uint64_t h = hash_text(1469598103934665603ULL, derived);
     for (int f = 0; f < DF_COUNT; f++) {
         char kind[4] = {(char)('A' + deal_fields[f].kind), (char)('A' + deal_fields[f].light),
                         (char)('A' + deal_fields[f].need), 0};

@@ -178,7 +178,8 @@ bool deal_field_says(const deal *d, deal_field f);   /* TEXT fields */
 uint64_t deal_fields_says_bits(const deal *d);
 
 /* A hash of what the table says about how fields are stored (keys, groups,
- * kinds, light): the load cache's record format follows from it. */
-uint64_t deal_fields_layout_hash(void);
+ * kinds, light) and of `derived`, the caller's words for what else its record
+ * holds: the load cache's record format follows from it. */
+uint64_t deal_fields_layout_hash(const char *derived);
 
 #endif

@@ -21,7 +21,13 @@
 /* The shard file's own format; what a deal's record holds follows from the
  * field table (deal_fields_layout_hash, in the header): a new field makes
  * every old file unusable, and rebuilt, without a hand-kept version. */
-#define SHARD_MAGIC "DBSHARD7"   /* 7: log entries' "dir", the touch summary */
+#define SHARD_MAGIC "DBSHARD7"
+/* What a light record holds besides the table's light fields, in order:
+ * values derived from the full deal for the rules (put_light, get_light).
+ * It goes into the layout hash with the table, so changing it here makes
+ * old files rebuild: keep it in step with those two functions. */
+#define LIGHT_DERIVED "moved_on says-bits touches(last_in,first_unanswered,unanswered) " \
+                      "plan(buyer_open,buyer_due) tags"
 #define ENDIAN_MARK 0x01020304u
 /* Entries younger than this are not cached: on file systems with coarse
  * timestamps a same-size rewrite within one tick would look unchanged. */
@@ -35,7 +41,7 @@ enum { LIGHT, REST, VIEW, NREGIONS };
 typedef struct {
     char magic[8];
     uint32_t endian, count;
-    uint64_t layout;                /* deal_fields_layout_hash() */
+    uint64_t layout;                /* deal_fields_layout_hash(LIGHT_DERIVED) */
     uint64_t len[NREGIONS], sum[NREGIONS];
     /* The directory's file names (NUL-terminated, after the regions) as
      * read when it had identity `dir` (all zero: not to be trusted). */
@@ -110,7 +116,7 @@ typedef struct {
 struct deal_cache {
     char *dir;
     cache_mode mode;
-    uint64_t layout;            /* deal_fields_layout_hash() */
+    uint64_t layout;            /* deal_fields_layout_hash(LIGHT_DERIVED) */
     int64_t now;
     shard_state s;
     char (*seen)[3];
@@ -671,7 +677,7 @@ deal_cache *cache_open(const char *dir, cache_mode mode)
     deal_cache *c = xcalloc(1, sizeof *c);
     c->dir = xstrdup(dir);
     c->mode = mode;
-    c->layout = deal_fields_layout_hash();
+    c->layout = deal_fields_layout_hash(LIGHT_DERIVED);
     c->now = (int64_t)time(NULL);
     return c;
 }
