@@ -460,8 +460,9 @@ static const cJSON *raw_child(const cJSON *raw, const char *key)
     return raw ? cJSON_GetObjectItemCaseSensitive(raw, key) : NULL;
 }
 
-/* The raw log entry for entry i: usually at the same index, since logs only grow. */
-static const cJSON *raw_log_entry(const cJSON *raw_log, const cJSON **cursor, const char *id)
+/* The raw entry with this id: usually at the cursor, since lists mostly
+ * keep their order (a log only grows). */
+static const cJSON *raw_entry(const cJSON *raw_list, const cJSON **cursor, const char *id)
 {
     if (*cursor) {
         const cJSON *rid = cJSON_GetObjectItemCaseSensitive(*cursor, "id");
@@ -471,7 +472,7 @@ static const cJSON *raw_log_entry(const cJSON *raw_log, const cJSON **cursor, co
             return hit;
     }
     const cJSON *entry;
-    cJSON_ArrayForEach(entry, raw_log) {
+    cJSON_ArrayForEach(entry, raw_list) {
         const cJSON *rid = cJSON_GetObjectItemCaseSensitive(entry, "id");
         if (cJSON_IsString(rid) && str_eq(rid->valuestring, id))
             return entry;
@@ -479,47 +480,61 @@ static const cJSON *raw_log_entry(const cJSON *raw_log, const cJSON **cursor, co
     return NULL;
 }
 
+static const char *log_entry_to_cjson(cJSON *obj, const void *item)
+{
+    const log_entry *e = item;
+    add_string(obj, "id", e->id);
+    add_string(obj, "at", e->at);
+    add_string(obj, "by", e->by);
+    add_string(obj, "kind", e->kind);
+    if (e->dir)
+        add_string(obj, "dir", e->dir);
+    add_string(obj, "text", e->text);
+    return e->id;
+}
+
+static const char *plan_step_to_cjson(cJSON *obj, const void *item)
+{
+    const plan_entry *p = item;
+    add_string(obj, "id", p->id);
+    add_string(obj, "owner", plan_owner_name(p->owner));
+    add_string(obj, "text", p->text);
+    add_date(obj, "due", p->due);
+    add_date(obj, "done", p->done);
+    add_string(obj, "evidence", p->evidence);
+    return p->id;
+}
+
+/* A list of objects by id ("log", "plan"): each item's members (`members`
+ * adds them and returns the id), then the keys a newer version wrote into
+ * the raw entry with that id, which this one does not know (`known`). */
+static cJSON *objects_to_cjson(const cJSON *raw, deal_field f, const void *items, size_t n,
+                               size_t size, const char *(*members)(cJSON *, const void *),
+                               const char *const *known)
+{
+    cJSON *list = cJSON_CreateArray();
+    const cJSON *raw_list = raw_child(raw, deal_fields[f].key);
+    const cJSON *cursor = cJSON_IsArray(raw_list) ? raw_list->child : NULL;
+    for (size_t i = 0; i < n; i++) {
+        cJSON *obj = cJSON_CreateObject();
+        const char *id = members(obj, (const char *)items + i * size);
+        if (raw_list)
+            add_unknown(obj, raw_entry(raw_list, &cursor, id), DG_TOP, known);
+        cJSON_AddItemToArray(list, obj);
+    }
+    return list;
+}
+
 static cJSON *log_to_cjson(const deal *d, const cJSON *raw)
 {
-    cJSON *log = cJSON_CreateArray();
-    const cJSON *raw_log = raw_child(raw, deal_fields[DF_LOG].key);
-    const cJSON *cursor = cJSON_IsArray(raw_log) ? raw_log->child : NULL;
-    for (size_t i = 0; i < d->nlog; i++) {
-        const log_entry *e = &d->log[i];
-        cJSON *obj = cJSON_CreateObject();
-        add_string(obj, "id", e->id);
-        add_string(obj, "at", e->at);
-        add_string(obj, "by", e->by);
-        add_string(obj, "kind", e->kind);
-        if (e->dir)
-            add_string(obj, "dir", e->dir);
-        add_string(obj, "text", e->text);
-        if (raw_log)
-            add_unknown(obj, raw_log_entry(raw_log, &cursor, e->id), DG_TOP, log_keys);
-        cJSON_AddItemToArray(log, obj);
-    }
-    return log;
+    return objects_to_cjson(raw, DF_LOG, d->log, d->nlog, sizeof *d->log, log_entry_to_cjson,
+                            log_keys);
 }
 
 static cJSON *plan_to_cjson(const deal *d, const cJSON *raw)
 {
-    cJSON *plan = cJSON_CreateArray();
-    const cJSON *raw_plan = raw_child(raw, deal_fields[DF_PLAN].key);
-    const cJSON *cursor = cJSON_IsArray(raw_plan) ? raw_plan->child : NULL;
-    for (size_t i = 0; i < d->nplan; i++) {
-        const plan_entry *p = &d->plan[i];
-        cJSON *obj = cJSON_CreateObject();
-        add_string(obj, "id", p->id);
-        add_string(obj, "owner", plan_owner_name(p->owner));
-        add_string(obj, "text", p->text);
-        add_date(obj, "due", p->due);
-        add_date(obj, "done", p->done);
-        add_string(obj, "evidence", p->evidence);
-        if (raw_plan)
-            add_unknown(obj, raw_log_entry(raw_plan, &cursor, p->id), DG_TOP, plan_keys);
-        cJSON_AddItemToArray(plan, obj);
-    }
-    return plan;
+    return objects_to_cjson(raw, DF_PLAN, d->plan, d->nplan, sizeof *d->plan,
+                            plan_step_to_cjson, plan_keys);
 }
 
 /* A list a NULLABLE field writes only once it holds something (existing
