@@ -45,6 +45,7 @@ else
     have_pc cmocka || need_pkg libcmocka-dev
     [ -f /usr/include/csv.h ] || need_pkg libcsv-dev
     have_cmd tmux || need_pkg tmux
+    have_cmd strace || need_pkg strace     # tests/sync/restat.sh: renames held back past a second
     have_cmd sshd || [ -x /usr/sbin/sshd ] || need_pkg openssh-server
     have_cmd ssh-agent || need_pkg openssh-client
     have_cmd openssl || need_pkg openssl       # tests/sync/tls.sh: a local TLS server with its own CA

@@ -158,6 +158,17 @@ static int place_files(checkout_job *job, db_err *err)
     return rc;
 }
 
+static void restat_placed(checkout_job *job)
+{
+    const char **paths = xcalloc(job->changes.n ? job->changes.n : 1, sizeof *paths);
+    size_t n = 0;
+    for (size_t i = 0; i < job->changes.n; i++)
+        if (job->temps[i])
+            paths[n++] = job->changes.items[i].path;
+    index_lock_restat(&job->lock, job->repo->root, paths, n);
+    free(paths);
+}
+
 static int begin(checkout_job *job, git_commit *head, db_err *err)
 {
     size_t n = job->changes.n;
@@ -201,6 +212,8 @@ static int run(checkout_job *job, git_commit *head, const char *ref_name, const 
         rc = DB_EIO;
     if (moved) {
         rc = place_files(job, err);
+        if (!rc)
+            restat_placed(job);
         if (!rc)
             rc = index_lock_commit(&job->lock, err);
     } else {

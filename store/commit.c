@@ -241,8 +241,19 @@ static int place_files(change_tx *tx, db_err *err)
     return rc;
 }
 
+static void restat_placed(change_tx *tx)
+{
+    const char **paths = xcalloc(tx->n ? tx->n : 1, sizeof *paths);
+    size_t n = 0;
+    for (size_t i = 0; i < tx->n; i++)
+        if (tx->temps[i])
+            paths[n++] = tx->changes[i].relpath;
+    index_lock_restat(&tx->lock, tx->repo->root, paths, n);
+    free(paths);
+}
+
 /* Step 3: the changed paths' entries, with the stat data of the files that
- * will be renamed into place, so that `git status` needs no rehash. */
+ * will be renamed into place (made exact once they are: restat_placed). */
 static int stage_changes(change_tx *tx, db_err *err)
 {
     for (size_t i = 0; i < tx->n; i++) {
@@ -382,6 +393,8 @@ static int run(change_tx *tx, const char *message, db_err *err)
     }
     if (committed) {
         rc = place_files(tx, err);
+        if (!rc)
+            restat_placed(tx);
         if (!rc)
             rc = index_lock_commit(&tx->lock, err);
     } else {

@@ -144,6 +144,19 @@ int index_lock_open(index_lock *lock, db_err *err)
     return 0;
 }
 
+static void put_stat(git_index_entry *entry, const struct stat *st)
+{
+    entry->ctime.seconds = (int32_t)st->st_ctim.tv_sec;
+    entry->ctime.nanoseconds = (uint32_t)st->st_ctim.tv_nsec;
+    entry->mtime.seconds = (int32_t)st->st_mtim.tv_sec;
+    entry->mtime.nanoseconds = (uint32_t)st->st_mtim.tv_nsec;
+    entry->dev = (uint32_t)st->st_dev;
+    entry->ino = (uint32_t)st->st_ino;
+    entry->uid = st->st_uid;
+    entry->gid = st->st_gid;
+    entry->file_size = (uint32_t)st->st_size;
+}
+
 int index_lock_stage(index_lock *lock, const char *relpath, const git_oid *id, uint32_t mode,
                      const struct stat *st, db_err *err)
 {
@@ -151,15 +164,7 @@ int index_lock_stage(index_lock *lock, const char *relpath, const git_oid *id, u
     memset(&entry, 0, sizeof entry);
     const git_index_entry *old = git_index_get_bypath(lock->index, relpath, 0);
     if (st) {
-        entry.ctime.seconds = (int32_t)st->st_ctim.tv_sec;
-        entry.ctime.nanoseconds = (uint32_t)st->st_ctim.tv_nsec;
-        entry.mtime.seconds = (int32_t)st->st_mtim.tv_sec;
-        entry.mtime.nanoseconds = (uint32_t)st->st_mtim.tv_nsec;
-        entry.dev = (uint32_t)st->st_dev;
-        entry.ino = (uint32_t)st->st_ino;
-        entry.uid = st->st_uid;
-        entry.gid = st->st_gid;
-        entry.file_size = (uint32_t)st->st_size;
+        put_stat(&entry, st);
     } else if (old) {
         entry.flags_extended = old->flags_extended;    /* skip-worktree stays */
     }
@@ -169,6 +174,35 @@ int index_lock_stage(index_lock *lock, const char *relpath, const git_oid *id, u
     if (git_index_add(lock->index, &entry) < 0)
         return gitu_fail(err, DB_EIO, relpath);
     return 0;
+}
+
+/* A rename changes the file's ctime (ext4, tmpfs, xfs), and git counts a
+ * ctime other than the index's as "not up to date": `git sparse-checkout`
+ * then leaves such a file checked out, unmarked. So the entries get the
+ * stat data of the files as they are in place. The lock already holds a
+ * complete index: if anything here fails, that one stays. */
+void index_lock_restat(index_lock *lock, const char *root, const char *const *relpaths, size_t n)
+{
+    bool changed = false;
+    for (size_t i = 0; i < n; i++) {
+        const git_index_entry *old = git_index_get_bypath(lock->index, relpaths[i], 0);
+        char *path = fs_join(root, relpaths[i]);
+        struct stat st;
+        bool present = old && lstat(path, &st) == 0;
+        free(path);
+        if (!present || ((int64_t)old->ctime.seconds == (int64_t)st.st_ctim.tv_sec &&
+                         old->ctime.nanoseconds == (uint32_t)st.st_ctim.tv_nsec &&
+                         (int64_t)old->mtime.seconds == (int64_t)st.st_mtim.tv_sec &&
+                         old->mtime.nanoseconds == (uint32_t)st.st_mtim.tv_nsec &&
+                         old->ino == (uint32_t)st.st_ino))
+            continue;
+        git_index_entry entry = *old;
+        put_stat(&entry, &st);
+        changed |= git_index_add(lock->index, &entry) == 0;
+    }
+    db_err ignored;
+    if (changed && index_lock_write(lock, &ignored) != 0)
+        git_error_clear();
 }
 
 int index_lock_write(index_lock *lock, db_err *err)

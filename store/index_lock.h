@@ -49,6 +49,10 @@ int index_lock_stage(index_lock *lock, const char *relpath, const git_oid *id, u
                      const struct stat *st, db_err *err);
 /* Writes lock->index into the lock file (still held). */
 int index_lock_write(index_lock *lock, db_err *err);
+/* After the files were renamed into place: their entries take the stat data
+ * they have there (a rename changes ctime), and the lock is written again
+ * when that changed anything. Best effort: the lock stays valid either way. */
+void index_lock_restat(index_lock *lock, const char *root, const char *const *relpaths, size_t n);
 /* Renames the lock file over the index: the lock is released. */
 int index_lock_commit(index_lock *lock, db_err *err);
 /* Removes the lock file if still held (ours), frees everything. */
