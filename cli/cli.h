@@ -11,6 +11,7 @@
 #include "../pipeline/edit_op.h"
 #include "../pipeline/owner.h"
 #include "../pipeline/util.h"
+#include "../store/events.h"
 #include "../store/repo.h"
 
 /* Global options, parsed before the command name. */
@@ -132,5 +133,9 @@ void cli_print_safe(FILE *out, const char *text);
 /* The deal's plan as `show` and `plan ID` list it: numbered steps (the
  * number names a step in `plan ID done N`); nothing for an empty plan. */
 void cli_print_plan(FILE *out, const deal *d);
+
+/* The progress line while the event index is first built: on a terminal
+ * only (NULL otherwise). */
+events_progress_fn cli_history_progress(void);
 
 #endif

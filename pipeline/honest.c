@@ -1,6 +1,7 @@
 /* The honest close date (see honest.h). */
 #include "honest.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,4 +97,22 @@ honest_estimate honest_close_of(const honest_model *m, const deal_history *h, co
     honest_estimate e = honest_close(m, d->close_date, l.pushes);
     slip_ledger_free(&l);
     return e;
+}
+
+char *honest_words(const honest_estimate *e)
+{
+    if (e->stated == DAY_NONE)
+        return xstrdup("none (no close date)");
+    char date[DATE_LEN];
+    date_format(e->honest, date);
+    char pushed[48] = "";
+    if (e->pushes)
+        snprintf(pushed, sizeof pushed, " pushed %d× or more", e->pushes);
+    if (!e->enough)
+        return xasprintf("%s as stated (not enough history: %d won deal%s%s, %d needed)", date,
+                         e->comparable, e->comparable == 1 ? "" : "s", pushed, HONEST_MIN_DEALS);
+    int days = e->further_days < 0 ? -e->further_days : e->further_days;
+    return xasprintf("%s (%s%d day%s: the median further slip of %d won deals%s)", date,
+                     e->further_days < 0 ? "−" : "+", days, days == 1 ? "" : "s", e->comparable,
+                     pushed);
 }

@@ -51,4 +51,10 @@ honest_estimate honest_close(const honest_model *m, db_day stated, int pushes);
  * NULL: the deal's own close_date_pushes). */
 honest_estimate honest_close_of(const honest_model *m, const deal_history *h, const deal *d);
 
+/* "2026-04-02 (+18 days: the median further slip of 42 won deals pushed 1×
+ * or more)", "2026-03-15 as stated (not enough history: 4 won deals pushed
+ * 2× or more, 10 needed)" (no "pushed" for a deal never pushed); "none (no
+ * close date)". Caller frees. */
+char *honest_words(const honest_estimate *e);
+
 #endif

@@ -4,14 +4,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "util.h"
+
+/* The UTC day of a Unix time (days of changes are UTC, as in stats.h). */
+static db_day day_of_time(int64_t t)
+{
+    return (db_day)(t >= 0 ? t / 86400 : -((-t + 86399) / 86400));
+}
 
 static void add_change(slip_ledger *l, const deal_history *h, const deal_event *e, db_day from)
 {
     db_day to = (db_day)e->num;
     l->changes = xrealloc(l->changes, (l->n + 1) * sizeof *l->changes);
     const history_commit *c = &h->commits[e->commit];
-    l->changes[l->n++] = (slip_change){c->author_time, h->authors[c->author], from, to, to - from};
+    l->changes[l->n++] =
+        (slip_change){c->author_time, xstrdup(h->authors[c->author]), from, to, to - from};
     l->pushes += to > from;
     l->pull_ins += to < from;
 }
@@ -84,6 +92,8 @@ void slip_ledger_of(const deal_history *h, const char *deal_id, slip_ledger *out
 
 void slip_ledger_free(slip_ledger *l)
 {
+    for (size_t i = 0; i < l->n; i++)
+        free(l->changes[i].by);
     free(l->changes);
     memset(l, 0, sizeof *l);
 }
@@ -101,4 +111,18 @@ db_day slip_ledger_date_after(const slip_ledger *l, int k)
 db_day slip_ledger_last(const slip_ledger *l)
 {
     return l->n ? l->changes[l->n - 1].to : l->first;
+}
+
+char *slip_change_words(const slip_change *c)
+{
+    char on[DATE_LEN], from[DATE_LEN], to[DATE_LEN];
+    date_format(day_of_time(c->when), on);
+    date_format(c->from, from);
+    date_format(c->to, to);
+    char *by = text_sanitize(c->by ? c->by : "", false);
+    int days = c->days < 0 ? -c->days : c->days;
+    char *words = xasprintf("%s  %s → %s  %s%d day%s  %s", on, from, to, c->days < 0 ? "−" : "+",
+                            days, days == 1 ? "" : "s", str_empty(by) ? "-" : by);
+    free(by);
+    return words;
 }

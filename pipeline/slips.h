@@ -14,7 +14,7 @@
 
 typedef struct {
     int64_t when;         /* the commit's author time (Unix seconds) */
-    const char *by;       /* its author's name: points into the history */
+    char *by;             /* its author's name (as git has it: untrusted text) */
     db_day from, to;
     int days;             /* to - from: > 0 a push, < 0 a pull-in, never 0 */
 } slip_change;
@@ -42,5 +42,10 @@ void slip_ledger_free(slip_ledger *l);
 db_day slip_ledger_date_after(const slip_ledger *l, int k);
 /* The last close date the history has (DAY_NONE: never one). */
 db_day slip_ledger_last(const slip_ledger *l);
+
+/* "2026-02-03  2026-03-01 → 2026-03-15  +14 days  Dana Whitfield": the
+ * day of the change (UTC), from → to, by how much ("−14 days": pulled in)
+ * and by whom (sanitized). Caller frees. */
+char *slip_change_words(const slip_change *c);
 
 #endif
