@@ -54,7 +54,7 @@ typedef int (*cli_fn)(cli_opts *opts, int argc, char **argv);
     X("undo", cmd_undo, "", "undo the last change (as a new commit)")                           \
     X("sync", cmd_sync, "", "commit, fetch, merge, push")                                       \
     X("changes", cmd_changes, "[--since DATE|REV]", "what teammates changed, in words")         \
-    X("report", cmd_report, "[--owner O | --mine] [--json] [--since DATE]", "per-stage totals, weighted forecast, flagged, closed") \
+    X("report", cmd_report, "[--owner O | --mine] [--json] [--since DATE | --by month|quarter]", "per-stage totals, weighted forecast, flagged, closed; --by: by close period, stated and honest") \
     X("stats", cmd_stats, "[--json]", "what the history says: days in stage, win rates, slips") \
     X("import", cmd_import, "FILE.csv [--map COLUMN=FIELD] [--dry-run] [--skip-bad]", "import deals from CSV") \
     X("export", cmd_export, "[--csv|--json]", "write every deal to standard output")            \

@@ -241,6 +241,8 @@ static void add_slips_json(cJSON *doc, const slip_ledger *l, const honest_estima
     cJSON_AddNumberToObject(honest, "days", e->further_days);
     cJSON_AddNumberToObject(honest, "pushes", l->pushes);
     cJSON_AddNumberToObject(honest, "comparable", e->comparable);
+    cJSON_AddNumberToObject(honest, "further_pushes", e->further_pushes);
+    cJSON_AddNumberToObject(honest, "push_days", e->push_days);
     cJSON_AddBoolToObject(honest, "enough_history", e->enough);
 }
 

@@ -8,19 +8,13 @@
 #include "slips.h"
 #include "util.h"
 
-/* Per k, the further moves of the won deals pushed k times or more. */
-typedef struct {
-    int *days;
-    size_t n;
-} further_list;
-
 static int compare_ints(const void *a, const void *b)
 {
     int x = *(const int *)a, y = *(const int *)b;
     return (x > y) - (x < y);
 }
 
-/* The lower median (the ceil(n/2)-th smallest); the values may be negative. */
+/* The lower median (the ceil(n/2)-th smallest), as stats.h's median slip. */
 static int lower_median(int *values, size_t n)
 {
     if (!n)
@@ -29,42 +23,47 @@ static int lower_median(int *values, size_t n)
     return values[(n + 1) / 2 - 1];
 }
 
-static void add_won_deal(const slip_ledger *l, further_list **lists, size_t *nlists)
+/* A won deal pushed P times counts in rows 0..P, each with P - k further. */
+static void add_won_deal(honest_model *m, long **further, int pushes)
 {
-    db_day last = slip_ledger_last(l);
-    if (last == DAY_NONE)
-        return;
-    if ((size_t)l->pushes + 1 > *nlists) {
-        *lists = xrealloc(*lists, ((size_t)l->pushes + 1) * sizeof **lists);
-        memset(*lists + *nlists, 0, ((size_t)l->pushes + 1 - *nlists) * sizeof **lists);
-        *nlists = (size_t)l->pushes + 1;
+    if ((size_t)pushes + 1 > m->nrows) {
+        m->rows = xrealloc(m->rows, ((size_t)pushes + 1) * sizeof *m->rows);
+        *further = xrealloc(*further, ((size_t)pushes + 1) * sizeof **further);
+        for (size_t k = m->nrows; k <= (size_t)pushes; k++) {
+            m->rows[k] = (honest_row){0, 0};
+            (*further)[k] = 0;
+        }
+        m->nrows = (size_t)pushes + 1;
     }
-    for (int k = 0; k <= l->pushes; k++) {
-        further_list *fl = &(*lists)[k];
-        fl->days = xrealloc(fl->days, (fl->n + 1) * sizeof *fl->days);
-        fl->days[fl->n++] = last - slip_ledger_date_after(l, k);
+    for (int k = 0; k <= pushes; k++) {
+        m->rows[k].deals++;
+        (*further)[k] += pushes - k;
     }
 }
 
 void honest_learn(const deal_history *h, honest_model *out)
 {
     memset(out, 0, sizeof *out);
-    further_list *lists = NULL;
-    size_t nlists = 0;
+    long *further = NULL;
+    int *push_days = NULL;
+    size_t npush = 0;
     for (size_t i = 0; i < h->nevents;) {
         slip_ledger l;
         slip_ledger_at(h, &i, &l);
+        push_days = xrealloc(push_days, (npush + l.n + 1) * sizeof *push_days);
+        for (size_t c = 0; c < l.n; c++)
+            if (l.changes[c].days > 0)
+                push_days[npush++] = l.changes[c].days;
         if (!l.gone && l.status == STATUS_WON)
-            add_won_deal(&l, &lists, &nlists);
+            add_won_deal(out, &further, l.pushes);
         slip_ledger_free(&l);
     }
-    out->rows = xcalloc(nlists ? nlists : 1, sizeof *out->rows);
-    out->nrows = nlists;
-    for (size_t k = 0; k < nlists; k++) {
-        out->rows[k] = (honest_row){(int)lists[k].n, lower_median(lists[k].days, lists[k].n)};
-        free(lists[k].days);
-    }
-    free(lists);
+    for (size_t k = 0; k < out->nrows; k++)
+        out->rows[k].further_pushes = (double)further[k] / out->rows[k].deals;
+    out->push_days = lower_median(push_days, npush);
+    out->pushes = (int)npush;
+    free(further);
+    free(push_days);
 }
 
 void honest_model_free(honest_model *m)
@@ -82,8 +81,10 @@ honest_estimate honest_close(const honest_model *m, db_day stated, int pushes)
     e.comparable = row->deals;
     e.enough = row->deals >= HONEST_MIN_DEALS;
     if (e.enough && stated != DAY_NONE) {
-        e.further_days = row->further_days;
-        e.honest = stated + row->further_days;
+        e.further_pushes = row->further_pushes;
+        e.push_days = m->push_days;
+        e.further_days = (int)(row->further_pushes * m->push_days + 0.5);
+        e.honest = stated + e.further_days;
     }
     return e;
 }
@@ -111,8 +112,7 @@ char *honest_words(const honest_estimate *e)
     if (!e->enough)
         return xasprintf("%s as stated (not enough history: %d won deal%s%s, %d needed)", date,
                          e->comparable, e->comparable == 1 ? "" : "s", pushed, HONEST_MIN_DEALS);
-    int days = e->further_days < 0 ? -e->further_days : e->further_days;
-    return xasprintf("%s (%s%d day%s: the median further slip of %d won deals%s)", date,
-                     e->further_days < 0 ? "−" : "+", days, days == 1 ? "" : "s", e->comparable,
-                     pushed);
+    return xasprintf("%s (+%d day%s: %d won deals%s were pushed %.2f× more, by a median %d "
+                     "days)", date, e->further_days, e->further_days == 1 ? "" : "s",
+                     e->comparable, pushed, e->further_pushes, e->push_days);
 }

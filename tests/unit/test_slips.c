@@ -197,15 +197,15 @@ static void honest_needs_history(void **state)
     deal_history_free(&h);
 }
 
-static void honest_adds_the_median_further_slip(void **state)
+static void honest_adds_further_pushes_times_the_median_push(void **state)
 {
     (void)state;
     deal_history h = {0};
-    won_deals(&h, "never", 4, 0, 0);     /* pushed 0 times: moved 0 */
-    won_deals(&h, "once", 4, 1, 10);     /* 10 after their first date, 0 after the push */
-    won_deals(&h, "twice", 4, 2, 15);    /* 30 from the first, 15 after the first push */
-    won_deals(&h, "lost", 5, 3, 50);     /* not won: not learnt from */
-    for (int i = 0; i < 5; i++) {
+    won_deals(&h, "never", 4, 0, 0);
+    won_deals(&h, "once", 4, 1, 10);
+    won_deals(&h, "twice", 4, 2, 15);
+    won_deals(&h, "lost", 3, 3, 50);     /* not won: their pushes count in the median only */
+    for (int i = 0; i < 3; i++) {
         char id[32];
         snprintf(id, sizeof id, "lost-%02d", i);
         event(&h, id, commit_at(&h, DAY0 + 200, "Dana"), EVENT_STATUS, STATUS_LOST, NULL);
@@ -213,19 +213,29 @@ static void honest_adds_the_median_further_slip(void **state)
     deal_history_canonicalize(&h);
     honest_model m;
     honest_learn(&h, &m);
-    assert_int_equal(m.nrows, 3);        /* won deals pushed 0, 1, 2 times: the lost ones teach nothing */
+    assert_int_equal(m.nrows, 3);        /* won deals pushed 0, 1, 2 times */
+    /* Pushes: 4 of 10 days, 8 of 15, 9 of 50: the 11th of 21 is 15. */
+    assert_int_equal(m.pushes, 21);
+    assert_int_equal(m.push_days, 15);
     assert_int_equal(m.rows[0].deals, 12);
-    /* 0,0,0,0,10,10,10,10,30,30,30,30: the lower median is 10. */
-    assert_int_equal(m.rows[0].further_days, 10);
+    /* After no push: (0·4 + 1·4 + 2·4) / 12 = 1 further push. */
+    assert_true(m.rows[0].further_pushes > 0.999 && m.rows[0].further_pushes < 1.001);
     honest_estimate e = honest_close(&m, DAY0 + 100, 0);
     assert_true(e.enough);
-    assert_int_equal(e.honest, DAY0 + 110);
-    assert_int_equal(e.further_days, 10);
+    assert_int_equal(e.further_days, 15);
+    assert_int_equal(e.honest, DAY0 + 115);
+    char *words = honest_words(&e);
+    assert_non_null(strstr(words, "(+15 days: 12 won deals were pushed 1.00× more, by a median 15"));
+    free(words);
     /* Pushed once: only 8 comparable won deals. */
     e = honest_close(&m, DAY0 + 100, 1);
     assert_false(e.enough);
     assert_int_equal(e.comparable, 8);
     assert_int_equal(e.honest, DAY0 + 100);
+    /* Pushed more often than any won deal: nothing to learn from. */
+    e = honest_close(&m, DAY0 + 100, 5);
+    assert_false(e.enough);
+    assert_int_equal(e.comparable, 0);
     /* No stated date: nothing to add to. */
     e = honest_close(&m, DAY_NONE, 0);
     assert_int_equal(e.honest, DAY_NONE);
@@ -301,7 +311,7 @@ int main(void)
         cmocka_unit_test(several_pushes),
         cmocka_unit_test(back_to_the_same_date),
         cmocka_unit_test(honest_needs_history),
-        cmocka_unit_test(honest_adds_the_median_further_slip),
+        cmocka_unit_test(honest_adds_further_pushes_times_the_median_push),
         cmocka_unit_test(by_period),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
