@@ -291,11 +291,14 @@ static void print_periods_json(const pipeline_cfg *cfg, const period_forecast *f
     deal_view_print_json(doc);
 }
 
+/* Two sides of deals, value and weighted fit 80 columns with 12 for money. */
+enum { PERIOD_MONEY_COLS = 12 };
+
 static void print_period_cells(const period_sum *s)
 {
     char v[MONEY_LEN], w[MONEY_LEN];
-    printf("  %*d  %*s  %*s", COUNT_COLS, s->count, MONEY_COLS, money(s->value, v), MONEY_COLS,
-           money(s->weighted, w));
+    printf("  %*d  %*s  %*s", COUNT_COLS, s->count, PERIOD_MONEY_COLS, money(s->value, v),
+           PERIOD_MONEY_COLS, money(s->weighted, w));
 }
 
 static void print_periods_text(const pipeline_cfg *cfg, const period_forecast *f, db_day today,
@@ -308,11 +311,12 @@ static void print_periods_text(const pipeline_cfg *cfg, const period_forecast *f
     cli_print_safe(stdout, cfg->currency);
     fputc('\n', stdout);
     print_whose(scope);
-    int group = COUNT_COLS + 2 + MONEY_COLS + 2 + MONEY_COLS;
+    int group = COUNT_COLS + 2 + PERIOD_MONEY_COLS + 2 + PERIOD_MONEY_COLS;
     printf("\n%-8s  %-*s  %s\n", "", group, "STATED CLOSE DATE", "HONEST CLOSE DATE");
-    printf("%-8s  %*s  %*s  %*s  %*s  %*s  %*s\n", "PERIOD", COUNT_COLS, "DEALS", MONEY_COLS,
-           "VALUE", MONEY_COLS, "WEIGHTED", COUNT_COLS, "DEALS", MONEY_COLS, "VALUE", MONEY_COLS,
-           "WEIGHTED");
+    for (int side = 0; side < 2; side++)
+        printf("%s  %*s  %*s  %*s", side ? "" : "PERIOD  ", COUNT_COLS, "DEALS",
+               PERIOD_MONEY_COLS, "VALUE", PERIOD_MONEY_COLS, "WEIGHTED");
+    fputc('\n', stdout);
     for (size_t i = 0; i < f->nrows; i++) {
         printf("%-8s", f->rows[i].label);
         print_period_cells(&f->rows[i].stated);
@@ -337,7 +341,7 @@ static void print_periods_text(const pipeline_cfg *cfg, const period_forecast *f
     } else {
         printf("\nHonest close date: the stated one plus the further pushes of won deals pushed\n"
                "as often so far, times the team's median push (see README). %d deal%s moved\n"
-               "to another period; "
+               "to another period;\n"
                "%d kept the stated date: fewer than %d such won deals to learn from.\n",
                f->moved, f->moved == 1 ? "" : "s", f->not_enough, HONEST_MIN_DEALS);
     }
