@@ -11,6 +11,7 @@
 #include "../pipeline/edit_op.h"
 #include "../pipeline/owner.h"
 #include "../pipeline/util.h"
+#include "../store/events.h"
 #include "../store/repo.h"
 
 /* Global options, parsed before the command name. */
@@ -53,7 +54,7 @@ typedef int (*cli_fn)(cli_opts *opts, int argc, char **argv);
     X("undo", cmd_undo, "", "undo the last change (as a new commit)")                           \
     X("sync", cmd_sync, "", "commit, fetch, merge, push")                                       \
     X("changes", cmd_changes, "[--since DATE|REV]", "what teammates changed, in words")         \
-    X("report", cmd_report, "[--owner O | --mine] [--json] [--since DATE]", "per-stage totals, weighted forecast, flagged, closed") \
+    X("report", cmd_report, "[--owner O | --mine] [--json] [--since DATE | --by month|quarter]", "per-stage totals, weighted forecast, flagged, closed; --by: by close period, stated and honest") \
     X("stats", cmd_stats, "[--json]", "what the history says: days in stage, win rates, slips") \
     X("import", cmd_import, "FILE.csv [--map COLUMN=FIELD] [--dry-run] [--skip-bad]", "import deals from CSV") \
     X("export", cmd_export, "[--csv|--json]", "write every deal to standard output")            \
@@ -132,5 +133,9 @@ void cli_print_safe(FILE *out, const char *text);
 /* The deal's plan as `show` and `plan ID` list it: numbered steps (the
  * number names a step in `plan ID done N`); nothing for an empty plan. */
 void cli_print_plan(FILE *out, const deal *d);
+
+/* The progress line while the event index is first built: on a terminal
+ * only (NULL otherwise). */
+events_progress_fn cli_history_progress(void);
 
 #endif

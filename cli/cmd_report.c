@@ -4,6 +4,8 @@
 
 #include "../pipeline/forecast.h"
 #include "../pipeline/format.h"
+#include "../pipeline/forecast_period.h"
+#include "../pipeline/honest.h"
 #include "../pipeline/text.h"
 #include "cli.h"
 #include "deal_view.h"
@@ -249,16 +251,158 @@ static void print_text(const pipeline_cfg *cfg, const forecast *f, const owner_s
     print_notes(f);
 }
 
+/* ---- --by month|quarter: the forecast by close period, stated and honest ---- */
+
+static cJSON *json_period_sum(const period_sum *s)
+{
+    cJSON *obj = cJSON_CreateObject();
+    cJSON_AddNumberToObject(obj, "count", s->count);
+    cJSON_AddNumberToObject(obj, "value", (double)s->value);
+    cJSON_AddNumberToObject(obj, "weighted", (double)s->weighted);
+    return obj;
+}
+
+static void print_periods_json(const pipeline_cfg *cfg, const period_forecast *f, db_day today,
+                               const owner_scope *scope, const char *history_error)
+{
+    cJSON *doc = cJSON_CreateObject();
+    add_date(doc, "today", today);
+    add_owner(doc, scope);
+    cJSON_AddStringToObject(doc, "currency", cfg->currency);
+    cJSON_AddStringToObject(doc, "by", period_kind_name(f->by));
+    cJSON *periods = cJSON_AddArrayToObject(doc, "periods");
+    for (size_t i = 0; i < f->nrows; i++) {
+        cJSON *row = cJSON_CreateObject();
+        cJSON_AddStringToObject(row, "period", f->rows[i].label);
+        add_date(row, "start", f->rows[i].start);
+        cJSON_AddItemToObject(row, "stated", json_period_sum(&f->rows[i].stated));
+        cJSON_AddItemToObject(row, "honest", json_period_sum(&f->rows[i].honest));
+        cJSON_AddItemToArray(periods, row);
+    }
+    cJSON_AddItemToObject(doc, "total", json_period_sum(&f->total));
+    cJSON_AddItemToObject(doc, "no_close_date", json_period_sum(&f->no_date));
+    cJSON_AddNumberToObject(doc, "not_enough_history", f->not_enough);
+    cJSON_AddNumberToObject(doc, "moved", f->moved);
+    cJSON_AddNumberToObject(doc, "other_currency", f->other_currency);
+    if (history_error)
+        cJSON_AddStringToObject(doc, "history_error", history_error);
+    else
+        cJSON_AddNullToObject(doc, "history_error");
+    deal_view_print_json(doc);
+}
+
+/* Two sides of deals, value and weighted fit 80 columns with 12 for money. */
+enum { PERIOD_MONEY_COLS = 12 };
+
+static void print_period_cells(const period_sum *s)
+{
+    char v[MONEY_LEN], w[MONEY_LEN];
+    printf("  %*d  %*s  %*s", COUNT_COLS, s->count, PERIOD_MONEY_COLS, money(s->value, v),
+           PERIOD_MONEY_COLS, money(s->weighted, w));
+}
+
+static void print_periods_text(const pipeline_cfg *cfg, const period_forecast *f, db_day today,
+                               const owner_scope *scope, const char *history_error)
+{
+    char day[DATE_LEN];
+    date_format(today, day);
+    cli_print_safe(stdout, cfg->name);
+    printf(": open deals by close %s on %s, values in ", period_kind_name(f->by), day);
+    cli_print_safe(stdout, cfg->currency);
+    fputc('\n', stdout);
+    print_whose(scope);
+    int group = COUNT_COLS + 2 + PERIOD_MONEY_COLS + 2 + PERIOD_MONEY_COLS;
+    printf("\n%-8s  %-*s  %s\n", "", group, "STATED CLOSE DATE", "HONEST CLOSE DATE");
+    for (int side = 0; side < 2; side++)
+        printf("%s  %*s  %*s  %*s", side ? "" : "PERIOD  ", COUNT_COLS, "DEALS",
+               PERIOD_MONEY_COLS, "VALUE", PERIOD_MONEY_COLS, "WEIGHTED");
+    fputc('\n', stdout);
+    for (size_t i = 0; i < f->nrows; i++) {
+        printf("%-8s", f->rows[i].label);
+        print_period_cells(&f->rows[i].stated);
+        print_period_cells(&f->rows[i].honest);
+        fputc('\n', stdout);
+    }
+    printf("%-8s", "Total");
+    print_period_cells(&f->total);
+    print_period_cells(&f->total);
+    fputc('\n', stdout);
+    char v[MONEY_LEN];
+    if (f->no_date.count)
+        printf("\nNot in a period: %d open deal%s without a close date (%s).\n", f->no_date.count,
+               f->no_date.count == 1 ? "" : "s", money(f->no_date.value, v));
+    if (f->other_currency)
+        printf("\nNot in the totals: %d open deal%s in other currencies.\n", f->other_currency,
+               f->other_currency == 1 ? "" : "s");
+    if (history_error) {
+        printf("\nHonest = stated: the history cannot be read (");
+        cli_print_safe(stdout, history_error);
+        printf(").\n");
+    } else {
+        printf("\nHonest close date: the stated one plus the further pushes of won deals pushed\n"
+               "as often so far, times the team's median push (see README). %d deal%s moved\n"
+               "to another period;\n"
+               "%d kept the stated date: fewer than %d such won deals to learn from.\n",
+               f->moved, f->moved == 1 ? "" : "s", f->not_enough, HONEST_MIN_DEALS);
+    }
+}
+
+/* Each deal's honest close date from the event index; with the index
+ * unreadable (a shallow clone), every honest date is the stated one and
+ * *why says so. */
+static void estimate_all(cli_opts *opts, db_repo *repo, deal **deals, size_t n,
+                         honest_estimate *est, db_err *why, bool *known)
+{
+    deal_history h;
+    events_info info;
+    *known = !events_load(repo, &h, cli_history_progress(), NULL, &info, why);
+    honest_model m = {0};
+    if (*known)
+        honest_learn(&h, &m);
+    for (size_t i = 0; i < n; i++)
+        est[i] = *known ? honest_close_of(&m, &h, deals[i])
+                        : (honest_estimate){.stated = deals[i]->close_date,
+                                            .honest = deals[i]->close_date};
+    honest_model_free(&m);
+    deal_history_free(&h);
+    (void)opts;
+}
+
+static void report_by_period(cli_opts *opts, db_repo *repo, deal **deals, size_t n,
+                             period_kind by, bool json, const owner_scope *scope)
+{
+    honest_estimate *est = xcalloc(n ? n : 1, sizeof *est);
+    db_err why = {0};
+    bool known;
+    estimate_all(opts, repo, deals, n, est, &why, &known);
+    period_forecast f;
+    forecast_by_period(repo_config(repo), deals, est, n, by, &f);
+    if (json)
+        print_periods_json(repo_config(repo), &f, opts->today, scope, known ? NULL : why.msg);
+    else
+        print_periods_text(repo_config(repo), &f, opts->today, scope, known ? NULL : why.msg);
+    period_forecast_free(&f);
+    free(est);
+}
+
 int cmd_report(cli_opts *opts, int argc, char **argv)
 {
     bool json = false;
-    const char *since_text = NULL;
+    const char *since_text = NULL, *by_text = NULL;
     cli_owner owner = {0};
     cli_option options[] = {{"--json", NULL, &json}, {"--since", &since_text, NULL},
-                            CLI_OWNER_OPTIONS(&owner), {NULL, NULL, NULL}};
+                            {"--by", &by_text, NULL}, CLI_OWNER_OPTIONS(&owner),
+                            {NULL, NULL, NULL}};
     int rc = cli_parse(opts, "report", argc, argv, options, NULL, 0, 0, NULL);
     if (!rc)
         rc = cli_owner_check(opts, "report", &owner);
+    period_kind by = PERIOD_MONTH;
+    if (!rc && by_text && !period_kind_parse(by_text, &by))
+        rc = db_fail(&opts->err, DB_EUSAGE, "--by: '%s' is not a period; use %s", by_text,
+                     period_kind_choices());
+    if (!rc && by_text && since_text)
+        rc = db_fail(&opts->err, DB_EUSAGE, "--since is for closed deals; --by forecasts open "
+                     "ones: use one of them");
     db_day since = DAY_NONE;
     if (!rc && since_text && !(rc = cli_date(opts, "--since", since_text, &since)) &&
         since > opts->today)
@@ -277,13 +421,17 @@ int cmd_report(cli_opts *opts, int argc, char **argv)
         for (size_t i = 0; i < all.count; i++)
             if (owner_scope_keeps(&owner.scope, all.items[i]))
                 theirs[n++] = all.items[i];
-        forecast f;
-        forecast_compute(cfg, theirs, n, opts->today, since, &f);
-        if (json)
-            print_json(cfg, &f, &owner.scope);
-        else
-            print_text(cfg, &f, &owner.scope);
-        forecast_free(&f);
+        if (by_text) {
+            report_by_period(opts, repo, theirs, n, by, json, &owner.scope);
+        } else {
+            forecast f;
+            forecast_compute(cfg, theirs, n, opts->today, since, &f);
+            if (json)
+                print_json(cfg, &f, &owner.scope);
+            else
+                print_text(cfg, &f, &owner.scope);
+            forecast_free(&f);
+        }
         free(theirs);
     }
     deal_list_free(&all);

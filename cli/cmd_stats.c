@@ -10,17 +10,6 @@
 #include "cli.h"
 #include "deal_view.h"
 
-/* ---- progress while the index is first built (a terminal only) ---- */
-
-static void progress(void *ud, size_t done, size_t total)
-{
-    (void)ud;
-    fprintf(stderr, "\rdealboard: reading the history: %zu of %zu commits", done, total);
-    if (done == total)
-        fputs("\r\033[K", stderr);
-    fflush(stderr);
-}
-
 /* ---- JSON (SPEC §8) ---- */
 
 static void add_days(cJSON *obj, const char *key, int days)
@@ -186,7 +175,7 @@ int cmd_stats(cli_opts *opts, int argc, char **argv)
         return rc;
     deal_history h;
     events_info info;
-    rc = events_load(repo, &h, isatty(STDERR_FILENO) ? progress : NULL, NULL, &info, &opts->err);
+    rc = events_load(repo, &h, cli_history_progress(), NULL, &info, &opts->err);
     if (!rc) {
         stats_result r;
         stats_compute(repo_config(repo), &h, opts->today, &r);

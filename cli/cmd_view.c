@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "../pipeline/deal_fields.h"
+#include "../pipeline/honest.h"
+#include "../pipeline/slips.h"
 #include "../pipeline/format.h"
 #include "../pipeline/rules.h"
 #include "../pipeline/text.h"
@@ -199,6 +201,51 @@ int cmd_list(cli_opts *opts, int argc, char **argv)
 
 /* ---- show ---- */
 
+static void add_day(cJSON *obj, const char *key, db_day day)
+{
+    char date[DATE_LEN];
+    date_format(day, date);
+    if (day == DAY_NONE)
+        cJSON_AddNullToObject(obj, key);
+    else
+        cJSON_AddStringToObject(obj, key, date);
+}
+
+/* "close_date_changes": [{"on", "from", "to", "days", "by"}] and
+ * "honest_close": {...}; with the history unreadable, "close_date_changes":
+ * null and "history_error" says why. */
+static void add_slips_json(cJSON *doc, const slip_ledger *l, const honest_estimate *e,
+                           const char *why)
+{
+    if (why) {
+        cJSON_AddNullToObject(doc, "close_date_changes");
+        cJSON_AddStringToObject(doc, "history_error", why);
+        return;
+    }
+    cJSON *changes = cJSON_AddArrayToObject(doc, "close_date_changes");
+    for (size_t i = 0; i < l->n; i++) {
+        const slip_change *c = &l->changes[i];
+        char on[TIMESTAMP_LEN];
+        timestamp_format(c->when, on);
+        cJSON *row = cJSON_CreateObject();
+        cJSON_AddStringToObject(row, "at", on);
+        add_day(row, "from", c->from);
+        add_day(row, "to", c->to);
+        cJSON_AddNumberToObject(row, "days", c->days);
+        cJSON_AddStringToObject(row, "by", c->by ? c->by : "");
+        cJSON_AddItemToArray(changes, row);
+    }
+    cJSON *honest = cJSON_AddObjectToObject(doc, "honest_close");
+    add_day(honest, "stated", e->stated);
+    add_day(honest, "date", e->honest);
+    cJSON_AddNumberToObject(honest, "days", e->further_days);
+    cJSON_AddNumberToObject(honest, "pushes", l->pushes);
+    cJSON_AddNumberToObject(honest, "comparable", e->comparable);
+    cJSON_AddNumberToObject(honest, "further_pushes", e->further_pushes);
+    cJSON_AddNumberToObject(honest, "push_days", e->push_days);
+    cJSON_AddBoolToObject(honest, "enough_history", e->enough);
+}
+
 static void show_line(const char *label, const char *value)
 {
     if (str_empty(value))
@@ -276,6 +323,30 @@ static void show_log(const deal *d)
 
 /* The fields with a label (deal_fields.h), in the table's order under the
  * title, then the flag and the log. */
+/* Every close-date change the history has, and the honest close date; one
+ * line saying why when the history cannot be read. */
+static void show_slips(const slip_ledger *l, const honest_estimate *honest, const char *why)
+{
+    if (why) {
+        printf("\nClose date changes: not known (");
+        cli_print_safe(stdout, why);
+        printf(")\n");
+        return;
+    }
+    if (l->n)
+        printf("\nClose date changes (%zu)\n", l->n);
+    else
+        printf("\nClose date changes: none\n");
+    for (size_t i = 0; i < l->n; i++) {
+        char *words = slip_change_words(&l->changes[i]);
+        printf("  %s\n", words);
+        free(words);
+    }
+    char *words = honest_words(honest);
+    printf("%-13s %s\n", "Honest close", words);
+    free(words);
+}
+
 static void show_text(const pipeline_cfg *cfg, const deal *d, db_day today)
 {
     flag_result f;
@@ -297,7 +368,6 @@ static void show_text(const pipeline_cfg *cfg, const deal *d, db_day today)
     if (d->nplan)
         printf("\nPlan\n");
     cli_print_plan(stdout, d);
-    show_log(d);
 }
 
 int cmd_show(cli_opts *opts, int argc, char **argv)
@@ -312,10 +382,21 @@ int cmd_show(cli_opts *opts, int argc, char **argv)
     deal d;
     rc = repo_find_deal(repo, id, &d, &opts->err);
     if (!rc) {
-        if (json)
-            deal_view_print_json(deal_view_json(repo_config(repo), &d, opts->today));
-        else
+        slip_ledger ledger;
+        honest_estimate honest;
+        db_err why = {0};
+        bool known = !events_deal_slips(repo, &d, &ledger, &honest, cli_history_progress(), NULL,
+                                        &why);
+        if (json) {
+            cJSON *doc = deal_view_json(repo_config(repo), &d, opts->today);
+            add_slips_json(doc, &ledger, &honest, known ? NULL : why.msg);
+            deal_view_print_json(doc);
+        } else {
             show_text(repo_config(repo), &d, opts->today);
+            show_slips(&ledger, &honest, known ? NULL : why.msg);
+            show_log(&d);
+        }
+        slip_ledger_free(&ledger);
         deal_free(&d);
     }
     repo_close(repo);

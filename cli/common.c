@@ -1,6 +1,7 @@
 /* What every command needs: argument parsing, the repository, safe output. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../pipeline/text.h"
 #include "../store/deal_txn.h"
@@ -288,4 +289,18 @@ int cli_change_deal(cli_opts *opts, const char *id, edit_op op)
     deal_txn_free(&done);
     repo_close(repo);
     return rc;
+}
+
+static void history_progress(void *ud, size_t done, size_t total)
+{
+    (void)ud;
+    fprintf(stderr, "\rdealboard: reading the history: %zu of %zu commits", done, total);
+    if (done == total)
+        fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
+
+events_progress_fn cli_history_progress(void)
+{
+    return isatty(STDERR_FILENO) ? history_progress : NULL;
 }

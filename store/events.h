@@ -10,6 +10,8 @@
 #include <stddef.h>
 
 #include "../pipeline/deal_events.h"
+#include "../pipeline/honest.h"
+#include "../pipeline/slips.h"
 #include "../pipeline/util.h"
 #include "repo.h"
 
@@ -29,5 +31,12 @@ typedef struct {
  * written is not an error). A shallow clone is refused: its history is cut. */
 int events_load(db_repo *repo, deal_history *out, events_progress_fn progress, void *ud,
                 events_info *info, db_err *err);
+
+/* One deal's slip ledger and honest close date (pipeline/slips.h,
+ * honest.h), from the index as events_load has it: what `show` and the
+ * board's detail view show. On an error (a shallow clone, no git) both
+ * are left empty (ledger.known false, honest = stated). */
+int events_deal_slips(db_repo *repo, const deal *d, slip_ledger *ledger, honest_estimate *honest,
+                      events_progress_fn progress, void *ud, db_err *err);
 
 #endif

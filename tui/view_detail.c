@@ -6,13 +6,27 @@
 
 #include "../pipeline/deal_fields.h"
 #include "../pipeline/format.h"
+#include "../pipeline/honest.h"
+#include "../pipeline/slips.h"
 #include "../pipeline/rules.h"
 #include "../pipeline/touches.h"
+#include "../store/events.h"
 #include "pager.h"
+
+/* The deal's close-date changes, read from the event index once when the
+ * view opens and again only after a change (app->deals_gen), never per key. */
+typedef struct {
+    bool loaded;
+    unsigned long gen;      /* app->deals_gen when read */
+    slip_ledger ledger;
+    honest_estimate honest;
+    char why[sizeof(((db_err *)0)->msg)];   /* why the history cannot be read; "" */
+} detail_slips;
 
 typedef struct {
     char *id;
     tui_full_deal full;     /* the board's deals are light: this one has the log */
+    detail_slips slips;
 } detail_state;
 
 static const char *or_dash(const char *s)
@@ -78,6 +92,49 @@ static void add_plain_texts(pager *p, const deal *d)
     }
 }
 
+static void load_slips(tui_app *app, detail_slips *s, const deal *d)
+{
+    if (s->loaded && s->gen == app->deals_gen)
+        return;
+    slip_ledger_free(&s->ledger);
+    db_err err = {0};
+    s->why[0] = '\0';
+    if (events_deal_slips(app->repo, d, &s->ledger, &s->honest, NULL, NULL, &err))
+        snprintf(s->why, sizeof s->why, "%s", err.msg);
+    s->loaded = true;
+    s->gen = app->deals_gen;
+}
+
+/* The close date, every change of it (its slip ledger) and the honest
+ * close date; one dim line when the history cannot be read. */
+static void add_close_date(tui_app *app, pager *p, const tui_full_deal *full)
+{
+    const deal *d = &full->d;
+    detail_state *ds = p->ud;
+    char date[DATE_LEN] = "-";
+    if (d->close_date != DAY_NONE)
+        date_format(d->close_date, date);
+    if (d->close_date_pushes)
+        pager_add(p, ROLE_NORMAL, 2, "%-14s %s (pushed %d×)", "Close date", date,
+                  d->close_date_pushes);
+    else
+        pager_add(p, ROLE_NORMAL, 2, "%-14s %s", "Close date", date);
+    load_slips(app, &ds->slips, d);
+    if (*ds->slips.why) {
+        pager_add(p, ROLE_DIM, 17, "%-14s not known (%s)", "Close changes", ds->slips.why);
+        return;
+    }
+    for (size_t i = 0; i < ds->slips.ledger.n; i++) {
+        char *words = slip_change_words(&ds->slips.ledger.changes[i]);
+        pager_add(p, ds->slips.ledger.changes[i].days > 0 ? ROLE_WATCH : ROLE_NORMAL, 17,
+                  "%-14s %s", "", words);
+        free(words);
+    }
+    char *honest = honest_words(&ds->slips.honest);
+    pager_add(p, ROLE_NORMAL, 17, "%-14s %s", "Honest close", honest);
+    free(honest);
+}
+
 static void add_fields(tui_app *app, pager *p, const tui_full_deal *full)
 {
     const deal *d = &full->d;
@@ -97,8 +154,7 @@ static void add_fields(tui_app *app, pager *p, const tui_full_deal *full)
     else
         pager_add(p, ROLE_NORMAL, 2, "%-14s %s", "Status", deal_status_name(d->status));
     add_value(p, cfg, d);
-    add_date(p, "Close date", d->close_date);
-    pager_add(p, ROLE_NORMAL, 2, "%-14s %d", "Close pushes", d->close_date_pushes);
+    add_close_date(app, p, full);
     char due[DATE_LEN] = "no date";
     if (d->next_due != DAY_NONE)
         date_format(d->next_due, due);
@@ -228,5 +284,6 @@ void tui_detail_view(tui_app *app, const char *id)
     fill(app, &p);
     pager_run(app, &p, KCTX_DETAIL);
     tui_full_deal_free(&ds.full);
+    slip_ledger_free(&ds.slips.ledger);
     free(ds.id);
 }

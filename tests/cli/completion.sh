@@ -29,7 +29,7 @@ expect_eq "options of export" "--csv --help --json" "$(complete_words export --)
 expect_eq "options of import" "--dry-run --help --map --skip-bad" "$(complete_words import --)"
 expect_eq "options of list" "--all --flagged --help --json --mine --owner --stage" "$(complete_words list --)"
 expect_eq "options of flags" "--help --json --mine --owner" "$(complete_words flags --)"
-expect_eq "options of report" "--help --json --mine --owner --since" "$(complete_words report --)"
+expect_eq "options of report" "--by --help --json --mine --owner --since" "$(complete_words report --)"
 expect_eq "options of review" "--help --mine --owner" "$(complete_words review --)"
 expect_eq "options of init" "--bare --help --name --remote --shared" "$(complete_words init --)"
 expect_eq "options of clone" "--help --name" "$(complete_words clone https://example.com/team.git --)"

@@ -74,11 +74,11 @@ expect_contains "show: log" "Deal created" "$OUT"
 expect_exit "show by prefix" 0 db -C "$R" show beta
 expect_contains "show: next step with due date" "Demo (due 2026-11-25)" "$OUT"
 expect_exit "show --json exits 0" 0 db -C "$R" show "$A" --json
-expect_eq "show --json is the stored deal plus flag keys" "ok" "$(printf '%s' "$OUT" | python3 -c '
+expect_eq "show --json is the stored deal plus flag and slip keys" "ok" "$(printf '%s' "$OUT" | python3 -c '
 import json, sys
 x = json.load(sys.stdin)
 stored = json.load(open(sys.argv[1]))
-for k in ("days_in_stage", "score", "level", "reasons"): x.pop(k)
+for k in ("days_in_stage", "score", "level", "reasons", "close_date_changes", "honest_close"): x.pop(k)
 print("ok" if x == stored else "differs")' "$(deal_path "$R" "$A")")"
 expect_eq "show --json: score and level" '[6, "move-on"]' "$(db -C "$R" show "$A" --json | pyjson '[d["score"], d["level"]]')"
 rejects "show an unknown id" "$R" 1 "no deal has this id" db -C "$R" show nothing-here
