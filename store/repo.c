@@ -255,6 +255,7 @@ void repo_close(db_repo *repo)
         return;
     if (repo->lock_fd >= 0)
         close(repo->lock_fd);
+    events_memo_free(repo->events_memo);
     git_repository_free(repo->git);
     free(repo->gitdir);
     config_free(&repo->cfg);

@@ -7,6 +7,9 @@
 
 #include "repo.h"
 
+typedef struct events_memo events_memo;
+void events_memo_free(events_memo *memo);
+
 struct db_repo {
     char *root;            /* work tree, no trailing slash */
     git_repository *git;   /* NULL: opened for reading only (repo_open_read) or files only */
@@ -15,6 +18,7 @@ struct db_repo {
     char *warnings;
     int lock_fd, lock_depth;
     bool recovered;        /* repo_recover ran during this hold of the lock */
+    events_memo *events_memo; /* the event index as last read, for its HEAD (events_deal.c) */
 };
 
 /* Reads and parses one deal file (relpath: deals/xx/<id>.json, its id
