@@ -34,14 +34,15 @@ cJSON *stats_flow_json(const flow_result *f)
 /* One line of the reconciliation: sign, words, deals, value. */
 static void print_row(const char *sign, const char *words, int deals, int64_t value, bool signed_value)
 {
-    char money[MONEY_LEN];
-    format_money(value, money);
+    char money[MONEY_LEN + 1];
+    money[0] = '+';
+    format_money(value, money + (signed_value && value > 0));
     printf("%-2s %-30s", sign, words);
     if (deals >= 0)
         printf("  %5d deal%s", deals, deals == 1 ? " " : "s");
     else
         printf("  %11s", "");
-    printf("  %s%14s\n", signed_value && value > 0 ? "+" : " ", money);
+    printf("  %15s\n", money);
 }
 
 void stats_flow_print(const pipeline_cfg *cfg, const flow_result *f)
