@@ -180,7 +180,7 @@ static void print_text(const pipeline_cfg *cfg, const stats_result *r, size_t co
                r->unparseable, r->unparseable == 1 ? "" : "s");
 }
 
-/* ---- the flow's period: --days N (7) or --since DATE, ending today ---- */
+/* ---- the flow's period: --days N (a week) or --since DATE, ending today ---- */
 
 #define FLOW_MAX_DAYS 3660
 
@@ -196,7 +196,7 @@ static int flow_period(cli_opts *opts, const char *days_text, const char *since_
             rc = db_fail(&opts->err, DB_EUSAGE, "--since: %s is after today", since_text);
         return rc;
     }
-    long days = 7;
+    long days = FLOW_DEFAULT_DAYS;
     if (days_text) {
         char *end;
         days = strtol(days_text, &end, 10);

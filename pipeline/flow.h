@@ -51,6 +51,9 @@ typedef struct {
     int64_t value_changes;      /* open deals' values raised (+) and lowered (−) */
 } flow_result;
 
+/* The period when none is asked for: a week, ending today. */
+#define FLOW_DEFAULT_DAYS 7
+
 const char *flow_key(flow_kind k);
 const char *flow_label(flow_kind k);
 int flow_sign(flow_kind k);

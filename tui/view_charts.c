@@ -350,10 +350,10 @@ static void load(tui_app *app, charts *ch)
     if (events_load(app->repo, &h, progress, app, &info, &err) == 0) {
         ch->have_history = true;
         stats_compute(repo_config(app->repo), &h, app->today, &ch->stats);
-        flow_compute(&h, app->today - 6, app->today, &ch->flow);
+        flow_compute(&h, app->today - (FLOW_DEFAULT_DAYS - 1), app->today, &ch->flow);
     } else {
         snprintf(ch->why, sizeof ch->why, "the history cannot be read: %s", err.msg);
-        ch->flow.from = app->today - 6;
+        ch->flow.from = app->today - (FLOW_DEFAULT_DAYS - 1);
         ch->flow.to = app->today;
     }
     deal_history_free(&h);
