@@ -4,11 +4,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../pipeline/flow.h"
 #include "../pipeline/stats.h"
 #include "../pipeline/text.h"
 #include "../store/events.h"
 #include "cli.h"
 #include "deal_view.h"
+#include "stats_flow.h"
 
 /* ---- JSON (SPEC §8) ---- */
 
@@ -74,7 +76,8 @@ static cJSON *json_index(const events_info *info)
     return obj;
 }
 
-static void print_json(const stats_result *r, size_t commits, const events_info *info)
+static void print_json(const stats_result *r, const flow_result *flow, size_t commits,
+                       const events_info *info)
 {
     cJSON *doc = cJSON_CreateObject();
     char today[DATE_LEN];
@@ -91,6 +94,7 @@ static void print_json(const stats_result *r, size_t commits, const events_info 
     cJSON *cal = cJSON_AddArrayToObject(doc, "calibration");
     for (size_t i = 0; i < r->nstages; i++)
         cJSON_AddItemToArray(cal, json_calibration(&r->stages[i]));
+    cJSON_AddItemToObject(doc, "flow", stats_flow_json(flow));
     deal_view_print_json(doc);
 }
 
@@ -165,22 +169,62 @@ static void print_text(const pipeline_cfg *cfg, const stats_result *r, size_t co
                r->unparseable, r->unparseable == 1 ? "" : "s");
 }
 
+/* ---- the flow's period: --days N (a week) or --since DATE, ending today ---- */
+
+#define FLOW_MAX_DAYS 3660
+
+static int flow_period(cli_opts *opts, const char *days_text, const char *since_text,
+                       db_day *from)
+{
+    if (days_text && since_text)
+        return db_fail(&opts->err, DB_EUSAGE, "stats: --days and --since both set the period's "
+                                              "start: give one of them");
+    if (since_text) {
+        int rc = cli_date(opts, "--since", since_text, from);
+        if (!rc && *from > opts->today)
+            rc = db_fail(&opts->err, DB_EUSAGE, "--since: %s is after today", since_text);
+        return rc;
+    }
+    long days = FLOW_DEFAULT_DAYS;
+    if (days_text) {
+        char *end;
+        days = strtol(days_text, &end, 10);
+        if (end == days_text || *end || days < 1 || days > FLOW_MAX_DAYS)
+            return db_fail(&opts->err, DB_EUSAGE,
+                           "--days: '%s' is not a number of days from 1 to %d (7: a week)",
+                           days_text, FLOW_MAX_DAYS);
+    }
+    *from = opts->today - (db_day)(days - 1);
+    return 0;
+}
+
 int cmd_stats(cli_opts *opts, int argc, char **argv)
 {
-    bool json = false;
-    cli_option options[] = {{"--json", NULL, &json}, {NULL, NULL, NULL}};
+    bool json = false, flow_only = false;
+    const char *days_text = NULL, *since_text = NULL;
+    cli_option options[] = {{"--json", NULL, &json}, {"--flow", NULL, &flow_only},
+                            {"--days", &days_text, NULL}, {"--since", &since_text, NULL},
+                            {NULL, NULL, NULL}};
     int rc = cli_parse(opts, "stats", argc, argv, options, NULL, 0, 0, NULL);
+    db_day from = opts->today;
     db_repo *repo = NULL;
-    if (rc || (rc = cli_open_repo(opts, &repo)))
+    if (rc || (rc = flow_period(opts, days_text, since_text, &from)) ||
+        (rc = cli_open_repo(opts, &repo)))
         return rc;
     deal_history h;
     events_info info;
     rc = events_load(repo, &h, cli_history_progress(), NULL, &info, &opts->err);
     if (!rc) {
+        flow_result flow;
+        flow_compute(&h, from, opts->today, &flow);
         stats_result r;
         stats_compute(repo_config(repo), &h, opts->today, &r);
-        if (json)
-            print_json(&r, h.ncommits, &info);
+        if (flow_only && json)
+            deal_view_print_json(stats_flow_json(&flow));
+        else if (flow_only)
+            stats_flow_print(repo_config(repo), &flow);
+        else if (json)
+            print_json(&r, &flow, h.ncommits, &info);
         else
             print_text(repo_config(repo), &r, h.ncommits);
         stats_free(&r);

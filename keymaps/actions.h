@@ -52,6 +52,7 @@
     X(UNDO,           "undo",           AP_DEAL | AP_EDITS, NONE,      "undo the last change") \
     X(CHANGES,        "changes",        0,                  NONE,      "show what teammates changed") \
     X(CLOSED,         "closed",         0,                  NONE,      "show the won, lost and moved-on deals") \
+    X(CHARTS,         "charts",         0,                  NONE,      "show the charts: pipeline by stage, days in stage, the week's flow") \
     X(MESSAGES,       "messages",       0,                  NONE,      "show this session's messages in full, newest first") \
     X(REFRESH,        "refresh",        0,                  NONE,      "redraw the screen and reload the deals") \
     X(HELP,           "help",           0,                  NONE,      "show the keys") \

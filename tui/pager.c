@@ -73,6 +73,11 @@ static size_t wrap_line(const pager_line *l, int cols, size_t skip, size_t *row,
 static void pager_draw(tui_app *app, tui_view *v)
 {
     pager *p = v->data;
+    if (p->layout && p->laid_cols != COLS - 1) {
+        pager_clear(p);
+        p->layout(app, p, COLS - 1);
+        p->laid_cols = COLS - 1;
+    }
     erase();
     draw_clear_row(0, 0, draw_attr(ROLE_STATUS));
     draw_text(0, 1, p->title, COLS - 2, draw_attr(ROLE_STATUS) | A_BOLD, false);
@@ -124,7 +129,8 @@ static bool pager_handle(tui_app *app, tui_view *v, db_action a)
 static void pager_reloaded(tui_app *app, tui_view *v)
 {
     pager *p = v->data;
-    if (p->fill) {
+    p->laid_cols = 0;              /* laid out again when next drawn */
+    if (p->fill && !p->layout) {
         pager_clear(p);
         p->fill(app, p);
     }

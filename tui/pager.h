@@ -20,6 +20,11 @@ struct pager {
     size_t rows;         /* screen rows of the text as last drawn */
     /* Optional: fills the lines again after a reload. */
     void (*fill)(tui_app *app, pager *p);
+    /* Optional: fills the lines for a width of `cols` columns, when first
+     * drawn and again when the width changes or the deals are reloaded (bars
+     * that fit the screen); then fill is not used. */
+    void (*layout)(tui_app *app, pager *p, int cols);
+    int laid_cols;       /* the width layout last filled for; 0: not yet */
     /* Optional: actions beyond scrolling; true when handled. */
     bool (*act)(tui_app *app, pager *p, db_action action);
     void *ud;

@@ -371,6 +371,7 @@ static bool board_handle(tui_app *app, tui_view *v, db_action a)
     case ACTION_ADD: tui_add_deal(app); break;
     case ACTION_CHANGES: tui_changes_view(app); break;
     case ACTION_CLOSED: tui_closed_view(app); break;
+    case ACTION_CHARTS: tui_charts_view(app); break;
     case ACTION_DETAIL:
         if (sel)
             tui_detail_view(app, sel->id);

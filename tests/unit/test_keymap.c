@@ -200,7 +200,7 @@ static void test_action_names_are_the_contract(void **state)
         {"search", ACTION_SEARCH}, {"search-next", ACTION_SEARCH_NEXT},
         {"search-prev", ACTION_SEARCH_PREV}, {"filter", ACTION_FILTER}, {"sync", ACTION_SYNC},
         {"review", ACTION_REVIEW}, {"undo", ACTION_UNDO}, {"changes", ACTION_CHANGES},
-        {"closed", ACTION_CLOSED},
+        {"closed", ACTION_CLOSED}, {"charts", ACTION_CHARTS},
         {"messages", ACTION_MESSAGES},
         {"refresh", ACTION_REFRESH}, {"help", ACTION_HELP}, {"quit", ACTION_QUIT},
         {"back", ACTION_BACK}, {"skip", ACTION_SKIP}, {"review-back", ACTION_REVIEW_BACK},
