@@ -1,6 +1,6 @@
 /* The chart screen: the pipeline in horizontal bars, read rather than
  * studied — the open pipeline by stage, days in stage against the stages'
- * limits, the week's flow, and (once fed) the forecast by close month. A
+ * limits, the week's flow, and the forecast by close month. A
  * page like help: it scrolls, and its lines are laid out again for the
  * width. The history comes from store/ (the event index), read only when
  * the screen is opened. */
@@ -10,6 +10,8 @@
 
 #include "../pipeline/flow.h"
 #include "../pipeline/format.h"
+#include "../pipeline/forecast_period.h"
+#include "../pipeline/honest.h"
 #include "../pipeline/stats.h"
 #include "../pipeline/text.h"
 #include "../store/events.h"
@@ -21,6 +23,7 @@ typedef struct {
     char why[sizeof(((db_err *)0)->msg) + 40];   /* why the history could not be read */
     stats_result stats;
     flow_result flow;
+    period_forecast forecast;    /* the open deals by close month, stated and honest */
 } charts;
 
 /* One row of a chart: words, figures, the bar's value (< 0: no bar) and an
@@ -263,49 +266,44 @@ static void add_flow(charts *ch, pager *p, int cols)
 }
 
 /* ---- 4. the forecast by close month, stated vs honest -------------------
- * FEED ME: the honest forecast (each open deal's stated close date moved by
- * the team's typical slip, SPEC §8 `report --by month`) is another pure
- * function's to compute. Fill the months from it in forecast_months(): this
- * chart already draws each month as two bars on one scale, stated above
- * honest. Until then it says what it will show. */
+ * Each month as two bars on one scale: the weighted value of the open deals
+ * whose stated close date falls in it, and of those whose honest one does
+ * (stated plus the team's typical slip: pipeline/honest.h). */
 
-typedef struct {
-    char month[8];               /* "2026-12" */
-    int64_t stated, honest;      /* weighted value closing that month */
-} chart_forecast_month;
-
-static size_t forecast_months(tui_app *app, chart_forecast_month **out)
+static void add_forecast_month(chart *c, int cols, const period_row *row)
 {
-    (void)app;
-    *out = NULL;                 /* not fed yet */
-    return 0;
+    char label[48], m[MONEY_LEN];
+    snprintf(label, sizeof label, "%s stated", row->label);
+    chart_row *r = chart_add(c, label, (double)row->stated.weighted, 0);
+    money(row->stated.weighted, cols, m);
+    snprintf(r->figures, sizeof r->figures, "%d\t%s", row->stated.count, m);
+    r = chart_add(c, "        honest", (double)row->honest.weighted, 0);
+    money(row->honest.weighted, cols, m);
+    snprintf(r->figures, sizeof r->figures, "%d\t%s", row->honest.count, m);
+    if (row->honest.weighted < row->stated.weighted)
+        r->role = ROLE_WATCH;                     /* the team's slips take value out of it */
 }
 
-static void add_forecast(tui_app *app, pager *p, int cols)
+static void add_forecast(charts *ch, pager *p, int cols)
 {
-    pager_add(p, ROLE_HEADER, 0, "%s", "Forecast by close month: stated vs honest");
-    chart_forecast_month *months = NULL;
-    size_t n = forecast_months(app, &months);
-    if (n == 0) {
-        pager_add(p, ROLE_DIM, 2, "  %s",
-                  "Not here yet: the honest close dates (stated plus the team's typical slip) "
-                  "will show beside the stated ones.");
+    pager_add(p, ROLE_HEADER, 0, "%s",
+              "Forecast by close month: stated vs honest (deals, weighted value)");
+    if (!ch->have_history) {
+        pager_add(p, ROLE_ERROR, 2, "  %s", ch->why);
+        return;
+    }
+    const period_forecast *f = &ch->forecast;
+    if (!f->nrows) {
+        pager_add(p, ROLE_DIM, 2, "  %s", "No open deal has a close date.");
         return;
     }
     chart c = {0};
-    char m[MONEY_LEN];
-    for (size_t i = 0; i < n; i++) {
-        char label[32];
-        snprintf(label, sizeof label, "%s stated", months[i].month);
-        chart_row *r = chart_add(&c, label, (double)months[i].stated, 0);
-        money(months[i].stated, cols, m);
-        snprintf(r->figures, sizeof r->figures, "%s", m);
-        r = chart_add(&c, "        honest", (double)months[i].honest, 0);
-        money(months[i].honest, cols, m);
-        snprintf(r->figures, sizeof r->figures, "%s", m);
-    }
+    for (size_t i = 0; i < f->nrows; i++)
+        add_forecast_month(&c, cols, &f->rows[i]);
     chart_draw(p, cols, &c);
-    free(months);
+    pager_add(p, ROLE_DIM, 2, "  %d deal%s moved to another month by the team's slips; %d kept "
+              "the stated date for lack of history (see README, Honest close date).",
+              f->moved, f->moved == 1 ? "" : "s", f->not_enough);
 }
 
 /* ---- the page ------------------------------------------------------------ */
@@ -319,7 +317,20 @@ static void layout(tui_app *app, pager *p, int cols)
     pager_add(p, ROLE_NORMAL, 0, "%s", "");
     add_flow(ch, p, cols);
     pager_add(p, ROLE_NORMAL, 0, "%s", "");
-    add_forecast(app, p, cols);
+    add_forecast(ch, p, cols);
+}
+
+static void forecast_months(tui_app *app, const deal_history *h, period_forecast *out)
+{
+    honest_model m;
+    honest_learn(h, &m);
+    size_t n = app->deals.count;
+    honest_estimate *est = xcalloc(n ? n : 1, sizeof *est);
+    for (size_t i = 0; i < n; i++)
+        est[i] = honest_close_of(&m, h, app->deals.items[i]);
+    forecast_by_period(repo_config(app->repo), app->deals.items, est, n, PERIOD_MONTH, out);
+    free(est);
+    honest_model_free(&m);
 }
 
 /* A passing status while the history is read (not a message for the log). */
@@ -351,6 +362,7 @@ static void load(tui_app *app, charts *ch)
         ch->have_history = true;
         stats_compute(repo_config(app->repo), &h, app->today, &ch->stats);
         flow_compute(&h, app->today - (FLOW_DEFAULT_DAYS - 1), app->today, &ch->flow);
+        forecast_months(app, &h, &ch->forecast);
     } else {
         snprintf(ch->why, sizeof ch->why, "the history cannot be read: %s", err.msg);
         ch->flow.from = app->today - (FLOW_DEFAULT_DAYS - 1);
@@ -374,4 +386,5 @@ void tui_charts_view(tui_app *app)
     p.ud = &ch;
     pager_run(app, &p, KCTX_DETAIL);
     stats_free(&ch.stats);
+    period_forecast_free(&ch.forecast);
 }

@@ -132,6 +132,14 @@ near $((won / 2)) "$(eighths c120 Pushed)" && ok "Pushed's bar is half of Won's"
     fail "Pushed $(eighths c120 Pushed), Won $won"
 near $((won / 8)) "$(eighths c120 "+ New")" && ok "New's bar is an eighth of Won's" ||
     fail "New $(eighths c120 "+ New"), Won $won"
+# The forecast: Charlie (explore) and Delta (recognize) close in December,
+# Bravo, pushed, in February; one won deal is too little history for the
+# honest dates to differ from the stated ones.
+expect_contains "forecast: December, stated" "2026-12 stated   2  4,500  █" "$all"
+expect_contains "forecast: December, honest (too little history: the same)" \
+    "        honest   2  4,500  █" "$all"
+expect_contains "forecast: January, empty, still listed" "2027-01 stated   0      0" "$all"
+expect_contains "forecast: February, Bravo at 40%" "2027-02 stated   1  8,000  █" "$all"
 expect_eq "120x40: nothing wider than the screen" "" "$(too_wide 120 c120)"
 
 # ---- LANG=C: the same bars in '#' -------------------------------------------
