@@ -94,6 +94,19 @@ void cli_usage(FILE *out, const char *cmd);
 int cli_open_repo(cli_opts *opts, db_repo **repo);
 /* For commands that only read deals (repo_open_read). */
 int cli_open_repo_read(cli_opts *opts, db_repo **repo);
+/* --as-of DATE (SPEC §8), for list, flags, report and board: the option's
+ * entry in a command's option table. */
+#define CLI_AS_OF_OPTION(text) {"--as-of", (text), NULL}
+/* Checks the --as-of text (NULL: not given, nothing to do) and makes that
+ * day today, before any other date option is read relative to today. */
+int cli_as_of_day(cli_opts *opts, const char *text);
+/* Opens the repository for reading (cli_open_repo_read); with --as-of
+ * given, as it stood at the end of that day (repo_travel). */
+int cli_open_repo_as_of(cli_opts *opts, const char *as_of, db_repo **repo);
+/* "as of 2025-03-31 (commit abc1234 of 2025-03-30)" and a newline on a
+ * travelled repository's text output; nothing for the present. */
+void cli_print_as_of(FILE *out, const db_repo *repo);
+
 /* One change to one deal as one commit, reported on stdout in words. */
 int cli_change_deal(cli_opts *opts, const char *id, edit_op op);
 /* Who/when for edits. Caller frees ctx->by via cli_edit_ctx_free. */

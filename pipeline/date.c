@@ -92,6 +92,11 @@ bool date_today(db_day *out)
     return true;
 }
 
+db_day date_of_time(int64_t unix_time)
+{
+    return (db_day)(unix_time >= 0 ? unix_time / 86400 : (unix_time - 86399) / 86400);
+}
+
 void timestamp_format(int64_t unix_time, char out[TIMESTAMP_LEN])
 {
     time_t t = (time_t)unix_time;

@@ -19,6 +19,9 @@ void date_to_ymd(db_day day, int *y, int *m, int *d);
  * leaves *out alone) when DEALBOARD_TODAY is set but not a valid date. */
 bool date_today(db_day *out);
 
+/* The UTC calendar day of a Unix time. */
+db_day date_of_time(int64_t unix_time);
+
 /* UTC ISO-8601 timestamp "YYYY-MM-DDTHH:MM:SSZ" of a Unix time. */
 #define TIMESTAMP_LEN 21
 void timestamp_format(int64_t unix_time, char out[TIMESTAMP_LEN]);
