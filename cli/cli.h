@@ -26,13 +26,13 @@ typedef int (*cli_fn)(cli_opts *opts, int argc, char **argv);
 
 /* X-macro of every command: name, function, arguments, summary. */
 #define DB_COMMANDS(X)                                                                          \
-    X("board", cmd_board, "", "open the board (the default command)")                          \
+    X("board", cmd_board, "[--as-of DATE]", "open the board (the default command; --as-of: a past day's, read-only)")                          \
     X("init", cmd_init, "[DIR] [--name NAME] [--remote URL] [--bare --shared]", "create a pipeline repository (asks its name on a terminal)") \
     X("clone", cmd_clone, "URL [DIR] [--name NAME]", "clone a team pipeline (--name: for an empty remote)") \
     X("demo", cmd_demo, "", "open the board on a fresh copy of the example pipeline")           \
     X("add", cmd_add, "TITLE [--account A] [--value N] [--stage S] [--owner O] [--close DATE] [--next TEXT] [--due DATE]", \
       "add a deal; prints its id")                                                              \
-    X("list", cmd_list, "[--stage S] [--owner O | --mine] [--flagged] [--all] [--json]", "list deals") \
+    X("list", cmd_list, "[--stage S] [--owner O | --mine] [--flagged] [--all] [--json] [--as-of DATE]", "list deals") \
     X("show", cmd_show, "ID [--json]", "show one deal")                                         \
     X("move", cmd_move, "ID STAGE", "move a deal to another stage")                             \
     X("set", cmd_set, "ID FIELD VALUE", "set a field (a later close_date counts a push)")       \
@@ -47,13 +47,13 @@ typedef int (*cli_fn)(cli_opts *opts, int argc, char **argv);
     X("moveon", cmd_moveon, "ID --reason R [--revisit DATE]", "move on from a deal (not lost)") \
     X("reopen", cmd_reopen, "ID", "reopen a closed or moved-on deal")                           \
     X("snooze", cmd_snooze, "ID --until DATE [--reason R]", "do not flag the deal until DATE")  \
-    X("flags", cmd_flags, "[--owner O | --mine] [--json]", "flagged open deals with score, level and reasons") \
+    X("flags", cmd_flags, "[--owner O | --mine] [--json] [--as-of DATE]", "flagged open deals with score, level and reasons") \
     X("review", cmd_review, "[--owner O | --mine]", "the daily review walk-through (every owner's deals unless --owner or --mine)") \
     X("log", cmd_log, "ID", "the deal's history from git")                                      \
     X("undo", cmd_undo, "", "undo the last change (as a new commit)")                           \
     X("sync", cmd_sync, "", "commit, fetch, merge, push")                                       \
     X("changes", cmd_changes, "[--since DATE|REV]", "what teammates changed, in words")         \
-    X("report", cmd_report, "[--owner O | --mine] [--json] [--since DATE]", "per-stage totals, weighted forecast, flagged, closed") \
+    X("report", cmd_report, "[--owner O | --mine] [--json] [--since DATE] [--as-of DATE]", "per-stage totals, weighted forecast, flagged, closed") \
     X("stats", cmd_stats, "[--json]", "what the history says: days in stage, win rates, slips") \
     X("import", cmd_import, "FILE.csv [--map COLUMN=FIELD] [--dry-run] [--skip-bad]", "import deals from CSV") \
     X("export", cmd_export, "[--csv|--json]", "write every deal to standard output")            \
