@@ -27,13 +27,13 @@ typedef int (*cli_fn)(cli_opts *opts, int argc, char **argv);
 
 /* X-macro of every command: name, function, arguments, summary. */
 #define DB_COMMANDS(X)                                                                          \
-    X("board", cmd_board, "", "open the board (the default command)")                          \
+    X("board", cmd_board, "[--as-of DATE]", "open the board (the default command; --as-of: a past day's, read-only)")                          \
     X("init", cmd_init, "[DIR] [--name NAME] [--remote URL] [--bare --shared]", "create a pipeline repository (asks its name on a terminal)") \
     X("clone", cmd_clone, "URL [DIR] [--name NAME]", "clone a team pipeline (--name: for an empty remote)") \
     X("demo", cmd_demo, "", "open the board on a fresh copy of the example pipeline")           \
     X("add", cmd_add, "TITLE [--account A] [--value N] [--stage S] [--owner O] [--close DATE] [--next TEXT] [--due DATE]", \
       "add a deal; prints its id")                                                              \
-    X("list", cmd_list, "[--stage S] [--owner O | --mine] [--flagged] [--all] [--json]", "list deals") \
+    X("list", cmd_list, "[--stage S] [--owner O | --mine] [--flagged] [--all] [--json] [--as-of DATE]", "list deals") \
     X("show", cmd_show, "ID [--json]", "show one deal")                                         \
     X("move", cmd_move, "ID STAGE", "move a deal to another stage")                             \
     X("set", cmd_set, "ID FIELD VALUE", "set a field (a later close_date counts a push)")       \
@@ -48,13 +48,13 @@ typedef int (*cli_fn)(cli_opts *opts, int argc, char **argv);
     X("moveon", cmd_moveon, "ID --reason R [--revisit DATE]", "move on from a deal (not lost)") \
     X("reopen", cmd_reopen, "ID", "reopen a closed or moved-on deal")                           \
     X("snooze", cmd_snooze, "ID --until DATE [--reason R]", "do not flag the deal until DATE")  \
-    X("flags", cmd_flags, "[--owner O | --mine] [--json]", "flagged open deals with score, level and reasons") \
+    X("flags", cmd_flags, "[--owner O | --mine] [--json] [--as-of DATE]", "flagged open deals with score, level and reasons") \
     X("review", cmd_review, "[--owner O | --mine]", "the daily review walk-through (every owner's deals unless --owner or --mine)") \
     X("log", cmd_log, "ID", "the deal's history from git")                                      \
     X("undo", cmd_undo, "", "undo the last change (as a new commit)")                           \
     X("sync", cmd_sync, "", "commit, fetch, merge, push")                                       \
     X("changes", cmd_changes, "[--since DATE|REV]", "what teammates changed, in words")         \
-    X("report", cmd_report, "[--owner O | --mine] [--json] [--since DATE | --by month|quarter]", "per-stage totals, weighted forecast, flagged, closed; --by: by close period, stated and honest") \
+    X("report", cmd_report, "[--owner O | --mine] [--json] [--since DATE | --by month|quarter] [--as-of DATE]", "per-stage totals, weighted forecast, flagged, closed; --by: by close period, stated and honest") \
     X("stats", cmd_stats, "[--flow] [--days N | --since DATE] [--json]", "what the history says: days in stage, win rates, slips; --flow: the period's flow (a week unless --days or --since)") \
     X("import", cmd_import, "FILE.csv [--map COLUMN=FIELD] [--dry-run] [--skip-bad]", "import deals from CSV") \
     X("export", cmd_export, "[--csv|--json]", "write every deal to standard output")            \
@@ -95,6 +95,19 @@ void cli_usage(FILE *out, const char *cmd);
 int cli_open_repo(cli_opts *opts, db_repo **repo);
 /* For commands that only read deals (repo_open_read). */
 int cli_open_repo_read(cli_opts *opts, db_repo **repo);
+/* --as-of DATE (SPEC §8), for list, flags, report and board: the option's
+ * entry in a command's option table. */
+#define CLI_AS_OF_OPTION(text) {"--as-of", (text), NULL}
+/* Checks the --as-of text (NULL: not given, nothing to do) and makes that
+ * day today, before any other date option is read relative to today. */
+int cli_as_of_day(cli_opts *opts, const char *text);
+/* Opens the repository for reading (cli_open_repo_read); with --as-of
+ * given, as it stood at the end of that day (repo_travel). */
+int cli_open_repo_as_of(cli_opts *opts, const char *as_of, db_repo **repo);
+/* "as of 2025-03-31 (commit abc1234 of 2025-03-30)" and a newline on a
+ * travelled repository's text output; nothing for the present. */
+void cli_print_as_of(FILE *out, const db_repo *repo);
+
 /* One change to one deal as one commit, reported on stdout in words. */
 int cli_change_deal(cli_opts *opts, const char *id, edit_op op);
 /* Who/when for edits. Caller frees ctx->by via cli_edit_ctx_free. */

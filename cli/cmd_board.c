@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "../keymaps/keymap.h"
+#include "../pipeline/format.h"
 #include "../tui/tui.h"
 #include "cli.h"
 
@@ -58,17 +59,26 @@ static int load_keys(cli_opts *opts, keymap **out, key_errors *errs)
 
 /* Opens the repository and runs the TUI: the board, or with `review` the
  * review of owner's deals (owner NULL for the board; cmd names it in errors). */
-static int run_tui(cli_opts *opts, const keymap *km, const key_errors *errs, cli_owner *owner)
+static int run_tui(cli_opts *opts, const keymap *km, const key_errors *errs, cli_owner *owner,
+                   const char *as_of)
 {
     db_repo *repo = NULL;
     int rc = cli_open_repo(opts, &repo);
+    if (!rc && as_of)                 /* a past day's board: read-only (store/as_of.c) */
+        rc = repo_travel(repo, opts->today, &opts->err);
     if (!rc && owner)
         rc = cli_owner_scope(opts, "review", repo, owner);
     if (!rc) {
         char startup[600] = "";
+        const repo_as_of_info *past = repo_as_of(repo);
+        char words[AS_OF_LEN];
+        if (past)
+            format_as_of(past->day, past->commit, past->commit_time, words);
         if (errs->count)
             snprintf(startup, sizeof startup, "%s%s", errs->first,
                      errs->count > 1 ? " (and more: see stderr)" : "");
+        else if (past)
+            snprintf(startup, sizeof startup, "read-only: %s", words);
         rc = owner ? tui_run_review(repo, km, opts->today, startup, &owner->scope, &opts->err)
                    : tui_run(repo, km, opts->today, startup, &opts->err);
     }
@@ -79,10 +89,11 @@ static int run_tui(cli_opts *opts, const keymap *km, const key_errors *errs, cli
 int cmd_board(cli_opts *opts, int argc, char **argv)
 {
     bool table = false, roff = false;
+    const char *as_of = NULL;
     cli_option options[] = {{"--keys-table", NULL, &table}, {"--keys-roff", NULL, &roff},
-                            {NULL, NULL, NULL}};
+                            CLI_AS_OF_OPTION(&as_of), {NULL, NULL, NULL}};
     int rc = cli_parse(opts, "board", argc, argv, options, NULL, 0, 0, NULL);
-    if (rc)
+    if (rc || (rc = cli_as_of_day(opts, as_of)))
         return rc;
     keymap *km = NULL;
     key_errors errs = {0, ""};
@@ -93,7 +104,7 @@ int cmd_board(cli_opts *opts, int argc, char **argv)
         keymap_free(km);
         return 0;
     }
-    rc = run_tui(opts, km, &errs, NULL);
+    rc = run_tui(opts, km, &errs, NULL, as_of);
     keymap_free(km);
     return rc;
 }
@@ -121,7 +132,7 @@ int cmd_review(cli_opts *opts, int argc, char **argv)
     key_errors errs = {0, ""};
     if (rc || (rc = load_keys(opts, &km, &errs)))
         return rc;
-    rc = run_tui(opts, km, &errs, &owner);
+    rc = run_tui(opts, km, &errs, &owner, NULL);
     keymap_free(km);
     cli_owner_free(&owner);
     return rc;

@@ -87,10 +87,26 @@ static void add_owner(cJSON *doc, const owner_scope *scope)
             cJSON_AddItemToArray(matches, cJSON_CreateString(names[i]));
 }
 
-static void print_json(const pipeline_cfg *cfg, const forecast *f, const owner_scope *scope)
+/* "as_of" on a travelled repository (SPEC §8), as list --json has it. */
+static void add_as_of(cJSON *doc, const db_repo *repo)
 {
+    const repo_as_of_info *past = repo_as_of(repo);
+    if (!past)
+        return;
+    char committed[TIMESTAMP_LEN];
+    timestamp_format(past->commit_time, committed);
+    cJSON *obj = cJSON_AddObjectToObject(doc, "as_of");
+    add_date(obj, "date", past->day);
+    cJSON_AddStringToObject(obj, "commit", past->commit);
+    cJSON_AddStringToObject(obj, "committed", committed);
+}
+
+static void print_json(const db_repo *repo, const forecast *f, const owner_scope *scope)
+{
+    const pipeline_cfg *cfg = repo_config(repo);
     cJSON *doc = cJSON_CreateObject();
     add_date(doc, "today", f->today);
+    add_as_of(doc, repo);
     add_owner(doc, scope);
     cJSON_AddStringToObject(doc, "currency", cfg->currency);
     add_date(doc, "since", f->since);
@@ -235,8 +251,10 @@ static void print_whose(const owner_scope *scope)
     sb_free(&sb);
 }
 
-static void print_text(const pipeline_cfg *cfg, const forecast *f, const owner_scope *scope)
+static void print_text(const db_repo *repo, const forecast *f, const owner_scope *scope)
 {
+    const pipeline_cfg *cfg = repo_config(repo);
+    cli_print_as_of(stdout, repo);
     char today[DATE_LEN];
     date_format(f->today, today);
     cli_print_safe(stdout, cfg->name);
@@ -388,10 +406,11 @@ static void report_by_period(cli_opts *opts, db_repo *repo, deal **deals, size_t
 int cmd_report(cli_opts *opts, int argc, char **argv)
 {
     bool json = false;
-    const char *since_text = NULL, *by_text = NULL;
+    const char *since_text = NULL, *by_text = NULL, *as_of = NULL;
     cli_owner owner = {0};
     cli_option options[] = {{"--json", NULL, &json}, {"--since", &since_text, NULL},
                             {"--by", &by_text, NULL}, CLI_OWNER_OPTIONS(&owner),
+                            CLI_AS_OF_OPTION(&as_of),
                             {NULL, NULL, NULL}};
     int rc = cli_parse(opts, "report", argc, argv, options, NULL, 0, 0, NULL);
     if (!rc)
@@ -403,12 +422,17 @@ int cmd_report(cli_opts *opts, int argc, char **argv)
     if (!rc && by_text && since_text)
         rc = db_fail(&opts->err, DB_EUSAGE, "--since is for closed deals; --by forecasts open "
                      "ones: use one of them");
+    if (!rc && by_text && as_of)     /* the honest dates learn from the whole history */
+        rc = db_fail(&opts->err, DB_EUSAGE, "--by cannot look back with --as-of yet: its honest "
+                     "close dates learn from every commit up to now; leave one of them out");
+    if (!rc)                      /* first: --since counts from the day it makes today */
+        rc = cli_as_of_day(opts, as_of);
     db_day since = DAY_NONE;
     if (!rc && since_text && !(rc = cli_date(opts, "--since", since_text, &since)) &&
         since > opts->today)
         rc = db_fail(&opts->err, DB_EUSAGE, "--since: %s is after today", since_text);
     db_repo *repo = NULL;
-    if (rc || (rc = cli_open_repo(opts, &repo)))
+    if (rc || (rc = as_of ? cli_open_repo_as_of(opts, as_of, &repo) : cli_open_repo(opts, &repo)))
         return rc;
     const pipeline_cfg *cfg = repo_config(repo);
     deal_list all = {0};
@@ -427,9 +451,9 @@ int cmd_report(cli_opts *opts, int argc, char **argv)
             forecast f;
             forecast_compute(cfg, theirs, n, opts->today, since, &f);
             if (json)
-                print_json(cfg, &f, &owner.scope);
+                print_json(repo, &f, &owner.scope);
             else
-                print_text(cfg, &f, &owner.scope);
+                print_text(repo, &f, &owner.scope);
             forecast_free(&f);
         }
         free(theirs);

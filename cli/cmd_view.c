@@ -154,13 +154,15 @@ int cmd_list(cli_opts *opts, int argc, char **argv)
 {
     list_filter f = {0};
     cli_owner owner = {0};
+    const char *as_of = NULL;
     cli_option options[] = {{"--stage", &f.stage, NULL}, CLI_OWNER_OPTIONS(&owner),
                             {"--flagged", NULL, &f.flagged}, {"--all", NULL, &f.all},
-                            {"--json", NULL, &f.json}, {NULL, NULL, NULL}};
+                            {"--json", NULL, &f.json}, CLI_AS_OF_OPTION(&as_of),
+                            {NULL, NULL, NULL}};
     int rc = cli_parse(opts, "list", argc, argv, options, NULL, 0, 0, NULL);
     db_repo *repo = NULL;
-    if (rc || (rc = cli_owner_check(opts, "list", &owner)) ||
-        (rc = cli_open_repo_read(opts, &repo)))
+    if (rc || (rc = cli_owner_check(opts, "list", &owner)) || (rc = cli_as_of_day(opts, as_of)) ||
+        (rc = cli_open_repo_as_of(opts, as_of, &repo)))
         return rc;
     if ((rc = cli_owner_scope(opts, "list", repo, &owner))) {
         cli_owner_free(&owner);
@@ -188,10 +190,12 @@ int cmd_list(cli_opts *opts, int argc, char **argv)
         if (keep(cfg, all.items[i], &f, opts->today))
             shown[n++] = all.items[i];
     deal_view_sort(cfg, shown, n, opts->today);
-    if (!rc && f.json)
+    if (!rc && f.json) {
         json_list_print(opts, repo, shown, n);
-    else if (!rc)
+    } else if (!rc) {
+        cli_print_as_of(stdout, repo);
         print_table(opts, cfg, shown, n);
+    }
     free(shown);
     cli_keep_until_exit(&all);
     cli_owner_free(&owner);
@@ -434,12 +438,13 @@ int cmd_flags(cli_opts *opts, int argc, char **argv)
 {
     bool json = false;
     cli_owner owner = {0};
+    const char *as_of = NULL;
     cli_option options[] = {{"--json", NULL, &json}, CLI_OWNER_OPTIONS(&owner),
-                            {NULL, NULL, NULL}};
+                            CLI_AS_OF_OPTION(&as_of), {NULL, NULL, NULL}};
     int rc = cli_parse(opts, "flags", argc, argv, options, NULL, 0, 0, NULL);
     db_repo *repo = NULL;
     if (rc || (rc = cli_owner_check(opts, "flags", &owner)) ||
-        (rc = cli_open_repo_read(opts, &repo)))
+        (rc = cli_as_of_day(opts, as_of)) || (rc = cli_open_repo_as_of(opts, as_of, &repo)))
         return rc;
     if ((rc = cli_owner_scope(opts, "flags", repo, &owner))) {
         cli_owner_free(&owner);
@@ -456,10 +461,12 @@ int cmd_flags(cli_opts *opts, int argc, char **argv)
         if (keep(cfg, all.items[i], &f, opts->today))
             flagged[n++] = all.items[i];
     deal_view_sort_by_score(cfg, flagged, n, opts->today);
-    if (!rc && json)
+    if (!rc && json) {
         json_list_print(opts, repo, flagged, n);
-    else if (!rc)
+    } else if (!rc) {
+        cli_print_as_of(stdout, repo);
         print_flags(cfg, flagged, n, opts->today);
+    }
     free(flagged);
     cli_keep_until_exit(&all);
     cli_owner_free(&owner);

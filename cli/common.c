@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../pipeline/format.h"
 #include "../pipeline/text.h"
 #include "../store/deal_txn.h"
 #include "cli.h"
@@ -303,4 +304,45 @@ static void history_progress(void *ud, size_t done, size_t total)
 events_progress_fn cli_history_progress(void)
 {
     return isatty(STDERR_FILENO) ? history_progress : NULL;
+}
+
+int cli_as_of_day(cli_opts *opts, const char *text)
+{
+    db_day day;
+    if (!text)
+        return 0;
+    if (!date_parse(text, &day))
+        return db_fail(&opts->err, DB_EUSAGE, "--as-of: '%s' is not a date (use YYYY-MM-DD)",
+                       text);
+    if (day > opts->today) {
+        char today[DATE_LEN];
+        date_format(opts->today, today);
+        return db_fail(&opts->err, DB_EUSAGE, "--as-of: %s is after today (%s): the pipeline "
+                       "is known up to today; leave --as-of out for today's", text, today);
+    }
+    opts->today = day;
+    return 0;
+}
+
+int cli_open_repo_as_of(cli_opts *opts, const char *as_of, db_repo **repo)
+{
+    if (!as_of)
+        return cli_open_repo_read(opts, repo);
+    int rc = cli_open_repo(opts, repo);         /* the history needs git */
+    if (!rc && (rc = repo_travel(*repo, opts->today, &opts->err))) {
+        repo_close(*repo);
+        *repo = NULL;
+    }
+    return rc;
+}
+
+void cli_print_as_of(FILE *out, const db_repo *repo)
+{
+    const repo_as_of_info *past = repo_as_of(repo);
+    if (!past)
+        return;
+    char words[AS_OF_LEN];
+    format_as_of(past->day, past->commit, past->commit_time, words);
+    words[0] = 'A';                                 /* a heading */
+    fprintf(out, "%s\n", words);
 }

@@ -176,6 +176,20 @@ static void write_deal(json_out *o, cli_opts *opts, db_repo *repo, const deal *d
     out_own(o, start);
 }
 
+/* "as_of": which past a travelled repository shows (SPEC §8); nothing for
+ * today's, so a listing of today is as it always was. */
+static void write_as_of(strbuf *sb, const db_repo *repo)
+{
+    const repo_as_of_info *past = repo_as_of(repo);
+    if (!past)
+        return;
+    char day[DATE_LEN], committed[TIMESTAMP_LEN];
+    date_format(past->day, day);
+    timestamp_format(past->commit_time, committed);
+    sb_printf(sb, "  \"as_of\": {\"date\": \"%s\", \"commit\": \"%s\", \"committed\": \"%s\"},\n",
+              day, past->commit, committed);
+}
+
 void json_list_print(cli_opts *opts, db_repo *repo, deal **deals, size_t n)
 {
     char today[DATE_LEN];
@@ -184,7 +198,9 @@ void json_list_print(cli_opts *opts, db_repo *repo, deal **deals, size_t n)
     tails_start(&tails, repo_config(repo), opts->today, deals, n);
     json_out *o = xcalloc(1, sizeof *o);
     fflush(stdout);
-    sb_printf(&o->sb, "{\n  \"today\": \"%s\",\n  \"deals\": [", today);
+    sb_printf(&o->sb, "{\n  \"today\": \"%s\",\n", today);
+    write_as_of(&o->sb, repo);
+    sb_puts(&o->sb, "  \"deals\": [");
     out_own(o, 0);
     for (size_t i = 0; i < n; i++) {
         size_t start = o->sb.len;

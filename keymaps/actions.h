@@ -12,7 +12,9 @@
                             * review views run it on their deal */
 #define AP_NEEDS_DEAL 2u   /* refused with "no deal selected" when there is none */
 #define AP_EDITS      4u   /* commits: refused while a sync runs (it holds the lock) */
-#define AP_DEAL_EDIT  (AP_DEAL | AP_NEEDS_DEAL | AP_EDITS)   /* a change to one deal */
+#define AP_WRITES     8u   /* changes the repository (a commit, a sync, the review's
+                            * place): refused on a board of a past day (--as-of) */
+#define AP_DEAL_EDIT  (AP_DEAL | AP_NEEDS_DEAL | AP_EDITS | AP_WRITES)   /* a change to one deal */
 
 /* X(ENUM_SUFFIX, "cli-name", properties, review outcome, "help text in words")
  * The review outcome is what a committed change means in the daily review
@@ -31,7 +33,7 @@
     X(STAGE_PREV,     "stage-prev",     AP_DEAL_EDIT,       STAGE,     "move the deal to the previous stage") \
     X(STAGE_NEXT,     "stage-next",     AP_DEAL_EDIT,       STAGE,     "move the deal to the next stage") \
     X(DETAIL,         "detail",         0,                  NONE,      "open the deal's detail view") \
-    X(ADD,            "add",            0,                  NONE,      "add a deal") \
+    X(ADD,            "add",            AP_WRITES,          NONE,      "add a deal") \
     X(EDIT,           "edit",           AP_DEAL_EDIT,       NONE,      "edit the deal's fields") \
     X(EDIT_FILE,      "edit-file",      AP_DEAL_EDIT,       NONE,      "edit the deal file in $EDITOR") \
     X(TOUCH,          "touch",          AP_DEAL_EDIT,       TOUCHED,   "log a touch (a contact with the buyer)") \
@@ -47,9 +49,9 @@
     X(SEARCH_NEXT,    "search-next",    0,                  NONE,      "go to the next match") \
     X(SEARCH_PREV,    "search-prev",    0,                  NONE,      "go to the previous match") \
     X(FILTER,         "filter",         0,                  NONE,      "filter the board") \
-    X(SYNC,           "sync",           AP_DEAL,            NONE,      "sync with the team (commit, fetch, merge, push)") \
-    X(REVIEW,         "review",         0,                  NONE,      "start the daily review") \
-    X(UNDO,           "undo",           AP_DEAL | AP_EDITS, NONE,      "undo the last change") \
+    X(SYNC,           "sync",           AP_DEAL | AP_WRITES, NONE,      "sync with the team (commit, fetch, merge, push)") \
+    X(REVIEW,         "review",         AP_WRITES,          NONE,      "start the daily review") \
+    X(UNDO,           "undo",           AP_DEAL | AP_EDITS | AP_WRITES, NONE,      "undo the last change") \
     X(CHANGES,        "changes",        0,                  NONE,      "show what teammates changed") \
     X(CLOSED,         "closed",         0,                  NONE,      "show the won, lost and moved-on deals") \
     X(CHARTS,         "charts",         0,                  NONE,      "show the charts: pipeline by stage, days in stage, the week's flow") \

@@ -92,6 +92,19 @@ bool date_today(db_day *out)
     return true;
 }
 
+int64_t date_local_day_end(db_day day)
+{
+    int y, m, d;
+    date_to_ymd(day + 1, &y, &m, &d);
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_isdst = -1};
+    return (int64_t)mktime(&tm) - 1;
+}
+
+db_day date_of_time(int64_t unix_time)
+{
+    return (db_day)(unix_time >= 0 ? unix_time / 86400 : (unix_time - 86399) / 86400);
+}
+
 void timestamp_format(int64_t unix_time, char out[TIMESTAMP_LEN])
 {
     time_t t = (time_t)unix_time;

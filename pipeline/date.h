@@ -14,10 +14,16 @@ bool date_parse(const char *s, db_day *out);
 void date_format(db_day day, char out[DATE_LEN]);
 db_day date_from_ymd(int y, int m, int d);
 void date_to_ymd(db_day day, int *y, int *m, int *d);
+/* The last second (Unix time) of `day` in local time, as `today` is a local
+ * day: what `--as-of DAY` reads up to (SPEC §8). */
+int64_t date_local_day_end(db_day day);
 
 /* Today's local date, or DEALBOARD_TODAY when set. Returns false (and
  * leaves *out alone) when DEALBOARD_TODAY is set but not a valid date. */
 bool date_today(db_day *out);
+
+/* The UTC calendar day of a Unix time. */
+db_day date_of_time(int64_t unix_time);
 
 /* UTC ISO-8601 timestamp "YYYY-MM-DDTHH:MM:SSZ" of a Unix time. */
 #define TIMESTAMP_LEN 21

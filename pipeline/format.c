@@ -31,3 +31,11 @@ void format_money_short(int64_t value, char out[MONEY_LEN])
     else
         snprintf(out, MONEY_LEN, "%.1fM", (double)v / 1e6);
 }
+
+void format_as_of(db_day day, const char *commit, int64_t commit_time, char out[AS_OF_LEN])
+{
+    char asked[DATE_LEN], committed[DATE_LEN];
+    date_format(day, asked);
+    date_format(date_of_time(commit_time), committed);
+    snprintf(out, AS_OF_LEN, "as of %s (commit %.7s of %s)", asked, commit, committed);
+}

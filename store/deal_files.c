@@ -10,12 +10,12 @@
 #include "../pipeline/util.h"
 #include "fsutil.h"
 
-static bool is_shard_name(const char *name)
+bool deal_files_is_shard(const char *name)
 {
     return strlen(name) == 2 && text_valid_id_prefix(name);
 }
 
-static bool json_file_id(const char *name, char id[ID_MAX + 1])
+bool deal_files_json_id(const char *name, char id[ID_MAX + 1])
 {
     size_t n = strlen(name);
     if (n < 6 || n - 5 > ID_MAX || strcmp(name + n - 5, ".json") != 0)
@@ -43,7 +43,7 @@ static void visit_name(int fd, const char *shard, const char *name, const deal_v
                        repo_problem_fn problem, void *pud)
 {
     char id[ID_MAX + 1];
-    if (name[0] == '.' || !json_file_id(name, id))
+    if (name[0] == '.' || !deal_files_json_id(name, id))
         return;
     deal_file f = {fd, shard, name, id};
     size_t n = strlen(id);
@@ -51,7 +51,7 @@ static void visit_name(int fd, const char *shard, const char *name, const deal_v
         v->file(v->ud, &f);
     } else if (problem) {
         char *rel = deal_file_relpath(&f);
-        problem(pud, rel, "file name is not a valid id in its shard directory");
+        problem(pud, rel, DEAL_FILES_BAD_NAME);
         free(rel);
     }
 }
@@ -91,16 +91,15 @@ void deals_dir_visit(const deals_dir *dir, size_t i, const deal_visitor *v,
 {
     const deals_entry *e = &dir->entries[i];
     char id[ID_MAX + 1];
-    if (is_shard_name(e->name) && e->is_dir) {
+    if (deal_files_is_shard(e->name) && e->is_dir) {
         visit_shard(dir->fd, e->name, v, problem, pud);
         return;
     }
     char *rel_dir = xasprintf("deals/%s", e->name);
-    if (problem && json_file_id(e->name, id))
-        problem(pud, rel_dir, "not in its shard directory (deals/XX/ID.json, XX = "
-                              "the id's last two characters)");
+    if (problem && deal_files_json_id(e->name, id))
+        problem(pud, rel_dir, DEAL_FILES_NOT_IN_SHARD);
     else if (problem && !e->is_dir)
-        problem(pud, rel_dir, "is not a directory (a symbolic link is not followed)");
+        problem(pud, rel_dir, DEAL_FILES_NOT_DIR);
     free(rel_dir);
 }
 
@@ -112,7 +111,7 @@ bool deals_dir_open(const char *root, deals_dir *dir, repo_problem_fn problem, v
     struct stat st;
     if (lstat(deals, &st) == 0 && !S_ISDIR(st.st_mode)) {
         if (problem)
-            problem(pud, "deals", "is not a directory (a symbolic link is not followed)");
+            problem(pud, "deals", DEAL_FILES_NOT_DIR);
         free(deals);
         return false;
     }

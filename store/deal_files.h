@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
+#include "../pipeline/text.h"
 #include "repo.h"
 
 /* One deals/<shard>/<name> entry met by the scan. */
@@ -52,6 +53,17 @@ void deals_dir_close(deals_dir *dir);
 /* Visits every deals/<xx>/<id>.json in turn; reports misplaced files. */
 void for_each_deal_file(const char *root, const deal_visitor *v, repo_problem_fn problem,
                         void *pud);
+
+/* The rules of the layout, for readers of a tree other than the work tree
+ * (store/as_of.c reads a past commit's): a shard is two id characters; a
+ * deal file is <id>.json (false: not one, *id untouched). */
+bool deal_files_is_shard(const char *name);
+bool deal_files_json_id(const char *name, char id[ID_MAX + 1]);
+/* What is said of what is not in its place. */
+#define DEAL_FILES_BAD_NAME "file name is not a valid id in its shard directory"
+#define DEAL_FILES_NOT_IN_SHARD \
+    "not in its shard directory (deals/XX/ID.json, XX = the id's last two characters)"
+#define DEAL_FILES_NOT_DIR "is not a directory (a symbolic link is not followed)"
 
 /* "deals/<shard>/<name>", allocated. */
 char *deal_file_relpath(const deal_file *f);

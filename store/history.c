@@ -13,6 +13,10 @@ int repo_head(db_repo *repo, char out[41])
 {
     git_oid oid;
     out[0] = '\0';
+    if (repo->past) {
+        git_oid_tostr(out, 41, as_of_commit(repo));
+        return 0;
+    }
     if (git_reference_name_to_id(&oid, repo->git, "HEAD") < 0)
         return 0;
     git_oid_tostr(out, 41, &oid);
@@ -46,6 +50,16 @@ static void report(git_commit *commit, repo_commit_fn fn, void *ud)
     fn(ud, &info);
 }
 
+/* HEAD, or the past commit of a travelled repository; false when unborn. */
+static bool start_of_history(db_repo *repo, git_oid *oid)
+{
+    if (repo->past) {
+        git_oid_cpy(oid, as_of_commit(repo));
+        return true;
+    }
+    return git_reference_name_to_id(oid, repo->git, "HEAD") == 0;
+}
+
 /* A shallow clone's history, which libgit2 1.5 cannot walk (its commits
  * name parents that are not there): the first-parent line from HEAD down to
  * where the clone was cut. */
@@ -53,8 +67,7 @@ static int shallow_history(db_repo *repo, const char *relpath, repo_commit_fn fn
 {
     git_oid oid;
     git_commit *commit = NULL;
-    if (git_reference_name_to_id(&oid, repo->git, "HEAD") < 0 ||
-        git_commit_lookup(&commit, repo->git, &oid) < 0) {
+    if (!start_of_history(repo, &oid) || git_commit_lookup(&commit, repo->git, &oid) < 0) {
         git_error_clear();
         return 0;
     }
@@ -84,7 +97,7 @@ int repo_history(db_repo *repo, const char *relpath, repo_commit_fn fn, void *ud
         return gitu_fail(err, DB_EIO, "reading history");
     /* Parents after children even when commits share a second (time alone is not an order). */
     git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
-    if (git_revwalk_push_head(walk) < 0) {
+    if (!start_of_history(repo, &oid) || git_revwalk_push(walk, &oid) < 0) {
         git_revwalk_free(walk);
         return 0;                              /* no commits yet */
     }

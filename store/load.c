@@ -224,7 +224,10 @@ int repo_load_deals(db_repo *repo, deal_list *out, repo_problem_fn problem, void
                     db_err *err)
 {
     (void)err;
-    load_all(repo, out, CACHE_FULL, problem, ud);
+    if (repo->past)
+        as_of_load_all(repo, out, false, problem, ud);
+    else
+        load_all(repo, out, CACHE_FULL, problem, ud);
     return 0;
 }
 
@@ -232,6 +235,9 @@ int repo_load_deals_light(db_repo *repo, deal_list *out, bool want_view_json,
                           repo_problem_fn problem, void *ud, db_err *err)
 {
     (void)err;
-    load_all(repo, out, want_view_json ? CACHE_LIGHT_VIEW : CACHE_LIGHT, problem, ud);
+    if (repo->past)          /* a listing (want_view_json) renders them whole */
+        as_of_load_all(repo, out, !want_view_json, problem, ud);
+    else
+        load_all(repo, out, want_view_json ? CACHE_LIGHT_VIEW : CACHE_LIGHT, problem, ud);
     return 0;
 }

@@ -256,6 +256,7 @@ void repo_close(db_repo *repo)
     if (repo->lock_fd >= 0)
         close(repo->lock_fd);
     events_memo_free(repo->events_memo);
+    as_of_free(repo);
     git_repository_free(repo->git);
     free(repo->gitdir);
     config_free(&repo->cfg);
@@ -385,6 +386,8 @@ int repo_lock(db_repo *repo, db_err *err)
 {
     if (!repo->git)
         return db_fail(err, DB_EIO, "%s: not a git repository; read only", repo->root);
+    if (repo->past)
+        return as_of_refuse(repo, err);
     if (repo->lock_depth++ > 0)
         return 0;
     char *path = fs_join(git_repository_path(repo->git), "dealboard.lock");
@@ -416,6 +419,8 @@ void repo_unlock(db_repo *repo)
 int repo_load_file(db_repo *repo, const char *relpath, const char *expect_id, deal *out,
                    db_err *err)
 {
+    if (repo->past)
+        return as_of_load_file(repo, relpath, expect_id, out, err);
     char *path = fs_join(repo->root, relpath), *text = NULL;
     size_t len = 0;
     int rc = fs_check_dirs(repo->root, relpath, err);
@@ -429,8 +434,15 @@ int repo_load_file(db_repo *repo, const char *relpath, const char *expect_id, de
         snprintf(copy, sizeof copy, "%s", why ? why + 2 : err->msg);
         return db_fail(err, rc, "%s: %s", relpath, copy);
     }
-    rc = codec_parse_deal(text, len, relpath, out, err);
+    rc = repo_parse_file(text, len, relpath, expect_id, out, err);
     free(text);
+    return rc;
+}
+
+int repo_parse_file(const char *text, size_t len, const char *relpath, const char *expect_id,
+                    deal *out, db_err *err)
+{
+    int rc = codec_parse_deal(text, len, relpath, out, err);
     if (!rc && !str_eq(out->id, expect_id)) {
         rc = db_fail(err, DB_EUSAGE, "%s: its id '%s' does not match the file name", relpath,
                      out->id);

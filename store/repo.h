@@ -114,19 +114,40 @@ char *repo_user_name(db_repo *repo);
  * NULL when not set. Caller frees both. */
 void repo_user_identity(db_repo *repo, char **name, char **email);
 
+/* ---- time travel (store/as_of.c, SPEC §8) ---- */
+typedef struct {
+    db_day day;                /* the day asked for */
+    char commit[41];           /* the commit the deals are read from */
+    int64_t commit_time;       /* its committer time (Unix) */
+} repo_as_of_info;
+/* Moves repo (opened with repo_open: it needs git) to the end of `day`, UTC
+ * (23:59:59): the last commit of HEAD's first-parent line whose committer
+ * date is on or before it. From then on its configuration and deals are
+ * that commit's, read from git objects (never the work tree or the load
+ * cache, which are of today); repo_head and repo_history start from it;
+ * repo_lock, and with it every commit, undo and sync, refuses
+ * ("read-only: as of DATE"). Errors in words, saying what to do: no
+ * commits, a day before the first commit, a shallow clone cut after it;
+ * on an error repo is as it was. */
+int repo_travel(db_repo *repo, db_day day, db_err *err);
+/* Where repo was moved to; NULL: the present. */
+const repo_as_of_info *repo_as_of(const db_repo *repo);
+
 typedef struct {
     char id[41];
     const char *author, *email, *summary, *message;
     int64_t time;
 } repo_commit_info;
 typedef void (*repo_commit_fn)(void *ud, const repo_commit_info *info);
-/* Commits that changed relpath, newest first. */
+/* Commits that changed relpath, newest first (in a travelled repository:
+ * from its past commit down). */
 int repo_history(db_repo *repo, const char *relpath, repo_commit_fn fn, void *ud, db_err *err);
 /* Reverts the last commit's file changes as a new commit ("Undo: …").
  * *summary: the undone commit's subject; *deal_id (may be NULL): the deal it
  * changed (the first, if several), NULL when none. Caller frees both. */
 int repo_undo(db_repo *repo, char **summary, char **deal_id, db_err *err);
-/* HEAD's commit id ("" when unborn), to notice changes made by others. */
+/* HEAD's commit id ("" when unborn), to notice changes made by others; a
+ * travelled repository's past commit (it never changes). */
 int repo_head(db_repo *repo, char out[41]);
 
 #endif

@@ -152,7 +152,8 @@ void tui_reload(tui_app *app)
     for (size_t i = 0; i < app->nobservers; i++)
         app->observers[i].o->loaded(app, app->observers[i].owner);
     deal_list_free(&old);
-    app->have_sync = sync_get_status(app->repo, &app->sync, &err) == 0;
+    /* A past day's board does not sync: no ahead/behind to show. */
+    app->have_sync = !*app->as_of && sync_get_status(app->repo, &app->sync, &err) == 0;
     if (problems.broken)
         tui_message(app, true, "%d broken file%s (see dealboard doctor): %s", problems.broken,
                     problems.broken == 1 ? "" : "s", problems.first);
@@ -355,6 +356,20 @@ void tui_workers_finish(tui_app *app)
         app->workers[i]->finish(app);
 }
 
+/* A board of a past day changes nothing: every action that would write is
+ * refused here, for every view, before the view sees it (and the store
+ * refuses too). */
+static bool refuse_in_past(tui_app *app, db_action a)
+{
+    if (!*app->as_of || !action_has(a, AP_WRITES))
+        return false;
+    const repo_as_of_info *past = repo_as_of(app->repo);
+    char day[DATE_LEN];
+    date_format(past ? past->day : app->today, day);
+    tui_message(app, true, "read-only: as of %s", day);
+    return true;
+}
+
 /* Actions every view shares; true when handled here. */
 static bool handle_common(tui_app *app, tui_view *v, db_action a)
 {
@@ -397,6 +412,8 @@ void tui_run_view(tui_app *app, tui_view *v)
             app->quit = true;
         else if (too_small(v))
             continue;              /* nothing to act on that the user can see */
+        else if (refuse_in_past(app, ev.action))
+            continue;
         else if (!handle_common(app, v, ev.action))
             open = v->handle(app, v, ev.action);
     }
@@ -415,6 +432,9 @@ void tui_app_init(tui_app *app, db_repo *repo, const keymap *km, db_day today)
     app->repo = repo;
     app->km = km;
     app->today = today;
+    const repo_as_of_info *past = repo_as_of(repo);
+    if (past)
+        format_as_of(past->day, past->commit, past->commit_time, app->as_of);
     app->user = repo_user_name(repo);
     repo_user_identity(repo, &app->me_name, &app->me_email);
     tui_reload(app);

@@ -14,6 +14,7 @@
 #include "../keymaps/keymap.h"
 #include "../pipeline/deal.h"
 #include "../pipeline/edit.h"
+#include "../pipeline/format.h"
 #include "../store/repo.h"
 #include "../store/sync.h"
 #include "board_model.h"
@@ -89,6 +90,8 @@ struct tui_app {
     board_model *board;         /* owned by the board view (view_board.c), which keeps
                                  * it current; other views select deals on it */
     char head[41];              /* HEAD as last loaded */
+    char as_of[AS_OF_LEN];      /* a board of a past day (--as-of): "as of …" (format_as_of),
+                                 * read-only; "": today's */
     char message[512];          /* the status line's message */
     bool message_is_error;
     unsigned long message_seq;  /* counts messages: did an idle tick say anything? */

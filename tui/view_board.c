@@ -232,7 +232,7 @@ static void draw_status(tui_app *app)
     snprintf(search, sizeof search, "%s%.190s", m->search ? "/" : "", m->search ? m->search : "");
     text_trim_partial_utf8(search);
     sync_text(app, state, sizeof state, when, sizeof when);
-    const char *indicators[] = {filter, search, flagged, state, when};
+    const char *indicators[] = {app->as_of, filter, search, flagged, state, when};
     tui_draw_message_row(app, KCTX_BOARD, LINES - 2, indicators,
                          sizeof indicators / sizeof *indicators);
 }
