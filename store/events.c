@@ -409,6 +409,9 @@ int events_load(db_repo *repo, deal_history *out, events_progress_fn progress, v
     if (git_repository_is_shallow(git) == 1)
         return db_fail(err, DB_EUSAGE, "this is a shallow clone: its history is cut short; "
                        "run 'git fetch --unshallow' first");
+    if (repo_as_of(repo))        /* the index covers HEAD: later days would leak in */
+        return db_fail(err, DB_EUSAGE, "not in a pipeline as of a past day: the history "
+                       "figures are learnt up to now; leave --as-of out to see them");
     git_oid head;
     if (git_reference_name_to_id(&head, git, "HEAD") < 0) {
         git_error_clear();

@@ -92,5 +92,21 @@ key q
 EOF
 expect_contains "the messages view has the refusal" "read-only: as of 2025-03-05" "$(screen messages)"
 
+# The history figures are learnt up to now: a past board does not show them.
+past_board 2025-03-05 100x30 <<EOF
+key Enter
+screen $TMP/detail_close.txt
+key q
+key v
+screen $TMP/charts.txt
+key q
+key q
+EOF
+expect_contains "the detail view: no close-date changes learnt from later days" \
+    "not in a pipeline as of a past day" "$(screen detail_close)"
+expect_contains "the charts: the history figures are not drawn" "not in a pipeline as of a past day" \
+    "$(screen charts)"
+expect_not_contains "…and no flow of later days" "Open at end" "$(screen charts)"
+
 rejects "board --as-of a day before the first commit" . 1 "history starts on 2025-03-03" \
     db board --as-of 2025-03-01
