@@ -94,6 +94,10 @@ void cli_usage(FILE *out, const char *cmd);
 int cli_open_repo(cli_opts *opts, db_repo **repo);
 /* For commands that only read deals (repo_open_read). */
 int cli_open_repo_read(cli_opts *opts, db_repo **repo);
+/* For commands that evaluate the rules: the stalled limits learned from the
+ * history when pipeline.json asks for them ("stalled": {"learn": true}); if
+ * they cannot be learned, a warning on stderr and the configured max_days. */
+void cli_learn_limits(db_repo *repo);
 /* One change to one deal as one commit, reported on stdout in words. */
 int cli_change_deal(cli_opts *opts, const char *id, edit_op op);
 /* Who/when for edits. Caller frees ctx->by via cli_edit_ctx_free. */

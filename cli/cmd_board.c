@@ -62,6 +62,8 @@ static int run_tui(cli_opts *opts, const keymap *km, const key_errors *errs, cli
 {
     db_repo *repo = NULL;
     int rc = cli_open_repo(opts, &repo);
+    if (!rc)
+        cli_learn_limits(repo);
     if (!rc && owner)
         rc = cli_owner_scope(opts, "review", repo, owner);
     if (!rc) {

@@ -160,6 +160,7 @@ int cmd_list(cli_opts *opts, int argc, char **argv)
     if (rc || (rc = cli_owner_check(opts, "list", &owner)) ||
         (rc = cli_open_repo_read(opts, &repo)))
         return rc;
+    cli_learn_limits(repo);
     if ((rc = cli_owner_scope(opts, "list", repo, &owner))) {
         cli_owner_free(&owner);
         repo_close(repo);
@@ -309,6 +310,7 @@ int cmd_show(cli_opts *opts, int argc, char **argv)
     db_repo *repo = NULL;
     if (rc || (rc = cli_open_repo(opts, &repo)))
         return rc;
+    cli_learn_limits(repo);
     deal d;
     rc = repo_find_deal(repo, id, &d, &opts->err);
     if (!rc) {
@@ -360,6 +362,7 @@ int cmd_flags(cli_opts *opts, int argc, char **argv)
     if (rc || (rc = cli_owner_check(opts, "flags", &owner)) ||
         (rc = cli_open_repo_read(opts, &repo)))
         return rc;
+    cli_learn_limits(repo);
     if ((rc = cli_owner_scope(opts, "flags", repo, &owner))) {
         cli_owner_free(&owner);
         repo_close(repo);

@@ -4,6 +4,7 @@
 
 #include "../pipeline/text.h"
 #include "../store/deal_txn.h"
+#include "../store/learned_limits.h"
 #include "cli.h"
 
 static const cli_command_info commands[] = {
@@ -196,6 +197,17 @@ int cli_open_repo(cli_opts *opts, db_repo **repo)
 int cli_open_repo_read(cli_opts *opts, db_repo **repo)
 {
     return repo_open_read(opts->repo_dir, repo, &opts->err);
+}
+
+void cli_learn_limits(db_repo *repo)
+{
+    db_err err = {0};
+    if (repo_learn_limits(repo, &err) == 0)
+        return;
+    char *safe = text_sanitize(err.msg, false);
+    fprintf(stderr, "dealboard: warning: stalled limits not learned: %s; the stages' max_days "
+                    "apply\n", safe);
+    free(safe);
 }
 
 void cli_edit_ctx(cli_opts *opts, db_repo *repo, edit_ctx *ctx)
