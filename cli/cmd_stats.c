@@ -110,9 +110,11 @@ static int by_id(const void *a, const void *b)
     return strcmp((*(deal *const *)a)->id, (*(deal *const *)b)->id);
 }
 
+/* One group per owner, case aside; "Name <e-mail>" counts as its name. */
 static int owner_group(owner_groups *g, const char *owner)
 {
-    size_t len = owner ? strlen(owner) : 0;
+    const char *mail = owner ? strchr(owner, '<') : NULL;
+    size_t len = mail && mail > owner ? (size_t)(mail - owner) : owner ? strlen(owner) : 0;
     while (len && (owner[len - 1] == ' ' || owner[len - 1] == '\t'))
         len--;
     while (len && (*owner == ' ' || *owner == '\t'))
@@ -309,7 +311,7 @@ static void print_calibration(const stats_result *r, const owner_groups *g)
             if (owner_cell(r, o, i))
                 print_calibration_row(r->stages[i].def, owner_cell(r, o, i), w);
     }
-    printf("A suggestion needs %d decided deals; per owner, only stages that have them are "
+    printf("\nA suggestion needs %d decided deals; per owner, only stages that have them are "
            "shown.\n", CALIBRATION_MIN_DECIDED);
 }
 
