@@ -54,7 +54,7 @@ typedef int (*cli_fn)(cli_opts *opts, int argc, char **argv);
     X("sync", cmd_sync, "", "commit, fetch, merge, push")                                       \
     X("changes", cmd_changes, "[--since DATE|REV]", "what teammates changed, in words")         \
     X("report", cmd_report, "[--owner O | --mine] [--json] [--since DATE]", "per-stage totals, weighted forecast, flagged, closed") \
-    X("stats", cmd_stats, "[--json]", "what the history says: days in stage, win rates, slips") \
+    X("stats", cmd_stats, "[--json] [--owner O | --mine]", "what the history says: days in stage, win rates, slips, calibration") \
     X("import", cmd_import, "FILE.csv [--map COLUMN=FIELD] [--dry-run] [--skip-bad]", "import deals from CSV") \
     X("export", cmd_export, "[--csv|--json]", "write every deal to standard output")            \
     X("doctor", cmd_doctor, "[--repack]", "check every file; list what is broken and why")          \
