@@ -229,6 +229,8 @@ char *config_default_text(const char *name, const char *currency)
             cJSON_AddNumberToObject(rule, rule_threshold_key((rule_id)r), cfg.rules[r].threshold);
         cJSON_AddNumberToObject(rule, "weight", cfg.rules[r].weight);
         cJSON_AddBoolToObject(rule, "enabled", cfg.rules[r].enabled);
+        if (r == RULE_STALLED)      /* spelled out so that teams find it */
+            cJSON_AddBoolToObject(rule, "learn", cfg.rules[r].learn);
     }
     cJSON *levels = cJSON_AddObjectToObject(root, "levels");
     cJSON_AddNumberToObject(levels, "watch", cfg.level_watch);
