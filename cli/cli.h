@@ -11,6 +11,7 @@
 #include "../pipeline/edit_op.h"
 #include "../pipeline/owner.h"
 #include "../pipeline/util.h"
+#include "../store/events.h"
 #include "../store/repo.h"
 
 /* Global options, parsed before the command name. */
@@ -98,6 +99,9 @@ int cli_open_repo_read(cli_opts *opts, db_repo **repo);
  * history when pipeline.json asks for them ("stalled": {"learn": true}); if
  * they cannot be learned, a warning on stderr and the configured max_days. */
 void cli_learn_limits(db_repo *repo);
+/* "reading the history: N of M commits" on stderr while the event index is
+ * first built, on a terminal only (NULL otherwise). */
+events_progress_fn cli_history_progress(void);
 /* One change to one deal as one commit, reported on stdout in words. */
 int cli_change_deal(cli_opts *opts, const char *id, edit_op op);
 /* Who/when for edits. Caller frees ctx->by via cli_edit_ctx_free. */

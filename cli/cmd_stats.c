@@ -13,17 +13,6 @@
 #include "cli.h"
 #include "deal_view.h"
 
-/* ---- progress while the index is first built (a terminal only) ---- */
-
-static void progress(void *ud, size_t done, size_t total)
-{
-    (void)ud;
-    fprintf(stderr, "\rdealboard: reading the history: %zu of %zu commits", done, total);
-    if (done == total)
-        fputs("\r\033[K", stderr);
-    fflush(stderr);
-}
-
 /* ---- JSON (SPEC §8) ---- */
 
 static void add_days(cJSON *obj, const char *key, int days)
@@ -390,7 +379,7 @@ int cmd_stats(cli_opts *opts, int argc, char **argv)
     events_info info;
     rc = cli_owner_scope(opts, "stats", repo, &owner);
     if (!rc)
-        rc = events_load(repo, &h, isatty(STDERR_FILENO) ? progress : NULL, NULL, &info,
+        rc = events_load(repo, &h, cli_history_progress(), NULL, &info,
                          &opts->err);
     owner_groups g = {0};
     stats_result r;

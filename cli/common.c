@@ -1,6 +1,7 @@
 /* What every command needs: argument parsing, the repository, safe output. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../pipeline/text.h"
 #include "../store/deal_txn.h"
@@ -199,10 +200,24 @@ int cli_open_repo_read(cli_opts *opts, db_repo **repo)
     return repo_open_read(opts->repo_dir, repo, &opts->err);
 }
 
+static void history_progress(void *ud, size_t done, size_t total)
+{
+    (void)ud;
+    fprintf(stderr, "\rdealboard: reading the history: %zu of %zu commits", done, total);
+    if (done == total)
+        fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
+
+events_progress_fn cli_history_progress(void)
+{
+    return isatty(STDERR_FILENO) ? history_progress : NULL;
+}
+
 void cli_learn_limits(db_repo *repo)
 {
     db_err err = {0};
-    if (repo_learn_limits(repo, &err) == 0)
+    if (repo_learn_limits(repo, cli_history_progress(), NULL, &err) == 0)
         return;
     char *safe = text_sanitize(err.msg, false);
     fprintf(stderr, "dealboard: warning: stalled limits not learned: %s; the stages' max_days "

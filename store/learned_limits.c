@@ -142,7 +142,8 @@ static void write_cache(const char *path, const char *key, const stats_result *r
 
 /* The won deals' figures from the history; cached under key (NULL: HEAD
  * is not known, nothing is cached). */
-static int learn(db_repo *repo, const char *path, const char *key, db_err *err)
+static int learn(db_repo *repo, const char *path, const char *key, events_progress_fn progress,
+                 void *ud, db_err *err)
 {
     git_repository *opened = NULL;
     if (!repo->git) {                     /* opened for reading: start libgit2 now */
@@ -153,7 +154,7 @@ static int learn(db_repo *repo, const char *path, const char *key, db_err *err)
     }
     deal_history h;
     events_info info;
-    int rc = events_load(repo, &h, NULL, NULL, &info, err);
+    int rc = events_load(repo, &h, progress, ud, &info, err);
     if (!rc) {
         /* Only won deals' days are used: they do not depend on today. */
         stats_result r;
@@ -173,7 +174,7 @@ static int learn(db_repo *repo, const char *path, const char *key, db_err *err)
     return rc;
 }
 
-int repo_learn_limits(db_repo *repo, db_err *err)
+int repo_learn_limits(db_repo *repo, events_progress_fn progress, void *ud, db_err *err)
 {
     pipeline_cfg *cfg = &repo->cfg;
     if (!cfg->rules[RULE_STALLED].enabled || !cfg->rules[RULE_STALLED].learn || !repo->gitdir)
@@ -188,7 +189,7 @@ int repo_learn_limits(db_repo *repo, db_err *err)
     }
     char *path = xasprintf("%sdealboard-limits", repo->gitdir);
     char *key = head[0] ? cache_key(cfg, head) : NULL;
-    int rc = key && apply_cached(cfg, path, key) ? 0 : learn(repo, path, key, err);
+    int rc = key && apply_cached(cfg, path, key) ? 0 : learn(repo, path, key, progress, ud, err);
     free(key);
     free(path);
     return rc;

@@ -7,12 +7,14 @@
 #define DB_STORE_LEARNED_LIMITS_H
 
 #include "../pipeline/util.h"
+#include "events.h"
 #include "repo.h"
 
 /* Sets the learned limits in the repository's configuration when the
  * stalled rule is on and asks to learn; does nothing otherwise. On failure
  * (a shallow clone, an unreadable history) the stages keep their max_days
  * and err says why. */
-int repo_learn_limits(db_repo *repo, db_err *err);
+/* progress: while the event index is first built (NULL: silent). */
+int repo_learn_limits(db_repo *repo, events_progress_fn progress, void *ud, db_err *err);
 
 #endif
