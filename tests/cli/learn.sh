@@ -113,6 +113,9 @@ expect_eq "the limits are cached for HEAD" "$head status-quo,recognize,define,ex
 # A cache for this HEAD is believed as it is: change its figure, see it used.
 sed -i 's/^explore 28 23$/explore 12 23/' .git/dealboard-limits
 expect_contains "a warm cache is read, not the history" "within 12 (23 deals)" "$(reason "$X")"
+git pack-refs --all
+[ ! -e .git/refs/heads/main ] || fail "git pack-refs left refs/heads/main"
+expect_contains "HEAD is found in packed-refs too: the cache still holds" "within 12 (23 deals)" "$(reason "$X")"
 on 0 touch "$B29" "called" > /dev/null
 expect_contains "a new HEAD learns again" "within 28 (23 deals)" "$(reason "$X")"
 expect_eq "... and caches it for the new HEAD" "$(git rev-parse HEAD)" \
