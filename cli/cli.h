@@ -55,7 +55,7 @@ typedef int (*cli_fn)(cli_opts *opts, int argc, char **argv);
     X("sync", cmd_sync, "", "commit, fetch, merge, push")                                       \
     X("changes", cmd_changes, "[--since DATE|REV]", "what teammates changed, in words")         \
     X("report", cmd_report, "[--owner O | --mine] [--json] [--since DATE | --by month|quarter] [--as-of DATE]", "per-stage totals, weighted forecast, flagged, closed; --by: by close period, stated and honest") \
-    X("stats", cmd_stats, "[--flow] [--days N | --since DATE] [--json]", "what the history says: days in stage, win rates, slips; --flow: the period's flow (a week unless --days or --since)") \
+    X("stats", cmd_stats, "[--owner O | --mine] [--flow] [--days N | --since DATE] [--json]", "what the history says: days in stage, win rates, slips, calibration; --flow: the period's flow (a week unless --days or --since)") \
     X("import", cmd_import, "FILE.csv [--map COLUMN=FIELD] [--dry-run] [--skip-bad]", "import deals from CSV") \
     X("export", cmd_export, "[--csv|--json]", "write every deal to standard output")            \
     X("doctor", cmd_doctor, "[--repack]", "check every file; list what is broken and why")          \
@@ -108,6 +108,10 @@ int cli_open_repo_as_of(cli_opts *opts, const char *as_of, db_repo **repo);
  * travelled repository's text output; nothing for the present. */
 void cli_print_as_of(FILE *out, const db_repo *repo);
 
+/* For commands that evaluate the rules: the stalled limits learned from the
+ * history when pipeline.json asks for them ("stalled": {"learn": true}); if
+ * they cannot be learned, a warning on stderr and the configured max_days. */
+void cli_learn_limits(db_repo *repo);
 /* One change to one deal as one commit, reported on stdout in words. */
 int cli_change_deal(cli_opts *opts, const char *id, edit_op op);
 /* Who/when for edits. Caller frees ctx->by via cli_edit_ctx_free. */

@@ -66,6 +66,8 @@ static int run_tui(cli_opts *opts, const keymap *km, const key_errors *errs, cli
     int rc = cli_open_repo(opts, &repo);
     if (!rc && as_of)                 /* a past day's board: read-only (store/as_of.c) */
         rc = repo_travel(repo, opts->today, &opts->err);
+    if (!rc)
+        cli_learn_limits(repo);
     if (!rc && owner)
         rc = cli_owner_scope(opts, "review", repo, owner);
     if (!rc) {

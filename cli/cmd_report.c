@@ -434,6 +434,7 @@ int cmd_report(cli_opts *opts, int argc, char **argv)
     db_repo *repo = NULL;
     if (rc || (rc = as_of ? cli_open_repo_as_of(opts, as_of, &repo) : cli_open_repo(opts, &repo)))
         return rc;
+    cli_learn_limits(repo);
     const pipeline_cfg *cfg = repo_config(repo);
     deal_list all = {0};
     rc = cli_owner_scope(opts, "report", repo, &owner);

@@ -164,6 +164,7 @@ int cmd_list(cli_opts *opts, int argc, char **argv)
     if (rc || (rc = cli_owner_check(opts, "list", &owner)) || (rc = cli_as_of_day(opts, as_of)) ||
         (rc = cli_open_repo_as_of(opts, as_of, &repo)))
         return rc;
+    cli_learn_limits(repo);
     if ((rc = cli_owner_scope(opts, "list", repo, &owner))) {
         cli_owner_free(&owner);
         repo_close(repo);
@@ -383,6 +384,7 @@ int cmd_show(cli_opts *opts, int argc, char **argv)
     db_repo *repo = NULL;
     if (rc || (rc = cli_open_repo(opts, &repo)))
         return rc;
+    cli_learn_limits(repo);
     deal d;
     rc = repo_find_deal(repo, id, &d, &opts->err);
     if (!rc) {
@@ -446,6 +448,7 @@ int cmd_flags(cli_opts *opts, int argc, char **argv)
     if (rc || (rc = cli_owner_check(opts, "flags", &owner)) ||
         (rc = cli_as_of_day(opts, as_of)) || (rc = cli_open_repo_as_of(opts, as_of, &repo)))
         return rc;
+    cli_learn_limits(repo);
     if ((rc = cli_owner_scope(opts, "flags", repo, &owner))) {
         cli_owner_free(&owner);
         repo_close(repo);

@@ -6,6 +6,7 @@
 #include "../pipeline/format.h"
 #include "../pipeline/text.h"
 #include "../store/deal_txn.h"
+#include "../store/learned_limits.h"
 #include "cli.h"
 
 static const cli_command_info commands[] = {
@@ -200,6 +201,31 @@ int cli_open_repo_read(cli_opts *opts, db_repo **repo)
     return repo_open_read(opts->repo_dir, repo, &opts->err);
 }
 
+static void history_progress(void *ud, size_t done, size_t total)
+{
+    (void)ud;
+    fprintf(stderr, "\rdealboard: reading the history: %zu of %zu commits", done, total);
+    if (done == total)
+        fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
+
+events_progress_fn cli_history_progress(void)
+{
+    return isatty(STDERR_FILENO) ? history_progress : NULL;
+}
+
+void cli_learn_limits(db_repo *repo)
+{
+    db_err err = {0};
+    if (repo_learn_limits(repo, cli_history_progress(), NULL, &err) == 0)
+        return;
+    char *safe = text_sanitize(err.msg, false);
+    fprintf(stderr, "dealboard: warning: stalled limits not learned: %s; the stages' max_days "
+                    "apply\n", safe);
+    free(safe);
+}
+
 void cli_edit_ctx(cli_opts *opts, db_repo *repo, edit_ctx *ctx)
 {
     ctx->by = repo_user_name(repo);
@@ -290,20 +316,6 @@ int cli_change_deal(cli_opts *opts, const char *id, edit_op op)
     deal_txn_free(&done);
     repo_close(repo);
     return rc;
-}
-
-static void history_progress(void *ud, size_t done, size_t total)
-{
-    (void)ud;
-    fprintf(stderr, "\rdealboard: reading the history: %zu of %zu commits", done, total);
-    if (done == total)
-        fputs("\r\033[K", stderr);
-    fflush(stderr);
-}
-
-events_progress_fn cli_history_progress(void)
-{
-    return isatty(STDERR_FILENO) ? history_progress : NULL;
 }
 
 int cli_as_of_day(cli_opts *opts, const char *text)

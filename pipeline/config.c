@@ -25,6 +25,7 @@ void config_add_stage(pipeline_cfg *cfg, const char *id, const char *name, int p
     s->name = xstrdup(name);
     s->probability = probability;
     s->max_days = max_days;
+    s->learned = (learned_limit){0};
 }
 
 void config_init_defaults(pipeline_cfg *cfg)

@@ -5,10 +5,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* A stalled limit learned from the team's history (pipeline/learned_limits.h);
+ * won == 0: none, the configured max_days applies. */
+typedef struct {
+    int limit;         /* the limit the stalled rule uses */
+    int p80_won;       /* 80% of the won deals left the stage within this many days */
+    int won;           /* ... of this many won deals */
+} learned_limit;
+
 typedef struct {
     char *id, *name;
     int probability;   /* percent */
     int max_days;      /* the "stalled" limit */
+    learned_limit learned;   /* set only with "stalled": {"learn": true} */
 } stage_def;
 
 /* X-macro: enum, name in pipeline.json, default weight, default threshold. */
@@ -39,6 +48,7 @@ typedef struct {
     int threshold;     /* days (quiet, overdue-step, buyer-step-overdue) or pushes
                         * (back-burner); unused otherwise */
     bool buyer;        /* quiet: only the buyer's touches ("dir": "in") end the silence */
+    bool learn;        /* stalled: limits learned from the history (store/learned_limits.h) */
 } rule_cfg;
 
 typedef struct {

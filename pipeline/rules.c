@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "learned_limits.h"
 #include "plan.h"
 #include "text.h"
 #include "touches.h"
@@ -81,18 +82,41 @@ static void said(words *w)
 
 static bool on(const pipeline_cfg *cfg, rule_id rule) { return cfg->rules[rule].enabled; }
 
+/* "41 days in Explore; 80% of won deals left Explore within 28 (23 deals)",
+ * and the limit after it when the configured max_days pulled it elsewhere
+ * (thin history: learned_limits.h). */
+static void say_learned(words *w, const stage_def *stage)
+{
+    const learned_limit *l = &stage->learned;
+    PUT(w, "; 80% of won deals left ");
+    put_str(w, stage->name);
+    PUT(w, " within ");
+    put_int(w, l->p80_won);
+    PUT(w, " (");
+    put_count(w, l->won, " deal");
+    PUT(w, ")");
+    if (l->limit != l->p80_won) {
+        PUT(w, ", limit ");
+        put_int(w, l->limit);
+    }
+}
+
 static void check_stalled(const pipeline_cfg *cfg, int stage_index, flag_result *out)
 {
     const stage_def *stage = stage_index >= 0 ? &cfg->stages[stage_index] : NULL;
     words w;
-    if (!on(cfg, RULE_STALLED) || !stage || out->days_in_stage <= stage->max_days ||
+    if (!on(cfg, RULE_STALLED) || !stage || out->days_in_stage <= stage_stalled_limit(stage) ||
         !fire(cfg, out, RULE_STALLED, &w))
         return;
     put_count(&w, out->days_in_stage, " day");          /* "34 days in Define, limit 21" */
     PUT(&w, " in ");
     put_str(&w, stage->name);
-    PUT(&w, ", limit ");
-    put_int(&w, stage->max_days);
+    if (stage->learned.won > 0) {
+        say_learned(&w, stage);
+    } else {
+        PUT(&w, ", limit ");
+        put_int(&w, stage->max_days);
+    }
     said(&w);
 }
 

@@ -109,7 +109,7 @@ static void step(deal_state *cur, deal_state *next, db_day day, deal_stages *ds,
 }
 
 static void gather(const pipeline_cfg *cfg, const deal_state *end, deal_stages *ds,
-                   db_day today, stage_samples *samples, stats_result *out)
+                   db_day today, int group, stage_samples *samples, stats_result *out)
 {
     if (end->active) {
         ds->days[end->stage] += today > end->stay_start ? today - end->stay_start : 0;
@@ -126,6 +126,11 @@ static void gather(const pipeline_cfg *cfg, const deal_state *end, deal_stages *
         row->exited_forward += ds->forward[s];
         row->won += won;
         row->decided += closed;
+        if (group >= 0) {
+            stats_calibration *c = &out->by_group[(size_t)group * cfg->nstages + s];
+            c->decided += closed;
+            c->won += won;
+        }
         sm->obs = xrealloc(sm->obs, (sm->nobs + 1) * sizeof *sm->obs);
         sm->obs[sm->nobs++] = (survival_obs){ds->days[s], !(end->active && end->stage == (int)s)};
         if (won) {
@@ -143,10 +148,16 @@ static void gather(const pipeline_cfg *cfg, const deal_state *end, deal_stages *
 
 /* The events of one deal, h->events[*i ..]: advances *i past them. */
 static void one_deal(const pipeline_cfg *cfg, const deal_history *h, size_t *i, db_day today,
-                     deal_stages *ds, stage_samples *samples, stats_result *out, int **slips,
-                     size_t *nslips)
+                     const stats_groups *groups, deal_stages *ds, stage_samples *samples,
+                     stats_result *out, int **slips, size_t *nslips)
 {
     uint32_t deal = h->events[*i].deal;
+    int group = groups ? groups->of_deal[deal] : STATS_NO_GROUP;
+    if (group == STATS_LEFT_OUT) {
+        while (*i < h->nevents && h->events[*i].deal == deal)
+            (*i)++;
+        return;
+    }
     deal_state cur = {.stage = -1, .status = STATUS_OPEN, .close_date = DAY_NONE,
                       .entered_hint = DAY_NONE};
     memset(ds->days, 0, cfg->nstages * sizeof *ds->days);
@@ -160,7 +171,7 @@ static void one_deal(const pipeline_cfg *cfg, const deal_history *h, size_t *i, 
             apply_event(cfg, &h->events[*i], &next);
         step(&cur, &next, day_of(h->commits[commit].author_time), ds, out, slips, nslips);
     }
-    gather(cfg, &cur, ds, today, samples, out);
+    gather(cfg, &cur, ds, today, group, samples, out);
     out->deals++;
 }
 
@@ -178,6 +189,12 @@ static void summarize(stats_result *out, stage_samples *samples, int *slips, siz
 void stats_compute(const pipeline_cfg *cfg, const deal_history *h, db_day today,
                    stats_result *out)
 {
+    stats_compute_groups(cfg, h, today, NULL, out);
+}
+
+void stats_compute_groups(const pipeline_cfg *cfg, const deal_history *h, db_day today,
+                          const stats_groups *groups, stats_result *out)
+{
     memset(out, 0, sizeof *out);
     out->today = today;
     out->unparseable = h->unparseable;
@@ -187,13 +204,17 @@ void stats_compute(const pipeline_cfg *cfg, const deal_history *h, db_day today,
         out->stages[s].def = &cfg->stages[s];
     for (int b = 0; b < STATS_PUSH_BUCKETS; b++)
         out->by_pushes[b].pushes = b;
+    if (groups && groups->ngroups && cfg->nstages) {
+        out->ngroups = groups->ngroups;
+        out->by_group = xcalloc(groups->ngroups * cfg->nstages, sizeof *out->by_group);
+    }
     stage_samples *samples = xcalloc(cfg->nstages ? cfg->nstages : 1, sizeof *samples);
     size_t n = cfg->nstages ? cfg->nstages : 1;
     deal_stages ds = {xcalloc(n, sizeof(int)), xcalloc(n, sizeof(bool)), xcalloc(n, sizeof(bool))};
     int *slips = NULL;
     size_t nslips = 0;
     for (size_t i = 0; i < h->nevents;)
-        one_deal(cfg, h, &i, today, &ds, samples, out, &slips, &nslips);
+        one_deal(cfg, h, &i, today, groups, &ds, samples, out, &slips, &nslips);
     summarize(out, samples, slips, nslips);
     free(slips);
     free(samples);
@@ -202,8 +223,16 @@ void stats_compute(const pipeline_cfg *cfg, const deal_history *h, db_day today,
     free(ds.forward);
 }
 
+int stats_suggested_probability(int won, int decided)
+{
+    if (decided < CALIBRATION_MIN_DECIDED)
+        return -1;
+    return (won * 100 + decided / 2) / decided;
+}
+
 void stats_free(stats_result *s)
 {
     free(s->stages);
+    free(s->by_group);
     memset(s, 0, sizeof *s);
 }

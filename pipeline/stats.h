@@ -23,6 +23,26 @@ typedef struct {
     int decided;          /* deals that were in the stage and are won, lost or moved on */
 } stats_stage;
 
+/* How honest a stage's probability was, for a group of deals: of the deals
+ * that were in the stage and were decided (won, lost or moved on), how many
+ * were won. */
+typedef struct {
+    int decided, won;
+} stats_calibration;
+
+/* Fewer decided deals than this: no suggested probability ("not enough data"). */
+#define CALIBRATION_MIN_DECIDED 10
+
+/* Whose deals are counted, and in which group (per owner): of_deal[i] for
+ * deal_history.deals[i] is a group in 0 .. ngroups-1, STATS_NO_GROUP
+ * (counted for the team only) or STATS_LEFT_OUT (not counted at all). */
+#define STATS_NO_GROUP (-1)
+#define STATS_LEFT_OUT (-2)
+typedef struct {
+    const int *of_deal;
+    size_t ngroups;
+} stats_groups;
+
 typedef struct {
     int pushes, deals, won;   /* closed deals pushed `pushes` times (the last: or more) */
 } stats_push_bucket;
@@ -37,12 +57,21 @@ typedef struct {
     int pushes;               /* every push */
     int median_slip_days;     /* median of how many days a push moved the date; -1: none */
     stats_push_bucket by_pushes[STATS_PUSH_BUCKETS];
+    stats_calibration *by_group;   /* [group * nstages + stage]; NULL without groups */
+    size_t ngroups;
 } stats_result;
 
 /* Days are UTC calendar days of the commits' author times; a deal's days in
  * a stage are the sum of its stays there (going back and forth adds up). */
 void stats_compute(const pipeline_cfg *cfg, const deal_history *h, db_day today,
                    stats_result *out);
+/* The same counting only some deals, or per group (groups NULL: every deal,
+ * no groups). */
+void stats_compute_groups(const pipeline_cfg *cfg, const deal_history *h, db_day today,
+                          const stats_groups *groups, stats_result *out);
+/* The probability the history suggests: the won share of the decided deals
+ * in percent, rounded; -1 below CALIBRATION_MIN_DECIDED decided deals. */
+int stats_suggested_probability(int won, int decided);
 void stats_free(stats_result *s);
 
 #endif

@@ -121,6 +121,14 @@ static int parse_rule(const cJSON *item, rule_id r, pipeline_cfg *cfg, const cha
                                    : "'buyer' must be true (count only the buyer's touches) or false");
     if (buyer)
         rule->buyer = cJSON_IsTrue(buyer);
+    const cJSON *learn = cJSON_GetObjectItemCaseSensitive(item, "learn");
+    if (learn && (r != RULE_STALLED || !cJSON_IsBool(learn)))
+        return bad(err, file, what,
+                   r != RULE_STALLED ? "'learn' belongs to the stalled rule only"
+                                     : "'learn' must be true (limits learned from the history) "
+                                       "or false (the stages' max_days)");
+    if (learn)
+        rule->learn = cJSON_IsTrue(learn);
     int rc = read_int(item, "weight", 0, 100, &rule->weight, file, what, err);
     const char *key = rule_threshold_key(r);
     if (!rc && key)
@@ -221,6 +229,8 @@ char *config_default_text(const char *name, const char *currency)
             cJSON_AddNumberToObject(rule, rule_threshold_key((rule_id)r), cfg.rules[r].threshold);
         cJSON_AddNumberToObject(rule, "weight", cfg.rules[r].weight);
         cJSON_AddBoolToObject(rule, "enabled", cfg.rules[r].enabled);
+        if (r == RULE_STALLED)      /* spelled out so that teams find it */
+            cJSON_AddBoolToObject(rule, "learn", cfg.rules[r].learn);
     }
     cJSON *levels = cJSON_AddObjectToObject(root, "levels");
     cJSON_AddNumberToObject(levels, "watch", cfg.level_watch);

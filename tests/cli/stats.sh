@@ -47,6 +47,21 @@ print("; ".join(bad) or "ok")
 PY
 )
 expect_eq "stats recover the generator's figures" "ok" "$verdict"
+# The learned stalled limits: the generator's 80th percentile of won deals
+# pulled toward max_days with weight won/(won+10), from 5 won deals on.
+learned=$(python3 - "$TMP/truth.json" "$TMP/stats.json" <<'PY'
+import json, math, sys
+truth, got = (json.load(open(p)) for p in sys.argv[1:3])
+bad = []
+for t, g in zip(truth["stages"], got["stages"]):
+    n, p80, cap = t["won"], t["p80_days_won"], g["max_days"]
+    want = math.floor((n * p80 + 10 * cap) / (n + 10) + 0.5) if n >= 5 and p80 is not None else None
+    if g["learned_limit"] != want:
+        bad.append(f"{t['id']}: {g['learned_limit']}, generator {want}")
+print("; ".join(bad) or "ok")
+PY
+)
+expect_eq "learned limits follow the generator's figures" "ok" "$learned"
 expect_contains "the history had broken files to skip" '"unparseable": 1' "$(cat "$TMP/stats.json")"
 [ -f "$hist/$cache" ] && ok "the index is cached in $cache" || fail "no $cache"
 expect_eq "a second run reads the cache" "cache 0" "$(index_from "$hist")"
