@@ -1,10 +1,13 @@
 /* The event index's cache file (see events_file.h). */
 #include "events_file.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "checksum.h"
@@ -387,24 +390,35 @@ static bool parse(cursor *c, deal_history *h, char head[41], deal_snapshot ***ti
            c->p == c->end && !c->bad;
 }
 
+/* The whole file, read at once into a buffer of its size. */
 static char *slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
         return NULL;
-    strbuf sb = {0};
-    char buf[1 << 16];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        sb_add(&sb, buf, n);
-    bool failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        sb_free(&sb);
+    if (fstat(fd, &st) < 0 || st.st_size < 0) {
+        close(fd);
         return NULL;
     }
-    *len = sb.len;
-    return sb.data ? sb.data : xstrdup("");
+    size_t size = (size_t)st.st_size, got = 0;
+    char *text = xmalloc(size + 1);
+    while (got < size) {
+        ssize_t n = read(fd, text + got, size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    if (got != size) {          /* changed while read: a torn file */
+        free(text);
+        return NULL;
+    }
+    text[size] = '\0';
+    *len = size;
+    return text;
 }
 
 /* Whether the file ends with the "end" line put_end writes, with the
