@@ -41,6 +41,7 @@ static bool day_field(const cJSON *root, const char *key, int64_t *out)
     return true;
 }
 
+/* What this reads is kept in the index file: bump EVENTS_FILE_VERSION when it changes. */
 static void read_fields(const cJSON *root, snapshot *s)
 {
     const cJSON *stage = cJSON_GetObjectItemCaseSensitive(root, "stage");

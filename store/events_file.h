@@ -12,6 +12,9 @@
 #include "../pipeline/deal_events.h"
 #include "repo.h"
 
+/* Bump it when the file's layout changes, and when what a deal file's
+ * version says changes (store/events.c read_fields): the snapshots kept in
+ * the file are then stale. */
 #define EVENTS_FILE_VERSION 2
 
 /* What one version of a deal file says, by its blob id. The index keeps
