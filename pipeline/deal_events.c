@@ -55,6 +55,36 @@ void deal_history_free(deal_history *h)
 
 /* ---- canonical order ---- */
 
+/* qsort for tables that are mostly in order already: an index read from
+ * its file is, and an update appends what it read. Sorts what follows the
+ * longest sorted start and merges the two: the same result as qsort (the
+ * orders here are total), without sorting a long history again. */
+static void sort_mostly_sorted(void *base, size_t n, size_t size,
+                               int (*cmp)(const void *, const void *))
+{
+    char *a = base;
+    size_t k = 1;
+    while (k < n && cmp(a + (k - 1) * size, a + k * size) <= 0)
+        k++;
+    if (k >= n)
+        return;
+    qsort(a + k * size, n - k, size, cmp);
+    if (cmp(a + (k - 1) * size, a + k * size) <= 0)
+        return;
+    char *out = xmalloc(n * size), *o = out;
+    size_t i = 0, j = k;
+    while (i < k && j < n) {
+        size_t from = cmp(a + i * size, a + j * size) <= 0 ? i++ : j++;
+        memcpy(o, a + from * size, size);
+        o += size;
+    }
+    memcpy(o, a + i * size, (k - i) * size);
+    o += (k - i) * size;
+    memcpy(o, a + j * size, (n - j) * size);
+    memcpy(a, out, n * size);
+    free(out);
+}
+
 typedef struct {
     const char *name;
     size_t old;
@@ -71,7 +101,7 @@ static uint32_t *sort_names(char **names, size_t n)
     named *tmp = xcalloc(n ? n : 1, sizeof *tmp);
     for (size_t i = 0; i < n; i++)
         tmp[i] = (named){names[i], i};
-    qsort(tmp, n, sizeof *tmp, by_name);
+    sort_mostly_sorted(tmp, n, sizeof *tmp, by_name);
     uint32_t *map = xcalloc(n ? n : 1, sizeof *map);
     for (size_t i = 0; i < n; i++) {
         names[i] = (char *)tmp[i].name;
@@ -101,7 +131,7 @@ static uint32_t *sort_commits(history_commit *commits, size_t n, const uint32_t 
         tmp[i] = (indexed_commit){commits[i], i};
         tmp[i].c.author = author_map[commits[i].author];
     }
-    qsort(tmp, n, sizeof *tmp, by_generation);
+    sort_mostly_sorted(tmp, n, sizeof *tmp, by_generation);
     uint32_t *map = xcalloc(n ? n : 1, sizeof *map);
     for (size_t i = 0; i < n; i++) {
         commits[i] = tmp[i].c;
@@ -136,7 +166,7 @@ void deal_history_canonicalize(deal_history *h)
         h->events[i].commit = commit_map[h->events[i].commit];
     }
     sorting = h;
-    qsort(h->events, h->nevents, sizeof *h->events, event_order);
+    sort_mostly_sorted(h->events, h->nevents, sizeof *h->events, event_order);
     sorting = NULL;
     free(deal_map);
     free(author_map);

@@ -15,6 +15,7 @@
 #include "../pipeline/touches.h"
 #include "../pipeline/plan.h"
 #include "../pipeline/util.h"
+#include "checksum.h"
 #include "codec.h"
 #include "fsutil.h"
 
@@ -132,52 +133,6 @@ static uint64_t hash_id(const char *s)
     uint64_t h = 1469598103934665603ULL;
     while (*s)
         h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-    return h;
-}
-
-static uint64_t mix(uint64_t h, uint64_t w)
-{
-    h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
-    return h ^ (h >> 29);
-}
-
-/* Two 64-bit lanes (GCC and Clang vector extensions: SSE2 on x86-64,
- * plain code elsewhere). */
-typedef uint64_t lanes __attribute__((vector_size(16)));
-
-/* A fast checksum over a region: detects truncation, torn writes and
- * damage. Fletcher-like sums (a running sum and a sum of running sums, so
- * order counts) in eight lanes, mixed at the end: list --json checks tens
- * of megabytes with it. */
-static lanes load_lanes(const unsigned char *p)
-{
-    lanes w;
-    memcpy(&w, p, sizeof w);
-    return w;
-}
-
-static uint64_t checksum(const unsigned char *p, size_t len)
-{
-    /* Four pairs of named accumulators: kept in registers, not memory. */
-    lanes s0 = {len, 1}, s1 = {2, 3}, s2 = {4, 5}, s3 = {6, 7};
-    lanes p0 = {0, 0}, p1 = {0, 0}, p2 = {0, 0}, p3 = {0, 0};
-    uint64_t h = 0x9E3779B97F4A7C15ULL;
-    size_t i = 0;
-    for (; i + 64 <= len; i += 64) {
-        s0 += load_lanes(p + i);
-        s1 += load_lanes(p + i + 16);
-        s2 += load_lanes(p + i + 32);
-        s3 += load_lanes(p + i + 48);
-        p0 += s0;
-        p1 += s1;
-        p2 += s2;
-        p3 += s3;
-    }
-    for (; i < len; i++)
-        h = (h ^ p[i]) * 1099511628211ULL;
-    const lanes all[] = {s0, s1, s2, s3, p0, p1, p2, p3};
-    for (size_t k = 0; k < sizeof all / sizeof *all; k++)
-        h = mix(mix(h, all[k][0]), all[k][1]);
     return h;
 }
 
@@ -499,7 +454,7 @@ static bool region_usable(deal_cache *c, int region)
     if (!c->s.checked[region]) {
         c->s.checked[region] = true;
         c->s.region_ok[region] =
-            checksum(c->s.region[region], (size_t)c->s.region_len[region]) == c->s.region_sum[region];
+            region_checksum(c->s.region[region], (size_t)c->s.region_len[region]) == c->s.region_sum[region];
     }
     return c->s.region_ok[region];
 }
@@ -520,7 +475,7 @@ static bool header_ok(deal_cache *c)
     }
     if (memcmp(h.magic, SHARD_MAGIC, 8) != 0 || h.endian != ENDIAN_MARK ||
         h.layout != c->layout || total != c->s.map_len ||
-        h.header_sum != checksum(c->s.map, offsetof(shard_header, header_sum)))
+        h.header_sum != region_checksum(c->s.map, offsetof(shard_header, header_sum)))
         return false;
     const unsigned char *p = c->s.map + sizeof h;
     for (int i = 0; i < NREGIONS; i++) {
@@ -719,7 +674,7 @@ const char *cache_shard_names(deal_cache *c, size_t *len)
     size_t n = (size_t)c->s.names_len;
     if (!c->s.map || memcmp(&c->s.dir, &no_key, sizeof no_key) == 0 ||
         memcmp(&c->s.stored_dir, &c->s.dir, sizeof c->s.dir) != 0 ||
-        (n && names[n - 1] != '\0') || checksum(names, n) != c->s.names_sum)
+        (n && names[n - 1] != '\0') || region_checksum(names, n) != c->s.names_sum)
         return NULL;
     c->s.names_reused = true;
     *len = n;
@@ -869,16 +824,16 @@ static void write_shard(deal_cache *c)
     struct iovec iov[2 + NREGIONS] = {{&h, sizeof h}};
     for (int i = 0; i < NREGIONS; i++) {
         h.len[i] = out[i].len;
-        h.sum[i] = checksum((const unsigned char *)(out[i].data ? out[i].data : ""), out[i].len);
+        h.sum[i] = region_checksum((const unsigned char *)(out[i].data ? out[i].data : ""), out[i].len);
         iov[1 + i] = (struct iovec){out[i].data, out[i].len};
     }
     const unsigned char *names = c->s.names_reused ? c->s.names
                                                    : (const unsigned char *)c->s.new_names.data;
     h.names_len = c->s.names_reused ? c->s.names_len : c->s.new_names.len;
-    h.names_sum = checksum(names ? names : (const unsigned char *)"", (size_t)h.names_len);
+    h.names_sum = region_checksum(names ? names : (const unsigned char *)"", (size_t)h.names_len);
     h.dir = c->s.dir;
     iov[1 + NREGIONS] = (struct iovec){(void *)names, (size_t)h.names_len};
-    h.header_sum = checksum((const unsigned char *)&h, offsetof(shard_header, header_sum));
+    h.header_sum = region_checksum((const unsigned char *)&h, offsetof(shard_header, header_sum));
     char *path = fs_join(c->dir, c->s.name);
     char *tmp = xasprintf("%s.tmp-%ld", path, (long)getpid());
     int fd = open_temp(c, tmp);

@@ -16,17 +16,16 @@
 #define TRACKED 4   /* stage, status, value, close date: what a change can be */
 
 /* What one version of a deal file says (cached by blob id). */
-typedef struct {
-    bool ok;                              /* a JSON object */
-    bool has[EVENT_FIELD_COUNT];
-    int64_t num[EVENT_FIELD_COUNT];
-    char *stage;
-} snapshot;
+typedef deal_snapshot snapshot;
 
 typedef struct {
     git_repository *git;
     deal_history *h;
+    /* commits: those read this time; the index's own are looked up in
+     * h->commits[0, known_commits) only for a parent, since an update reads
+     * few commits and mapping all the others was a tenth of its time. */
     bytemap commits, deals, authors, blobs;
+    size_t known_commits, parent_misses;
     size_t cap_commits, cap_deals, cap_authors;
 } builder;
 
@@ -42,6 +41,7 @@ static bool day_field(const cJSON *root, const char *key, int64_t *out)
     return true;
 }
 
+/* What this reads is kept in the index file: bump EVENTS_FILE_VERSION when it changes. */
 static void read_fields(const cJSON *root, snapshot *s)
 {
     const cJSON *stage = cJSON_GetObjectItemCaseSensitive(root, "stage");
@@ -71,6 +71,7 @@ static snapshot *snapshot_of(builder *b, const git_oid *blob_id)
     if (bytemap_get(&b->blobs, blob_id->id, GIT_OID_RAWSZ, &found))
         return (snapshot *)found;
     snapshot *s = xcalloc(1, sizeof *s);
+    memcpy(s->blob, blob_id->id, GIT_OID_RAWSZ);
     git_blob *blob = NULL;
     if (git_blob_lookup(&blob, b->git, blob_id) == 0) {
         db_err ignored;
@@ -90,9 +91,7 @@ static snapshot *snapshot_of(builder *b, const git_oid *blob_id)
 
 static void free_snapshot(uintptr_t p)
 {
-    snapshot *s = (snapshot *)p;
-    free(s->stage);
-    free(s);
+    deal_snapshot_free((snapshot *)p);
 }
 
 /* ---- the tables ---- */
@@ -224,13 +223,45 @@ static void deal_file_changed(builder *b, const commit_ctx *c, const treediff_en
                   NULL);
 }
 
+static void map_known_commits(builder *b)
+{
+    for (size_t i = 0; i < b->known_commits; i++) {
+        git_oid oid;
+        if (git_oid_fromstr(&oid, b->h->commits[i].oid) == 0)
+            bytemap_put(&b->commits, oid.id, GIT_OID_RAWSZ, i);
+    }
+    b->known_commits = 0;
+}
+
+/* The index of a parent commit: read this time, or in the index before. */
+static bool find_commit(builder *b, const git_oid *oid, uintptr_t *index)
+{
+    if (bytemap_get(&b->commits, oid->id, GIT_OID_RAWSZ, index))
+        return true;
+    if (!b->known_commits)
+        return false;
+    /* A few parents are searched for; a history with many is mapped once. */
+    if (++b->parent_misses > 16) {
+        map_known_commits(b);
+        return bytemap_get(&b->commits, oid->id, GIT_OID_RAWSZ, index);
+    }
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof hex, oid);
+    for (size_t i = 0; i < b->known_commits; i++)
+        if (memcmp(b->h->commits[i].oid, hex, GIT_OID_HEXSZ) == 0) {
+            *index = i;
+            return true;
+        }
+    return false;
+}
+
 static uint32_t add_commit(builder *b, git_commit *commit)
 {
     deal_history *h = b->h;
     uint32_t generation = 1;
     for (unsigned k = 0; k < git_commit_parentcount(commit); k++) {
         uintptr_t p;
-        if (bytemap_get(&b->commits, git_commit_parent_id(commit, k)->id, GIT_OID_RAWSZ, &p) &&
+        if (find_commit(b, git_commit_parent_id(commit, k), &p) &&
             h->commits[p].generation >= generation)
             generation = h->commits[p].generation + 1;
     }
@@ -328,8 +359,10 @@ static int new_commits(git_repository *git, const git_oid *known, git_oid **out,
     return 0;
 }
 
-/* The builder's maps for a history read before (to go on from it). */
-static void builder_start(builder *b, git_repository *git, deal_history *h)
+/* The builder's maps for a history read before (to go on from it), with
+ * the snapshots of the deal files it ended with (the builder owns them). */
+static void builder_start(builder *b, git_repository *git, deal_history *h, snapshot **tips,
+                          size_t ntips)
 {
     memset(b, 0, sizeof *b);
     b->git = git;
@@ -337,11 +370,13 @@ static void builder_start(builder *b, git_repository *git, deal_history *h)
     b->cap_commits = h->ncommits;
     b->cap_deals = h->ndeals;
     b->cap_authors = h->nauthors;
+    b->known_commits = h->ncommits;
     h->cap_events = h->nevents;
-    for (size_t i = 0; i < h->ncommits; i++) {
-        git_oid oid;
-        if (git_oid_fromstr(&oid, h->commits[i].oid) == 0)
-            bytemap_put(&b->commits, oid.id, GIT_OID_RAWSZ, i);
+    for (size_t i = 0; i < ntips; i++) {
+        if (bytemap_get(&b->blobs, tips[i]->blob, GIT_OID_RAWSZ, NULL))
+            deal_snapshot_free(tips[i]);
+        else
+            bytemap_put(&b->blobs, tips[i]->blob, GIT_OID_RAWSZ, (uintptr_t)tips[i]);
     }
     for (size_t i = 0; i < h->ndeals; i++)
         bytemap_put(&b->deals, h->deals[i], strlen(h->deals[i]), i);
@@ -358,7 +393,71 @@ static void builder_end(builder *b)
     bytemap_free(&b->authors);
 }
 
-static int read_history(git_repository *git, const git_oid *known, deal_history *h,
+/* ---- the deal files of HEAD, kept with the index ---- */
+
+typedef struct {
+    builder *b;
+    snapshot **items;
+    size_t n, cap;
+} tip_list;
+
+static int collect_tip(const char *root, const git_tree_entry *entry, void *payload)
+{
+    (void)root;
+    tip_list *t = payload;
+    const char *name = git_tree_entry_name(entry);
+    size_t len = strlen(name);
+    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB || len <= 5 ||
+        strcmp(name + len - 5, ".json") != 0)
+        return 0;
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 1024;
+        t->items = xrealloc(t->items, t->cap * sizeof *t->items);
+    }
+    t->items[t->n++] = snapshot_of(t->b, git_tree_entry_id(entry));
+    return 0;
+}
+
+static int by_blob(const void *a, const void *b)
+{
+    return memcmp((*(snapshot *const *)a)->blob, (*(snapshot *const *)b)->blob, GIT_OID_RAWSZ);
+}
+
+/* The snapshots of the deal files in HEAD's tree (most read already, or
+ * kept from the index before), by blob id, each once. */
+static void head_tips(builder *b, const git_oid *head, tip_list *t)
+{
+    memset(t, 0, sizeof *t);
+    t->b = b;
+    git_commit *commit = NULL;
+    git_tree *tree = NULL, *deals = NULL;
+    git_tree_entry *entry = NULL;
+    if (git_commit_lookup(&commit, b->git, head) == 0 && git_commit_tree(&tree, commit) == 0 &&
+        git_tree_entry_bypath(&entry, tree, "deals") == 0 &&
+        git_tree_entry_type(entry) == GIT_OBJECT_TREE &&
+        git_tree_lookup(&deals, b->git, git_tree_entry_id(entry)) == 0)
+        git_tree_walk(deals, GIT_TREEWALK_PRE, collect_tip, t);
+    git_error_clear();
+    git_tree_free(deals);
+    git_tree_entry_free(entry);
+    git_tree_free(tree);
+    git_commit_free(commit);
+    if (t->n)
+        qsort(t->items, t->n, sizeof *t->items, by_blob);
+    size_t kept = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (!kept || by_blob(&t->items[kept - 1], &t->items[i]) != 0)
+            t->items[kept++] = t->items[i];
+    t->n = kept;
+}
+
+/* ---- reading and caching ---- */
+
+/* Reads the commits of HEAD not in `known` (NULL: all) on top of h (the
+ * index of `known`, whose tips the builder takes) and writes the index of
+ * HEAD to path. */
+static int read_history(git_repository *git, const git_oid *known, const git_oid *head,
+                        const char *path, deal_history *h, snapshot **tips, size_t ntips,
                         events_progress_fn progress, void *ud, size_t *read, db_err *err)
 {
     git_oid *oids;
@@ -367,19 +466,33 @@ static int read_history(git_repository *git, const git_oid *known, deal_history 
      * read, for objects git wrote and checks itself (git fsck); nothing
      * read here is written back. */
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-    int rc = new_commits(git, known, &oids, &n, err);
+    /* libgit2 keeps every tree and commit read in its object cache, for
+     * a walk that reads each once (a commit's parents' trees are read
+     * again, cheaply): the cache doubled the page faults and its teardown
+     * at exit was a twentieth of a first read. */
+    git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
     builder b;
-    builder_start(&b, git, h);
+    builder_start(&b, git, h, tips, ntips);
+    int rc = new_commits(git, known, &oids, &n, err);
     for (size_t i = 0; !rc && i < n; i++) {
         rc = read_commit(&b, &oids[i], err);
         if (progress && ((i + 1) % 4096 == 0 || i + 1 == n))
             progress(ud, i + 1, n);
     }
+    if (!rc) {
+        deal_history_canonicalize(h);
+        tip_list t;
+        head_tips(&b, head, &t);
+        char head_hex[GIT_OID_HEXSZ + 1];
+        git_oid_tostr(head_hex, sizeof head_hex, head);
+        events_file_write(path, h, head_hex, t.items, t.n);
+        free(t.items);
+    }
     builder_end(&b);
+    git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
     free(oids);
     *read = n;
-    deal_history_canonicalize(h);
     return rc;
 }
 
@@ -420,8 +533,17 @@ int events_load(db_repo *repo, deal_history *out, events_progress_fn progress, v
     char *path = events_file_path(repo);
     char cached[41] = "";
     git_oid known;
-    bool have = events_file_read(path, out, cached) == 0 && trusted(git, &head, cached, &known);
+    snapshot **tips;
+    size_t ntips;
+    bool have = events_file_read(path, out, cached, &tips, &ntips) == 0 &&
+                trusted(git, &head, cached, &known);
+    if (!have || git_oid_equal(&known, &head)) {
+        for (size_t i = 0; i < ntips; i++)
+            deal_snapshot_free(tips[i]);
+        ntips = 0;
+    }
     if (have && git_oid_equal(&known, &head)) {
+        free(tips);
         free(path);
         info->source = EVENTS_CACHED;
         return 0;
@@ -429,12 +551,9 @@ int events_load(db_repo *repo, deal_history *out, events_progress_fn progress, v
     if (!have)
         deal_history_free(out);
     info->source = have ? EVENTS_UPDATED : EVENTS_REBUILT;
-    int rc = read_history(git, have ? &known : NULL, out, progress, ud, &info->commits_read, err);
-    if (!rc) {
-        char head_hex[41];
-        git_oid_tostr(head_hex, sizeof head_hex, &head);
-        events_file_write(path, out, head_hex);
-    }
+    int rc = read_history(git, have ? &known : NULL, &head, path, out, tips, ntips, progress, ud,
+                          &info->commits_read, err);
+    free(tips);
     free(path);
     return rc;
 }

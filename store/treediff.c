@@ -72,19 +72,40 @@ static int pair(git_repository *git, const git_tree_entry *ea, const git_tree_en
     return rc;
 }
 
+/* Entry i of t when it has that name: two versions of a tree mostly have
+ * the same names at the same places, and a look-up by name (a binary
+ * search) for each entry on both sides was a seventh of reading a history. */
+static const git_tree_entry *same_name_at(const git_tree *t, size_t n, size_t i,
+                                          const char *name)
+{
+    if (!t || i >= n)
+        return NULL;
+    const git_tree_entry *e = git_tree_entry_byindex(t, i);
+    return strcmp(git_tree_entry_name(e), name) == 0 ? e : NULL;
+}
+
 static int walk(git_repository *git, git_tree *a, git_tree *b, strbuf *prefix,
                 treediff_list *out, db_err *err)
 {
     int rc = 0;
     size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
+    size_t in_step = 0;          /* entries of b paired with a's at the same index */
     for (size_t i = 0; i < na && !rc; i++) {
         const git_tree_entry *ea = git_tree_entry_byindex(a, i);
-        rc = pair(git, ea, b ? git_tree_entry_byname(b, git_tree_entry_name(ea)) : NULL, prefix,
-                  out, err);
+        const char *name = git_tree_entry_name(ea);
+        const git_tree_entry *eb = same_name_at(b, nb, i, name);
+        if (eb)
+            in_step++;
+        else if (b)
+            eb = git_tree_entry_byname(b, name);
+        rc = pair(git, ea, eb, prefix, out, err);
     }
+    if (in_step == nb)           /* each of b's entries was paired: none is new */
+        return rc;
     for (size_t i = 0; i < nb && !rc; i++) {
         const git_tree_entry *eb = git_tree_entry_byindex(b, i);
-        if (!a || !git_tree_entry_byname(a, git_tree_entry_name(eb)))
+        const char *name = git_tree_entry_name(eb);
+        if (!same_name_at(a, na, i, name) && (!a || !git_tree_entry_byname(a, name)))
             rc = pair(git, NULL, eb, prefix, out, err);
     }
     return rc;

@@ -28,6 +28,29 @@ def timed(cmd, cwd, setup=None):
             times.append(elapsed)
     return statistics.median(times)
 
+def cpu_ms():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (r.ru_utime + r.ru_stime) * 1000
+
+def timed_cpu(cmd, cwd, setup=None, runs=None):
+    """Medians of wall and CPU time (ms) of a whole process, after one
+    warm-up run (runs=1: that one run, no warm-up)."""
+    walls, cpus = [], []
+    runs = RUNS if runs is None else runs
+    warm = 1 if runs > 1 else 0
+    for i in range(runs + warm):
+        if setup:
+            setup(i)
+        c, t = cpu_ms(), time.perf_counter()
+        r = run(cmd, cwd)
+        wall, cpu = (time.perf_counter() - t) * 1000, cpu_ms() - c
+        if r.returncode != 0:
+            raise SystemExit(f"bench: {cmd} failed: {r.stderr.decode()}")
+        if i >= warm:
+            walls.append(wall)
+            cpus.append(cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
 def rss_of(cmd, cwd):
     r = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, cwd=cwd, env=ENV,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -132,6 +155,58 @@ def bench_sync(res, repo, ids, workdir):
     if r.returncode != 0:
         raise SystemExit("bench: sync failed: " + r.stderr.decode())
 
+HISTORY_MAX_DEALS = 10000   # a history of 100,000 deals would be a million commits
+
+def bench_history(res, n, workdir):
+    """dealboard stats on a multi-year history (tests/bench/history_gen.py,
+    fixed seed: about ten commits per deal): the event index built the
+    first time (one run), read warm, and updated after a sync that brought
+    in 1,000 changed deals and merged them with a local commit (the index
+    as it was before the sync put back before each run)."""
+    repo = os.path.join(workdir, f"h{n}")
+    truth = os.path.join(workdir, f"h{n}-truth.json")
+    subprocess.run([sys.executable, os.path.join(HERE, "history_gen.py"), repo, str(n),
+                    "--truth", truth], check=True, stdout=subprocess.DEVNULL)
+    os.sync()
+    env_today = ENV.get("DEALBOARD_TODAY")
+    ENV["DEALBOARD_TODAY"] = json.load(open(truth))["today"]
+    try:
+        index = os.path.join(repo, ".git", "dealboard-events")
+        def cold(i):
+            if os.path.exists(index):
+                os.unlink(index)
+        res["hist_commits"] = int(subprocess.run(["git", "-C", repo, "rev-list", "--count", "HEAD"],
+                                                 capture_output=True, text=True).stdout)
+        res["hist_first_ms"], res["hist_first_cpu_ms"] = timed_cpu([DB, "stats", "--json"], repo,
+                                                                   cold, runs=1)
+        res["hist_warm_ms"], res["hist_warm_cpu_ms"] = timed_cpu([DB, "stats", "--json"], repo)
+        before = os.path.join(workdir, f"h{n}-index-before-sync")
+        shutil.copyfile(index, before)
+        team, mate = os.path.join(workdir, f"h{n}-team.git"), os.path.join(workdir, f"h{n}-mate")
+        subprocess.run(["git", "clone", "-q", "--bare", repo, team], check=True)
+        git(repo, "remote", "add", "origin", team)
+        git(repo, "fetch", "-q", "origin")
+        git(repo, "branch", "-q", "-u", "origin/" + current_branch(repo))
+        subprocess.run(["git", "clone", "-q", team, mate], check=True)
+        paths = sorted(os.path.join(d, f) for d, _, fs in os.walk(os.path.join(mate, "deals"))
+                       for f in fs if f.endswith(".json"))[:1000]
+        for path in paths:
+            text = open(path).read()
+            open(path, "w").write(text.replace('"value": ', '"value": 1', 1))
+        git(mate, "commit", "-q", "-am", "teammate edits")
+        git(mate, "push", "-q", "origin", "HEAD")
+        deal = os.path.basename(paths[-1])[:-5]
+        run([DB, "note", deal, "local work"], repo)
+        r = run([DB, "sync"], repo)
+        if r.returncode != 0:
+            raise SystemExit("bench: history sync failed: " + r.stderr.decode())
+        def stale(i):
+            shutil.copyfile(before, index)
+        res["hist_update_ms"], res["hist_update_cpu_ms"] = timed_cpu([DB, "stats", "--json"], repo,
+                                                                     stale)
+    finally:
+        ENV["DEALBOARD_TODAY"] = env_today
+
 def bench_taskwarrior(res, n, workdir):
     """Taskwarrior listing the same number of items, where it is installed:
     tasks of a similar size (a description, a tag, three annotations)."""
@@ -201,6 +276,8 @@ def bench(n, workdir):
     bench_board(res, repo, workdir)
     bench_sync(res, repo, ids, os.path.join(workdir, f"sync{n}"))
     bench_taskwarrior(res, n, workdir)
+    if n <= HISTORY_MAX_DEALS:
+        bench_history(res, n, workdir)
     return res
 
 def main():
@@ -229,6 +306,16 @@ def main():
               f"{r['key_move_deal_ms']:.1f} ({r['key_move_deal_p90_ms']:.1f}) | "
               f"{r['key_move_burst_ms']:.1f} | "
               f"{r['key_move_deal_old_ms']:.1f} |")
+    if any("hist_commits" in r for r in rows):
+        print("\n`stats` on a generated history (tests/bench/history_gen.py): wall (CPU) ms;"
+              "\nthe update is the event index brought up to date after a sync of 1,000 changes:\n")
+        print("| deals | commits | first build | warm | update after sync |\n|---|---|---|---|---|")
+        for r in rows:
+            if "hist_commits" in r:
+                print(f"| {r['n']} | {r['hist_commits']} | {r['hist_first_ms']:.0f} "
+                      f"({r['hist_first_cpu_ms']:.0f}) | {r['hist_warm_ms']:.0f} "
+                      f"({r['hist_warm_cpu_ms']:.0f}) | {r['hist_update_ms']:.0f} "
+                      f"({r['hist_update_cpu_ms']:.0f}) |")
     if any("task_export_ms" in r for r in rows):
         print("\nTaskwarrior " + subprocess.run(["task", "--version"], capture_output=True,
                                                 text=True).stdout.strip() +

@@ -116,6 +116,35 @@ expect_eq "and the figures are HEAD's" "$before" "$(stats "$hist" | pyjson '[s["
 printf 'dealboard-events 1\nhead 0000\n' > "$hist/$cache"
 expect_eq "a damaged cache is read again" "rebuild" "$(index_from "$hist" | cut -d' ' -f1)"
 
+# ---- a torn or damaged index costs a rebuild, never wrong figures --------
+want=$(figures "$hist")
+cp "$hist/$cache" "$TMP/good"
+size=$(wc -c < "$TMP/good")
+after_damage() { # DESC: the cache was damaged
+    stats "$hist" > "$TMP/after"
+    expect_eq "$1: read again from git" "rebuild" "$(pyjson 'd["index"]["from"]' < "$TMP/after")"
+    expect_eq "$1: the figures are a rebuild's" "$want" \
+        "$(pyjson '{k: v for k, v in d.items() if k != "index"}' < "$TMP/after")"
+    cmp -s "$TMP/good" "$hist/$cache" && ok "$1: the index is whole again" ||
+        fail "$1: the index is whole again"
+}
+head -c $((size / 2)) "$TMP/good" > "$hist/$cache"
+after_damage "torn in the middle"
+head -c $((size - 10)) "$TMP/good" > "$hist/$cache"
+after_damage "its last line cut short"
+# A won deal made lost in place: the same length, every line well-formed;
+# only the checksum can tell.
+python3 - "$hist/$cache" <<'PY'
+import re, sys
+path = sys.argv[1]
+text = open(path).read()
+m = re.search(r"^e [0-9]+ [0-9]+ t 1$", text, re.M)
+open(path, "w").write(text[:m.end() - 1] + "2" + text[m.end():])
+PY
+expect_eq "the damage kept the length" "$size" "$(wc -c < "$hist/$cache")"
+cmp -s "$TMP/good" "$hist/$cache" && fail "the status was not changed in the cache"
+after_damage "a won deal made lost in place"
+
 # ---- two clones, merged in either order -----------------------------------
 # team N FIRST: a team remote of the history, clones a and b; a moves X, b
 # pushes Y's close date; FIRST syncs first, then the other (which merges),
