@@ -28,6 +28,14 @@ size_t exit_insert_index(const deal *d, db_day date, const char *id)
     return i;
 }
 
+int exit_record_index(const deal *d, const char *id)
+{
+    for (size_t i = 0; i < d->nevidence; i++)
+        if (str_eq(d->evidence[i].id, id))
+            return (int)i;
+    return -1;
+}
+
 bool exit_recorded(const deal *d, const char *stage)
 {
     if (d->partial) {

@@ -16,6 +16,9 @@ void exit_new_record_id(char out[EXIT_ID_LEN + 1]);
  * Where a new record goes in d->evidence. */
 size_t exit_insert_index(const deal *d, db_day date, const char *id);
 
+/* The record with this id in d->evidence, or -1. */
+int exit_record_index(const deal *d, const char *id);
+
 /* Whether something was recorded as seen for the stage, for whole and
  * light deals alike (a light deal carries only evidence_stages). */
 bool exit_recorded(const deal *d, const char *stage);
