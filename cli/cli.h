@@ -35,7 +35,8 @@ typedef int (*cli_fn)(cli_opts *opts, int argc, char **argv);
       "add a deal; prints its id")                                                              \
     X("list", cmd_list, "[--stage S] [--owner O | --mine] [--flagged] [--all] [--json] [--as-of DATE]", "list deals") \
     X("show", cmd_show, "ID [--json]", "show one deal")                                         \
-    X("move", cmd_move, "ID STAGE", "move a deal to another stage")                             \
+    X("move", cmd_move, "ID STAGE [--seen N[,N]|TEXT]", "move a deal to another stage (--seen: what showed the stage left done)") \
+    X("seen", cmd_seen, "ID STAGE N[,N]|TEXT", "record what showed a stage the deal has left was done") \
     X("set", cmd_set, "ID FIELD VALUE", "set a field (a later close_date counts a push)")       \
     X("touch", cmd_touch, "ID [NOTE] [--in]",                                                  \
       "log a contact with the buyer today (--in: the buyer contacted us)")                      \
@@ -150,6 +151,11 @@ void cli_print_safe(FILE *out, const char *text);
 /* The deal's plan as `show` and `plan ID` list it: numbered steps (the
  * number names a step in `plan ID done N`); nothing for an empty plan. */
 void cli_print_plan(FILE *out, const deal *d);
+/* A stage's exit outcomes, numbered as `--seen N` names them. */
+void cli_print_exits(FILE *out, const stage_def *stage);
+/* The deal's exit evidence as `show` lists it: per record, the stage left
+ * and its date, then each outcome seen; nothing when there is none. */
+void cli_print_evidence(FILE *out, const pipeline_cfg *cfg, const deal *d);
 
 /* The progress line while the event index is first built: on a terminal
  * only (NULL otherwise). */

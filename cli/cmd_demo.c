@@ -109,6 +109,8 @@ static void shift_deal(deal *d, int delta)
                       &d->next_due, &d->snooze_until, &d->revisit};
     for (size_t i = 0; i < sizeof days / sizeof *days; i++)
         shift(days[i], delta);
+    for (size_t j = 0; j < d->nevidence; j++)
+        shift(&d->evidence[j].date, delta);
     for (size_t j = 0; j < d->nlog; j++) {
         db_day day = log_day(&d->log[j]);
         if (day == DAY_NONE)

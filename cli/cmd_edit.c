@@ -30,14 +30,7 @@ int cmd_add(cli_opts *opts, int argc, char **argv)
     return cli_change_deal(opts, NULL, (edit_op){.kind = EDIT_OP_CREATE, .create = &in});
 }
 
-/* ---- move, set ---- */
-
-int cmd_move(cli_opts *opts, int argc, char **argv)
-{
-    const char *pos[2];
-    int rc = cli_parse(opts, "move", argc, argv, NULL, pos, 2, 2, NULL);
-    return rc ? rc : cli_change_deal(opts, pos[0], (edit_op){.kind = EDIT_OP_MOVE, .text = pos[1]});
-}
+/* ---- set (move: cmd_exit.c, with its exit evidence) ---- */
 
 int cmd_set(cli_opts *opts, int argc, char **argv)
 {

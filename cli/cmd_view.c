@@ -373,6 +373,9 @@ static void show_text(const pipeline_cfg *cfg, const deal *d, db_day today)
     if (d->nplan)
         printf("\nPlan\n");
     cli_print_plan(stdout, d);
+    if (d->nevidence)
+        printf("\nExit evidence\n");
+    cli_print_evidence(stdout, cfg, d);
 }
 
 int cmd_show(cli_opts *opts, int argc, char **argv)

@@ -78,7 +78,7 @@ _dealboard_argument()
     case $_dealboard_cmd:$n in
         import:0) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;
         init:0 | clone:1) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
-        move:1) _dealboard_reply "$(_dealboard_list stages)" "$cur" ;;
+        move:1 | seen:1) _dealboard_reply "$(_dealboard_list stages)" "$cur" ;;
         set:1) _dealboard_reply "$(_dealboard_list fields)" "$cur" ;;
         set:2)
             [[ ${COMP_WORDS[COMP_CWORD - 1]} == stage ]] &&
@@ -86,7 +86,7 @@ _dealboard_argument()
             ;;
         plan:1) _dealboard_reply "add done rm" "$cur" ;;
         show:0 | move:0 | set:0 | touch:0 | note:0 | next:0 | won:0 | lost:0 | moveon:0 | \
-            reopen:0 | snooze:0 | log:0 | plan:0)
+            reopen:0 | snooze:0 | log:0 | plan:0 | seen:0)
             _dealboard_reply "$(_dealboard_list ids "$cur")" "$cur"
             ;;
     esac

@@ -26,7 +26,33 @@ void config_add_stage(pipeline_cfg *cfg, const char *id, const char *name, int p
     s->probability = probability;
     s->max_days = max_days;
     s->learned = (learned_limit){0};
+    s->exits = NULL;
+    s->nexits = 0;
 }
+
+void config_stage_add_exit(stage_def *stage, const char *outcome)
+{
+    stage->exits = xrealloc(stage->exits, (stage->nexits + 1) * sizeof *stage->exits);
+    stage->exits[stage->nexits++] = xstrdup(outcome);
+}
+
+/* The default stages' exit outcomes: what the buyer says or does that
+ * shows the stage is done, in the buyer's words (SPEC §9). */
+static const char *const default_exits[][4] = {
+    {"the buyer agrees that what they do today carries a risk they had not counted",
+     "the buyer asks to look at the problem with us", NULL},
+    {"the buyer says in their own words what the problem costs them",
+     "the buyer names who else feels the problem", NULL},
+    {"the buyer has put a number on the impact",
+     "the buyer has named who decides and who is involved",
+     "the buyer has decided to act, and by when", NULL},
+    {"the buyer has listed the approaches they considered",
+     "the buyer has agreed the criteria a solution must meet", NULL},
+    {"the buyer ranks us first against their criteria",
+     "the decision-maker has seen the proposal and its price",
+     "the buyer is comfortable that others like them have done it", NULL},
+    {"the budget is approved", "the buyer's legal and purchasing have signed off", NULL},
+};
 
 void config_init_defaults(pipeline_cfg *cfg)
 {
@@ -52,6 +78,9 @@ void config_default_stages(pipeline_cfg *cfg)
     config_add_stage(cfg, "explore", "Explore", 40, 30);
     config_add_stage(cfg, "evaluate", "Evaluate", 60, 30);
     config_add_stage(cfg, "decide", "Decide", 80, 21);
+    for (size_t i = 0; i < cfg->nstages && i < sizeof default_exits / sizeof *default_exits; i++)
+        for (const char *const *e = default_exits[i]; *e; e++)
+            config_stage_add_exit(&cfg->stages[i], *e);
 }
 
 void config_free(pipeline_cfg *cfg)
@@ -59,6 +88,9 @@ void config_free(pipeline_cfg *cfg)
     for (size_t i = 0; i < cfg->nstages; i++) {
         free(cfg->stages[i].id);
         free(cfg->stages[i].name);
+        for (size_t e = 0; e < cfg->stages[i].nexits; e++)
+            free(cfg->stages[i].exits[e]);
+        free(cfg->stages[i].exits);
     }
     free(cfg->stages);
     free(cfg->name);

@@ -18,12 +18,17 @@ typedef struct {
     int probability;   /* percent */
     int max_days;      /* the "stalled" limit */
     learned_limit learned;   /* set only with "stalled": {"learn": true} */
+    /* "exit": the buyer outcomes that show the stage is done (SPEC §9),
+     * in the buyer's words; shown when a deal moves forward. */
+    char **exits;
+    size_t nexits;
 } stage_def;
 
 /* X-macro: enum, name in pipeline.json, default weight, default threshold. */
 /* X(ENUM, "name in pipeline.json", weight, threshold, on by default). The plan
  * rules are off until a team turns them on in pipeline.json ("enabled": true):
- * a pipeline without plans would otherwise flag every deal from Define on. */
+ * a pipeline without plans would otherwise flag every deal from Define on;
+ * no-exit-evidence likewise, until a team records what it saw at each move. */
 #define DB_RULES(X)                                          \
     X(STALLED, "stalled", 2, 0, true)                        \
     X(QUIET, "quiet", 2, 14, true)                           \
@@ -33,7 +38,8 @@ typedef struct {
     X(OVERDUE_STEP, "overdue-step", 1, 3, true)              \
     X(NO_WHY_CHANGE, "no-why-change", 1, 0, true)            \
     X(BUYER_STEP_OVERDUE, "buyer-step-overdue", 1, 0, false) \
-    X(NO_BUYER_STEP, "no-buyer-step", 1, 0, false)
+    X(NO_BUYER_STEP, "no-buyer-step", 1, 0, false)           \
+    X(NO_EXIT_EVIDENCE, "no-exit-evidence", 1, 0, false)
 
 typedef enum {
 #define X(e, name, weight, threshold, on) RULE_##e,
@@ -66,6 +72,8 @@ void config_default_stages(pipeline_cfg *cfg);
 void config_free(pipeline_cfg *cfg);
 void config_add_stage(pipeline_cfg *cfg, const char *id, const char *name, int probability,
                       int max_days);
+/* Appends an exit outcome to the stage (copied). */
+void config_stage_add_exit(stage_def *stage, const char *outcome);
 
 const char *rule_name(rule_id r);
 bool rule_by_name(const char *name, rule_id *out);

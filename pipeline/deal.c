@@ -6,6 +6,7 @@
 #include "deal_fields.h"
 #include "touches.h"
 #include "plan.h"
+#include "exit.h"
 #include "util.h"
 
 static const char *const status_names[STATUS_COUNT] = {"open", "won", "lost", "moved-on"};
@@ -45,8 +46,25 @@ static void plan_free(deal *d)
     d->nplan = 0;
 }
 
+static void evidence_free(deal *d)
+{
+    for (size_t i = 0; i < d->nevidence; i++) {
+        exit_record *r = &d->evidence[i];
+        free(r->id);
+        free(r->stage);
+        for (size_t k = 0; k < r->nseen; k++)
+            free(r->seen[k]);
+        free(r->seen);
+    }
+    free(d->evidence);
+    d->evidence = NULL;
+    d->nevidence = 0;
+}
+
 void deal_free(deal *d)
 {
+    free(d->evidence_stages);                /* its own allocation, light or not */
+    evidence_free(d);
     if (d->strings_block) {              /* strings and tags: one block, nothing else */
         free(d->strings_block);
         free(d->log);
@@ -93,6 +111,20 @@ plan_entry *deal_add_plan_step(deal *d, const char *id, plan_owner owner, const 
     *s = (plan_entry){xstrdup(id ? id : ""), owner, xstrdup(text ? text : ""), due, done,
                      evidence ? xstrdup(evidence) : NULL};
     return s;
+}
+
+exit_record *deal_add_exit_record(deal *d, const char *id, const char *stage, db_day date)
+{
+    d->evidence = xrealloc(d->evidence, (d->nevidence + 1) * sizeof *d->evidence);
+    exit_record *r = &d->evidence[d->nevidence++];
+    *r = (exit_record){xstrdup(id ? id : ""), xstrdup(stage ? stage : ""), NULL, 0, date};
+    return r;
+}
+
+void exit_record_add_seen(exit_record *r, const char *outcome)
+{
+    r->seen = xrealloc(r->seen, (r->nseen + 1) * sizeof *r->seen);
+    r->seen[r->nseen++] = xstrdup(outcome ? outcome : "");
 }
 
 void deal_remove_plan_step(deal *d, size_t i)
@@ -195,6 +227,9 @@ void deal_make_light(deal *d)
     d->plan_buyer_open = plan.buyer_open;
     d->plan_buyer_due = plan.buyer_due;
     plan_free(d);
+    free(d->evidence_stages);
+    d->evidence_stages = exit_stages_summary(d);
+    evidence_free(d);
     for (int f = 0; f < DF_COUNT; f++) {
         if (deal_fields[f].light != LIGHT_LIGHT && deal_fields[f].kind == FK_TEXT) {
             char **text = deal_field_text(d, (deal_field)f);

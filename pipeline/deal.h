@@ -38,6 +38,17 @@ typedef struct {
     char *evidence;    /* what showed it was done ("" or NULL: nothing said) */
 } plan_entry;
 
+/* What was seen when a deal left a stage forward: the stage's exit outcomes
+ * (pipeline.json "exit") the seller saw, in the words they had then, or the
+ * seller's own words (SPEC §9, pipeline/exit.h). */
+typedef struct {
+    char *id;          /* "e" and 6 hex digits: two teammates recording offline never collide */
+    char *stage;       /* the stage left (its id) */
+    char **seen;       /* at least one outcome */
+    size_t nseen;
+    db_day date;       /* the day it was recorded */
+} exit_record;
+
 typedef struct deal {
     char *id, *title, *account, *owner, *stage;
     deal_status status;
@@ -62,6 +73,12 @@ typedef struct deal {
     touch_summary touches;
     plan_entry *plan;             /* the shared plan, in the file's order */
     size_t nplan;
+    exit_record *evidence;        /* exit evidence, in the file's order (by date, then id) */
+    size_t nevidence;
+    /* Light deals only: the stages with evidence recorded, their ids each
+     * between spaces (" recognize define "), for the no-exit-evidence rule;
+     * read through exit_recorded (pipeline/exit.h). Its own allocation. */
+    char *evidence_stages;
     /* Owned by the store: the file's parsed JSON, so unknown keys survive a rewrite. */
     void *raw;
     void (*raw_free)(void *);
@@ -112,6 +129,10 @@ log_entry *deal_add_log(deal *d, const char *id, const char *at, const char *by,
 plan_entry *deal_add_plan_step(deal *d, const char *id, plan_owner owner, const char *text,
                               db_day due, db_day done, const char *evidence);
 void deal_remove_plan_step(deal *d, size_t i);
+/* Appends an exit record (strings copied) with no outcomes yet; then
+ * exit_record_add_seen for each outcome. */
+exit_record *deal_add_exit_record(deal *d, const char *id, const char *stage, db_day date);
+void exit_record_add_seen(exit_record *r, const char *outcome);
 const char *plan_owner_name(plan_owner o);               /* "buyer", "us" */
 bool plan_owner_parse(const char *s, plan_owner *out);
 

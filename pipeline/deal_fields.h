@@ -27,7 +27,8 @@
  *   KIND   TEXT (string), DATE (YYYY-MM-DD or null), MONEY (whole currency
  *          units), COUNT (whole number), STATUS (open|won|lost|moved-on),
  *          TAGS (list of strings), LOG (list of objects by id), PLAN (the
- *          shared plan's steps, objects by id: pipeline/plan.h); the kind
+ *          shared plan's steps, objects by id: pipeline/plan.h), EVIDENCE
+ *          (exit evidence, objects by id: pipeline/exit.h); the kind
  *          also says how the field merges (DEAL_KINDS below).
  *   member the field's member in struct deal.
  *   NEED   OPTIONAL ("" when absent), REQUIRED (never empty), NULLABLE
@@ -82,6 +83,8 @@
     X(MOVED_ON_REVISIT, MOVED_ON, "revisit", DATE, revisit, OPTIONAL, LIGHT, CSV, NULL, NOSET,    \
       "revisit revisitdate")                                                                      \
     X(PLAN, TOP, "plan", PLAN, plan, NULLABLE, FULL, CSV, NULL, NOSET, "mutualplan actionplan")  \
+    X(EVIDENCE, TOP, "evidence", EVIDENCE, evidence, NULLABLE, FULL, CSV, NULL, NOSET,           \
+      "exitevidence")                                                                             \
     X(LOG, TOP, "log", LOG, log, OPTIONAL, FULL, NOCSV, NULL, NOSET, "")
 
 /* X(KIND, merge): how a changed field merges in sync (store/json_merge.c). */
@@ -93,7 +96,8 @@
     X(STATUS, LATER_WINS)            \
     X(TAGS, SET_UNION)               \
     X(LOG, UNION_BY_ID)              \
-    X(PLAN, STEPS_BY_ID)
+    X(PLAN, STEPS_BY_ID)             \
+    X(EVIDENCE, STEPS_BY_ID)
 
 typedef enum {
 #define X(e, ...) DF_##e,
@@ -123,7 +127,8 @@ typedef enum {
     MERGE_STEPS_BY_ID,   /* the same, each entry merged field by field (the same field
                           * changed on both sides: later wins, the other is logged); an
                           * entry one side removed stays removed unless the other changed
-                          * it; in the plan's order (pipeline/plan.h) */
+                          * it; in the list's order (the plan's by due date,
+                          * pipeline/plan.h; evidence by date, pipeline/exit.h) */
 } field_merge;
 
 typedef enum { NEED_OPTIONAL, NEED_REQUIRED, NEED_NULLABLE } field_need;

@@ -7,6 +7,7 @@
 
 #include "deal_fields.h"
 #include "plan.h"
+#include "exit.h"
 #include "stage_clock.h"
 #include "text.h"
 #include "touches.h"
@@ -129,20 +130,75 @@ static void enter_stage(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, i
     free(words);
 }
 
+/* What was seen that showed stage `from` done (SPEC §9): a record of its
+ * outcomes (or the seller's words) in the evidence, and *words saying it
+ * for the commit message. */
+static int record_exit(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, int from,
+                       const char *seen, char **words, db_err *err)
+{
+    *words = NULL;
+    char **outcomes;
+    size_t n;
+    int rc = check_text("--seen", seen, true, err);
+    if (!rc)
+        rc = exit_parse_seen(&cfg->stages[from], seen, &outcomes, &n, err);
+    if (rc)
+        return rc;
+    char id[EXIT_ID_LEN + 1];
+    do
+        exit_new_record_id(id);
+    while (exit_record_index(d, id) >= 0);
+    size_t at = exit_insert_index(d, ctx->today, id);
+    exit_record *r = deal_add_exit_record(d, id, cfg->stages[from].id, ctx->today);
+    strbuf sb = {0};
+    for (size_t i = 0; i < n; i++) {
+        exit_record_add_seen(r, outcomes[i]);
+        sb_printf(&sb, "%s%s", i ? "; " : "", outcomes[i]);
+        free(outcomes[i]);
+    }
+    free(outcomes);
+    exit_record added = *r;
+    memmove(&d->evidence[at + 1], &d->evidence[at], (d->nevidence - 1 - at) * sizeof *d->evidence);
+    d->evidence[at] = added;
+    *words = sb.data;
+    return 0;
+}
+
+/* A move's message, with what was seen on leaving the stage (if said). */
+static int move_to(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, int to, const char *seen,
+                   char **message, db_err *err)
+{
+    char *words = NULL;
+    int from = config_stage_index(cfg, d->stage);
+    if (seen && (from < 0 || to <= from))    /* only a move forward leaves a stage done */
+        return db_fail(err, DB_EUSAGE, "--seen: records what showed a stage was done, on a move "
+                       "forward; %s is not after the deal's stage", cfg->stages[to].name);
+    int rc = seen ? record_exit(cfg, ctx, d, from, seen, &words, err) : 0;
+    if (rc)
+        return rc;
+    enter_stage(cfg, ctx, d, to, message);
+    if (words) {
+        char *with = xasprintf("%s; seen: %s", *message, words);
+        free(*message);
+        *message = with;
+        free(words);
+    }
+    return 0;
+}
+
 int edit_move(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, const char *stage,
-              char **message, db_err *err)
+              const char *seen, char **message, db_err *err)
 {
     int to = config_stage_lookup(cfg, stage);
     if (to < 0)
         return unknown_stage(cfg, stage, err);
     if (str_eq(cfg->stages[to].id, d->stage))
         return db_fail(err, DB_EUSAGE, "%s: already in %s", d->id, cfg->stages[to].name);
-    enter_stage(cfg, ctx, d, to, message);
-    return 0;
+    return move_to(cfg, ctx, d, to, seen, message, err);
 }
 
 int edit_step(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, int direction,
-              char **message, db_err *err)
+              const char *seen, char **message, db_err *err)
 {
     int at = config_stage_index(cfg, d->stage);
     int to = at < 0 ? 0 : at + direction;
@@ -152,8 +208,25 @@ int edit_step(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, int directi
     if (to < 0 || to >= (int)cfg->nstages)
         return db_fail(err, DB_EUSAGE, "%s: already in the %s stage", d->id,
                        direction < 0 ? "first" : "last");
-    enter_stage(cfg, ctx, d, to, message);
-    return 0;
+    return move_to(cfg, ctx, d, to, seen, message, err);
+}
+
+int edit_seen(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, const char *stage,
+              const char *seen, char **message, db_err *err)
+{
+    int from = config_stage_lookup(cfg, stage), at = config_stage_index(cfg, d->stage);
+    if (from < 0)
+        return unknown_stage(cfg, stage, err);
+    if (at >= 0 && from >= at)
+        return db_fail(err, DB_EUSAGE, "%s: is in %s; evidence is recorded for a stage it has "
+                       "left, one before it", d->id, stage_name(cfg, d->stage));
+    char *words;
+    int rc = record_exit(cfg, ctx, d, from, seen, &words, err);
+    if (!rc)
+        *message = xasprintf("Exit evidence for %s: %s done; seen: %s", d->id,
+                             cfg->stages[from].name, words);
+    free(words);
+    return rc;
 }
 
 /* A date field's words in a message: its label in lower case ("close date"). */
@@ -239,7 +312,7 @@ int edit_set(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, const char *
     if (!def || def->edit == EDIT_NOSET)
         return unknown_field(field, err);
     if (def->edit == EDIT_MOVE)
-        return edit_move(cfg, ctx, d, value, message, err);
+        return edit_move(cfg, ctx, d, value, NULL, message, err);
     switch (def->kind) {
     case FK_DATE: return set_date(ctx, d, (deal_field)f, value, message, err);
     case FK_MONEY: return set_value(d, value, message, err);

@@ -25,11 +25,18 @@ typedef struct {
  * the commit message, e.g. "Move acme-rollout-7f3a9c: Define → Explore". */
 int edit_create(const pipeline_cfg *cfg, const edit_ctx *ctx, const new_deal *in, deal *out,
                 char **message, db_err *err);
+/* seen (NULL: nothing said): what showed the stage being left was done,
+ * recorded in the deal's exit evidence (pipeline/exit.h: "1,3", the
+ * stage's outcomes by number, or the seller's words); a move forward only. */
 int edit_move(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, const char *stage,
-              char **message, db_err *err);
-/* Moves one stage forward (+1) or back (-1). */
+              const char *seen, char **message, db_err *err);
+/* Records afterwards what showed a stage the deal has left was done (seen
+ * as for edit_move). */
+int edit_seen(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, const char *stage,
+              const char *seen, char **message, db_err *err);
+/* Moves one stage forward (+1) or back (-1); seen as for edit_move. */
 int edit_step(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, int direction,
-              char **message, db_err *err);
+              const char *seen, char **message, db_err *err);
 int edit_set(const pipeline_cfg *cfg, const edit_ctx *ctx, deal *d, const char *field,
              const char *value, char **message, db_err *err);
 /* inbound: the buyer reached us (the log entry's "dir": "in"); else we did ("out"). */

@@ -5,8 +5,9 @@ int edit_apply(const pipeline_cfg *cfg, const edit_ctx *ctx, const edit_op *op, 
 {
     switch (op->kind) {
     case EDIT_OP_CREATE: return edit_create(cfg, ctx, op->create, d, message, err);
-    case EDIT_OP_MOVE: return edit_move(cfg, ctx, d, op->text, message, err);
-    case EDIT_OP_STEP: return edit_step(cfg, ctx, d, op->direction, message, err);
+    case EDIT_OP_MOVE: return edit_move(cfg, ctx, d, op->text, op->seen, message, err);
+    case EDIT_OP_STEP: return edit_step(cfg, ctx, d, op->direction, op->seen, message, err);
+    case EDIT_OP_SEEN: return edit_seen(cfg, ctx, d, op->text, op->seen, message, err);
     case EDIT_OP_SET: return edit_set(cfg, ctx, d, op->field, op->text, message, err);
     case EDIT_OP_TOUCH: return edit_touch(ctx, d, op->text, op->inbound, message, err);
     case EDIT_OP_NOTE: return edit_note(ctx, d, op->text, message, err);

@@ -9,8 +9,9 @@
 
 typedef enum {
     EDIT_OP_CREATE,     /* create: a new deal (no deal is read) */
-    EDIT_OP_MOVE,       /* text: the stage (id or name) */
-    EDIT_OP_STEP,       /* direction: +1 one stage forward, -1 back */
+    EDIT_OP_MOVE,       /* text: the stage (id or name); seen: what showed the stage left done */
+    EDIT_OP_STEP,       /* direction: +1 one stage forward, -1 back; seen: as for MOVE */
+    EDIT_OP_SEEN,       /* text: a stage the deal has left; seen: what showed it done */
     EDIT_OP_SET,        /* field, text: its new value */
     EDIT_OP_TOUCH,      /* text: what happened (NULL: nothing said); inbound: the buyer reached us */
     EDIT_OP_NOTE,       /* text */
@@ -38,6 +39,7 @@ typedef struct {
     const new_deal *create;
     plan_owner owner;
     const char *step;       /* a plan step as the user names it (plan_find_step) */
+    const char *seen;       /* moves: exit outcomes seen ("1,3" or words; NULL: none said) */
 } edit_op;
 
 /* Applies op to d with the edit function it names (for EDIT_OP_CREATE, d is

@@ -96,7 +96,7 @@ plan_summary plan_summarize(const deal *d)
 
 /* ---- the CSV cell ---- */
 
-static void put_escaped(strbuf *sb, const char *s)
+void cell_put_escaped(strbuf *sb, const char *s)
 {
     for (s = s ? s : ""; *s; s++) {
         if (*s == '\\' || *s == ';')
@@ -121,20 +121,18 @@ char *plan_to_cell(const deal *d)
         date_format(p->done, done);
         if (i)
             sb_puts(&sb, "\n");
-        put_escaped(&sb, p->id);
+        cell_put_escaped(&sb, p->id);
         sb_printf(&sb, ";%s;%s;%s;", plan_owner_name(p->owner), due, done);
-        put_escaped(&sb, p->text);
+        cell_put_escaped(&sb, p->text);
         sb_puts(&sb, ";");
-        put_escaped(&sb, p->evidence);
+        cell_put_escaped(&sb, p->evidence);
     }
     return sb.data;
 }
 
 enum { CELL_ID, CELL_OWNER, CELL_DUE, CELL_DONE, CELL_TEXT, CELL_EVIDENCE, CELL_PARTS };
 
-/* Splits one line at unescaped ';' into parts (unescaped in place); false
- * when it has not exactly CELL_PARTS of them. */
-static bool split_line(char *line, char *parts[CELL_PARTS])
+int cell_split_line(char *line, char **parts, int max)
 {
     int n = 0;
     char *out = line;
@@ -145,15 +143,15 @@ static bool split_line(char *line, char *parts[CELL_PARTS])
             *out++ = *p == 'n' ? '\n' : *p == 'r' ? '\r' : *p;
         } else if (*p == ';') {
             *out++ = '\0';
-            if (n == CELL_PARTS)
-                return false;
+            if (n == max)
+                return -1;
             parts[n++] = out;
         } else {
             *out++ = *p;
         }
     }
     *out = '\0';
-    return n == CELL_PARTS;
+    return n;
 }
 
 static int read_line(deal *into, char *line, int number, db_err *err)
@@ -161,7 +159,7 @@ static int read_line(deal *into, char *line, int number, db_err *err)
     char *part[CELL_PARTS];
     plan_owner owner;
     db_day due = DAY_NONE, done = DAY_NONE;
-    if (!split_line(line, part))
+    if (cell_split_line(line, part, CELL_PARTS) != CELL_PARTS)
         return db_fail(err, DB_EUSAGE, "line %d: expected id;owner;due;done;text;evidence "
                        "(a ';' inside a text is written \\;)", number);
     if (!*part[CELL_ID])                     /* any id a deal file may hold, but one */

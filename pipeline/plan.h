@@ -40,4 +40,11 @@ char *plan_to_cell(const deal *d);
  * cell does not read as a plan (d unchanged). */
 int plan_from_cell(deal *d, const char *cell, db_err *err);
 
+/* The cell's escaping, shared by the lists that have a CSV cell (the plan,
+ * exit evidence): s written with '\\' before '\\' and ';', "\\n", "\\r". */
+void cell_put_escaped(strbuf *sb, const char *s);
+/* Splits one line at unescaped ';' into at most max parts, unescaped in
+ * place; their number, or -1 when there are more. */
+int cell_split_line(char *line, char **parts, int max);
+
 #endif

@@ -5,6 +5,7 @@
 
 #include "learned_limits.h"
 #include "plan.h"
+#include "exit.h"
 #include "text.h"
 #include "touches.h"
 #include "util.h"
@@ -267,6 +268,30 @@ static void check_plan(const pipeline_cfg *cfg, const deal *d, int stage, db_day
     }
 }
 
+/* Exit evidence (pipeline/exit.h): a stage before this one, with exit
+ * outcomes in pipeline.json, and nothing recorded as seen when it was left. */
+static void check_exit_evidence(const pipeline_cfg *cfg, const deal *d, int stage,
+                                flag_result *out)
+{
+    if (!on(cfg, RULE_NO_EXIT_EVIDENCE) || stage <= 0)
+        return;
+    int latest, missing = exit_missing(cfg, d, stage, &latest);
+    words w;
+    if (!missing || !fire(cfg, out, RULE_NO_EXIT_EVIDENCE, &w))
+        return;
+    PUT(&w, "in ");
+    put_str(&w, cfg->stages[stage].name);
+    PUT(&w, "; nothing recorded that ");
+    put_str(&w, cfg->stages[latest].name);
+    PUT(&w, " was done");
+    if (missing > 1) {
+        PUT(&w, ", nor ");
+        put_count(&w, missing - 1, " stage");
+        PUT(&w, " before it");
+    }
+    said(&w);
+}
+
 static void evaluate(const pipeline_cfg *cfg, const deal *d, db_day today, flag_result *out,
                      bool with_text)
 {
@@ -288,6 +313,7 @@ static void evaluate(const pipeline_cfg *cfg, const deal *d, db_day today, flag_
     check_next_step(cfg, d, today, out);
     check_why_change(cfg, d, stage, out);
     check_plan(cfg, d, stage, today, out);
+    check_exit_evidence(cfg, d, stage, out);
     if (out->score >= cfg->level_move_on)
         out->level = LEVEL_MOVE_ON;
     else if (out->score >= cfg->level_watch)

@@ -14,6 +14,7 @@
 #include "../pipeline/deal_fields.h"
 #include "../pipeline/touches.h"
 #include "../pipeline/plan.h"
+#include "../pipeline/exit.h"
 #include "../pipeline/util.h"
 #include "checksum.h"
 #include "codec.h"
@@ -28,7 +29,7 @@
  * It goes into the layout hash with the table, so changing it here makes
  * old files rebuild: keep it in step with those two functions. */
 #define LIGHT_DERIVED "moved_on says-bits touches(last_in,first_unanswered,unanswered) " \
-                      "plan(buyer_open,buyer_due) tags"
+                      "plan(buyer_open,buyer_due) evidence_stages tags"
 #define ENDIAN_MARK 0x01020304u
 /* Entries younger than this are not cached: on file systems with coarse
  * timestamps a same-size rewrite within one tick would look unchanged. */
@@ -168,7 +169,7 @@ static void put_str(strbuf *sb, const char *s)
 static bool scalar(deal_field f)
 {
     field_kind k = deal_fields[f].kind;
-    return k != FK_TAGS && k != FK_LOG && k != FK_PLAN;
+    return k != FK_TAGS && k != FK_LOG && k != FK_PLAN && k != FK_EVIDENCE;
 }
 
 static void put_value(strbuf *sb, const deal *d, deal_field f)
@@ -190,7 +191,7 @@ static bool in_light_record(deal_field f)
     return deal_fields[f].light == LIGHT_LIGHT && f != DF_ID && scalar(f);
 }
 
-/* In the rest: every other field but the plan and the log, which end it. */
+/* In the rest: every other field but the plan, the evidence and the log, which end it. */
 static bool in_rest_record(deal_field f)
 {
     return deal_fields[f].light != LIGHT_LIGHT && scalar(f);
@@ -213,6 +214,10 @@ static void put_light(strbuf *sb, const deal *d)
     plan_summary plan = plan_summarize(d);
     put_i32(sb, plan.buyer_open);
     put_i32(sb, plan.buyer_due);
+    /* The no-exit-evidence rule needs only which stages have evidence (pipeline/exit.h). */
+    char *stages = exit_stages_summary(d);
+    put_str(sb, stages);
+    free(stages);
     put_u32(sb, (uint32_t)d->ntags);
     for (size_t i = 0; i < d->ntags; i++)
         put_str(sb, d->tags[i]);
@@ -232,6 +237,16 @@ static void put_rest(strbuf *sb, const deal *d)
         put_i32(sb, p->due);
         put_i32(sb, p->done);
         put_str(sb, p->evidence);
+    }
+    put_u32(sb, (uint32_t)d->nevidence);
+    for (size_t i = 0; i < d->nevidence; i++) {
+        const exit_record *e = &d->evidence[i];
+        put_str(sb, e->id);
+        put_str(sb, e->stage);
+        put_i32(sb, e->date);
+        put_u32(sb, (uint32_t)e->nseen);
+        for (size_t k = 0; k < e->nseen; k++)
+            put_str(sb, e->seen[k]);
     }
     put_u32(sb, (uint32_t)d->nlog);
     for (size_t i = 0; i < d->nlog; i++) {
@@ -385,6 +400,7 @@ static void get_light(reader *r, deal *d, const unsigned char *block_start)
     d->touches.unanswered = get_i32(r);
     d->plan_buyer_open = get_i32(r);
     d->plan_buyer_due = get_i32(r);
+    d->evidence_stages = get_str(r);           /* its own allocation, never in the block */
     uint32_t ntags = get_u32(r);
     /* a tag takes 5 bytes or more */
     bool tags_fit = !r->bad && ntags <= (size_t)(r->end - r->p) / 5;
@@ -424,12 +440,41 @@ static void get_plan(reader *r, deal *d)
     }
 }
 
+/* A record takes 17 bytes or more (two strings, a date, a count). */
+static void get_evidence(reader *r, deal *d)
+{
+    uint32_t n = get_u32(r);
+    if (r->bad || n > (size_t)(r->end - r->p) / 17) {
+        r->bad = true;
+        return;
+    }
+    for (uint32_t i = 0; i < n && !r->bad; i++) {
+        char *id = get_str(r), *stage = get_str(r);
+        db_day date = get_i32(r);
+        uint32_t nseen = get_u32(r);
+        if (!id || !stage || r->bad || nseen > (size_t)(r->end - r->p) / 5)
+            r->bad = true;
+        exit_record *e = r->bad ? NULL : deal_add_exit_record(d, id, stage, date);
+        for (uint32_t k = 0; e && k < nseen && !r->bad; k++) {
+            char *seen = get_str(r);
+            if (seen)
+                exit_record_add_seen(e, seen);
+            else
+                r->bad = true;
+            free(seen);
+        }
+        free(id);
+        free(stage);
+    }
+}
+
 static void get_rest(reader *r, deal *d)
 {
     for (int f = 0; f < DF_COUNT; f++)
         if (in_rest_record((deal_field)f))
             get_value(r, d, (deal_field)f, false);
     get_plan(r, d);
+    get_evidence(r, d);
     uint32_t nlog = get_u32(r);
     if (r->bad || nlog > (size_t)(r->end - r->p) / 29) {     /* an entry takes 29 bytes or more */
         r->bad = true;

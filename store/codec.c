@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../pipeline/deal_fields.h"
+#include "../pipeline/exit.h"
 #include "../pipeline/text.h"
 #include "../pipeline/touches.h"
 #include "json_print.h"
@@ -15,6 +16,7 @@
 enum { LOG_ID, LOG_AT, LOG_BY, LOG_KIND, LOG_DIR, LOG_TEXT, LOG_KEYS };
 static const char *const log_keys[] = {"id", "at", "by", "kind", "dir", "text", NULL};
 static const char *const plan_keys[] = {"id", "owner", "text", "due", "done", "evidence", NULL};
+static const char *const evidence_keys[] = {"id", "stage", "date", "seen", NULL};
 
 #define MAX_DEAL_BYTES (16u << 20)
 
@@ -195,6 +197,56 @@ static int read_plan(ctx *c, const cJSON *root, deal *d)
     return 0;
 }
 
+static int read_exit_record(ctx *c, const cJSON *item, deal *d)
+{
+    char *id = NULL, *stage = NULL;
+    db_day date = DAY_NONE;
+    int rc = read_string(c, item, "id", "evidence.id", true, &id);
+    if (!rc)
+        rc = read_string(c, item, "stage", "evidence.stage", true, &stage);
+    if (!rc)
+        rc = read_date(c, item, "date", "evidence.date", &date);
+    const cJSON *seen = cJSON_GetObjectItemCaseSensitive(item, "seen"), *s;
+    if (!rc && !is_absent(seen) && !cJSON_IsArray(seen))
+        rc = bad(c, "evidence.seen", "expected an array of strings");
+    if (rc)
+        seen = NULL;
+    cJSON_ArrayForEach(s, seen) {
+        if (!cJSON_IsString(s)) {
+            rc = bad(c, "evidence.seen", "expected an array of strings");
+            break;
+        }
+    }
+    if (!rc) {
+        exit_record *r = deal_add_exit_record(d, id, stage, date);
+        if (!cJSON_IsArray(seen))
+            seen = NULL;
+        cJSON_ArrayForEach(s, seen)
+            exit_record_add_seen(r, s->valuestring);
+    }
+    free(id);
+    free(stage);
+    return rc;
+}
+
+static int read_evidence(ctx *c, const cJSON *root, deal *d)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, deal_fields[DF_EVIDENCE].key);
+    if (is_absent(list))
+        return 0;
+    if (!cJSON_IsArray(list))
+        return bad(c, "evidence", "expected an array of records");
+    const cJSON *item;
+    int rc = 0;
+    cJSON_ArrayForEach(item, list) {
+        if (!cJSON_IsObject(item))
+            return bad(c, "evidence", "every record must be an object");
+        if ((rc = read_exit_record(c, item, d)))
+            return rc;
+    }
+    return 0;
+}
+
 static int read_status(ctx *c, const cJSON *obj, const char *key, deal_status *out)
 {
     char *status = NULL;
@@ -234,6 +286,7 @@ static int read_field(ctx *c, const cJSON *obj, deal_field f, deal *d)
     case FK_TAGS: return read_tags(c, obj, d);
     case FK_LOG: return read_log(c, obj, d);
     case FK_PLAN: return read_plan(c, obj, d);
+    case FK_EVIDENCE: return read_evidence(c, obj, d);
     default: return 0;
     }
 }
@@ -315,6 +368,11 @@ static bool deal_json_has_unknown(const cJSON *root)
     const cJSON *plan = cJSON_GetObjectItemCaseSensitive(root, deal_fields[DF_PLAN].key);
     cJSON_ArrayForEach(entry, plan) {
         if (has_unknown_keys(entry, plan_keys))
+            return true;
+    }
+    const cJSON *evidence = cJSON_GetObjectItemCaseSensitive(root, deal_fields[DF_EVIDENCE].key);
+    cJSON_ArrayForEach(entry, evidence) {
+        if (has_unknown_keys(entry, evidence_keys))
             return true;
     }
     return false;
@@ -505,6 +563,18 @@ static const char *plan_step_to_cjson(cJSON *obj, const void *item)
     return p->id;
 }
 
+static const char *exit_record_to_cjson(cJSON *obj, const void *item)
+{
+    const exit_record *r = item;
+    add_string(obj, "id", r->id);
+    add_string(obj, "stage", r->stage);
+    add_date(obj, "date", r->date);
+    cJSON *seen = cJSON_AddArrayToObject(obj, "seen");
+    for (size_t i = 0; i < r->nseen; i++)
+        cJSON_AddItemToArray(seen, cJSON_CreateString(r->seen[i]));
+    return r->id;
+}
+
 /* A list of objects by id ("log", "plan"): each item's members (`members`
  * adds them and returns the id), then the keys a newer version wrote into
  * the raw entry with that id, which this one does not know (`known`). */
@@ -535,6 +605,12 @@ static cJSON *plan_to_cjson(const deal *d, const cJSON *raw)
 {
     return objects_to_cjson(raw, DF_PLAN, d->plan, d->nplan, sizeof *d->plan,
                             plan_step_to_cjson, plan_keys);
+}
+
+static cJSON *evidence_to_cjson(const deal *d, const cJSON *raw)
+{
+    return objects_to_cjson(raw, DF_EVIDENCE, d->evidence, d->nevidence, sizeof *d->evidence,
+                            exit_record_to_cjson, evidence_keys);
 }
 
 /* A list a NULLABLE field writes only once it holds something (existing
@@ -572,6 +648,10 @@ static void add_field(cJSON *obj, const deal *d, deal_field f, const cJSON *raw)
     case FK_PLAN:
         if (list_written(def, d->nplan))
             cJSON_AddItemToObject(obj, def->key, plan_to_cjson(d, raw));
+        break;
+    case FK_EVIDENCE:
+        if (list_written(def, d->nevidence))
+            cJSON_AddItemToObject(obj, def->key, evidence_to_cjson(d, raw));
         break;
     default: break;
     }
@@ -635,19 +715,25 @@ static void member_int(json_obj *o, const char *key, long long value)
     json_write_int(o->sb, value);
 }
 
-static void write_tags(json_obj *o, const deal *d)
+/* A list of strings (tags, an exit record's outcomes seen), one a line. */
+static void write_strings(json_obj *o, const char *key, char *const *items, size_t n)
 {
-    json_obj_key(o, deal_fields[DF_TAGS].key);
+    json_obj_key(o, key);
     sb_add(o->sb, "[", 1);
-    for (size_t i = 0; i < d->ntags; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (i)
             sb_add(o->sb, ",", 1);
         json_write_indent(o->sb, o->depth + 2);
-        json_write_string(o->sb, d->tags[i]);
+        json_write_string(o->sb, items[i]);
     }
-    if (d->ntags)
+    if (n)
         json_write_indent(o->sb, o->depth + 1);
     sb_add(o->sb, "]", 1);
+}
+
+static void write_tags(json_obj *o, const deal *d)
+{
+    write_strings(o, deal_fields[DF_TAGS].key, d->tags, d->ntags);
 }
 
 /* A list of objects ("log", "plan"): one object a line, each written by
@@ -694,6 +780,22 @@ static void plan_step_members(json_obj *step, const void *item)
     member_string(step, "evidence", p->evidence);
 }
 
+static void exit_record_members(json_obj *rec, const void *item)
+{
+    const exit_record *r = item;
+    member_string(rec, "id", r->id);
+    member_string(rec, "stage", r->stage);
+    member_date(rec, "date", r->date);
+    write_strings(rec, "seen", r->seen, r->nseen);
+}
+
+static void write_evidence(json_obj *o, const deal *d)
+{
+    if (list_written(&deal_fields[DF_EVIDENCE], d->nevidence))
+        write_object_list(o, deal_fields[DF_EVIDENCE].key, d->evidence, d->nevidence,
+                          sizeof *d->evidence, exit_record_members);
+}
+
 static void write_log(json_obj *o, const deal *d)
 {
     write_object_list(o, deal_fields[DF_LOG].key, d->log, d->nlog, sizeof *d->log,
@@ -726,6 +828,7 @@ static void write_field(json_obj *o, const deal *d, deal_field f)
     case FK_TAGS: write_tags(o, d); break;
     case FK_LOG: write_log(o, d); break;
     case FK_PLAN: write_plan(o, d); break;
+    case FK_EVIDENCE: write_evidence(o, d); break;
     default: break;
     }
 }

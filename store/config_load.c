@@ -51,6 +51,24 @@ static int read_text(const cJSON *obj, const char *key, char **out, const char *
     return 0;
 }
 
+/* A stage's "exit": a list of non-empty strings, the buyer outcomes that show it done. */
+static int parse_exits(const cJSON *item, stage_def *stage, const char *file, const char *what,
+                       db_err *err)
+{
+    const cJSON *exits = cJSON_GetObjectItemCaseSensitive(item, "exit"), *e;
+    if (!exits || cJSON_IsNull(exits))
+        return 0;
+    if (!cJSON_IsArray(exits))
+        return bad(err, file, what, "'exit' must be a list of outcomes (strings)");
+    cJSON_ArrayForEach(e, exits) {
+        if (!cJSON_IsString(e) || !*e->valuestring ||
+            !text_valid_utf8(e->valuestring, strlen(e->valuestring)))
+            return bad(err, file, what, "'exit' must be a list of non-empty UTF-8 strings");
+        config_stage_add_exit(stage, e->valuestring);
+    }
+    return 0;
+}
+
 static int parse_stage(const cJSON *item, size_t index, pipeline_cfg *cfg, const char *file,
                        db_err *err)
 {
@@ -73,8 +91,10 @@ static int parse_stage(const cJSON *item, size_t index, pipeline_cfg *cfg, const
         rc = read_int(item, "probability", 0, 100, &probability, file, what, err);
     if (!rc)
         rc = read_int(item, "max_days", 0, 100000, &max_days, file, what, err);
-    if (!rc)
+    if (!rc) {
         config_add_stage(cfg, id, name ? name : id, probability, max_days);
+        rc = parse_exits(item, &cfg->stages[cfg->nstages - 1], file, what, err);
+    }
     free(id);
     free(name);
     return rc;
@@ -220,6 +240,9 @@ char *config_default_text(const char *name, const char *currency)
         cJSON_AddStringToObject(s, "name", cfg.stages[i].name);
         cJSON_AddNumberToObject(s, "probability", cfg.stages[i].probability);
         cJSON_AddNumberToObject(s, "max_days", cfg.stages[i].max_days);
+        cJSON *exits = cJSON_AddArrayToObject(s, "exit");
+        for (size_t e = 0; e < cfg.stages[i].nexits; e++)
+            cJSON_AddItemToArray(exits, cJSON_CreateString(cfg.stages[i].exits[e]));
         cJSON_AddItemToArray(stages, s);
     }
     cJSON *rules = cJSON_AddObjectToObject(root, "rules");

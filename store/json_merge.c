@@ -8,8 +8,9 @@
  *   merge_log        top-level "log" (a UNION_BY_ID field of deal_fields.h): union by
  *                    entry id, sorted by (at, id); pipeline.json's "conflicts" the same,
  *                    but an acknowledged (removed) entry stays removed
- *   merge_steps      top-level "plan" (STEPS_BY_ID): as the log, each step merged field
- *                    by field, a step one side removed stays removed, sorted by (due, id)
+ *   merge_steps      top-level "plan" and "evidence" (STEPS_BY_ID): as the log, each
+ *                    entry merged field by field, an entry one side removed stays
+ *                    removed, sorted by (due, id) or (date, id)
  *   merge_tags       top-level "tags" (SET_UNION): three-way set merge
  *   resolve_conflict later commit wins; the loser is written into a "conflict" entry
  * Lookups go through sorted indexes so large objects and logs stay O(n log n).
@@ -525,7 +526,8 @@ typedef const char *(*order_key_fn)(const cJSON *entry);
 static cJSON *merge_log(merge_ctx *ctx, const cJSON *b, const cJSON *o, const cJSON *t,
                         const path_seg *path, bool removals, order_key_fn order_key);
 static cJSON *merge_steps(merge_ctx *ctx, const cJSON *b, const cJSON *o, const cJSON *t,
-                          const path_seg *path);
+                          const path_seg *path, order_key_fn order_key);
+static order_key_fn steps_order_of(const char *key);
 static cJSON *merge_by_id(merge_ctx *ctx, const cJSON *b, const cJSON *o, const cJSON *t,
                           const path_seg *path, int depth);
 
@@ -578,7 +580,7 @@ static void merge_member(merge_ctx *ctx, cJSON *out, const char *key, const cJSO
     else if (how == MERGE_UNION_BY_ID && is_log_list(o) && is_log_list(t))
         value = merge_log(ctx, cJSON_IsArray(b) ? b : NULL, o, t, &seg, false, entry_at);
     else if (how == MERGE_STEPS_BY_ID && is_log_list(o) && is_log_list(t))
-        value = merge_steps(ctx, cJSON_IsArray(b) ? b : NULL, o, t, &seg);
+        value = merge_steps(ctx, cJSON_IsArray(b) ? b : NULL, o, t, &seg, steps_order_of(key));
     else
         value = merge_value(ctx, b, o, t, &seg, depth,
                             how == MERGE_SET_UNION ? AS_TAGS : AS_VALUE);
@@ -932,12 +934,27 @@ static const char *step_due(const cJSON *entry)
     return cJSON_IsString(due) && due->valuestring && *due->valuestring ? due->valuestring : "~";
 }
 
+/* An exit record's date, "~" without one: pipeline/exit.h's order. */
+static const char *record_date(const cJSON *entry)
+{
+    const cJSON *date = cJSON_IsObject(entry) ? cJSON_GetObjectItemCaseSensitive(entry, "date") : NULL;
+    return cJSON_IsString(date) && date->valuestring && *date->valuestring ? date->valuestring
+                                                                           : "~";
+}
+
+/* The order a STEPS_BY_ID list keeps: exit evidence by date, the plan by due date. */
+static order_key_fn steps_order_of(const char *key)
+{
+    int f = deal_field_by_key(key);
+    return f >= 0 && deal_fields[f].kind == FK_EVIDENCE ? record_date : step_due;
+}
+
 /* Changed on one side only: that side's plan as it is. Both: the union by
  * step id, a step changed on both sides merged field by field (one ticks it
  * done, the other dates it: both survive; the same field: a conflict), a
  * step one side removed and the other left alone stays removed. */
 static cJSON *merge_steps(merge_ctx *ctx, const cJSON *b, const cJSON *o, const cJSON *t,
-                          const path_seg *path)
+                          const path_seg *path, order_key_fn order_key)
 {
     if (values_equal(o, t, 0))
         return dup_value(ctx, o);
@@ -945,7 +962,7 @@ static cJSON *merge_steps(merge_ctx *ctx, const cJSON *b, const cJSON *o, const 
         return dup_value(ctx, t);
     if (values_equal(t, b, 0))
         return dup_value(ctx, o);
-    return merge_log(ctx, b, o, t, path, true, step_due);
+    return merge_log(ctx, b, o, t, path, true, order_key);
 }
 
 /* ---------- arrays of objects by id ---------- */

@@ -201,6 +201,11 @@ bool tui_prompt(tui_app *app, const char *label, input_kind kind, const char *in
  * " y/n" is added); true only for y or Y: any other key says no, so a key
  * typed by mistake changes nothing. */
 bool tui_confirm(tui_app *app, const char *question);
+/* A checklist in a box: Up/Down choose an item, Space or its number (1-9)
+ * ticks or unticks it, Enter confirms (true), Esc skips (false: *ticked is
+ * then all false). ticked[i]: item i ticked, in and out. */
+bool tui_checklist(tui_app *app, const char *title, const char *const *items, size_t n,
+                   bool *ticked);
 /* Checks a field's text; NULL when fine, else why (static text). */
 const char *tui_field_check(const tui_app *app, const form_field *f, const char *text);
 

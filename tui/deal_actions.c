@@ -58,9 +58,34 @@ static db_day parse_day(const tui_app *app, const char *text)
     return day;
 }
 
+/* Leaving a stage forward whose exit outcomes pipeline.json lists: which
+ * were seen ("1,3"; NULL: none ticked, or Esc). The move is made either way. */
+static char *ask_exit_seen(tui_app *app, const char *id)
+{
+    const pipeline_cfg *cfg = repo_config(app->repo);
+    const deal *d = tui_find_deal(app, id);
+    int from = d ? config_stage_index(cfg, d->stage) : -1;
+    if (from < 0 || from + 1 >= (int)cfg->nstages || !cfg->stages[from].nexits ||
+        !deal_is_open(d))
+        return NULL;
+    const stage_def *s = &cfg->stages[from];
+    bool *ticked = xcalloc(s->nexits, sizeof *ticked);
+    char *title = xasprintf("Leaving %s: what did the buyer show?", s->name);
+    strbuf seen = {0};
+    if (tui_checklist(app, title, (const char *const *)s->exits, s->nexits, ticked))
+        for (size_t i = 0; i < s->nexits; i++)
+            if (ticked[i])
+                sb_printf(&seen, "%s%zu", seen.data ? "," : "", i + 1);
+    free(title);
+    free(ticked);
+    return seen.data;
+}
+
 static void step(tui_app *app, const char *id, int direction)
 {
-    commit_change(app, id, (edit_op){.kind = EDIT_OP_STEP, .direction = direction});
+    char *seen = direction > 0 ? ask_exit_seen(app, id) : NULL;
+    commit_change(app, id, (edit_op){.kind = EDIT_OP_STEP, .direction = direction, .seen = seen});
+    free(seen);
 }
 
 /* A moved-on deal touched on (or after) its revisit day stays due, and would

@@ -479,3 +479,76 @@ void tui_form_free(form_field *fields, size_t n)
         fields[i].value = NULL;
     }
 }
+
+/* ---- checklists ---------------------------------------------------------- */
+
+typedef struct {
+    const char *title;
+    const char *const *items;
+    size_t n, current;
+    bool *ticked;
+} checklist_state;
+
+static void checklist_overlay(tui_app *app, void *ud, lineedit *ed, const char *error)
+{
+    (void)ed, (void)error;
+    checklist_state *cs = ud;
+    int w = COLS - 4 < 76 ? COLS - 4 : 76, h = (int)cs->n + 4;
+    if (COLS < 40)
+        w = COLS;
+    if (h > LINES)
+        h = LINES;
+    int top = (LINES - h) / 2, left = (COLS - w) / 2;
+    form_box(top, left, w, h, cs->title);
+    size_t rows = h > 4 ? (size_t)(h - 4) : 0;
+    size_t first = rows && cs->current >= rows ? cs->current + 1 - rows : 0;
+    for (size_t i = first; i < cs->n && i - first < rows; i++) {
+        char *line = xasprintf("[%s] %zu. %s", cs->ticked[i] ? "x" : " ", i + 1, cs->items[i]);
+        char *safe = draw_safe(line);
+        draw_text_cut(top + 1 + (int)(i - first), left + 2, safe, w - 4,
+                      i == cs->current ? A_REVERSE : A_NORMAL);
+        free(safe);
+        free(line);
+    }
+    char ok[32], cancel[32], hint[160];
+    tui_key_for(app, KCTX_PROMPT, ACTION_PROMPT_CONFIRM, ok, sizeof ok);
+    tui_key_for(app, KCTX_PROMPT, ACTION_PROMPT_CANCEL, cancel, sizeof cancel);
+    snprintf(hint, sizeof hint, "Space/1-%zu: tick  %s: record ticked  %s: record none",
+             cs->n < 9 ? cs->n : 9, ok, cancel);
+    draw_text_cut(top + h - 2, left + 2, hint, w - 4, draw_attr(ROLE_DIM));
+    curs_set(0);
+}
+
+bool tui_checklist(tui_app *app, const char *title, const char *const *items, size_t n,
+                   bool *ticked)
+{
+    checklist_state cs = {title, items, n, 0, ticked};
+    for (;;) {
+        draw_with_overlay(app, checklist_overlay, &cs, NULL, NULL);
+        tui_event ev;
+        tui_next_event(app, KCTX_PROMPT, &ev);
+        int key = ev.kind == EV_TEXT ? ev.key & ~KEYMAP_CHAR : -1;
+        if (ev.kind == EV_EOF)
+            app->quit = true;
+        if (ev.kind == EV_EOF || (ev.kind == EV_ACTION && (ev.action == ACTION_PROMPT_CANCEL ||
+                                                          ev.action == ACTION_BACK))) {
+            memset(ticked, 0, n * sizeof *ticked);
+            curs_set(0);
+            return false;
+        }
+        if (ev.kind == EV_ACTION && ev.action == ACTION_PROMPT_CONFIRM)
+            break;
+        if (ev.kind == EV_ACTION && ev.action == ACTION_HISTORY_PREV && cs.current > 0)
+            cs.current--;
+        if (ev.kind == EV_ACTION && ev.action == ACTION_HISTORY_NEXT && cs.current + 1 < n)
+            cs.current++;
+        if (key == ' ')
+            ticked[cs.current] = !ticked[cs.current];
+        if (key >= '1' && key <= '9' && (size_t)(key - '1') < n) {
+            cs.current = (size_t)(key - '1');
+            ticked[cs.current] = !ticked[cs.current];
+        }
+    }
+    curs_set(0);
+    return true;
+}

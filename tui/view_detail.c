@@ -230,6 +230,26 @@ static void add_plan(pager *p, const deal *d, db_day today)
         add_plan_step(p, &d->plan[i], i + 1, today);
 }
 
+/* Exit evidence (SPEC §9): per record, the stage left and the day, then each
+ * outcome seen; nothing when none is recorded. */
+static void add_evidence(pager *p, const pipeline_cfg *cfg, const deal *d)
+{
+    if (!d->nevidence)
+        return;
+    pager_add(p, ROLE_NORMAL, 0, "%s", "");
+    pager_add(p, ROLE_HEADER, 0, "Exit evidence (%zu)", d->nevidence);
+    for (size_t i = 0; i < d->nevidence; i++) {
+        const exit_record *r = &d->evidence[i];
+        const stage_def *s = config_stage(cfg, r->stage);
+        char date[DATE_LEN];
+        date_format(r->date, date);
+        pager_add(p, ROLE_NORMAL, 2, "  %s done%s%s", s ? s->name : or_dash(r->stage),
+                  *date ? " " : "", date);
+        for (size_t k = 0; k < r->nseen; k++)
+            pager_add(p, ROLE_NORMAL, 6, "    - %s", or_dash(r->seen[k]));
+    }
+}
+
 static void add_log(pager *p, const tui_full_deal *full)
 {
     const deal *d = &full->d;
@@ -270,6 +290,7 @@ static void fill(tui_app *app, pager *p)
     }
     add_fields(app, p, &ds->full);
     add_plan(p, &ds->full.d, app->today);
+    add_evidence(p, repo_config(app->repo), &ds->full.d);
     add_log(p, &ds->full);
     add_history(app, p, &ds->full.d);
 }

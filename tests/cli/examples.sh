@@ -71,6 +71,14 @@ expect_contains "kronberg's plan: the buyer's overdue step" \
     "2  p91c3d8  buyer  [ ]  Procurement returns the legal redlines  (due 2026-11-17)" "$OUT"
 expect_eq "kronberg: buyer step overdue (score 1, not flagged)" '[1, ["buyer step overdue by 3 days"]]' \
     "$(db -C "$R" show kronberg --json | pyjson '[d["score"], [r["text"] for r in d["reasons"]]]')"
+# Exit outcomes on every stage; two deals carry exit evidence (the rule stays off).
+expect_eq "every example stage lists exit outcomes" "[2, 2, 3, 2, 3, 2]" \
+    "$(pyjson '[len(s["exit"]) for s in d["stages"]]' < "$R/pipeline.json")"
+expect_eq "two example deals have exit evidence" "cerulean-bank-esg-data-ba0128 tagus-telecom-bi-consolidation-0cff5d" \
+    "$(db -C "$R" export --json | pyjson '" ".join(sorted(x["id"] for x in d["deals"] if x.get("evidence")))')"
+expect_exit "show tagus" 0 db -C "$R" show tagus
+expect_contains "tagus: its evidence, in the buyer's words" "  Explore done, 2026-10-28
+    - Three BI stacks to one: their CIO's words in the steering committee" "$OUT"
 ostrava=$(db -C "$R" list | grep '^ostrava-steel')
 expect_contains "list marks ostrava-steel snoozed" "snoozed" "$ostrava"
 expect_eq "list --flagged: the same 11 deals" 11 "$(db -C "$R" list --flagged --json | pyjson 'len(d["deals"])')"

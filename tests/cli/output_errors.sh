@@ -89,6 +89,11 @@ both "plan (a listed plan)" db -C "$R" plan "$P"
 to_full "plan done" db -C "$R" plan "$P" done 1
 to_full "plan rm" db -C "$R" plan "$P" rm 1
 expect_eq "plan rm > /dev/full: removed all the same" "False" "$(field "$R" "$P" 'str("plan" in d)')"
+S=$(db -C "$R" add "Seen" --stage define)
+to_full "move --seen" db -C "$R" move "$S" explore --seen 1
+to_full "seen" db -C "$R" seen "$S" recognize "the CFO said so"
+expect_eq "move --seen and seen > /dev/full: both recorded all the same" "define recognize" \
+    "$(field "$R" "$S" '" ".join(sorted(e["stage"] for e in d["evidence"]))')"
 to_full "add" db -C "$R" add "Added to a full disk"
 expect_contains "add > /dev/full: the deal is there" "Added to a full disk" "$(db -C "$R" list)"
 to_full "undo" db -C "$R" undo
@@ -134,7 +139,7 @@ expect_contains "list with stdout closed: says why" "writing the output: Bad fil
 expect_eq "a command that prints nothing is fine on /dev/full" "0:" "$?:$(cat "$TMP/.err")"
 
 # ---- every command in --help is covered above (board and review need a terminal) ----
-covered=" init clone demo add list show move set touch note next plan won lost moveon reopen snooze \
+covered=" init clone demo add list show move seen set touch note next plan won lost moveon reopen snooze \
 flags log undo sync changes report stats import export doctor board review "
 missing=
 for cmd in $(db --help | sed -n '/^Commands:/,/^$/p' | awk 'NF && !/^Commands:/ {print $1}'); do

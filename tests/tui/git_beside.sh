@@ -14,6 +14,7 @@ acme=$(db add "Acme Rollout" --account Acme --value 48000 --stage define)
 tmux_start main 120 40 "'$DEALBOARD' -C '$repo'"
 screen_ok "board starts" main "Open 1"
 keys main L
+keys main Escape
 screen_ok "L moves the deal" main "Move $acme: Define → Explore"
 # The board is waiting for a key now: git sees HEAD, index and files agree.
 expect_eq "git status is clean while the board waits" "" "$(git status --porcelain)"
@@ -29,6 +30,7 @@ expect_contains "the move survives a git commit beside the board" '"stage": "exp
 head=$(git rev-parse HEAD)
 : > .git/index.lock
 keys main L
+keys main Escape
 screen_ok "a move while git holds the lock says so" main "index.lock"
 expect_eq "nothing was committed" "$head" "$(git rev-parse HEAD)"
 check "git's lock is left alone" test -e .git/index.lock

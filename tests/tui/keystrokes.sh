@@ -196,6 +196,7 @@ before=$(commit_count .)
 { select_deal "Clock Deal"; cat <<EOF; } | board 80x24
 screen $TMP/c0.txt
 key >
+key Esc
 key <
 screen $TMP/c1.txt
 EOF

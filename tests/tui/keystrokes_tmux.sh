@@ -61,7 +61,9 @@ typetext main "Clock"
 keys main Enter
 screen_ok "Clock Deal: 18 days in Define" main "18d Test"
 keys main '>'
-screen_ok "> moves it on" main "Move $clock: Define → Explore"
+screen_ok "> asks what the buyer showed in Define" main "Leaving Define: what did the buyer show?"
+keys main Escape
+screen_ok "Esc: moved on all the same, nothing recorded" main "Move $clock: Define → Explore"
 keys main '<'
 screen_ok "< brings it back, clock kept" main "Move $clock: Explore → Define (back: in Define since 2026-11-02)"
 expect_eq "stage_entered is still 2026-11-02" 2026-11-02 "$(field . "$clock" 'd["stage_entered"]')"

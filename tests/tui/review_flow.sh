@@ -57,6 +57,7 @@ screen $TMP/cancel2.txt
 key Space
 screen $TMP/stage1.txt
 key L
+key Esc
 type Workshop with the CFO
 key Enter
 type 2026-12-01

@@ -57,6 +57,7 @@ key Enter
 key Esc
 key Esc
 key L
+key Esc
 type Demo for the team
 key Enter
 type +5

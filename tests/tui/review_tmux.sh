@@ -39,8 +39,14 @@ expect_eq "next step in the file" "Send the pilot plan 2026-11-23" \
     "$(field . "$c1" 'd["next_step"]["text"] + " " + d["next_step"]["due"]')"
 expect_eq "status quo in the file" "Spreadsheets" "$(field . "$c1" 'd["status_quo"]')"
 keys rv L
+screen_ok "L in the review asks what the buyer showed in Explore" rv "[ ] 1. the buyer has listed"
+keys rv 1
+screen_ok "1 ticks the first outcome" rv "[x] 1. the buyer has listed"
+keys rv Enter
 screen_ok "stage move without a next step: asks for one" rv "Plan the next step"
-expect_eq "stage commit" "Move $c2: Explore → Evaluate" "$(last_message .)"
+expect_eq "stage commit, with what was seen" \
+    "Move $c2: Explore → Evaluate; seen: the buyer has listed the approaches they considered" \
+    "$(last_message .)"
 expect_eq "stage in the file" "evaluate" "$(field . "$c2" 'd["stage"]')"
 typetext rv "Reference call"
 keys rv Enter

@@ -65,6 +65,7 @@ before=$(commit_count .)
 board 80x24 <<EOF
 key j
 key L
+key Esc
 screen $TMP/move1.txt
 EOF
 expect_contains "L moves the deal to the next stage" '"stage": "explore"' "$(cat "$(file_of "$acme")")"
@@ -385,7 +386,9 @@ expect_contains "detail shows the log" "note: Deal created" "$(screen light2)"
 before=$(commit_count .)
 board 120x30 <<EOF
 key L
+key Esc
 key L
+key Esc
 key Enter
 screen $TMP/moved.txt
 EOF
@@ -402,15 +405,16 @@ idle
 key j
 keys g g
 key L
+key Esc
 resize 90x30
 screen $TMP/timed.txt
 EOF2
 DEALBOARD_SCRIPT="$TMP/script" DEALBOARD_SCRIPT_TIMES="$TMP/times" db > /dev/null 2> "$TMP/board.err"
 expect_eq "a script with idle lines and times runs" 0 $?
 expect_eq "…two moves, two commits" "$((before + 2))" "$(commit_count .)"
-expect_eq "one line per key taken and per idle line, in order" "H idle j g g L resize" \
+expect_eq "one line per key taken and per idle line, in order" "H idle j g g L Esc resize" \
     "$(awk '{printf "%s%s", (NR > 1 ? " " : ""), $1}' "$TMP/times")"
-expect_eq "…each with milliseconds" 7 "$(grep -cE '^[^ ]+ [0-9]+\.[0-9]{3}$' "$TMP/times")"
+expect_eq "…each with milliseconds" 8 "$(grep -cE '^[^ ]+ [0-9]+\.[0-9]{3}$' "$TMP/times")"
 expect_eq "the index deferred after the last move was written on quit" "" "$(git status --porcelain)"
 printf 'idle\n' > "$TMP/script"
 DEALBOARD_SCRIPT="$TMP/script" DEALBOARD_SCRIPT_TIMES="$TMP/no-such-dir/times" db > /dev/null 2> "$TMP/board.err"
@@ -427,6 +431,7 @@ git fetch -q origin
 board 120x30 <<EOF2
 screen $TMP/ahead0.txt
 key L
+key Esc
 key H
 screen $TMP/ahead2.txt
 EOF2
@@ -437,6 +442,7 @@ git update-ref -d "refs/remotes/origin/$branch"
 total=$(git rev-list --count HEAD)
 board 120x30 <<EOF2
 key L
+key Esc
 screen $TMP/ahead3.txt
 EOF2
 expect_contains "never fetched: every commit is ahead, the board's one too" "ahead $((total + 1)) behind 0" "$(screen ahead3)"

@@ -23,6 +23,8 @@ screen_ok "board starts in a real terminal" main "Open 4"
 screen_ok "columns by buyer stage" main "Status quo"
 keys main j
 keys main L
+screen_ok "L asks what the buyer showed in Define" main "Leaving Define: what did the buyer show?"
+keys main Escape
 screen_ok "L moves the selected deal" main "Move $acme: Define → Explore"
 expect_contains "deal file moved to explore" '"stage": "explore"' "$(cat "$(file_of "$acme")")"
 expect_eq "commit says so" "Move $acme: Define → Explore" "$(last_message .)"

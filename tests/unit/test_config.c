@@ -31,10 +31,11 @@ static void expect_defaults(const pipeline_cfg *cfg)
         assert_int_equal(cfg->stages[i].max_days, stages[i].max_days);
     }
     /* SPEC §1 weights and thresholds; the plan rules (§9) are off until turned on. */
-    static const int weight[RULE_COUNT] = {2, 2, 2, 2, 1, 1, 1, 1, 1};
+    static const int weight[RULE_COUNT] = {2, 2, 2, 2, 1, 1, 1, 1, 1, 1};
     for (int r = 0; r < RULE_COUNT; r++) {
-        assert_true(cfg->rules[r].enabled ==
-                    (r != RULE_BUYER_STEP_OVERDUE && r != RULE_NO_BUYER_STEP));
+        assert_true(cfg->rules[r].enabled == (r != RULE_BUYER_STEP_OVERDUE &&
+                                              r != RULE_NO_BUYER_STEP &&
+                                              r != RULE_NO_EXIT_EVIDENCE));
         assert_int_equal(cfg->rules[r].weight, weight[r]);
     }
     assert_int_equal(cfg->rules[RULE_QUIET].threshold, 14);
@@ -230,7 +231,7 @@ static void test_rule_names(void **state)
     (void)state;
     const char *names[RULE_COUNT] = {"stalled", "quiet", "back-burner", "past-close",
                                      "no-next-step", "overdue-step", "no-why-change",
-                                     "buyer-step-overdue", "no-buyer-step"};
+                                     "buyer-step-overdue", "no-buyer-step", "no-exit-evidence"};
     for (int r = 0; r < RULE_COUNT; r++) {
         rule_id id;
         assert_string_equal(rule_name((rule_id)r), names[r]);

@@ -42,6 +42,18 @@ static db_day day_of(const char *text)
 }
 
 /* Variant 0 is the base deal's value; 1 and 2 are two different changes. */
+static void clear_evidence(deal *d)
+{
+    for (size_t i = 0; i < d->nevidence; i++) {
+        free(d->evidence[i].id);
+        free(d->evidence[i].stage);
+        for (size_t k = 0; k < d->evidence[i].nseen; k++)
+            free(d->evidence[i].seen[k]);
+        free(d->evidence[i].seen);
+    }
+    d->nevidence = 0;
+}
+
 static void set_sample(deal *d, deal_field f, int variant)
 {
     static const char *const stages[] = {"define", "explore", "evaluate"};
@@ -83,6 +95,17 @@ static void set_sample(deal *d, deal_field f, int variant)
             deal_add_plan_step(d, variant == 1 ? "p000011" : "p000022",
                                variant == 1 ? PLAN_US : PLAN_BUYER, variant == 1 ? "one" : "two",
                                DAY_NONE, day_of("2027-01-03"), "the CFO said so");
+        break;
+    case FK_EVIDENCE:                  /* text with what the CSV cell escapes */
+        clear_evidence(d);
+        exit_record_add_seen(deal_add_exit_record(d, "e000001", "recognize", day_of("2027-01-05")),
+                             "the buyer said; \\it costs\nthem");
+        if (variant) {
+            exit_record *r = deal_add_exit_record(d, variant == 1 ? "e000011" : "e000022",
+                                                  "define", day_of("2027-01-09"));
+            exit_record_add_seen(r, variant == 1 ? "one" : "two");
+            exit_record_add_seen(r, "a number on the impact");
+        }
         break;
     default: fail_msg("%s: a kind this test does not know", def->key);
     }
@@ -128,6 +151,19 @@ static bool same_field(const deal *a, const deal *b, deal_field f)
                 x->due != y->due || x->done != y->done ||
                 !str_eq(x->evidence ? x->evidence : "", y->evidence ? y->evidence : ""))
                 return false;
+        }
+        return true;
+    case FK_EVIDENCE:
+        if (a->nevidence != b->nevidence)
+            return false;
+        for (size_t i = 0; i < a->nevidence; i++) {
+            const exit_record *x = &a->evidence[i], *y = &b->evidence[i];
+            if (!str_eq(x->id, y->id) || !str_eq(x->stage, y->stage) || x->date != y->date ||
+                x->nseen != y->nseen)
+                return false;
+            for (size_t k = 0; k < x->nseen; k++)
+                if (!str_eq(x->seen[k], y->seen[k]))
+                    return false;
         }
         return true;
     default: return false;
@@ -324,7 +360,7 @@ static void test_merge(void **state)
             assert_int_equal(conflicts, 0);
             break;
         case MERGE_STEPS_BY_ID:                          /* the first step and both new ones */
-            assert_int_equal(both.nplan, 3);
+            assert_int_equal(deal_fields[f].kind == FK_PLAN ? both.nplan : both.nevidence, 3);
             assert_int_equal(conflicts, 0);
             break;
         }

@@ -136,7 +136,7 @@ static void test_move(void **state)
     fixture *f = *state;
     deal *d = &f->d;
     f->ctx.today = TODAY + 5;
-    assert_int_equal(edit_move(&f->cfg, &f->ctx, d, "Explore", &f->msg, &f->err), 0);
+    assert_int_equal(edit_move(&f->cfg, &f->ctx, d, "Explore", NULL, &f->msg, &f->err), 0);
     char *expect = xasprintf("Move %s: Define → Explore", d->id);
     assert_string_equal(msg(f), expect);
     free(expect);
@@ -146,9 +146,9 @@ static void test_move(void **state)
     assert_string_equal(last_log(d)->text, "Define → Explore");
 
     size_t nlog = d->nlog;
-    assert_int_equal(edit_move(&f->cfg, &f->ctx, d, "explore", &f->msg, &f->err), DB_EUSAGE);
+    assert_int_equal(edit_move(&f->cfg, &f->ctx, d, "explore", NULL, &f->msg, &f->err), DB_EUSAGE);
     assert_non_null(strstr(f->err.msg, "already in Explore"));
-    assert_int_equal(edit_move(&f->cfg, &f->ctx, d, "nowhere", &f->msg, &f->err), DB_EUSAGE);
+    assert_int_equal(edit_move(&f->cfg, &f->ctx, d, "nowhere", NULL, &f->msg, &f->err), DB_EUSAGE);
     assert_string_equal(f->err.msg, "nowhere: unknown stage (stages: status-quo, recognize, "
                                     "define, explore, evaluate, decide)");
     assert_null(f->msg);
@@ -160,21 +160,21 @@ static void test_step(void **state)
 {
     fixture *f = *state;
     deal *d = &f->d;
-    assert_int_equal(edit_step(&f->cfg, &f->ctx, d, +1, &f->msg, &f->err), 0);
+    assert_int_equal(edit_step(&f->cfg, &f->ctx, d, +1, NULL, &f->msg, &f->err), 0);
     assert_string_equal(d->stage, "explore");
     msg(f);
     for (int i = 0; i < 3; i++) {
-        assert_int_equal(edit_step(&f->cfg, &f->ctx, d, -1, &f->msg, &f->err), 0);
+        assert_int_equal(edit_step(&f->cfg, &f->ctx, d, -1, NULL, &f->msg, &f->err), 0);
         msg(f);
     }
     assert_string_equal(d->stage, "status-quo");
-    assert_int_equal(edit_step(&f->cfg, &f->ctx, d, -1, &f->msg, &f->err), DB_EUSAGE);
+    assert_int_equal(edit_step(&f->cfg, &f->ctx, d, -1, NULL, &f->msg, &f->err), DB_EUSAGE);
     assert_non_null(strstr(f->err.msg, "first stage"));
     deal_set_str(&d->stage, "decide");
-    assert_int_equal(edit_step(&f->cfg, &f->ctx, d, +1, &f->msg, &f->err), DB_EUSAGE);
+    assert_int_equal(edit_step(&f->cfg, &f->ctx, d, +1, NULL, &f->msg, &f->err), DB_EUSAGE);
     assert_non_null(strstr(f->err.msg, "last stage"));
     d->status = STATUS_WON;
-    assert_int_equal(edit_step(&f->cfg, &f->ctx, d, -1, &f->msg, &f->err), DB_EUSAGE);
+    assert_int_equal(edit_step(&f->cfg, &f->ctx, d, -1, NULL, &f->msg, &f->err), DB_EUSAGE);
     assert_non_null(strstr(f->err.msg, "reopen"));
     assert_null(f->msg);
 }

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "../../pipeline/exit.h"
 #include "../../pipeline/text.h"
 
 typedef struct {
@@ -313,6 +314,97 @@ static void plan_rules_on_light_deals(void **state)
     assert_int_equal(f->score, whole.score);
 }
 
+/* ---- no-exit-evidence: a stage left without recording what showed it done ---- */
+
+static void exit_rule_on(world *w, const char *stages)
+{
+    config_free(&w->cfg);
+    char json[1024];
+    snprintf(json, sizeof json, "{%s%s\"rules\": {\"no-exit-evidence\": {\"enabled\": true}}}",
+             stages ? stages : "", stages ? ", " : "");
+    fixture_config(json, &w->cfg);
+}
+
+static void record(deal *d, const char *id, const char *stage)
+{
+    exit_record_add_seen(deal_add_exit_record(d, id, stage, TODAY - 3), "they said so");
+}
+
+static void exit_rule_off_by_default(void **state)
+{
+    world *w = *state;
+    deal_set_str(&w->d->stage, "evaluate");
+    assert_quiet_rule(eval(w, TODAY), RULE_NO_EXIT_EVIDENCE);
+    assert_int_equal(w->f.score, 0);
+}
+
+/* The boundary is the stage: the first stage has none before it; the
+ * second has the first; the reason names the latest stage missing. */
+static void exit_rule_stage_boundary(void **state)
+{
+    world *w = *state;
+    exit_rule_on(w, NULL);
+    deal_set_str(&w->d->stage, "status-quo");
+    assert_quiet_rule(eval(w, TODAY), RULE_NO_EXIT_EVIDENCE);
+    deal_set_str(&w->d->stage, "recognize");
+    const flag_result *f = eval(w, TODAY);
+    assert_reason(f, RULE_NO_EXIT_EVIDENCE, "in Recognize; nothing recorded that Status quo was done");
+    assert_int_equal(f->score, 1);
+    record(w->d, "e000001", "status-quo");
+    assert_quiet_rule(eval(w, TODAY), RULE_NO_EXIT_EVIDENCE);
+    deal_set_str(&w->d->stage, "define");
+    assert_reason(eval(w, TODAY), RULE_NO_EXIT_EVIDENCE,
+                  "in Define; nothing recorded that Recognize was done");
+    deal_set_str(&w->d->stage, "evaluate");
+    assert_reason(eval(w, TODAY), RULE_NO_EXIT_EVIDENCE,
+                  "in Evaluate; nothing recorded that Explore was done, nor 2 stages before it");
+    record(w->d, "e000002", "recognize");
+    record(w->d, "e000003", "explore");
+    assert_reason(eval(w, TODAY), RULE_NO_EXIT_EVIDENCE,
+                  "in Evaluate; nothing recorded that Define was done");
+    record(w->d, "e000004", "define");
+    assert_quiet_rule(eval(w, TODAY), RULE_NO_EXIT_EVIDENCE);
+}
+
+/* A record with nothing seen is no evidence; a record for another stage
+ * is none for this one; stages without exit outcomes are not asked for any. */
+static void exit_rule_counts_what_was_seen(void **state)
+{
+    world *w = *state;
+    exit_rule_on(w, "\"stages\": [{\"id\": \"a\", \"name\": \"A\", \"exit\": [\"x\"]},"
+                    " {\"id\": \"b\", \"name\": \"B\"}, {\"id\": \"c\", \"name\": \"C\"}]");
+    deal_set_str(&w->d->stage, "c");
+    deal_add_exit_record(w->d, "e000001", "a", TODAY);           /* nothing seen */
+    record(w->d, "e000002", "ab");
+    assert_reason(eval(w, TODAY), RULE_NO_EXIT_EVIDENCE, "in C; nothing recorded that A was done");
+    record(w->d, "e000003", "a");
+    assert_quiet_rule(eval(w, TODAY), RULE_NO_EXIT_EVIDENCE);    /* B has no outcomes */
+    w->d->status = STATUS_WON;
+    w->d->evidence[2].nseen = 0;                                   /* closed: never flagged */
+    assert_quiet_rule(eval(w, TODAY), RULE_NO_EXIT_EVIDENCE);
+    w->d->evidence[2].nseen = 1;
+}
+
+/* A light deal carries only which stages have evidence: the same reasons. */
+static void exit_rule_on_light_deals(void **state)
+{
+    world *w = *state;
+    exit_rule_on(w, NULL);
+    deal_set_str(&w->d->stage, "explore");
+    record(w->d, "e000001", "recognize");
+    record(w->d, "e000002", "status-quo");
+    flag_result whole;
+    rules_evaluate(&w->cfg, w->d, TODAY, &whole);
+    deal_make_light(w->d);
+    assert_int_equal(w->d->nevidence, 0);
+    assert_string_equal(w->d->evidence_stages, " recognize status-quo ");
+    const flag_result *f = eval(w, TODAY);
+    assert_reason(f, RULE_NO_EXIT_EVIDENCE, "in Explore; nothing recorded that Define was done");
+    assert_int_equal(f->score, whole.score);
+    deal_set_str(&w->d->stage, "define");
+    assert_quiet_rule(eval(w, TODAY), RULE_NO_EXIT_EVIDENCE);
+}
+
 /* ---- score, levels, every reason in order ---- */
 
 static void levels_at_default_thresholds(void **state)
@@ -590,6 +682,10 @@ int main(void)
         T(buyer_step_overdue_counts_open_buyer_steps),
         T(no_buyer_step_from_define_on),
         T(plan_rules_on_light_deals),
+        T(exit_rule_off_by_default),
+        T(exit_rule_stage_boundary),
+        T(exit_rule_counts_what_was_seen),
+        T(exit_rule_on_light_deals),
         T(levels_at_default_thresholds),
         T(every_rule_fires_in_order),
         T(singular_wording),

@@ -98,10 +98,10 @@ static void test_forward_then_back_keeps_the_clock(void **state)
     fixture *f = *state;
     stalled_in_define(&f->d);
     assert_true(stalled(f));
-    assert_int_equal(edit_step(&f->cfg, &f->ctx, &f->d, +1, &f->msg, &f->err), 0);
+    assert_int_equal(edit_step(&f->cfg, &f->ctx, &f->d, +1, NULL, &f->msg, &f->err), 0);
     assert_int_equal(f->d.stage_entered, TODAY);          /* a real move forward: a fresh clock */
     take_msg(f);
-    assert_int_equal(edit_step(&f->cfg, &f->ctx, &f->d, -1, &f->msg, &f->err), 0);
+    assert_int_equal(edit_step(&f->cfg, &f->ctx, &f->d, -1, NULL, &f->msg, &f->err), 0);
     assert_string_equal(f->d.stage, "define");
     assert_int_equal(f->d.stage_entered, TODAY - 25);     /* not 0 days: 25, as before */
     assert_true(stalled(f));
@@ -115,9 +115,9 @@ static void test_move_by_name_keeps_the_clock(void **state)
 {
     fixture *f = *state;                                  /* the CLI's `move` */
     stalled_in_define(&f->d);
-    assert_int_equal(edit_move(&f->cfg, &f->ctx, &f->d, "evaluate", &f->msg, &f->err), 0);
+    assert_int_equal(edit_move(&f->cfg, &f->ctx, &f->d, "evaluate", NULL, &f->msg, &f->err), 0);
     take_msg(f);
-    assert_int_equal(edit_move(&f->cfg, &f->ctx, &f->d, "Define", &f->msg, &f->err), 0);
+    assert_int_equal(edit_move(&f->cfg, &f->ctx, &f->d, "Define", NULL, &f->msg, &f->err), 0);
     assert_int_equal(f->d.stage_entered, TODAY - 25);
 }
 
@@ -131,7 +131,7 @@ static void test_back_again_after_a_back_move(void **state)
     for (size_t i = 0; i < sizeof to / sizeof *to; i++) {
         f->ctx.today = TODAY + (db_day)i;
         f->ctx.now = (int64_t)f->ctx.today * 86400 + 9 * 3600;
-        assert_int_equal(edit_move(&f->cfg, &f->ctx, &f->d, to[i], &f->msg, &f->err), 0);
+        assert_int_equal(edit_move(&f->cfg, &f->ctx, &f->d, to[i], NULL, &f->msg, &f->err), 0);
         take_msg(f);
         if (i % 2)
             assert_int_equal(f->d.stage_entered, TODAY - 25);
@@ -155,13 +155,13 @@ static void test_not_the_stage_just_left(void **state)
 {
     fixture *f = *state;
     stalled_in_define(&f->d);
-    assert_int_equal(edit_step(&f->cfg, &f->ctx, &f->d, +1, &f->msg, &f->err), 0);
+    assert_int_equal(edit_step(&f->cfg, &f->ctx, &f->d, +1, NULL, &f->msg, &f->err), 0);
     take_msg(f);
-    assert_int_equal(edit_step(&f->cfg, &f->ctx, &f->d, +1, &f->msg, &f->err), 0);
+    assert_int_equal(edit_step(&f->cfg, &f->ctx, &f->d, +1, NULL, &f->msg, &f->err), 0);
     take_msg(f);
     /* Evaluate → Define skips Explore: Define was not the stage it just left. */
     assert_int_equal(stage_clock_return_day(&f->cfg, &f->d, 2), DAY_NONE);
-    assert_int_equal(edit_move(&f->cfg, &f->ctx, &f->d, "define", &f->msg, &f->err), 0);
+    assert_int_equal(edit_move(&f->cfg, &f->ctx, &f->d, "define", NULL, &f->msg, &f->err), 0);
     assert_int_equal(f->d.stage_entered, TODAY);
     assert_string_equal(take_msg(f), "Move acme-rollout-7f3a9c: Evaluate → Define");
     /* Forward again to the stage just left is "back" too. */
