@@ -44,6 +44,8 @@ typedef int (*cli_fn)(cli_opts *opts, int argc, char **argv);
     X("next", cmd_next, "ID TEXT [--due DATE]", "plan the next step")                           \
     X("plan", cmd_plan, "ID [add TEXT [--buyer|--us] [--due DATE] | done STEP [--evidence TEXT] | rm STEP]", \
       "the shared plan: list it, add a step, tick one done, remove one")                        \
+    X("person", cmd_person, "ID [add NAME --role ROLE [--stance S] | rm PERSON | contact PERSON [DATE]]", \
+      "the buying committee: list it, add a person, remove one, date the last contact")         \
     X("won", cmd_won, "ID [--reason R]", "close the deal as won")                               \
     X("lost", cmd_lost, "ID [--reason R]", "close the deal as lost")                            \
     X("moveon", cmd_moveon, "ID --reason R [--revisit DATE]", "move on from a deal (not lost)") \
@@ -151,6 +153,9 @@ void cli_print_safe(FILE *out, const char *text);
 /* The deal's plan as `show` and `plan ID` list it: numbered steps (the
  * number names a step in `plan ID done N`); nothing for an empty plan. */
 void cli_print_plan(FILE *out, const deal *d);
+/* The deal's buying committee as `show` and `person ID` list it: numbered
+ * (the number names a person in `person ID rm N`); nothing for none. */
+void cli_print_people(FILE *out, const deal *d);
 /* A stage's exit outcomes, numbered as `--seen N` names them. */
 void cli_print_exits(FILE *out, const stage_def *stage);
 /* The deal's exit evidence as `show` lists it: per record, the stage left

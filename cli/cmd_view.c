@@ -376,6 +376,9 @@ static void show_text(const pipeline_cfg *cfg, const deal *d, db_day today)
     if (d->nevidence)
         printf("\nExit evidence\n");
     cli_print_evidence(stdout, cfg, d);
+    if (d->npeople)
+        printf("\nBuying committee (%zu)\n", d->npeople);
+    cli_print_people(stdout, d);
 }
 
 int cmd_show(cli_opts *opts, int argc, char **argv)

@@ -7,6 +7,7 @@
 #include "touches.h"
 #include "plan.h"
 #include "exit.h"
+#include "people.h"
 #include "util.h"
 
 static const char *const status_names[STATUS_COUNT] = {"open", "won", "lost", "moved-on"};
@@ -18,6 +19,7 @@ void deal_init(deal *d)
     d->next_due = d->snooze_until = d->revisit = DAY_NONE;
     d->touches = (touch_summary){DAY_NONE, DAY_NONE, 0};
     d->plan_buyer_due = DAY_NONE;
+    d->people_known.champion_contact = DAY_NONE;
 }
 
 static void log_entry_free(log_entry *e)
@@ -61,8 +63,26 @@ static void evidence_free(deal *d)
     d->nevidence = 0;
 }
 
+static void person_free(person *p)
+{
+    free(p->id);
+    free(p->name);
+    free(p->role);
+    free(p->stance);
+}
+
+static void people_free(deal *d)
+{
+    for (size_t i = 0; i < d->npeople; i++)
+        person_free(&d->people[i]);
+    free(d->people);
+    d->people = NULL;
+    d->npeople = 0;
+}
+
 void deal_free(deal *d)
 {
+    people_free(d);
     free(d->evidence_stages);                /* its own allocation, light or not */
     evidence_free(d);
     if (d->strings_block) {              /* strings and tags: one block, nothing else */
@@ -119,6 +139,25 @@ exit_record *deal_add_exit_record(deal *d, const char *id, const char *stage, db
     exit_record *r = &d->evidence[d->nevidence++];
     *r = (exit_record){xstrdup(id ? id : ""), xstrdup(stage ? stage : ""), NULL, 0, date};
     return r;
+}
+
+person *deal_add_person(deal *d, const char *id, const char *name, const char *role,
+                        const char *stance, db_day last_contact)
+{
+    d->people = xrealloc(d->people, (d->npeople + 1) * sizeof *d->people);
+    person *p = &d->people[d->npeople++];
+    *p = (person){xstrdup(id ? id : ""), xstrdup(name ? name : ""), xstrdup(role ? role : ""),
+                  xstrdup(stance ? stance : ""), last_contact};
+    return p;
+}
+
+void deal_remove_person(deal *d, size_t i)
+{
+    if (i >= d->npeople)
+        return;
+    person_free(&d->people[i]);
+    memmove(&d->people[i], &d->people[i + 1], (d->npeople - i - 1) * sizeof *d->people);
+    d->npeople--;
 }
 
 void exit_record_add_seen(exit_record *r, const char *outcome)
@@ -230,6 +269,8 @@ void deal_make_light(deal *d)
     free(d->evidence_stages);
     d->evidence_stages = exit_stages_summary(d);
     evidence_free(d);
+    d->people_known = people_summarize(d);
+    people_free(d);
     for (int f = 0; f < DF_COUNT; f++) {
         if (deal_fields[f].light != LIGHT_LIGHT && deal_fields[f].kind == FK_TEXT) {
             char **text = deal_field_text(d, (deal_field)f);

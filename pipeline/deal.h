@@ -49,6 +49,22 @@ typedef struct {
     db_day date;       /* the day it was recorded */
 } exit_record;
 
+/* One person of the buying committee (SPEC §9, pipeline/people.h). */
+typedef struct {
+    char *id;           /* "h" and 6 hex digits: two teammates adding offline never collide */
+    char *name;
+    char *role;         /* one of people.h's PEOPLE_ROLES (a file's other words kept as written) */
+    char *stance;       /* the seller's read of them ("" : nothing said) */
+    db_day last_contact;
+} person;
+
+/* What the committee rules need of it (people_summarize): light deals carry only this. */
+typedef struct {
+    bool decision_maker;     /* someone with the role decision-maker */
+    bool champion;           /* someone with the role champion */
+    db_day champion_contact; /* the latest last_contact among champions; DAY_NONE: none */
+} people_summary;
+
 typedef struct deal {
     char *id, *title, *account, *owner, *stage;
     deal_status status;
@@ -75,6 +91,9 @@ typedef struct deal {
     size_t nplan;
     exit_record *evidence;        /* exit evidence, in the file's order (by date, then id) */
     size_t nevidence;
+    person *people;               /* the buying committee, in the file's order (by name, then id) */
+    size_t npeople;
+    people_summary people_known;  /* light deals only: what the rules need of people */
     /* Light deals only: the stages with evidence recorded, their ids each
      * between spaces (" recognize define "), for the no-exit-evidence rule;
      * read through exit_recorded (pipeline/exit.h). Its own allocation. */
@@ -133,6 +152,10 @@ void deal_remove_plan_step(deal *d, size_t i);
  * exit_record_add_seen for each outcome. */
 exit_record *deal_add_exit_record(deal *d, const char *id, const char *stage, db_day date);
 void exit_record_add_seen(exit_record *r, const char *outcome);
+/* Appends a person (strings copied); deal_remove_person removes the i-th. */
+person *deal_add_person(deal *d, const char *id, const char *name, const char *role,
+                        const char *stance, db_day last_contact);
+void deal_remove_person(deal *d, size_t i);
 const char *plan_owner_name(plan_owner o);               /* "buyer", "us" */
 bool plan_owner_parse(const char *s, plan_owner *out);
 

@@ -7,6 +7,7 @@
 
 #include "deal_fields.h"
 #include "plan.h"
+#include "people.h"
 #include "exit.h"
 #include "stage_clock.h"
 #include "text.h"
@@ -642,4 +643,81 @@ int edit_plan_rm(const edit_ctx *ctx, deal *d, const char *step, char **message,
     plan_logged(ctx, d, "removed", &gone, NULL, message);
     deal_remove_plan_step(d, (size_t)i);
     return 0;
+}
+
+/* ---- the buying committee ---- */
+
+/* "decision-maker h3f2a1c "Ana Ruiz"" */
+static int people_logged(const edit_ctx *ctx, deal *d, const char *what, const person *p,
+                         const char *more, char **message)
+{
+    char *words = xasprintf("%s %s \"%s\"%s", p->role, p->id, p->name, more ? more : "");
+    char *text = xasprintf("%s %s", what, words);
+    add_log(ctx, d, "people", text);             /* reads "people: added champion …" */
+    *message = xasprintf("People of %s: %s %s", d->id, what, words);
+    free(text);
+    free(words);
+    return 0;
+}
+
+static bool has_person_id(const deal *d, const char *id)
+{
+    for (size_t i = 0; i < d->npeople; i++)
+        if (str_eq(d->people[i].id, id))
+            return true;
+    return false;
+}
+
+int edit_person_add(const edit_ctx *ctx, deal *d, const char *name, const char *role,
+                    const char *stance, char **message, db_err *err)
+{
+    int rc = check_text("person's name", name, true, err);
+    if (!rc)
+        rc = check_text("--stance", stance, false, err);
+    if (rc)
+        return rc;
+    if (str_empty(role))
+        return db_fail(err, DB_EUSAGE, "person: --role is needed, one of %s", people_role_list());
+    if (!people_role_valid(role, err))
+        return DB_EUSAGE;
+    char id[PERSON_ID_LEN + 1];
+    do
+        people_new_id(id);
+    while (has_person_id(d, id));
+    size_t at = people_insert_index(d, name, id);
+    deal_add_person(d, id, name, role, stance, DAY_NONE);
+    person added = d->people[d->npeople - 1];
+    memmove(&d->people[at + 1], &d->people[at], (d->npeople - 1 - at) * sizeof *d->people);
+    d->people[at] = added;
+    return people_logged(ctx, d, "added", &d->people[at], NULL, message);
+}
+
+int edit_person_rm(const edit_ctx *ctx, deal *d, const char *who, char **message, db_err *err)
+{
+    int i = people_find(d, who, err);
+    if (i < 0)
+        return DB_EUSAGE;
+    people_logged(ctx, d, "removed", &d->people[i], NULL, message);
+    deal_remove_person(d, (size_t)i);
+    return 0;
+}
+
+int edit_person_contact(const edit_ctx *ctx, deal *d, const char *who, db_day day,
+                        char **message, db_err *err)
+{
+    int i = people_find(d, who, err);
+    if (i < 0)
+        return DB_EUSAGE;
+    if (day == DAY_NONE)
+        day = ctx->today;
+    if (day > ctx->today)
+        return db_fail(err, DB_EUSAGE, "person %s: a last contact cannot be after today",
+                       d->people[i].id);
+    d->people[i].last_contact = day;
+    char date[DATE_LEN];
+    date_format(day, date);
+    char *more = xasprintf(" last contact %s", date);
+    int rc = people_logged(ctx, d, "contacted", &d->people[i], more, message);
+    free(more);
+    return rc;
 }

@@ -68,6 +68,16 @@ int edit_plan_done(const edit_ctx *ctx, deal *d, const char *step, const char *e
                    char **message, db_err *err);
 int edit_plan_rm(const edit_ctx *ctx, deal *d, const char *step, char **message, db_err *err);
 
+/* The buying committee (pipeline/people.h): a person added in the
+ * committee's order (role one of PEOPLE_ROLES, else an error listing them),
+ * one removed, one's last contact set (DAY_NONE: today; not after today).
+ * WHO is as the user names them: their number as listed, id or id prefix. */
+int edit_person_add(const edit_ctx *ctx, deal *d, const char *name, const char *role,
+                    const char *stance, char **message, db_err *err);
+int edit_person_rm(const edit_ctx *ctx, deal *d, const char *who, char **message, db_err *err);
+int edit_person_contact(const edit_ctx *ctx, deal *d, const char *who, db_day day,
+                        char **message, db_err *err);
+
 /* Field names `edit_set` accepts, NULL-terminated. */
 extern const char *const edit_settable_fields[];
 /* A date typed by a user: YYYY-MM-DD, or today / tomorrow / +N (days) / +Nw. */

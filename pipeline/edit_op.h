@@ -24,6 +24,9 @@ typedef enum {
     EDIT_OP_PLAN_ADD,   /* owner; text: the step; day: due (DAY_NONE: none) */
     EDIT_OP_PLAN_DONE,  /* step; text: the evidence (NULL: none said) */
     EDIT_OP_PLAN_RM,    /* step */
+    EDIT_OP_PERSON_ADD, /* text: the name; role; stance (NULL: none said) */
+    EDIT_OP_PERSON_RM,  /* step: the person as the user names them */
+    EDIT_OP_PERSON_CONTACT, /* step: the person; day: last contact (DAY_NONE: today) */
 } edit_op_kind;
 
 /* Written with designated initializers, e.g.
@@ -40,6 +43,7 @@ typedef struct {
     plan_owner owner;
     const char *step;       /* a plan step as the user names it (plan_find_step) */
     const char *seen;       /* moves: exit outcomes seen ("1,3" or words; NULL: none said) */
+    const char *role, *stance;  /* a person added to the buying committee */
 } edit_op;
 
 /* Applies op to d with the edit function it names (for EDIT_OP_CREATE, d is

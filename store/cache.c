@@ -15,6 +15,7 @@
 #include "../pipeline/touches.h"
 #include "../pipeline/plan.h"
 #include "../pipeline/exit.h"
+#include "../pipeline/people.h"
 #include "../pipeline/util.h"
 #include "checksum.h"
 #include "codec.h"
@@ -29,7 +30,8 @@
  * It goes into the layout hash with the table, so changing it here makes
  * old files rebuild: keep it in step with those two functions. */
 #define LIGHT_DERIVED "moved_on says-bits touches(last_in,first_unanswered,unanswered) " \
-                      "plan(buyer_open,buyer_due) evidence_stages tags"
+                      "plan(buyer_open,buyer_due) evidence_stages " \
+                      "people(decision_maker,champion,champion_contact) tags"
 #define ENDIAN_MARK 0x01020304u
 /* Entries younger than this are not cached: on file systems with coarse
  * timestamps a same-size rewrite within one tick would look unchanged. */
@@ -169,7 +171,7 @@ static void put_str(strbuf *sb, const char *s)
 static bool scalar(deal_field f)
 {
     field_kind k = deal_fields[f].kind;
-    return k != FK_TAGS && k != FK_LOG && k != FK_PLAN && k != FK_EVIDENCE;
+    return k != FK_TAGS && k != FK_LOG && k != FK_PLAN && k != FK_EVIDENCE && k != FK_PEOPLE;
 }
 
 static void put_value(strbuf *sb, const deal *d, deal_field f)
@@ -218,6 +220,10 @@ static void put_light(strbuf *sb, const deal *d)
     char *stages = exit_stages_summary(d);
     put_str(sb, stages);
     free(stages);
+    /* The committee rules need only this of people (pipeline/people.h). */
+    people_summary people = people_summarize(d);
+    put_u32(sb, (uint32_t)people.decision_maker | (uint32_t)people.champion << 1);
+    put_i32(sb, people.champion_contact);
     put_u32(sb, (uint32_t)d->ntags);
     for (size_t i = 0; i < d->ntags; i++)
         put_str(sb, d->tags[i]);
@@ -247,6 +253,15 @@ static void put_rest(strbuf *sb, const deal *d)
         put_u32(sb, (uint32_t)e->nseen);
         for (size_t k = 0; k < e->nseen; k++)
             put_str(sb, e->seen[k]);
+    }
+    put_u32(sb, (uint32_t)d->npeople);
+    for (size_t i = 0; i < d->npeople; i++) {
+        const person *p = &d->people[i];
+        put_str(sb, p->id);
+        put_str(sb, p->name);
+        put_str(sb, p->role);
+        put_str(sb, p->stance);
+        put_i32(sb, p->last_contact);
     }
     put_u32(sb, (uint32_t)d->nlog);
     for (size_t i = 0; i < d->nlog; i++) {
@@ -401,6 +416,8 @@ static void get_light(reader *r, deal *d, const unsigned char *block_start)
     d->plan_buyer_open = get_i32(r);
     d->plan_buyer_due = get_i32(r);
     d->evidence_stages = get_str(r);           /* its own allocation, never in the block */
+    uint32_t people_bits = get_u32(r);
+    d->people_known = (people_summary){people_bits & 1, (people_bits >> 1) & 1, get_i32(r)};
     uint32_t ntags = get_u32(r);
     /* a tag takes 5 bytes or more */
     bool tags_fit = !r->bad && ntags <= (size_t)(r->end - r->p) / 5;
@@ -468,6 +485,28 @@ static void get_evidence(reader *r, deal *d)
     }
 }
 
+/* A person takes 20 bytes or more (four strings, a date). */
+static void get_people(reader *r, deal *d)
+{
+    uint32_t n = get_u32(r);
+    if (r->bad || n > (size_t)(r->end - r->p) / 20) {
+        r->bad = true;
+        return;
+    }
+    for (uint32_t i = 0; i < n && !r->bad; i++) {
+        char *id = get_str(r), *name = get_str(r), *role = get_str(r), *stance = get_str(r);
+        db_day contact = get_i32(r);
+        if (!id || !name || !role || !stance || r->bad)
+            r->bad = true;
+        else
+            deal_add_person(d, id, name, role, stance, contact);
+        free(id);
+        free(name);
+        free(role);
+        free(stance);
+    }
+}
+
 static void get_rest(reader *r, deal *d)
 {
     for (int f = 0; f < DF_COUNT; f++)
@@ -475,6 +514,7 @@ static void get_rest(reader *r, deal *d)
             get_value(r, d, (deal_field)f, false);
     get_plan(r, d);
     get_evidence(r, d);
+    get_people(r, d);
     uint32_t nlog = get_u32(r);
     if (r->bad || nlog > (size_t)(r->end - r->p) / 29) {     /* an entry takes 29 bytes or more */
         r->bad = true;

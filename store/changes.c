@@ -130,6 +130,8 @@ static void describe_log(const deal *o, const deal *n, changes_emit_fn emit, voi
             touches++;
         else if (str_eq(e->kind, "plan"))     /* "plan: done buyer step p3f2a1c …" */
             emitf(emit, ud, "plan: %s", e->text ? e->text : "");
+        else if (str_eq(e->kind, "people"))   /* "people: added champion h3f2a1c …" */
+            emitf(emit, ud, "people: %s", e->text ? e->text : "");
     }
     if (notes)
         emitf(emit, ud, "%d note%s added", notes, notes == 1 ? "" : "s");

@@ -7,6 +7,7 @@
 
 #include "../pipeline/deal_fields.h"
 #include "../pipeline/exit.h"
+#include "../pipeline/people.h"
 #include "../pipeline/text.h"
 #include "../pipeline/touches.h"
 #include "json_print.h"
@@ -17,6 +18,7 @@ enum { LOG_ID, LOG_AT, LOG_BY, LOG_KIND, LOG_DIR, LOG_TEXT, LOG_KEYS };
 static const char *const log_keys[] = {"id", "at", "by", "kind", "dir", "text", NULL};
 static const char *const plan_keys[] = {"id", "owner", "text", "due", "done", "evidence", NULL};
 static const char *const evidence_keys[] = {"id", "stage", "date", "seen", NULL};
+static const char *const people_keys[] = {"id", "name", "role", "stance", "last_contact", NULL};
 
 #define MAX_DEAL_BYTES (16u << 20)
 
@@ -247,6 +249,46 @@ static int read_evidence(ctx *c, const cJSON *root, deal *d)
     return 0;
 }
 
+static int read_person(ctx *c, const cJSON *item, deal *d)
+{
+    char *id = NULL, *name = NULL, *role = NULL, *stance = NULL;
+    db_day contact = DAY_NONE;
+    int rc = read_string(c, item, "id", "people.id", true, &id);
+    if (!rc)
+        rc = read_string(c, item, "name", "people.name", false, &name);
+    if (!rc)
+        rc = read_string(c, item, "role", "people.role", false, &role);
+    if (!rc)
+        rc = read_string(c, item, "stance", "people.stance", false, &stance);
+    if (!rc)
+        rc = read_date(c, item, "last_contact", "people.last_contact", &contact);
+    if (!rc)
+        deal_add_person(d, id, name, role, stance, contact);
+    free(id);
+    free(name);
+    free(role);
+    free(stance);
+    return rc;
+}
+
+static int read_people(ctx *c, const cJSON *root, deal *d)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, deal_fields[DF_PEOPLE].key);
+    if (is_absent(list))
+        return 0;
+    if (!cJSON_IsArray(list))
+        return bad(c, "people", "expected an array of people");
+    const cJSON *item;
+    int rc = 0;
+    cJSON_ArrayForEach(item, list) {
+        if (!cJSON_IsObject(item))
+            return bad(c, "people", "every person must be an object");
+        if ((rc = read_person(c, item, d)))
+            return rc;
+    }
+    return 0;
+}
+
 static int read_status(ctx *c, const cJSON *obj, const char *key, deal_status *out)
 {
     char *status = NULL;
@@ -287,6 +329,7 @@ static int read_field(ctx *c, const cJSON *obj, deal_field f, deal *d)
     case FK_LOG: return read_log(c, obj, d);
     case FK_PLAN: return read_plan(c, obj, d);
     case FK_EVIDENCE: return read_evidence(c, obj, d);
+    case FK_PEOPLE: return read_people(c, obj, d);
     default: return 0;
     }
 }
@@ -373,6 +416,11 @@ static bool deal_json_has_unknown(const cJSON *root)
     const cJSON *evidence = cJSON_GetObjectItemCaseSensitive(root, deal_fields[DF_EVIDENCE].key);
     cJSON_ArrayForEach(entry, evidence) {
         if (has_unknown_keys(entry, evidence_keys))
+            return true;
+    }
+    const cJSON *people = cJSON_GetObjectItemCaseSensitive(root, deal_fields[DF_PEOPLE].key);
+    cJSON_ArrayForEach(entry, people) {
+        if (has_unknown_keys(entry, people_keys))
             return true;
     }
     return false;
@@ -607,6 +655,23 @@ static cJSON *plan_to_cjson(const deal *d, const cJSON *raw)
                             plan_step_to_cjson, plan_keys);
 }
 
+static const char *person_to_cjson(cJSON *obj, const void *item)
+{
+    const person *p = item;
+    add_string(obj, "id", p->id);
+    add_string(obj, "name", p->name);
+    add_string(obj, "role", p->role);
+    add_string(obj, "stance", p->stance);
+    add_date(obj, "last_contact", p->last_contact);
+    return p->id;
+}
+
+static cJSON *people_to_cjson(const deal *d, const cJSON *raw)
+{
+    return objects_to_cjson(raw, DF_PEOPLE, d->people, d->npeople, sizeof *d->people,
+                            person_to_cjson, people_keys);
+}
+
 static cJSON *evidence_to_cjson(const deal *d, const cJSON *raw)
 {
     return objects_to_cjson(raw, DF_EVIDENCE, d->evidence, d->nevidence, sizeof *d->evidence,
@@ -652,6 +717,10 @@ static void add_field(cJSON *obj, const deal *d, deal_field f, const cJSON *raw)
     case FK_EVIDENCE:
         if (list_written(def, d->nevidence))
             cJSON_AddItemToObject(obj, def->key, evidence_to_cjson(d, raw));
+        break;
+    case FK_PEOPLE:
+        if (list_written(def, d->npeople))
+            cJSON_AddItemToObject(obj, def->key, people_to_cjson(d, raw));
         break;
     default: break;
     }
@@ -789,6 +858,23 @@ static void exit_record_members(json_obj *rec, const void *item)
     write_strings(rec, "seen", r->seen, r->nseen);
 }
 
+static void person_members(json_obj *p, const void *item)
+{
+    const person *x = item;
+    member_string(p, "id", x->id);
+    member_string(p, "name", x->name);
+    member_string(p, "role", x->role);
+    member_string(p, "stance", x->stance);
+    member_date(p, "last_contact", x->last_contact);
+}
+
+static void write_people(json_obj *o, const deal *d)
+{
+    if (list_written(&deal_fields[DF_PEOPLE], d->npeople))
+        write_object_list(o, deal_fields[DF_PEOPLE].key, d->people, d->npeople,
+                          sizeof *d->people, person_members);
+}
+
 static void write_evidence(json_obj *o, const deal *d)
 {
     if (list_written(&deal_fields[DF_EVIDENCE], d->nevidence))
@@ -829,6 +915,7 @@ static void write_field(json_obj *o, const deal *d, deal_field f)
     case FK_LOG: write_log(o, d); break;
     case FK_PLAN: write_plan(o, d); break;
     case FK_EVIDENCE: write_evidence(o, d); break;
+    case FK_PEOPLE: write_people(o, d); break;
     default: break;
     }
 }

@@ -8,9 +8,9 @@
  *   merge_log        top-level "log" (a UNION_BY_ID field of deal_fields.h): union by
  *                    entry id, sorted by (at, id); pipeline.json's "conflicts" the same,
  *                    but an acknowledged (removed) entry stays removed
- *   merge_steps      top-level "plan" and "evidence" (STEPS_BY_ID): as the log, each
+ *   merge_steps      top-level "plan", "evidence", "people" (STEPS_BY_ID): as the log, each
  *                    entry merged field by field, an entry one side removed stays
- *                    removed, sorted by (due, id) or (date, id)
+ *                    removed, sorted by (due, id), (date, id) or (name, id)
  *   merge_tags       top-level "tags" (SET_UNION): three-way set merge
  *   resolve_conflict later commit wins; the loser is written into a "conflict" entry
  * Lookups go through sorted indexes so large objects and logs stay O(n log n).
@@ -942,11 +942,20 @@ static const char *record_date(const cJSON *entry)
                                                                            : "~";
 }
 
-/* The order a STEPS_BY_ID list keeps: exit evidence by date, the plan by due date. */
+/* A person's name: pipeline/people.h's order. */
+static const char *person_name(const cJSON *entry)
+{
+    const cJSON *name = cJSON_IsObject(entry) ? cJSON_GetObjectItemCaseSensitive(entry, "name") : NULL;
+    return cJSON_IsString(name) && name->valuestring ? name->valuestring : "";
+}
+
+/* The order a STEPS_BY_ID list keeps: exit evidence by date, people by name,
+ * the plan by due date. */
 static order_key_fn steps_order_of(const char *key)
 {
     int f = deal_field_by_key(key);
-    return f >= 0 && deal_fields[f].kind == FK_EVIDENCE ? record_date : step_due;
+    field_kind kind = f >= 0 ? deal_fields[f].kind : FK_PLAN;
+    return kind == FK_EVIDENCE ? record_date : kind == FK_PEOPLE ? person_name : step_due;
 }
 
 /* Changed on one side only: that side's plan as it is. Both: the union by

@@ -54,6 +54,12 @@ static void clear_evidence(deal *d)
     d->nevidence = 0;
 }
 
+static void clear_people(deal *d)
+{
+    while (d->npeople)
+        deal_remove_person(d, 0);
+}
+
 static void set_sample(deal *d, deal_field f, int variant)
 {
     static const char *const stages[] = {"define", "explore", "evaluate"};
@@ -106,6 +112,13 @@ static void set_sample(deal *d, deal_field f, int variant)
             exit_record_add_seen(r, variant == 1 ? "one" : "two");
             exit_record_add_seen(r, "a number on the impact");
         }
+        break;
+    case FK_PEOPLE:                    /* text with what the CSV cell escapes */
+        clear_people(d);
+        deal_add_person(d, "h000001", "Ana; \\Ruiz\nCFO", "decision-maker", "keen", DAY_NONE);
+        if (variant)
+            deal_add_person(d, variant == 1 ? "h000011" : "h000022", variant == 1 ? "Bo" : "Cy",
+                            "champion", "", day_of("2027-01-09"));
         break;
     default: fail_msg("%s: a kind this test does not know", def->key);
     }
@@ -164,6 +177,16 @@ static bool same_field(const deal *a, const deal *b, deal_field f)
             for (size_t k = 0; k < x->nseen; k++)
                 if (!str_eq(x->seen[k], y->seen[k]))
                     return false;
+        }
+        return true;
+    case FK_PEOPLE:
+        if (a->npeople != b->npeople)
+            return false;
+        for (size_t i = 0; i < a->npeople; i++) {
+            const person *x = &a->people[i], *y = &b->people[i];
+            if (!str_eq(x->id, y->id) || !str_eq(x->name, y->name) || !str_eq(x->role, y->role) ||
+                !str_eq(x->stance, y->stance) || x->last_contact != y->last_contact)
+                return false;
         }
         return true;
     default: return false;
@@ -360,7 +383,10 @@ static void test_merge(void **state)
             assert_int_equal(conflicts, 0);
             break;
         case MERGE_STEPS_BY_ID:                          /* the first step and both new ones */
-            assert_int_equal(deal_fields[f].kind == FK_PLAN ? both.nplan : both.nevidence, 3);
+            assert_int_equal(deal_fields[f].kind == FK_PLAN       ? both.nplan
+                             : deal_fields[f].kind == FK_EVIDENCE ? both.nevidence
+                                                                  : both.npeople,
+                             3);
             assert_int_equal(conflicts, 0);
             break;
         }
