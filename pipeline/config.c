@@ -117,6 +117,7 @@ const char *rule_threshold_key(rule_id r)
     case RULE_QUIET:
     case RULE_OVERDUE_STEP:
     case RULE_BUYER_STEP_OVERDUE:
+    case RULE_CHAMPION_SILENT:
         return "days";
     case RULE_BACK_BURNER:
         return "pushes";

@@ -28,7 +28,8 @@ typedef struct {
 /* X(ENUM, "name in pipeline.json", weight, threshold, on by default). The plan
  * rules are off until a team turns them on in pipeline.json ("enabled": true):
  * a pipeline without plans would otherwise flag every deal from Define on;
- * no-exit-evidence likewise, until a team records what it saw at each move. */
+ * no-exit-evidence likewise, until a team records what it saw at each move;
+ * the buying-committee rules until a team records its people. */
 #define DB_RULES(X)                                          \
     X(STALLED, "stalled", 2, 0, true)                        \
     X(QUIET, "quiet", 2, 14, true)                           \
@@ -39,7 +40,9 @@ typedef struct {
     X(NO_WHY_CHANGE, "no-why-change", 1, 0, true)            \
     X(BUYER_STEP_OVERDUE, "buyer-step-overdue", 1, 0, false) \
     X(NO_BUYER_STEP, "no-buyer-step", 1, 0, false)           \
-    X(NO_EXIT_EVIDENCE, "no-exit-evidence", 1, 0, false)
+    X(NO_EXIT_EVIDENCE, "no-exit-evidence", 1, 0, false)     \
+    X(NO_DECISION_MAKER, "no-decision-maker", 1, 0, false)   \
+    X(CHAMPION_SILENT, "champion-silent", 1, 21, false)
 
 typedef enum {
 #define X(e, name, weight, threshold, on) RULE_##e,
@@ -51,7 +54,7 @@ typedef enum {
 typedef struct {
     bool enabled;
     int weight;
-    int threshold;     /* days (quiet, overdue-step, buyer-step-overdue) or pushes
+    int threshold;     /* days (quiet, overdue-step, buyer-step-overdue, champion-silent) or pushes
                         * (back-burner); unused otherwise */
     bool buyer;        /* quiet: only the buyer's touches ("dir": "in") end the silence */
     bool learn;        /* stalled: limits learned from the history (store/learned_limits.h) */

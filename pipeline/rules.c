@@ -5,6 +5,7 @@
 
 #include "learned_limits.h"
 #include "plan.h"
+#include "people.h"
 #include "exit.h"
 #include "text.h"
 #include "touches.h"
@@ -292,6 +293,29 @@ static void check_exit_evidence(const pipeline_cfg *cfg, const deal *d, int stag
     said(&w);
 }
 
+/* The buying committee (pipeline/people.h): from Evaluate on, nobody known
+ * as the decision-maker; a champion whose latest dated contact is more than
+ * the rule's days ago (a champion with no contact dated yet says nothing). */
+static void check_people(const pipeline_cfg *cfg, const deal *d, int stage, db_day today,
+                         flag_result *out)
+{
+    people_summary people = people_summarize(d);
+    int evaluate = config_stage_index(cfg, "evaluate");
+    words w;
+    if (on(cfg, RULE_NO_DECISION_MAKER) && !people.decision_maker && evaluate >= 0 &&
+        stage >= evaluate && fire(cfg, out, RULE_NO_DECISION_MAKER, &w)) {
+        PUT(&w, "no decision-maker known");
+        said(&w);
+    }
+    int days = cfg->rules[RULE_CHAMPION_SILENT].threshold;
+    if (on(cfg, RULE_CHAMPION_SILENT) && people.champion_contact != DAY_NONE &&
+        today - people.champion_contact > days && fire(cfg, out, RULE_CHAMPION_SILENT, &w)) {
+        PUT(&w, "champion silent for ");
+        put_count(&w, today - people.champion_contact, " day");
+        said(&w);
+    }
+}
+
 static void evaluate(const pipeline_cfg *cfg, const deal *d, db_day today, flag_result *out,
                      bool with_text)
 {
@@ -314,6 +338,7 @@ static void evaluate(const pipeline_cfg *cfg, const deal *d, db_day today, flag_
     check_why_change(cfg, d, stage, out);
     check_plan(cfg, d, stage, today, out);
     check_exit_evidence(cfg, d, stage, out);
+    check_people(cfg, d, stage, today, out);
     if (out->score >= cfg->level_move_on)
         out->level = LEVEL_MOVE_ON;
     else if (out->score >= cfg->level_watch)

@@ -31,17 +31,20 @@ static void expect_defaults(const pipeline_cfg *cfg)
         assert_int_equal(cfg->stages[i].max_days, stages[i].max_days);
     }
     /* SPEC §1 weights and thresholds; the plan rules (§9) are off until turned on. */
-    static const int weight[RULE_COUNT] = {2, 2, 2, 2, 1, 1, 1, 1, 1, 1};
+    static const int weight[RULE_COUNT] = {2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1};
     for (int r = 0; r < RULE_COUNT; r++) {
         assert_true(cfg->rules[r].enabled == (r != RULE_BUYER_STEP_OVERDUE &&
                                               r != RULE_NO_BUYER_STEP &&
-                                              r != RULE_NO_EXIT_EVIDENCE));
+                                              r != RULE_NO_EXIT_EVIDENCE &&
+                                              r != RULE_NO_DECISION_MAKER &&
+                                              r != RULE_CHAMPION_SILENT));
         assert_int_equal(cfg->rules[r].weight, weight[r]);
     }
     assert_int_equal(cfg->rules[RULE_QUIET].threshold, 14);
     assert_int_equal(cfg->rules[RULE_BACK_BURNER].threshold, 2);
     assert_int_equal(cfg->rules[RULE_OVERDUE_STEP].threshold, 3);
     assert_int_equal(cfg->rules[RULE_BUYER_STEP_OVERDUE].threshold, 0);
+    assert_int_equal(cfg->rules[RULE_CHAMPION_SILENT].threshold, 21);
     assert_int_equal(cfg->level_watch, 2);
     assert_int_equal(cfg->level_move_on, 4);
 }
@@ -231,7 +234,8 @@ static void test_rule_names(void **state)
     (void)state;
     const char *names[RULE_COUNT] = {"stalled", "quiet", "back-burner", "past-close",
                                      "no-next-step", "overdue-step", "no-why-change",
-                                     "buyer-step-overdue", "no-buyer-step", "no-exit-evidence"};
+                                     "buyer-step-overdue", "no-buyer-step", "no-exit-evidence",
+                                     "no-decision-maker", "champion-silent"};
     for (int r = 0; r < RULE_COUNT; r++) {
         rule_id id;
         assert_string_equal(rule_name((rule_id)r), names[r]);

@@ -407,6 +407,99 @@ static void exit_rule_on_light_deals(void **state)
 
 /* ---- score, levels, every reason in order ---- */
 
+/* ---- the buying committee: no-decision-maker and champion-silent (off by default) ---- */
+
+static void people_rules_on(world *w, int days)
+{
+    config_free(&w->cfg);
+    char json[256];
+    snprintf(json, sizeof json,
+             "{\"rules\": {\"no-decision-maker\": {\"enabled\": true},"
+             " \"champion-silent\": {\"enabled\": true, \"days\": %d}}}", days);
+    fixture_config(json, &w->cfg);
+}
+
+static void people_rules_off_by_default(void **state)
+{
+    world *w = *state;
+    deal_set_str(&w->d->stage, "evaluate");
+    deal_add_person(w->d, "h000001", "Pia", "champion", "", TODAY - 300);
+    const flag_result *f = eval(w, TODAY);
+    assert_quiet_rule(f, RULE_NO_DECISION_MAKER);
+    assert_quiet_rule(f, RULE_CHAMPION_SILENT);
+}
+
+static void no_decision_maker_from_evaluate_on(void **state)
+{
+    world *w = *state;
+    people_rules_on(w, 21);
+    deal_set_str(&w->d->stage, "explore");                 /* the stage before: not yet */
+    assert_quiet_rule(eval(w, TODAY), RULE_NO_DECISION_MAKER);
+    deal_set_str(&w->d->stage, "evaluate");
+    const flag_result *f = eval(w, TODAY);
+    assert_reason(f, RULE_NO_DECISION_MAKER, "no decision-maker known");
+    assert_int_equal(f->score, 1);
+    deal_add_person(w->d, "h000001", "Pia", "champion", "", DAY_NONE);
+    deal_add_person(w->d, "h000002", "Ola", "finance", "", DAY_NONE);
+    assert_reason(eval(w, TODAY), RULE_NO_DECISION_MAKER, "no decision-maker known");
+    deal_add_person(w->d, "h000003", "Ana", "decision-maker", "", DAY_NONE);
+    assert_quiet_rule(eval(w, TODAY), RULE_NO_DECISION_MAKER);
+    deal_remove_person(w->d, 2);
+    deal_set_str(&w->d->stage, "decide");                  /* later stages too */
+    assert_reason(eval(w, TODAY), RULE_NO_DECISION_MAKER, "no decision-maker known");
+}
+
+static void champion_silent_boundary(void **state)
+{
+    world *w = *state;
+    people_rules_on(w, 21);
+    deal_add_person(w->d, "h000001", "Pia", "champion", "", DAY_NONE);
+    assert_quiet_rule(eval(w, TODAY), RULE_CHAMPION_SILENT);    /* no contact dated yet */
+    w->d->people[0].last_contact = TODAY - 21;
+    assert_quiet_rule(eval(w, TODAY), RULE_CHAMPION_SILENT);    /* exactly N days: not yet */
+    w->d->people[0].last_contact = TODAY - 22;
+    const flag_result *f = eval(w, TODAY);
+    assert_reason(f, RULE_CHAMPION_SILENT, "champion silent for 22 days");
+    assert_int_equal(f->score, 1);
+    people_rules_on(w, 0);                                      /* N configurable */
+    w->d->people[0].last_contact = TODAY;
+    assert_quiet_rule(eval(w, TODAY), RULE_CHAMPION_SILENT);
+    w->d->people[0].last_contact = TODAY - 1;
+    assert_reason(eval(w, TODAY), RULE_CHAMPION_SILENT, "champion silent for 1 day");
+}
+
+/* The champion spoken with last counts; other roles' contacts do not. */
+static void champion_silent_counts_the_latest_champion(void **state)
+{
+    world *w = *state;
+    people_rules_on(w, 21);
+    deal_add_person(w->d, "h000001", "Ana", "decision-maker", "", TODAY);
+    deal_add_person(w->d, "h000002", "Pia", "champion", "", TODAY - 40);
+    assert_reason(eval(w, TODAY), RULE_CHAMPION_SILENT, "champion silent for 40 days");
+    deal_add_person(w->d, "h000003", "Bo", "champion", "", DAY_NONE);
+    assert_reason(eval(w, TODAY), RULE_CHAMPION_SILENT, "champion silent for 40 days");
+    deal_add_person(w->d, "h000004", "Cy", "champion", "", TODAY - 3);
+    assert_quiet_rule(eval(w, TODAY), RULE_CHAMPION_SILENT);
+}
+
+/* A light deal carries only the committee's summary: the same verdicts. */
+static void people_rules_on_light_deals(void **state)
+{
+    world *w = *state;
+    people_rules_on(w, 21);
+    deal_set_str(&w->d->stage, "evaluate");
+    deal_add_person(w->d, "h000001", "Pia", "champion", "", TODAY - 30);
+    flag_result whole;
+    rules_evaluate(&w->cfg, w->d, TODAY, &whole);
+    deal_make_light(w->d);
+    assert_int_equal(w->d->npeople, 0);
+    const flag_result *f = eval(w, TODAY);
+    assert_reason(f, RULE_NO_DECISION_MAKER, "no decision-maker known");
+    assert_reason(f, RULE_CHAMPION_SILENT, "champion silent for 30 days");
+    assert_int_equal(f->score, whole.score);
+    assert_int_equal(f->score, 2);
+}
+
 static void levels_at_default_thresholds(void **state)
 {
     world *w = *state;
@@ -686,6 +779,11 @@ int main(void)
         T(exit_rule_stage_boundary),
         T(exit_rule_counts_what_was_seen),
         T(exit_rule_on_light_deals),
+        T(people_rules_off_by_default),
+        T(no_decision_maker_from_evaluate_on),
+        T(champion_silent_boundary),
+        T(champion_silent_counts_the_latest_champion),
+        T(people_rules_on_light_deals),
         T(levels_at_default_thresholds),
         T(every_rule_fires_in_order),
         T(singular_wording),
