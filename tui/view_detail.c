@@ -250,6 +250,26 @@ static void add_evidence(pager *p, const pipeline_cfg *cfg, const deal *d)
     }
 }
 
+/* The buying committee (SPEC §9): "  1 Ana Ruiz  decision-maker (wants proof;
+ * last contact 2027-02-27)", numbered as `person ID rm N` takes them. */
+static void add_people(pager *p, const deal *d)
+{
+    if (!d->npeople)
+        return;
+    pager_add(p, ROLE_NORMAL, 0, "%s", "");
+    pager_add(p, ROLE_HEADER, 0, "Buying committee (%zu)", d->npeople);
+    for (size_t i = 0; i < d->npeople; i++) {
+        const person *x = &d->people[i];
+        char contact[DATE_LEN];
+        date_format(x->last_contact, contact);
+        bool stance = !str_empty(x->stance);
+        pager_add(p, ROLE_NORMAL, 4, "  %zu %s  %s%s%s%s%s%s%s", i + 1, or_dash(x->name),
+                  or_dash(x->role), stance || *contact ? " (" : "", stance ? x->stance : "",
+                  stance && *contact ? "; " : "", *contact ? "last contact " : "", contact,
+                  stance || *contact ? ")" : "");
+    }
+}
+
 static void add_log(pager *p, const tui_full_deal *full)
 {
     const deal *d = &full->d;
@@ -291,6 +311,7 @@ static void fill(tui_app *app, pager *p)
     add_fields(app, p, &ds->full);
     add_plan(p, &ds->full.d, app->today);
     add_evidence(p, repo_config(app->repo), &ds->full.d);
+    add_people(p, &ds->full.d);
     add_log(p, &ds->full);
     add_history(app, p, &ds->full.d);
 }
