@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "../pipeline/people.h"
 #include "cli.h"
 
 static void print_commands(void)
@@ -53,6 +54,14 @@ static int print_from_repo(cli_opts *opts, const char *what, const char *prefix)
     return 0;
 }
 
+/* The buying committee's roles (pipeline/people.h), for person --role. */
+static void print_roles(void)
+{
+#define X(e, name) puts(name);
+    PEOPLE_ROLES(X)
+#undef X
+}
+
 int cmd_complete(cli_opts *opts, int argc, char **argv)
 {
     const char *pos[2] = {NULL, NULL};
@@ -66,6 +75,8 @@ int cmd_complete(cli_opts *opts, int argc, char **argv)
     else if (str_eq(pos[0], "fields"))
         for (int i = 0; edit_settable_fields[i]; i++)
             puts(edit_settable_fields[i]);
+    else if (str_eq(pos[0], "roles"))
+        print_roles();
     else if (str_eq(pos[0], "stages") || str_eq(pos[0], "ids"))
         return print_from_repo(opts, pos[0], pos[1]);
     else

@@ -67,6 +67,7 @@ _dealboard_option_value()
     case $prev in
         --stage) _dealboard_reply "$(_dealboard_list stages)" "$cur" ;;
         --close | --due | --until | --revisit) _dealboard_reply "today tomorrow +7 +2w" "$cur" ;;
+        --role) _dealboard_reply "$(_dealboard_list roles)" "$cur" ;;
     esac
     return 0
 }
@@ -85,8 +86,13 @@ _dealboard_argument()
                 _dealboard_reply "$(_dealboard_list stages)" "$cur"
             ;;
         plan:1) _dealboard_reply "add done rm" "$cur" ;;
+        person:1) _dealboard_reply "add rm contact" "$cur" ;;
+        person:3)
+            [[ ${COMP_WORDS[COMP_CWORD - 2]} == contact ]] &&
+                _dealboard_reply "today" "$cur"
+            ;;
         show:0 | move:0 | set:0 | touch:0 | note:0 | next:0 | won:0 | lost:0 | moveon:0 | \
-            reopen:0 | snooze:0 | log:0 | plan:0 | seen:0)
+            reopen:0 | snooze:0 | log:0 | plan:0 | seen:0 | person:0)
             _dealboard_reply "$(_dealboard_list ids "$cur")" "$cur"
             ;;
     esac

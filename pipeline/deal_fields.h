@@ -87,7 +87,7 @@
     X(EVIDENCE, TOP, "evidence", EVIDENCE, evidence, NULLABLE, FULL, CSV, NULL, NOSET,           \
       "exitevidence")                                                                             \
     X(PEOPLE, TOP, "people", PEOPLE, people, NULLABLE, FULL, CSV, NULL, NOSET,                   \
-      "buyingcommittee committee contacts stakeholders")                                          \
+      "buyingcommittee")                                          \
     X(LOG, TOP, "log", LOG, log, OPTIONAL, FULL, NOCSV, NULL, NOSET, "")
 
 /* X(KIND, merge): how a changed field merges in sync (store/json_merge.c). */

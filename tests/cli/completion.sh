@@ -46,6 +46,12 @@ expect_eq "stages for add --stage after a title" "recognize" "$(complete_words a
 expect_eq "fields for set ID" "champion close_date currency" "$(complete_words set "$a" c)"
 expect_eq "stages for set ID stage" "status-quo" "$(complete_words set "$a" stage st)"
 expect_eq "dates for --due" "today tomorrow" "$(complete_words next "$a" call --due t)"
+expect_eq "person actions" "add contact rm" "$(complete_words person "$a" '')"
+expect_eq "roles for person add --role" "decision-maker" \
+    "$(complete_words person "$a" add "Ana Ruiz" --role de)"
+expect_eq "__complete roles: every role" "champion decision-maker finance user technical blocker" \
+    "$(db __complete roles | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "a date after person ID contact N" "today" "$(complete_words person "$a" contact 1 t)"
 expect_eq "an option's value is not a positional" "explore" "$(complete_words list --stage ex)"
 expect_eq "after an option and its value comes the first positional: ids" \
     "$(printf '%s\n' "$a" "$b" | sort | tr '\n' ' ' | sed 's/ $//')" \
