@@ -89,6 +89,15 @@ both "plan (a listed plan)" db -C "$R" plan "$P"
 to_full "plan done" db -C "$R" plan "$P" done 1
 to_full "plan rm" db -C "$R" plan "$P" rm 1
 expect_eq "plan rm > /dev/full: removed all the same" "False" "$(field "$R" "$P" 'str("plan" in d)')"
+H=$(new_deal "Committee")
+both "person (no people)" db -C "$R" person "$H"
+to_full "person add" db -C "$R" person "$H" add "Ana Ruiz" --role decision-maker
+to_full "person contact" db -C "$R" person "$H" contact 1
+both "person (a listed committee)" db -C "$R" person "$H"
+expect_eq "person add and contact > /dev/full: recorded all the same" "Ana Ruiz 2026-11-20" \
+    "$(field "$R" "$H" 'd["people"][0]["name"] + " " + d["people"][0]["last_contact"]')"
+to_full "person rm" db -C "$R" person "$H" rm 1
+expect_eq "person rm > /dev/full: removed all the same" "False" "$(field "$R" "$H" 'str("people" in d)')"
 S=$(db -C "$R" add "Seen" --stage define)
 to_full "move --seen" db -C "$R" move "$S" explore --seen 1
 to_full "seen" db -C "$R" seen "$S" recognize "the CFO said so"
@@ -139,7 +148,7 @@ expect_contains "list with stdout closed: says why" "writing the output: Bad fil
 expect_eq "a command that prints nothing is fine on /dev/full" "0:" "$?:$(cat "$TMP/.err")"
 
 # ---- every command in --help is covered above (board and review need a terminal) ----
-covered=" init clone demo add list show move seen set touch note next plan won lost moveon reopen snooze \
+covered=" init clone demo add list show move seen set touch note next plan person won lost moveon reopen snooze \
 flags log undo sync changes report stats import export doctor board review "
 missing=
 for cmd in $(db --help | sed -n '/^Commands:/,/^$/p' | awk 'NF && !/^Commands:/ {print $1}'); do
