@@ -79,6 +79,12 @@ expect_eq "two example deals have exit evidence" "cerulean-bank-esg-data-ba0128 
 expect_exit "show tagus" 0 db -C "$R" show tagus
 expect_contains "tagus: its evidence, in the buyer's words" "  Explore done, 2026-10-28
     - Three BI stacks to one: their CIO's words in the steering committee" "$OUT"
+# One deal carries its buying committee (the committee rules stay off).
+expect_eq "one example deal has people" "kronberg-automotive-finance-hub-2c4f5e" \
+    "$(db -C "$R" export --json | pyjson '" ".join(sorted(x["id"] for x in d["deals"] if x.get("people")))')"
+expect_exit "person on an example deal" 0 db -C "$R" person kronberg
+expect_contains "kronberg's committee, in name order" "  1  h4e1a07  Jonas Weber  champion  (wants the close before year end)
+  2  h9c2b31  Katrin Vogel  decision-maker" "$OUT"
 ostrava=$(db -C "$R" list | grep '^ostrava-steel')
 expect_contains "list marks ostrava-steel snoozed" "snoozed" "$ostrava"
 expect_eq "list --flagged: the same 11 deals" 11 "$(db -C "$R" list --flagged --json | pyjson 'len(d["deals"])')"
