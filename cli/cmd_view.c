@@ -206,16 +206,6 @@ int cmd_list(cli_opts *opts, int argc, char **argv)
 
 /* ---- show ---- */
 
-static void add_day(cJSON *obj, const char *key, db_day day)
-{
-    char date[DATE_LEN];
-    date_format(day, date);
-    if (day == DAY_NONE)
-        cJSON_AddNullToObject(obj, key);
-    else
-        cJSON_AddStringToObject(obj, key, date);
-}
-
 /* "close_date_changes": [{"on", "from", "to", "days", "by"}] and
  * "honest_close": {...}; with the history unreadable, "close_date_changes":
  * null and "history_error" says why. */
@@ -234,15 +224,15 @@ static void add_slips_json(cJSON *doc, const slip_ledger *l, const honest_estima
         timestamp_format(c->when, on);
         cJSON *row = cJSON_CreateObject();
         cJSON_AddStringToObject(row, "at", on);
-        add_day(row, "from", c->from);
-        add_day(row, "to", c->to);
+        deal_view_add_day(row, "from", c->from);
+        deal_view_add_day(row, "to", c->to);
         cJSON_AddNumberToObject(row, "days", c->days);
         cJSON_AddStringToObject(row, "by", c->by ? c->by : "");
         cJSON_AddItemToArray(changes, row);
     }
     cJSON *honest = cJSON_AddObjectToObject(doc, "honest_close");
-    add_day(honest, "stated", e->stated);
-    add_day(honest, "date", e->honest);
+    deal_view_add_day(honest, "stated", e->stated);
+    deal_view_add_day(honest, "date", e->honest);
     cJSON_AddNumberToObject(honest, "days", e->further_days);
     cJSON_AddNumberToObject(honest, "pushes", l->pushes);
     cJSON_AddNumberToObject(honest, "comparable", e->comparable);
