@@ -42,8 +42,8 @@ typedef int (*cli_fn)(cli_opts *opts, int argc, char **argv);
       "log a contact with the buyer today (--in: the buyer contacted us)")                      \
     X("note", cmd_note, "ID TEXT", "add a note to the deal's log")                              \
     X("next", cmd_next, "ID TEXT [--due DATE]", "plan the next step")                           \
-    X("plan", cmd_plan, "ID [add TEXT [--buyer|--us] [--due DATE] | done STEP [--evidence TEXT] | rm STEP]", \
-      "the shared plan: list it, add a step, tick one done, remove one")                        \
+    X("plan", cmd_plan, "ID [add TEXT [--buyer|--us] [--due DATE] | done STEP [--evidence TEXT] | due STEP [DATE] | rm STEP]", \
+      "the shared plan: list it, add a step, tick one done, date one, remove one")                        \
     X("won", cmd_won, "ID [--reason R]", "close the deal as won")                               \
     X("lost", cmd_lost, "ID [--reason R]", "close the deal as lost")                            \
     X("moveon", cmd_moveon, "ID --reason R [--revisit DATE]", "move on from a deal (not lost)") \

@@ -633,6 +633,33 @@ int edit_plan_done(const edit_ctx *ctx, deal *d, const char *step, const char *e
     return rc;
 }
 
+int edit_plan_due(const edit_ctx *ctx, deal *d, const char *step, db_day due, char **message,
+                  db_err *err)
+{
+    int i = plan_find_step(d, step, err);
+    if (i < 0)
+        return DB_EUSAGE;
+    plan_entry moved = d->plan[i];
+    char was[DATE_LEN] = "";
+    date_format(moved.due, was);
+    if (moved.due == due)
+        return db_fail(err, DB_EUSAGE, "step %s: %s%s already: nothing to change", moved.id,
+                       *was ? "due " : "no due date", was);
+    /* Out of the list and back in at its new place: the plan stays in its order. */
+    memmove(&d->plan[i], &d->plan[i + 1], (d->nplan - 1 - (size_t)i) * sizeof *d->plan);
+    d->nplan--;
+    moved.due = due;
+    size_t at = plan_insert_index(d, due, moved.id);
+    memmove(&d->plan[at + 1], &d->plan[at], (d->nplan - at) * sizeof *d->plan);
+    d->plan[at] = moved;
+    d->nplan++;
+    char *more = xasprintf(", was %s", *was ? was : "undated");
+    int rc = plan_logged(ctx, d, due == DAY_NONE ? "undated" : "dated", &d->plan[at], more,
+                         message);
+    free(more);
+    return rc;
+}
+
 int edit_plan_rm(const edit_ctx *ctx, deal *d, const char *step, char **message, db_err *err)
 {
     int i = plan_find_step(d, step, err);

@@ -60,13 +60,18 @@ int edit_revisit(const edit_ctx *ctx, deal *d, db_day revisit, char **message, d
 int edit_reopen(const edit_ctx *ctx, deal *d, char **message, db_err *err);
 
 /* The shared plan (pipeline/plan.h): a step added in the plan's order, a
- * step ticked done today (with what showed it), a step removed. STEP is
+ * step ticked done today (with what showed it), a step removed, a step's due
+ * date set. STEP is
  * as the user names it: its number as listed, its id or a unique prefix. */
 int edit_plan_add(const edit_ctx *ctx, deal *d, plan_owner owner, const char *text, db_day due,
                   char **message, db_err *err);
 int edit_plan_done(const edit_ctx *ctx, deal *d, const char *step, const char *evidence,
                    char **message, db_err *err);
 int edit_plan_rm(const edit_ctx *ctx, deal *d, const char *step, char **message, db_err *err);
+/* A step's due date set, changed or (DAY_NONE) cleared; the step moves to its
+ * place in the plan's order. Setting the date it has already is refused. */
+int edit_plan_due(const edit_ctx *ctx, deal *d, const char *step, db_day due, char **message,
+                  db_err *err);
 
 /* Field names `edit_set` accepts, NULL-terminated. */
 extern const char *const edit_settable_fields[];

@@ -24,6 +24,7 @@ typedef enum {
     EDIT_OP_PLAN_ADD,   /* owner; text: the step; day: due (DAY_NONE: none) */
     EDIT_OP_PLAN_DONE,  /* step; text: the evidence (NULL: none said) */
     EDIT_OP_PLAN_RM,    /* step */
+    EDIT_OP_PLAN_DUE,   /* step; day: its due date (DAY_NONE: none) */
 } edit_op_kind;
 
 /* Written with designated initializers, e.g.
