@@ -59,6 +59,7 @@ typedef struct deal {
     char *next_text;             /* NULL: no next step */
     db_day next_due;
     char *status_quo, *insight, *persona, *champion;
+    char *cluster;               /* the status-quo cluster; NULL: none */
     char **tags;
     size_t ntags;
     db_day snooze_until;         /* DAY_NONE: not snoozed */

@@ -74,6 +74,8 @@
     X(INSIGHT, TOP, "insight", TEXT, insight, OPTIONAL, SAYS, CSV, "Insight", SET, "")            \
     X(PERSONA, TOP, "persona", TEXT, persona, OPTIONAL, FULL, CSV, "Persona", SET, "buyerpersona") \
     X(CHAMPION, TOP, "champion", TEXT, champion, OPTIONAL, FULL, CSV, "Champion", SET, "")        \
+    X(CLUSTER, TOP, "cluster", TEXT, cluster, NULLABLE, LIGHT, CSV, "Cluster", SET,               \
+      "statusquocluster segment")                                                                 \
     X(TAGS, TOP, "tags", TAGS, tags, OPTIONAL, LIGHT, CSV, "Tags", SET, "tag labels label")       \
     X(SNOOZE_UNTIL, SNOOZE, "until", DATE, snooze_until, OPTIONAL, LIGHT, CSV, "Snoozed", NOSET,  \
       "snoozeduntil")                                                                             \
