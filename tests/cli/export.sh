@@ -2,7 +2,7 @@
 . "$(dirname "$0")/../lib.sh"
 DATA=$(cd "$(dirname "$0")/data" && pwd)
 
-HEADER="id,title,account,owner,stage,status,value,currency,created,stage_entered,last_touch,close_date,close_date_pushes,next_step_text,next_step_due,status_quo,insight,persona,champion,cluster,tags,snooze_until,snooze_reason,moved_on_reason,moved_on_revisit,plan,evidence"
+HEADER="id,title,account,owner,stage,status,value,currency,created,stage_entered,last_touch,close_date,close_date_pushes,next_step_text,next_step_due,status_quo,insight,persona,champion,cluster,tags,snooze_until,snooze_reason,moved_on_reason,moved_on_revisit,plan,evidence,reference"
 
 repo=$(new_repo empty)
 expect_exit "export of an empty pipeline" 0 db -C "$repo" export
@@ -41,7 +41,7 @@ check "the source pipeline is healthy" db -C "$repo" doctor
 expect_exit "export --csv" 0 db -C "$repo" export --csv
 db -C "$repo" export --csv > "$TMP/one.csv"
 expect_eq "header row of every field" "$HEADER" "$(head -1 "$TMP/one.csv")"
-expect_eq "no log column" 27 "$(head -1 "$TMP/one.csv" | tr ',' '\n' | wc -l | tr -d ' ')"
+expect_eq "no log column" 28 "$(head -1 "$TMP/one.csv" | tr ',' '\n' | wc -l | tr -d ' ')"
 expect_eq "deals sorted by id" "$(ls "$repo"/deals/*/ | grep json | sed 's/\.json$//' | sort | tr '\n' ' ')" \
     "$(db -C "$repo" export --json | grep '^      "id"' | sed 's/.*: "\(.*\)",/\1/' | tr '\n' ' ')"
 all=$(cat "$TMP/one.csv")
