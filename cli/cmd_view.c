@@ -376,6 +376,7 @@ static void show_text(const pipeline_cfg *cfg, const deal *d, db_day today)
     if (d->nevidence)
         printf("\nExit evidence\n");
     cli_print_evidence(stdout, cfg, d);
+    cli_print_reference(stdout, d);
 }
 
 int cmd_show(cli_opts *opts, int argc, char **argv)

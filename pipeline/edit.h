@@ -67,6 +67,12 @@ int edit_plan_add(const edit_ctx *ctx, deal *d, plan_owner owner, const char *te
 int edit_plan_done(const edit_ctx *ctx, deal *d, const char *step, const char *evidence,
                    char **message, db_err *err);
 int edit_plan_rm(const edit_ctx *ctx, deal *d, const char *step, char **message, db_err *err);
+/* A won deal as a reference (pipeline/reference.h): ready or not; an ask
+ * (today, for the deal `for_deal`) recorded. Refused in words on a deal
+ * that is not won. */
+int edit_reference_ready(const edit_ctx *ctx, deal *d, bool ready, char **message, db_err *err);
+int edit_reference_asked(const edit_ctx *ctx, deal *d, const char *for_deal, char **message,
+                         db_err *err);
 
 /* Field names `edit_set` accepts, NULL-terminated. */
 extern const char *const edit_settable_fields[];

@@ -24,6 +24,8 @@ typedef enum {
     EDIT_OP_PLAN_ADD,   /* owner; text: the step; day: due (DAY_NONE: none) */
     EDIT_OP_PLAN_DONE,  /* step; text: the evidence (NULL: none said) */
     EDIT_OP_PLAN_RM,    /* step */
+    EDIT_OP_REF_READY,  /* direction: 1 ready to be a reference, 0 not (won deals only) */
+    EDIT_OP_REF_ASKED,  /* text: the id of the deal whose buyer asked (won deals only) */
 } edit_op_kind;
 
 /* Written with designated initializers, e.g.
