@@ -44,6 +44,17 @@ static int resolve_for(cli_opts *opts, const char *ref, const char *prefix, char
     return rc;
 }
 
+static int resolve_ref(cli_opts *opts, const char *prefix, char **id)
+{
+    db_repo *repo = NULL;
+    int rc = cli_open_repo_read(opts, &repo);
+    if (!rc)
+        rc = repo_resolve_id(repo, prefix, id, &opts->err);
+    if (repo)
+        repo_close(repo);
+    return rc;
+}
+
 int cmd_ref(cli_opts *opts, int argc, char **argv)
 {
     const char *pos[3];
@@ -64,8 +75,17 @@ int cmd_ref(cli_opts *opts, int argc, char **argv)
     char *for_id = NULL;
     if ((rc = resolve_for(opts, pos[0], pos[2], &for_id)))
         return rc;
-    rc = cli_change_deal(opts, pos[0],
-                         (edit_op){.kind = EDIT_OP_REF_ASKED, .text = for_id, .day = DAY_NONE});
+    char *ref_id = NULL;
+    rc = resolve_ref(opts, pos[0], &ref_id);
+    if (!rc)
+        rc = cli_change_deal(opts, ref_id,
+                             (edit_op){.kind = EDIT_OP_REF_ASKED, .text = for_id, .day = DAY_NONE});
+    /* Then on the deal whose buyer asked, its own commit: the buyer is not
+     * comfortable being first (the review and show say so in Evaluate). */
+    if (!rc)
+        rc = cli_change_deal(opts, for_id,
+                             (edit_op){.kind = EDIT_OP_REF_WANTED, .text = ref_id, .day = DAY_NONE});
+    free(ref_id);
     free(for_id);
     return rc;
 }

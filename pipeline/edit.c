@@ -687,3 +687,15 @@ int edit_reference_asked(const edit_ctx *ctx, deal *d, const char *for_deal, cha
                          r->nasks == 1 ? "" : "s");
     return 0;
 }
+
+int edit_reference_wanted(const edit_ctx *ctx, deal *d, const char *reference, char **message,
+                          db_err *err)
+{
+    if (str_empty(reference))
+        return db_fail(err, DB_EUSAGE, "asked: name the reference offered (its id)");
+    char *text = xasprintf("the buyer asked for references: %s", reference);
+    add_log(ctx, d, REFERENCE_LOG_KIND, text);
+    *message = xasprintf("Buyer of %s asked for references: %s", d->id, reference);
+    free(text);
+    return 0;
+}

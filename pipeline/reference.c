@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "clusters.h"
+#include "deal_fields.h"
 #include "plan.h"
 #include "text.h"
 
@@ -67,6 +68,27 @@ size_t reference_suggest(deal *const *deals, size_t n, const deal *for_deal, dea
     qsort(out, k, sizeof *out, by_match_then_asks);
     suggest_for = NULL;
     return k;
+}
+
+db_day reference_first_wanted(const deal *d)
+{
+    deal_field_expect(d, DF_LOG, "reference_first_wanted");
+    for (size_t i = 0; i < d->nlog; i++) {
+        char date[DATE_LEN] = "";
+        db_day day;
+        if (str_eq(d->log[i].kind, REFERENCE_LOG_KIND) && d->log[i].at) {
+            snprintf(date, sizeof date, "%.10s", d->log[i].at);   /* the at's day, UTC */
+            if (date_parse(date, &day))
+                return day;
+        }
+    }
+    return DAY_NONE;
+}
+
+bool reference_not_first_mover(const deal *d)
+{
+    return deal_is_open(d) && str_eq(d->stage, "evaluate") &&
+           reference_first_wanted(d) != DAY_NONE;
 }
 
 /* ---- the CSV cell ---- */

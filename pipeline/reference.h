@@ -23,6 +23,17 @@ size_t reference_suggest(deal *const *deals, size_t n, const deal *for_deal, dea
 /* Whether the reference shares for_deal's cluster (both have one). */
 bool reference_same_cluster(const deal *ref, const deal *for_deal);
 
+/* The log kind that records a buyer asking for references (`ref ID asked FOR`
+ * writes it on FOR). */
+#define REFERENCE_LOG_KIND "references"
+/* The first day the deal's buyer asked for references (DAY_NONE: never).
+ * Reads the log: a whole deal. */
+db_day reference_first_wanted(const deal *d);
+/* The first mover (SPEC §9): an open deal in Evaluate (the stage with id
+ * "evaluate") whose buyer asked for references is not comfortable being
+ * first. A whole deal. */
+bool reference_not_first_mover(const deal *d);
+
 /* A CSV cell: "" without a reference, else "ready" or "not-ready", then a
  * line an ask, "id;day;for", escaped as the plan's cell. */
 char *reference_to_cell(const deal *d);

@@ -35,7 +35,17 @@ expect_eq "ref ready: commit message" "Reference $W1: ready" "$(last_message "$R
 expect_eq "ref ready: the file" '{"ready": true, "asks": []}' "$(ref_of "$W1" 'd["reference"]')"
 
 expect_exit "ref asked exits 0" 0 db -C "$R" ref "$W1" asked "$(printf '%s' "$O" | cut -c1-6)"
-expect_eq "ref asked: says so" "Reference $W1: asked for $O (1 time)" "$OUT"
+expect_eq "ref asked: says both changes" "Reference $W1: asked for $O (1 time)
+Buyer of $O asked for references: $W1" "$OUT"
+expect_eq "ref asked: the asking deal's log entry" '["references", "the buyer asked for references: '"$W1"'"]' \
+    "$(field "$R" "$O" '[d["log"][-1][k] for k in ("kind", "text")]')"
+expect_eq "ref asked: two commits, the last on the asking deal" "Buyer of $O asked for references: $W1" "$(last_message "$R")"
+expect_eq "ref asked: the reference's commit before it" "Reference $W1: asked for $O (1 time)" \
+    "$(git -C "$R" log -1 --format=%s HEAD~1)"
+expect_not_contains "show: not in Evaluate, no first-mover line" "First mover" "$(db -C "$R" show "$O")"
+db -C "$R" move "$O" evaluate --seen "they costed it" > /dev/null 2>&1 || db -C "$R" move "$O" evaluate > /dev/null
+expect_contains "show: in Evaluate, a buyer who asked is not comfortable being first" \
+    "First mover   not comfortable being first: the buyer asked for references (2026-11-20)" "$(db -C "$R" show "$O")"
 expect_eq "ref asked: the ask (today, the whole id)" "[\"2026-11-20\", \"$O\"]" \
     "$(ref_of "$W1" '[d["reference"]["asks"][0][k] for k in ("at", "for")]')"
 expect_eq "ref asked: its id is a and 6 hex digits" "true" \
