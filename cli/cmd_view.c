@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../pipeline/reference.h"
 #include "../pipeline/deal_fields.h"
 #include "../pipeline/honest.h"
 #include "../pipeline/slips.h"
@@ -354,6 +355,12 @@ static void show_text(const pipeline_cfg *cfg, const deal *d, db_day today)
         show_line(deal_fields[i].label, words);
         free(words);
     }
+    if (reference_not_first_mover(d)) {
+        char day[DATE_LEN];
+        date_format(reference_first_wanted(d), day);
+        printf("%-13s not comfortable being first: the buyer asked for references (%s)\n",
+               "First mover", day);
+    }
     if (f.level != LEVEL_NONE) {
         printf("%-13s %s %s (score %d)\n", "Flag", text_flag_mark(f.level),
                flag_level_label(f.level), f.score);
@@ -366,6 +373,7 @@ static void show_text(const pipeline_cfg *cfg, const deal *d, db_day today)
     if (d->nevidence)
         printf("\nExit evidence\n");
     cli_print_evidence(stdout, cfg, d);
+    cli_print_reference(stdout, d);
 }
 
 int cmd_show(cli_opts *opts, int argc, char **argv)

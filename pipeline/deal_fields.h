@@ -28,7 +28,8 @@
  *          units), COUNT (whole number), STATUS (open|won|lost|moved-on),
  *          TAGS (list of strings), LOG (list of objects by id), PLAN (the
  *          shared plan's steps, objects by id: pipeline/plan.h), EVIDENCE
- *          (exit evidence, objects by id: pipeline/exit.h); the kind
+ *          (exit evidence, objects by id: pipeline/exit.h), REFERENCE
+ *          (a won deal as a reference: {ready, asks[]}, pipeline/reference.h); the kind
  *          also says how the field merges (DEAL_KINDS below).
  *   member the field's member in struct deal.
  *   NEED   OPTIONAL ("" when absent), REQUIRED (never empty), NULLABLE
@@ -74,6 +75,8 @@
     X(INSIGHT, TOP, "insight", TEXT, insight, OPTIONAL, SAYS, CSV, "Insight", SET, "")            \
     X(PERSONA, TOP, "persona", TEXT, persona, OPTIONAL, FULL, CSV, "Persona", SET, "buyerpersona") \
     X(CHAMPION, TOP, "champion", TEXT, champion, OPTIONAL, FULL, CSV, "Champion", SET, "")        \
+    X(CLUSTER, TOP, "cluster", TEXT, cluster, NULLABLE, LIGHT, CSV, "Cluster", SET,               \
+      "statusquocluster segment")                                                                 \
     X(TAGS, TOP, "tags", TAGS, tags, OPTIONAL, LIGHT, CSV, "Tags", SET, "tag labels label")       \
     X(SNOOZE_UNTIL, SNOOZE, "until", DATE, snooze_until, OPTIONAL, LIGHT, CSV, "Snoozed", NOSET,  \
       "snoozeduntil")                                                                             \
@@ -85,6 +88,7 @@
     X(PLAN, TOP, "plan", PLAN, plan, NULLABLE, FULL, CSV, NULL, NOSET, "mutualplan actionplan")  \
     X(EVIDENCE, TOP, "evidence", EVIDENCE, evidence, NULLABLE, FULL, CSV, NULL, NOSET,           \
       "exitevidence")                                                                             \
+    X(REFERENCE, TOP, "reference", REFERENCE, reference, NULLABLE, FULL, CSV, NULL, NOSET, "")  \
     X(LOG, TOP, "log", LOG, log, OPTIONAL, FULL, NOCSV, NULL, NOSET, "")
 
 /* X(KIND, merge): how a changed field merges in sync (store/json_merge.c). */
@@ -97,7 +101,8 @@
     X(TAGS, SET_UNION)               \
     X(LOG, UNION_BY_ID)              \
     X(PLAN, STEPS_BY_ID)             \
-    X(EVIDENCE, STEPS_BY_ID)
+    X(EVIDENCE, STEPS_BY_ID)         \
+    X(REFERENCE, REFERENCE)
 
 typedef enum {
 #define X(e, ...) DF_##e,
@@ -129,6 +134,7 @@ typedef enum {
                           * entry one side removed stays removed unless the other changed
                           * it; in the list's order (the plan's by due date,
                           * pipeline/plan.h; evidence by date, pipeline/exit.h) */
+    MERGE_REFERENCE,     /* "ready" as a value (later wins), "asks" the union by id */
 } field_merge;
 
 typedef enum { NEED_OPTIONAL, NEED_REQUIRED, NEED_NULLABLE } field_need;

@@ -7,6 +7,7 @@
 
 #include "deal_fields.h"
 #include "plan.h"
+#include "reference.h"
 #include "exit.h"
 #include "stage_clock.h"
 #include "text.h"
@@ -668,5 +669,60 @@ int edit_plan_rm(const edit_ctx *ctx, deal *d, const char *step, char **message,
     plan_entry gone = d->plan[i];
     plan_logged(ctx, d, "removed", &gone, NULL, message);
     deal_remove_plan_step(d, (size_t)i);
+    return 0;
+}
+
+/* ---- references (pipeline/reference.h) ---- */
+
+static int check_won(const deal *d, db_err *err)
+{
+    if (d->status == STATUS_WON)
+        return 0;
+    return db_fail(err, DB_EUSAGE, "%s is %s, not won: only a won deal's customer can be a "
+                   "reference", d->id, deal_status_name(d->status));
+}
+
+int edit_reference_ready(const edit_ctx *ctx, deal *d, bool ready, char **message, db_err *err)
+{
+    (void)ctx;
+    int rc = check_won(d, err);
+    if (rc)
+        return rc;
+    d->reference.present = true;
+    d->reference.ready = ready;
+    *message = xasprintf("Reference %s: %s", d->id, ready ? "ready" : "not ready");
+    return 0;
+}
+
+int edit_reference_asked(const edit_ctx *ctx, deal *d, const char *for_deal, char **message,
+                         db_err *err)
+{
+    int rc = check_won(d, err);
+    if (rc)
+        return rc;
+    if (str_empty(for_deal) || !text_valid_id(for_deal))
+        return db_fail(err, DB_EUSAGE, "asked: name the deal whose buyer asked (its id)");
+    char id[REFERENCE_ASK_ID_LEN + 1];
+    reference_new_ask_id(id);
+    size_t at = reference_ask_insert_index(d, ctx->today, id);
+    deal_add_reference_ask(d, id, ctx->today, for_deal);
+    deal_reference *r = &d->reference;
+    reference_ask added = r->asks[r->nasks - 1];   /* appended: move it to its place */
+    memmove(&r->asks[at + 1], &r->asks[at], (r->nasks - 1 - at) * sizeof *r->asks);
+    r->asks[at] = added;
+    *message = xasprintf("Reference %s: asked for %s (%zu time%s)", d->id, for_deal, r->nasks,
+                         r->nasks == 1 ? "" : "s");
+    return 0;
+}
+
+int edit_reference_wanted(const edit_ctx *ctx, deal *d, const char *reference, char **message,
+                          db_err *err)
+{
+    if (str_empty(reference))
+        return db_fail(err, DB_EUSAGE, "asked: name the reference offered (its id)");
+    char *text = xasprintf("the buyer asked for references: %s", reference);
+    add_log(ctx, d, REFERENCE_LOG_KIND, text);
+    *message = xasprintf("Buyer of %s asked for references: %s", d->id, reference);
+    free(text);
     return 0;
 }

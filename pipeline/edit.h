@@ -72,6 +72,16 @@ int edit_plan_rm(const edit_ctx *ctx, deal *d, const char *step, char **message,
  * place in the plan's order. Setting the date it has already is refused. */
 int edit_plan_due(const edit_ctx *ctx, deal *d, const char *step, db_day due, char **message,
                   db_err *err);
+/* A won deal as a reference (pipeline/reference.h): ready or not; an ask
+ * (today, for the deal `for_deal`) recorded. Refused in words on a deal
+ * that is not won. */
+int edit_reference_ready(const edit_ctx *ctx, deal *d, bool ready, char **message, db_err *err);
+int edit_reference_asked(const edit_ctx *ctx, deal *d, const char *for_deal, char **message,
+                         db_err *err);
+/* On the deal whose buyer asked: a "references" log entry naming the
+ * reference (what marks a buyer not comfortable being first). */
+int edit_reference_wanted(const edit_ctx *ctx, deal *d, const char *reference, char **message,
+                          db_err *err);
 
 /* Field names `edit_set` accepts, NULL-terminated. */
 extern const char *const edit_settable_fields[];

@@ -25,6 +25,9 @@ typedef enum {
     EDIT_OP_PLAN_DONE,  /* step; text: the evidence (NULL: none said) */
     EDIT_OP_PLAN_RM,    /* step */
     EDIT_OP_PLAN_DUE,   /* step; day: its due date (DAY_NONE: none) */
+    EDIT_OP_REF_READY,  /* direction: 1 ready to be a reference, 0 not (won deals only) */
+    EDIT_OP_REF_ASKED,  /* text: the id of the deal whose buyer asked (won deals only) */
+    EDIT_OP_REF_WANTED, /* text: the reference offered; the buyer asked for references */
 } edit_op_kind;
 
 /* Written with designated initializers, e.g.
