@@ -42,8 +42,11 @@ typedef int (*cli_fn)(cli_opts *opts, int argc, char **argv);
       "log a contact with the buyer today (--in: the buyer contacted us)")                      \
     X("note", cmd_note, "ID TEXT", "add a note to the deal's log")                              \
     X("next", cmd_next, "ID TEXT [--due DATE]", "plan the next step")                           \
-    X("plan", cmd_plan, "ID [add TEXT [--buyer|--us] [--due DATE] | done STEP [--evidence TEXT] | rm STEP]", \
-      "the shared plan: list it, add a step, tick one done, remove one")                        \
+    X("plan", cmd_plan, "ID [add TEXT [--buyer|--us] [--due DATE] | done STEP [--evidence TEXT] | due STEP [DATE] | rm STEP]", \
+      "the shared plan: list it, add a step, tick one done, date one, remove one")                        \
+    X("ref", cmd_ref, "ID ready|not-ready | ID asked FOR-DEAL-ID",                               \
+      "a won deal's customer as a reference: ready or not; a buyer (of FOR-DEAL-ID) asked for it today") \
+    X("refs", cmd_refs, "[ID] [--json]", "ready references, least asked first; for ID those of its cluster first") \
     X("person", cmd_person, "ID [add NAME --role ROLE [--stance S] | rm PERSON | contact PERSON [DATE]]", \
       "the buying committee: list it, add a person, remove one, date the last contact")         \
     X("won", cmd_won, "ID [--reason R]", "close the deal as won")                               \
@@ -59,6 +62,7 @@ typedef int (*cli_fn)(cli_opts *opts, int argc, char **argv);
     X("changes", cmd_changes, "[--since DATE|REV]", "what teammates changed, in words")         \
     X("report", cmd_report, "[--owner O | --mine] [--json] [--since DATE | --by month|quarter] [--as-of DATE]", "per-stage totals, weighted forecast, flagged, closed; --by: by close period, stated and honest") \
     X("stats", cmd_stats, "[--owner O | --mine] [--flow] [--days N | --since DATE] [--json]", "what the history says: days in stage, win rates, slips, calibration; --flow: the period's flow (a week unless --days or --since)") \
+    X("clusters", cmd_clusters, "[--json]", "deals by status-quo cluster: open, won, lost, moved on, win rate, where they stall") \
     X("import", cmd_import, "FILE.csv [--map COLUMN=FIELD] [--dry-run] [--skip-bad]", "import deals from CSV") \
     X("export", cmd_export, "[--csv|--json]", "write every deal to standard output")            \
     X("doctor", cmd_doctor, "[--repack]", "check every file; list what is broken and why")          \
@@ -161,6 +165,9 @@ void cli_print_exits(FILE *out, const stage_def *stage);
 /* The deal's exit evidence as `show` lists it: per record, the stage left
  * and its date, then each outcome seen; nothing when there is none. */
 void cli_print_evidence(FILE *out, const pipeline_cfg *cfg, const deal *d);
+/* The deal as a reference, as `show` lists it ("Reference ready, asked 2
+ * times" and each ask); nothing when it is none. */
+void cli_print_reference(FILE *out, const deal *d);
 
 /* The progress line while the event index is first built: on a terminal
  * only (NULL otherwise). */

@@ -69,17 +69,21 @@ static int check_options(cli_opts *opts, const char *verb, const plan_options *o
     return 0;
 }
 
-static int plan_action(cli_opts *opts, const char *pos[3], int npos, const plan_options *o)
+static int plan_action(cli_opts *opts, const char *pos[4], int npos, const plan_options *o)
 {
     const char *verb = pos[1];
     int rc = check_options(opts, verb, o);
     if (rc)
         return rc;
-    bool known = str_eq(verb, "add") || str_eq(verb, "done") || str_eq(verb, "rm");
+    bool known = str_eq(verb, "add") || str_eq(verb, "done") || str_eq(verb, "rm") ||
+                 str_eq(verb, "due");
     if (!known)
         return db_fail(&opts->err, DB_EUSAGE,
-                       "plan: '%s' is not an action: use add TEXT, done STEP or rm STEP "
-                       "(or no action to list the plan)", verb);
+                       "plan: '%s' is not an action: use add TEXT, done STEP, due STEP [DATE] "
+                       "or rm STEP (or no action to list the plan)", verb);
+    if (npos > 3 && !str_eq(verb, "due"))
+        return db_fail(&opts->err, DB_EUSAGE, "plan %s: one %s only (put a text in quotes)", verb,
+                       str_eq(verb, "add") ? "text" : "step");
     if (npos < 3)
         return db_fail(&opts->err, DB_EUSAGE, "plan %s: needs %s", verb,
                        str_eq(verb, "add") ? "the step's text (plan ID add TEXT)"
@@ -90,6 +94,11 @@ static int plan_action(cli_opts *opts, const char *pos[3], int npos, const plan_
                        .owner = o->us ? PLAN_US : PLAN_BUYER};
         if (o->due && (rc = cli_date(opts, "--due", o->due, &op.day)))
             return rc;
+    } else if (str_eq(verb, "due")) {
+        /* No DATE: the step has no due date any more. */
+        op.kind = EDIT_OP_PLAN_DUE;
+        if (npos > 3 && (rc = cli_date(opts, "plan due", pos[3], &op.day)))
+            return rc;
     } else {
         op.kind = str_eq(verb, "done") ? EDIT_OP_PLAN_DONE : EDIT_OP_PLAN_RM;
     }
@@ -98,13 +107,13 @@ static int plan_action(cli_opts *opts, const char *pos[3], int npos, const plan_
 
 int cmd_plan(cli_opts *opts, int argc, char **argv)
 {
-    const char *pos[3] = {NULL, NULL, NULL};
+    const char *pos[4] = {NULL, NULL, NULL, NULL};
     int npos = 0;
     plan_options o = {0};
     cli_option options[] = {{"--due", &o.due, NULL},         {"--evidence", &o.evidence, NULL},
                             {"--buyer", NULL, &o.buyer},     {"--us", NULL, &o.us},
                             {NULL, NULL, NULL}};
-    int rc = cli_parse(opts, "plan", argc, argv, options, pos, 1, 3, &npos);
+    int rc = cli_parse(opts, "plan", argc, argv, options, pos, 1, 4, &npos);
     if (rc)
         return rc;
     if (npos == 1) {

@@ -62,16 +62,6 @@ static cJSON *json_other(const forecast_currency *c)
     return obj;
 }
 
-static void add_date(cJSON *obj, const char *key, db_day day)
-{
-    char date[DATE_LEN];
-    date_format(day, date);
-    if (day == DAY_NONE)
-        cJSON_AddNullToObject(obj, key);
-    else
-        cJSON_AddStringToObject(obj, key, date);
-}
-
 /* "owner": whose deals the totals are over; absent for the whole team. */
 static void add_owner(cJSON *doc, const owner_scope *scope)
 {
@@ -96,7 +86,7 @@ static void add_as_of(cJSON *doc, const db_repo *repo)
     char committed[TIMESTAMP_LEN];
     timestamp_format(past->commit_time, committed);
     cJSON *obj = cJSON_AddObjectToObject(doc, "as_of");
-    add_date(obj, "date", past->day);
+    deal_view_add_day(obj, "date", past->day);
     cJSON_AddStringToObject(obj, "commit", past->commit);
     cJSON_AddStringToObject(obj, "committed", committed);
 }
@@ -105,11 +95,11 @@ static void print_json(const db_repo *repo, const forecast *f, const owner_scope
 {
     const pipeline_cfg *cfg = repo_config(repo);
     cJSON *doc = cJSON_CreateObject();
-    add_date(doc, "today", f->today);
+    deal_view_add_day(doc, "today", f->today);
     add_as_of(doc, repo);
     add_owner(doc, scope);
     cJSON_AddStringToObject(doc, "currency", cfg->currency);
-    add_date(doc, "since", f->since);
+    deal_view_add_day(doc, "since", f->since);
     cJSON *stages = cJSON_AddArrayToObject(doc, "stages");
     for (size_t i = 0; i < f->nstages; i++)
         cJSON_AddItemToArray(stages, json_stage(&f->stages[i]));
@@ -284,7 +274,7 @@ static void print_periods_json(const pipeline_cfg *cfg, const period_forecast *f
                                const owner_scope *scope, const char *history_error)
 {
     cJSON *doc = cJSON_CreateObject();
-    add_date(doc, "today", today);
+    deal_view_add_day(doc, "today", today);
     add_owner(doc, scope);
     cJSON_AddStringToObject(doc, "currency", cfg->currency);
     cJSON_AddStringToObject(doc, "by", period_kind_name(f->by));
@@ -292,7 +282,7 @@ static void print_periods_json(const pipeline_cfg *cfg, const period_forecast *f
     for (size_t i = 0; i < f->nrows; i++) {
         cJSON *row = cJSON_CreateObject();
         cJSON_AddStringToObject(row, "period", f->rows[i].label);
-        add_date(row, "start", f->rows[i].start);
+        deal_view_add_day(row, "start", f->rows[i].start);
         cJSON_AddItemToObject(row, "stated", json_period_sum(&f->rows[i].stated));
         cJSON_AddItemToObject(row, "honest", json_period_sum(&f->rows[i].honest));
         cJSON_AddItemToArray(periods, row);

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../pipeline/reference.h"
 #include "../pipeline/deal_fields.h"
 #include "../pipeline/honest.h"
 #include "../pipeline/slips.h"
@@ -206,16 +207,6 @@ int cmd_list(cli_opts *opts, int argc, char **argv)
 
 /* ---- show ---- */
 
-static void add_day(cJSON *obj, const char *key, db_day day)
-{
-    char date[DATE_LEN];
-    date_format(day, date);
-    if (day == DAY_NONE)
-        cJSON_AddNullToObject(obj, key);
-    else
-        cJSON_AddStringToObject(obj, key, date);
-}
-
 /* "close_date_changes": [{"on", "from", "to", "days", "by"}] and
  * "honest_close": {...}; with the history unreadable, "close_date_changes":
  * null and "history_error" says why. */
@@ -234,15 +225,15 @@ static void add_slips_json(cJSON *doc, const slip_ledger *l, const honest_estima
         timestamp_format(c->when, on);
         cJSON *row = cJSON_CreateObject();
         cJSON_AddStringToObject(row, "at", on);
-        add_day(row, "from", c->from);
-        add_day(row, "to", c->to);
+        deal_view_add_day(row, "from", c->from);
+        deal_view_add_day(row, "to", c->to);
         cJSON_AddNumberToObject(row, "days", c->days);
         cJSON_AddStringToObject(row, "by", c->by ? c->by : "");
         cJSON_AddItemToArray(changes, row);
     }
     cJSON *honest = cJSON_AddObjectToObject(doc, "honest_close");
-    add_day(honest, "stated", e->stated);
-    add_day(honest, "date", e->honest);
+    deal_view_add_day(honest, "stated", e->stated);
+    deal_view_add_day(honest, "date", e->honest);
     cJSON_AddNumberToObject(honest, "days", e->further_days);
     cJSON_AddNumberToObject(honest, "pushes", l->pushes);
     cJSON_AddNumberToObject(honest, "comparable", e->comparable);
@@ -364,6 +355,12 @@ static void show_text(const pipeline_cfg *cfg, const deal *d, db_day today)
         show_line(deal_fields[i].label, words);
         free(words);
     }
+    if (reference_not_first_mover(d)) {
+        char day[DATE_LEN];
+        date_format(reference_first_wanted(d), day);
+        printf("%-13s not comfortable being first: the buyer asked for references (%s)\n",
+               "First mover", day);
+    }
     if (f.level != LEVEL_NONE) {
         printf("%-13s %s %s (score %d)\n", "Flag", text_flag_mark(f.level),
                flag_level_label(f.level), f.score);
@@ -376,6 +373,7 @@ static void show_text(const pipeline_cfg *cfg, const deal *d, db_day today)
     if (d->nevidence)
         printf("\nExit evidence\n");
     cli_print_evidence(stdout, cfg, d);
+    cli_print_reference(stdout, d);
     if (d->npeople)
         printf("\nBuying committee (%zu)\n", d->npeople);
     cli_print_people(stdout, d);

@@ -125,6 +125,16 @@ void deal_view_write_tail(strbuf *sb, const pipeline_cfg *cfg, const deal *d, db
     sb_puts(sb, flags.nreasons ? "\n      ]\n    }" : "]\n    }");
 }
 
+void deal_view_add_day(cJSON *obj, const char *key, db_day day)
+{
+    char date[DATE_LEN];
+    date_format(day, date);
+    if (day == DAY_NONE)
+        cJSON_AddNullToObject(obj, key);
+    else
+        cJSON_AddStringToObject(obj, key, date);
+}
+
 void deal_view_print_json(cJSON *doc)
 {
     char *text = json_print_canonical(doc);

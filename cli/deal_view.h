@@ -19,6 +19,8 @@ void deal_view_write(strbuf *sb, const pipeline_cfg *cfg, const deal *d, db_day 
 void deal_view_write_tail(strbuf *sb, const pipeline_cfg *cfg, const deal *d, db_day today);
 /* Prints a JSON document (pretty, trailing newline) and frees it. */
 void deal_view_print_json(cJSON *doc);
+/* obj[key]: the day as YYYY-MM-DD, or null for DAY_NONE. */
+void deal_view_add_day(cJSON *obj, const char *key, db_day day);
 
 /* Orders deals as `list` shows them (DEAL_ORDER_BY_STAGE, pipeline/deal_order.h). */
 void deal_view_sort(const pipeline_cfg *cfg, deal **deals, size_t n, db_day today);

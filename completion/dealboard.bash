@@ -91,8 +91,10 @@ _dealboard_argument()
             [[ ${COMP_WORDS[COMP_CWORD - 2]} == contact ]] &&
                 _dealboard_reply "today" "$cur"
             ;;
+        ref:1) _dealboard_reply "ready not-ready asked" "$cur" ;;
+        ref:2) _dealboard_reply "$(_dealboard_list ids "$cur")" "$cur" ;;
         show:0 | move:0 | set:0 | touch:0 | note:0 | next:0 | won:0 | lost:0 | moveon:0 | \
-            reopen:0 | snooze:0 | log:0 | plan:0 | seen:0 | person:0)
+            reopen:0 | snooze:0 | log:0 | plan:0 | seen:0 | ref:0 | refs:0 | person:0)
             _dealboard_reply "$(_dealboard_list ids "$cur")" "$cur"
             ;;
     esac

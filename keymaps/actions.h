@@ -40,6 +40,9 @@
     X(TOUCH_IN,       "touch-in",       AP_DEAL_EDIT,       TOUCHED,   "log a touch the buyer made (they reached us)") \
     X(NOTE,           "note",           AP_DEAL_EDIT,       NONE,      "add a note") \
     X(NEXT_STEP,      "next-step",      AP_DEAL_EDIT,       NEXT_STEP, "plan the next step (text and due date)") \
+    X(PLAN_ADD,       "plan-add",       AP_DEAL_EDIT,       NONE,      "add a step to the shared plan (text, the buyer's or ours, due date)") \
+    X(PLAN_DONE,      "plan-done",      AP_DEAL_EDIT,       NONE,      "tick a step of the shared plan done (which one, evidence)") \
+    X(PLAN_DUE,       "plan-due",       AP_DEAL_EDIT,       NONE,      "set or change the due date of a step of the shared plan") \
     X(MOVE_ON,        "move-on",        AP_DEAL_EDIT,       MOVED_ON,  "move on from the deal (reason, revisit date)") \
     X(WON,            "won",            AP_DEAL_EDIT,       WON,       "mark the deal won") \
     X(LOST,           "lost",           AP_DEAL_EDIT,       LOST,      "mark the deal lost") \

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "reference.h"
 #include "exit.h"
 #include "people.h"
 #include "text.h"
@@ -623,6 +624,19 @@ static int read_evidence_cell(const csv_mapping *m, const csv_row *row, db_err *
     return rc ? db_fail(err, DB_EUSAGE, "%s: %s", column_name(m, CSV_F_EVIDENCE), why.msg) : 0;
 }
 
+/* The reference column likewise (pipeline/reference.h's cell). */
+static int read_reference_cell(const csv_mapping *m, const csv_row *row, db_err *err)
+{
+    if (!row->has[CSV_F_REFERENCE])
+        return 0;
+    deal scratch;
+    deal_init(&scratch);
+    db_err why = {0};
+    int rc = reference_from_cell(&scratch, row->text[CSV_F_REFERENCE], &why);
+    deal_free(&scratch);
+    return rc ? db_fail(err, DB_EUSAGE, "%s: %s", column_name(m, CSV_F_REFERENCE), why.msg) : 0;
+}
+
 /* The people column likewise (pipeline/people.h's cell). */
 static int read_people_cell(const csv_mapping *m, const csv_row *row, db_err *err)
 {
@@ -653,6 +667,8 @@ int csv_row_read(const pipeline_cfg *cfg, const csv_mapping *m, const char *cons
         rc = read_plan_cell(m, row, err);
     if (!rc)
         rc = read_evidence_cell(m, row, err);
+    if (!rc)
+        rc = read_reference_cell(m, row, err);
     if (!rc)
         rc = read_people_cell(m, row, err);
     return rc;
@@ -783,6 +799,8 @@ static void apply_row(const pipeline_cfg *cfg, const edit_ctx *ctx, const csv_ro
         plan_from_cell(d, row->text[CSV_F_PLAN], NULL);      /* read_plan_cell checked it */
     if (row->has[CSV_F_EVIDENCE])
         exit_from_cell(d, row->text[CSV_F_EVIDENCE], NULL);  /* read_evidence_cell checked it */
+    if (row->has[CSV_F_REFERENCE])
+        reference_from_cell(d, row->text[CSV_F_REFERENCE], NULL);  /* read_reference_cell did */
     if (row->has[CSV_F_PEOPLE])
         people_from_cell(d, row->text[CSV_F_PEOPLE], NULL);  /* read_people_cell checked it */
 }
@@ -872,6 +890,7 @@ static char *field_cell(const deal *d, deal_field f)
     case FK_TAGS: return tags_cell(d);
     case FK_PLAN: return plan_to_cell(d);
     case FK_EVIDENCE: return exit_to_cell(d);
+    case FK_REFERENCE: return reference_to_cell(d);
     case FK_PEOPLE: return people_to_cell(d);
     default: return xstrdup("");
     }

@@ -63,6 +63,16 @@ static void evidence_free(deal *d)
     d->nevidence = 0;
 }
 
+static void reference_free(deal *d)
+{
+    for (size_t i = 0; i < d->reference.nasks; i++) {
+        free(d->reference.asks[i].id);
+        free(d->reference.asks[i].for_deal);
+    }
+    free(d->reference.asks);
+    d->reference = (deal_reference){0};
+}
+
 static void person_free(person *p)
 {
     free(p->id);
@@ -85,6 +95,7 @@ void deal_free(deal *d)
     people_free(d);
     free(d->evidence_stages);                /* its own allocation, light or not */
     evidence_free(d);
+    reference_free(d);
     if (d->strings_block) {              /* strings and tags: one block, nothing else */
         free(d->strings_block);
         free(d->log);
@@ -139,6 +150,16 @@ exit_record *deal_add_exit_record(deal *d, const char *id, const char *stage, db
     exit_record *r = &d->evidence[d->nevidence++];
     *r = (exit_record){xstrdup(id ? id : ""), xstrdup(stage ? stage : ""), NULL, 0, date};
     return r;
+}
+
+reference_ask *deal_add_reference_ask(deal *d, const char *id, db_day at, const char *for_deal)
+{
+    deal_reference *r = &d->reference;
+    r->present = true;
+    r->asks = xrealloc(r->asks, (r->nasks + 1) * sizeof *r->asks);
+    reference_ask *a = &r->asks[r->nasks++];
+    *a = (reference_ask){xstrdup(id ? id : ""), at, xstrdup(for_deal ? for_deal : "")};
+    return a;
 }
 
 person *deal_add_person(deal *d, const char *id, const char *name, const char *role,
@@ -269,6 +290,7 @@ void deal_make_light(deal *d)
     free(d->evidence_stages);
     d->evidence_stages = exit_stages_summary(d);
     evidence_free(d);
+    reference_free(d);
     d->people_known = people_summarize(d);
     people_free(d);
     for (int f = 0; f < DF_COUNT; f++) {

@@ -49,6 +49,20 @@ typedef struct {
     db_day date;       /* the day it was recorded */
 } exit_record;
 
+/* A won deal as a reference (SPEC §9, pipeline/reference.h): whether the
+ * customer is ready to be one, and each time a buyer asked to talk to them. */
+typedef struct {
+    char *id;          /* "a" and 6 hex digits: asks recorded offline never collide */
+    db_day at;         /* the day it was asked */
+    char *for_deal;    /* the deal ("for") whose buyer asked */
+} reference_ask;
+
+typedef struct {
+    bool present;      /* the deal has a "reference" object */
+    bool ready;
+    reference_ask *asks;   /* in the file's order (by day, then id) */
+    size_t nasks;
+} deal_reference;
 /* One person of the buying committee (SPEC §9, pipeline/people.h). */
 typedef struct {
     char *id;           /* "h" and 6 hex digits: two teammates adding offline never collide */
@@ -75,6 +89,7 @@ typedef struct deal {
     char *next_text;             /* NULL: no next step */
     db_day next_due;
     char *status_quo, *insight, *persona, *champion;
+    char *cluster;               /* the status-quo cluster; NULL: none */
     char **tags;
     size_t ntags;
     db_day snooze_until;         /* DAY_NONE: not snoozed */
@@ -98,6 +113,7 @@ typedef struct deal {
      * between spaces (" recognize define "), for the no-exit-evidence rule;
      * read through exit_recorded (pipeline/exit.h). Its own allocation. */
     char *evidence_stages;
+    deal_reference reference;     /* won deals: as a reference ("reference") */
     /* Owned by the store: the file's parsed JSON, so unknown keys survive a rewrite. */
     void *raw;
     void (*raw_free)(void *);
@@ -152,6 +168,8 @@ void deal_remove_plan_step(deal *d, size_t i);
  * exit_record_add_seen for each outcome. */
 exit_record *deal_add_exit_record(deal *d, const char *id, const char *stage, db_day date);
 void exit_record_add_seen(exit_record *r, const char *outcome);
+/* Appends an ask to the deal's reference (strings copied; marks it present). */
+reference_ask *deal_add_reference_ask(deal *d, const char *id, db_day at, const char *for_deal);
 /* Appends a person (strings copied); deal_remove_person removes the i-th. */
 person *deal_add_person(deal *d, const char *id, const char *name, const char *role,
                         const char *stance, db_day last_contact);

@@ -28,7 +28,8 @@
  *          units), COUNT (whole number), STATUS (open|won|lost|moved-on),
  *          TAGS (list of strings), LOG (list of objects by id), PLAN (the
  *          shared plan's steps, objects by id: pipeline/plan.h), EVIDENCE
- *          (exit evidence, objects by id: pipeline/exit.h), PEOPLE (the
+ *          (exit evidence, objects by id: pipeline/exit.h), REFERENCE
+ *          (a won deal as a reference: {ready, asks[]}, pipeline/reference.h), PEOPLE (the
  *          buying committee, objects by id: pipeline/people.h); the kind
  *          also says how the field merges (DEAL_KINDS below).
  *   member the field's member in struct deal.
@@ -75,6 +76,8 @@
     X(INSIGHT, TOP, "insight", TEXT, insight, OPTIONAL, SAYS, CSV, "Insight", SET, "")            \
     X(PERSONA, TOP, "persona", TEXT, persona, OPTIONAL, FULL, CSV, "Persona", SET, "buyerpersona") \
     X(CHAMPION, TOP, "champion", TEXT, champion, OPTIONAL, FULL, CSV, "Champion", SET, "")        \
+    X(CLUSTER, TOP, "cluster", TEXT, cluster, NULLABLE, LIGHT, CSV, "Cluster", SET,               \
+      "statusquocluster segment")                                                                 \
     X(TAGS, TOP, "tags", TAGS, tags, OPTIONAL, LIGHT, CSV, "Tags", SET, "tag labels label")       \
     X(SNOOZE_UNTIL, SNOOZE, "until", DATE, snooze_until, OPTIONAL, LIGHT, CSV, "Snoozed", NOSET,  \
       "snoozeduntil")                                                                             \
@@ -86,6 +89,7 @@
     X(PLAN, TOP, "plan", PLAN, plan, NULLABLE, FULL, CSV, NULL, NOSET, "mutualplan actionplan")  \
     X(EVIDENCE, TOP, "evidence", EVIDENCE, evidence, NULLABLE, FULL, CSV, NULL, NOSET,           \
       "exitevidence")                                                                             \
+    X(REFERENCE, TOP, "reference", REFERENCE, reference, NULLABLE, FULL, CSV, NULL, NOSET, "")  \
     X(PEOPLE, TOP, "people", PEOPLE, people, NULLABLE, FULL, CSV, NULL, NOSET,                   \
       "buyingcommittee")                                          \
     X(LOG, TOP, "log", LOG, log, OPTIONAL, FULL, NOCSV, NULL, NOSET, "")
@@ -101,6 +105,7 @@
     X(LOG, UNION_BY_ID)              \
     X(PLAN, STEPS_BY_ID)             \
     X(EVIDENCE, STEPS_BY_ID)         \
+    X(REFERENCE, REFERENCE)          \
     X(PEOPLE, STEPS_BY_ID)
 
 typedef enum {
@@ -134,6 +139,7 @@ typedef enum {
                           * it; in the list's order (the plan's by due date,
                           * pipeline/plan.h; evidence by date, pipeline/exit.h;
                           * people by name, pipeline/people.h) */
+    MERGE_REFERENCE,     /* "ready" as a value (later wins), "asks" the union by id */
 } field_merge;
 
 typedef enum { NEED_OPTIONAL, NEED_REQUIRED, NEED_NULLABLE } field_need;

@@ -7,6 +7,7 @@
 
 #include "deal_fields.h"
 #include "plan.h"
+#include "reference.h"
 #include "people.h"
 #include "exit.h"
 #include "stage_clock.h"
@@ -634,6 +635,33 @@ int edit_plan_done(const edit_ctx *ctx, deal *d, const char *step, const char *e
     return rc;
 }
 
+int edit_plan_due(const edit_ctx *ctx, deal *d, const char *step, db_day due, char **message,
+                  db_err *err)
+{
+    int i = plan_find_step(d, step, err);
+    if (i < 0)
+        return DB_EUSAGE;
+    plan_entry moved = d->plan[i];
+    char was[DATE_LEN] = "";
+    date_format(moved.due, was);
+    if (moved.due == due)
+        return db_fail(err, DB_EUSAGE, "step %s: %s%s already: nothing to change", moved.id,
+                       *was ? "due " : "no due date", was);
+    /* Out of the list and back in at its new place: the plan stays in its order. */
+    memmove(&d->plan[i], &d->plan[i + 1], (d->nplan - 1 - (size_t)i) * sizeof *d->plan);
+    d->nplan--;
+    moved.due = due;
+    size_t at = plan_insert_index(d, due, moved.id);
+    memmove(&d->plan[at + 1], &d->plan[at], (d->nplan - at) * sizeof *d->plan);
+    d->plan[at] = moved;
+    d->nplan++;
+    char *more = xasprintf(", was %s", *was ? was : "undated");
+    int rc = plan_logged(ctx, d, due == DAY_NONE ? "undated" : "dated", &d->plan[at], more,
+                         message);
+    free(more);
+    return rc;
+}
+
 int edit_plan_rm(const edit_ctx *ctx, deal *d, const char *step, char **message, db_err *err)
 {
     int i = plan_find_step(d, step, err);
@@ -642,6 +670,61 @@ int edit_plan_rm(const edit_ctx *ctx, deal *d, const char *step, char **message,
     plan_entry gone = d->plan[i];
     plan_logged(ctx, d, "removed", &gone, NULL, message);
     deal_remove_plan_step(d, (size_t)i);
+    return 0;
+}
+
+/* ---- references (pipeline/reference.h) ---- */
+
+static int check_won(const deal *d, db_err *err)
+{
+    if (d->status == STATUS_WON)
+        return 0;
+    return db_fail(err, DB_EUSAGE, "%s is %s, not won: only a won deal's customer can be a "
+                   "reference", d->id, deal_status_name(d->status));
+}
+
+int edit_reference_ready(const edit_ctx *ctx, deal *d, bool ready, char **message, db_err *err)
+{
+    (void)ctx;
+    int rc = check_won(d, err);
+    if (rc)
+        return rc;
+    d->reference.present = true;
+    d->reference.ready = ready;
+    *message = xasprintf("Reference %s: %s", d->id, ready ? "ready" : "not ready");
+    return 0;
+}
+
+int edit_reference_asked(const edit_ctx *ctx, deal *d, const char *for_deal, char **message,
+                         db_err *err)
+{
+    int rc = check_won(d, err);
+    if (rc)
+        return rc;
+    if (str_empty(for_deal) || !text_valid_id(for_deal))
+        return db_fail(err, DB_EUSAGE, "asked: name the deal whose buyer asked (its id)");
+    char id[REFERENCE_ASK_ID_LEN + 1];
+    reference_new_ask_id(id);
+    size_t at = reference_ask_insert_index(d, ctx->today, id);
+    deal_add_reference_ask(d, id, ctx->today, for_deal);
+    deal_reference *r = &d->reference;
+    reference_ask added = r->asks[r->nasks - 1];   /* appended: move it to its place */
+    memmove(&r->asks[at + 1], &r->asks[at], (r->nasks - 1 - at) * sizeof *r->asks);
+    r->asks[at] = added;
+    *message = xasprintf("Reference %s: asked for %s (%zu time%s)", d->id, for_deal, r->nasks,
+                         r->nasks == 1 ? "" : "s");
+    return 0;
+}
+
+int edit_reference_wanted(const edit_ctx *ctx, deal *d, const char *reference, char **message,
+                          db_err *err)
+{
+    if (str_empty(reference))
+        return db_fail(err, DB_EUSAGE, "asked: name the reference offered (its id)");
+    char *text = xasprintf("the buyer asked for references: %s", reference);
+    add_log(ctx, d, REFERENCE_LOG_KIND, text);
+    *message = xasprintf("Buyer of %s asked for references: %s", d->id, reference);
+    free(text);
     return 0;
 }
 

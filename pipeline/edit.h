@@ -60,13 +60,28 @@ int edit_revisit(const edit_ctx *ctx, deal *d, db_day revisit, char **message, d
 int edit_reopen(const edit_ctx *ctx, deal *d, char **message, db_err *err);
 
 /* The shared plan (pipeline/plan.h): a step added in the plan's order, a
- * step ticked done today (with what showed it), a step removed. STEP is
+ * step ticked done today (with what showed it), a step removed, a step's due
+ * date set. STEP is
  * as the user names it: its number as listed, its id or a unique prefix. */
 int edit_plan_add(const edit_ctx *ctx, deal *d, plan_owner owner, const char *text, db_day due,
                   char **message, db_err *err);
 int edit_plan_done(const edit_ctx *ctx, deal *d, const char *step, const char *evidence,
                    char **message, db_err *err);
 int edit_plan_rm(const edit_ctx *ctx, deal *d, const char *step, char **message, db_err *err);
+/* A step's due date set, changed or (DAY_NONE) cleared; the step moves to its
+ * place in the plan's order. Setting the date it has already is refused. */
+int edit_plan_due(const edit_ctx *ctx, deal *d, const char *step, db_day due, char **message,
+                  db_err *err);
+/* A won deal as a reference (pipeline/reference.h): ready or not; an ask
+ * (today, for the deal `for_deal`) recorded. Refused in words on a deal
+ * that is not won. */
+int edit_reference_ready(const edit_ctx *ctx, deal *d, bool ready, char **message, db_err *err);
+int edit_reference_asked(const edit_ctx *ctx, deal *d, const char *for_deal, char **message,
+                         db_err *err);
+/* On the deal whose buyer asked: a "references" log entry naming the
+ * reference (what marks a buyer not comfortable being first). */
+int edit_reference_wanted(const edit_ctx *ctx, deal *d, const char *reference, char **message,
+                          db_err *err);
 
 /* The buying committee (pipeline/people.h): a person added in the
  * committee's order (role one of PEOPLE_ROLES, else an error listing them),

@@ -20,6 +20,10 @@ int edit_apply(const pipeline_cfg *cfg, const edit_ctx *ctx, const edit_op *op, 
     case EDIT_OP_PLAN_ADD: return edit_plan_add(ctx, d, op->owner, op->text, op->day, message, err);
     case EDIT_OP_PLAN_DONE: return edit_plan_done(ctx, d, op->step, op->text, message, err);
     case EDIT_OP_PLAN_RM: return edit_plan_rm(ctx, d, op->step, message, err);
+    case EDIT_OP_PLAN_DUE: return edit_plan_due(ctx, d, op->step, op->day, message, err);
+    case EDIT_OP_REF_READY: return edit_reference_ready(ctx, d, op->direction != 0, message, err);
+    case EDIT_OP_REF_ASKED: return edit_reference_asked(ctx, d, op->text, message, err);
+    case EDIT_OP_REF_WANTED: return edit_reference_wanted(ctx, d, op->text, message, err);
     case EDIT_OP_PERSON_ADD:
         return edit_person_add(ctx, d, op->text, op->role, op->stance, message, err);
     case EDIT_OP_PERSON_RM: return edit_person_rm(ctx, d, op->step, message, err);

@@ -24,6 +24,10 @@ typedef enum {
     EDIT_OP_PLAN_ADD,   /* owner; text: the step; day: due (DAY_NONE: none) */
     EDIT_OP_PLAN_DONE,  /* step; text: the evidence (NULL: none said) */
     EDIT_OP_PLAN_RM,    /* step */
+    EDIT_OP_PLAN_DUE,   /* step; day: its due date (DAY_NONE: none) */
+    EDIT_OP_REF_READY,  /* direction: 1 ready to be a reference, 0 not (won deals only) */
+    EDIT_OP_REF_ASKED,  /* text: the id of the deal whose buyer asked (won deals only) */
+    EDIT_OP_REF_WANTED, /* text: the reference offered; the buyer asked for references */
     EDIT_OP_PERSON_ADD, /* text: the name; role; stance (NULL: none said) */
     EDIT_OP_PERSON_RM,  /* step: the person as the user names them */
     EDIT_OP_PERSON_CONTACT, /* step: the person; day: last contact (DAY_NONE: today) */

@@ -171,7 +171,8 @@ static void put_str(strbuf *sb, const char *s)
 static bool scalar(deal_field f)
 {
     field_kind k = deal_fields[f].kind;
-    return k != FK_TAGS && k != FK_LOG && k != FK_PLAN && k != FK_EVIDENCE && k != FK_PEOPLE;
+    return k != FK_TAGS && k != FK_LOG && k != FK_PLAN && k != FK_EVIDENCE && k != FK_REFERENCE &&
+           k != FK_PEOPLE;
 }
 
 static void put_value(strbuf *sb, const deal *d, deal_field f)
@@ -253,6 +254,14 @@ static void put_rest(strbuf *sb, const deal *d)
         put_u32(sb, (uint32_t)e->nseen);
         for (size_t k = 0; k < e->nseen; k++)
             put_str(sb, e->seen[k]);
+    }
+    put_i32(sb, d->reference.present);
+    put_i32(sb, d->reference.ready);
+    put_u32(sb, (uint32_t)d->reference.nasks);
+    for (size_t i = 0; i < d->reference.nasks; i++) {
+        put_str(sb, d->reference.asks[i].id);
+        put_i32(sb, d->reference.asks[i].at);
+        put_str(sb, d->reference.asks[i].for_deal);
     }
     put_u32(sb, (uint32_t)d->npeople);
     for (size_t i = 0; i < d->npeople; i++) {
@@ -485,6 +494,30 @@ static void get_evidence(reader *r, deal *d)
     }
 }
 
+/* An ask takes 14 bytes or more (two strings, a day). */
+static void get_reference(reader *r, deal *d)
+{
+    bool present = get_i32(r) != 0, ready = get_i32(r) != 0;
+    uint32_t n = get_u32(r);
+    if (r->bad || n > (size_t)(r->end - r->p) / 14) {
+        r->bad = true;
+        return;
+    }
+    for (uint32_t i = 0; i < n && !r->bad; i++) {
+        char *id = get_str(r);
+        db_day at = get_i32(r);
+        char *for_deal = get_str(r);
+        if (!id || !for_deal)
+            r->bad = true;
+        else
+            deal_add_reference_ask(d, id, at, for_deal);
+        free(id);
+        free(for_deal);
+    }
+    d->reference.present = present;
+    d->reference.ready = ready;
+}
+
 /* A person takes 20 bytes or more (four strings, a date). */
 static void get_people(reader *r, deal *d)
 {
@@ -514,6 +547,7 @@ static void get_rest(reader *r, deal *d)
             get_value(r, d, (deal_field)f, false);
     get_plan(r, d);
     get_evidence(r, d);
+    get_reference(r, d);
     get_people(r, d);
     uint32_t nlog = get_u32(r);
     if (r->bad || nlog > (size_t)(r->end - r->p) / 29) {     /* an entry takes 29 bytes or more */

@@ -18,6 +18,8 @@ enum { LOG_ID, LOG_AT, LOG_BY, LOG_KIND, LOG_DIR, LOG_TEXT, LOG_KEYS };
 static const char *const log_keys[] = {"id", "at", "by", "kind", "dir", "text", NULL};
 static const char *const plan_keys[] = {"id", "owner", "text", "due", "done", "evidence", NULL};
 static const char *const evidence_keys[] = {"id", "stage", "date", "seen", NULL};
+static const char *const reference_keys[] = {"ready", "asks", NULL};
+static const char *const ask_keys[] = {"id", "at", "for", NULL};
 static const char *const people_keys[] = {"id", "name", "role", "stance", "last_contact", NULL};
 
 #define MAX_DEAL_BYTES (16u << 20)
@@ -249,6 +251,49 @@ static int read_evidence(ctx *c, const cJSON *root, deal *d)
     return 0;
 }
 
+static int read_ask(ctx *c, const cJSON *item, deal *d)
+{
+    char *id = NULL, *for_deal = NULL;
+    db_day at = DAY_NONE;
+    int rc = read_string(c, item, "id", "reference.asks.id", true, &id);
+    if (!rc)
+        rc = read_date(c, item, "at", "reference.asks.at", &at);
+    if (!rc)
+        rc = read_string(c, item, "for", "reference.asks.for", true, &for_deal);
+    if (!rc)
+        deal_add_reference_ask(d, id, at, for_deal);
+    free(id);
+    free(for_deal);
+    return rc;
+}
+
+static int read_reference(ctx *c, const cJSON *root, deal *d)
+{
+    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(root, deal_fields[DF_REFERENCE].key);
+    if (is_absent(ref))
+        return 0;
+    if (!cJSON_IsObject(ref))
+        return bad(c, "reference", "expected an object {ready, asks}");
+    const cJSON *ready = cJSON_GetObjectItemCaseSensitive(ref, "ready");
+    if (!is_absent(ready) && !cJSON_IsBool(ready))
+        return bad(c, "reference.ready", "expected true or false");
+    d->reference.present = true;
+    d->reference.ready = cJSON_IsTrue(ready);
+    const cJSON *asks = cJSON_GetObjectItemCaseSensitive(ref, "asks"), *item;
+    if (!is_absent(asks) && !cJSON_IsArray(asks))
+        return bad(c, "reference.asks", "expected an array of asks");
+    if (!cJSON_IsArray(asks))
+        return 0;
+    int rc;
+    cJSON_ArrayForEach(item, asks) {
+        if (!cJSON_IsObject(item))
+            return bad(c, "reference.asks", "every ask must be an object");
+        if ((rc = read_ask(c, item, d)))
+            return rc;
+    }
+    return 0;
+}
+
 static int read_person(ctx *c, const cJSON *item, deal *d)
 {
     char *id = NULL, *name = NULL, *role = NULL, *stance = NULL;
@@ -329,6 +374,7 @@ static int read_field(ctx *c, const cJSON *obj, deal_field f, deal *d)
     case FK_LOG: return read_log(c, obj, d);
     case FK_PLAN: return read_plan(c, obj, d);
     case FK_EVIDENCE: return read_evidence(c, obj, d);
+    case FK_REFERENCE: return read_reference(c, obj, d);
     case FK_PEOPLE: return read_people(c, obj, d);
     default: return 0;
     }
@@ -416,6 +462,14 @@ static bool deal_json_has_unknown(const cJSON *root)
     const cJSON *evidence = cJSON_GetObjectItemCaseSensitive(root, deal_fields[DF_EVIDENCE].key);
     cJSON_ArrayForEach(entry, evidence) {
         if (has_unknown_keys(entry, evidence_keys))
+            return true;
+    }
+    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(root, deal_fields[DF_REFERENCE].key);
+    if (cJSON_IsObject(ref) && has_unknown_keys(ref, reference_keys))
+        return true;
+    const cJSON *asks = cJSON_IsObject(ref) ? cJSON_GetObjectItemCaseSensitive(ref, "asks") : NULL;
+    cJSON_ArrayForEach(entry, asks) {
+        if (has_unknown_keys(entry, ask_keys))
             return true;
     }
     const cJSON *people = cJSON_GetObjectItemCaseSensitive(root, deal_fields[DF_PEOPLE].key);
@@ -626,12 +680,12 @@ static const char *exit_record_to_cjson(cJSON *obj, const void *item)
 /* A list of objects by id ("log", "plan"): each item's members (`members`
  * adds them and returns the id), then the keys a newer version wrote into
  * the raw entry with that id, which this one does not know (`known`). */
-static cJSON *objects_to_cjson(const cJSON *raw, deal_field f, const void *items, size_t n,
+static cJSON *objects_to_cjson(const cJSON *raw, int f, const void *items, size_t n,
                                size_t size, const char *(*members)(cJSON *, const void *),
                                const char *const *known)
 {
     cJSON *list = cJSON_CreateArray();
-    const cJSON *raw_list = raw_child(raw, deal_fields[f].key);
+    const cJSON *raw_list = raw_child(raw, f >= 0 ? deal_fields[f].key : "asks");
     const cJSON *cursor = cJSON_IsArray(raw_list) ? raw_list->child : NULL;
     for (size_t i = 0; i < n; i++) {
         cJSON *obj = cJSON_CreateObject();
@@ -678,6 +732,29 @@ static cJSON *evidence_to_cjson(const deal *d, const cJSON *raw)
                             exit_record_to_cjson, evidence_keys);
 }
 
+static const char *ask_to_cjson(cJSON *obj, const void *item)
+{
+    const reference_ask *a = item;
+    add_string(obj, "id", a->id);
+    add_date(obj, "at", a->at);
+    add_string(obj, "for", a->for_deal);
+    return a->id;
+}
+
+/* {ready, asks}, then the keys a newer version wrote into either. */
+static cJSON *reference_to_cjson(const deal *d, const cJSON *raw)
+{
+    const cJSON *raw_ref = raw_child(raw, deal_fields[DF_REFERENCE].key);
+    cJSON *obj = cJSON_CreateObject();
+    cJSON_AddItemToObject(obj, "ready", cJSON_CreateBool(d->reference.ready));
+    cJSON_AddItemToObject(obj, "asks",
+                          objects_to_cjson(cJSON_IsObject(raw_ref) ? raw_ref : NULL, -1,
+                                           d->reference.asks, d->reference.nasks,
+                                           sizeof *d->reference.asks, ask_to_cjson, ask_keys));
+    add_unknown(obj, raw_ref, DG_TOP, reference_keys);
+    return obj;
+}
+
 /* A list a NULLABLE field writes only once it holds something (existing
  * files stay byte-identical). */
 static bool list_written(const deal_field_def *def, size_t n)
@@ -717,6 +794,10 @@ static void add_field(cJSON *obj, const deal *d, deal_field f, const cJSON *raw)
     case FK_EVIDENCE:
         if (list_written(def, d->nevidence))
             cJSON_AddItemToObject(obj, def->key, evidence_to_cjson(d, raw));
+        break;
+    case FK_REFERENCE:
+        if (d->reference.present)
+            cJSON_AddItemToObject(obj, def->key, reference_to_cjson(d, raw));
         break;
     case FK_PEOPLE:
         if (list_written(def, d->npeople))
@@ -882,6 +963,28 @@ static void write_evidence(json_obj *o, const deal *d)
                           sizeof *d->evidence, exit_record_members);
 }
 
+static void ask_members(json_obj *ask, const void *item)
+{
+    const reference_ask *a = item;
+    member_string(ask, "id", a->id);
+    member_date(ask, "at", a->at);
+    member_string(ask, "for", a->for_deal);
+}
+
+static void write_reference(json_obj *o, const deal *d)
+{
+    if (!d->reference.present)
+        return;
+    json_obj ref;
+    json_obj_key(o, deal_fields[DF_REFERENCE].key);
+    json_obj_begin(&ref, o->sb, o->depth + 1);
+    json_obj_key(&ref, "ready");
+    sb_puts(ref.sb, d->reference.ready ? "true" : "false");
+    write_object_list(&ref, "asks", d->reference.asks, d->reference.nasks,
+                      sizeof *d->reference.asks, ask_members);
+    json_obj_end(&ref);
+}
+
 static void write_log(json_obj *o, const deal *d)
 {
     write_object_list(o, deal_fields[DF_LOG].key, d->log, d->nlog, sizeof *d->log,
@@ -915,6 +1018,7 @@ static void write_field(json_obj *o, const deal *d, deal_field f)
     case FK_LOG: write_log(o, d); break;
     case FK_PLAN: write_plan(o, d); break;
     case FK_EVIDENCE: write_evidence(o, d); break;
+    case FK_REFERENCE: write_reference(o, d); break;
     case FK_PEOPLE: write_people(o, d); break;
     default: break;
     }

@@ -568,6 +568,16 @@ static field_merge field_merge_of(const char *key)
     return f < 0 ? MERGE_LATER_WINS : deal_kind_merge(deal_fields[f].kind);
 }
 
+/* A deal's reference asks ("reference": {"asks": [...]}): recorded by two
+ * teammates offline, both count, as log entries do (by id, in day order). */
+static bool is_reference_asks(const merge_ctx *ctx, const char *key, const path_seg *parent,
+                              int depth)
+{
+    return depth == 1 && ctx->record != JSON_MERGE_PIPELINE && parent && !parent->parent &&
+           strcmp(parent->name, "reference") == 0 && strcmp(key, "asks") == 0 &&
+           field_merge_of(parent->name) == MERGE_REFERENCE;
+}
+
 static void merge_member(merge_ctx *ctx, cJSON *out, const char *key, const cJSON *b,
                          const cJSON *o, const cJSON *t, const path_seg *parent, int depth)
 {
@@ -581,6 +591,8 @@ static void merge_member(merge_ctx *ctx, cJSON *out, const char *key, const cJSO
         value = merge_log(ctx, cJSON_IsArray(b) ? b : NULL, o, t, &seg, false, entry_at);
     else if (how == MERGE_STEPS_BY_ID && is_log_list(o) && is_log_list(t))
         value = merge_steps(ctx, cJSON_IsArray(b) ? b : NULL, o, t, &seg, steps_order_of(key));
+    else if (is_reference_asks(ctx, key, parent, depth) && is_log_list(o) && is_log_list(t))
+        value = merge_log(ctx, cJSON_IsArray(b) ? b : NULL, o, t, &seg, false, entry_at);
     else
         value = merge_value(ctx, b, o, t, &seg, depth,
                             how == MERGE_SET_UNION ? AS_TAGS : AS_VALUE);

@@ -161,6 +161,76 @@ static void next_step(tui_app *app, const char *id)
     tui_plan_next_step(app, id, false);
 }
 
+/* ---- the shared plan (SPEC §9) ----------------------------------------- */
+
+static const char *const plan_owners[] = {"buyer", "us", NULL};
+
+/* P: the step's text, whose it is, and an optional due date, as one form. */
+static void plan_add(tui_app *app, const char *id)
+{
+    form_field f[] = {{"Step", FIELD_TEXT, true, NULL, NULL, NULL},
+                      {"Whose (buyer/us)", FIELD_CHOICE, true, plan_owners, "buyer", NULL},
+                      {"Due", FIELD_DATE, false, NULL, NULL, NULL}};
+    if (tui_form(app, "Add a step to the plan", f, 3)) {
+        commit_change(app, id, (edit_op){.kind = EDIT_OP_PLAN_ADD, .text = f[0].value,
+                                          .owner = str_eq(f[1].value, "us") ? PLAN_US : PLAN_BUYER,
+                                          .day = parse_day(app, f[2].value)});
+    }
+    tui_form_free(f, 3);
+}
+
+/* The number (as the detail view lists it) of the first step not done:
+ * what the step field offers. False, with a message saying how to start
+ * one, when the deal has no plan (the board's deals are light: it is read). */
+static bool first_open_step(tui_app *app, const char *id, char number[24])
+{
+    tui_full_deal full = {0};
+    if (!tui_full_deal_load(app, &full, id)) {
+        tui_message(app, true, "%s", full.why);
+        return false;
+    }
+    size_t n = full.d.nplan, open = 0;
+    while (open < n && full.d.plan[open].done != DAY_NONE)
+        open++;
+    tui_full_deal_free(&full);
+    char add[32];
+    if (!n)
+        tui_message(app, false, "no plan yet: %s adds a step",
+                    tui_key_for(app, KCTX_DETAIL, ACTION_PLAN_ADD, add, sizeof add));
+    snprintf(number, 24, "%zu", open < n ? open + 1 : n);
+    return n > 0;
+}
+
+/* X: which step (the first open one offered), and what showed it done. */
+static void plan_done(tui_app *app, const char *id)
+{
+    char number[24];
+    if (!first_open_step(app, id, number))
+        return;
+    form_field f[] = {{"Step number", FIELD_TEXT, true, NULL, number, NULL},
+                      {"Evidence", FIELD_TEXT, false, NULL, NULL, NULL}};
+    if (tui_form(app, "Tick a plan step done", f, 2)) {
+        commit_change(app, id, (edit_op){.kind = EDIT_OP_PLAN_DONE, .step = f[0].value,
+                                          .text = str_empty(f[1].value) ? NULL : f[1].value});
+    }
+    tui_form_free(f, 2);
+}
+
+/* d: which step, and its new due date (empty: none). */
+static void plan_due(tui_app *app, const char *id)
+{
+    char number[24];
+    if (!first_open_step(app, id, number))
+        return;
+    form_field f[] = {{"Step number", FIELD_TEXT, true, NULL, number, NULL},
+                      {"Due (empty: none)", FIELD_DATE, false, NULL, NULL, NULL}};
+    if (tui_form(app, "Date a plan step", f, 2)) {
+        commit_change(app, id, (edit_op){.kind = EDIT_OP_PLAN_DUE, .step = f[0].value,
+                                          .day = parse_day(app, f[1].value)});
+    }
+    tui_form_free(f, 2);
+}
+
 bool tui_set_field(tui_app *app, const char *id, const char *field, const char *value)
 {
     return commit_change(app, id, (edit_op){.kind = EDIT_OP_SET, .field = field, .text = value});
@@ -469,6 +539,9 @@ static void run_deal_action(tui_app *app, db_action a, const char *id)
     case ACTION_TOUCH_IN: touch(app, id, true); break;
     case ACTION_NOTE: note(app, id); break;
     case ACTION_NEXT_STEP: next_step(app, id); break;
+    case ACTION_PLAN_ADD: plan_add(app, id); break;
+    case ACTION_PLAN_DONE: plan_done(app, id); break;
+    case ACTION_PLAN_DUE: plan_due(app, id); break;
     case ACTION_MOVE_ON: move_on(app, id); break;
     case ACTION_WON: close_deal(app, id, STATUS_WON); break;
     case ACTION_LOST: close_deal(app, id, STATUS_LOST); break;

@@ -311,23 +311,61 @@ static void draw_why(tui_app *app, rows *r, const deal *d, review_category cat,
     }
 }
 
+/* "overdue by 2 days (due 2026-11-18)", "due today", "due 2026-12-01", "no due
+ * date": how the review says when something is due, and in which role. */
+static draw_role due_words(const tui_app *app, db_day day, char *out, size_t size)
+{
+    if (day == DAY_NONE) {
+        snprintf(out, size, "no due date");
+        return ROLE_NORMAL;
+    }
+    char due[DATE_LEN];
+    long late = (long)app->today - day;
+    date_format(day, due);
+    if (late > 0)
+        snprintf(out, size, "overdue by %ld day%s (due %s)", late, plural(late), due);
+    else
+        snprintf(out, size, late == 0 ? "due today" : "due %s", due);
+    return late > 0 ? ROLE_OVERDUE : late == 0 ? ROLE_TODAY : ROLE_NORMAL;
+}
+
+/* The shared plan's open steps, numbered as the detail view and `plan ID
+ * done N` number them, the overdue ones marked; nothing without a plan. */
+static void draw_plan(tui_app *app, rows *r, const deal *d)
+{
+    if (!d->nplan)
+        return;
+    size_t open = 0;
+    for (size_t i = 0; i < d->nplan; i++)
+        open += d->plan[i].done == DAY_NONE;
+    /* The hint rows are full: the plan's keys are said here, where they act. */
+    char add[32], tick[32], date[32];
+    tui_key_for(app, KCTX_REVIEW, ACTION_PLAN_ADD, add, sizeof add);
+    tui_key_for(app, KCTX_REVIEW, ACTION_PLAN_DONE, tick, sizeof tick);
+    tui_key_for(app, KCTX_REVIEW, ACTION_PLAN_DUE, date, sizeof date);
+    row(r, 0, A_BOLD, "Plan: %zu of %zu step%s open  (%s add, %s tick, %s date)", open, d->nplan,
+        plural((long)d->nplan), or_dash(add), or_dash(tick), or_dash(date));
+    for (size_t i = 0; i < d->nplan; i++) {
+        const plan_entry *p = &d->plan[i];
+        if (p->done != DAY_NONE)
+            continue;
+        char when[96];
+        draw_role role = due_words(app, p->due, when, sizeof when);
+        char *text = xasprintf("%zu %-5s %s %s %s", i + 1, plan_owner_name(p->owner),
+                               or_dash(p->text), dot(), when);
+        wrapped(r, 2, 10, draw_attr(role), 2, text);
+        free(text);
+    }
+}
+
 static void draw_next_step(tui_app *app, rows *r, const deal *d)
 {
     if (!deal_has_next_step(d)) {
         row(r, 0, draw_attr(ROLE_DIM), "Next step:  none");
         return;
     }
-    char due[DATE_LEN] = "", state[96] = "no due date";
-    draw_role role = ROLE_NORMAL;
-    if (d->next_due != DAY_NONE) {
-        long late = (long)app->today - d->next_due;
-        date_format(d->next_due, due);
-        if (late > 0)
-            snprintf(state, sizeof state, "overdue by %ld day%s (due %s)", late, plural(late), due);
-        else
-            snprintf(state, sizeof state, late == 0 ? "due today" : "due %s", due);
-        role = late > 0 ? ROLE_OVERDUE : late == 0 ? ROLE_TODAY : ROLE_NORMAL;
-    }
+    char state[96];
+    draw_role role = due_words(app, d->next_due, state, sizeof state);
     char *text = xasprintf("Next step:  %s %s %s", d->next_text, dot(), state);
     wrapped(r, 0, 12, draw_attr(role), 2, text);
     free(text);
@@ -446,6 +484,7 @@ static void body_deal(tui_app *app, review_view *rv, const review_stop *stop, ro
     free(sq);
     free(in);
     draw_next_step(app, r, d);
+    draw_plan(app, r, d);
     blank_row(r);
     draw_log(r, &rv->full);
 }

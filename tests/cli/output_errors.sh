@@ -89,6 +89,18 @@ both "plan (a listed plan)" db -C "$R" plan "$P"
 to_full "plan done" db -C "$R" plan "$P" done 1
 to_full "plan rm" db -C "$R" plan "$P" rm 1
 expect_eq "plan rm > /dev/full: removed all the same" "False" "$(field "$R" "$P" 'str("plan" in d)')"
+F=$(new_deal "Reference")
+db -C "$R" won "$F" > /dev/null
+db -C "$R" set "$F" cluster spreadsheets > /dev/null
+to_full "ref ready" db -C "$R" ref "$F" ready
+expect_eq "ref ready > /dev/full: ready all the same" true "$(field "$R" "$F" 'str(d["reference"]["ready"]).lower()')"
+before=$(commit_count "$R")
+to_full "ref asked" db -C "$R" ref "$F" asked "$A"
+expect_eq "ref asked > /dev/full: both changes made all the same" $((before + 2)) "$(commit_count "$R")"
+both "refs" db -C "$R" refs
+both "refs ID --json" db -C "$R" refs "$A" --json
+both "clusters" db -C "$R" clusters
+both "clusters --json" db -C "$R" clusters --json
 H=$(new_deal "Committee")
 both "person (no people)" db -C "$R" person "$H"
 to_full "person add" db -C "$R" person "$H" add "Ana Ruiz" --role decision-maker
@@ -149,7 +161,7 @@ expect_eq "a command that prints nothing is fine on /dev/full" "0:" "$?:$(cat "$
 
 # ---- every command in --help is covered above (board and review need a terminal) ----
 covered=" init clone demo add list show move seen set touch note next plan person won lost moveon reopen snooze \
-flags log undo sync changes report stats import export doctor board review "
+flags log undo sync changes report stats import export doctor board review ref refs clusters "
 missing=
 for cmd in $(db --help | sed -n '/^Commands:/,/^$/p' | awk 'NF && !/^Commands:/ {print $1}'); do
     case "$covered" in *" $cmd "*) ;; *) missing="$missing $cmd" ;; esac

@@ -68,12 +68,27 @@ expect_eq "show --json carries the plan" "$S1 IT signed off" \
     "$(printf '%s' "$OUT" | pyjson "d['plan'][1]['id'] + ' ' + d['plan'][1]['evidence']")"
 expect_eq "each change is logged" "plan" "$(field "$R" "$A" "d['log'][-1]['kind']")"
 
+# ---- due: a step dated, re-dated, undated; it moves to its place ----
+changed "due: an undated step gets a date" \
+    "Plan for $A: dated us step $S2 \"Send the proposal\" (due 2026-11-21), was undated" \
+    db -C "$R" plan "$A" due 3 2026-11-21
+expect_eq "due: the step moves to its place in the order" "$S2 2026-11-21" "$(step 0 id) $(step 0 due)"
+changed "due without a date: undated again" \
+    "Plan for $A: undated us step $S2 \"Send the proposal\", was 2026-11-21" \
+    db -C "$R" plan "$A" due 1
+expect_eq "undated: last again" "$S2 null" "$(step 2 id) $(step 2 due)"
+rejects "due: the date it has" "$R" 1 "due 2026-11-22 already: nothing to change" \
+    db -C "$R" plan "$A" due 1 2026-11-22
+rejects "due: a bad date" "$R" 1 "plan due: '2026-13-01' is not a date" \
+    db -C "$R" plan "$A" due 1 2026-13-01
+rejects "done with two steps" "$R" 1 "plan done: one step only" db -C "$R" plan "$A" done 1 2
+
 # ---- bad input ----
 rejects "done twice" "$R" 1 "done on 2026-11-20 already" db -C "$R" plan "$A" done 1
 rejects "no such number" "$R" 1 "the plan has steps 1 to 3" db -C "$R" plan "$A" done 7
 rejects "no such id" "$R" 1 "no such step; name it by its number or id" db -C "$R" plan "$A" rm pzzz
 rejects "an ambiguous prefix" "$R" 1 "type more of it or its number" db -C "$R" plan "$A" rm p
-rejects "unknown action" "$R" 1 "use add TEXT, done STEP or rm STEP" db -C "$R" plan "$A" tick 1
+rejects "unknown action" "$R" 1 "use add TEXT, done STEP, due STEP [DATE] or rm STEP" db -C "$R" plan "$A" tick 1
 rejects "add without text" "$R" 1 "needs the step's text" db -C "$R" plan "$A" add
 rejects "blank text" "$R" 1 "must not be empty" db -C "$R" plan "$A" add "   "
 rejects "--buyer and --us" "$R" 1 "a step is the buyer's or ours" \

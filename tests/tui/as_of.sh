@@ -52,6 +52,7 @@ key S
 key r
 screen $TMP/keys.txt
 key Enter
+key End
 screen $TMP/detail.txt
 key x
 screen $TMP/detail_lost.txt

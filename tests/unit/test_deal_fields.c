@@ -54,6 +54,17 @@ static void clear_evidence(deal *d)
     d->nevidence = 0;
 }
 
+/* Drops the deal's reference asks (set_sample sets them afresh). */
+static void deal_free_reference_for_test(deal *d)
+{
+    for (size_t i = 0; i < d->reference.nasks; i++) {
+        free(d->reference.asks[i].id);
+        free(d->reference.asks[i].for_deal);
+    }
+    free(d->reference.asks);
+    d->reference = (deal_reference){0};
+}
+
 static void clear_people(deal *d)
 {
     while (d->npeople)
@@ -112,6 +123,14 @@ static void set_sample(deal *d, deal_field f, int variant)
             exit_record_add_seen(r, variant == 1 ? "one" : "two");
             exit_record_add_seen(r, "a number on the impact");
         }
+        break;
+    case FK_REFERENCE:                 /* text with what the CSV cell escapes */
+        deal_free_reference_for_test(d);
+        deal_add_reference_ask(d, "a000001", day_of("2027-01-04"), "other; \\deal");
+        d->reference.ready = variant != 0;
+        if (variant)
+            deal_add_reference_ask(d, variant == 1 ? "a000011" : "a000022",
+                                   day_of("2027-01-06"), variant == 1 ? "one" : "two");
         break;
     case FK_PEOPLE:                    /* text with what the CSV cell escapes */
         clear_people(d);
@@ -177,6 +196,16 @@ static bool same_field(const deal *a, const deal *b, deal_field f)
             for (size_t k = 0; k < x->nseen; k++)
                 if (!str_eq(x->seen[k], y->seen[k]))
                     return false;
+        }
+        return true;
+    case FK_REFERENCE:
+        if (a->reference.present != b->reference.present ||
+            a->reference.ready != b->reference.ready || a->reference.nasks != b->reference.nasks)
+            return false;
+        for (size_t i = 0; i < a->reference.nasks; i++) {
+            const reference_ask *x = &a->reference.asks[i], *y = &b->reference.asks[i];
+            if (!str_eq(x->id, y->id) || x->at != y->at || !str_eq(x->for_deal, y->for_deal))
+                return false;
         }
         return true;
     case FK_PEOPLE:
@@ -387,6 +416,11 @@ static void test_merge(void **state)
                              : deal_fields[f].kind == FK_EVIDENCE ? both.nevidence
                                                                   : both.npeople,
                              3);
+            assert_int_equal(conflicts, 0);
+            break;
+        case MERGE_REFERENCE:                            /* both made it ready; every ask */
+            assert_int_equal(both.reference.nasks, 3);
+            assert_true(both.reference.ready);
             assert_int_equal(conflicts, 0);
             break;
         }

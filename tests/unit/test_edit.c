@@ -289,7 +289,7 @@ static void test_set_fields(void **state)
     assert_int_equal(edit_set(&f->cfg, &f->ctx, d, "status", "won", &f->msg, &f->err), DB_EUSAGE);
     assert_string_equal(f->err.msg, "status: unknown field (fields: title, account, owner, value, "
                                     "currency, close_date, status_quo, insight, persona, "
-                                    "champion, tags, stage)");
+                                    "champion, cluster, tags, stage)");
     assert_int_equal(edit_set(&f->cfg, &f->ctx, d, "insight", "bad \xc3", &f->msg, &f->err),
                      DB_EUSAGE);
     assert_non_null(strstr(f->err.msg, "insight: not valid UTF-8"));

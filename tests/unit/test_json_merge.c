@@ -240,6 +240,29 @@ static void test_conflict_later_commit_wins(void **state)
     cJSON_Delete(r);
 }
 
+/* A reference: asks recorded on both sides offline both survive, in day
+ * order; "ready" changed both ways goes to the later commit, logged. */
+static void test_reference_asks_union_ready_later_wins(void **state)
+{
+    (void)state;
+    json_merge_stats st;
+    cJSON *r = merge_text(
+        "{\"id\":\"d\",\"reference\":{\"ready\":true,\"asks\":[{\"id\":\"a000001\",\"at\":\"2027-01-01\",\"for\":\"x\"}]},\"log\":[]}",
+        "{\"id\":\"d\",\"reference\":{\"ready\":false,\"asks\":[{\"id\":\"a000001\",\"at\":\"2027-01-01\",\"for\":\"x\"},{\"id\":\"a000003\",\"at\":\"2027-01-05\",\"for\":\"y\"}]},\"log\":[]}",
+        "{\"id\":\"d\",\"reference\":{\"ready\":true,\"asks\":[{\"id\":\"a000001\",\"at\":\"2027-01-01\",\"for\":\"x\"},{\"id\":\"a000002\",\"at\":\"2027-01-03\",\"for\":\"z\"}]},\"log\":[]}",
+        &ALICE, &BOB_LATER, true, &st);
+    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(r, "reference");
+    const cJSON *asks = cJSON_GetObjectItemCaseSensitive(ref, "asks");
+    assert_int_equal(cJSON_GetArraySize(asks), 3);
+    assert_string_equal(string_field(cJSON_GetArrayItem(asks, 0), "id"), "a000001");
+    assert_string_equal(string_field(cJSON_GetArrayItem(asks, 1), "id"), "a000002");
+    assert_string_equal(string_field(cJSON_GetArrayItem(asks, 2), "id"), "a000003");
+    /* ready: only ours changed it (false), theirs kept the base's: no conflict. */
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(ref, "ready")));
+    assert_int_equal(st.conflicts, 0);
+    cJSON_Delete(r);
+}
+
 static void test_conflict_tie_is_deterministic(void **state)
 {
     (void)state;
@@ -955,6 +978,7 @@ int main(void)
         cmocka_unit_test(test_same_field_same_value),
         cmocka_unit_test(test_conflict_later_commit_wins),
         cmocka_unit_test(test_conflict_tie_is_deterministic),
+        cmocka_unit_test(test_reference_asks_union_ready_later_wins),
         cmocka_unit_test(test_same_triple_twice_identical),
         cmocka_unit_test(test_conflict_not_logged_twice),
         cmocka_unit_test(test_record_conflicts_false_leaves_no_log),

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "../../pipeline/edit.h"
 #include "../../pipeline/plan.h"
 
 static db_day day(const char *text)
@@ -125,6 +126,41 @@ static void summary_counts_open_buyer_steps(void **state)
     deal_free(&d);
 }
 
+/* edit_plan_due: a step dated, re-dated or undated moves to its place in
+ * the plan's order; the date it already has is refused, and a step not found
+ * changes nothing. */
+static void due_moves_the_step_to_its_place(void **state)
+{
+    (void)state;
+    deal d;
+    three_steps(&d);
+    edit_ctx ctx = {.by = "Test Seller", .today = day("2027-01-05"),
+                    .now = (int64_t)day("2027-01-05") * 86400};
+    db_err err = {0};
+    char *msg = NULL;
+    assert_int_equal(edit_plan_due(&ctx, &d, "3", day("2027-01-01"), &msg, &err), 0);
+    assert_string_equal(d.plan[0].id, "p7f0000");          /* now the earliest */
+    assert_int_equal(d.plan[0].due, day("2027-01-01"));
+    assert_string_equal(d.plan[1].id, "p1a2b3c");
+    assert_string_equal(msg, "Plan for acme-rollout-7f3a9c: dated buyer step p7f0000 \"CFO signs\" "
+                             "(due 2027-01-01), was undated");
+    assert_string_equal(d.log[d.nlog - 1].kind, "plan");
+    free(msg);
+    assert_int_equal(edit_plan_due(&ctx, &d, "p7f", DAY_NONE, &msg, &err), 0);
+    assert_string_equal(d.plan[2].id, "p7f0000");          /* undated: last again */
+    assert_int_equal(d.plan[2].due, DAY_NONE);
+    assert_non_null(strstr(msg, "undated buyer step p7f0000"));
+    assert_non_null(strstr(msg, ", was 2027-01-01"));
+    free(msg);
+    msg = NULL;
+    assert_int_equal(edit_plan_due(&ctx, &d, "1", day("2027-01-10"), &msg, &err), DB_EUSAGE);
+    assert_string_equal(err.msg, "step p1a2b3c: due 2027-01-10 already: nothing to change");
+    assert_int_equal(edit_plan_due(&ctx, &d, "4", day("2027-01-10"), &msg, &err), DB_EUSAGE);
+    assert_null(msg);
+    assert_int_equal(d.nplan, 3);
+    deal_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -133,6 +169,7 @@ int main(void)
         cmocka_unit_test(cell_round_trips_byte_for_byte),
         cmocka_unit_test(bad_cells_say_which_line),
         cmocka_unit_test(summary_counts_open_buyer_steps),
+        cmocka_unit_test(due_moves_the_step_to_its_place),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,41 @@
+/* Status-quo clusters (SPEC §9): deals grouped by what the buyer does today
+ * (the `cluster` field), with their outcomes and where they stall. Pure. */
+#ifndef DB_CLUSTERS_H
+#define DB_CLUSTERS_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "deal.h"
+
+typedef struct {
+    char *name;          /* the cluster as written (trimmed); NULL: deals without one */
+    int open, won, lost, moved_on;
+    /* Where its deals stall most: the stage (index in cfg->stages) with the
+     * most of its deals that stopped there, counting open deals flagged
+     * stalled in the stage today and lost or moved-on deals that were in
+     * the stage when they closed. Ties go to the earlier stage; -1: none. */
+    int stall_stage;
+    int stall_count;
+} cluster_row;
+
+typedef struct {
+    cluster_row *rows;   /* by deals (all statuses) descending, then name; "(none)" last */
+    size_t count;
+} cluster_table;
+
+/* Groups the deals (light ones will do: `cluster`, `stage` and what the
+ * stalled rule reads are light) as of today. */
+void clusters_compute(const pipeline_cfg *cfg, deal *const *deals, size_t n, db_day today,
+                      cluster_table *out);
+void clusters_free(cluster_table *t);
+/* Won / decided (won + lost + moved on), as a whole percent rounded down;
+ * -1 when nothing is decided yet. */
+int cluster_win_rate(const cluster_row *r);
+/* The row's name for people: "(none)" for deals without a cluster. */
+const char *cluster_label(const cluster_row *r);
+/* The cluster a deal belongs to: its `cluster` without surrounding blanks
+ * (the caller frees it), NULL when it says nothing. */
+char *cluster_of(const deal *d);
+
+#endif
