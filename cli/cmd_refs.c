@@ -73,8 +73,10 @@ int cmd_ref(cli_opts *opts, int argc, char **argv)
         return db_fail(&opts->err, DB_EUSAGE, "ref: say 'ref ID ready', 'ref ID not-ready' or "
                        "'ref ID asked FOR-DEAL-ID'");
     char *for_id = NULL;
-    if ((rc = resolve_for(opts, pos[0], pos[2], &for_id)))
+    if ((rc = resolve_for(opts, pos[0], pos[2], &for_id))) {
+        free(for_id);              /* resolved, then refused: it names the reference itself */
         return rc;
+    }
     char *ref_id = NULL;
     rc = resolve_ref(opts, pos[0], &ref_id);
     if (!rc)
