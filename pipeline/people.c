@@ -160,17 +160,7 @@ int people_from_cell(deal *d, const char *cell, db_err *err)
 {
     deal parsed;
     deal_init(&parsed);
-    char *copy = xstrdup(cell ? cell : ""), *save = NULL;
-    int rc = 0, number = 1;
-    for (char *line = strtok_r(copy, "\n", &save); line && !rc;
-         line = strtok_r(NULL, "\n", &save), number++) {
-        size_t n = strlen(line);
-        if (n && line[n - 1] == '\r')           /* a spreadsheet's line break */
-            line[n - 1] = '\0';
-        if (*line)
-            rc = read_line(&parsed, line, number, err);
-    }
-    free(copy);
+    int rc = cell_read_lines(cell, &parsed, read_line, err);
     if (!rc) {
         person *old = d->people;
         size_t nold = d->npeople;

@@ -175,10 +175,8 @@ static int read_line(deal *into, char *line, int number, db_err *err)
     return 0;
 }
 
-int plan_from_cell(deal *d, const char *cell, db_err *err)
+int cell_read_lines(const char *cell, deal *into, cell_line_reader read_line, db_err *err)
 {
-    deal parsed;
-    deal_init(&parsed);
     char *copy = xstrdup(cell ? cell : ""), *save = NULL;
     int rc = 0, number = 1;
     for (char *line = strtok_r(copy, "\n", &save); line && !rc;
@@ -187,9 +185,17 @@ int plan_from_cell(deal *d, const char *cell, db_err *err)
         if (n && line[n - 1] == '\r')           /* a spreadsheet's line break */
             line[n - 1] = '\0';
         if (*line)
-            rc = read_line(&parsed, line, number, err);
+            rc = read_line(into, line, number, err);
     }
     free(copy);
+    return rc;
+}
+
+int plan_from_cell(deal *d, const char *cell, db_err *err)
+{
+    deal parsed;
+    deal_init(&parsed);
+    int rc = cell_read_lines(cell, &parsed, read_line, err);
     if (!rc) {
         plan_entry *old = d->plan;
         size_t nold = d->nplan;

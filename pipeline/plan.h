@@ -46,5 +46,10 @@ void cell_put_escaped(strbuf *sb, const char *s);
 /* Splits one line at unescaped ';' into at most max parts, unescaped in
  * place; their number, or -1 when there are more. */
 int cell_split_line(char *line, char **parts, int max);
+/* Reads a cell line by line (a trailing '\r' dropped, empty lines skipped)
+ * into `into` with read_line(into, line, its 1-based number, err); stops at
+ * the first line that does not read. */
+typedef int (*cell_line_reader)(deal *into, char *line, int number, db_err *err);
+int cell_read_lines(const char *cell, deal *into, cell_line_reader read_line, db_err *err);
 
 #endif
