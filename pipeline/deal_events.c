@@ -57,68 +57,77 @@ void deal_history_free(deal_history *h)
 
 /* qsort for tables that are mostly in order already: an index read from
  * its file is, and an update appends what it read. Sorts what follows the
- * longest sorted start and merges the two: the same result as qsort (the
- * orders here are total), without sorting a long history again. */
+ * longest sorted start and merges it in from the back, in place: the same
+ * result as qsort (the orders here are total), moving only what lies after
+ * the first place a new item goes, and with no copy of the whole table (an
+ * update after a sync spent most of its sorting time copying). With map:
+ * map[old index] = new index. */
+static const char *tail_base;
+static size_t tail_size;
+static int (*tail_cmp)(const void *, const void *);
+
+static int by_tail_item(const void *a, const void *b)
+{
+    return tail_cmp(tail_base + *(const size_t *)a * tail_size,
+                    tail_base + *(const size_t *)b * tail_size);
+}
+
 static void sort_mostly_sorted(void *base, size_t n, size_t size,
-                               int (*cmp)(const void *, const void *))
+                               int (*cmp)(const void *, const void *), uint32_t *map)
 {
     char *a = base;
     size_t k = 1;
     while (k < n && cmp(a + (k - 1) * size, a + k * size) <= 0)
         k++;
+    for (size_t i = 0; map && i < n; i++)
+        map[i] = (uint32_t)i;
     if (k >= n)
         return;
-    qsort(a + k * size, n - k, size, cmp);
-    if (cmp(a + (k - 1) * size, a + k * size) <= 0)
-        return;
-    char *out = xmalloc(n * size), *o = out;
-    size_t i = 0, j = k;
-    while (i < k && j < n) {
-        size_t from = cmp(a + i * size, a + j * size) <= 0 ? i++ : j++;
-        memcpy(o, a + from * size, size);
-        o += size;
+    size_t m = n - k;
+    char *tail = xmalloc(m * size);
+    size_t *order = xmalloc(m * sizeof *order);
+    memcpy(tail, a + k * size, m * size);
+    for (size_t j = 0; j < m; j++)
+        order[j] = j;
+    tail_base = tail, tail_size = size, tail_cmp = cmp;
+    qsort(order, m, sizeof *order, by_tail_item);
+    tail_base = NULL, tail_cmp = NULL;
+    size_t i = k, j = m, w = n;       /* one past the next to take and to write */
+    while (j > 0) {
+        const char *t = tail + order[j - 1] * size;
+        w--;
+        if (i > 0 && cmp(a + (i - 1) * size, t) > 0) {
+            i--;
+            memcpy(a + w * size, a + i * size, size);
+            if (map)
+                map[i] = (uint32_t)w;
+        } else {
+            j--;
+            memcpy(a + w * size, t, size);
+            if (map)
+                map[k + order[j]] = (uint32_t)w;
+        }
     }
-    memcpy(o, a + i * size, (k - i) * size);
-    o += (k - i) * size;
-    memcpy(o, a + j * size, (n - j) * size);
-    memcpy(a, out, n * size);
-    free(out);
+    free(order);
+    free(tail);
 }
-
-typedef struct {
-    const char *name;
-    size_t old;
-} named;
 
 static int by_name(const void *a, const void *b)
 {
-    return strcmp(((const named *)a)->name, ((const named *)b)->name);
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Sorts names in place; map[old index] = new index. Caller frees map. */
 static uint32_t *sort_names(char **names, size_t n)
 {
-    named *tmp = xcalloc(n ? n : 1, sizeof *tmp);
-    for (size_t i = 0; i < n; i++)
-        tmp[i] = (named){names[i], i};
-    sort_mostly_sorted(tmp, n, sizeof *tmp, by_name);
-    uint32_t *map = xcalloc(n ? n : 1, sizeof *map);
-    for (size_t i = 0; i < n; i++) {
-        names[i] = (char *)tmp[i].name;
-        map[tmp[i].old] = (uint32_t)i;
-    }
-    free(tmp);
+    uint32_t *map = xmalloc((n ? n : 1) * sizeof *map);
+    sort_mostly_sorted(names, n, sizeof *names, by_name, map);
     return map;
 }
 
-typedef struct {
-    history_commit c;
-    size_t old;
-} indexed_commit;
-
 static int by_generation(const void *a, const void *b)
 {
-    const history_commit *x = &((const indexed_commit *)a)->c, *y = &((const indexed_commit *)b)->c;
+    const history_commit *x = a, *y = b;
     if (x->generation != y->generation)
         return x->generation < y->generation ? -1 : 1;
     return strcmp(x->oid, y->oid);
@@ -126,18 +135,10 @@ static int by_generation(const void *a, const void *b)
 
 static uint32_t *sort_commits(history_commit *commits, size_t n, const uint32_t *author_map)
 {
-    indexed_commit *tmp = xcalloc(n ? n : 1, sizeof *tmp);
-    for (size_t i = 0; i < n; i++) {
-        tmp[i] = (indexed_commit){commits[i], i};
-        tmp[i].c.author = author_map[commits[i].author];
-    }
-    sort_mostly_sorted(tmp, n, sizeof *tmp, by_generation);
-    uint32_t *map = xcalloc(n ? n : 1, sizeof *map);
-    for (size_t i = 0; i < n; i++) {
-        commits[i] = tmp[i].c;
-        map[tmp[i].old] = (uint32_t)i;
-    }
-    free(tmp);
+    for (size_t i = 0; i < n; i++)
+        commits[i].author = author_map[commits[i].author];
+    uint32_t *map = xmalloc((n ? n : 1) * sizeof *map);
+    sort_mostly_sorted(commits, n, sizeof *commits, by_generation, map);
     return map;
 }
 
@@ -166,7 +167,7 @@ void deal_history_canonicalize(deal_history *h)
         h->events[i].commit = commit_map[h->events[i].commit];
     }
     sorting = h;
-    sort_mostly_sorted(h->events, h->nevents, sizeof *h->events, event_order);
+    sort_mostly_sorted(h->events, h->nevents, sizeof *h->events, event_order, NULL);
     sorting = NULL;
     free(deal_map);
     free(author_map);

@@ -7,319 +7,75 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bytemap.h"
 #include "checksum.h"
 #include "fsutil.h"
 #include "repo_internal.h"
 
-#define MAGIC "dealboard-events"
+#define MAGIC "dealboard-events"   /* 16 bytes, no NUL in the file */
 
 char *events_file_path(db_repo *repo)
 {
     return xasprintf("%sdealboard-events", repo->gitdir ? repo->gitdir : "");
 }
 
-/* ---- writing ---- */
+/* ---- the layout ----
+ *
+ * Binary, in the byte order of the machine that wrote it (a file of
+ * another order fails the header check and is read again from git):
+ *   header   (file_header)
+ *   commits  ncommits  x commit_rec
+ *   events   nevents   x event_rec
+ *   tips     ntips     x tip_rec
+ *   deals    ndeals    x uint32 (offset of the name in the strings)
+ *   authors  nauthors  x uint32
+ *   strings  strings_len bytes of NUL-terminated names and stage ids
+ *   checksum uint64: region_checksum of everything before it
+ * Fixed-size records, read in place from a mapping of the file: parsing a
+ * text index was most of a warm `stats` and of an update after a sync. */
 
-/* The file is written by hand, not with printf: an update after a sync
- * rewrites the whole index, and formatting was most of its time. */
+#define MAGIC_LEN 16
+#define BYTE_ORDER_MARK 0x01020304u
+#define NO_TEXT UINT32_MAX
 
-static void put_char(strbuf *sb, char ch) { sb_add(sb, &ch, 1); }
+typedef struct {
+    char magic[MAGIC_LEN];
+    uint32_t version, byte_order;
+    char head[40];
+    uint64_t unparseable, ndeals, nauthors, ncommits, nevents, ntips, strings_len;
+} file_header;
 
-static void put_u64(strbuf *sb, uint64_t v)
-{
-    char digits[24], *p = digits + sizeof digits;
-    do
-        *--p = (char)('0' + v % 10);
-    while ((v /= 10) != 0);
-    sb_add(sb, p, (size_t)(digits + sizeof digits - p));
-}
+typedef struct {
+    unsigned char oid[20];
+    uint32_t generation, author, pad;
+    int64_t author_time, commit_time;
+} commit_rec;
 
-static void put_i64(strbuf *sb, int64_t v)
-{
-    if (v < 0) {
-        put_char(sb, '-');
-        put_u64(sb, (uint64_t)0 - (uint64_t)v);
-    } else {
-        put_u64(sb, (uint64_t)v);
-    }
-}
+typedef struct {
+    uint32_t deal, commit, field, text;     /* text: NO_TEXT or a string offset */
+    int64_t num;
+} event_rec;
 
-/* " " then the number. */
-static void put_field(strbuf *sb, int64_t v)
-{
-    put_char(sb, ' ');
-    put_i64(sb, v);
-}
-
-/* "=" then the text with white space, '%' and control bytes as %XX: one
- * word, never empty. */
-static void put_text(strbuf *sb, const char *s)
-{
-    static const char upper[] = "0123456789ABCDEF";
-    put_char(sb, '=');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p <= ' ' || *p == '%' || *p == 0x7f) {
-            char esc[3] = {'%', upper[*p >> 4], upper[*p & 15]};
-            sb_add(sb, esc, 3);
-        } else {
-            put_char(sb, (char)*p);
-        }
-    }
-}
-
-static void put_event(strbuf *sb, const deal_event *e)
-{
-    sb_add(sb, "e", 1);
-    put_field(sb, e->deal);
-    put_field(sb, e->commit);
-    put_char(sb, ' ');
-    put_char(sb, event_field_letter(e->field));
-    put_char(sb, ' ');
-    if (e->field == EVENT_STAGE)
-        put_text(sb, e->text ? e->text : "");
-    else
-        put_i64(sb, e->num);
-    put_char(sb, '\n');
-}
-
-static void put_commit(strbuf *sb, const history_commit *c)
-{
-    sb_add(sb, "c ", 2);
-    sb_add(sb, c->oid, 40);
-    put_field(sb, c->generation);
-    put_field(sb, c->author);
-    put_field(sb, c->author_time);
-    put_field(sb, c->commit_time);
-    put_char(sb, '\n');
-}
-
-static void put_names(strbuf *sb, const char *tag, char *const *names, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        sb_add(sb, tag, 2);
-        put_text(sb, names[i]);
-        put_char(sb, '\n');
-    }
-}
+typedef struct {
+    unsigned char blob[20];
+    uint32_t flags;                         /* bit 0: ok; bit 1 + f: has[f] */
+    uint32_t stage;                         /* NO_TEXT or a string offset */
+    uint32_t pad;
+    int64_t num[EVENT_FIELD_COUNT];
+} tip_rec;
 
 static const char hexdigits[] = "0123456789abcdef";
 
-/* "b BLOB FLAGS NUM... [=STAGE]": FLAGS has bit 0 for ok, bit 1 + f for has[f]. */
-static void put_snapshot(strbuf *sb, const deal_snapshot *s)
+static void oid_to_hex(const unsigned char *raw, char *hex)
 {
-    char oid[40];
     for (int i = 0; i < 20; i++) {
-        oid[2 * i] = hexdigits[s->blob[i] >> 4];
-        oid[2 * i + 1] = hexdigits[s->blob[i] & 15];
+        hex[2 * i] = hexdigits[raw[i] >> 4];
+        hex[2 * i + 1] = hexdigits[raw[i] & 15];
     }
-    sb_add(sb, "b ", 2);
-    sb_add(sb, oid, 40);
-    unsigned flags = s->ok;
-    for (int f = 0; f < EVENT_FIELD_COUNT; f++)
-        flags |= (unsigned)s->has[f] << (1 + f);
-    put_field(sb, flags);
-    for (int f = 0; f < EVENT_FIELD_COUNT; f++)
-        put_field(sb, s->num[f]);
-    if (s->has[EVENT_STAGE]) {
-        put_char(sb, ' ');
-        put_text(sb, s->stage);
-    }
-    put_char(sb, '\n');
-}
-
-/* The last line: "end" and the checksum of everything before it. */
-static void put_end(strbuf *sb)
-{
-    char sum[17];
-    snprintf(sum, sizeof sum, "%016llx",
-             (unsigned long long)region_checksum((const unsigned char *)sb->data, sb->len));
-    sb_add(sb, "end ", 4);
-    sb_add(sb, sum, 16);
-    put_char(sb, '\n');
-}
-
-int events_file_write(const char *path, const deal_history *h, const char *head,
-                      deal_snapshot *const *tips, size_t ntips)
-{
-    strbuf sb = {0};
-    sb_grow(&sb, 64 + h->ncommits * 80 + h->nevents * 32 + h->ndeals * 40 + ntips * 100);
-    sb_printf(&sb, MAGIC " %d\nhead %s\nunparseable %zu\nsizes %zu %zu %zu %zu %zu\n",
-              EVENTS_FILE_VERSION, head, h->unparseable, h->ndeals, h->nauthors, h->ncommits,
-              h->nevents, ntips);
-    put_names(&sb, "d ", h->deals, h->ndeals);
-    put_names(&sb, "a ", h->authors, h->nauthors);
-    for (size_t i = 0; i < h->ncommits; i++)
-        put_commit(&sb, &h->commits[i]);
-    for (size_t i = 0; i < h->nevents; i++)
-        put_event(&sb, &h->events[i]);
-    for (size_t i = 0; i < ntips; i++)
-        put_snapshot(&sb, tips[i]);
-    put_end(&sb);
-    db_err err;
-    int rc = fs_write_atomic_ex(path, sb.data, sb.len, 0644, false, &err) ? -1 : 0;
-    sb_free(&sb);
-    return rc;
-}
-
-/* ---- reading ---- */
-
-/* Read by hand too (sscanf was a third of a warm `stats`). The checksum
- * is checked first, so what is parsed is what was written; the parse still
- * checks every line, for files of another build with the same version. */
-
-#define END_LINE_LEN 21          /* "end " + 16 hex digits + "\n" */
-
-typedef struct {
-    char *p, *end;
-    bool bad;
-} cursor;
-
-/* The next line, NUL-terminated in place; NULL at the end. */
-static char *next_line(cursor *c)
-{
-    if (c->p >= c->end)
-        return NULL;
-    char *line = c->p, *nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
-    if (!nl) {
-        c->bad = true;
-        return NULL;
-    }
-    *nl = '\0';
-    c->p = nl + 1;
-    return line;
-}
-
-static int hex(char ch)
-{
-    return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
-}
-
-/* A space, then a decimal number with an optional '-' that fits in
- * [min, max]; *s moves past it. */
-static bool get_field(const char **s, int64_t min, int64_t max, int64_t *out)
-{
-    const char *p = *s;
-    if (*p++ != ' ')
-        return false;
-    bool negative = *p == '-';
-    p += negative;
-    uint64_t v = 0;
-    const char *digits = p;
-    for (; *p >= '0' && *p <= '9' && p - digits < 19; p++)
-        v = v * 10 + (uint64_t)(*p - '0');
-    if (p == digits || (*p >= '0' && *p <= '9'))
-        return false;
-    int64_t n = negative ? -(int64_t)v : (int64_t)v;
-    if (n < min || n > max)
-        return false;
-    *out = n;
-    *s = p;
-    return true;
-}
-
-static bool get_index(const char **s, size_t below, uint32_t *out)
-{
-    int64_t v;
-    if (!get_field(s, 0, (int64_t)(below < UINT32_MAX ? below : UINT32_MAX) - 1, &v))
-        return false;
-    *out = (uint32_t)v;
-    return true;
-}
-
-/* The text put_text wrote; NULL when it is not that. */
-static char *get_text(const char *s)
-{
-    if (*s != '=')
-        return NULL;
-    s++;
-    char *out = xmalloc(strlen(s) + 1), *o = out;
-    for (; *s; s++) {
-        if (*s != '%') {
-            *o++ = *s;
-            continue;
-        }
-        int hi = hex(s[1]), lo = hi < 0 ? -1 : hex(s[2]);
-        if (lo < 0 || (hi == 0 && lo == 0)) {
-            free(out);
-            return NULL;
-        }
-        *o++ = (char)(hi * 16 + lo);
-        s += 2;
-    }
-    *o = '\0';
-    return out;
-}
-
-static bool read_names(cursor *c, char tag, char **names, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        char *line = next_line(c);
-        if (!line || line[0] != tag || line[1] != ' ' || !(names[i] = get_text(line + 2)))
-            return false;
-    }
-    return true;
-}
-
-static bool is_oid(const char *s)
-{
-    for (int i = 0; i < 40; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-            return false;
-    return true;
-}
-
-static bool read_commit(const char *line, const deal_history *h, history_commit *hc)
-{
-    if (line[0] != 'c' || line[1] != ' ' || strnlen(line + 2, 41) < 40 || !is_oid(line + 2))
-        return false;
-    memcpy(hc->oid, line + 2, 40);
-    hc->oid[40] = '\0';
-    const char *p = line + 42;
-    int64_t generation;
-    return get_field(&p, 1, UINT32_MAX, &generation) && get_index(&p, h->nauthors, &hc->author) &&
-           get_field(&p, INT64_MIN, INT64_MAX, &hc->author_time) &&
-           get_field(&p, INT64_MIN, INT64_MAX, &hc->commit_time) && !*p &&
-           (hc->generation = (uint32_t)generation, true);
-}
-
-static bool read_commits(cursor *c, deal_history *h)
-{
-    for (size_t i = 0; i < h->ncommits; i++) {
-        char *line = next_line(c);
-        if (!line || !read_commit(line, h, &h->commits[i]))
-            return false;
-    }
-    return true;
-}
-
-static bool read_event(const char *line, const deal_history *h, deal_event *e)
-{
-    const char *p = line + 1;
-    *e = (deal_event){0};
-    if (line[0] != 'e' || !get_index(&p, h->ndeals, &e->deal) ||
-        !get_index(&p, h->ncommits, &e->commit) || p[0] != ' ' || !p[1] || p[2] != ' ')
-        return false;
-    int field = event_field_by_letter(p[1]);
-    if (field < 0)
-        return false;
-    e->field = (event_field)field;
-    if (e->field == EVENT_STAGE)
-        return (e->text = get_text(p + 3)) != NULL;
-    p += 2;
-    return get_field(&p, INT64_MIN, INT64_MAX, &e->num) && !*p;
-}
-
-static bool read_events(cursor *c, deal_history *h)
-{
-    for (size_t i = 0; i < h->nevents; i++) {
-        char *line = next_line(c);
-        if (!line || !read_event(line, h, &h->events[i]))
-            return false;
-    }
-    return true;
 }
 
 static int lower_hex(char ch)
@@ -327,114 +83,255 @@ static int lower_hex(char ch)
     return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
 }
 
-static bool read_snapshot(const char *line, deal_snapshot *s)
+static bool hex_to_oid(const char *hex, unsigned char *raw)
 {
-    if (line[0] != 'b' || line[1] != ' ' || strnlen(line + 2, 41) < 40 || !is_oid(line + 2))
-        return false;
-    for (int i = 0; i < 20; i++)
-        s->blob[i] = (unsigned char)(lower_hex(line[2 + 2 * i]) * 16 + lower_hex(line[3 + 2 * i]));
-    const char *p = line + 42;
-    int64_t flags;
-    if (!get_field(&p, 0, (1 << (1 + EVENT_FIELD_COUNT)) - 1, &flags))
-        return false;
-    s->ok = flags & 1;
-    for (int f = 0; f < EVENT_FIELD_COUNT; f++) {
-        s->has[f] = (flags >> (1 + f)) & 1;
-        if (!get_field(&p, INT64_MIN, INT64_MAX, &s->num[f]))
+    for (int i = 0; i < 20; i++) {
+        int hi = lower_hex(hex[2 * i]), lo = lower_hex(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0)
             return false;
+        raw[i] = (unsigned char)(hi * 16 + lo);
     }
-    if (!s->has[EVENT_STAGE])
-        return !*p;
-    return *p == ' ' && (s->stage = get_text(p + 1)) != NULL;
+    return true;
 }
 
-static bool read_snapshots(cursor *c, deal_snapshot **tips, size_t n)
+/* ---- writing ---- */
+
+/* The strings, each kept once (a stage id is in thousands of events). */
+typedef struct {
+    strbuf text;
+    bytemap seen;
+} string_table;
+
+static uint32_t string_of(string_table *t, const char *s)
+{
+    uintptr_t at;
+    size_t len = strlen(s);
+    if (bytemap_get(&t->seen, s, len, &at))
+        return (uint32_t)at;
+    at = t->text.len;
+    sb_add(&t->text, s, len + 1);
+    bytemap_put(&t->seen, s, len, at);
+    return (uint32_t)at;
+}
+
+static void put_commits(strbuf *sb, const deal_history *h)
+{
+    for (size_t i = 0; i < h->ncommits; i++) {
+        const history_commit *c = &h->commits[i];
+        commit_rec r = {.generation = c->generation, .author = c->author,
+                        .author_time = c->author_time, .commit_time = c->commit_time};
+        hex_to_oid(c->oid, r.oid);
+        sb_add(sb, (const char *)&r, sizeof r);
+    }
+}
+
+static void put_events(strbuf *sb, const deal_history *h, string_table *strings)
+{
+    for (size_t i = 0; i < h->nevents; i++) {
+        const deal_event *e = &h->events[i];
+        event_rec r = {e->deal, e->commit, (uint32_t)e->field, NO_TEXT, e->num};
+        if (e->field == EVENT_STAGE)
+            r.text = string_of(strings, e->text ? e->text : "");
+        sb_add(sb, (const char *)&r, sizeof r);
+    }
+}
+
+static void put_tips(strbuf *sb, deal_snapshot *const *tips, size_t n, string_table *strings)
 {
     for (size_t i = 0; i < n; i++) {
-        char *line = next_line(c);
-        tips[i] = xcalloc(1, sizeof **tips);
-        if (!line || !read_snapshot(line, tips[i]))
+        const deal_snapshot *s = tips[i];
+        tip_rec r = {.flags = s->ok, .stage = NO_TEXT};
+        memcpy(r.blob, s->blob, sizeof r.blob);
+        for (int f = 0; f < EVENT_FIELD_COUNT; f++) {
+            r.flags |= (uint32_t)s->has[f] << (1 + f);
+            r.num[f] = s->num[f];
+        }
+        if (s->has[EVENT_STAGE])
+            r.stage = string_of(strings, s->stage);
+        sb_add(sb, (const char *)&r, sizeof r);
+    }
+}
+
+static void put_names(strbuf *sb, char *const *names, size_t n, string_table *strings)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t at = string_of(strings, names[i]);
+        sb_add(sb, (const char *)&at, sizeof at);
+    }
+}
+
+int events_file_write(const char *path, const deal_history *h, const char *head,
+                      deal_snapshot *const *tips, size_t ntips)
+{
+    strbuf sb = {0};
+    string_table strings = {0};
+    file_header hd = {.version = EVENTS_FILE_VERSION, .byte_order = BYTE_ORDER_MARK,
+                      .unparseable = h->unparseable, .ndeals = h->ndeals,
+                      .nauthors = h->nauthors, .ncommits = h->ncommits, .nevents = h->nevents,
+                      .ntips = ntips};
+    memcpy(hd.magic, MAGIC, sizeof MAGIC - 1);
+    memcpy(hd.head, head, sizeof hd.head);
+    sb_grow(&sb, sizeof hd + h->ncommits * sizeof(commit_rec) + h->nevents * sizeof(event_rec) +
+                     ntips * sizeof(tip_rec) + (h->ndeals + h->nauthors) * 4 + 8);
+    sb_add(&sb, (const char *)&hd, sizeof hd);
+    put_commits(&sb, h);
+    put_events(&sb, h, &strings);
+    put_tips(&sb, tips, ntips, &strings);
+    put_names(&sb, h->deals, h->ndeals, &strings);
+    put_names(&sb, h->authors, h->nauthors, &strings);
+    /* The strings' length goes in the header, known only now. */
+    ((file_header *)sb.data)->strings_len = strings.text.len;
+    if (strings.text.len)
+        sb_add(&sb, strings.text.data, strings.text.len);
+    uint64_t sum = region_checksum((const unsigned char *)sb.data, sb.len);
+    sb_add(&sb, (const char *)&sum, sizeof sum);
+    db_err err;
+    int rc = fs_write_atomic_ex(path, sb.data, sb.len, 0644, false, &err) ? -1 : 0;
+    sb_free(&sb);
+    sb_free(&strings.text);
+    bytemap_free(&strings.seen);
+    return rc;
+}
+
+/* ---- reading ---- */
+
+/* The checksum is checked first, so what is read is what was written; every
+ * index and offset is still checked, for files of another build. */
+
+typedef struct {
+    const file_header *hd;
+    const commit_rec *commits;
+    const event_rec *events;
+    const tip_rec *tips;
+    const uint32_t *deals, *authors;
+    const char *strings;
+    uint64_t strings_len;
+} layout;
+
+/* The regions of a mapped file; false when the sizes do not add up to it. */
+static bool lay_out(const unsigned char *p, size_t len, layout *l)
+{
+    if (len < sizeof(file_header) + sizeof(uint64_t))
+        return false;
+    const file_header *hd = (const file_header *)p;
+    if (memcmp(hd->magic, MAGIC, sizeof MAGIC - 1) != 0 || hd->version != EVENTS_FILE_VERSION ||
+        hd->byte_order != BYTE_ORDER_MARK)
+        return false;
+    /* Counts beyond what the file could hold are a damaged file, not a request. */
+    uint64_t limit = len;
+    if (hd->ncommits > limit || hd->nevents > limit || hd->ntips > limit || hd->ndeals > limit ||
+        hd->nauthors > limit || hd->strings_len > limit)
+        return false;
+    uint64_t need = sizeof *hd + hd->ncommits * sizeof(commit_rec) +
+                    hd->nevents * sizeof(event_rec) + hd->ntips * sizeof(tip_rec) +
+                    (hd->ndeals + hd->nauthors) * 4 + hd->strings_len + sizeof(uint64_t);
+    if (need != len)
+        return false;
+    l->hd = hd;
+    l->commits = (const commit_rec *)(hd + 1);
+    l->events = (const event_rec *)(l->commits + hd->ncommits);
+    l->tips = (const tip_rec *)(l->events + hd->nevents);
+    l->deals = (const uint32_t *)(l->tips + hd->ntips);
+    l->authors = l->deals + hd->ndeals;
+    l->strings = (const char *)(l->authors + hd->nauthors);
+    l->strings_len = hd->strings_len;
+    return !l->strings_len || l->strings[l->strings_len - 1] == '\0';
+}
+
+static bool checksum_holds(const unsigned char *p, size_t len)
+{
+    uint64_t sum;
+    memcpy(&sum, p + len - sizeof sum, sizeof sum);
+    return sum == region_checksum(p, len - sizeof sum);
+}
+
+/* The string at an offset, copied; NULL when the offset is not one. */
+static char *string_at(const layout *l, uint32_t at)
+{
+    return at < l->strings_len ? xstrdup(l->strings + at) : NULL;
+}
+
+static bool read_names(const layout *l, const uint32_t *offsets, char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(names[i] = string_at(l, offsets[i])))
+            return false;
+    return true;
+}
+
+static bool read_commits(const layout *l, deal_history *h)
+{
+    for (size_t i = 0; i < h->ncommits; i++) {
+        const commit_rec *r = &l->commits[i];
+        history_commit *c = &h->commits[i];
+        if (r->author >= h->nauthors || r->generation < 1)
+            return false;
+        oid_to_hex(r->oid, c->oid);
+        c->oid[40] = '\0';
+        c->generation = r->generation;
+        c->author = r->author;
+        c->author_time = r->author_time;
+        c->commit_time = r->commit_time;
+    }
+    return true;
+}
+
+static bool read_events(const layout *l, deal_history *h)
+{
+    for (size_t i = 0; i < h->nevents; i++) {
+        const event_rec *r = &l->events[i];
+        deal_event *e = &h->events[i];
+        if (r->deal >= h->ndeals || r->commit >= h->ncommits || r->field >= EVENT_FIELD_COUNT)
+            return false;
+        *e = (deal_event){r->deal, r->commit, (event_field)r->field, r->num, NULL};
+        if (e->field == EVENT_STAGE && !(e->text = string_at(l, r->text)))
             return false;
     }
     return true;
 }
 
-static bool parse(cursor *c, deal_history *h, char head[41], deal_snapshot ***tips, size_t *ntips)
+static bool read_tips(const layout *l, deal_snapshot **tips, size_t n)
 {
-    int version = 0;
-    size_t nd, na, nc, ne, nt;
-    char *line = next_line(c);
-    if (!line || sscanf(line, MAGIC " %d", &version) != 1 || version != EVENTS_FILE_VERSION)
-        return false;
-    if (!(line = next_line(c)) || sscanf(line, "head %40s", head) != 1 || strlen(head) != 40 ||
-        !(line = next_line(c)) || sscanf(line, "unparseable %zu", &h->unparseable) != 1 ||
-        !(line = next_line(c)) ||
-        sscanf(line, "sizes %zu %zu %zu %zu %zu", &nd, &na, &nc, &ne, &nt) != 5)
-        return false;
-    /* Sizes beyond what the file could hold are a damaged file, not a request. */
-    size_t bytes = (size_t)(c->end - c->p);
-    if (nd > bytes || na > bytes || nc > bytes || ne > bytes || nt > bytes)
-        return false;
-    *tips = xcalloc(nt + 1, sizeof **tips);
-    *ntips = nt;
-    h->deals = xcalloc(nd + 1, sizeof *h->deals);
-    h->authors = xcalloc(na + 1, sizeof *h->authors);
-    h->commits = xcalloc(nc + 1, sizeof *h->commits);
-    h->events = xcalloc(ne + 1, sizeof *h->events);
-    h->ndeals = nd;
-    h->nauthors = na;
-    h->ncommits = nc;
-    h->nevents = h->cap_events = ne;
-    return read_names(c, 'd', h->deals, nd) && read_names(c, 'a', h->authors, na) &&
-           read_commits(c, h) && read_events(c, h) && read_snapshots(c, *tips, nt) &&
-           c->p == c->end && !c->bad;
+    for (size_t i = 0; i < n; i++) {
+        const tip_rec *r = &l->tips[i];
+        deal_snapshot *s = tips[i] = xcalloc(1, sizeof *s);
+        if (r->flags >> (1 + EVENT_FIELD_COUNT))
+            return false;
+        memcpy(s->blob, r->blob, sizeof s->blob);
+        s->ok = r->flags & 1;
+        for (int f = 0; f < EVENT_FIELD_COUNT; f++) {
+            s->has[f] = (r->flags >> (1 + f)) & 1;
+            s->num[f] = r->num[f];
+        }
+        if (s->has[EVENT_STAGE] && !(s->stage = string_at(l, r->stage)))
+            return false;
+    }
+    return true;
 }
 
-/* The whole file, read at once into a buffer of its size. */
-static char *slurp(const char *path, size_t *len)
+static bool parse(const layout *l, deal_history *h, char head[41], deal_snapshot ***tips,
+                  size_t *ntips)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0)
-        return NULL;
-    if (fstat(fd, &st) < 0 || st.st_size < 0) {
-        close(fd);
-        return NULL;
-    }
-    size_t size = (size_t)st.st_size, got = 0;
-    char *text = xmalloc(size + 1);
-    while (got < size) {
-        ssize_t n = read(fd, text + got, size - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    close(fd);
-    if (got != size) {          /* changed while read: a torn file */
-        free(text);
-        return NULL;
-    }
-    text[size] = '\0';
-    *len = size;
-    return text;
-}
-
-/* Whether the file ends with the "end" line put_end writes, with the
- * checksum of all before it. */
-static bool checksum_holds(const char *text, size_t len)
-{
-    if (len < END_LINE_LEN)
-        return false;
-    const char *end = text + len - END_LINE_LEN;
-    char digits[17];
-    memcpy(digits, end + 4, 16);
-    digits[16] = '\0';
-    char *stop;
-    unsigned long long sum = strtoull(digits, &stop, 16);
-    return memcmp(end, "end ", 4) == 0 && end[END_LINE_LEN - 1] == '\n' && stop == digits + 16 &&
-           sum == region_checksum((const unsigned char *)text, len - END_LINE_LEN);
+    const file_header *hd = l->hd;
+    for (int i = 0; i < 40; i++)
+        if (lower_hex(hd->head[i]) < 0)
+            return false;
+    memcpy(head, hd->head, 40);
+    head[40] = '\0';
+    h->unparseable = (size_t)hd->unparseable;
+    h->deals = xcalloc(hd->ndeals + 1, sizeof *h->deals);
+    h->authors = xcalloc(hd->nauthors + 1, sizeof *h->authors);
+    h->commits = xmalloc((hd->ncommits + 1) * sizeof *h->commits);
+    h->events = xcalloc(hd->nevents + 1, sizeof *h->events);
+    *tips = xcalloc(hd->ntips + 1, sizeof **tips);
+    h->ndeals = hd->ndeals;
+    h->nauthors = hd->nauthors;
+    h->ncommits = hd->ncommits;
+    h->nevents = h->cap_events = hd->nevents;
+    *ntips = hd->ntips;
+    return read_names(l, l->deals, h->deals, h->ndeals) &&
+           read_names(l, l->authors, h->authors, h->nauthors) && read_commits(l, h) &&
+           read_events(l, h) && read_tips(l, *tips, *ntips);
 }
 
 void deal_snapshot_free(deal_snapshot *s)
@@ -450,16 +347,22 @@ int events_file_read(const char *path, deal_history *out, char head[41], deal_sn
     memset(out, 0, sizeof *out);
     *tips = NULL;
     *ntips = 0;
-    size_t len;
-    char *text = slurp(path, &len);
-    if (!text)
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
         return -1;
-    bool ok = checksum_holds(text, len);
-    if (ok) {
-        cursor c = {text, text + len - END_LINE_LEN, false};
-        ok = parse(&c, out, head, tips, ntips);
+    void *map = MAP_FAILED;
+    size_t len = 0;
+    if (fstat(fd, &st) == 0 && st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX) {
+        len = (size_t)st.st_size;
+        map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
     }
-    free(text);
+    close(fd);
+    if (map == MAP_FAILED)
+        return -1;
+    layout l;
+    bool ok = lay_out(map, len, &l) && checksum_holds(map, len) && parse(&l, out, head, tips, ntips);
+    munmap(map, len);
     if (!ok) {
         /* Half-read tables: names and texts read so far are freed, the rest NULL. */
         deal_history_free(out);
