@@ -4,6 +4,11 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <time.h>
+static double T0(void){struct timespec t;clock_gettime(CLOCK_PROCESS_CPUTIME_ID,&t);return t.tv_sec*1e3+t.tv_nsec/1e6;}
+#define TM(label) do{ if(getenv("EVT_TIMING")) fprintf(stderr,"%-12s %7.1f\n",label,T0()-t0_); t0_=T0(); }while(0)
+static double t0_;
 
 #include "../pipeline/deal.h"
 #include "bytemap.h"
@@ -473,22 +478,29 @@ static int read_history(git_repository *git, const git_oid *known, const git_oid
     git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
     builder b;
     builder_start(&b, git, h, tips, ntips);
+    TM("start");
     int rc = new_commits(git, known, &oids, &n, err);
+    TM("walk");
     for (size_t i = 0; !rc && i < n; i++) {
         rc = read_commit(&b, &oids[i], err);
         if (progress && ((i + 1) % 4096 == 0 || i + 1 == n))
             progress(ud, i + 1, n);
     }
+    TM("commits");
     if (!rc) {
         deal_history_canonicalize(h);
+        TM("canon");
         tip_list t;
         head_tips(&b, head, &t);
+        TM("tips");
         char head_hex[GIT_OID_HEXSZ + 1];
         git_oid_tostr(head_hex, sizeof head_hex, head);
         events_file_write(path, h, head_hex, t.items, t.n);
         free(t.items);
+        TM("write");
     }
     builder_end(&b);
+    TM("end");
     git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
     free(oids);
@@ -535,8 +547,10 @@ int events_load(db_repo *repo, deal_history *out, events_progress_fn progress, v
     git_oid known;
     snapshot **tips;
     size_t ntips;
+    t0_=T0();
     bool have = events_file_read(path, out, cached, &tips, &ntips) == 0 &&
                 trusted(git, &head, cached, &known);
+    TM("read+trust");
     if (!have || git_oid_equal(&known, &head)) {
         for (size_t i = 0; i < ntips; i++)
             deal_snapshot_free(tips[i]);

@@ -106,10 +106,18 @@ expect_eq "the move and the win show" "$expected" "$after"
 expect_eq "the broken version is counted" "$(pyjson 'd["unparseable"] + 1' < "$TMP/truth.json")" \
     "$(stats "$hist" | pyjson 'd["unparseable"]')"
 same_as_rebuild "after edits" "$hist"
+# Several updates in a row, each from the index the one before wrote.
+db -C "$hist" set "$X" close_date 2027-03-31 > /dev/null || fail "set close date"
+expect_eq "first of several updates" "update 1" "$(index_from "$hist")"
+db -C "$hist" set "$X" value 12345 > /dev/null || fail "set value"
+expect_eq "second of several updates" "update 1" "$(index_from "$hist")"
+db -C "$hist" lost "$X" > /dev/null || fail "lost"
+expect_eq "third of several updates" "update 1" "$(index_from "$hist")"
+same_as_rebuild "after several updates in a row" "$hist"
 
 # ---- never trusted off HEAD's history ---------------------------------------
 stats "$hist" > /dev/null
-git -C "$hist" reset -q --hard HEAD~3
+git -C "$hist" reset -q --hard HEAD~6
 expect_eq "after a reset the cache (of a commit HEAD does not descend from) is not used" \
     "rebuild" "$(index_from "$hist" | cut -d' ' -f1)"
 expect_eq "and the figures are HEAD's" "$before" "$(stats "$hist" | pyjson '[s["censored"] for s in d["stages"]]')"
@@ -131,15 +139,25 @@ after_damage() { # DESC: the cache was damaged
 head -c $((size / 2)) "$TMP/good" > "$hist/$cache"
 after_damage "torn in the middle"
 head -c $((size - 10)) "$TMP/good" > "$hist/$cache"
-after_damage "its last line cut short"
-# A won deal made lost in place: the same length, every line well-formed;
-# only the checksum can tell.
+after_damage "its checksum cut short"
+# A won deal made lost in place: the same length, every record well-formed;
+# only the checksum can tell. (Layout: store/events_file.c; a 120-byte
+# header with the counts at 72.., 48-byte commits, then 24-byte events:
+# deal, commit, field (1: status), text, value (1: won).)
 python3 - "$hist/$cache" <<'PY'
-import re, sys
+import struct, sys
 path = sys.argv[1]
-text = open(path).read()
-m = re.search(r"^e [0-9]+ [0-9]+ t 1$", text, re.M)
-open(path, "w").write(text[:m.end() - 1] + "2" + text[m.end():])
+data = bytearray(open(path, "rb").read())
+ncommits, nevents = struct.unpack_from("=QQ", data, 88)
+at = 120 + 48 * ncommits
+for i in range(nevents):
+    deal, commit, field, text, num = struct.unpack_from("=IIIIq", data, at + 24 * i)
+    if field == 1 and num == 1:
+        struct.pack_into("=q", data, at + 24 * i + 16, 2)
+        break
+else:
+    sys.exit("no won deal in the index")
+open(path, "wb").write(data)
 PY
 expect_eq "the damage kept the length" "$size" "$(wc -c < "$hist/$cache")"
 cmp -s "$TMP/good" "$hist/$cache" && fail "the status was not changed in the cache"
