@@ -1,8 +1,9 @@
-/* .git/dealboard-events: the event index of one commit, as text (a version
- * line, the commit it covers, the tables of deal_events.h, the snapshots
- * of that commit's deal files, and a checksum of it all). A cache:
- * anything wrong with it (another version, a torn or edited file) makes it
- * be read again from git, never an error. */
+/* .git/dealboard-events: the event index of one commit, binary (a header
+ * with the version and the commit it covers, the tables of deal_events.h
+ * as fixed-size records, the snapshots of that commit's deal files, a
+ * string table, and a checksum of it all; layout in events_file.c). A
+ * cache: anything wrong with it (another version or byte order, a torn or
+ * edited file) makes it be read again from git, never an error. */
 #ifndef DB_EVENTS_FILE_H
 #define DB_EVENTS_FILE_H
 
