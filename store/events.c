@@ -32,6 +32,13 @@ typedef struct {
     bytemap commits, deals, authors, blobs;
     size_t known_commits, parent_misses;
     size_t cap_commits, cap_deals, cap_authors;
+    /* The index's deals (h->deals[0, known_deals), by name) and the
+     * snapshots of its commit's deal files (by blob id) are searched in
+     * place; only what this read adds is mapped (deals, blobs): mapping
+     * them all was a tenth of an update. */
+    size_t known_deals;
+    snapshot **tips;
+    size_t ntips;
 } builder;
 
 /* ---- one version of a deal file ---- */
@@ -70,11 +77,28 @@ static void read_fields(const cJSON *root, snapshot *s)
     s->has[EVENT_STAGE_ENTERED] = day_field(root, "stage_entered", &s->num[EVENT_STAGE_ENTERED]);
 }
 
+static int by_blob(const void *a, const void *b)
+{
+    return memcmp((*(snapshot *const *)a)->blob, (*(snapshot *const *)b)->blob, GIT_OID_RAWSZ);
+}
+
+/* The index's snapshot of a blob; NULL when it has none. */
+static snapshot *known_tip(const builder *b, const unsigned char *blob)
+{
+    snapshot key, *k = &key;
+    memcpy(key.blob, blob, GIT_OID_RAWSZ);
+    snapshot **found = b->ntips ? bsearch(&k, b->tips, b->ntips, sizeof *b->tips, by_blob) : NULL;
+    return found ? *found : NULL;
+}
+
 static snapshot *snapshot_of(builder *b, const git_oid *blob_id)
 {
     uintptr_t found;
     if (bytemap_get(&b->blobs, blob_id->id, GIT_OID_RAWSZ, &found))
         return (snapshot *)found;
+    snapshot *tip = known_tip(b, blob_id->id);
+    if (tip)
+        return tip;
     snapshot *s = xcalloc(1, sizeof *s);
     memcpy(s->blob, blob_id->id, GIT_OID_RAWSZ);
     git_blob *blob = NULL;
@@ -100,6 +124,23 @@ static void free_snapshot(uintptr_t p)
 }
 
 /* ---- the tables ---- */
+
+static uint32_t intern(bytemap *map, char ***names, size_t *n, size_t *cap, const char *name);
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A deal's index: in the index read before, or added by this read. */
+static uint32_t intern_deal(builder *b, const char *id)
+{
+    char **found = b->known_deals ? bsearch(&id, b->h->deals, b->known_deals, sizeof id, by_name)
+                                  : NULL;
+    if (found)
+        return (uint32_t)(found - b->h->deals);
+    return intern(&b->deals, &b->h->deals, &b->h->ndeals, &b->cap_deals, id);
+}
 
 static uint32_t intern(bytemap *map, char ***names, size_t *n, size_t *cap, const char *name)
 {
@@ -144,6 +185,10 @@ typedef struct {
     uint32_t commit, deal;
     git_tree **parent_trees;     /* [0] may be NULL (a root commit) */
     size_t nparents;
+    /* The other parents' directories, by parent and path: looked up once
+     * per commit, not once per file (libgit2 does not cache a tree as large
+     * as deals/, and reading it again per file was a third of a merge). */
+    bytemap parent_dirs;
 } commit_ctx;
 
 /* The deal a path holds: deals/<anything>/<id>.json; NULL otherwise. */
@@ -158,7 +203,40 @@ static char *deal_id_of(const char *path)
     return xstrndup(base, (size_t)(path + len - 5 - base));
 }
 
-static const snapshot *parent_version(builder *b, const commit_ctx *c, size_t k,
+/* Parent k's tree of the directory path[0, len); NULL when it has none. */
+static git_tree *parent_dir(builder *b, commit_ctx *c, size_t k, const char *path, size_t len)
+{
+    uintptr_t found;
+    if (!c->parent_trees[k])
+        return NULL;
+    char *key = xmalloc(sizeof k + len);
+    memcpy(key, &k, sizeof k);
+    memcpy(key + sizeof k, path, len);
+    if (bytemap_get(&c->parent_dirs, key, sizeof k + len, &found)) {
+        free(key);
+        return (git_tree *)found;
+    }
+    char *dir = xstrndup(path, len);
+    git_tree_entry *te = NULL;
+    git_tree *tree = NULL;
+    if (git_tree_entry_bypath(&te, c->parent_trees[k], dir) == 0 &&
+        git_tree_entry_type(te) == GIT_OBJECT_TREE &&
+        git_tree_lookup(&tree, b->git, git_tree_entry_id(te)) < 0)
+        tree = NULL;
+    git_error_clear();
+    git_tree_entry_free(te);
+    free(dir);
+    bytemap_put(&c->parent_dirs, key, sizeof k + len, (uintptr_t)tree);
+    free(key);
+    return tree;
+}
+
+static void free_tree(uintptr_t tree)
+{
+    git_tree_free((git_tree *)tree);
+}
+
+static const snapshot *parent_version(builder *b, commit_ctx *c, size_t k,
                                       const treediff_entry *e, bool *present, git_oid *blob)
 {
     *present = false;
@@ -169,25 +247,20 @@ static const snapshot *parent_version(builder *b, const commit_ctx *c, size_t k,
         *blob = e->old.id;
         return snapshot_of(b, &e->old.id);
     }
-    git_tree_entry *te = NULL;
-    if (!c->parent_trees[k] || git_tree_entry_bypath(&te, c->parent_trees[k], e->path) < 0) {
-        git_error_clear();
+    const char *base = strrchr(e->path, '/') + 1;   /* deal paths are under deals/ */
+    git_tree *dir = parent_dir(b, c, k, e->path, (size_t)(base - 1 - e->path));
+    const git_tree_entry *te = dir ? git_tree_entry_byname(dir, base) : NULL;
+    if (!te || git_tree_entry_type(te) != GIT_OBJECT_BLOB)
         return NULL;
-    }
-    const snapshot *s = NULL;
-    if (git_tree_entry_type(te) == GIT_OBJECT_BLOB) {
-        *present = true;
-        *blob = *git_tree_entry_id(te);
-        s = snapshot_of(b, blob);
-    }
-    git_tree_entry_free(te);
-    return s;
+    *present = true;
+    *blob = *git_tree_entry_id(te);
+    return snapshot_of(b, blob);
 }
 
 /* Emits the changes of one deal file: a field's new value is the commit's
  * own when it differs from that field in every parent (a merge that takes
  * a side's value changes nothing: the side's commit made the change). */
-static void deal_file_changed(builder *b, const commit_ctx *c, const treediff_entry *e)
+static void deal_file_changed(builder *b, commit_ctx *c, const treediff_entry *e)
 {
     const snapshot *now = e->new.exists && (e->new.mode & 0170000) == 0100000
                               ? snapshot_of(b, &e->new.id)
@@ -319,11 +392,13 @@ static int read_commit(builder *b, const git_oid *oid, db_err *err)
         char *id = deal_id_of(diff.items[i].path);
         if (!id)
             continue;
-        c.deal = intern(&b->deals, &b->h->deals, &b->h->ndeals, &b->cap_deals, id);
+        c.deal = intern_deal(b, id);
         deal_file_changed(b, &c, &diff.items[i]);
         free(id);
     }
     treediff_free(&diff);
+    bytemap_each(&c.parent_dirs, free_tree);
+    bytemap_free(&c.parent_dirs);
     for (size_t k = 0; k < c.nparents; k++)
         git_tree_free(c.parent_trees[k]);
     free(c.parent_trees);
@@ -376,21 +451,19 @@ static void builder_start(builder *b, git_repository *git, deal_history *h, snap
     b->cap_deals = h->ndeals;
     b->cap_authors = h->nauthors;
     b->known_commits = h->ncommits;
+    b->known_deals = h->ndeals;
+    b->tips = tips;
+    b->ntips = ntips;
     h->cap_events = h->nevents;
-    for (size_t i = 0; i < ntips; i++) {
-        if (bytemap_get(&b->blobs, tips[i]->blob, GIT_OID_RAWSZ, NULL))
-            deal_snapshot_free(tips[i]);
-        else
-            bytemap_put(&b->blobs, tips[i]->blob, GIT_OID_RAWSZ, (uintptr_t)tips[i]);
-    }
-    for (size_t i = 0; i < h->ndeals; i++)
-        bytemap_put(&b->deals, h->deals[i], strlen(h->deals[i]), i);
     for (size_t i = 0; i < h->nauthors; i++)
         bytemap_put(&b->authors, h->authors[i], strlen(h->authors[i]), i);
 }
 
 static void builder_end(builder *b)
 {
+    for (size_t i = 0; i < b->ntips; i++)
+        deal_snapshot_free(b->tips[i]);
+    free(b->tips);
     bytemap_each(&b->blobs, free_snapshot);
     bytemap_free(&b->blobs);
     bytemap_free(&b->commits);
@@ -406,39 +479,67 @@ typedef struct {
     size_t n, cap;
 } tip_list;
 
-static int collect_tip(const char *root, const git_tree_entry *entry, void *payload)
+static void tip_add(tip_list *t, snapshot *s)
 {
-    (void)root;
-    tip_list *t = payload;
-    const char *name = git_tree_entry_name(entry);
-    size_t len = strlen(name);
-    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB || len <= 5 ||
-        strcmp(name + len - 5, ".json") != 0)
-        return 0;
     if (t->n == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 1024;
         t->items = xrealloc(t->items, t->cap * sizeof *t->items);
     }
-    t->items[t->n++] = snapshot_of(t->b, git_tree_entry_id(entry));
+    t->items[t->n++] = s;
+}
+
+/* A deal file, as HEAD's tips count them: a blob deals/.../NAME.json. */
+static bool tip_name(const char *name)
+{
+    size_t len = strlen(name);
+    return len > 5 && strcmp(name + len - 5, ".json") == 0;
+}
+
+static int collect_tip(const char *root, const git_tree_entry *entry, void *payload)
+{
+    (void)root;
+    tip_list *t = payload;
+    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB || !tip_name(git_tree_entry_name(entry)))
+        return 0;
+    snapshot *s = snapshot_of(t->b, git_tree_entry_id(entry));
+    s->files++;
+    tip_add(t, s);
     return 0;
 }
 
-static int by_blob(const void *a, const void *b)
+/* Sorts by blob id and keeps each once (and, with only_present, only those
+ * some deal file still has). */
+static void tips_unique(tip_list *t, bool only_present)
 {
-    return memcmp((*(snapshot *const *)a)->blob, (*(snapshot *const *)b)->blob, GIT_OID_RAWSZ);
+    if (t->n)
+        qsort(t->items, t->n, sizeof *t->items, by_blob);
+    size_t kept = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if ((!kept || t->items[kept - 1] != t->items[i]) && (!only_present || t->items[i]->files))
+            t->items[kept++] = t->items[i];
+    t->n = kept;
 }
 
-/* The snapshots of the deal files in HEAD's tree (most read already, or
- * kept from the index before), by blob id, each once. */
+static git_tree *tree_of(git_repository *git, const git_oid *commit_id)
+{
+    git_commit *commit = NULL;
+    git_tree *tree = NULL;
+    if (git_commit_lookup(&commit, git, commit_id) < 0 || git_commit_tree(&tree, commit) < 0)
+        tree = NULL;
+    git_commit_free(commit);
+    git_error_clear();
+    return tree;
+}
+
+/* The snapshots of the deal files in HEAD's tree (most read already), by
+ * blob id, each once: for a read from scratch. */
 static void head_tips(builder *b, const git_oid *head, tip_list *t)
 {
     memset(t, 0, sizeof *t);
     t->b = b;
-    git_commit *commit = NULL;
-    git_tree *tree = NULL, *deals = NULL;
+    git_tree *tree = tree_of(b->git, head), *deals = NULL;
     git_tree_entry *entry = NULL;
-    if (git_commit_lookup(&commit, b->git, head) == 0 && git_commit_tree(&tree, commit) == 0 &&
-        git_tree_entry_bypath(&entry, tree, "deals") == 0 &&
+    if (tree && git_tree_entry_bypath(&entry, tree, "deals") == 0 &&
         git_tree_entry_type(entry) == GIT_OBJECT_TREE &&
         git_tree_lookup(&deals, b->git, git_tree_entry_id(entry)) == 0)
         git_tree_walk(deals, GIT_TREEWALK_PRE, collect_tip, t);
@@ -446,23 +547,122 @@ static void head_tips(builder *b, const git_oid *head, tip_list *t)
     git_tree_free(deals);
     git_tree_entry_free(entry);
     git_tree_free(tree);
-    git_commit_free(commit);
-    if (t->n)
-        qsort(t->items, t->n, sizeof *t->items, by_blob);
+    tips_unique(t, false);
+}
+
+static bool tip_side(const treediff_side *side)
+{
+    uint32_t kind = side->mode & 0170000;
+    return side->exists && (kind == 0100000 || kind == 0120000);
+}
+
+/* The tips of the index's commit that changed on the way to HEAD, from the
+ * difference of the two trees (not a walk of HEAD's, which was a fifth of
+ * an update after a sync): each deal file's old blob counts one file
+ * fewer, its new one one more. By blob id, each once; files 0: gone. */
+static int changed_tips(builder *b, const git_oid *known, const git_oid *head, tip_list *t,
+                        db_err *err)
+{
+    memset(t, 0, sizeof *t);
+    t->b = b;
+    git_tree *from = tree_of(b->git, known), *to = tree_of(b->git, head);
+    treediff_list diff = {0};
+    int rc = from && to ? treediff(b->git, from, to, &diff, err)
+                        : gitu_fail(err, DB_EIO, "reading the history");
+    for (size_t i = 0; !rc && i < diff.n; i++) {
+        const treediff_entry *e = &diff.items[i];
+        if (!str_has_prefix(e->path, "deals/") || !tip_name(strrchr(e->path, '/') + 1))
+            continue;
+        if (tip_side(&e->old)) {
+            snapshot *s = snapshot_of(b, &e->old.id);
+            s->files -= s->files > 0;
+            tip_add(t, s);
+        }
+        if (tip_side(&e->new)) {
+            snapshot *s = snapshot_of(b, &e->new.id);
+            s->files++;
+            tip_add(t, s);
+        }
+    }
+    treediff_free(&diff);
+    git_tree_free(from);
+    git_tree_free(to);
+    tips_unique(t, false);
+    /* One read this time and in no file now was never a tip. */
     size_t kept = 0;
     for (size_t i = 0; i < t->n; i++)
-        if (!kept || by_blob(&t->items[kept - 1], &t->items[i]) != 0)
+        if (t->items[i]->files || known_tip(b, t->items[i]->blob))
             t->items[kept++] = t->items[i];
     t->n = kept;
+    return rc;
+}
+
+/* All the tips of HEAD: the index's, with those that changed. */
+static void all_tips(const builder *b, const tip_list *changed, tip_list *out)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < b->ntips; i++)
+        tip_add(out, b->tips[i]);
+    for (size_t i = 0; i < changed->n; i++)
+        tip_add(out, changed->items[i]);
+    tips_unique(out, true);
 }
 
 /* ---- reading and caching ---- */
 
+/* Segments the index file may have before an update rewrites it whole
+ * (each costs a merge of the tables when it is read). */
+static size_t segments_limit(void)
+{
+    const char *env = getenv("DEALBOARD_EVENTS_SEGMENTS");   /* for tests */
+    long n = env ? strtol(env, NULL, 10) : 0;
+    return n > 0 ? (size_t)n : 4;
+}
+
+typedef struct {
+    char *path;
+    events_file_state st;          /* segments == 0: none, read from scratch */
+} index_file;
+
+/* Writes the index of HEAD after the commits were read (h: the index read
+ * before, `from` its counts, then what this read added): one more segment
+ * when the file has room, else the whole index in one. */
+static int save_index(builder *b, const index_file *f, const events_counts *from,
+                      const git_oid *known, const git_oid *head, db_err *err)
+{
+    char head_hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(head_hex, sizeof head_hex, head);
+    tip_list changed, all;
+    int rc = known ? changed_tips(b, known, head, &changed, err) : 0;
+    TM("tips");
+    if (rc)
+        return rc;
+    if (known && f->st.segments < segments_limit()) {
+        events_file_append(f->path, &f->st, b->h, from, head_hex, changed.items, changed.n);
+        TM("append");
+        deal_history_canonicalize(b->h);
+        TM("canon");
+    } else {
+        deal_history_canonicalize(b->h);
+        TM("canon");
+        if (known)
+            all_tips(b, &changed, &all);
+        else
+            head_tips(b, head, &all);
+        events_file_write(f->path, b->h, head_hex, all.items, all.n);
+        free(all.items);
+        TM("write");
+    }
+    if (known)
+        free(changed.items);
+    return 0;
+}
+
 /* Reads the commits of HEAD not in `known` (NULL: all) on top of h (the
  * index of `known`, whose tips the builder takes) and writes the index of
- * HEAD to path. */
+ * HEAD to the file. */
 static int read_history(git_repository *git, const git_oid *known, const git_oid *head,
-                        const char *path, deal_history *h, snapshot **tips, size_t ntips,
+                        const index_file *f, deal_history *h, snapshot **tips, size_t ntips,
                         events_progress_fn progress, void *ud, size_t *read, db_err *err)
 {
     git_oid *oids;
@@ -477,6 +677,7 @@ static int read_history(git_repository *git, const git_oid *known, const git_oid
      * at exit was a twentieth of a first read. */
     git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
     builder b;
+    events_counts from = {h->ndeals, h->nauthors, h->ncommits, h->nevents};
     builder_start(&b, git, h, tips, ntips);
     TM("start");
     int rc = new_commits(git, known, &oids, &n, err);
@@ -487,18 +688,8 @@ static int read_history(git_repository *git, const git_oid *known, const git_oid
             progress(ud, i + 1, n);
     }
     TM("commits");
-    if (!rc) {
-        deal_history_canonicalize(h);
-        TM("canon");
-        tip_list t;
-        head_tips(&b, head, &t);
-        TM("tips");
-        char head_hex[GIT_OID_HEXSZ + 1];
-        git_oid_tostr(head_hex, sizeof head_hex, head);
-        events_file_write(path, h, head_hex, t.items, t.n);
-        free(t.items);
-        TM("write");
-    }
+    if (!rc)
+        rc = save_index(&b, f, &from, known, head, err);
     builder_end(&b);
     TM("end");
     git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
@@ -542,32 +733,38 @@ int events_load(db_repo *repo, deal_history *out, events_progress_fn progress, v
         git_error_clear();
         return 0;                  /* no commit yet: no history */
     }
-    char *path = events_file_path(repo);
+    index_file f = {events_file_path(repo), {0}};
     char cached[41] = "";
     git_oid known;
     snapshot **tips;
     size_t ntips;
     t0_=T0();
-    bool have = events_file_read(path, out, cached, &tips, &ntips) == 0 &&
+    bool have = events_file_read(f.path, out, cached, &tips, &ntips, &f.st) == 0 &&
                 trusted(git, &head, cached, &known);
     TM("read+trust");
-    if (!have || git_oid_equal(&known, &head)) {
+    if (have && git_oid_equal(&known, &head)) {
+        /* Only a lower limit than the one that wrote it leaves more. */
+        if (f.st.segments > segments_limit())
+            events_file_write(f.path, out, cached, tips, ntips);
         for (size_t i = 0; i < ntips; i++)
             deal_snapshot_free(tips[i]);
-        ntips = 0;
-    }
-    if (have && git_oid_equal(&known, &head)) {
         free(tips);
-        free(path);
+        free(f.path);
         info->source = EVENTS_CACHED;
         return 0;
     }
-    if (!have)
+    if (!have) {
+        for (size_t i = 0; i < ntips; i++)
+            deal_snapshot_free(tips[i]);
+        free(tips);
+        tips = NULL;
+        ntips = 0;
         deal_history_free(out);
+        memset(&f.st, 0, sizeof f.st);
+    }
     info->source = have ? EVENTS_UPDATED : EVENTS_REBUILT;
-    int rc = read_history(git, have ? &known : NULL, &head, path, out, tips, ntips, progress, ud,
+    int rc = read_history(git, have ? &known : NULL, &head, &f, out, tips, ntips, progress, ud,
                           &info->commits_read, err);
-    free(tips);
-    free(path);
+    free(f.path);
     return rc;
 }

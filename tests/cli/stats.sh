@@ -2,7 +2,8 @@
 # dealboard stats on a generated multi-year history (tests/bench/history_gen.py,
 # fixed seed): the figures recover what the generator knows, the event index
 # updated from its cache equals one read from scratch (after edits, after a
-# sync that merges), is never trusted for a commit HEAD does not descend
+# sync that merges), grows by segments that a torn or bad one at its end
+# does not spoil and that are compacted into one, is never trusted for a commit HEAD does not descend
 # from, and two clones merging in either order give the same figures.
 . "$(dirname "$0")/../lib.sh"
 gen=$TOP/tests/bench/history_gen.py
@@ -18,6 +19,22 @@ stats() { db -C "$1" stats --json; }
 # The figures without "index" (how the index was had).
 figures() { stats "$1" | pyjson '{k: v for k, v in d.items() if k != "index"}'; }
 index_from() { stats "$1" | pyjson 'd["index"]["from"] + " " + str(d["index"]["commits_read"])'; }
+# The segments of an index file that check out by their sizes (layout:
+# store/events_file.c; a 128-byte header with the counts at 72..: deals,
+# authors, commits, events, tips, strings; 48-byte commits, 24-byte events,
+# 80-byte tips, 4-byte deal and author names, the strings, an 8-byte sum).
+segments() {
+    python3 - "$1" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+at = n = 0
+while at + 128 <= len(data) and data[at:at + 16] == b"dealboard-events":
+    nd, na, nc, ne, nt, ns = struct.unpack_from("=6Q", data, at + 72)
+    at += 128 + 48 * nc + 24 * ne + 80 * nt + 4 * (nd + na) + ns + 8
+    n += 1
+print(n if at == len(data) else f"{n} and {len(data) - at} bytes more")
+PY
+}
 
 # ---- the generator's figures --------------------------------------------
 stats "$hist" > "$TMP/stats.json" || fail "stats --json" "$(cat "$TMP/stats.json")"
@@ -70,11 +87,18 @@ expect_contains "the table names the stages" "Explore" "$text"
 expect_contains "the slip ledger" "3+" "$text"
 
 # ---- incremental = full rebuild -------------------------------------------
-# rebuilt DIR: the cache as read from scratch, beside the incremental one.
+# The index updated in place (segments, compacted into one by a run allowed
+# only one) equals, byte for byte, the index read from scratch; and so do
+# the figures from it.
 same_as_rebuild() { # DESC DIR
+    figures "$2" > "$TMP/incremental.json"
+    DEALBOARD_EVENTS_SEGMENTS=1 db -C "$2" stats --json > /dev/null
+    expect_eq "$1: compacted into one segment" 1 "$(segments "$2/$cache")"
     cp "$2/$cache" "$TMP/incremental"
     rm "$2/$cache"
     expect_eq "$1: read from scratch" "rebuild" "$(index_from "$2" | cut -d' ' -f1)"
+    expect_eq "$1: the figures from the updated index are a rebuild's" \
+        "$(cat "$TMP/incremental.json")" "$(figures "$2")"
     if cmp -s "$TMP/incremental" "$2/$cache"; then ok "$1: the updated index equals a rebuild"
     else fail "$1: the updated index differs from a rebuild" \
         "$(diff "$TMP/incremental" "$2/$cache" | head -5)"; fi
@@ -101,6 +125,7 @@ db -C "$hist" move "$X" "$(echo "$STAGES" | cut -d' ' -f$((XN + 2)))" > /dev/nul
 printf '{ "id": ' > "$(deal_path "$hist" "$Y")"
 git -C "$hist" commit -qam "broken by hand"
 expect_eq "edits: read from the cached commit on" "update 3" "$(index_from "$hist")"
+expect_eq "the update appended a segment" 2 "$(segments "$hist/$cache")"
 after=$(stats "$hist" | pyjson '[s["censored"] for s in d["stages"]]')
 expect_eq "the move and the win show" "$expected" "$after"
 expect_eq "the broken version is counted" "$(pyjson 'd["unparseable"] + 1' < "$TMP/truth.json")" \
@@ -113,11 +138,47 @@ db -C "$hist" set "$X" value 12345 > /dev/null || fail "set value"
 expect_eq "second of several updates" "update 1" "$(index_from "$hist")"
 db -C "$hist" lost "$X" > /dev/null || fail "lost"
 expect_eq "third of several updates" "update 1" "$(index_from "$hist")"
+expect_eq "each update appended a segment" 4 "$(segments "$hist/$cache")"
+
+# A torn last segment (a crash while appending, or a reader that came in
+# the middle), or one damaged in place: the index is what comes before it,
+# the last update is read again from git, and its segment written again.
+cp "$hist/$cache" "$TMP/four"
+want=$(figures "$hist")
+size=$(wc -c < "$TMP/four")
+last_torn() { # DESC
+    expect_eq "$1: only the last update is read again" "update 1" "$(index_from "$hist")"
+    expect_eq "$1: the figures are the same" "$want" "$(figures "$hist")"
+    cmp -s "$TMP/four" "$hist/$cache" && ok "$1: the segment is written again, whole" ||
+        fail "$1: the segment is written again, whole" "$(segments "$hist/$cache")"
+}
+head -c $((size - 100)) "$TMP/four" > "$hist/$cache"
+last_torn "a torn last segment"
+cp "$TMP/four" "$hist/$cache"
+printf 'garbage after the last segment' >> "$hist/$cache"
+expect_eq "bytes after the last segment are not one" "4 and 30 bytes more" "$(segments "$hist/$cache")"
+expect_eq "... and are dropped" "cache 0" "$(index_from "$hist")"
+python3 - "$hist/$cache" $((size - 20)) <<'PY'
+import sys
+path, at = sys.argv[1], int(sys.argv[2])
+data = bytearray(open(path, "rb").read()[:at + 20])
+data[at] ^= 1                     # in the last segment's strings
+open(path, "wb").write(data)
+PY
+expect_eq "the damage kept the length" "$size" "$(wc -c < "$hist/$cache")"
+last_torn "a last segment damaged in place"
+
+# One more update than the file has room for: it is written whole again.
+db -C "$hist" note "$X" "call back" > /dev/null || fail "note"
+expect_eq "fourth of several updates" "update 1" "$(index_from "$hist")"
+expect_eq "an update past four segments compacts the index" 1 "$(segments "$hist/$cache")"
+db -C "$hist" note "$X" "call again" > /dev/null || fail "note"
+expect_eq "then appends again" "update 1 2" "$(index_from "$hist") $(segments "$hist/$cache")"
 same_as_rebuild "after several updates in a row" "$hist"
 
 # ---- never trusted off HEAD's history ---------------------------------------
 stats "$hist" > /dev/null
-git -C "$hist" reset -q --hard HEAD~6
+git -C "$hist" reset -q --hard HEAD~8
 expect_eq "after a reset the cache (of a commit HEAD does not descend from) is not used" \
     "rebuild" "$(index_from "$hist" | cut -d' ' -f1)"
 expect_eq "and the figures are HEAD's" "$before" "$(stats "$hist" | pyjson '[s["censored"] for s in d["stages"]]')"
@@ -141,7 +202,7 @@ after_damage "torn in the middle"
 head -c $((size - 10)) "$TMP/good" > "$hist/$cache"
 after_damage "its checksum cut short"
 # A won deal made lost in place: the same length, every record well-formed;
-# only the checksum can tell. (Layout: store/events_file.c; a 120-byte
+# only the checksum can tell. (Layout: store/events_file.c; a 128-byte
 # header with the counts at 72.., 48-byte commits, then 24-byte events:
 # deal, commit, field (1: status), text, value (1: won).)
 python3 - "$hist/$cache" <<'PY'
@@ -149,7 +210,7 @@ import struct, sys
 path = sys.argv[1]
 data = bytearray(open(path, "rb").read())
 ncommits, nevents = struct.unpack_from("=QQ", data, 88)
-at = 120 + 48 * ncommits
+at = 128 + 48 * ncommits
 for i in range(nevents):
     deal, commit, field, text, num = struct.unpack_from("=IIIIq", data, at + 24 * i)
     if field == 1 and num == 1:
