@@ -174,11 +174,21 @@ expect_eq "fourth of several updates" "update 1" "$(index_from "$hist")"
 expect_eq "an update past four segments compacts the index" 1 "$(segments "$hist/$cache")"
 db -C "$hist" note "$X" "call again" > /dev/null || fail "note"
 expect_eq "then appends again" "update 1 2" "$(index_from "$hist") $(segments "$hist/$cache")"
+# Two processes updating at once: one appends; the other finds the file no
+# longer as it read it (or reads it after) and leaves it.
+db -C "$hist" note "$X" "both at once" > /dev/null || fail "note"
+stats "$hist" > "$TMP/one.json" &
+stats "$hist" > "$TMP/two.json" &
+wait
+expect_eq "two updates at once add one segment" 3 "$(segments "$hist/$cache")"
+expect_eq "... and both give the same figures" \
+    "$(pyjson '{k: v for k, v in d.items() if k != "index"}' < "$TMP/one.json")" \
+    "$(pyjson '{k: v for k, v in d.items() if k != "index"}' < "$TMP/two.json")"
 same_as_rebuild "after several updates in a row" "$hist"
 
 # ---- never trusted off HEAD's history ---------------------------------------
 stats "$hist" > /dev/null
-git -C "$hist" reset -q --hard HEAD~8
+git -C "$hist" reset -q --hard HEAD~9
 expect_eq "after a reset the cache (of a commit HEAD does not descend from) is not used" \
     "rebuild" "$(index_from "$hist" | cut -d' ' -f1)"
 expect_eq "and the figures are HEAD's" "$before" "$(stats "$hist" | pyjson '[s["censored"] for s in d["stages"]]')"
