@@ -72,7 +72,7 @@ static int by_tail_item(const void *a, const void *b)
                     tail_base + *(const size_t *)b * tail_size);
 }
 
-static void sort_mostly_sorted(void *base, size_t n, size_t size,
+static bool sort_mostly_sorted(void *base, size_t n, size_t size,
                                int (*cmp)(const void *, const void *), uint32_t *map)
 {
     char *a = base;
@@ -82,7 +82,7 @@ static void sort_mostly_sorted(void *base, size_t n, size_t size,
     for (size_t i = 0; map && i < n; i++)
         map[i] = (uint32_t)i;
     if (k >= n)
-        return;
+        return false;
     size_t m = n - k;
     char *tail = xmalloc(m * size);
     size_t *order = xmalloc(m * sizeof *order);
@@ -110,6 +110,7 @@ static void sort_mostly_sorted(void *base, size_t n, size_t size,
     }
     free(order);
     free(tail);
+    return true;
 }
 
 static int by_name(const void *a, const void *b)
@@ -117,11 +118,12 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorts names in place; map[old index] = new index. Caller frees map. */
-static uint32_t *sort_names(char **names, size_t n)
+/* Sorts names in place; map[old index] = new index (*moved: not all
+ * map[i] == i). Caller frees map. */
+static uint32_t *sort_names(char **names, size_t n, bool *moved)
 {
     uint32_t *map = xmalloc((n ? n : 1) * sizeof *map);
-    sort_mostly_sorted(names, n, sizeof *names, by_name, map);
+    *moved = sort_mostly_sorted(names, n, sizeof *names, by_name, map);
     return map;
 }
 
@@ -133,12 +135,13 @@ static int by_generation(const void *a, const void *b)
     return strcmp(x->oid, y->oid);
 }
 
-static uint32_t *sort_commits(history_commit *commits, size_t n, const uint32_t *author_map)
+static uint32_t *sort_commits(history_commit *commits, size_t n, const uint32_t *author_map,
+                              bool authors_moved, bool *moved)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; authors_moved && i < n; i++)
         commits[i].author = author_map[commits[i].author];
     uint32_t *map = xmalloc((n ? n : 1) * sizeof *map);
-    sort_mostly_sorted(commits, n, sizeof *commits, by_generation, map);
+    *moved = sort_mostly_sorted(commits, n, sizeof *commits, by_generation, map);
     return map;
 }
 
@@ -159,10 +162,13 @@ static int event_order(const void *a, const void *b)
 
 void deal_history_canonicalize(deal_history *h)
 {
-    uint32_t *deal_map = sort_names(h->deals, h->ndeals);
-    uint32_t *author_map = sort_names(h->authors, h->nauthors);
-    uint32_t *commit_map = sort_commits(h->commits, h->ncommits, author_map);
-    for (size_t i = 0; i < h->nevents; i++) {
+    bool deals_moved, authors_moved, commits_moved;
+    uint32_t *deal_map = sort_names(h->deals, h->ndeals, &deals_moved);
+    uint32_t *author_map = sort_names(h->authors, h->nauthors, &authors_moved);
+    uint32_t *commit_map = sort_commits(h->commits, h->ncommits, author_map, authors_moved,
+                                        &commits_moved);
+    /* An update seldom moves one: new deals and commits mostly sort last. */
+    for (size_t i = 0; (deals_moved || commits_moved) && i < h->nevents; i++) {
         h->events[i].deal = deal_map[h->events[i].deal];
         h->events[i].commit = commit_map[h->events[i].commit];
     }

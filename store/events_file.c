@@ -33,7 +33,8 @@ char *events_file_path(db_repo *repo)
  *   tips     ntips     x tip_rec
  *   deals    ndeals    x uint32 (offset of the name in the strings)
  *   authors  nauthors x uint32
- *   strings  strings_len bytes of NUL-terminated names and stage ids
+ *   strings  strings_len bytes of NUL-terminated names and stage ids,
+ *            NULs after them up to a multiple of 8 bytes for the segment
  *   checksum uint64: region_checksum of the segment before it
  * Binary, in the byte order of the machine that wrote it (a file of
  * another order fails the header check and is read again from git);
@@ -203,7 +204,10 @@ static void put_segment(strbuf *sb, const deal_history *h, const events_counts *
     put_tips(sb, tips, ntips, &strings);
     put_names(sb, h->deals, from->deals, h->ndeals, &strings);
     put_names(sb, h->authors, from->authors, h->nauthors, &strings);
-    /* The strings' length goes in the header, known only now. */
+    /* The strings, NUL-padded so that the next segment's records are
+     * aligned; their length goes in the header, known only now. */
+    while ((sb->len - start + strings.text.len) % 8)
+        sb_add(&strings.text, "", 1);
     ((file_header *)(sb->data + start))->strings_len = strings.text.len;
     if (strings.text.len)
         sb_add(sb, strings.text.data, strings.text.len);
@@ -296,7 +300,7 @@ static bool lay_out(const unsigned char *p, size_t len, layout *l)
     uint64_t need = sizeof *hd + hd->ncommits * sizeof(commit_rec) +
                     hd->nevents * sizeof(event_rec) + hd->ntips * sizeof(tip_rec) +
                     (hd->ndeals + hd->nauthors) * 4 + hd->strings_len + sizeof(uint64_t);
-    if (need > len)
+    if (need > len || need % 8)       /* the next segment's records stay aligned */
         return false;
     l->hd = hd;
     l->len = (size_t)need;
