@@ -4,11 +4,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
-#include <time.h>
-static double T0(void){struct timespec t;clock_gettime(CLOCK_PROCESS_CPUTIME_ID,&t);return t.tv_sec*1e3+t.tv_nsec/1e6;}
-#define TM(label) do{ if(getenv("EVT_TIMING")) fprintf(stderr,"%-12s %7.1f\n",label,T0()-t0_); t0_=T0(); }while(0)
-static double t0_;
 
 #include "../pipeline/deal.h"
 #include "bytemap.h"
@@ -634,24 +629,19 @@ static int save_index(builder *b, const index_file *f, const events_counts *from
     git_oid_tostr(head_hex, sizeof head_hex, head);
     tip_list changed, all;
     int rc = known ? changed_tips(b, known, head, &changed, err) : 0;
-    TM("tips");
     if (rc)
         return rc;
     if (known && f->st.segments < segments_limit()) {
         events_file_append(f->path, &f->st, b->h, from, head_hex, changed.items, changed.n);
-        TM("append");
         deal_history_canonicalize(b->h);
-        TM("canon");
     } else {
         deal_history_canonicalize(b->h);
-        TM("canon");
         if (known)
             all_tips(b, &changed, &all);
         else
             head_tips(b, head, &all);
         events_file_write(f->path, b->h, head_hex, all.items, all.n);
         free(all.items);
-        TM("write");
     }
     if (known)
         free(changed.items);
@@ -679,24 +669,27 @@ static int read_history(git_repository *git, const git_oid *known, const git_oid
     builder b;
     events_counts from = {h->ndeals, h->nauthors, h->ncommits, h->nevents};
     builder_start(&b, git, h, tips, ntips);
-    TM("start");
     int rc = new_commits(git, known, &oids, &n, err);
-    TM("walk");
     for (size_t i = 0; !rc && i < n; i++) {
         rc = read_commit(&b, &oids[i], err);
         if (progress && ((i + 1) % 4096 == 0 || i + 1 == n))
             progress(ud, i + 1, n);
     }
-    TM("commits");
     if (!rc)
         rc = save_index(&b, f, &from, known, head, err);
     builder_end(&b);
-    TM("end");
     git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
     free(oids);
     *read = n;
     return rc;
+}
+
+static void free_tips(snapshot **tips, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        deal_snapshot_free(tips[i]);
+    free(tips);
 }
 
 /* Whether the cache's commit is HEAD or one of its ancestors. */
@@ -738,25 +731,19 @@ int events_load(db_repo *repo, deal_history *out, events_progress_fn progress, v
     git_oid known;
     snapshot **tips;
     size_t ntips;
-    t0_=T0();
     bool have = events_file_read(f.path, out, cached, &tips, &ntips, &f.st) == 0 &&
                 trusted(git, &head, cached, &known);
-    TM("read+trust");
     if (have && git_oid_equal(&known, &head)) {
         /* Only a lower limit than the one that wrote it leaves more. */
         if (f.st.segments > segments_limit())
             events_file_write(f.path, out, cached, tips, ntips);
-        for (size_t i = 0; i < ntips; i++)
-            deal_snapshot_free(tips[i]);
-        free(tips);
+        free_tips(tips, ntips);
         free(f.path);
         info->source = EVENTS_CACHED;
         return 0;
     }
     if (!have) {
-        for (size_t i = 0; i < ntips; i++)
-            deal_snapshot_free(tips[i]);
-        free(tips);
+        free_tips(tips, ntips);
         tips = NULL;
         ntips = 0;
         deal_history_free(out);
