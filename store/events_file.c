@@ -241,6 +241,20 @@ static bool still_as_read(int fd, const events_file_state *st)
            sum == st->last_sum;
 }
 
+/* Zeros over [from, to) of the file. */
+static bool zero_fill(int fd, uint64_t from, uint64_t to)
+{
+    static const char zeros[65536];
+    while (from < to) {
+        size_t n = to - from < sizeof zeros ? (size_t)(to - from) : sizeof zeros;
+        ssize_t w = pwrite(fd, zeros, n, (off_t)from);
+        if (w <= 0)
+            return false;
+        from += (uint64_t)w;
+    }
+    return true;
+}
+
 int events_file_append(const char *path, const events_file_state *st, const deal_history *h,
                        const events_counts *from, const char *head,
                        deal_snapshot *const *tips, size_t ntips)
@@ -251,15 +265,17 @@ int events_file_append(const char *path, const events_file_state *st, const deal
     /* One writer at a time; readers need no lock (a segment being written
      * is one that does not check out yet, and is read again from git). */
     int rc = -1;
-    if (flock(fd, LOCK_EX) == 0 && still_as_read(fd, st)) {
+    struct stat now;
+    if (flock(fd, LOCK_EX) == 0 && still_as_read(fd, st) && fstat(fd, &now) == 0) {
         strbuf sb = {0};
         put_segment(&sb, h, from, head, tips, ntips, st->last_sum);
-        /* A torn or bad tail after the segments read is cut off first. */
-        if (ftruncate(fd, (off_t)st->length) == 0 &&
-            pwrite(fd, sb.data, sb.len, (off_t)st->length) == (ssize_t)sb.len)
+        /* A torn or bad tail after the segments read is written over, and
+         * what is left of it zeroed (no segment starts with zeros): never
+         * cut off, which would fault a reader that has it mapped. */
+        uint64_t end = st->length + sb.len;
+        if (pwrite(fd, sb.data, sb.len, (off_t)st->length) == (ssize_t)sb.len &&
+            zero_fill(fd, end, (uint64_t)now.st_size))
             rc = 0;
-        else if (ftruncate(fd, (off_t)st->length) != 0)
-            rc = -1;            /* a torn segment: the next reader drops it */
         sb_free(&sb);
     }
     close(fd);

@@ -38,7 +38,7 @@ typedef struct {
 } events_counts;
 
 /* What a read found, for appending to it: the segments that check out and
- * their bytes (anything after them is cut off by the next append). */
+ * their bytes (anything after them is written over by the next append). */
 typedef struct {
     size_t segments;
     uint64_t length;
