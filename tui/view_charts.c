@@ -31,7 +31,7 @@ typedef struct {
  * optional marker (the limit) on the same scale. */
 typedef struct {
     char label[64];
-    char figures[64];            /* columns separated by tabs, aligned by chart_draw */
+    char figures[96];            /* columns separated by tabs, aligned by chart_draw */
     double value, marker;
     draw_role role;
 } chart_row;
