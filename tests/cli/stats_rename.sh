@@ -6,7 +6,9 @@
 # deal; and with the id alone renamed and the deals rewritten with sed two
 # days later. stats and flow must say the same in all three, under the
 # current id; an index updated across the rename equals one read from
-# scratch; --as-of before the rename still shows the old stage.
+# scratch; --as-of before the rename still shows the old stage; a rename on
+# one side of a merge and a deal added under the old id on the other give
+# the same figures merged either way.
 . "$(dirname "$0")/../lib.sh"
 export TZ=UTC
 cache=.git/dealboard-events
@@ -136,3 +138,32 @@ old=$(db -C same list --as-of 2025-01-12 --json | pyjson '" ".join(sorted(x["sta
 expect_eq "--as-of before the rename shows explore" "evaluate explore explore explore" "$old"
 new=$(db -C same list --as-of 2025-01-15 --json | pyjson '" ".join(sorted(x["stage"] for x in d["deals"]))')
 expect_eq "--as-of the rename's day shows discover" "discover discover discover evaluate" "$new"
+
+# ---- a rename on one side of a merge, a deal added in explore on the other:
+# merged either way, the same figures, and the new deal is in discover ----
+rm -rf "$TMP/m1" "$TMP/m2"
+history m1 same before || fail "history m1"
+git clone -q m1 m2 || fail "clone"
+(
+    cd m1 || exit 1
+    at 2025-01-15; rename_in_pipeline discover Discover; rewrite_deals
+    git commit -qam "Rename the Explore stage to Discover"
+) && (
+    cd m2 || exit 1
+    at 2025-01-14; db add "Zeta" --stage explore --value 700 > /dev/null
+) || fail "the two sides"
+export DEALBOARD_TODAY=2025-02-10
+db -C m1 stats --json > /dev/null || fail "stats in m1 before the merge"
+at 2025-01-16
+git -C m1 pull -q --no-rebase --no-edit ../m2 main 2>/dev/null ||
+    git -C m1 pull -q --no-rebase --no-edit ../m2 master || fail "merge m2 into m1"
+git -C m2 fetch -q ../m1 HEAD && git -C m2 merge -q --no-edit FETCH_HEAD || fail "merge m1 into m2"
+export DEALBOARD_TODAY=2025-02-10
+expect_eq "the index is updated across the merge" "update" \
+    "$(db -C m1 stats --json | pyjson 'd["index"]["from"]')"
+expect_eq "merged either way: the same figures" "$(figures m1)" "$(figures m2)"
+expect_eq "the deal added in explore on the other side counts in discover" "5 4" \
+    "$(db -C m1 stats --json | pyjson '" ".join(str(s[k]) for s in d["stages"] if s["id"] == "discover" for k in ("entered", "censored"))')"
+updated=$(figures m1)
+rm -f m1/$cache
+expect_eq "an update across the merge equals a full rebuild" "$(figures m1)" "$updated"
