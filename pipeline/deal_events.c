@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stage_renames.h"
 #include "util.h"
 
 static const struct {
@@ -50,6 +51,7 @@ void deal_history_free(deal_history *h)
     free(h->authors);
     free(h->commits);
     free(h->events);
+    stage_changes_free(h);
     memset(h, 0, sizeof *h);
 }
 
@@ -168,6 +170,7 @@ void deal_history_canonicalize(deal_history *h)
     sorting = h;
     sort_mostly_sorted(h->events, h->nevents, sizeof *h->events, event_order);
     sorting = NULL;
+    stage_changes_canonicalize(h, commit_map);
     free(deal_map);
     free(author_map);
     free(commit_map);

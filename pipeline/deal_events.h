@@ -44,6 +44,15 @@ typedef struct {
     char *text;
 } deal_event;
 
+/* A change of pipeline.json's stage ids made by a commit
+ * (pipeline/stage_renames.h): stage `from` renamed to `to`, or (from NULL)
+ * stage `to` added. */
+typedef struct {
+    uint32_t commit;         /* index into deal_history.commits */
+    char *from;              /* NULL: `to` was added */
+    char *to;
+} stage_change;
+
 /* Tables in a canonical order (deals and authors by name, commits by
  * generation then id, events by deal, time, generation, commit, field), so
  * that the same history gives the same tables however it was read. */
@@ -57,6 +66,8 @@ typedef struct {
     deal_event *events;
     size_t nevents, cap_events;
     size_t unparseable;      /* deal file versions that were not a JSON object */
+    stage_change *stage_changes;   /* by commit, then from, then to */
+    size_t nstage_changes;
 } deal_history;
 
 const char *event_field_name(event_field f);

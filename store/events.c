@@ -9,6 +9,7 @@
 #include "bytemap.h"
 #include "codec.h"
 #include "events_file.h"
+#include "events_stages.h"
 #include "gitutil.h"
 #include "repo_internal.h"
 #include "treediff.h"
@@ -311,6 +312,9 @@ static int read_commit(builder *b, const git_oid *oid, db_err *err)
     if (!rc)
         rc = treediff(b->git, c.nparents ? c.parent_trees[0] : NULL, tree, &diff, err);
     for (size_t i = 0; !rc && i < diff.n; i++) {
+        if (events_is_pipeline_path(diff.items[i].path))
+            events_stage_changes(b->git, b->h, c.commit, &diff.items[i], c.parent_trees,
+                                 c.nparents);
         char *id = deal_id_of(diff.items[i].path);
         if (!id)
             continue;

@@ -130,6 +130,26 @@ static void put_snapshot(strbuf *sb, const deal_snapshot *s)
     put_char(sb, '\n');
 }
 
+/* The stage renames and additions (pipeline/stage_renames.h), after the
+ * snapshots: "stage-changes N", then "r COMMIT =FROM =TO" for a rename and
+ * "n COMMIT =TO" for a stage added. */
+static void put_stage_changes(strbuf *sb, const deal_history *h)
+{
+    sb_printf(sb, "stage-changes %zu\n", h->nstage_changes);
+    for (size_t i = 0; i < h->nstage_changes; i++) {
+        const stage_change *c = &h->stage_changes[i];
+        put_char(sb, c->from ? 'r' : 'n');
+        put_field(sb, c->commit);
+        if (c->from) {
+            put_char(sb, ' ');
+            put_text(sb, c->from);
+        }
+        put_char(sb, ' ');
+        put_text(sb, c->to);
+        put_char(sb, '\n');
+    }
+}
+
 /* The last line: "end" and the checksum of everything before it. */
 static void put_end(strbuf *sb)
 {
@@ -157,6 +177,7 @@ int events_file_write(const char *path, const deal_history *h, const char *head,
         put_event(&sb, &h->events[i]);
     for (size_t i = 0; i < ntips; i++)
         put_snapshot(&sb, tips[i]);
+    put_stage_changes(&sb, h);
     put_end(&sb);
     db_err err;
     int rc = fs_write_atomic_ex(path, sb.data, sb.len, 0644, false, &err) ? -1 : 0;
@@ -359,6 +380,43 @@ static bool read_snapshots(cursor *c, deal_snapshot **tips, size_t n)
     return true;
 }
 
+/* What put_stage_changes wrote. */
+static bool read_stage_change(char *line, const deal_history *h, stage_change *sc)
+{
+    const char *p = line + 1;
+    bool rename = line[0] == 'r';
+    if ((line[0] != 'r' && line[0] != 'n') || !get_index(&p, h->ncommits, &sc->commit) ||
+        *p != ' ')
+        return false;
+    char *to = strchr(p + 1, ' ');
+    if (rename != (to != NULL))
+        return false;
+    if (rename) {
+        *to++ = '\0';
+        if (!(sc->from = get_text(p + 1)))
+            return false;
+    } else {
+        to = (char *)p + 1;
+    }
+    return (sc->to = get_text(to)) != NULL;
+}
+
+static bool read_stage_changes(cursor *c, deal_history *h)
+{
+    size_t n;
+    char *line = next_line(c);
+    if (!line || sscanf(line, "stage-changes %zu", &n) != 1 || n > (size_t)(c->end - c->p))
+        return false;
+    h->stage_changes = xcalloc(n + 1, sizeof *h->stage_changes);
+    for (size_t i = 0; i < n; i++) {
+        line = next_line(c);
+        h->nstage_changes = i + 1;        /* freed with the history if it is cut short */
+        if (!line || !read_stage_change(line, h, &h->stage_changes[i]))
+            return false;
+    }
+    return true;
+}
+
 static bool parse(cursor *c, deal_history *h, char head[41], deal_snapshot ***tips, size_t *ntips)
 {
     int version = 0;
@@ -387,7 +445,7 @@ static bool parse(cursor *c, deal_history *h, char head[41], deal_snapshot ***ti
     h->nevents = h->cap_events = ne;
     return read_names(c, 'd', h->deals, nd) && read_names(c, 'a', h->authors, na) &&
            read_commits(c, h) && read_events(c, h) && read_snapshots(c, *tips, nt) &&
-           c->p == c->end && !c->bad;
+           read_stage_changes(c, h) && c->p == c->end && !c->bad;
 }
 
 /* The whole file, read at once into a buffer of its size. */

@@ -1,6 +1,6 @@
 /* .git/dealboard-events: the event index of one commit, as text (a version
  * line, the commit it covers, the tables of deal_events.h, the snapshots
- * of that commit's deal files, and a checksum of it all). A cache:
+ * of that commit's deal files, the stage renames, and a checksum of it all). A cache:
  * anything wrong with it (another version, a torn or edited file) makes it
  * be read again from git, never an error. */
 #ifndef DB_EVENTS_FILE_H
@@ -15,7 +15,7 @@
 /* Bump it when the file's layout changes, and when what a deal file's
  * version says changes (store/events.c read_fields): the snapshots kept in
  * the file are then stale. */
-#define EVENTS_FILE_VERSION 2
+#define EVENTS_FILE_VERSION 3       /* 3: the stage changes */
 
 /* What one version of a deal file says, by its blob id. The index keeps
  * those of the deal files in the commit it covers: they are the "before"
