@@ -93,7 +93,7 @@ void tui_ref_asked(tui_app *app, const char *id)
              tui_commit_change(app, for_id, (edit_op){.kind = EDIT_OP_REF_WANTED, .text = id,
                                                       .day = DAY_NONE})) {
         board_select_id(app->board, id);   /* the view stays on the reference */
-        tui_message(app, false, "%s asked for as a reference by %s's buyer (2 commits)", id,
+        tui_message(app, false, "2 commits: %s asked for as a reference by %s's buyer", id,
                     for_id);
     }
     free(for_id);

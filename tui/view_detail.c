@@ -270,11 +270,15 @@ static void add_people(tui_app *app, pager *p, const deal *d)
     char add[32], rm[32];
     tui_key_for(app, KCTX_DETAIL, ACTION_PERSON_ADD, add, sizeof add);
     tui_key_for(app, KCTX_DETAIL, ACTION_PERSON_RM, rm, sizeof rm);
-    pager_add(p, ROLE_NORMAL, 0, "%s", "");
     if (!d->npeople) {
-        pager_add(p, ROLE_DIM, 0, "Buying committee: nobody yet (%s: add a person)", or_dash(add));
+        if (deal_is_open(d)) {      /* the key, where it acts */
+            pager_add(p, ROLE_NORMAL, 0, "%s", "");
+            pager_add(p, ROLE_DIM, 0, "Buying committee: nobody yet (%s: add a person)",
+                      or_dash(add));
+        }
         return;
     }
+    pager_add(p, ROLE_NORMAL, 0, "%s", "");
     pager_add(p, ROLE_HEADER, 0, "Buying committee (%zu)  (%s: add, %s: remove)", d->npeople,
               or_dash(add), or_dash(rm));
     for (size_t i = 0; i < d->npeople; i++) {
