@@ -84,7 +84,8 @@ static char *ask_exit_seen(tui_app *app, const char *id)
 static void step(tui_app *app, const char *id, int direction)
 {
     char *seen = direction > 0 ? ask_exit_seen(app, id) : NULL;
-    tui_commit_change(app, id, (edit_op){.kind = EDIT_OP_STEP, .direction = direction, .seen = seen});
+    tui_commit_change(app, id,
+                      (edit_op){.kind = EDIT_OP_STEP, .direction = direction, .seen = seen});
     free(seen);
 }
 
@@ -173,8 +174,9 @@ static void plan_add(tui_app *app, const char *id)
                       {"Due", FIELD_DATE, false, NULL, NULL, NULL}};
     if (tui_form(app, "Add a step to the plan", f, 3)) {
         tui_commit_change(app, id, (edit_op){.kind = EDIT_OP_PLAN_ADD, .text = f[0].value,
-                                          .owner = str_eq(f[1].value, "us") ? PLAN_US : PLAN_BUYER,
-                                          .day = parse_day(app, f[2].value)});
+                                             .owner = str_eq(f[1].value, "us") ? PLAN_US
+                                                             : PLAN_BUYER,
+                                             .day = parse_day(app, f[2].value)});
     }
     tui_form_free(f, 3);
 }
@@ -211,7 +213,7 @@ static void plan_done(tui_app *app, const char *id)
                       {"Evidence", FIELD_TEXT, false, NULL, NULL, NULL}};
     if (tui_form(app, "Tick a plan step done", f, 2)) {
         tui_commit_change(app, id, (edit_op){.kind = EDIT_OP_PLAN_DONE, .step = f[0].value,
-                                          .text = str_empty(f[1].value) ? NULL : f[1].value});
+                                             .text = str_empty(f[1].value) ? NULL : f[1].value});
     }
     tui_form_free(f, 2);
 }
@@ -226,14 +228,15 @@ static void plan_due(tui_app *app, const char *id)
                       {"Due (empty: none)", FIELD_DATE, false, NULL, NULL, NULL}};
     if (tui_form(app, "Date a plan step", f, 2)) {
         tui_commit_change(app, id, (edit_op){.kind = EDIT_OP_PLAN_DUE, .step = f[0].value,
-                                          .day = parse_day(app, f[1].value)});
+                                             .day = parse_day(app, f[1].value)});
     }
     tui_form_free(f, 2);
 }
 
 bool tui_set_field(tui_app *app, const char *id, const char *field, const char *value)
 {
-    return tui_commit_change(app, id, (edit_op){.kind = EDIT_OP_SET, .field = field, .text = value});
+    return tui_commit_change(app, id,
+                             (edit_op){.kind = EDIT_OP_SET, .field = field, .text = value});
 }
 
 /* ---- one-key confirmations ---------------------------------------------- */
@@ -319,7 +322,7 @@ static void close_deal(tui_app *app, const char *id, deal_status status)
     const char *label = status == STATUS_WON ? "Won! Why (optional): " : "Lost. Why (optional): ";
     if (tui_prompt(app, label, FIELD_TEXT, NULL, NULL, &reason)) {
         tui_commit_change(app, id, (edit_op){.kind = EDIT_OP_CLOSE, .status = status,
-                                          .text = str_empty(reason) ? NULL : reason});
+                                             .text = str_empty(reason) ? NULL : reason});
     }
     free(reason);
 }
@@ -357,7 +360,7 @@ static void move_on(tui_app *app, const char *id)
                       {"Revisit on", FIELD_DATE, false, NULL, NULL, NULL}};
     if (tui_form(app, "Move on from the deal", f, 2)) {
         tui_commit_change(app, id, (edit_op){.kind = EDIT_OP_MOVE_ON, .text = f[0].value,
-                                          .day = parse_day(app, f[1].value)});
+                                             .day = parse_day(app, f[1].value)});
     }
     tui_form_free(f, 2);
 }
@@ -368,8 +371,8 @@ static void snooze(tui_app *app, const char *id)
                       {"Reason", FIELD_TEXT, false, NULL, NULL, NULL}};
     if (tui_form(app, "Snooze the flag", f, 2)) {
         const char *reason = str_empty(f[1].value) ? NULL : f[1].value;
-        tui_commit_change(app, id, (edit_op){.kind = EDIT_OP_SNOOZE, .day = parse_day(app, f[0].value),
-                                          .text = reason});
+        tui_commit_change(app, id, (edit_op){.kind = EDIT_OP_SNOOZE,
+                                             .day = parse_day(app, f[0].value), .text = reason});
     }
     tui_form_free(f, 2);
 }
