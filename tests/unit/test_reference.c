@@ -54,7 +54,7 @@ static deal *reference(const char *id, const char *title, const char *cluster, s
     d->reference.present = true;
     d->reference.ready = true;
     for (size_t i = 0; i < asks; i++) {
-        char ask_id[16];
+        char ask_id[24];
         snprintf(ask_id, sizeof ask_id, "a%zu", i);
         deal_add_reference_ask(d, ask_id, day("2026-10-01") + (db_day)i, "someone");
     }
