@@ -28,6 +28,7 @@ void config_add_stage(pipeline_cfg *cfg, const char *id, const char *name, int p
     s->learned = (learned_limit){0};
     s->exits = NULL;
     s->nexits = 0;
+    s->evaluation = false;
 }
 
 void config_stage_add_exit(stage_def *stage, const char *outcome)
@@ -124,6 +125,14 @@ const char *rule_threshold_key(rule_id r)
     default:
         return NULL;
     }
+}
+
+int config_evaluation_stage(const pipeline_cfg *cfg)
+{
+    for (size_t i = 0; i < cfg->nstages; i++)
+        if (cfg->stages[i].evaluation)
+            return (int)i;
+    return config_stage_index(cfg, "evaluate");
 }
 
 int config_stage_index(const pipeline_cfg *cfg, const char *id)

@@ -22,6 +22,10 @@ typedef struct {
      * in the buyer's words; shown when a deal moves forward. */
     char **exits;
     size_t nexits;
+    /* "evaluation": true: the stage where the buyer compares options and
+     * checks that others like them have done it (pipeline.json may mark one;
+     * see config_evaluation_stage). */
+    bool evaluation;
 } stage_def;
 
 /* X-macro: enum, name in pipeline.json, default weight, default threshold. */
@@ -86,6 +90,11 @@ const char *rule_threshold_key(rule_id r);
 /* Index of the stage, or -1. */
 int config_stage_index(const pipeline_cfg *cfg, const char *id);
 const stage_def *config_stage(const pipeline_cfg *cfg, const char *id);
+/* The evaluation stage's index, or -1: the stage pipeline.json marks
+ * "evaluation": true (the first one marked), else the stage with id
+ * "evaluate". The no-decision-maker rule counts from it, and a buyer asking
+ * for references in it is not comfortable being first (pipeline/reference.h). */
+int config_evaluation_stage(const pipeline_cfg *cfg);
 /* Stage by id, then by name ignoring case, then by unique id prefix. */
 int config_stage_lookup(const pipeline_cfg *cfg, const char *text);
 /* "status-quo, recognize, …" for error messages; caller frees. */

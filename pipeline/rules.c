@@ -293,14 +293,15 @@ static void check_exit_evidence(const pipeline_cfg *cfg, const deal *d, int stag
     said(&w);
 }
 
-/* The buying committee (pipeline/people.h): from Evaluate on, nobody known
+/* The buying committee (pipeline/people.h): from the evaluation stage
+ * (config_evaluation_stage) on, nobody known
  * as the decision-maker; a champion whose latest dated contact is more than
  * the rule's days ago (a champion with no contact dated yet says nothing). */
 static void check_people(const pipeline_cfg *cfg, const deal *d, int stage, db_day today,
                          flag_result *out)
 {
     people_summary people = people_summarize(d);
-    int evaluate = config_stage_index(cfg, "evaluate");
+    int evaluate = config_evaluation_stage(cfg);
     words w;
     if (on(cfg, RULE_NO_DECISION_MAKER) && !people.decision_maker && evaluate >= 0 &&
         stage >= evaluate && fire(cfg, out, RULE_NO_DECISION_MAKER, &w)) {

@@ -14,6 +14,7 @@
 #include "../keymaps/keymap.h"
 #include "../pipeline/deal.h"
 #include "../pipeline/edit.h"
+#include "../pipeline/edit_op.h"
 #include "../pipeline/format.h"
 #include "../store/repo.h"
 #include "../store/sync.h"
@@ -248,6 +249,16 @@ void tui_add_deal(tui_app *app);
  * key; the review passes due_required). Commits when something changed; true
  * unless the form was cancelled. */
 bool tui_plan_next_step(tui_app *app, const char *id, bool due_required);
+/* One change as one commit (store/deal_txn.h, the command line's
+ * transaction); the board then shows it with the deal selected (id NULL: the
+ * op creates one) and the message says what happened. True when committed. */
+bool tui_commit_change(tui_app *app, const char *id, edit_op op);
+
+/* ---- the buying committee and references (committee_actions.c) ---- */
+void tui_person_add(tui_app *app, const char *id);   /* name, role, stance */
+void tui_person_rm(tui_app *app, const char *id);    /* which person */
+void tui_ref_ready(tui_app *app, const char *id);    /* toggles ready / not ready */
+void tui_ref_asked(tui_app *app, const char *id);    /* for which deal: two commits */
 /* Sets one field as `dealboard set` does (one commit); true when it did. */
 bool tui_set_field(tui_app *app, const char *id, const char *field, const char *value);
 

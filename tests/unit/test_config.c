@@ -175,6 +175,10 @@ static void test_errors(void **state)
     rejects("{\"rules\": {\"quiet\": {\"enabled\": \"yes\"}}}", "rule 'quiet'", "'enabled'");
     rejects("{\"rules\": {\"stalled\": {\"weight\": -1}}}", "rule 'stalled'", "'weight'");
     rejects("{\"rules\": {\"back-burner\": {\"pushes\": 1.5}}}", "rule 'back-burner'", "'pushes'");
+    rejects("{\"stages\": [{\"id\": \"a\", \"evaluation\": \"yes\"}]}", "stage 1",
+            "'evaluation' must be true or false");
+    rejects("{\"stages\": [{\"id\": \"a\", \"evaluation\": true}, {\"id\": \"b\", "
+            "\"evaluation\": true}]}", "stage 2", "mark one stage only");
     rejects("{\"levels\": 4}", "levels", "object");
     rejects("{\"levels\": {\"watch\": 5, \"move-on\": 4}}", "levels", "below");
     rejects("{\"levels\": {\"watch\": 0}}", "levels", "'watch'");
@@ -229,6 +233,25 @@ static void test_stage_lookup(void **state)
     config_free(&cfg);
 }
 
+/* "evaluation": true names the evaluation stage; without it, "evaluate". */
+static void test_evaluation_stage(void **state)
+{
+    (void)state;
+    pipeline_cfg cfg;
+    db_err err;
+    assert_int_equal(parse("{\"stages\": [{\"id\": \"lead\"}, {\"id\": \"shortlist\", "
+                           "\"evaluation\": true}, {\"id\": \"evaluate\"}]}", &cfg, NULL, &err), 0);
+    assert_int_equal(config_evaluation_stage(&cfg), 1);
+    config_free(&cfg);
+    assert_int_equal(parse("{\"stages\": [{\"id\": \"lead\"}, {\"id\": \"evaluate\", "
+                           "\"evaluation\": false}]}", &cfg, NULL, &err), 0);
+    assert_int_equal(config_evaluation_stage(&cfg), 1);
+    config_free(&cfg);
+    assert_int_equal(parse("{\"stages\": [{\"id\": \"lead\"}]}", &cfg, NULL, &err), 0);
+    assert_int_equal(config_evaluation_stage(&cfg), -1);
+    config_free(&cfg);
+}
+
 static void test_rule_names(void **state)
 {
     (void)state;
@@ -260,6 +283,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_unknown_rule_warns),
         cmocka_unit_test(test_stage_lookup),
+        cmocka_unit_test(test_evaluation_stage),
         cmocka_unit_test(test_rule_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

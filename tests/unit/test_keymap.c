@@ -197,6 +197,8 @@ static void test_action_names_are_the_contract(void **state)
         {"touch-in", ACTION_TOUCH_IN}, {"note", ACTION_NOTE},
         {"next-step", ACTION_NEXT_STEP}, {"plan-add", ACTION_PLAN_ADD},
         {"plan-done", ACTION_PLAN_DONE}, {"plan-due", ACTION_PLAN_DUE},
+        {"person-add", ACTION_PERSON_ADD}, {"person-rm", ACTION_PERSON_RM},
+        {"ref-ready", ACTION_REF_READY}, {"ref-asked", ACTION_REF_ASKED},
         {"move-on", ACTION_MOVE_ON}, {"won", ACTION_WON},
         {"lost", ACTION_LOST}, {"snooze", ACTION_SNOOZE}, {"sort", ACTION_SORT},
         {"search", ACTION_SEARCH}, {"search-next", ACTION_SEARCH_NEXT},
