@@ -125,6 +125,13 @@ typedef struct deal {
      * says anything (the move-on rules need no more; read through
      * deal_field_says or deal_has_status_quo). */
     uint64_t says;
+    /* Light deals only (their log is not loaded): the day a closed deal
+     * closed and why (forecast_closed_on, forecast_close_reason; NULL: no
+     * reason), for the closed view; read through forecast_closing_day and
+     * forecast_closing_reason. The reason lives in strings_block when the
+     * deal has one, else it is its own allocation. */
+    db_day closed_on;
+    char *close_reason;
     /* Light deals only: what the rules need of the plan (plan_summarize). */
     int plan_buyer_open;
     db_day plan_buyer_due;

@@ -15,6 +15,7 @@
 #include "../pipeline/touches.h"
 #include "../pipeline/plan.h"
 #include "../pipeline/exit.h"
+#include "../pipeline/forecast.h"
 #include "../pipeline/people.h"
 #include "../pipeline/util.h"
 #include "checksum.h"
@@ -31,7 +32,8 @@
  * old files rebuild: keep it in step with those two functions. */
 #define LIGHT_DERIVED "moved_on says-bits touches(last_in,first_unanswered,unanswered) " \
                       "plan(buyer_open,buyer_due) evidence_stages " \
-                      "people(decision_maker,champion,champion_contact) tags"
+                      "people(decision_maker,champion,champion_contact) " \
+                      "closing(day,reason) tags"
 #define ENDIAN_MARK 0x01020304u
 /* Entries younger than this are not cached: on file systems with coarse
  * timestamps a same-size rewrite within one tick would look unchanged. */
@@ -225,6 +227,11 @@ static void put_light(strbuf *sb, const deal *d)
     people_summary people = people_summarize(d);
     put_u32(sb, (uint32_t)people.decision_maker | (uint32_t)people.champion << 1);
     put_i32(sb, people.champion_contact);
+    /* The closed view needs only this of the log (pipeline/forecast.h). */
+    put_i32(sb, forecast_closed_on(d));
+    char *reason = forecast_close_reason(d);
+    put_str(sb, reason);
+    free(reason);
     put_u32(sb, (uint32_t)d->ntags);
     for (size_t i = 0; i < d->ntags; i++)
         put_str(sb, d->tags[i]);
@@ -427,7 +434,7 @@ _Static_assert(DF_ID == 0, "light_slots[0] is the id, read with the entry's head
 static void get_light(reader *r, deal *d, const unsigned char *block_start)
 {
     bool in_block = block_start != NULL;
-    char **strings[DF_COUNT + 1];
+    char **strings[DF_COUNT + 2];           /* the texts, the id, the close reason */
     size_t nstrings = 0;
     for (size_t i = 1; i < sizeof light_slots / sizeof *light_slots; i++) {
         void *member = (char *)d + light_slots[i].offset;
@@ -459,6 +466,9 @@ static void get_light(reader *r, deal *d, const unsigned char *block_start)
     d->evidence_stages = get_str(r);           /* its own allocation, never in the block */
     uint32_t people_bits = get_u32(r);
     d->people_known = (people_summary){people_bits & 1, (people_bits >> 1) & 1, get_i32(r)};
+    d->closed_on = get_i32(r);
+    d->close_reason = get_field(r, in_block);       /* NULL (the usual): no reason */
+    strings[nstrings++] = &d->close_reason;
     uint32_t ntags = get_u32(r);
     /* a tag takes 5 bytes or more */
     bool tags_fit = !r->bad && ntags <= (size_t)(r->end - r->p) / 5;
