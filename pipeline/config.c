@@ -29,6 +29,11 @@ void config_add_stage(pipeline_cfg *cfg, const char *id, const char *name, int p
     s->exits = NULL;
     s->nexits = 0;
     s->evaluation = false;
+    int at = (int)cfg->nstages;               /* index + 1; the first of a repeated id counts */
+    if (str_eq(id, "define") && !cfg->define_at)
+        cfg->define_at = at;
+    if (str_eq(id, "evaluate") && !cfg->evaluate_at)
+        cfg->evaluate_at = at;
 }
 
 void config_stage_add_exit(stage_def *stage, const char *outcome)
@@ -132,7 +137,7 @@ int config_evaluation_stage(const pipeline_cfg *cfg)
     for (size_t i = 0; i < cfg->nstages; i++)
         if (cfg->stages[i].evaluation)
             return (int)i;
-    return config_stage_index(cfg, "evaluate");
+    return config_evaluate_stage(cfg);
 }
 
 int config_stage_index(const pipeline_cfg *cfg, const char *id)
@@ -142,6 +147,10 @@ int config_stage_index(const pipeline_cfg *cfg, const char *id)
             return (int)i;
     return -1;
 }
+
+int config_define_stage(const pipeline_cfg *cfg) { return cfg->define_at - 1; }
+
+int config_evaluate_stage(const pipeline_cfg *cfg) { return cfg->evaluate_at - 1; }
 
 const stage_def *config_stage(const pipeline_cfg *cfg, const char *id)
 {

@@ -71,6 +71,11 @@ typedef struct {
     size_t nstages;
     rule_cfg rules[RULE_COUNT];
     int level_watch, level_move_on;
+    /* The stages some rules start at, kept by config_add_stage (the rules
+     * ask for every deal): index + 1, 0 when there is no such stage (a
+     * zeroed config has none). Read through config_define_stage and
+     * config_evaluate_stage. */
+    int define_at, evaluate_at;
 } pipeline_cfg;
 
 void config_init_defaults(pipeline_cfg *cfg);   /* rules and levels; no stages */
@@ -89,6 +94,9 @@ const char *rule_threshold_key(rule_id r);
 
 /* Index of the stage, or -1. */
 int config_stage_index(const pipeline_cfg *cfg, const char *id);
+/* config_stage_index(cfg, "define") and (cfg, "evaluate"), without the look-up. */
+int config_define_stage(const pipeline_cfg *cfg);
+int config_evaluate_stage(const pipeline_cfg *cfg);
 const stage_def *config_stage(const pipeline_cfg *cfg, const char *id);
 /* The evaluation stage's index, or -1: the stage pipeline.json marks
  * "evaluation": true (the first one marked), else the stage with id

@@ -7,6 +7,7 @@
 #include "touches.h"
 #include "plan.h"
 #include "exit.h"
+#include "forecast.h"
 #include "people.h"
 #include "util.h"
 
@@ -108,6 +109,7 @@ void deal_free(deal *d)
     for (int f = 0; f < DF_COUNT; f++)
         if (deal_fields[f].kind == FK_TEXT)
             free(*deal_field_text(d, (deal_field)f));
+    free(d->close_reason);
     for (size_t i = 0; i < d->ntags; i++)
         free(d->tags[i]);
     free(d->tags);
@@ -293,6 +295,9 @@ void deal_make_light(deal *d)
     reference_free(d);
     d->people_known = people_summarize(d);
     people_free(d);
+    d->closed_on = forecast_closed_on(d);          /* before the log goes */
+    free(d->close_reason);
+    d->close_reason = forecast_close_reason(d);
     for (int f = 0; f < DF_COUNT; f++) {
         if (deal_fields[f].light != LIGHT_LIGHT && deal_fields[f].kind == FK_TEXT) {
             char **text = deal_field_text(d, (deal_field)f);

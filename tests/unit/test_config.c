@@ -274,9 +274,32 @@ static void test_rule_names(void **state)
     assert_null(rule_threshold_key(RULE_STALLED));
 }
 
+/* The rules' Define and Evaluate, kept as stages are added, equal the look-up. */
+static void test_define_and_evaluate_stages(void **state)
+{
+    (void)state;
+    pipeline_cfg cfg = {0};
+    assert_int_equal(config_define_stage(&cfg), -1);      /* a zeroed config: none */
+    assert_int_equal(config_evaluate_stage(&cfg), -1);
+    config_default_stages(&cfg);
+    assert_int_equal(config_define_stage(&cfg), config_stage_index(&cfg, "define"));
+    assert_int_equal(config_evaluate_stage(&cfg), config_stage_index(&cfg, "evaluate"));
+    assert_int_equal(config_define_stage(&cfg), 2);
+    config_free(&cfg);
+    config_add_stage(&cfg, "lead", "Lead", 10, 30);
+    config_add_stage(&cfg, "evaluate", "Evaluate", 50, 30);
+    config_add_stage(&cfg, "evaluate", "Again", 60, 30);   /* the first counts, as in the look-up */
+    assert_int_equal(config_define_stage(&cfg), -1);
+    assert_int_equal(config_evaluate_stage(&cfg), 1);
+    assert_int_equal(config_evaluate_stage(&cfg), config_stage_index(&cfg, "evaluate"));
+    config_free(&cfg);
+    assert_int_equal(config_evaluate_stage(&cfg), -1);    /* config_free forgets them */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_define_and_evaluate_stages),
         cmocka_unit_test(test_empty_object_gives_defaults),
         cmocka_unit_test(test_default_text_round_trip),
         cmocka_unit_test(test_overrides),
