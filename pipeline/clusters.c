@@ -14,7 +14,11 @@ static bool blank(char c)
 
 char *cluster_of(const deal *d)
 {
-    const char *s = d->cluster;
+    return cluster_name(d->cluster);
+}
+
+char *cluster_name(const char *s)
+{
     if (!s)
         return NULL;
     while (blank(*s))

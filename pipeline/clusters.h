@@ -48,5 +48,7 @@ const char *cluster_label(const cluster_row *r);
 /* The cluster a deal belongs to: its `cluster` without surrounding blanks
  * (the caller frees it), NULL when it says nothing. */
 char *cluster_of(const deal *d);
+/* The same for a text (a name typed in the board's filter). */
+char *cluster_name(const char *text);
 
 #endif

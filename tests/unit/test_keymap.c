@@ -558,10 +558,10 @@ static void test_every_error_message(void **state)
         const char *line;
         const char *why;
     } cases[] = {
-        {"bind boadr a add", "unknown context 'boadr' (use global, board, detail, review, prompt, closed)"},
-        {"bind board,revew a add", "unknown context 'revew' (use global, board, detail, review, prompt, closed)"},
-        {"bind board, a add", "unknown context '' (use global, board, detail, review, prompt, closed)"},
-        {"bind Board a add", "unknown context 'Board' (use global, board, detail, review, prompt, closed)"},
+        {"bind boadr a add", "unknown context 'boadr' (use global, board, detail, review, prompt, closed, clusters)"},
+        {"bind board,revew a add", "unknown context 'revew' (use global, board, detail, review, prompt, closed, clusters)"},
+        {"bind board, a add", "unknown context '' (use global, board, detail, review, prompt, closed, clusters)"},
+        {"bind Board a add", "unknown context 'Board' (use global, board, detail, review, prompt, closed, clusters)"},
         {"bind board a mvoe", "unknown action 'mvoe'"},
         {"bind board a qiut", "unknown action 'qiut' (did you mean 'quit'?)"},
         {"bind board a stage-nxt", "unknown action 'stage-nxt' (did you mean 'stage-next'?)"},
@@ -591,7 +591,7 @@ static void test_every_error_message(void **state)
         {"bnid board a add", "unknown command 'bnid' (expected: bind CONTEXT KEY ACTION)"},
         {"bind board a add extra", "unexpected 'extra' after the action (expected: bind CONTEXT KEY ACTION)"},
         {"bind xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx a add",
-         "unknown context 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' (use global, board, detail, review, prompt, closed)"},
+         "unknown context 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' (use global, board, detail, review, prompt, closed, clusters)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[256];
