@@ -203,6 +203,7 @@ static void test_action_names_are_the_contract(void **state)
         {"search-prev", ACTION_SEARCH_PREV}, {"filter", ACTION_FILTER}, {"sync", ACTION_SYNC},
         {"review", ACTION_REVIEW}, {"undo", ACTION_UNDO}, {"changes", ACTION_CHANGES},
         {"closed", ACTION_CLOSED}, {"charts", ACTION_CHARTS},
+        {"clusters", ACTION_CLUSTERS}, {"cluster-filter", ACTION_CLUSTER_FILTER},
         {"messages", ACTION_MESSAGES},
         {"refresh", ACTION_REFRESH}, {"help", ACTION_HELP}, {"quit", ACTION_QUIT},
         {"back", ACTION_BACK}, {"skip", ACTION_SKIP}, {"review-back", ACTION_REVIEW_BACK},
@@ -948,6 +949,7 @@ static void test_context_names(void **state)
     assert_string_equal(keymap_ctx_name(KCTX_REVIEW), "review");
     assert_string_equal(keymap_ctx_name(KCTX_PROMPT), "prompt");
     assert_string_equal(keymap_ctx_name(KCTX_CLOSED), "closed");
+    assert_string_equal(keymap_ctx_name(KCTX_CLUSTERS), "clusters");
     assert_null(keymap_ctx_name(KCTX_COUNT));
     keymap_free(NULL); /* allowed, like free() */
 }
