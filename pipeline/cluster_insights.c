@@ -22,7 +22,9 @@ static int event_stage(const pipeline_cfg *cfg, const deal_event *e)
 }
 
 /* Events [from, to) of one deal, in order: where the last setting of the
- * insight to `hash` happened, and what the deal did after it. */
+ * insight to `hash` happened, and what the deal did after it. An insight
+ * the deal came with in its first commit (an import, a file added by hand)
+ * is not found: that commit says nothing of when it was written. */
 static insight_trace trace(const pipeline_cfg *cfg, const deal_history *h, size_t from, size_t to,
                            int64_t hash)
 {
@@ -33,7 +35,8 @@ static insight_trace trace(const pipeline_cfg *cfg, const deal_history *h, size_
         if (e->field == EVENT_STAGE)
             stage = event_stage(cfg, e);
         if (e->field == EVENT_INSIGHT && e->num == hash)
-            t = (insight_trace){true, stage, -1, false, deal_event_time(h, e)};
+            t = (insight_trace){e->commit != h->events[from].commit, stage, -1, false,
+                                deal_event_time(h, e)};
         if (!t.found)
             continue;
         if (e->field == EVENT_STAGE && t.stage_then >= 0 && stage > t.stage_then &&

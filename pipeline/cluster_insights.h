@@ -29,7 +29,8 @@ typedef struct {
 
 /* Whether the insight of d (a whole deal: light ones have no text) worked:
  * with history (h may be NULL), set while in stage S and then moved to a
- * stage after S or won; without (h does not know the deal's insight), the
+ * stage after S or won; without (h does not know when the deal's insight
+ * was set: no history, or the deal came with it in its first commit), the
  * deal is won or now in a stage after `define` (the stage that asks for the
  * insight; the first stage when the pipeline has none). Fills *out
  * (cluster_insight_free) only when it did. */

@@ -23,7 +23,6 @@
 
 typedef struct {
     cluster_table t;
-    bool history_known;
     size_t sel, top;
     unsigned long gen;          /* app->deals_gen the table was built from */
     /* To keep the selection on its cluster across a rebuild: */
@@ -74,8 +73,9 @@ static void build(tui_app *app, clusters_view *cv)
                      &cv->t);
     char saved[sizeof app->message];
     snprintf(saved, sizeof saved, "%s", app->message);
+    bool history_known;   /* each insight says whether it was judged from the history */
     events_cluster_insights(app->repo, app->deals.items, app->deals.count, &cv->t, progress, app,
-                            &cv->history_known);
+                            &history_known);
     snprintf(app->message, sizeof app->message, "%s", saved);
     cv->sel = 0;
     for (size_t i = 0; cv->remembered && i < cv->t.count; i++)
@@ -165,12 +165,13 @@ static void draw_title(const clusters_view *cv)
         draw_text_right(0, 0, where, COLS - 1, draw_attr(ROLE_STATUS));
 }
 
-/* "Define -> Evaluate", "Explore -> won"; without history "now Evaluate", "won". */
+/* "Define -> Evaluate", "Explore -> won"; without history "now Evaluate;
+ * no history", "won; no history" (as `dealboard clusters` says it). */
 static void movement(const pipeline_cfg *cfg, const cluster_insight *in, char *out, size_t size)
 {
     const char *to = in->won ? "won" : in->moved_to >= 0 ? cfg->stages[in->moved_to].name : "?";
     if (!in->from_history)
-        snprintf(out, size, "%s%s", in->won ? "" : "now ", to);
+        snprintf(out, size, "%s%s; no history", in->won ? "" : "now ", to);
     else
         snprintf(out, size, "%s -> %s",
                  in->stage_then >= 0 ? cfg->stages[in->stage_then].name : "?", to);
@@ -184,8 +185,7 @@ static void draw_insights(tui_app *app, const clusters_view *cv, int y, int end)
         return;
     const pipeline_cfg *cfg = repo_config(app->repo);
     char heading[256];
-    snprintf(heading, sizeof heading, "Insights that worked in %s%s", cluster_label(r),
-             cv->history_known ? "" : " (no history: by where the deals are now)");
+    snprintf(heading, sizeof heading, "Insights that worked in %s", cluster_label(r));
     text_trim_partial_utf8(heading);
     draw_text_cut(y++, 1, heading, COLS - 2, draw_attr(ROLE_HEADER));
     if (r->ninsights == 0 && y < end)

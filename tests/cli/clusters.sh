@@ -172,11 +172,27 @@ expect_contains "clusters: an insight, where it was set and where the deal went"
     "$F1 (Define -> Evaluate, set $(date +%Y-%m-%d)): Faxes get lost at month end" "$OUT"
 expect_not_contains "clusters --insights: nothing more to show" "more (--insights" "$OUT"
 
+# A deal that came with its insight in its first commit (a file added by
+# hand, an import): the history does not say when it was written, so it is
+# judged by where the deal is now, marked so.
+H=handmade-0000aa
+python3 - "$(deal_path "$R" "$F4")" "$(deal_path "$R" "$H")" "$H" <<'PY'
+import json, os, sys
+d = json.load(open(sys.argv[1]))
+d.update(id=sys.argv[3], title="Handmade", stage="evaluate", insight="Came with it")
+os.makedirs(os.path.dirname(sys.argv[2]), exist_ok=True)
+open(sys.argv[2], "w").write(json.dumps(d, indent=2, ensure_ascii=False) + "\n")
+PY
+git -C "$R" add -A && git -C "$R" commit -qm "Add $H by hand"
+expect_contains "an insight the deal came with: judged by now" "$H None evaluate False" "$(insights_of "$R")"
+expect_exit "clusters --insights with a handmade deal" 0 db -C "$R" clusters --insights
+expect_contains "…marked as not from the history" "$H (now Evaluate; no history): Came with it" "$OUT"
+
 # Without history (a shallow clone): judged by where each deal is now, marked so.
 S=$TMP/shallow
 git clone -q --depth 1 "file://$R" "$S"
 expect_eq "clusters --json without history: won or past define now" \
-    "$(printf '%s\n' "$F1 None evaluate False" "$F2 None explore False" "$F3 None won False" "$F5 None won False" "$F6 None won False" "$W3 None won False" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')" \
+    "$(printf '%s\n' "$F1 None evaluate False" "$F2 None explore False" "$F3 None won False" "$F5 None won False" "$F6 None won False" "$W3 None won False" "$H None evaluate False" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')" \
     "$(insights_of "$S")"
 expect_exit "clusters without history" 0 db -C "$S" clusters --insights
 expect_contains "clusters without history: says so" "$F2 (now Explore; no history): Newer words" "$OUT"

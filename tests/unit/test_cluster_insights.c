@@ -175,6 +175,42 @@ static void without_history_where_the_deal_is_now(void **state)
     cluster_insight_free(&in);
 }
 
+/* Another event in the commit of the last one (ev makes one commit each). */
+static void ev_same_commit(deal_history *h, uint32_t deal, event_field f, int64_t num)
+{
+    h->events = xrealloc(h->events, (h->nevents + 1) * sizeof *h->events);
+    h->events[h->nevents++] = (deal_event){deal, (uint32_t)h->ncommits - 1, f, num, NULL};
+}
+
+/* A deal that came with its insight in its first commit (imported, the
+ * demo): the history does not say when it was written, so the deal is
+ * judged by where it is now, as without history. */
+static void came_with_it_judged_by_now(void **state)
+{
+    fixture *f = *state;
+    deal_history *h = &f->hf.h;
+    ev(h, 0, 0, EVENT_STAGE, 0, "evaluate");
+    ev_same_commit(h, 0, EVENT_INSIGHT, hash(f->d.insight));
+    free(f->d.stage);
+    f->d.stage = xstrdup("evaluate");
+    cluster_insight in;
+    assert_true(cluster_insight_of(&f->hf.cfg, h, &f->d, &in));
+    assert_false(in.from_history);
+    assert_int_equal(in.stage_then, -1);
+    assert_int_equal(in.moved_to, stage(f, "evaluate"));
+    cluster_insight_free(&in);
+    /* Written again later, in Evaluate, and then the deal moved on: known. */
+    free(f->d.insight);
+    f->d.insight = xstrdup("sharper");
+    ev(h, 0, 4, EVENT_INSIGHT, hash("sharper"), NULL);
+    ev(h, 0, 6, EVENT_STAGE, 0, "decide");
+    assert_true(cluster_insight_of(&f->hf.cfg, h, &f->d, &in));
+    assert_true(in.from_history);
+    assert_int_equal(in.stage_then, stage(f, "evaluate"));
+    assert_int_equal(in.moved_to, stage(f, "decide"));
+    cluster_insight_free(&in);
+}
+
 static void blank_or_light_insight_never_counts(void **state)
 {
     fixture *f = *state;
@@ -238,6 +274,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(moved_back_does_not_count, setup, teardown),
         cmocka_unit_test_setup_teardown(won_after_counts_won_before_does_not, setup, teardown),
         cmocka_unit_test_setup_teardown(without_history_where_the_deal_is_now, setup, teardown),
+        cmocka_unit_test_setup_teardown(came_with_it_judged_by_now, setup, teardown),
         cmocka_unit_test_setup_teardown(blank_or_light_insight_never_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(filed_by_cluster_most_recent_first, setup, teardown),
     };
