@@ -1,6 +1,7 @@
 /* What the git history says each deal did: every change of its stage,
- * status, value and close date, in the commit that made it (store/events.c
- * reads it from git; pipeline/stats.c learns from it). Plain data, no git. */
+ * status, value, close date and insight, in the commit that made it
+ * (store/events.c reads it from git; pipeline/stats.c learns from it,
+ * pipeline/cluster_insights.c judges insights by it). Plain data, no git. */
 #ifndef DB_DEAL_EVENTS_H
 #define DB_DEAL_EVENTS_H
 
