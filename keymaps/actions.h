@@ -62,6 +62,8 @@
     X(CHANGES,        "changes",        0,                  NONE,      "show what teammates changed") \
     X(CLOSED,         "closed",         0,                  NONE,      "show the won, lost and moved-on deals") \
     X(CHARTS,         "charts",         0,                  NONE,      "show the charts: pipeline by stage, days in stage, the week's flow") \
+    X(CLUSTERS,       "clusters",       0,                  NONE,      "show the deals by status-quo cluster: win rate, where they stall, insights that worked") \
+    X(CLUSTER_FILTER, "cluster-filter", 0,                  NONE,      "show the board with the selected cluster's deals only (filter cluster:NAME)") \
     X(MESSAGES,       "messages",       0,                  NONE,      "show this session's messages in full, newest first") \
     X(REFRESH,        "refresh",        0,                  NONE,      "redraw the screen and reload the deals") \
     X(HELP,           "help",           0,                  NONE,      "show the keys") \

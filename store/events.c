@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../pipeline/deal.h"
+#include "../pipeline/deal_fields.h"
 #include "bytemap.h"
 #include "codec.h"
 #include "events_file.h"
@@ -14,7 +15,9 @@
 #include "repo_internal.h"
 #include "treediff.h"
 
-#define TRACKED 4   /* stage, status, value, close date: what a change can be */
+/* What a commit can change; STAGE_ENTERED and GONE are said otherwise. */
+static const event_field changes[] = {EVENT_STAGE, EVENT_STATUS, EVENT_VALUE, EVENT_CLOSE_DATE,
+                                      EVENT_INSIGHT};
 
 /* What one version of a deal file says (cached by blob id). */
 typedef deal_snapshot snapshot;
@@ -64,6 +67,11 @@ static void read_fields(const cJSON *root, snapshot *s)
     }
     s->has[EVENT_CLOSE_DATE] = day_field(root, "close_date", &s->num[EVENT_CLOSE_DATE]);
     s->has[EVENT_STAGE_ENTERED] = day_field(root, "stage_entered", &s->num[EVENT_STAGE_ENTERED]);
+    const cJSON *insight = cJSON_GetObjectItemCaseSensitive(root, "insight");
+    if (cJSON_IsString(insight) && !deal_text_blank(insight->valuestring)) {
+        s->num[EVENT_INSIGHT] = deal_event_text_hash(insight->valuestring);
+        s->has[EVENT_INSIGHT] = true;
+    }
 }
 
 static snapshot *snapshot_of(builder *b, const git_oid *blob_id)
@@ -209,14 +217,15 @@ static void deal_file_changed(builder *b, const commit_ctx *c, const treediff_en
         return;
     }
     bool stage_was_known = false;
-    for (int f = 0; f < TRACKED; f++) {
+    for (size_t i = 0; i < sizeof changes / sizeof *changes; i++) {
+        event_field f = changes[i];
         bool differs = now->has[f];
         for (size_t k = 0; k < np && differs; k++)
-            differs = !same_field(before[k], now, (event_field)f);
+            differs = !same_field(before[k], now, f);
         for (size_t k = 0; k < np && f == EVENT_STAGE; k++)
             stage_was_known |= known_in(before[k], EVENT_STAGE);
         if (differs)
-            add_event(b->h, c->deal, c->commit, (event_field)f, now->num[f],
+            add_event(b->h, c->deal, c->commit, f, now->num[f],
                       f == EVENT_STAGE ? now->stage : NULL);
     }
     if (!stage_was_known && now->has[EVENT_STAGE] && now->has[EVENT_STAGE_ENTERED])

@@ -15,7 +15,7 @@
 /* Bump it when the file's layout changes, and when what a deal file's
  * version says changes (store/events.c read_fields): the snapshots kept in
  * the file are then stale. */
-#define EVENTS_FILE_VERSION 3       /* 3: the stage changes */
+#define EVENTS_FILE_VERSION 4       /* 3: the stage changes; 4: insight fingerprints */
 
 /* What one version of a deal file says, by its blob id. The index keeps
  * those of the deal files in the commit it covers: they are the "before"

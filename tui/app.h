@@ -219,6 +219,8 @@ void tui_help_view(tui_app *app, keymap_ctx ctx);       /* view_help.c */
 void tui_changes_view(tui_app *app);                    /* view_changes.c */
 void tui_closed_view(tui_app *app);                     /* view_closed.c */
 void tui_charts_view(tui_app *app);                     /* view_charts.c */
+/* The deals by status-quo cluster; Enter filters the board to one. */
+void tui_clusters_view(tui_app *app);                   /* view_clusters.c */
 void tui_messages_view(tui_app *app, keymap_ctx from);  /* view_messages.c */
 /* message_row.c: the message row at y: the message has room first; `indicators` (in order,
  * the last one dropped first) take what is left. A message cut short ends

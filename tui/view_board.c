@@ -323,17 +323,19 @@ static void search_again(tui_app *app, int dir)
         tui_message(app, true, "no deal matches '%s'", app->board->search);
 }
 
-static const char *const filter_words[] = {"mine", "flagged", "owner:", "tag:", "clear", NULL};
+static const char *const filter_words[] = {"mine", "flagged", "owner:", "tag:",
+                                           "cluster:", "clear", NULL};
 
 static void ask_filter(tui_app *app)
 {
     char current[160], *text = NULL;
     board_filter_text(app->board, current, sizeof current);
-    if (!tui_prompt(app, "filter (mine, flagged, owner:NAME, tag:NAME, clear): ", FIELD_TEXT,
-                    current, filter_words, &text))
+    if (!tui_prompt(app, "filter (mine, flagged, owner:NAME, tag:NAME, cluster:NAME, clear): ",
+                    FIELD_TEXT, current, filter_words, &text))
         return;
     if (!board_set_filter(app->board, text))
-        tui_message(app, true, "filter: '%s' is not mine, flagged, owner:NAME, tag:NAME or clear",
+        tui_message(app, true,
+                    "filter: '%s' is not mine, flagged, owner:NAME, tag:NAME, cluster:NAME or clear",
                     text);
     else if (app->board->filter.kind == FILTER_MINE &&
              !owner_identity_known(&(owner_identity){app->me_name, app->me_email}))
@@ -372,6 +374,7 @@ static bool board_handle(tui_app *app, tui_view *v, db_action a)
     case ACTION_CHANGES: tui_changes_view(app); break;
     case ACTION_CLOSED: tui_closed_view(app); break;
     case ACTION_CHARTS: tui_charts_view(app); break;
+    case ACTION_CLUSTERS: tui_clusters_view(app); break;
     case ACTION_DETAIL:
         if (sel)
             tui_detail_view(app, sel->id);
