@@ -118,6 +118,9 @@ typedef struct deal {
      * deal has one, else it is its own allocation. */
     db_day closed_on;
     char *close_reason;
+    /* Light deals only: the day the buyer first asked for references
+     * (reference_first_wanted; DAY_NONE: never), for the first-mover mark. */
+    db_day refs_wanted;
     plan_entry *plan;             /* the shared plan, in the file's order */
     size_t nplan;
     exit_record *evidence;        /* exit evidence, in the file's order (by date, then id) */

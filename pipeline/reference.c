@@ -72,6 +72,8 @@ size_t reference_suggest(deal *const *deals, size_t n, const deal *for_deal, dea
 
 db_day reference_first_wanted(const deal *d)
 {
+    if (d->partial)
+        return d->refs_wanted;      /* derived from the log when the deal was made light */
     deal_field_expect(d, DF_LOG, "reference_first_wanted");
     for (size_t i = 0; i < d->nlog; i++) {
         char date[DATE_LEN] = "";

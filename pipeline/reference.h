@@ -28,7 +28,7 @@ bool reference_same_cluster(const deal *ref, const deal *for_deal);
  * writes it on FOR). */
 #define REFERENCE_LOG_KIND "references"
 /* The first day the deal's buyer asked for references (DAY_NONE: never).
- * Reads the log: a whole deal. */
+ * Reads the log of a whole deal; a light deal carries the day (refs_wanted). */
 db_day reference_first_wanted(const deal *d);
 /* The first mover (SPEC §9): an open deal in the evaluation stage
  * (config_evaluation_stage: the stage pipeline.json marks "evaluation", else

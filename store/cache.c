@@ -17,6 +17,7 @@
 #include "../pipeline/exit.h"
 #include "../pipeline/forecast.h"
 #include "../pipeline/people.h"
+#include "../pipeline/reference.h"
 #include "../pipeline/util.h"
 #include "checksum.h"
 #include "codec.h"
@@ -33,7 +34,7 @@
 #define LIGHT_DERIVED "moved_on says-bits touches(last_in,first_unanswered,unanswered) " \
                       "plan(buyer_open,buyer_due) evidence_stages " \
                       "people(decision_maker,champion,champion_contact) " \
-                      "closing(day,reason) tags"
+                      "closing(day,reason) refs_wanted tags"
 #define ENDIAN_MARK 0x01020304u
 /* Entries younger than this are not cached: on file systems with coarse
  * timestamps a same-size rewrite within one tick would look unchanged. */
@@ -232,6 +233,8 @@ static void put_light(strbuf *sb, const deal *d)
     char *reason = forecast_close_reason(d);
     put_str(sb, reason);
     free(reason);
+    /* The first-mover mark needs only this of the log (pipeline/reference.h). */
+    put_i32(sb, reference_first_wanted(d));
     put_u32(sb, (uint32_t)d->ntags);
     for (size_t i = 0; i < d->ntags; i++)
         put_str(sb, d->tags[i]);
@@ -469,6 +472,7 @@ static void get_light(reader *r, deal *d, const unsigned char *block_start)
     d->closed_on = get_i32(r);
     d->close_reason = get_field(r, in_block);       /* NULL (the usual): no reason */
     strings[nstrings++] = &d->close_reason;
+    d->refs_wanted = get_i32(r);
     uint32_t ntags = get_u32(r);
     /* a tag takes 5 bytes or more */
     bool tags_fit = !r->bad && ntags <= (size_t)(r->end - r->p) / 5;

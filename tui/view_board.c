@@ -7,6 +7,7 @@
 
 #include "../pipeline/forecast.h"
 #include "../pipeline/format.h"
+#include "../pipeline/reference.h"
 #include "../pipeline/text.h"
 #include "app.h"
 #include "draw.h"
@@ -15,6 +16,8 @@
 #define CARD_ROWS 4        /* three lines of text and a gap */
 #define HEADER_ROWS 2      /* stage header and rule */
 #define FOOTER_ROWS 2      /* status line and totals line */
+/* On the card of a buyer not comfortable being first (the detail view says it whole). */
+#define FIRST_MOVER_MARK "wants refs"
 #define SNOOZE_DATE_WIDTH 32   /* a card this wide says until when it is snoozed */
 
 typedef struct {
@@ -138,7 +141,11 @@ static void draw_card(const board_model *m, const board_card *c, int y, int x, i
     char left[160], buf[32];
     draw_role role;
     const char *step = next_mark(d, m->today, &role, buf);
-    snprintf(left, sizeof left, "%dd %s", c->flag.days_in_stage, d->owner ? d->owner : "");
+    /* A buyer who asked for references in the evaluation stage is not
+     * comfortable being first (pipeline/reference.h): offer one. */
+    bool wants_refs = reference_not_first_mover(m->cfg, d);
+    snprintf(left, sizeof left, "%dd %s%s", c->flag.days_in_stage,   /* the mark before the owner, */
+             wants_refs ? FIRST_MOVER_MARK " " : "", d->owner ? d->owner : "");   /* which may be cut */
     text_trim_partial_utf8(left);
     draw_split(y + 2, x, w, left, base | draw_attr(ROLE_DIM), step, draw_attr(role) | base, base);
 }

@@ -97,6 +97,13 @@ expect_not_contains "detail: Castell alone is named" "Polaris" "$(screen rijnmon
 expect_eq "every row fits 80 columns" "" "$(wider_than_80 rijnmond)"
 expect_unchanged "opening the detail view changed nothing" "$repo" "$before"
 
+# ---- the board's card says so (light deals carry the day asked) -----------------
+board 160x24 <<EOF
+screen $TMP/card.txt
+EOF
+expect_contains "the card: wants refs" "wants refs" "$(screen card)"
+expect_eq "only that card" "1" "$(grep -c "wants refs" "$TMP/card.txt")"
+
 # ---- the daily review says so too ---------------------------------------------
 board 80x24 <<EOF
 key r
@@ -117,3 +124,7 @@ key Enter
 screen $TMP/decide.txt
 EOF
 expect_not_contains "in Decide: no first-mover line" "First mover" "$(screen decide)"
+board 160x24 <<EOF
+screen $TMP/card_decide.txt
+EOF
+expect_not_contains "in Decide: no card mark" "wants refs" "$(screen card_decide)"

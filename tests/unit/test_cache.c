@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "../../pipeline/forecast.h"
+#include "../../pipeline/reference.h"
 #include "../../pipeline/touches.h"
 #include "../../pipeline/util.h"
 #include "../../store/cache.h"
@@ -341,6 +342,35 @@ static void test_closing_in_light_record(void **state)
     deal_free(&d);
 }
 
+/* The first-mover mark's day (pipeline/reference.h) in the light record:
+ * DAY_NONE before the buyer asks for references, the first ask's day after. */
+static void expect_refs_wanted(const deal *d, uint64_t ino, db_day day)
+{
+    write_one("r1", d, ino);
+    assert_int_equal(reference_first_wanted(d), day);
+    deal got;
+    deal_list holder = {0};
+    assert_true(take_one(CACHE_LIGHT, "r1", d->id, ino, &got, &holder));
+    assert_true(got.partial);
+    assert_int_equal(reference_first_wanted(&got), day);
+    deal_free(&got);
+    deal_list_free(&holder);
+}
+
+static void test_refs_wanted_in_light_record(void **state)
+{
+    (void)state;
+    deal d;
+    sample(&d, "acme-r1");
+    expect_refs_wanted(&d, 21, DAY_NONE);
+    deal_add_log(&d, "0002", "2026-03-04T10:00:00Z", "Sam", REFERENCE_LOG_KIND,
+                 "the buyer asked for references: globex");
+    deal_add_log(&d, "0003", "2026-03-09T10:00:00Z", "Sam", REFERENCE_LOG_KIND,
+                 "the buyer asked for references: initech");
+    expect_refs_wanted(&d, 22, date_from_ymd(2026, 3, 4));
+    deal_free(&d);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -348,6 +378,7 @@ int main(void)
     const struct CMUnitTest tests[] = {T(test_light_full_view), T(test_touches_in_both_records),
                                        T(test_identity_and_damage),
                                        T(test_unseen_shards_removed), T(test_racy_not_cached),
-                                       T(test_light_one_block), T(test_closing_in_light_record)};
+                                       T(test_light_one_block), T(test_closing_in_light_record),
+                                       T(test_refs_wanted_in_light_record)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
