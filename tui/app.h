@@ -227,6 +227,16 @@ void tui_messages_view(tui_app *app, keymap_ctx from);  /* view_messages.c */
  * with how to read it whole ("… (M: all)"). */
 void tui_draw_message_row(tui_app *app, keymap_ctx ctx, int y, const char *const *indicators,
                           size_t n);
+/* A progress callback (store/events.h) for a first read of the history:
+ * says how far it is on the status line and draws; app_ptr: the tui_app. */
+void tui_history_progress(void *app_ptr, size_t done, size_t total);
+/* The bottom row's key hints: each action's key in ctx and its words, whole
+ * hints only, as many as fit; an action with no key is left out. */
+typedef struct {
+    db_action action;
+    const char *words;
+} tui_key_hint;
+void tui_draw_key_hints(tui_app *app, keymap_ctx ctx, const tui_key_hint *hints, size_t n);
 /* view_review.c: the deals of `scope`; NULL: the board's mine/owner:NAME
  * filter when one is set, else the user's own deals (the team's when no git
  * identity is set). */

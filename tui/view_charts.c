@@ -345,32 +345,15 @@ static void forecast_months(tui_app *app, const deal_history *h, period_forecast
     honest_model_free(&m);
 }
 
-/* A passing status while the history is read (not a message for the log). */
-static void say_reading(tui_app *app, size_t done, size_t total)
-{
-    if (total)
-        snprintf(app->message, sizeof app->message, "reading history%s %zu of %zu commits",
-                 draw_ellipsis(), done, total);
-    else
-        snprintf(app->message, sizeof app->message, "reading history%s", draw_ellipsis());
-    app->message_is_error = false;
-    tui_draw(app);
-}
-
-static void progress(void *ud, size_t done, size_t total)
-{
-    say_reading(ud, done, total);
-}
-
 /* The history, through store/'s event index: quick when it is cached; the
  * first read of a long history takes seconds, said on the status line. */
 static void load(tui_app *app, charts *ch)
 {
-    say_reading(app, 0, 0);
+    tui_history_progress(app, 0, 0);
     deal_history h = {0};
     events_info info;
     db_err err = {0};
-    if (events_load(app->repo, &h, progress, app, &info, &err) == 0) {
+    if (events_load(app->repo, &h, tui_history_progress, app, &info, &err) == 0) {
         ch->have_history = true;
         stats_compute(repo_config(app->repo), &h, app->today, &ch->stats);
         flow_compute(&h, app->today - (FLOW_DEFAULT_DAYS - 1), app->today, &ch->flow);

@@ -229,26 +229,10 @@ static void draw_title(const closed_view *cv)
 
 static void draw_hints(tui_app *app)
 {
-    static const struct {
-        db_action action;
-        const char *words;
-    } hints[] = {{ACTION_DETAIL, "detail"}, {ACTION_REOPEN, "reopen"},
-                 {ACTION_FILTER, "won/lost/moved on"}, {ACTION_BACK, "back"},
-                 {ACTION_HELP, "keys"}};
-    char line[256] = "", key[32], one[96];
-    size_t n = 0;
-    /* Whole hints only: a hint cut in the middle reads as a different key. */
-    for (size_t i = 0; i < sizeof hints / sizeof *hints; i++) {
-        if (!*tui_key_for(app, KCTX_CLOSED, hints[i].action, key, sizeof key))
-            continue;
-        int len = snprintf(one, sizeof one, "%s%s %s", n ? "  " : "", key, hints[i].words);
-        if (len < 0 || n + (size_t)len >= sizeof line ||
-            text_width(line) + text_width(one) > COLS - 2)
-            continue;
-        n += (size_t)snprintf(line + n, sizeof line - n, "%s", one);
-    }
-    draw_clear_row(LINES - 1, 0, draw_attr(ROLE_STATUS));
-    draw_text(LINES - 1, 1, line, COLS - 2, draw_attr(ROLE_STATUS), false);
+    static const tui_key_hint hints[] = {
+        {ACTION_DETAIL, "detail"}, {ACTION_REOPEN, "reopen"},
+        {ACTION_FILTER, "won/lost/moved on"}, {ACTION_BACK, "back"}, {ACTION_HELP, "keys"}};
+    tui_draw_key_hints(app, KCTX_CLOSED, hints, sizeof hints / sizeof *hints);
 }
 
 static void closed_draw(tui_app *app, tui_view *v)

@@ -32,23 +32,6 @@ typedef struct {
 
 /* ---- building ----------------------------------------------------------- */
 
-/* A passing status while the history is read (not a message for the log). */
-static void say_reading(tui_app *app, size_t done, size_t total)
-{
-    if (total)
-        snprintf(app->message, sizeof app->message, "reading history%s %zu of %zu commits",
-                 draw_ellipsis(), done, total);
-    else
-        snprintf(app->message, sizeof app->message, "reading history%s", draw_ellipsis());
-    app->message_is_error = false;
-    tui_draw(app);
-}
-
-static void progress(void *ud, size_t done, size_t total)
-{
-    say_reading(ud, done, total);
-}
-
 static const cluster_row *selected_row(const clusters_view *cv)
 {
     return cv->sel < cv->t.count ? &cv->t.rows[cv->sel] : NULL;
@@ -74,8 +57,8 @@ static void build(tui_app *app, clusters_view *cv)
     char saved[sizeof app->message];
     snprintf(saved, sizeof saved, "%s", app->message);
     bool history_known;   /* each insight says whether it was judged from the history */
-    events_cluster_insights(app->repo, app->deals.items, app->deals.count, &cv->t, progress, app,
-                            &history_known);
+    events_cluster_insights(app->repo, app->deals.items, app->deals.count, &cv->t,
+                            tui_history_progress, app, &history_known);
     snprintf(app->message, sizeof app->message, "%s", saved);
     cv->sel = 0;
     for (size_t i = 0; cv->remembered && i < cv->t.count; i++)
@@ -203,25 +186,10 @@ static void draw_insights(tui_app *app, const clusters_view *cv, int y, int end)
 
 static void draw_hints(tui_app *app)
 {
-    static const struct {
-        db_action action;
-        const char *words;
-    } hints[] = {{ACTION_CLUSTER_FILTER, "its deals on the board"}, {ACTION_BACK, "back"},
-                 {ACTION_HELP, "keys"}};
-    char line[256] = "", key[32], one[96];
-    size_t n = 0;
-    /* Whole hints only: a hint cut in the middle reads as a different key. */
-    for (size_t i = 0; i < sizeof hints / sizeof *hints; i++) {
-        if (!*tui_key_for(app, KCTX_CLUSTERS, hints[i].action, key, sizeof key))
-            continue;
-        int len = snprintf(one, sizeof one, "%s%s %s", n ? "  " : "", key, hints[i].words);
-        if (len < 0 || n + (size_t)len >= sizeof line ||
-            text_width(line) + text_width(one) > COLS - 2)
-            continue;
-        n += (size_t)snprintf(line + n, sizeof line - n, "%s", one);
-    }
-    draw_clear_row(LINES - 1, 0, draw_attr(ROLE_STATUS));
-    draw_text(LINES - 1, 1, line, COLS - 2, draw_attr(ROLE_STATUS), false);
+    static const tui_key_hint hints[] = {
+        {ACTION_CLUSTER_FILTER, "its deals on the board"}, {ACTION_BACK, "back"},
+        {ACTION_HELP, "keys"}};
+    tui_draw_key_hints(app, KCTX_CLUSTERS, hints, sizeof hints / sizeof *hints);
 }
 
 static void clusters_draw(tui_app *app, tui_view *v)

@@ -94,15 +94,6 @@ static void add_plain_texts(pager *p, const deal *d)
     }
 }
 
-/* A first read of a long history takes seconds: it says so as it goes. */
-static void history_progress(void *ud, size_t done, size_t total)
-{
-    tui_app *app = ud;
-    tui_message(app, false, "reading the pipeline's history (once): %zu of %zu commits", done,
-                total);
-    tui_draw(app);
-}
-
 static void load_slips(tui_app *app, detail_slips *s, const deal *d)
 {
     if (s->loaded && s->gen == app->deals_gen)
@@ -110,7 +101,7 @@ static void load_slips(tui_app *app, detail_slips *s, const deal *d)
     slip_ledger_free(&s->ledger);
     db_err err = {0};
     s->why[0] = '\0';
-    if (events_deal_slips(app->repo, d, &s->ledger, &s->honest, history_progress, app, &err))
+    if (events_deal_slips(app->repo, d, &s->ledger, &s->honest, tui_history_progress, app, &err))
         snprintf(s->why, sizeof s->why, "%s", err.msg);
     s->loaded = true;
     s->gen = app->deals_gen;
