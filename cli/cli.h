@@ -62,7 +62,7 @@ typedef int (*cli_fn)(cli_opts *opts, int argc, char **argv);
     X("changes", cmd_changes, "[--since DATE|REV]", "what teammates changed, in words")         \
     X("report", cmd_report, "[--owner O | --mine] [--json] [--since DATE | --by month|quarter] [--as-of DATE]", "per-stage totals, weighted forecast, flagged, closed; --by: by close period, stated and honest") \
     X("stats", cmd_stats, "[--owner O | --mine] [--flow] [--days N | --since DATE] [--json]", "what the history says: days in stage, win rates, slips, calibration; --flow: the period's flow (a week unless --days or --since)") \
-    X("clusters", cmd_clusters, "[--json]", "deals by status-quo cluster: open, won, lost, moved on, win rate, where they stall") \
+    X("clusters", cmd_clusters, "[--json] [--insights]", "deals by status-quo cluster: outcomes, win rate, where they stall, insights that worked") \
     X("import", cmd_import, "FILE.csv [--map COLUMN=FIELD] [--dry-run] [--skip-bad]", "import deals from CSV") \
     X("export", cmd_export, "[--csv|--json]", "write every deal to standard output")            \
     X("doctor", cmd_doctor, "[--repack]", "check every file; list what is broken and why")          \

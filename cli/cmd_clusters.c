@@ -1,14 +1,46 @@
-/* dealboard clusters: deals by status-quo cluster, with their outcomes and
- * the stage where they stall (SPEC §9; pipeline/clusters.h). */
+/* dealboard clusters: deals by status-quo cluster, with their outcomes, the
+ * stage where they stall and the insights that worked (SPEC §9;
+ * pipeline/clusters.h, pipeline/cluster_insights.h). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../pipeline/clusters.h"
 #include "../pipeline/text.h"
+#include "../store/events_clusters.h"
 #include "cli.h"
 #include "deal_view.h"
 
 enum { NAME_COLS = 24 };   /* a longer cluster name is cut in the text table */
+enum { INSIGHTS_SHOWN = 3 };   /* per cluster in the text, unless --insights */
+
+static void add_stage_or_null(cJSON *obj, const char *key, const pipeline_cfg *cfg, int stage)
+{
+    if (stage < 0)
+        cJSON_AddNullToObject(obj, key);
+    else
+        cJSON_AddStringToObject(obj, key, cfg->stages[stage].id);
+}
+
+static cJSON *json_insight(const pipeline_cfg *cfg, const cluster_insight *in)
+{
+    cJSON *obj = cJSON_CreateObject();
+    cJSON_AddStringToObject(obj, "deal", in->deal);
+    cJSON_AddStringToObject(obj, "text", in->text);
+    add_stage_or_null(obj, "stage_then", cfg, in->stage_then);
+    if (in->won)
+        cJSON_AddStringToObject(obj, "moved_to", "won");
+    else
+        add_stage_or_null(obj, "moved_to", cfg, in->moved_to);
+    cJSON_AddBoolToObject(obj, "from_history", in->from_history);
+    if (in->from_history) {
+        char day[DATE_LEN];
+        date_format(date_of_time(in->recorded), day);
+        cJSON_AddStringToObject(obj, "recorded", day);
+    } else {
+        cJSON_AddNullToObject(obj, "recorded");
+    }
+    return obj;
+}
 
 static cJSON *json_row(const pipeline_cfg *cfg, const cluster_row *r)
 {
@@ -35,6 +67,9 @@ static cJSON *json_row(const pipeline_cfg *cfg, const cluster_row *r)
         cJSON_AddStringToObject(s, "name", cfg->stages[r->stall_stage].name);
         cJSON_AddNumberToObject(s, "deals", r->stall_count);
     }
+    cJSON *insights = cJSON_AddArrayToObject(obj, "insights");
+    for (size_t i = 0; i < r->ninsights; i++)
+        cJSON_AddItemToArray(insights, json_insight(cfg, &r->insights[i]));
     return obj;
 }
 
@@ -76,7 +111,62 @@ static void print_row(const pipeline_cfg *cfg, const cluster_row *r)
     printf(" (%d)\n", r->stall_count);
 }
 
-static void print_text(const pipeline_cfg *cfg, const cluster_table *t)
+/* "Define -> Evaluate", "Define -> won"; without history "now Evaluate" or "won". */
+static void print_movement(const pipeline_cfg *cfg, const cluster_insight *in)
+{
+    const char *to = in->won ? "won" : in->moved_to >= 0 ? cfg->stages[in->moved_to].name : "?";
+    if (!in->from_history) {
+        fputs(in->won ? "" : "now ", stdout);
+        cli_print_safe(stdout, to);
+        fputs("; no history", stdout);
+        return;
+    }
+    cli_print_safe(stdout, in->stage_then >= 0 ? cfg->stages[in->stage_then].name : "?");
+    fputs(" -> ", stdout);
+    cli_print_safe(stdout, to);
+    char day[DATE_LEN];
+    date_format(date_of_time(in->recorded), day);
+    printf(", set %s", day);
+}
+
+static void print_insight(const pipeline_cfg *cfg, const cluster_insight *in)
+{
+    fputs("  ", stdout);
+    cli_print_safe(stdout, in->deal);
+    fputs(" (", stdout);
+    print_movement(cfg, in);
+    fputs("): ", stdout);
+    char *safe = text_sanitize(in->text, false);
+    cli_print_safe(stdout, safe);
+    free(safe);
+    putchar('\n');
+}
+
+/* Per cluster with any, its insights that worked, the first `most` of them. */
+static void print_insights(const pipeline_cfg *cfg, const cluster_table *t, size_t most)
+{
+    bool any = false;
+    for (size_t i = 0; i < t->count; i++)
+        any |= t->rows[i].ninsights > 0;
+    if (!any)
+        return;
+    puts("\nInsights that worked (recorded on deals that then moved forward; most recent first):");
+    for (size_t i = 0; i < t->count; i++) {
+        const cluster_row *r = &t->rows[i];
+        if (!r->ninsights)
+            continue;
+        char *name = text_sanitize(cluster_label(r), false);
+        cli_print_safe(stdout, name);
+        putchar('\n');
+        free(name);
+        for (size_t k = 0; k < r->ninsights && k < most; k++)
+            print_insight(cfg, &r->insights[k]);
+        if (r->ninsights > most)
+            printf("  ... %zu more (--insights shows all)\n", r->ninsights - most);
+    }
+}
+
+static void print_text(const pipeline_cfg *cfg, const cluster_table *t, bool all_insights)
 {
     if (t->count == 0) {
         puts("No deals yet.");
@@ -89,12 +179,14 @@ static void print_text(const pipeline_cfg *cfg, const cluster_table *t)
     puts("\nWin rate: won / (won + lost + moved on). Stalls most in: the stage with the most of\n"
          "the cluster's open deals flagged stalled there today and lost or moved-on deals\n"
          "that closed there (deals in it).");
+    print_insights(cfg, t, all_insights ? (size_t)-1 : INSIGHTS_SHOWN);
 }
 
 int cmd_clusters(cli_opts *opts, int argc, char **argv)
 {
-    bool json = false;
-    cli_option options[] = {{"--json", NULL, &json}, {NULL, NULL, NULL}};
+    bool json = false, all_insights = false;
+    cli_option options[] = {
+        {"--json", NULL, &json}, {"--insights", NULL, &all_insights}, {NULL, NULL, NULL}};
     db_repo *repo = NULL;
     int rc = cli_parse(opts, "clusters", argc, argv, options, NULL, 0, 0, NULL);
     if (rc || (rc = cli_open_repo_read(opts, &repo)))
@@ -106,10 +198,13 @@ int cmd_clusters(cli_opts *opts, int argc, char **argv)
     if (!rc) {
         cluster_table t;
         clusters_compute(cfg, all.items, all.count, opts->today, &t);
+        bool history_known;
+        events_cluster_insights(repo, all.items, all.count, &t, cli_history_progress(), NULL,
+                                &history_known);
         if (json)
             print_json(cfg, &t);
         else
-            print_text(cfg, &t);
+            print_text(cfg, &t, all_insights);
         clusters_free(&t);
     }
     cli_keep_until_exit(&all);

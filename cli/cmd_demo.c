@@ -109,8 +109,18 @@ static void shift_deal(deal *d, int delta)
                       &d->next_due, &d->snooze_until, &d->revisit};
     for (size_t i = 0; i < sizeof days / sizeof *days; i++)
         shift(days[i], delta);
+    /* Every dated part of the journey, or the demo would age with the calendar:
+     * plan steps fall overdue, champions fall silent, asks drift into the past. */
     for (size_t j = 0; j < d->nevidence; j++)
         shift(&d->evidence[j].date, delta);
+    for (size_t j = 0; j < d->nplan; j++) {
+        shift(&d->plan[j].due, delta);
+        shift(&d->plan[j].done, delta);
+    }
+    for (size_t j = 0; j < d->npeople; j++)
+        shift(&d->people[j].last_contact, delta);
+    for (size_t j = 0; j < d->reference.nasks; j++)
+        shift(&d->reference.asks[j].at, delta);
     for (size_t j = 0; j < d->nlog; j++) {
         db_day day = log_day(&d->log[j]);
         if (day == DAY_NONE)

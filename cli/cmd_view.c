@@ -355,7 +355,7 @@ static void show_text(const pipeline_cfg *cfg, const deal *d, db_day today)
         show_line(deal_fields[i].label, words);
         free(words);
     }
-    if (reference_not_first_mover(d)) {
+    if (reference_not_first_mover(cfg, d)) {
         char day[DATE_LEN];
         date_format(reference_first_wanted(d), day);
         printf("%-13s not comfortable being first: the buyer asked for references (%s)\n",

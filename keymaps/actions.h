@@ -43,6 +43,10 @@
     X(PLAN_ADD,       "plan-add",       AP_DEAL_EDIT,       NONE,      "add a step to the shared plan (text, the buyer's or ours, due date)") \
     X(PLAN_DONE,      "plan-done",      AP_DEAL_EDIT,       NONE,      "tick a step of the shared plan done (which one, evidence)") \
     X(PLAN_DUE,       "plan-due",       AP_DEAL_EDIT,       NONE,      "set or change the due date of a step of the shared plan") \
+    X(PERSON_ADD,     "person-add",     AP_DEAL_EDIT,       NONE,      "add a person to the buying committee (name, role, stance)") \
+    X(PERSON_RM,      "person-rm",      AP_DEAL_EDIT,       NONE,      "remove a person from the buying committee") \
+    X(REF_READY,      "ref-ready",      AP_DEAL_EDIT,       NONE,      "mark a won deal ready, or no longer ready, to be a reference") \
+    X(REF_ASKED,      "ref-asked",      AP_DEAL_EDIT,       NONE,      "record that a buyer asked for this won deal as a reference (which deal)") \
     X(MOVE_ON,        "move-on",        AP_DEAL_EDIT,       MOVED_ON,  "move on from the deal (reason, revisit date)") \
     X(WON,            "won",            AP_DEAL_EDIT,       WON,       "mark the deal won") \
     X(LOST,           "lost",           AP_DEAL_EDIT,       LOST,      "mark the deal lost") \
@@ -58,6 +62,8 @@
     X(CHANGES,        "changes",        0,                  NONE,      "show what teammates changed") \
     X(CLOSED,         "closed",         0,                  NONE,      "show the won, lost and moved-on deals") \
     X(CHARTS,         "charts",         0,                  NONE,      "show the charts: pipeline by stage, days in stage, the week's flow") \
+    X(CLUSTERS,       "clusters",       0,                  NONE,      "show the deals by status-quo cluster: win rate, where they stall, insights that worked") \
+    X(CLUSTER_FILTER, "cluster-filter", 0,                  NONE,      "show the board with the selected cluster's deals only (filter cluster:NAME)") \
     X(MESSAGES,       "messages",       0,                  NONE,      "show this session's messages in full, newest first") \
     X(REFRESH,        "refresh",        0,                  NONE,      "redraw the screen and reload the deals") \
     X(HELP,           "help",           0,                  NONE,      "show the keys") \

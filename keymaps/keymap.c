@@ -40,7 +40,7 @@ struct word {
 };
 
 static const char *const ctx_names[KCTX_COUNT] = {"global", "board", "detail", "review", "prompt",
-                                                   "closed"};
+                                                   "closed", "clusters"};
 
 /* Canonical names first: rendering uses the first name of a code. */
 static const struct {
@@ -570,7 +570,7 @@ static bool parse_contexts(struct word w, bool on[KCTX_COUNT], char *why, size_t
             c++;
         if (c == KCTX_COUNT) {
             snprintf(why, whysz,
-                     "unknown context '%.*s' (use global, board, detail, review, prompt, closed)",
+                     "unknown context '%.*s' (use global, board, detail, review, prompt, closed, clusters)",
                      ECHO(name));
             return false;
         }

@@ -34,6 +34,7 @@ typedef enum {
     KCTX_REVIEW,
     KCTX_PROMPT, /* one-line input: search, filter, field edits */
     KCTX_CLOSED, /* the list of won, lost and moved-on deals */
+    KCTX_CLUSTERS, /* the deals by status-quo cluster */
     KCTX_COUNT
 } keymap_ctx;
 

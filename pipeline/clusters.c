@@ -14,7 +14,11 @@ static bool blank(char c)
 
 char *cluster_of(const deal *d)
 {
-    const char *s = d->cluster;
+    return cluster_name(d->cluster);
+}
+
+char *cluster_name(const char *s)
+{
     if (!s)
         return NULL;
     while (blank(*s))
@@ -144,10 +148,49 @@ void clusters_compute(const pipeline_cfg *cfg, deal *const *deals, size_t n, db_
     qsort(out->rows, out->count, sizeof *out->rows, by_size_then_name);
 }
 
-void clusters_free(cluster_table *t)
+static cluster_row *row_named(const cluster_table *t, const char *name)
 {
     for (size_t i = 0; i < t->count; i++)
+        if (str_eq(t->rows[i].name, name))
+            return &t->rows[i];
+    return NULL;
+}
+
+const cluster_row *clusters_row_of(const cluster_table *t, const deal *d)
+{
+    char *name = cluster_of(d);
+    const cluster_row *r = row_named(t, name);
+    free(name);
+    return r;
+}
+
+bool clusters_add_insight(cluster_table *t, const deal *d, cluster_insight *taken)
+{
+    cluster_row *r = (cluster_row *)clusters_row_of(t, d);
+    if (!r) {
+        cluster_insight_free(taken);
+        return false;
+    }
+    r->insights = xrealloc(r->insights, (r->ninsights + 1) * sizeof *r->insights);
+    r->insights[r->ninsights++] = *taken;
+    *taken = (cluster_insight){0};
+    return true;
+}
+
+void clusters_sort_insights(cluster_table *t)
+{
+    for (size_t i = 0; i < t->count; i++)
+        cluster_insights_sort(t->rows[i].insights, t->rows[i].ninsights);
+}
+
+void clusters_free(cluster_table *t)
+{
+    for (size_t i = 0; i < t->count; i++) {
         free(t->rows[i].name);
+        for (size_t k = 0; k < t->rows[i].ninsights; k++)
+            cluster_insight_free(&t->rows[i].insights[k]);
+        free(t->rows[i].insights);
+    }
     free(t->rows);
     *t = (cluster_table){0};
 }

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "cluster_insights.h"
 #include "config.h"
 #include "deal.h"
 
@@ -17,6 +18,9 @@ typedef struct {
      * the stage when they closed. Ties go to the earlier stage; -1: none. */
     int stall_stage;
     int stall_count;
+    /* Insights that worked on its deals (clusters_add_insight), most recent first. */
+    cluster_insight *insights;
+    size_t ninsights;
 } cluster_row;
 
 typedef struct {
@@ -29,6 +33,13 @@ typedef struct {
 void clusters_compute(const pipeline_cfg *cfg, deal *const *deals, size_t n, db_day today,
                       cluster_table *out);
 void clusters_free(cluster_table *t);
+/* Files one deal's insight that worked (cluster_insight_of; taken) under
+ * the row of the deal's cluster; false (and freed) when the table has no
+ * such row. clusters_sort_insights then puts each row's most recent first. */
+bool clusters_add_insight(cluster_table *t, const deal *d, cluster_insight *taken);
+void clusters_sort_insights(cluster_table *t);
+/* The row of deal d's cluster, or NULL. */
+const cluster_row *clusters_row_of(const cluster_table *t, const deal *d);
 /* Won / decided (won + lost + moved on), as a whole percent rounded down;
  * -1 when nothing is decided yet. */
 int cluster_win_rate(const cluster_row *r);
@@ -37,5 +48,7 @@ const char *cluster_label(const cluster_row *r);
 /* The cluster a deal belongs to: its `cluster` without surrounding blanks
  * (the caller frees it), NULL when it says nothing. */
 char *cluster_of(const deal *d);
+/* The same for a text (a name typed in the board's filter). */
+char *cluster_name(const char *text);
 
 #endif

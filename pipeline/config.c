@@ -28,6 +28,12 @@ void config_add_stage(pipeline_cfg *cfg, const char *id, const char *name, int p
     s->learned = (learned_limit){0};
     s->exits = NULL;
     s->nexits = 0;
+    s->evaluation = false;
+    int at = (int)cfg->nstages;               /* index + 1; the first of a repeated id counts */
+    if (str_eq(id, "define") && !cfg->define_at)
+        cfg->define_at = at;
+    if (str_eq(id, "evaluate") && !cfg->evaluate_at)
+        cfg->evaluate_at = at;
 }
 
 void config_stage_add_exit(stage_def *stage, const char *outcome)
@@ -126,6 +132,14 @@ const char *rule_threshold_key(rule_id r)
     }
 }
 
+int config_evaluation_stage(const pipeline_cfg *cfg)
+{
+    for (size_t i = 0; i < cfg->nstages; i++)
+        if (cfg->stages[i].evaluation)
+            return (int)i;
+    return config_evaluate_stage(cfg);
+}
+
 int config_stage_index(const pipeline_cfg *cfg, const char *id)
 {
     for (size_t i = 0; i < cfg->nstages; i++)
@@ -133,6 +147,10 @@ int config_stage_index(const pipeline_cfg *cfg, const char *id)
             return (int)i;
     return -1;
 }
+
+int config_define_stage(const pipeline_cfg *cfg) { return cfg->define_at - 1; }
+
+int config_evaluate_stage(const pipeline_cfg *cfg) { return cfg->evaluate_at - 1; }
 
 const stage_def *config_stage(const pipeline_cfg *cfg, const char *id)
 {

@@ -22,6 +22,10 @@ typedef struct {
      * in the buyer's words; shown when a deal moves forward. */
     char **exits;
     size_t nexits;
+    /* "evaluation": true: the stage where the buyer compares options and
+     * checks that others like them have done it (pipeline.json may mark one;
+     * see config_evaluation_stage). */
+    bool evaluation;
 } stage_def;
 
 /* X-macro: enum, name in pipeline.json, default weight, default threshold. */
@@ -67,6 +71,11 @@ typedef struct {
     size_t nstages;
     rule_cfg rules[RULE_COUNT];
     int level_watch, level_move_on;
+    /* The stages some rules start at, kept by config_add_stage (the rules
+     * ask for every deal): index + 1, 0 when there is no such stage (a
+     * zeroed config has none). Read through config_define_stage and
+     * config_evaluate_stage. */
+    int define_at, evaluate_at;
 } pipeline_cfg;
 
 void config_init_defaults(pipeline_cfg *cfg);   /* rules and levels; no stages */
@@ -85,7 +94,15 @@ const char *rule_threshold_key(rule_id r);
 
 /* Index of the stage, or -1. */
 int config_stage_index(const pipeline_cfg *cfg, const char *id);
+/* config_stage_index(cfg, "define") and (cfg, "evaluate"), without the look-up. */
+int config_define_stage(const pipeline_cfg *cfg);
+int config_evaluate_stage(const pipeline_cfg *cfg);
 const stage_def *config_stage(const pipeline_cfg *cfg, const char *id);
+/* The evaluation stage's index, or -1: the stage pipeline.json marks
+ * "evaluation": true (the first one marked), else the stage with id
+ * "evaluate". The no-decision-maker rule counts from it, and a buyer asking
+ * for references in it is not comfortable being first (pipeline/reference.h). */
+int config_evaluation_stage(const pipeline_cfg *cfg);
 /* Stage by id, then by name ignoring case, then by unique id prefix. */
 int config_stage_lookup(const pipeline_cfg *cfg, const char *text);
 /* "status-quo, recognize, …" for error messages; caller frees. */

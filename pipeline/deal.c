@@ -7,7 +7,9 @@
 #include "touches.h"
 #include "plan.h"
 #include "exit.h"
+#include "forecast.h"
 #include "people.h"
+#include "reference.h"
 #include "util.h"
 
 static const char *const status_names[STATUS_COUNT] = {"open", "won", "lost", "moved-on"};
@@ -20,6 +22,7 @@ void deal_init(deal *d)
     d->touches = (touch_summary){DAY_NONE, DAY_NONE, 0};
     d->plan_buyer_due = DAY_NONE;
     d->people_known.champion_contact = DAY_NONE;
+    d->refs_wanted = DAY_NONE;
 }
 
 static void log_entry_free(log_entry *e)
@@ -108,6 +111,7 @@ void deal_free(deal *d)
     for (int f = 0; f < DF_COUNT; f++)
         if (deal_fields[f].kind == FK_TEXT)
             free(*deal_field_text(d, (deal_field)f));
+    free(d->close_reason);
     for (size_t i = 0; i < d->ntags; i++)
         free(d->tags[i]);
     free(d->tags);
@@ -293,6 +297,10 @@ void deal_make_light(deal *d)
     reference_free(d);
     d->people_known = people_summarize(d);
     people_free(d);
+    d->closed_on = forecast_closed_on(d);          /* before the log goes */
+    d->refs_wanted = reference_first_wanted(d);
+    free(d->close_reason);
+    d->close_reason = forecast_close_reason(d);
     for (int f = 0; f < DF_COUNT; f++) {
         if (deal_fields[f].light != LIGHT_LIGHT && deal_fields[f].kind == FK_TEXT) {
             char **text = deal_field_text(d, (deal_field)f);

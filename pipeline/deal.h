@@ -80,28 +80,47 @@ typedef struct {
 } people_summary;
 
 typedef struct deal {
+    /* Members paired by size, 4-byte ones side by side: no padding holes
+     * (a listing holds one of these a deal; 10,000 of them are 400 KB less). */
     char *id, *title, *account, *owner, *stage;
     deal_status status;
+    int close_date_pushes;
     int64_t value;
     char *currency;              /* NULL: the pipeline's currency */
     db_day created, stage_entered, last_touch, close_date;
-    int close_date_pushes;
     char *next_text;             /* NULL: no next step */
     db_day next_due;
+    db_day snooze_until;         /* DAY_NONE: not snoozed */
     char *status_quo, *insight, *persona, *champion;
     char *cluster;               /* the status-quo cluster; NULL: none */
     char **tags;
     size_t ntags;
-    db_day snooze_until;         /* DAY_NONE: not snoozed */
     char *snooze_reason;
-    bool moved_on;               /* a moved_on record exists */
     char *moved_on_reason;
     db_day revisit;
+    bool moved_on;               /* a moved_on record exists */
+    /* A light deal (repo_load_deals_light): only what lists, flags and the
+     * board need, the fields the field table (deal_fields.h) marks LIGHT; no
+     * raw. Never written back: repo_save_deal refuses it (load the deal whole). */
+    bool partial;
     log_entry *log;
     size_t nlog, cap_log;          /* cap_log: entries allocated (deal_add_log grows it) */
     /* Light deals only (their log is not loaded): the log's touch summary,
      * kept by deal_make_light and the load cache; read through deal_touches. */
     touch_summary touches;
+    /* Light deals only: what the rules need of the plan (plan_summarize). */
+    db_day plan_buyer_due;
+    int plan_buyer_open;
+    /* Light deals only (their log is not loaded): the day a closed deal
+     * closed and why (forecast_closed_on, forecast_close_reason; NULL: no
+     * reason), for the closed view; read through forecast_closing_day and
+     * forecast_closing_reason. The reason lives in strings_block when the
+     * deal has one, else it is its own allocation. */
+    db_day closed_on;
+    char *close_reason;
+    /* Light deals only: the day the buyer first asked for references
+     * (reference_first_wanted; DAY_NONE: never), for the first-mover mark. */
+    db_day refs_wanted;
     plan_entry *plan;             /* the shared plan, in the file's order */
     size_t nplan;
     exit_record *evidence;        /* exit evidence, in the file's order (by date, then id) */
@@ -117,17 +136,10 @@ typedef struct deal {
     /* Owned by the store: the file's parsed JSON, so unknown keys survive a rewrite. */
     void *raw;
     void (*raw_free)(void *);
-    /* A light deal (repo_load_deals_light): only what lists, flags and the
-     * board need, the fields the field table (deal_fields.h) marks LIGHT; no
-     * raw. Never written back: repo_save_deal refuses it (load the deal whole). */
-    bool partial;
     /* Light deals only: bit f (a deal_field) set when a field marked SAYS
      * says anything (the move-on rules need no more; read through
      * deal_field_says or deal_has_status_quo). */
     uint64_t says;
-    /* Light deals only: what the rules need of the plan (plan_summarize). */
-    int plan_buyer_open;
-    db_day plan_buyer_due;
     /* Store-owned, valid while its deal_list lives; NULL when not at hand:
      * the stored object as `list --json` prints it (depth 2), without its
      * closing brace, so a listing copies it instead of re-encoding. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stage_renames.h"
 #include "util.h"
 
 static const struct {
@@ -33,6 +34,48 @@ int event_field_by_letter(char letter)
     return -1;
 }
 
+int64_t deal_event_text_hash(const char *s)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+        h = (h ^ *c) * 1099511628211ULL;
+    return (int64_t)h;
+}
+
+static int id_vs_name(const void *key, const void *elem)
+{
+    return strcmp(key, *(char *const *)elem);
+}
+
+/* The first event of deal number `deal` (events are sorted by deal). */
+static size_t first_event(const deal_history *h, uint32_t deal)
+{
+    size_t lo = 0, hi = h->nevents;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (h->events[mid].deal < deal)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+bool deal_history_events_of(const deal_history *h, const char *deal_id, size_t *from, size_t *to)
+{
+    *from = *to = 0;
+    char **found = h->ndeals ? bsearch(deal_id, h->deals, h->ndeals, sizeof *h->deals, id_vs_name)
+                             : NULL;
+    if (!found)
+        return false;
+    uint32_t deal = (uint32_t)(found - h->deals);
+    size_t i = first_event(h, deal);
+    *from = *to = i;
+    while (*to < h->nevents && h->events[*to].deal == deal)
+        (*to)++;
+    return *to > *from;
+}
+
 int64_t deal_event_time(const deal_history *h, const deal_event *e)
 {
     return h->commits[e->commit].author_time;
@@ -50,6 +93,7 @@ void deal_history_free(deal_history *h)
     free(h->authors);
     free(h->commits);
     free(h->events);
+    stage_changes_free(h);
     memset(h, 0, sizeof *h);
 }
 
@@ -175,6 +219,7 @@ void deal_history_canonicalize(deal_history *h)
     sorting = h;
     sort_mostly_sorted(h->events, h->nevents, sizeof *h->events, event_order, NULL);
     sorting = NULL;
+    stage_changes_canonicalize(h, commit_map);
     free(deal_map);
     free(author_map);
     free(commit_map);

@@ -93,7 +93,7 @@ void deal_field_expect(const deal *d, deal_field f, const char *who)
 }
 
 /* "  " is as empty as "" to a seller reading the deal. */
-static bool blank(const char *s)
+bool deal_text_blank(const char *s)
 {
     for (; s && *s; s++)
         if (!isspace((unsigned char)*s))
@@ -105,7 +105,7 @@ bool deal_field_says(const deal *d, deal_field f)
 {
     if (d->partial && deal_fields[f].light == LIGHT_SAYS)
         return (d->says >> f) & 1;
-    return !blank(deal_field_text_of(d, f));
+    return !deal_text_blank(deal_field_text_of(d, f));
 }
 
 uint64_t deal_fields_says_bits(const deal *d)

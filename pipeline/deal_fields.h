@@ -189,6 +189,8 @@ void deal_field_expect(const deal *d, deal_field f, const char *who);
 /* Whether the field says anything ("  " does not): text of any deal, or
  * the SAYS bit of a light one. */
 bool deal_field_says(const deal *d, deal_field f);   /* TEXT fields */
+/* NULL, "" or only white space: a text field that says nothing. */
+bool deal_text_blank(const char *s);
 
 /* The SAYS bits of d (deal.says), from its text. */
 uint64_t deal_fields_says_bits(const deal *d);

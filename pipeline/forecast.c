@@ -53,6 +53,38 @@ db_day forecast_closed_on(const deal *d)
     return d->stage_entered != DAY_NONE ? d->stage_entered : d->created;
 }
 
+char *forecast_close_reason(const deal *d)
+{
+    if (d->status != STATUS_WON && d->status != STATUS_LOST)
+        return NULL;
+    deal_field_expect(d, DF_LOG, "forecast_close_reason");     /* the reason is in the log */
+    const char *verb = d->status == STATUS_WON ? "Won" : "Lost";
+    for (size_t i = d->nlog; i-- > 0;) {
+        const log_entry *e = &d->log[i];
+        if (!str_eq(e->kind, "status") || !e->text)
+            continue;
+        size_t n = strlen(verb);
+        if (strncmp(e->text, verb, n) != 0)
+            return NULL;
+        const char *rest = e->text + n;
+        rest = str_has_prefix(rest, ": ") ? rest + 2 : rest;
+        return *rest ? xstrdup(rest) : NULL;
+    }
+    return NULL;
+}
+
+db_day forecast_closing_day(const deal *d)
+{
+    return d->partial ? d->closed_on : forecast_closed_on(d);
+}
+
+char *forecast_closing_reason(const deal *d)
+{
+    char *reason = d->partial ? (d->close_reason ? xstrdup(d->close_reason) : NULL)
+                              : forecast_close_reason(d);
+    return reason ? reason : xstrdup("");
+}
+
 const char *forecast_closed_name(forecast_closed c)
 {
     static const char *const names[FORECAST_CLOSED_COUNT] = {"won", "lost", "moved-on"};

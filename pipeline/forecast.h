@@ -71,6 +71,16 @@ int64_t forecast_weighted(int64_t value, int probability);
 /* The day a closed deal closed: the latest "status" log entry's date, else
  * stage_entered, else created (DAY_NONE when none is known). */
 db_day forecast_closed_on(const deal *d);
+/* Why a won or lost deal closed: the words after "Won"/"Lost" (and ": ") in
+ * its last "status" log entry, if that entry is the close it is in (not a
+ * "Reopened" before a hand edit of the file); NULL when there are none to
+ * say, and for open and moved-on deals. Whole deals only (the log); caller frees. */
+char *forecast_close_reason(const deal *d);
+/* The same two for a deal light or whole: light deals carry them (the load
+ * cache and deal_make_light keep them), so the closed view needs no whole
+ * deals. The reason is "" when there is none; caller frees. */
+db_day forecast_closing_day(const deal *d);
+char *forecast_closing_reason(const deal *d);
 /* "won", "lost", "moved-on": the keys of report --json's "closed". */
 const char *forecast_closed_name(forecast_closed c);
 

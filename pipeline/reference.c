@@ -72,6 +72,8 @@ size_t reference_suggest(deal *const *deals, size_t n, const deal *for_deal, dea
 
 db_day reference_first_wanted(const deal *d)
 {
+    if (d->partial)
+        return d->refs_wanted;      /* derived from the log when the deal was made light */
     deal_field_expect(d, DF_LOG, "reference_first_wanted");
     for (size_t i = 0; i < d->nlog; i++) {
         char date[DATE_LEN] = "";
@@ -85,10 +87,48 @@ db_day reference_first_wanted(const deal *d)
     return DAY_NONE;
 }
 
-bool reference_not_first_mover(const deal *d)
+bool reference_not_first_mover(const pipeline_cfg *cfg, const deal *d)
 {
-    return deal_is_open(d) && str_eq(d->stage, "evaluate") &&
-           reference_first_wanted(d) != DAY_NONE;
+    int evaluation = config_evaluation_stage(cfg);
+    return deal_is_open(d) && evaluation >= 0 && d->stage &&
+           str_eq(d->stage, cfg->stages[evaluation].id) && reference_first_wanted(d) != DAY_NONE;
+}
+
+/* "A, B and 2 more": the offers (those sharing for_deal's cluster only, when asked),
+ * at most REFERENCE_OFFERS_NAMED named. */
+static void name_offers(strbuf *sb, const deal *for_deal, deal *const *offers, size_t n,
+                        bool only_same_cluster)
+{
+    size_t named = 0, more = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (only_same_cluster && !reference_same_cluster(offers[i], for_deal))
+            continue;
+        if (named == REFERENCE_OFFERS_NAMED) {
+            more++;
+            continue;
+        }
+        const deal *o = offers[i];
+        sb_printf(sb, "%s%s", named++ ? ", " : "", str_empty(o->title) ? o->id : o->title);
+    }
+    if (more)
+        sb_printf(sb, " and %zu more", more);
+}
+
+char *reference_first_mover_words(db_day asked, const deal *for_deal, deal *const *offers,
+                                  size_t n)
+{
+    char day[DATE_LEN];
+    date_format(asked, day);
+    strbuf sb = {0};
+    sb_printf(&sb, "The buyer asked for references on %s: not comfortable being first — ",
+              *day ? day : "an unknown day");
+    bool same = n && reference_same_cluster(offers[0], for_deal);   /* suggested first */
+    if (!n)
+        sb_puts(&sb, "no reference is ready: mark a won deal's reference ready");
+    else
+        sb_puts(&sb, same ? "offer a reference from the same cluster: " : "offer a reference: ");
+    name_offers(&sb, for_deal, offers, n, same);
+    return sb.data;
 }
 
 /* ---- the CSV cell ---- */

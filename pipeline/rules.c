@@ -237,7 +237,7 @@ static void check_why_change(const pipeline_cfg *cfg, const deal *d, int stage,
     bool no_sq = !deal_has_status_quo(d), no_insight = !deal_has_insight(d);
     if (!on(cfg, RULE_NO_WHY_CHANGE) || stage < 0 || (!no_sq && !no_insight))
         return;
-    int define = config_stage_index(cfg, "define");     /* only when it may matter */
+    int define = config_define_stage(cfg);
     words w;
     if (define < 0 || stage < define || !fire(cfg, out, RULE_NO_WHY_CHANGE, &w))
         return;
@@ -252,6 +252,8 @@ static void check_why_change(const pipeline_cfg *cfg, const deal *d, int stage,
 static void check_plan(const pipeline_cfg *cfg, const deal *d, int stage, db_day today,
                        flag_result *out)
 {
+    if (!on(cfg, RULE_BUYER_STEP_OVERDUE) && !on(cfg, RULE_NO_BUYER_STEP))
+        return;                             /* both off (the default): nothing to summarize */
     plan_summary plan = plan_summarize(d);
     int grace = cfg->rules[RULE_BUYER_STEP_OVERDUE].threshold;
     words w;
@@ -261,7 +263,7 @@ static void check_plan(const pipeline_cfg *cfg, const deal *d, int stage, db_day
         put_count(&w, today - plan.buyer_due, " day");
         said(&w);
     }
-    int define = config_stage_index(cfg, "define");
+    int define = config_define_stage(cfg);
     if (on(cfg, RULE_NO_BUYER_STEP) && plan.buyer_open == 0 && define >= 0 && stage >= define &&
         fire(cfg, out, RULE_NO_BUYER_STEP, &w)) {
         PUT(&w, "no buyer step planned");
@@ -293,14 +295,17 @@ static void check_exit_evidence(const pipeline_cfg *cfg, const deal *d, int stag
     said(&w);
 }
 
-/* The buying committee (pipeline/people.h): from Evaluate on, nobody known
+/* The buying committee (pipeline/people.h): from the evaluation stage
+ * (config_evaluation_stage) on, nobody known
  * as the decision-maker; a champion whose latest dated contact is more than
  * the rule's days ago (a champion with no contact dated yet says nothing). */
 static void check_people(const pipeline_cfg *cfg, const deal *d, int stage, db_day today,
                          flag_result *out)
 {
+    if (!on(cfg, RULE_NO_DECISION_MAKER) && !on(cfg, RULE_CHAMPION_SILENT))
+        return;                             /* both off (the default): nothing to summarize */
     people_summary people = people_summarize(d);
-    int evaluate = config_stage_index(cfg, "evaluate");
+    int evaluate = config_evaluation_stage(cfg);
     words w;
     if (on(cfg, RULE_NO_DECISION_MAKER) && !people.decision_maker && evaluate >= 0 &&
         stage >= evaluate && fire(cfg, out, RULE_NO_DECISION_MAKER, &w)) {

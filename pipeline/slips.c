@@ -63,30 +63,10 @@ void slip_ledger_at(const deal_history *h, size_t *i, slip_ledger *out)
         apply(out, h, &h->events[*i], &current);
 }
 
-/* The index of the first event of deal number `deal` (nevents: none). */
-static size_t first_event(const deal_history *h, uint32_t deal)
-{
-    size_t lo = 0, hi = h->nevents;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (h->events[mid].deal < deal)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < h->nevents && h->events[lo].deal == deal ? lo : h->nevents;
-}
-
-static int by_name(const void *key, const void *elem)
-{
-    return strcmp(key, *(char *const *)elem);
-}
-
 void slip_ledger_of(const deal_history *h, const char *deal_id, slip_ledger *out)
 {
-    char **found = h->ndeals ? bsearch(deal_id, h->deals, h->ndeals, sizeof *h->deals, by_name)
-                             : NULL;
-    size_t i = found ? first_event(h, (uint32_t)(found - h->deals)) : h->nevents;
+    size_t from, to;
+    size_t i = deal_history_events_of(h, deal_id, &from, &to) ? from : h->nevents;
     slip_ledger_at(h, &i, out);
 }
 

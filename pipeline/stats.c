@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "deal.h"
+#include "stage_renames.h"
 #include "survival.h"
 #include "util.h"
 
@@ -44,12 +45,16 @@ static void add_slip(stats_result *out, int **slips, size_t *nslips, int days)
     out->pushes++;
 }
 
-/* Applies one event to the state the commit leads to. */
-static void apply_event(const pipeline_cfg *cfg, const deal_event *e, deal_state *next)
+/* Applies one event to the state the commit leads to. A stage is known by
+ * the id it has now: a rename is no move. */
+static void apply_event(const pipeline_cfg *cfg, const deal_history *h, const deal_event *e,
+                        deal_state *next)
 {
+    const char *stage;
     switch (e->field) {
     case EVENT_STAGE:
-        next->stage = config_stage_index(cfg, e->text ? e->text : "");
+        stage = stage_renames_current(h, e->text, e->commit);
+        next->stage = config_stage_index(cfg, stage ? stage : "");
         next->stage_known = true;
         next->gone = false;
         break;
@@ -168,7 +173,7 @@ static void one_deal(const pipeline_cfg *cfg, const deal_history *h, size_t *i, 
         deal_state next = cur;
         for (; *i < h->nevents && h->events[*i].deal == deal && h->events[*i].commit == commit;
              (*i)++)
-            apply_event(cfg, &h->events[*i], &next);
+            apply_event(cfg, h, &h->events[*i], &next);
         step(&cur, &next, day_of(h->commits[commit].author_time), ds, out, slips, nslips);
     }
     gather(cfg, &cur, ds, today, group, samples, out);

@@ -15,7 +15,9 @@
 #include "../pipeline/touches.h"
 #include "../pipeline/plan.h"
 #include "../pipeline/exit.h"
+#include "../pipeline/forecast.h"
 #include "../pipeline/people.h"
+#include "../pipeline/reference.h"
 #include "../pipeline/util.h"
 #include "checksum.h"
 #include "codec.h"
@@ -31,7 +33,8 @@
  * old files rebuild: keep it in step with those two functions. */
 #define LIGHT_DERIVED "moved_on says-bits touches(last_in,first_unanswered,unanswered) " \
                       "plan(buyer_open,buyer_due) evidence_stages " \
-                      "people(decision_maker,champion,champion_contact) tags"
+                      "people(decision_maker,champion,champion_contact) " \
+                      "closing(day,reason) refs_wanted tags"
 #define ENDIAN_MARK 0x01020304u
 /* Entries younger than this are not cached: on file systems with coarse
  * timestamps a same-size rewrite within one tick would look unchanged. */
@@ -225,6 +228,13 @@ static void put_light(strbuf *sb, const deal *d)
     people_summary people = people_summarize(d);
     put_u32(sb, (uint32_t)people.decision_maker | (uint32_t)people.champion << 1);
     put_i32(sb, people.champion_contact);
+    /* The closed view needs only this of the log (pipeline/forecast.h). */
+    put_i32(sb, forecast_closed_on(d));
+    char *reason = forecast_close_reason(d);
+    put_str(sb, reason);
+    free(reason);
+    /* The first-mover mark needs only this of the log (pipeline/reference.h). */
+    put_i32(sb, reference_first_wanted(d));
     put_u32(sb, (uint32_t)d->ntags);
     for (size_t i = 0; i < d->ntags; i++)
         put_str(sb, d->tags[i]);
@@ -383,13 +393,12 @@ static void to_block(reader *r, deal *d, const unsigned char *start, uint32_t nt
     d->tags = ntags ? (char **)block : NULL;
 }
 
-/* One scalar field; a text is its own copy, or points into the entry
- * (in_block: a light deal's, see to_block). */
-static void get_value(reader *r, deal *d, deal_field f, bool in_block)
+/* One scalar field of the rest, its own copy. */
+static void get_value(reader *r, deal *d, deal_field f)
 {
     int32_t status;
     switch (deal_fields[f].kind) {
-    case FK_TEXT: *deal_field_text(d, f) = get_field(r, in_block); break;
+    case FK_TEXT: *deal_field_text(d, f) = get_str(r); break;
     case FK_DATE: *deal_field_day(d, f) = get_i32(r); break;
     case FK_MONEY: *deal_field_money(d, f) = get_i64(r); break;
     case FK_COUNT: *deal_field_count(d, f) = get_i32(r); break;
@@ -402,19 +411,52 @@ static void get_value(reader *r, deal *d, deal_field f, bool in_block)
     }
 }
 
+/* The light record's fields as a constant table (kind and member), so that
+ * reading the record, done for every deal of every listing, is a loop the
+ * compiler unrolls rather than a walk of deal_fields with a look-up per field:
+ * the rows marked LIGHT in the table's order, as put_light writes them
+ * (in_light_record; the id and the non-scalar kinds, tags, are skipped by
+ * get_light, as there). */
+typedef struct {
+    field_kind kind;
+    size_t offset;
+} light_slot;
+
+#define LIGHT_SLOT_LIGHT(kind, member) {FK_##kind, offsetof(deal, member)},
+#define LIGHT_SLOT_SAYS(kind, member)
+#define LIGHT_SLOT_FULL(kind, member)
+static const light_slot light_slots[] = {
+#define X(e, group, key, kind, member, need, light, ...) LIGHT_SLOT_##light(kind, member)
+    DEAL_FIELDS(X)
+#undef X
+};
+_Static_assert(DF_ID == 0, "light_slots[0] is the id, read with the entry's head");
+
 /* block_start: a light deal's id in the entry (its strings go in one
  * block, d->id already pointing at it); NULL: each string copied. */
 static void get_light(reader *r, deal *d, const unsigned char *block_start)
 {
     bool in_block = block_start != NULL;
-    char **strings[DF_COUNT];
+    char **strings[DF_COUNT + 2];           /* the texts, the id, the close reason */
     size_t nstrings = 0;
-    for (int f = 0; f < DF_COUNT; f++) {
-        if (!in_light_record((deal_field)f))
-            continue;
-        get_value(r, d, (deal_field)f, in_block);
-        if (deal_fields[f].kind == FK_TEXT)
-            strings[nstrings++] = deal_field_text(d, (deal_field)f);
+    for (size_t i = 1; i < sizeof light_slots / sizeof *light_slots; i++) {
+        void *member = (char *)d + light_slots[i].offset;
+        int32_t status;
+        switch (light_slots[i].kind) {
+        case FK_TEXT:
+            *(char **)member = get_field(r, in_block);
+            strings[nstrings++] = member;
+            break;
+        case FK_DATE: *(db_day *)member = get_i32(r); break;
+        case FK_MONEY: *(int64_t *)member = get_i64(r); break;
+        case FK_COUNT: *(int *)member = get_i32(r); break;
+        case FK_STATUS:
+            status = get_i32(r);
+            *(deal_status *)member =
+                status >= 0 && status < STATUS_COUNT ? (deal_status)status : STATUS_OPEN;
+            break;
+        default: break;             /* tags: after the derived values */
+        }
     }
     strings[nstrings++] = &d->id;          /* read with the entry's head */
     d->moved_on = get_i32(r) != 0;
@@ -427,6 +469,10 @@ static void get_light(reader *r, deal *d, const unsigned char *block_start)
     d->evidence_stages = get_str(r);           /* its own allocation, never in the block */
     uint32_t people_bits = get_u32(r);
     d->people_known = (people_summary){people_bits & 1, (people_bits >> 1) & 1, get_i32(r)};
+    d->closed_on = get_i32(r);
+    d->close_reason = get_field(r, in_block);       /* NULL (the usual): no reason */
+    strings[nstrings++] = &d->close_reason;
+    d->refs_wanted = get_i32(r);
     uint32_t ntags = get_u32(r);
     /* a tag takes 5 bytes or more */
     bool tags_fit = !r->bad && ntags <= (size_t)(r->end - r->p) / 5;
@@ -544,7 +590,7 @@ static void get_rest(reader *r, deal *d)
 {
     for (int f = 0; f < DF_COUNT; f++)
         if (in_rest_record((deal_field)f))
-            get_value(r, d, (deal_field)f, false);
+            get_value(r, d, (deal_field)f);
     get_plan(r, d);
     get_evidence(r, d);
     get_reference(r, d);

@@ -69,6 +69,25 @@ static int parse_exits(const cJSON *item, stage_def *stage, const char *file, co
     return 0;
 }
 
+/* A stage's "evaluation": true marks the evaluation stage (config_evaluation_stage). */
+static int parse_evaluation(const cJSON *item, pipeline_cfg *cfg, const char *file,
+                            const char *what, db_err *err)
+{
+    stage_def *stage = &cfg->stages[cfg->nstages - 1];
+    const cJSON *flag = cJSON_GetObjectItemCaseSensitive(item, "evaluation");
+    if (!flag || cJSON_IsNull(flag))
+        return 0;
+    if (!cJSON_IsBool(flag))
+        return bad(err, file, what, "'evaluation' must be true or false (true: the stage "
+                   "where the buyer evaluates; one stage at most)");
+    if (cJSON_IsTrue(flag) && config_evaluation_stage(cfg) >= 0 &&
+        cfg->stages[config_evaluation_stage(cfg)].evaluation)
+        return bad(err, file, what, "another stage is already marked \"evaluation\": true; "
+                   "mark one stage only");
+    stage->evaluation = cJSON_IsTrue(flag);
+    return 0;
+}
+
 static int parse_stage(const cJSON *item, size_t index, pipeline_cfg *cfg, const char *file,
                        db_err *err)
 {
@@ -95,6 +114,8 @@ static int parse_stage(const cJSON *item, size_t index, pipeline_cfg *cfg, const
         config_add_stage(cfg, id, name ? name : id, probability, max_days);
         rc = parse_exits(item, &cfg->stages[cfg->nstages - 1], file, what, err);
     }
+    if (!rc)
+        rc = parse_evaluation(item, cfg, file, what, err);
     free(id);
     free(name);
     return rc;

@@ -6,14 +6,18 @@
 #include <string.h>
 
 #include "../pipeline/deal.h"
+#include "../pipeline/deal_fields.h"
 #include "bytemap.h"
 #include "codec.h"
 #include "events_file.h"
+#include "events_stages.h"
 #include "gitutil.h"
 #include "repo_internal.h"
 #include "treediff.h"
 
-#define TRACKED 4   /* stage, status, value, close date: what a change can be */
+/* What a commit can change; STAGE_ENTERED and GONE are said otherwise. */
+static const event_field changes[] = {EVENT_STAGE, EVENT_STATUS, EVENT_VALUE, EVENT_CLOSE_DATE,
+                                      EVENT_INSIGHT};
 
 /* What one version of a deal file says (cached by blob id). */
 typedef deal_snapshot snapshot;
@@ -70,6 +74,11 @@ static void read_fields(const cJSON *root, snapshot *s)
     }
     s->has[EVENT_CLOSE_DATE] = day_field(root, "close_date", &s->num[EVENT_CLOSE_DATE]);
     s->has[EVENT_STAGE_ENTERED] = day_field(root, "stage_entered", &s->num[EVENT_STAGE_ENTERED]);
+    const cJSON *insight = cJSON_GetObjectItemCaseSensitive(root, "insight");
+    if (cJSON_IsString(insight) && !deal_text_blank(insight->valuestring)) {
+        s->num[EVENT_INSIGHT] = deal_event_text_hash(insight->valuestring);
+        s->has[EVENT_INSIGHT] = true;
+    }
 }
 
 static int by_blob(const void *a, const void *b)
@@ -281,14 +290,15 @@ static void deal_file_changed(builder *b, commit_ctx *c, const treediff_entry *e
         return;
     }
     bool stage_was_known = false;
-    for (int f = 0; f < TRACKED; f++) {
+    for (size_t i = 0; i < sizeof changes / sizeof *changes; i++) {
+        event_field f = changes[i];
         bool differs = now->has[f];
         for (size_t k = 0; k < np && differs; k++)
-            differs = !same_field(before[k], now, (event_field)f);
+            differs = !same_field(before[k], now, f);
         for (size_t k = 0; k < np && f == EVENT_STAGE; k++)
             stage_was_known |= known_in(before[k], EVENT_STAGE);
         if (differs)
-            add_event(b->h, c->deal, c->commit, (event_field)f, now->num[f],
+            add_event(b->h, c->deal, c->commit, f, now->num[f],
                       f == EVENT_STAGE ? now->stage : NULL);
     }
     if (!stage_was_known && now->has[EVENT_STAGE] && now->has[EVENT_STAGE_ENTERED])
@@ -384,6 +394,9 @@ static int read_commit(builder *b, const git_oid *oid, db_err *err)
     if (!rc)
         rc = treediff(b->git, c.nparents ? c.parent_trees[0] : NULL, tree, &diff, err);
     for (size_t i = 0; !rc && i < diff.n; i++) {
+        if (events_is_pipeline_path(diff.items[i].path))
+            events_stage_changes(b->git, b->h, c.commit, &diff.items[i], c.parent_trees,
+                                 c.nparents);
         char *id = deal_id_of(diff.items[i].path);
         if (!id)
             continue;
@@ -667,7 +680,7 @@ static int read_history(git_repository *git, const git_oid *known, const git_oid
      * at exit was a twentieth of a first read. */
     git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
     builder b;
-    events_counts from = {h->ndeals, h->nauthors, h->ncommits, h->nevents};
+    events_counts from = {h->ndeals, h->nauthors, h->ncommits, h->nevents, h->nstage_changes};
     builder_start(&b, git, h, tips, ntips);
     int rc = new_commits(git, known, &oids, &n, err);
     for (size_t i = 0; !rc && i < n; i++) {

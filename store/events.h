@@ -1,5 +1,5 @@
 /* The event index: what every commit did to every deal's stage, status,
- * value and close date (pipeline/deal_events.h), read from the git history
+ * value, close date and insight (pipeline/deal_events.h), read from the git history
  * in one pass and cached in .git/dealboard-events for the commit it covers.
  * A later HEAD that descends from that commit is read from there on; any
  * other HEAD (a reset, a rewritten history) is read from the start. */

@@ -31,6 +31,7 @@ char *events_file_path(db_repo *repo)
  *   commits  ncommits  x commit_rec
  *   events   nevents   x event_rec
  *   tips     ntips     x tip_rec
+ *   stages   nstage_changes x stage_rec (renames and added stages)
  *   deals    ndeals    x uint32 (offset of the name in the strings)
  *   authors  nauthors x uint32
  *   strings  strings_len bytes of NUL-terminated names and stage ids,
@@ -60,7 +61,7 @@ typedef struct {
     char magic[MAGIC_LEN];
     uint32_t version, byte_order;
     char head[40];
-    uint64_t unparseable, ndeals, nauthors, ncommits, nevents, ntips, strings_len;
+    uint64_t unparseable, ndeals, nauthors, ncommits, nevents, ntips, nstage_changes, strings_len;
     uint64_t link;
 } file_header;
 
@@ -82,6 +83,12 @@ typedef struct {
     uint32_t files;                         /* deal files of head with this blob */
     int64_t num[EVENT_FIELD_COUNT];
 } tip_rec;
+
+/* A stage renamed (from: a string offset) or added (from: NO_TEXT) in a
+ * commit's pipeline.json (pipeline/stage_renames.h). */
+typedef struct {
+    uint32_t commit, from, to, pad;
+} stage_rec;
 
 static const char hexdigits[] = "0123456789abcdef";
 
@@ -181,6 +188,17 @@ static void put_names(strbuf *sb, char *const *names, size_t from, size_t n,
     }
 }
 
+static void put_stage_changes(strbuf *sb, const deal_history *h, size_t from,
+                              string_table *strings)
+{
+    for (size_t i = from; i < h->nstage_changes; i++) {
+        const stage_change *c = &h->stage_changes[i];
+        stage_rec r = {.commit = c->commit, .from = c->from ? string_of(strings, c->from) : NO_TEXT,
+                       .to = string_of(strings, c->to)};
+        sb_add(sb, (const char *)&r, sizeof r);
+    }
+}
+
 /* One segment: what h has beyond the counts in `from` (all of it from
  * zeros), and the tips given. */
 static void put_segment(strbuf *sb, const deal_history *h, const events_counts *from,
@@ -193,15 +211,18 @@ static void put_segment(strbuf *sb, const deal_history *h, const events_counts *
                       .unparseable = h->unparseable, .ndeals = h->ndeals - from->deals,
                       .nauthors = h->nauthors - from->authors,
                       .ncommits = h->ncommits - from->commits,
-                      .nevents = h->nevents - from->events, .ntips = ntips, .link = link};
+                      .nevents = h->nevents - from->events, .ntips = ntips,
+                      .nstage_changes = h->nstage_changes - from->stage_changes, .link = link};
     memcpy(hd.magic, MAGIC, sizeof MAGIC - 1);
     memcpy(hd.head, head, sizeof hd.head);
     sb_grow(sb, sizeof hd + hd.ncommits * sizeof(commit_rec) + hd.nevents * sizeof(event_rec) +
-                    ntips * sizeof(tip_rec) + (hd.ndeals + hd.nauthors) * 4 + 8);
+                    ntips * sizeof(tip_rec) + hd.nstage_changes * sizeof(stage_rec) +
+                    (hd.ndeals + hd.nauthors) * 4 + 8);
     sb_add(sb, (const char *)&hd, sizeof hd);
     put_commits(sb, h, from->commits);
     put_events(sb, h, from->events, &strings);
     put_tips(sb, tips, ntips, &strings);
+    put_stage_changes(sb, h, from->stage_changes, &strings);
     put_names(sb, h->deals, from->deals, h->ndeals, &strings);
     put_names(sb, h->authors, from->authors, h->nauthors, &strings);
     /* The strings, NUL-padded so that the next segment's records are
@@ -292,6 +313,7 @@ typedef struct {
     const commit_rec *commits;
     const event_rec *events;
     const tip_rec *tips;
+    const stage_rec *stages;
     const uint32_t *deals, *authors;
     const char *strings;
     uint64_t strings_len;
@@ -311,10 +333,12 @@ static bool lay_out(const unsigned char *p, size_t len, layout *l)
     /* Counts beyond what the file could hold are a damaged file, not a request. */
     uint64_t limit = len;
     if (hd->ncommits > limit || hd->nevents > limit || hd->ntips > limit || hd->ndeals > limit ||
+        hd->nstage_changes > limit ||
         hd->nauthors > limit || hd->strings_len > limit)
         return false;
     uint64_t need = sizeof *hd + hd->ncommits * sizeof(commit_rec) +
                     hd->nevents * sizeof(event_rec) + hd->ntips * sizeof(tip_rec) +
+                    hd->nstage_changes * sizeof(stage_rec) +
                     (hd->ndeals + hd->nauthors) * 4 + hd->strings_len + sizeof(uint64_t);
     if (need > len || need % 8)       /* the next segment's records stay aligned */
         return false;
@@ -323,7 +347,8 @@ static bool lay_out(const unsigned char *p, size_t len, layout *l)
     l->commits = (const commit_rec *)(hd + 1);
     l->events = (const event_rec *)(l->commits + hd->ncommits);
     l->tips = (const tip_rec *)(l->events + hd->nevents);
-    l->deals = (const uint32_t *)(l->tips + hd->ntips);
+    l->stages = (const stage_rec *)(l->tips + hd->ntips);
+    l->deals = (const uint32_t *)(l->stages + hd->nstage_changes);
     l->authors = l->deals + hd->ndeals;
     l->strings = (const char *)(l->authors + hd->nauthors);
     l->strings_len = hd->strings_len;
@@ -398,6 +423,24 @@ static bool read_events(const layout *l, deal_history *h)
     return true;
 }
 
+static bool read_stage_changes(const layout *l, deal_history *h)
+{
+    size_t n = l->hd->nstage_changes;
+    h->stage_changes = xrealloc(h->stage_changes,
+                                (h->nstage_changes + n + 1) * sizeof *h->stage_changes);
+    for (size_t i = 0; i < n; i++) {
+        const stage_rec *r = &l->stages[i];
+        stage_change *c = &h->stage_changes[h->nstage_changes];
+        if (r->commit >= h->ncommits)
+            return false;
+        *c = (stage_change){r->commit, NULL, string_at(l, r->to)};
+        h->nstage_changes++;          /* freed with the rest if it does not check out */
+        if (!c->to || (r->from != NO_TEXT && !(c->from = string_at(l, r->from))))
+            return false;
+    }
+    return true;
+}
+
 static bool read_tips(const layout *l, deal_snapshot **tips)
 {
     for (size_t i = 0; i < l->hd->ntips; i++) {
@@ -453,7 +496,7 @@ static void merge_tips(deal_snapshot ***tips, size_t *n, deal_snapshot **changed
 /* The counts, to go back to when a segment turns out bad half-read. */
 static events_counts counts_of(const deal_history *h)
 {
-    return (events_counts){h->ndeals, h->nauthors, h->ncommits, h->nevents};
+    return (events_counts){h->ndeals, h->nauthors, h->ncommits, h->nevents, h->nstage_changes};
 }
 
 static void cut_back(deal_history *h, const events_counts *to)
@@ -464,10 +507,15 @@ static void cut_back(deal_history *h, const events_counts *to)
         free(h->authors[i]);
     for (size_t i = to->events; i < h->nevents; i++)
         free(h->events[i].text);
+    for (size_t i = to->stage_changes; i < h->nstage_changes; i++) {
+        free(h->stage_changes[i].from);
+        free(h->stage_changes[i].to);
+    }
     h->ndeals = to->deals;
     h->nauthors = to->authors;
     h->ncommits = to->commits;
     h->nevents = to->events;
+    h->nstage_changes = to->stage_changes;
 }
 
 /* Reads one checked segment on top of what is read; false (and nothing
@@ -483,7 +531,8 @@ static bool read_segment(const layout *l, deal_history *h, char head[41], deal_s
     deal_snapshot **changed = xcalloc(hd->ntips + 1, sizeof *changed);
     if (!read_names(l, l->deals, &h->deals, &h->ndeals, hd->ndeals) ||
         !read_names(l, l->authors, &h->authors, &h->nauthors, hd->nauthors) ||
-        !read_commits(l, h) || !read_events(l, h) || !read_tips(l, changed)) {
+        !read_commits(l, h) || !read_events(l, h) || !read_stage_changes(l, h) ||
+        !read_tips(l, changed)) {
         cut_back(h, &before);
         free_tips(changed, hd->ntips);
         return false;

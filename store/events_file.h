@@ -1,7 +1,8 @@
 /* .git/dealboard-events: the event index of one commit, binary: a whole
  * index (a header with the version and the commit it covers, the tables of
  * deal_events.h as fixed-size records, the snapshots of that commit's deal
- * files, a string table, and a checksum of it all), then what each update
+ * files, the stage renames and additions of pipeline.json, a string table,
+ * and a checksum of it all), then what each update
  * since added, appended as a segment of the same form (layout in
  * events_file.c). A cache: anything wrong with it (another version or byte
  * order, a torn or edited file) makes it, or its part from there on, be
@@ -18,7 +19,7 @@
 /* Bump it when the file's layout changes, and when what a deal file's
  * version says changes (store/events.c read_fields): the snapshots kept in
  * the file are then stale. */
-#define EVENTS_FILE_VERSION 4
+#define EVENTS_FILE_VERSION 5       /* 5: stage renames and insight fingerprints */
 
 /* What one version of a deal file says, by its blob id. The index keeps
  * those of the deal files in the commit it covers: they are the "before"
@@ -34,7 +35,7 @@ typedef struct {
 
 /* The sizes of the tables: what a segment adds comes after them. */
 typedef struct {
-    size_t deals, authors, commits, events;
+    size_t deals, authors, commits, events, stage_changes;
 } events_counts;
 
 /* What a read found, for appending to it: the segments that check out and

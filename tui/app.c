@@ -247,12 +247,12 @@ static void check_head(tui_app *app)
 }
 
 /* The smallest terminal a view draws on. The board (one column of one card)
- * and the pages make sense from DRAW_SMALL_*; the review shows a deal with
+ * the pages and the clusters make sense from DRAW_SMALL_*; the review shows a deal with
  * its key hints at once and needs more. */
 static void view_minimum(const tui_view *v, int *cols, int *rows)
 {
     bool small = v && (v->ctx == KCTX_BOARD || v->ctx == KCTX_DETAIL ||
-                       v->ctx == KCTX_REVIEW);
+                       v->ctx == KCTX_REVIEW || v->ctx == KCTX_CLUSTERS);
     *cols = small ? DRAW_SMALL_COLS : DRAW_MIN_COLS;
     *rows = small ? DRAW_SMALL_ROWS : DRAW_MIN_ROWS;
 }

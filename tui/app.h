@@ -14,6 +14,7 @@
 #include "../keymaps/keymap.h"
 #include "../pipeline/deal.h"
 #include "../pipeline/edit.h"
+#include "../pipeline/edit_op.h"
 #include "../pipeline/format.h"
 #include "../store/repo.h"
 #include "../store/sync.h"
@@ -218,12 +219,24 @@ void tui_help_view(tui_app *app, keymap_ctx ctx);       /* view_help.c */
 void tui_changes_view(tui_app *app);                    /* view_changes.c */
 void tui_closed_view(tui_app *app);                     /* view_closed.c */
 void tui_charts_view(tui_app *app);                     /* view_charts.c */
+/* The deals by status-quo cluster; Enter filters the board to one. */
+void tui_clusters_view(tui_app *app);                   /* view_clusters.c */
 void tui_messages_view(tui_app *app, keymap_ctx from);  /* view_messages.c */
 /* message_row.c: the message row at y: the message has room first; `indicators` (in order,
  * the last one dropped first) take what is left. A message cut short ends
  * with how to read it whole ("… (M: all)"). */
 void tui_draw_message_row(tui_app *app, keymap_ctx ctx, int y, const char *const *indicators,
                           size_t n);
+/* A progress callback (store/events.h) for a first read of the history:
+ * says how far it is on the status line and draws; app_ptr: the tui_app. */
+void tui_history_progress(void *app_ptr, size_t done, size_t total);
+/* The bottom row's key hints: each action's key in ctx and its words, whole
+ * hints only, as many as fit; an action with no key is left out. */
+typedef struct {
+    db_action action;
+    const char *words;
+} tui_key_hint;
+void tui_draw_key_hints(tui_app *app, keymap_ctx ctx, const tui_key_hint *hints, size_t n);
 /* view_review.c: the deals of `scope`; NULL: the board's mine/owner:NAME
  * filter when one is set, else the user's own deals (the team's when no git
  * identity is set). */
@@ -248,6 +261,16 @@ void tui_add_deal(tui_app *app);
  * key; the review passes due_required). Commits when something changed; true
  * unless the form was cancelled. */
 bool tui_plan_next_step(tui_app *app, const char *id, bool due_required);
+/* One change as one commit (store/deal_txn.h, the command line's
+ * transaction); the board then shows it with the deal selected (id NULL: the
+ * op creates one) and the message says what happened. True when committed. */
+bool tui_commit_change(tui_app *app, const char *id, edit_op op);
+
+/* ---- the buying committee and references (committee_actions.c) ---- */
+void tui_person_add(tui_app *app, const char *id);   /* name, role, stance */
+void tui_person_rm(tui_app *app, const char *id);    /* which person */
+void tui_ref_ready(tui_app *app, const char *id);    /* toggles ready / not ready */
+void tui_ref_asked(tui_app *app, const char *id);    /* for which deal: two commits */
 /* Sets one field as `dealboard set` does (one commit); true when it did. */
 bool tui_set_field(tui_app *app, const char *id, const char *field, const char *value);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../pipeline/clusters.h"
 #include "../pipeline/forecast.h"
 #include "../pipeline/util.h"
 
@@ -46,6 +47,15 @@ static bool has_tag(const deal *d, const char *tag)
     return false;
 }
 
+/* The deal is in the cluster `name` ("": in none), as clusters groups. */
+static bool in_cluster(const deal *d, const char *name)
+{
+    char *cluster = cluster_of(d);
+    bool in = cluster ? strcmp(cluster, name) == 0 : !*name;
+    free(cluster);
+    return in;
+}
+
 static bool card_passes(const board_model *m, const board_card *c)
 {
     switch (m->filter.kind) {
@@ -57,6 +67,8 @@ static bool card_passes(const board_model *m, const board_card *c)
         return owner_is(c->deal->owner, m->filter.arg);
     case FILTER_TAG:
         return has_tag(c->deal, m->filter.arg);
+    case FILTER_CLUSTER:
+        return in_cluster(c->deal, m->filter.arg);
     default:
         return true;
     }
@@ -429,6 +441,18 @@ void board_last(board_model *m)
 
 /* ---- filter, sort ------------------------------------------------------- */
 
+/* The cluster named after "cluster:", trimmed as clusters trims; "(none)":
+ * "" (no cluster). False when it names nothing or does not fit. */
+static bool cluster_arg(const char *text, char *out, size_t size)
+{
+    char *name = cluster_name(text);
+    bool ok = name && strlen(name) < size;
+    if (ok)
+        snprintf(out, size, "%s", strcmp(name, "(none)") == 0 ? "" : name);
+    free(name);
+    return ok;
+}
+
 bool board_set_filter(board_model *m, const char *text)
 {
     board_filter f = {FILTER_NONE, ""};
@@ -443,6 +467,10 @@ bool board_set_filter(board_model *m, const char *text)
         f.kind = FILTER_OWNER;
     else if (arg && arg[1] && str_has_prefix(text, "tag:"))
         f.kind = FILTER_TAG;
+    else if (str_has_prefix(text, "cluster:") && !cluster_arg(arg + 1, f.arg, sizeof f.arg))
+        return false;
+    else if (str_has_prefix(text, "cluster:"))
+        f.kind = FILTER_CLUSTER;
     else
         return false;
     if (f.kind == FILTER_OWNER || f.kind == FILTER_TAG)
@@ -492,6 +520,9 @@ void board_filter_text(const board_model *m, char *out, size_t size)
         break;
     case FILTER_TAG:
         snprintf(out, size, "tag:%s", m->filter.arg);
+        break;
+    case FILTER_CLUSTER:
+        snprintf(out, size, "cluster:%s", *m->filter.arg ? m->filter.arg : "(none)");
         break;
     default:
         snprintf(out, size, "%s", "");

@@ -13,13 +13,20 @@
 #include "../pipeline/rules.h"
 
 typedef enum { SORT_VALUE, SORT_AGE, SORT_SCORE, SORT_COUNT } board_sort;
-typedef enum { FILTER_NONE, FILTER_MINE, FILTER_FLAGGED, FILTER_OWNER, FILTER_TAG } filter_kind;
+typedef enum {
+    FILTER_NONE,
+    FILTER_MINE,
+    FILTER_FLAGGED,
+    FILTER_OWNER,
+    FILTER_TAG,
+    FILTER_CLUSTER,      /* arg "": the deals without a cluster */
+} filter_kind;
 /* The state of a deal's next step, each drawn with its own mark. */
 typedef enum { NEXT_NONE, NEXT_OVERDUE, NEXT_TODAY, NEXT_LATER } next_state;
 
 typedef struct {
     filter_kind kind;
-    char arg[128];       /* owner:NAME / tag:NAME */
+    char arg[128];       /* owner:NAME / tag:NAME / cluster:NAME (trimmed) */
 } board_filter;
 
 /* What a card needs of the rules (a flag_result with its reasons in words
@@ -104,7 +111,9 @@ void board_move(board_model *m, int dx, int dy);
 void board_first(board_model *m);
 void board_last(board_model *m);
 
-/* "mine", "flagged", "owner:NAME", "tag:NAME", "clear" or "" (clear). */
+/* "mine", "flagged", "owner:NAME", "tag:NAME", "cluster:NAME", "clear" or ""
+ * (clear). cluster:NAME is the name as `dealboard clusters` groups by (its
+ * case, blanks around it ignored); cluster:(none): the deals without one. */
 bool board_set_filter(board_model *m, const char *text);
 /* The filter in words ("owner:Anna"); "" when none. */
 void board_filter_text(const board_model *m, char *out, size_t size);

@@ -29,7 +29,7 @@ static void keep_board_current(tui_app *app, deal *changed, bool only_ours)
 /* One change as one commit (store/deal_txn.h: the same transaction as the
  * command line's); then the board shows it, with the deal selected (id NULL:
  * the one op creates), and says what happened. */
-static bool commit_change(tui_app *app, const char *id, edit_op op)
+bool tui_commit_change(tui_app *app, const char *id, edit_op op)
 {
     db_err err = {0};
     deal_change change = {.id = id, .by = app->user, .today = app->today, .op = op};
@@ -84,7 +84,8 @@ static char *ask_exit_seen(tui_app *app, const char *id)
 static void step(tui_app *app, const char *id, int direction)
 {
     char *seen = direction > 0 ? ask_exit_seen(app, id) : NULL;
-    commit_change(app, id, (edit_op){.kind = EDIT_OP_STEP, .direction = direction, .seen = seen});
+    tui_commit_change(app, id,
+                      (edit_op){.kind = EDIT_OP_STEP, .direction = direction, .seen = seen});
     free(seen);
 }
 
@@ -99,7 +100,7 @@ static void ask_revisit(tui_app *app, const char *id)
     date_format(app->today + EDIT_REVISIT_AGAIN_DAYS, again);
     char *text = NULL;
     if (tui_prompt(app, "Revisit again on: ", FIELD_DATE, again, NULL, &text)) {
-        commit_change(app, id, (edit_op){.kind = EDIT_OP_REVISIT, .day = parse_day(app, text)});
+        tui_commit_change(app, id, (edit_op){.kind = EDIT_OP_REVISIT, .day = parse_day(app, text)});
     } else {
         tui_message(app, false, "touched; no new revisit date: the deal stays due for review");
     }
@@ -116,7 +117,7 @@ static void touch(tui_app *app, const char *id, bool inbound)
                             FIELD_TEXT, NULL, NULL, &note);
     edit_op op = {.kind = EDIT_OP_TOUCH, .text = str_empty(note) ? NULL : note,
                   .inbound = inbound};
-    if (asked && commit_change(app, id, op))
+    if (asked && tui_commit_change(app, id, op))
         ask_revisit(app, id);
     free(note);
 }
@@ -125,7 +126,7 @@ static void note(tui_app *app, const char *id)
 {
     char *text = NULL;
     if (tui_prompt(app, "Note: ", FIELD_TEXT, NULL, NULL, &text) && *text)
-        commit_change(app, id, (edit_op){.kind = EDIT_OP_NOTE, .text = text});
+        tui_commit_change(app, id, (edit_op){.kind = EDIT_OP_NOTE, .text = text});
     free(text);
 }
 
@@ -150,7 +151,7 @@ bool tui_plan_next_step(tui_app *app, const char *id, bool due_required)
             tui_message(app, true, "due %s has passed: plan the next step from today on",
                         f[1].value);
         else
-            commit_change(app, id, next);
+            tui_commit_change(app, id, next);
     }
     tui_form_free(f, 2);
     return confirmed;
@@ -172,9 +173,10 @@ static void plan_add(tui_app *app, const char *id)
                       {"Whose (buyer/us)", FIELD_CHOICE, true, plan_owners, "buyer", NULL},
                       {"Due", FIELD_DATE, false, NULL, NULL, NULL}};
     if (tui_form(app, "Add a step to the plan", f, 3)) {
-        commit_change(app, id, (edit_op){.kind = EDIT_OP_PLAN_ADD, .text = f[0].value,
-                                          .owner = str_eq(f[1].value, "us") ? PLAN_US : PLAN_BUYER,
-                                          .day = parse_day(app, f[2].value)});
+        tui_commit_change(app, id, (edit_op){.kind = EDIT_OP_PLAN_ADD, .text = f[0].value,
+                                             .owner = str_eq(f[1].value, "us") ? PLAN_US
+                                                             : PLAN_BUYER,
+                                             .day = parse_day(app, f[2].value)});
     }
     tui_form_free(f, 3);
 }
@@ -210,8 +212,8 @@ static void plan_done(tui_app *app, const char *id)
     form_field f[] = {{"Step number", FIELD_TEXT, true, NULL, number, NULL},
                       {"Evidence", FIELD_TEXT, false, NULL, NULL, NULL}};
     if (tui_form(app, "Tick a plan step done", f, 2)) {
-        commit_change(app, id, (edit_op){.kind = EDIT_OP_PLAN_DONE, .step = f[0].value,
-                                          .text = str_empty(f[1].value) ? NULL : f[1].value});
+        tui_commit_change(app, id, (edit_op){.kind = EDIT_OP_PLAN_DONE, .step = f[0].value,
+                                             .text = str_empty(f[1].value) ? NULL : f[1].value});
     }
     tui_form_free(f, 2);
 }
@@ -225,15 +227,16 @@ static void plan_due(tui_app *app, const char *id)
     form_field f[] = {{"Step number", FIELD_TEXT, true, NULL, number, NULL},
                       {"Due (empty: none)", FIELD_DATE, false, NULL, NULL, NULL}};
     if (tui_form(app, "Date a plan step", f, 2)) {
-        commit_change(app, id, (edit_op){.kind = EDIT_OP_PLAN_DUE, .step = f[0].value,
-                                          .day = parse_day(app, f[1].value)});
+        tui_commit_change(app, id, (edit_op){.kind = EDIT_OP_PLAN_DUE, .step = f[0].value,
+                                             .day = parse_day(app, f[1].value)});
     }
     tui_form_free(f, 2);
 }
 
 bool tui_set_field(tui_app *app, const char *id, const char *field, const char *value)
 {
-    return commit_change(app, id, (edit_op){.kind = EDIT_OP_SET, .field = field, .text = value});
+    return tui_commit_change(app, id,
+                             (edit_op){.kind = EDIT_OP_SET, .field = field, .text = value});
 }
 
 /* ---- one-key confirmations ---------------------------------------------- */
@@ -318,8 +321,8 @@ static void close_deal(tui_app *app, const char *id, deal_status status)
     char *reason = NULL;
     const char *label = status == STATUS_WON ? "Won! Why (optional): " : "Lost. Why (optional): ";
     if (tui_prompt(app, label, FIELD_TEXT, NULL, NULL, &reason)) {
-        commit_change(app, id, (edit_op){.kind = EDIT_OP_CLOSE, .status = status,
-                                          .text = str_empty(reason) ? NULL : reason});
+        tui_commit_change(app, id, (edit_op){.kind = EDIT_OP_CLOSE, .status = status,
+                                             .text = str_empty(reason) ? NULL : reason});
     }
     free(reason);
 }
@@ -342,7 +345,7 @@ static void reopen(tui_app *app, const char *id)
     const char *was = d->status == STATUS_MOVED_ON ? "moved on" : deal_status_name(d->status);
     char *question = xasprintf("Reopen %s (%s)?", words, was);
     if (tui_confirm(app, question))
-        commit_change(app, id, (edit_op){.kind = EDIT_OP_REOPEN});
+        tui_commit_change(app, id, (edit_op){.kind = EDIT_OP_REOPEN});
     else
         tui_message(app, false, "not reopened: nothing changed");
     free(question);
@@ -356,8 +359,8 @@ static void move_on(tui_app *app, const char *id)
     form_field f[] = {{"Reason", FIELD_TEXT, true, NULL, NULL, NULL},
                       {"Revisit on", FIELD_DATE, false, NULL, NULL, NULL}};
     if (tui_form(app, "Move on from the deal", f, 2)) {
-        commit_change(app, id, (edit_op){.kind = EDIT_OP_MOVE_ON, .text = f[0].value,
-                                          .day = parse_day(app, f[1].value)});
+        tui_commit_change(app, id, (edit_op){.kind = EDIT_OP_MOVE_ON, .text = f[0].value,
+                                             .day = parse_day(app, f[1].value)});
     }
     tui_form_free(f, 2);
 }
@@ -368,8 +371,8 @@ static void snooze(tui_app *app, const char *id)
                       {"Reason", FIELD_TEXT, false, NULL, NULL, NULL}};
     if (tui_form(app, "Snooze the flag", f, 2)) {
         const char *reason = str_empty(f[1].value) ? NULL : f[1].value;
-        commit_change(app, id, (edit_op){.kind = EDIT_OP_SNOOZE, .day = parse_day(app, f[0].value),
-                                          .text = reason});
+        tui_commit_change(app, id, (edit_op){.kind = EDIT_OP_SNOOZE,
+                                             .day = parse_day(app, f[0].value), .text = reason});
     }
     tui_form_free(f, 2);
 }
@@ -378,7 +381,7 @@ static void stage_set(tui_app *app, const char *id)
 {
     char *stage = NULL;
     if (tui_prompt(app, "Move to stage: ", FIELD_STAGE, NULL, NULL, &stage) && *stage)
-        commit_change(app, id, (edit_op){.kind = EDIT_OP_MOVE, .text = stage});
+        tui_commit_change(app, id, (edit_op){.kind = EDIT_OP_MOVE, .text = stage});
     free(stage);
 }
 
@@ -447,7 +450,7 @@ static void edit_field(tui_app *app, const char *id)
     char *current = field_text(&full, field), *label = xasprintf("%s: ", field);
     if (tui_prompt(app, label, input_kind_of(field), current, NULL, &value) &&
         (!str_eq(field, "value") || confirm_value(app, &full.d, value))) {
-        commit_change(app, id, (edit_op){.kind = EDIT_OP_SET, .field = field, .text = value});
+        tui_commit_change(app, id, (edit_op){.kind = EDIT_OP_SET, .field = field, .text = value});
     }
     tui_full_deal_free(&full);
     free(label);
@@ -500,7 +503,7 @@ void tui_add_deal(tui_app *app)
         edit_parse_value(f[2].value, &in.value);
         if (str_empty(in.stage))
             in.stage = NULL;
-        commit_change(app, NULL, (edit_op){.kind = EDIT_OP_CREATE, .create = &in});
+        tui_commit_change(app, NULL, (edit_op){.kind = EDIT_OP_CREATE, .create = &in});
     }
     tui_form_free(f, n);
 }
@@ -542,6 +545,10 @@ static void run_deal_action(tui_app *app, db_action a, const char *id)
     case ACTION_PLAN_ADD: plan_add(app, id); break;
     case ACTION_PLAN_DONE: plan_done(app, id); break;
     case ACTION_PLAN_DUE: plan_due(app, id); break;
+    case ACTION_PERSON_ADD: tui_person_add(app, id); break;
+    case ACTION_PERSON_RM: tui_person_rm(app, id); break;
+    case ACTION_REF_READY: tui_ref_ready(app, id); break;
+    case ACTION_REF_ASKED: tui_ref_asked(app, id); break;
     case ACTION_MOVE_ON: move_on(app, id); break;
     case ACTION_WON: close_deal(app, id, STATUS_WON); break;
     case ACTION_LOST: close_deal(app, id, STATUS_LOST); break;

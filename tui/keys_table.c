@@ -35,7 +35,7 @@ size_t keys_grouped(const keymap *km, keymap_ctx ctx, key_group **out)
 }
 
 /* Contexts in the order a reader meets them. */
-static const keymap_ctx order[] = {KCTX_BOARD, KCTX_CLOSED, KCTX_DETAIL, KCTX_REVIEW, KCTX_PROMPT,
+static const keymap_ctx order[] = {KCTX_BOARD, KCTX_CLOSED, KCTX_CLUSTERS, KCTX_DETAIL, KCTX_REVIEW, KCTX_PROMPT,
                                    KCTX_GLOBAL};
 
 const char *keys_ctx_title(keymap_ctx ctx)
@@ -43,6 +43,7 @@ const char *keys_ctx_title(keymap_ctx ctx)
     switch (ctx) {
     case KCTX_BOARD: return "The board";
     case KCTX_CLOSED: return "Closed deals";
+    case KCTX_CLUSTERS: return "Clusters";
     case KCTX_DETAIL: return "Detail, help and other pages";
     case KCTX_REVIEW: return "The daily review";
     case KCTX_PROMPT: return "Prompts and forms";

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../pipeline/text.h"
 #include "app.h"
 #include "draw.h"
 
@@ -54,4 +55,37 @@ void tui_draw_message_row(tui_app *app, keymap_ctx ctx, int y, const char *const
     int used = draw_text(y, 0, app->message, cols - how_w - 1, attr, false);
     used += draw_text(y, used, draw_ellipsis(), 1, attr, false);
     draw_text(y, used, how, how_w, A_NORMAL, false);
+}
+
+void tui_history_progress(void *app_ptr, size_t done, size_t total)
+{
+    tui_app *app = app_ptr;
+    /* A passing status, not a message for the log (M). */
+    if (total)
+        snprintf(app->message, sizeof app->message,
+                 "reading the pipeline's history (once)%s %zu of %zu commits", draw_ellipsis(),
+                 done, total);
+    else
+        snprintf(app->message, sizeof app->message, "reading the pipeline's history (once)%s",
+                 draw_ellipsis());
+    app->message_is_error = false;
+    tui_draw(app);
+}
+
+void tui_draw_key_hints(tui_app *app, keymap_ctx ctx, const tui_key_hint *hints, size_t n)
+{
+    char line[256] = "", key[32], one[96];
+    size_t used = 0;
+    /* Whole hints only: a hint cut in the middle reads as a different key. */
+    for (size_t i = 0; i < n; i++) {
+        if (!*tui_key_for(app, ctx, hints[i].action, key, sizeof key))
+            continue;
+        int len = snprintf(one, sizeof one, "%s%s %s", used ? "  " : "", key, hints[i].words);
+        if (len < 0 || used + (size_t)len >= sizeof line ||
+            text_width(line) + text_width(one) > COLS - 2)
+            continue;
+        used += (size_t)snprintf(line + used, sizeof line - used, "%s", one);
+    }
+    draw_clear_row(LINES - 1, 0, draw_attr(ROLE_STATUS));
+    draw_text(LINES - 1, 1, line, COLS - 2, draw_attr(ROLE_STATUS), false);
 }

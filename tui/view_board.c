@@ -7,6 +7,7 @@
 
 #include "../pipeline/forecast.h"
 #include "../pipeline/format.h"
+#include "../pipeline/reference.h"
 #include "../pipeline/text.h"
 #include "app.h"
 #include "draw.h"
@@ -15,6 +16,8 @@
 #define CARD_ROWS 4        /* three lines of text and a gap */
 #define HEADER_ROWS 2      /* stage header and rule */
 #define FOOTER_ROWS 2      /* status line and totals line */
+/* On the card of a buyer not comfortable being first (the detail view says it whole). */
+#define FIRST_MOVER_MARK "wants refs"
 #define SNOOZE_DATE_WIDTH 32   /* a card this wide says until when it is snoozed */
 
 typedef struct {
@@ -138,7 +141,11 @@ static void draw_card(const board_model *m, const board_card *c, int y, int x, i
     char left[160], buf[32];
     draw_role role;
     const char *step = next_mark(d, m->today, &role, buf);
-    snprintf(left, sizeof left, "%dd %s", c->flag.days_in_stage, d->owner ? d->owner : "");
+    /* A buyer who asked for references in the evaluation stage is not
+     * comfortable being first (pipeline/reference.h): offer one. */
+    bool wants_refs = reference_not_first_mover(m->cfg, d);
+    snprintf(left, sizeof left, "%dd %s%s", c->flag.days_in_stage,   /* the mark before the owner, */
+             wants_refs ? FIRST_MOVER_MARK " " : "", d->owner ? d->owner : "");   /* which may be cut */
     text_trim_partial_utf8(left);
     draw_split(y + 2, x, w, left, base | draw_attr(ROLE_DIM), step, draw_attr(role) | base, base);
 }
@@ -323,17 +330,19 @@ static void search_again(tui_app *app, int dir)
         tui_message(app, true, "no deal matches '%s'", app->board->search);
 }
 
-static const char *const filter_words[] = {"mine", "flagged", "owner:", "tag:", "clear", NULL};
+static const char *const filter_words[] = {"mine", "flagged", "owner:", "tag:",
+                                           "cluster:", "clear", NULL};
 
 static void ask_filter(tui_app *app)
 {
     char current[160], *text = NULL;
     board_filter_text(app->board, current, sizeof current);
-    if (!tui_prompt(app, "filter (mine, flagged, owner:NAME, tag:NAME, clear): ", FIELD_TEXT,
-                    current, filter_words, &text))
+    if (!tui_prompt(app, "filter (mine, flagged, owner:NAME, tag:NAME, cluster:NAME, clear): ",
+                    FIELD_TEXT, current, filter_words, &text))
         return;
     if (!board_set_filter(app->board, text))
-        tui_message(app, true, "filter: '%s' is not mine, flagged, owner:NAME, tag:NAME or clear",
+        tui_message(app, true,
+                    "filter: '%s' is not mine, flagged, owner:NAME, tag:NAME, cluster:NAME or clear",
                     text);
     else if (app->board->filter.kind == FILTER_MINE &&
              !owner_identity_known(&(owner_identity){app->me_name, app->me_email}))
@@ -372,6 +381,7 @@ static bool board_handle(tui_app *app, tui_view *v, db_action a)
     case ACTION_CHANGES: tui_changes_view(app); break;
     case ACTION_CLOSED: tui_closed_view(app); break;
     case ACTION_CHARTS: tui_charts_view(app); break;
+    case ACTION_CLUSTERS: tui_clusters_view(app); break;
     case ACTION_DETAIL:
         if (sel)
             tui_detail_view(app, sel->id);

@@ -12,6 +12,7 @@
 #include "../pipeline/format.h"
 #include "../pipeline/forecast_period.h"
 #include "../pipeline/honest.h"
+#include "../pipeline/learned_limits.h"
 #include "../pipeline/stats.h"
 #include "../pipeline/text.h"
 #include "../store/events.h"
@@ -30,7 +31,7 @@ typedef struct {
  * optional marker (the limit) on the same scale. */
 typedef struct {
     char label[64];
-    char figures[64];            /* columns separated by tabs, aligned by chart_draw */
+    char figures[96];            /* columns separated by tabs, aligned by chart_draw */
     double value, marker;
     draw_role role;
 } chart_row;
@@ -193,15 +194,21 @@ static void add_funnel(tui_app *app, pager *p, int cols)
 static void add_days(charts *ch, tui_app *app, pager *p, int cols)
 {
     const pipeline_cfg *cfg = repo_config(app->repo);
-    pager_add(p, ROLE_HEADER, 0, "%s", "Days in stage: median of the history (bar), the stage's limit (|)");
+    pager_add(p, ROLE_HEADER, 0, "%s",
+              "Days in stage: median of the history (bar), the stalled rule's limit (|)");
     if (!ch->have_history) {
         pager_add(p, ROLE_ERROR, 2, "  %s", ch->why);
         return;
     }
     chart c = {0};
+    bool any_learned = false;
     for (size_t s = 0; s < ch->stats.nstages && s < cfg->nstages; s++) {
         const stats_stage *st = &ch->stats.stages[s];
-        int limit = cfg->stages[s].max_days;
+        /* The limit the stalled rule applies: learned ("stalled": {"learn":
+         * true}, with enough won deals), else the configured max_days. */
+        int limit = stage_stalled_limit(&cfg->stages[s]);
+        bool learned = cfg->stages[s].learned.won > 0;
+        any_learned |= learned;
         /* An unknown median draws no bar, but the limit still shows. */
         chart_row *r = chart_add(&c, st->def->name, st->median_days > 0 ? st->median_days : 0,
                                  limit > 0 ? limit : 0);
@@ -211,10 +218,10 @@ static void add_days(charts *ch, tui_app *app, pager *p, int cols)
         if (st->p80_days_won >= 0)
             snprintf(p80, sizeof p80, "%d", st->p80_days_won);
         if (cols >= 72)
-            snprintf(r->figures, sizeof r->figures, "median\t%s\twon p80\t%s\tlimit\t%d", med,
-                     p80, limit);
+            snprintf(r->figures, sizeof r->figures, "median\t%s\twon p80\t%s\tlimit\t%d%s",
+                     med, p80, limit, learned ? "\t(learned)" : "");
         else
-            snprintf(r->figures, sizeof r->figures, "%s/%d", med, limit);
+            snprintf(r->figures, sizeof r->figures, "%s/%d%s", med, limit, learned ? "*" : "");
         if (limit > 0 && st->median_days > limit)
             r->role = ROLE_WATCH;                 /* deals stay longer than the team allows */
     }
@@ -222,6 +229,11 @@ static void add_days(charts *ch, tui_app *app, pager *p, int cols)
     pager_add(p, ROLE_DIM, 2, "  %s",
               "Deals still open in a stage count as still running; '-': not enough history. "
               "Won p80: 80% of won deals left the stage within that many days.");
+    if (any_learned)
+        pager_add(p, ROLE_DIM, 2, "  %s",
+                  cols >= 72 ? "Limits marked (learned) come from the won deals' days, as the "
+                               "stalled rule applies them (\"learn\": true); the others are max_days."
+                             : "*: a limit learned from the history (\"learn\": true).");
 }
 
 /* ---- 3. the week's flow --------------------------------------------------- */
@@ -333,32 +345,15 @@ static void forecast_months(tui_app *app, const deal_history *h, period_forecast
     honest_model_free(&m);
 }
 
-/* A passing status while the history is read (not a message for the log). */
-static void say_reading(tui_app *app, size_t done, size_t total)
-{
-    if (total)
-        snprintf(app->message, sizeof app->message, "reading history%s %zu of %zu commits",
-                 draw_ellipsis(), done, total);
-    else
-        snprintf(app->message, sizeof app->message, "reading history%s", draw_ellipsis());
-    app->message_is_error = false;
-    tui_draw(app);
-}
-
-static void progress(void *ud, size_t done, size_t total)
-{
-    say_reading(ud, done, total);
-}
-
 /* The history, through store/'s event index: quick when it is cached; the
  * first read of a long history takes seconds, said on the status line. */
 static void load(tui_app *app, charts *ch)
 {
-    say_reading(app, 0, 0);
+    tui_history_progress(app, 0, 0);
     deal_history h = {0};
     events_info info;
     db_err err = {0};
-    if (events_load(app->repo, &h, progress, app, &info, &err) == 0) {
+    if (events_load(app->repo, &h, tui_history_progress, app, &info, &err) == 0) {
         ch->have_history = true;
         stats_compute(repo_config(app->repo), &h, app->today, &ch->stats);
         flow_compute(&h, app->today - (FLOW_DEFAULT_DAYS - 1), app->today, &ch->flow);

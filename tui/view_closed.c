@@ -1,7 +1,8 @@
 /* The closed deals: won, lost and moved on, most recently closed first, with
  * why; Enter shows one, R reopens it onto the board. The board holds light
- * deals (no log), so the closing day and reason are read from each closed
- * deal's whole file when the list is built (on open and after a change). */
+ * deals (no log): the closing day and reason come with them (the load cache
+ * keeps both, pipeline/forecast.h), so building the list (on open and after
+ * a change) reads no deal file. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,25 +50,6 @@ static const char *outcome_cell(deal_status s)
 
 /* ---- building the rows -------------------------------------------------- */
 
-/* "Won: signed today" in the log: the reason after the verb, if the last
- * status entry is the close the deal is in (not a "Reopened" before a hand
- * edit of the file). */
-static char *close_reason(const deal *d)
-{
-    const char *verb = d->status == STATUS_WON ? "Won" : "Lost";
-    for (size_t i = d->nlog; i-- > 0;) {
-        const log_entry *e = &d->log[i];
-        if (!str_eq(e->kind, "status") || !e->text)
-            continue;
-        size_t n = strlen(verb);
-        if (strncmp(e->text, verb, n) != 0)
-            return xstrdup("");
-        const char *rest = e->text + n;
-        return xstrdup(str_has_prefix(rest, ": ") ? rest + 2 : rest);
-    }
-    return xstrdup("");
-}
-
 static char *moved_on_words(const deal *d)
 {
     if (d->revisit == DAY_NONE)
@@ -96,25 +78,16 @@ static void row_value(const pipeline_cfg *cfg, const deal *d, char out[MONEY_LEN
     text_trim_partial_utf8(out);
 }
 
-/* One row from the deal's whole file; the light deal when that cannot be
- * read (then without the reason, dated by its stage entry). */
-static void fill_row(tui_app *app, const deal *light, closed_row *r)
+/* One row from the deal, light or whole. */
+static void fill_row(tui_app *app, const deal *d, closed_row *r)
 {
-    deal full;
-    deal_init(&full);
-    db_err err = {0};
-    bool whole = repo_load_deal(app->repo, light->id, &full, &err) == 0 && !full.partial;
-    const deal *d = whole ? &full : light;
-    r->id = xstrdup(light->id);
+    r->id = xstrdup(d->id);
     r->title = xstrdup(d->title ? d->title : d->id);
     r->account = xstrdup(d->account ? d->account : "");
     r->status = d->status;
-    r->closed_on = forecast_closed_on(d);
-    r->why = d->status == STATUS_MOVED_ON ? moved_on_words(d)
-             : whole                      ? close_reason(d)
-                                          : xstrdup("");
+    r->closed_on = forecast_closing_day(d);
+    r->why = d->status == STATUS_MOVED_ON ? moved_on_words(d) : forecast_closing_reason(d);
     row_value(repo_config(app->repo), d, r->value);
-    deal_free(&full);                 /* also what a failed load left */
 }
 
 /* Latest first; ties by title, then id, so the order never jitters. */
@@ -256,26 +229,10 @@ static void draw_title(const closed_view *cv)
 
 static void draw_hints(tui_app *app)
 {
-    static const struct {
-        db_action action;
-        const char *words;
-    } hints[] = {{ACTION_DETAIL, "detail"}, {ACTION_REOPEN, "reopen"},
-                 {ACTION_FILTER, "won/lost/moved on"}, {ACTION_BACK, "back"},
-                 {ACTION_HELP, "keys"}};
-    char line[256] = "", key[32], one[96];
-    size_t n = 0;
-    /* Whole hints only: a hint cut in the middle reads as a different key. */
-    for (size_t i = 0; i < sizeof hints / sizeof *hints; i++) {
-        if (!*tui_key_for(app, KCTX_CLOSED, hints[i].action, key, sizeof key))
-            continue;
-        int len = snprintf(one, sizeof one, "%s%s %s", n ? "  " : "", key, hints[i].words);
-        if (len < 0 || n + (size_t)len >= sizeof line ||
-            text_width(line) + text_width(one) > COLS - 2)
-            continue;
-        n += (size_t)snprintf(line + n, sizeof line - n, "%s", one);
-    }
-    draw_clear_row(LINES - 1, 0, draw_attr(ROLE_STATUS));
-    draw_text(LINES - 1, 1, line, COLS - 2, draw_attr(ROLE_STATUS), false);
+    static const tui_key_hint hints[] = {
+        {ACTION_DETAIL, "detail"}, {ACTION_REOPEN, "reopen"},
+        {ACTION_FILTER, "won/lost/moved on"}, {ACTION_BACK, "back"}, {ACTION_HELP, "keys"}};
+    tui_draw_key_hints(app, KCTX_CLOSED, hints, sizeof hints / sizeof *hints);
 }
 
 static void closed_draw(tui_app *app, tui_view *v)

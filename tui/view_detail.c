@@ -12,6 +12,7 @@
 #include "../pipeline/touches.h"
 #include "../store/events.h"
 #include "pager.h"
+#include "references.h"
 
 /* The deal's close-date changes, read from the event index once when the
  * view opens and again only after a change (app->deals_gen), never per key. */
@@ -27,6 +28,7 @@ typedef struct {
     char *id;
     tui_full_deal full;     /* the board's deals are light: this one has the log */
     detail_slips slips;
+    tui_references refs;    /* the won deals whole, for the first-mover line */
 } detail_state;
 
 static const char *or_dash(const char *s)
@@ -92,15 +94,6 @@ static void add_plain_texts(pager *p, const deal *d)
     }
 }
 
-/* A first read of a long history takes seconds: it says so as it goes. */
-static void history_progress(void *ud, size_t done, size_t total)
-{
-    tui_app *app = ud;
-    tui_message(app, false, "reading the pipeline's history (once): %zu of %zu commits", done,
-                total);
-    tui_draw(app);
-}
-
 static void load_slips(tui_app *app, detail_slips *s, const deal *d)
 {
     if (s->loaded && s->gen == app->deals_gen)
@@ -108,7 +101,7 @@ static void load_slips(tui_app *app, detail_slips *s, const deal *d)
     slip_ledger_free(&s->ledger);
     db_err err = {0};
     s->why[0] = '\0';
-    if (events_deal_slips(app->repo, d, &s->ledger, &s->honest, history_progress, app, &err))
+    if (events_deal_slips(app->repo, d, &s->ledger, &s->honest, tui_history_progress, app, &err))
         snprintf(s->why, sizeof s->why, "%s", err.msg);
     s->loaded = true;
     s->gen = app->deals_gen;
@@ -144,6 +137,16 @@ static void add_close_date(tui_app *app, pager *p, const tui_full_deal *full)
     free(honest);
 }
 
+/* A buyer not comfortable being first (SPEC §9), and the references to offer. */
+static void add_first_mover(tui_app *app, pager *p, const deal *d)
+{
+    detail_state *ds = p->ud;
+    char *words = tui_first_mover_words(app, &ds->refs, d);
+    if (words)
+        pager_add(p, ROLE_WATCH, 17, "%-14s %s", "First mover", words);
+    free(words);
+}
+
 static void add_fields(tui_app *app, pager *p, const tui_full_deal *full)
 {
     const deal *d = &full->d;
@@ -172,6 +175,7 @@ static void add_fields(tui_app *app, pager *p, const tui_full_deal *full)
     else
         pager_add(p, ROLE_DIM, 2, "%-14s none", "Next step");
     add_flags(app, p, d);
+    add_first_mover(app, p, d);
     add_plain_texts(p, d);
     strbuf tags = {0};
     sb_puts(&tags, "");
@@ -252,12 +256,22 @@ static void add_evidence(pager *p, const pipeline_cfg *cfg, const deal *d)
 
 /* The buying committee (SPEC §9): "  1 Ana Ruiz  decision-maker (wants proof;
  * last contact 2027-02-27)", numbered as `person ID rm N` takes them. */
-static void add_people(pager *p, const deal *d)
+static void add_people(tui_app *app, pager *p, const deal *d)
 {
-    if (!d->npeople)
+    char add[32], rm[32];
+    tui_key_for(app, KCTX_DETAIL, ACTION_PERSON_ADD, add, sizeof add);
+    tui_key_for(app, KCTX_DETAIL, ACTION_PERSON_RM, rm, sizeof rm);
+    if (!d->npeople) {
+        if (deal_is_open(d)) {      /* the key, where it acts */
+            pager_add(p, ROLE_NORMAL, 0, "%s", "");
+            pager_add(p, ROLE_DIM, 0, "Buying committee: nobody yet (%s: add a person)",
+                      or_dash(add));
+        }
         return;
+    }
     pager_add(p, ROLE_NORMAL, 0, "%s", "");
-    pager_add(p, ROLE_HEADER, 0, "Buying committee (%zu)", d->npeople);
+    pager_add(p, ROLE_HEADER, 0, "Buying committee (%zu)  (%s: add, %s: remove)", d->npeople,
+              or_dash(add), or_dash(rm));
     for (size_t i = 0; i < d->npeople; i++) {
         const person *x = &d->people[i];
         char contact[DATE_LEN];
@@ -267,6 +281,36 @@ static void add_people(pager *p, const deal *d)
                   or_dash(x->role), stance || *contact ? " (" : "", stance ? x->stance : "",
                   stance && *contact ? "; " : "", *contact ? "last contact " : "", contact,
                   stance || *contact ? ")" : "");
+    }
+}
+
+/* A won deal as a reference (SPEC §9): ready or not, and each ask, newest
+ * last, with the deal it was for (its title when loaded); on a won deal not
+ * marked yet, the key that marks it. */
+static void add_reference(tui_app *app, pager *p, const deal *d)
+{
+    const deal_reference *r = &d->reference;
+    char ready[32], asked[32];
+    tui_key_for(app, KCTX_DETAIL, ACTION_REF_READY, ready, sizeof ready);
+    tui_key_for(app, KCTX_DETAIL, ACTION_REF_ASKED, asked, sizeof asked);
+    if (!r->present && d->status != STATUS_WON)
+        return;
+    pager_add(p, ROLE_NORMAL, 0, "%s", "");
+    if (!r->present) {
+        pager_add(p, ROLE_HEADER, 0, "Reference: not marked (%s: ready)", or_dash(ready));
+        return;
+    }
+    pager_add(p, ROLE_HEADER, 0, "Reference: %s; asked %zu time%s (%s: %s, %s: asked)",
+              r->ready ? "ready" : "not ready", r->nasks, r->nasks == 1 ? "" : "s",
+              or_dash(ready), r->ready ? "not ready" : "ready", or_dash(asked));
+    for (size_t i = 0; i < r->nasks; i++) {
+        char day[DATE_LEN];
+        date_format(r->asks[i].at, day);
+        const deal *for_deal = tui_find_deal(app, r->asks[i].for_deal);
+        bool titled = for_deal && !str_empty(for_deal->title);
+        pager_add(p, ROLE_NORMAL, 16, "  %-10s for %s%s%s%s", or_dash(day),
+                  or_dash(r->asks[i].for_deal), titled ? " (" : "",
+                  titled ? for_deal->title : "", titled ? ")" : "");
     }
 }
 
@@ -311,7 +355,8 @@ static void fill(tui_app *app, pager *p)
     add_fields(app, p, &ds->full);
     add_plan(p, &ds->full.d, app->today);
     add_evidence(p, repo_config(app->repo), &ds->full.d);
-    add_people(p, &ds->full.d);
+    add_people(app, p, &ds->full.d);
+    add_reference(app, p, &ds->full.d);
     add_log(p, &ds->full);
     add_history(app, p, &ds->full.d);
 }
@@ -336,5 +381,6 @@ void tui_detail_view(tui_app *app, const char *id)
     pager_run(app, &p, KCTX_DETAIL);
     tui_full_deal_free(&ds.full);
     slip_ledger_free(&ds.slips.ledger);
+    tui_references_free(&ds.refs);
     free(ds.id);
 }

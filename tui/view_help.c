@@ -25,8 +25,8 @@ void tui_help_view(tui_app *app, keymap_ctx ctx)
     pager p = {0};
     p.title = "Keys (from the active keymap)";
     add_context(app, &p, ctx);
-    static const keymap_ctx rest[] = {KCTX_BOARD,  KCTX_DETAIL, KCTX_REVIEW,
-                                      KCTX_CLOSED, KCTX_PROMPT, KCTX_GLOBAL};
+    static const keymap_ctx rest[] = {KCTX_BOARD,  KCTX_DETAIL,   KCTX_REVIEW, KCTX_CLOSED,
+                                      KCTX_CLUSTERS, KCTX_PROMPT, KCTX_GLOBAL};
     for (size_t i = 0; i < sizeof rest / sizeof *rest; i++)
         if (rest[i] != ctx)
             add_context(app, &p, rest[i]);

@@ -21,6 +21,7 @@
 #include "../store/review_state.h"
 #include "app.h"
 #include "draw.h"
+#include "references.h"
 #include "tui.h"
 
 #define LOG_SHOWN 4        /* newest log entries on a deal's screen */
@@ -35,6 +36,7 @@ typedef struct {
     int scroll_max;        /* as last drawn: how far it can scroll */
     int page;              /* as last drawn: content lines on screen */
     const char *question;  /* asked above the prompt, in the seller's words */
+    tui_references refs;   /* the won deals whole, for the first-mover line */
 } review_view;
 
 /* The screen's content, line by line: line y of the content is drawn on
@@ -463,6 +465,16 @@ static void draw_scrolled(tui_app *app, review_view *rv, const review_stop *stop
 
 /* ---- one deal, drawn ------------------------------------------------------ */
 
+/* A buyer not comfortable being first (SPEC §9): said, with the references
+ * to offer, whatever brought the deal into the review. */
+static void draw_first_mover(tui_app *app, review_view *rv, rows *r, const deal *d)
+{
+    char *words = tui_first_mover_words(app, &rv->refs, d);
+    if (words)
+        wrapped(r, 0, 2, draw_attr(ROLE_WATCH), 3, words);
+    free(words);
+}
+
 static void body_deal(tui_app *app, review_view *rv, const review_stop *stop, rows *r)
 {
     if (!tui_full_deal_load(app, &rv->full, stop->id)) {
@@ -476,6 +488,7 @@ static void body_deal(tui_app *app, review_view *rv, const review_stop *stop, ro
     draw_handled(r, review_state_outcomes(&rv->s.state, d->id));
     blank_row(r);
     draw_why(app, r, d, stop->category, &f);
+    draw_first_mover(app, rv, r, d);
     blank_row(r);
     char *sq = xasprintf("Status quo: %s", or_dash(d->status_quo));
     char *in = xasprintf("Insight:    %s", or_dash(d->insight));
@@ -868,6 +881,7 @@ void tui_review_view(tui_app *app, const owner_scope *scope)
     tui_view v = {KCTX_REVIEW, review_draw, review_handle, NULL, &rv};
     tui_run_view(app, &v);
     tui_full_deal_free(&rv.full);
+    tui_references_free(&rv.refs);
     review_session_free(&rv.s);
     free(rv.scope_name);
 }

@@ -16,22 +16,10 @@ trap 'kill $SSHD_PID $AGENT_PID 2>/dev/null; rm -rf "$work"' EXIT
 s=$work/ssh
 ssh-keygen -q -t ed25519 -N '' -f "$s/host_key"; ssh-keygen -q -t ed25519 -N '' -f "$HOME/.ssh/id_ed25519"
 cp "$HOME/.ssh/id_ed25519.pub" "$s/authorized_keys"
-[ "$(id -u)" = 0 ] && mkdir -p /run/sshd
-port=$((30000 + $$ % 20000))
-cat > "$s/sshd_config" <<CONF
-Port $port
-ListenAddress 127.0.0.1
-HostKey $s/host_key
-AuthorizedKeysFile $s/authorized_keys
-StrictModes no
-PermitRootLogin yes
-PasswordAuthentication no
-UsePAM no
-LogLevel ERROR
-CONF
-/usr/sbin/sshd -D -f "$s/sshd_config" & SSHD_PID=$!
-i=0; until ssh-keyscan -p "$port" 127.0.0.1 > "$HOME/.ssh/known_hosts" 2>/dev/null && [ -s "$HOME/.ssh/known_hosts" ]; do
-    i=$((i + 1)); [ $i -lt 40 ] || { echo "sshd did not start"; exit 1; }; sleep 0.25; done
+. "$(dirname "$0")/../sync/sshd.inc"
+sshd_start "$s" || { echo "bench: $SSHD_WHY"; exit 1; }
+port=$SSHD_PORT
+cp "$s/host_keys" "$HOME/.ssh/known_hosts"
 git config --global user.name Bench; git config --global user.email bench@example.com
 export GIT_SSH_COMMAND="ssh -o BatchMode=yes -o UserKnownHostsFile=$HOME/.ssh/known_hosts -i $HOME/.ssh/id_ed25519"
 base=$work/base; mkdir -p "$base"

@@ -118,3 +118,81 @@ expect_exit "clusters --json in an empty pipeline" 0 db -C "$E" clusters --json
 expect_eq "clusters --json: empty list" '{
   "clusters": []
 }' "$OUT"
+
+# Insights that worked: the insight a deal has now, set while in a stage,
+# then the deal reached a later stage or was won (from the event index).
+F1=$(mk "Fax one" fax define)
+db -C "$R" set "$F1" insight "Faxes get lost at month end" > /dev/null
+db -C "$R" move "$F1" evaluate > /dev/null 2>&1
+F2=$(mk "Fax two" fax define)                    # its insight of now came after the move
+db -C "$R" set "$F2" insight "an older insight" > /dev/null
+db -C "$R" move "$F2" explore > /dev/null 2>&1
+db -C "$R" set "$F2" insight "Newer words" > /dev/null
+F3=$(mk "Fax three" fax explore)
+db -C "$R" set "$F3" insight "Signed because audits failed" > /dev/null
+db -C "$R" won "$F3" > /dev/null
+F4=$(mk "Fax four" fax define)                   # never moved
+db -C "$R" set "$F4" insight "Never moved" > /dev/null
+F5=$(mk "Fax five" fax decide)                   # hostile text
+db -C "$R" set "$F5" insight "$(printf 'Evil\033[2J insight')" > /dev/null
+db -C "$R" won "$F5" > /dev/null
+F6=$(mk "Fax six" fax decide)
+db -C "$R" set "$F6" insight "Six" > /dev/null
+db -C "$R" won "$F6" > /dev/null
+W3=$(mk "Won late" fax decide); db -C "$R" won "$W3" > /dev/null   # set after the win
+db -C "$R" set "$W3" insight "Written after the win" > /dev/null
+assert_invariants "$R" "after the insights: §7 invariants"
+
+# insights_of DIR: the fax cluster's insights as "deal stage_then moved_to from_history", sorted.
+insights_of() {
+    db -C "$1" clusters --json | python3 -c '
+import json, sys
+for r in json.load(sys.stdin)["clusters"]:
+    if r["cluster"] == "fax":
+        print(" ".join(sorted("%s %s %s %s" % (i["deal"], i["stage_then"], i["moved_to"], i["from_history"])
+                              for i in r["insights"])))'
+}
+expect_eq "clusters --json: the insights that worked, from the history" \
+    "$(printf '%s\n' "$F1 define evaluate True" "$F3 explore won True" "$F5 decide won True" "$F6 decide won True" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')" \
+    "$(insights_of "$R")"
+expect_exit "clusters --json with insights" 0 db -C "$R" clusters --json
+expect_contains "clusters --json: the text as written" '"text": "Faxes get lost at month end"' "$OUT"
+expect_contains "clusters --json: the day it was set" "\"recorded\": \"$(date +%Y-%m-%d)\"" "$OUT"
+
+expect_exit "clusters with insights" 0 db -C "$R" clusters
+expect_contains "clusters: insights heading" "Insights that worked (recorded on deals that then moved forward; most recent first):" "$OUT"
+expect_contains "clusters: three per cluster, then how many more" "  ... 1 more (--insights shows all)" "$OUT"
+expect_not_contains "clusters: an insight written after the move is not one" "Newer words" "$OUT"
+expect_not_contains "clusters: an insight written after the win is not one" "Written after the win" "$OUT"
+expect_not_contains "clusters: no escape sequence from an insight" "$(printf '\033')" "$OUT"
+expect_exit "clusters --insights" 0 db -C "$R" clusters --insights
+expect_eq "clusters --insights: all four fax insights" 4 \
+    "$(printf '%s\n' "$OUT" | grep -c -e "^  $F1 " -e "^  $F3 " -e "^  $F5 " -e "^  $F6 ")"
+expect_contains "clusters: an insight, where it was set and where the deal went" \
+    "$F1 (Define -> Evaluate, set $(date +%Y-%m-%d)): Faxes get lost at month end" "$OUT"
+expect_not_contains "clusters --insights: nothing more to show" "more (--insights" "$OUT"
+
+# A deal that came with its insight in its first commit (a file added by
+# hand, an import): the history does not say when it was written, so it is
+# judged by where the deal is now, marked so.
+H=handmade-0000aa
+python3 - "$(deal_path "$R" "$F4")" "$(deal_path "$R" "$H")" "$H" <<'PY'
+import json, os, sys
+d = json.load(open(sys.argv[1]))
+d.update(id=sys.argv[3], title="Handmade", stage="evaluate", insight="Came with it")
+os.makedirs(os.path.dirname(sys.argv[2]), exist_ok=True)
+open(sys.argv[2], "w").write(json.dumps(d, indent=2, ensure_ascii=False) + "\n")
+PY
+git -C "$R" add -A && git -C "$R" commit -qm "Add $H by hand"
+expect_contains "an insight the deal came with: judged by now" "$H None evaluate False" "$(insights_of "$R")"
+expect_exit "clusters --insights with a handmade deal" 0 db -C "$R" clusters --insights
+expect_contains "…marked as not from the history" "$H (now Evaluate; no history): Came with it" "$OUT"
+
+# Without history (a shallow clone): judged by where each deal is now, marked so.
+S=$TMP/shallow
+git clone -q --depth 1 "file://$R" "$S"
+expect_eq "clusters --json without history: won or past define now" \
+    "$(printf '%s\n' "$F1 None evaluate False" "$F2 None explore False" "$F3 None won False" "$F5 None won False" "$F6 None won False" "$W3 None won False" "$H None evaluate False" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')" \
+    "$(insights_of "$S")"
+expect_exit "clusters without history" 0 db -C "$S" clusters --insights
+expect_contains "clusters without history: says so" "$F2 (now Explore; no history): Newer words" "$OUT"

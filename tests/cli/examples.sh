@@ -79,12 +79,20 @@ expect_eq "two example deals have exit evidence" "cerulean-bank-esg-data-ba0128 
 expect_exit "show tagus" 0 db -C "$R" show tagus
 expect_contains "tagus: its evidence, in the buyer's words" "  Explore done, 2026-10-28
     - Three BI stacks to one: their CIO's words in the steering committee" "$OUT"
-# One deal carries its buying committee (the committee rules stay off).
-expect_eq "one example deal has people" "kronberg-automotive-finance-hub-2c4f5e" \
+# Three deals carry their buying committee (the committee rules stay off).
+expect_eq "three example deals have people" "kronberg-automotive-finance-hub-2c4f5e rijnmond-port-platform-tender-dd7d3d tagus-telecom-bi-consolidation-0cff5d" \
     "$(db -C "$R" export --json | pyjson '" ".join(sorted(x["id"] for x in d["deals"] if x.get("people")))')"
 expect_exit "person on an example deal" 0 db -C "$R" person kronberg
-expect_contains "kronberg's committee, in name order" "  1  h4e1a07  Jonas Weber  champion  (wants the close before year end)
+expect_contains "kronberg's committee, in name order" "  1  h4e1a07  Jonas Weber  champion  (wants the close before year end; last contact 2026-11-09)
   2  h9c2b31  Katrin Vogel  decision-maker" "$OUT"
+# Rijnmond, in Evaluate, asked for references: not comfortable being first;
+# Castell Media (won, ready, the same cluster) is offered first.
+expect_exit "show rijnmond" 0 db -C "$R" show rijnmond
+expect_contains "rijnmond: not comfortable being first" \
+    "First mover   not comfortable being first: the buyer asked for references (2026-11-12)" "$OUT"
+expect_exit "refs rijnmond" 0 db -C "$R" refs rijnmond
+expect_eq "refs rijnmond: castell-media first (same cluster)" "* castell-media-audience-data-626667" \
+    "$(printf '%s\n' "$OUT" | grep -m1 '^[*] ' | cut -d' ' -f1,2)"
 ostrava=$(db -C "$R" list | grep '^ostrava-steel')
 expect_contains "list marks ostrava-steel snoozed" "snoozed" "$ostrava"
 expect_eq "list --flagged: the same 11 deals" 11 "$(db -C "$R" list --flagged --json | pyjson 'len(d["deals"])')"
@@ -117,6 +125,27 @@ expect_eq "demo 20 days later: the same flags as the examples on their day" "$EX
     "$(DEALBOARD_TODAY=2026-12-10 db -C "$D2" flags --json | flags_of)"
 expect_eq "demo 20 days later: dates shifted by 20 days" "2026-12-03" \
     "$(pyjson 'd["close_date"]' < "$(ls "$D2"/deals/*/silva-papel-*.json)")"
+
+# The buyer's journey moves with the calendar too: the committee's contacts,
+# the plan's dates and the references' asks (else the demo ages: champions
+# fall silent, buyer steps fall overdue).
+expect_eq "demo 20 days later: a person's last contact shifted by 20 days" "2026-12-02" \
+    "$(pyjson '[p["last_contact"] for p in d["people"] if p["name"] == "Pieter Jansen"][0]' < "$(ls "$D2"/deals/*/rijnmond-port-*.json)")"
+expect_eq "demo 20 days later: plan due and done shifted by 20 days" "2026-11-30 2026-11-29" \
+    "$(pyjson '" ".join([d["plan"][0]["due"], d["plan"][0]["done"]])' < "$(ls "$D2"/deals/*/kronberg-*.json)")"
+expect_eq "demo 20 days later: a reference's ask shifted by 20 days" "2026-12-02" \
+    "$(pyjson 'd["reference"]["asks"][0]["at"]' < "$(ls "$D2"/deals/*/castell-media-*.json)")"
+expect_exit "demo 20 days later: show rijnmond" 0 env DEALBOARD_TODAY=2026-12-10 "$DEALBOARD" -C "$D2" show rijnmond
+expect_contains "demo 20 days later: rijnmond not comfortable being first, asked 8 days before" \
+    "asked for references (2026-12-02)" "$OUT"
+# On the real today, whatever it is: Pieter's last contact is 8 days ago, as on
+# the examples' own day (2026-11-12, newest activity 2026-11-20).
+mkdir -p "$TMP/demo-today"
+expect_exit "demo today exits 0" 0 env -u DEALBOARD_TODAY TMPDIR="$TMP/demo-today" DEALBOARD_EXAMPLES="$EX" "$DEALBOARD" demo
+D3=$(printf '%s\n' "$ERR" | sed -n 's/^dealboard: demo pipeline in //p')
+expect_eq "demo today: Pieter's last contact is 8 days before today" \
+    "$(python3 -c 'import datetime; print(datetime.date.today() - datetime.timedelta(days=8))')" \
+    "$(pyjson '[p["last_contact"] for p in d["people"] if p["name"] == "Pieter Jansen"][0]' < "$(ls "$D3"/deals/*/rijnmond-port-*.json)")"
 
 # ---- the board's column sums: one currency each ----
 # Recognize holds two EUR deals (120,000 + 75,000), one in GBP and one in CHF:

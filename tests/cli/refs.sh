@@ -121,3 +121,36 @@ expect_eq "CSV round trip byte-identical" "$(cat "$TMP/all.csv")" "$(cat "$TMP/a
 printf 'id,title,stage,reference\nbad-ref-000001,Bad,define,maybe\n' > "$TMP/bad.csv"
 expect_exit "import: a bad reference cell is refused" 1 db -C "$I" import "$TMP/bad.csv"
 expect_contains "import: says what the cell should be" "expected ready or not-ready" "$ERR"
+
+# The evaluation stage is the one pipeline.json marks "evaluation": true (here
+# Explore): a buyer there who asked is not comfortable being first; one in
+# Evaluate is not, then. Two stages marked are refused in words.
+E=$(new_repo evaluation)
+python3 - "$E/pipeline.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for s in d["stages"]:
+    if s["id"] == "explore":
+        s["evaluation"] = True
+json.dump(d, open(sys.argv[1], "w"), indent=2)
+PY
+git -C "$E" commit -qam "Explore is where our buyers evaluate"
+EX=$(db -C "$E" add "Explorer" --stage explore)
+EV=$(db -C "$E" add "Evaluator" --stage evaluate)
+EW=$(db -C "$E" add "Customer" --stage decide)
+db -C "$E" won "$EW" > /dev/null
+db -C "$E" ref "$EW" asked "$EX" > /dev/null
+db -C "$E" ref "$EW" asked "$EV" > /dev/null
+expect_contains "evaluation: true on Explore: the buyer there is not first" \
+    "First mover   not comfortable being first" "$(db -C "$E" show "$EX")"
+expect_not_contains "…and the one in Evaluate is not marked" "First mover" "$(db -C "$E" show "$EV")"
+python3 - "$E/pipeline.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for s in d["stages"]:
+    if s["id"] == "evaluate":
+        s["evaluation"] = True
+json.dump(d, open(sys.argv[1], "w"), indent=2)
+PY
+expect_exit "two stages marked evaluation: doctor refuses" 1 db -C "$E" doctor
+expect_contains "…saying to mark one" "mark one stage only" "$ERR"

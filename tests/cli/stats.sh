@@ -20,17 +20,18 @@ stats() { db -C "$1" stats --json; }
 figures() { stats "$1" | pyjson '{k: v for k, v in d.items() if k != "index"}'; }
 index_from() { stats "$1" | pyjson 'd["index"]["from"] + " " + str(d["index"]["commits_read"])'; }
 # The segments of an index file that check out by their sizes (layout:
-# store/events_file.c; a 128-byte header with the counts at 72..: deals,
-# authors, commits, events, tips, strings; 48-byte commits, 24-byte events,
-# 80-byte tips, 4-byte deal and author names, the strings, an 8-byte sum).
+# store/events_file.c; a 136-byte header with the counts at 72..: deals,
+# authors, commits, events, tips, stage changes, strings; 48-byte commits,
+# 24-byte events, 88-byte tips (7 event fields), 16-byte stage changes, 4-byte deal and author
+# names, the strings, an 8-byte sum).
 segments() {
     python3 - "$1" <<'PY'
 import struct, sys
 data = open(sys.argv[1], "rb").read()
 at = n = 0
-while at + 128 <= len(data) and data[at:at + 16] == b"dealboard-events":
-    nd, na, nc, ne, nt, ns = struct.unpack_from("=6Q", data, at + 72)
-    at += 128 + 48 * nc + 24 * ne + 80 * nt + 4 * (nd + na) + ns + 8
+while at + 136 <= len(data) and data[at:at + 16] == b"dealboard-events":
+    nd, na, nc, ne, nt, nsc, ns = struct.unpack_from("=7Q", data, at + 72)
+    at += 136 + 48 * nc + 24 * ne + 88 * nt + 16 * nsc + 4 * (nd + na) + ns + 8
     n += 1
 print(n if at == len(data) else f"{n} and {len(data) - at} bytes more")
 PY
@@ -216,7 +217,7 @@ after_damage "torn in the middle"
 head -c $((size - 10)) "$TMP/good" > "$hist/$cache"
 after_damage "its checksum cut short"
 # A won deal made lost in place: the same length, every record well-formed;
-# only the checksum can tell. (Layout: store/events_file.c; a 128-byte
+# only the checksum can tell. (Layout: store/events_file.c; a 136-byte
 # header with the counts at 72.., 48-byte commits, then 24-byte events:
 # deal, commit, field (1: status), text, value (1: won).)
 python3 - "$hist/$cache" <<'PY'
@@ -224,7 +225,7 @@ import struct, sys
 path = sys.argv[1]
 data = bytearray(open(path, "rb").read())
 ncommits, nevents = struct.unpack_from("=QQ", data, 88)
-at = 128 + 48 * ncommits
+at = 136 + 48 * ncommits
 for i in range(nevents):
     deal, commit, field, text, num = struct.unpack_from("=IIIIq", data, at + 24 * i)
     if field == 1 and num == 1:

@@ -4,6 +4,7 @@
 # ssh://127.0.0.1:PORT/path; the unknown-host and the wrong-key errors.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/team.inc"
+. "$(dirname "$0")/sshd.inc"
 
 # Under make check: full allocation stacks, for the libgit2 ssh leaks in lsan.supp.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
@@ -19,7 +20,6 @@ trap 'exit 1' INT TERM HUP PIPE
 if [ ! -x /usr/sbin/sshd ] || ! command -v ssh-agent > /dev/null; then
     ok "sshd or ssh-agent not installed (skipped)"; exit 0
 fi
-[ "$(id -u)" = 0 ] && mkdir -p /run/sshd        # sshd's privilege separation directory
 s="$TMP/ssh"; mkdir -p "$s" "$HOME/.ssh"
 ssh-keygen -q -t ed25519 -N '' -f "$s/host_key" -C host
 ssh-keygen -q -t ed25519 -N '' -f "$s/user_key" -C seller
@@ -27,31 +27,8 @@ ssh-keygen -q -t ed25519 -N '' -f "$s/wrong_key" -C stranger
 cp "$s/user_key.pub" "$s/authorized_keys"
 : > "$HOME/.ssh/known_hosts"
 
-port=$((20000 + $$ % 20000))
-cat > "$s/sshd_config" <<CONF
-Port $port
-ListenAddress 127.0.0.1
-HostKey $s/host_key
-PidFile $s/sshd.pid
-AuthorizedKeysFile $s/authorized_keys
-StrictModes no
-PermitRootLogin yes
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-LogLevel ERROR
-CONF
-/usr/sbin/sshd -D -f "$s/sshd_config" -E "$s/sshd.log" &
-SSHD_PID=$!
-up=
-for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-    if ssh-keyscan -p "$port" 127.0.0.1 > "$s/host_keys" 2>/dev/null && [ -s "$s/host_keys" ]; then
-        up=1; break
-    fi
-    sleep 0.25
-done
-[ -n "$up" ] || { fail "sshd started" "$(cat "$s/sshd.log")"; exit 1; }
+sshd_start "$s" || { fail "sshd started" "$SSHD_WHY"; exit 1; }
+port=$SSHD_PORT
 eval "$(ssh-agent -s)" > /dev/null
 AGENT_PID=$SSH_AGENT_PID
 ssh-add -q "$s/user_key" 2>/dev/null

@@ -6,6 +6,7 @@
 # that runs once per push.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/team.inc"
+. "$(dirname "$0")/sshd.inc"
 
 # Under make check: full allocation stacks, for the libgit2 ssh leaks in lsan.supp.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
@@ -33,48 +34,14 @@ skip() { ok "$1 (skipped)"; exit 0; }
 for tool in ssh-agent ssh-add ssh-keygen ssh-keyscan; do
     command -v "$tool" > /dev/null || skip "$tool not installed"
 done
-[ -x /usr/sbin/sshd ] || skip "sshd not installed"
-[ "$(id -u)" = 0 ] && mkdir -p /run/sshd 2>/dev/null   # sshd's privilege separation directory
 s="$TMP/ssh"; mkdir -p "$s" "$HOME/.ssh"
 ssh-keygen -q -t ed25519 -N '' -f "$s/host_key" -C host || skip "cannot make an ssh host key"
 ssh-keygen -q -t ed25519 -N '' -f "$s/user_key" -C seller || skip "cannot make an ssh user key"
 cp "$s/user_key.pub" "$s/authorized_keys"
 : > "$HOME/.ssh/known_hosts"
 
-# sshd on the first free port of a few; skipped when it cannot run here at all.
-up='' port=$((20000 + $$ % 20000)) tries=0
-while [ -z "$up" ] && [ $tries -lt 5 ]; do
-    cat > "$s/sshd_config" <<CONF
-Port $port
-ListenAddress 127.0.0.1
-HostKey $s/host_key
-PidFile $s/sshd.pid
-AuthorizedKeysFile $s/authorized_keys
-StrictModes no
-PermitRootLogin yes
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-LogLevel ERROR
-CONF
-    /usr/sbin/sshd -t -f "$s/sshd_config" > "$s/sshd.log" 2>&1 ||
-        skip "sshd cannot run here: $(head -1 "$s/sshd.log")"
-    /usr/sbin/sshd -D -f "$s/sshd_config" -E "$s/sshd.log" &
-    SSHD_PID=$!
-    i=0
-    while [ $i -lt 40 ] && kill -0 "$SSHD_PID" 2>/dev/null; do
-        if ssh-keyscan -p "$port" 127.0.0.1 > "$s/host_keys" 2>/dev/null && [ -s "$s/host_keys" ]; then
-            up=1; break
-        fi
-        sleep 0.25; i=$((i + 1))
-    done
-    if [ -z "$up" ]; then
-        kill "$SSHD_PID" 2>/dev/null; wait "$SSHD_PID" 2>/dev/null; SSHD_PID=
-        port=$((port + 1)) tries=$((tries + 1))
-    fi
-done
-[ -n "$up" ] || skip "sshd did not start: $(head -1 "$s/sshd.log" 2>/dev/null)"
+sshd_start "$s" || skip "$SSHD_WHY"
+port=$SSHD_PORT
 eval "$(ssh-agent -s)" > /dev/null || skip "ssh-agent did not start"
 AGENT_PID=$SSH_AGENT_PID
 ssh-add -q "$s/user_key" 2>/dev/null

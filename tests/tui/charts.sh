@@ -173,3 +173,60 @@ expect_contains "24x8: the way back" "q: back" "$(screen s24)"
 expect_eq "24x8: nothing wider than the screen" "" "$(too_wide 24 s24 s24b)"
 expect_eq "resized to 120x40: the bars are laid out again for the width" \
     "$(bars c120 "- Won")" "$(bars r120 "- Won")"
+
+# ---- learned limits: the marker is the limit the stalled rule applies --------
+# Five deals each 10 days in Define and 10 in Explore, then won: with
+# "stalled": {"learn": true}, Define's limit is (5*10 + 10*21)/15 = 17 and
+# Explore's (5*10 + 10*30)/15 = 23; the other stages keep max_days (Status
+# quo 30: the scale's top).
+cd "$TMP" || exit 1
+learn=$(new_repo learn)
+cd "$learn" || exit 1
+python3 - <<'PY'
+import json
+d = json.load(open("pipeline.json", encoding="utf-8"))
+d.setdefault("rules", {}).setdefault("stalled", {})["learn"] = True
+open("pipeline.json", "w", encoding="utf-8").write(json.dumps(d, indent=2) + "\n")
+PY
+git commit -qam "stalled: learn" --date "2026-09-01T10:00:00Z"
+for i in 1 2 3 4 5; do
+    day=$(printf '2026-09-%02d' $((i + 1)))
+    id=$(on "$day" add "Won $i" --value 1000 --stage define) || fail "add won $i"
+    on "$(date -u -d "$day + 10 days" +%F)" move "$id" explore > /dev/null 2>&1
+    on "$(date -u -d "$day + 20 days" +%F)" won "$id" > /dev/null 2>&1
+done
+limit() { db stats --json | pyjson "[s for s in d['stages'] if s['id'] == '$1'][0]['learned_limit']"; }
+expect_eq "the history: Define's learned limit is 17" 17 "$(limit define)"
+expect_eq "the history: Explore's learned limit is 23" 23 "$(limit explore)"
+board 120x40 <<EOF2
+key v
+screen $TMP/l120.txt
+EOF2
+board 60x40 <<EOF2
+key v
+screen $TMP/l60.txt
+EOF2
+learned=$(screen l120)
+expect_contains "Define: the learned limit, said to be learned" \
+    "Define           median  10  won p80  10  limit  17  (learned)" "$learned"
+expect_contains "Explore: the learned limit, said to be learned" \
+    "Explore          median  10  won p80  10  limit  23  (learned)" "$learned"
+expect_contains "Recognize: too little history, max_days" \
+    "Recognize        median   -  won p80   -  limit  21             " "$learned"
+expect_contains "the page says where learned limits come from" "Limits marked (learned)" "$learned"
+# marker_at LABEL: the limit marker's cell, counted from the bar's first.
+marker_at() {
+    python3 - "$TMP/l120.txt" "$1" <<'PY'
+import sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    if line.startswith("  " + sys.argv[2] + " ") and "median" in line:
+        print(line.index("│") - line.index("█") + 1)
+        break
+PY
+}
+dm=$(marker_at Define) em=$(marker_at Explore)
+[ "$dm" -gt 0 ] && near $((dm * 23 / 17)) "$em" &&
+    ok "the markers stand at the learned limits: Define 17 ($dm), Explore 23 ($em)" ||
+    fail "markers: Define $dm, Explore $em (want 17:23)"
+expect_contains "narrow: the learned limit is starred" "10/17*" "$(screen l60)"
+expect_contains "narrow: what the star means" "*: a limit learned from the history" "$(screen l60)"

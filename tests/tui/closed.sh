@@ -178,3 +178,21 @@ expect_contains "G: the oldest close at the bottom" "lost  2026-10-11      1000 
 expect_contains "…the title bar counts them" "0 won, 9 lost" "$(row bottom 0)"
 expect_not_contains "…the first rows scrolled away" "Lost Deal" "$(screen bottom)"
 expect_contains "k six times: the list scrolls back" "Old 7" "$(row up 2)"
+
+# ---- a deal won on the board shows in the closed view at once, dated and
+# with its reason: the board's light deals carry both (no file is read).
+late=$(on_day 2026-10-01 add "Late Win" --account Lateco --value 7000 --stage decide)
+before=$(commit_count .)
+{ select_deal "Late Win"; cat <<EOF2; } | board 120x24
+key w
+key y
+type Signed on the board
+key Enter
+key C
+screen $TMP/late.txt
+EOF2
+expect_eq "won on the board: one commit" $((before + 1)) "$(commit_count .)"
+expect_eq "…the file says won" "won" "$(field . "$late" 'd["status"]')"
+expect_contains "…first in the closed view, closed today" "won      2026-11-20      7000  Late Win" \
+    "$(row late 2)"
+expect_contains "…with the reason just typed" "Signed on the board" "$(row late 2)"

@@ -60,7 +60,7 @@ expect_contains "the cut message ends with how to read it" "… (M: all)" "$(row
 expect_eq "…within 60 columns" "" "$(too_wide 60 msg1)"
 joined=$(tr '\n' ' ' < "$TMP/msg2.txt" | tr -s ' ')
 expect_contains "M: the messages view" "Messages of this session" "$(row msg2 0)"
-expect_contains "…shows the whole message" "filter: '$long' is not mine, flagged, owner:NAME, tag:NAME or clear" "$joined"
+expect_contains "…shows the whole message" "filter: '$long' is not mine, flagged, owner:NAME, tag:NAME, cluster:NAME or clear" "$joined"
 expect_contains "…and the earlier ones" "?: keys" "$joined"
 expect_contains "q closes it" "Open 3" "$(row msg3 23)"
 

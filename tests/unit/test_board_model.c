@@ -153,6 +153,38 @@ static void filters(void **state)
     assert_int_equal(board_count_shown(&w->m), 3);
 }
 
+/* cluster:NAME as `dealboard clusters` groups: blanks around the name do
+ * not count, its case does; cluster:(none) shows the deals without one. */
+static void cluster_filter(void **state)
+{
+    world *w = *state;
+    deal_set_str(&w->deals.items[0]->cluster, " fax ");
+    deal_set_str(&w->deals.items[1]->cluster, "Fax");
+    load(w);
+    assert_true(board_set_filter(&w->m, "cluster: fax"));
+    assert_int_equal(board_count_shown(&w->m), 1);
+    assert_true(board_select_id(&w->m, "acme-000001"));
+    assert_false(board_select_id(&w->m, "beta-000002"));   /* "Fax": another cluster */
+    char text[160];
+    board_filter_text(&w->m, text, sizeof text);
+    assert_string_equal(text, "cluster:fax");
+    assert_true(board_set_filter(&w->m, "cluster:Fax"));
+    assert_int_equal(board_count_shown(&w->m), 1);
+    assert_true(board_set_filter(&w->m, "cluster:(none)"));
+    assert_int_equal(board_count_shown(&w->m), 1);
+    board_filter_text(&w->m, text, sizeof text);
+    assert_string_equal(text, "cluster:(none)");
+    assert_true(board_set_filter(&w->m, "cluster:paper"));
+    assert_int_equal(board_count_shown(&w->m), 0);
+    assert_false(board_set_filter(&w->m, "cluster:"));
+    assert_false(board_set_filter(&w->m, "cluster:  "));
+    char longer[200];
+    memset(longer, 'x', sizeof longer - 1);
+    longer[sizeof longer - 1] = '\0';
+    memcpy(longer, "cluster:", 8);
+    assert_false(board_set_filter(&w->m, longer));   /* does not fit: refused, not cut */
+}
+
 /* "mine" is the git name or e-mail (pipeline/owner.c), and carries into the review. */
 static void mine_is_name_or_email(void **state)
 {
@@ -551,6 +583,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(sorts_by_value_age_and_score, setup, teardown),
         cmocka_unit_test_setup_teardown(selection_moves_and_clamps, setup, teardown),
         cmocka_unit_test_setup_teardown(reload_keeps_the_selected_deal, setup, teardown),
+        cmocka_unit_test_setup_teardown(cluster_filter, setup, teardown),
         cmocka_unit_test_setup_teardown(filters, setup, teardown),
         cmocka_unit_test_setup_teardown(mine_is_name_or_email, setup, teardown),
         cmocka_unit_test_setup_teardown(search_wraps_both_ways, setup, teardown),

@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "../../pipeline/forecast.h"
+#include "../../pipeline/reference.h"
 #include "../../pipeline/touches.h"
 #include "../../pipeline/util.h"
 #include "../../store/cache.h"
@@ -277,6 +279,98 @@ static void test_light_one_block(void **state)
     deal_free(&d);
 }
 
+/* The closed view's day and reason (pipeline/forecast.h) in the light
+ * record, equal to what the whole deal's log says, in both kinds of take;
+ * none for an open deal, and a close with nothing after "Lost" has none. */
+static void expect_closing(const deal *d, const char *shard, uint64_t ino, db_day day,
+                           const char *reason)
+{
+    write_one(shard, d, ino);
+    char *whole_reason = forecast_closing_reason(d);
+    assert_int_equal(forecast_closing_day(d), day);
+    assert_string_equal(whole_reason, reason);
+    free(whole_reason);
+    cache_mode modes[] = {CACHE_LIGHT, CACHE_LIGHT_VIEW};
+    for (size_t m = 0; m < 2; m++) {
+        deal got;
+        deal_list holder = {0};
+        assert_true(take_one(modes[m], shard, d->id, ino, &got, &holder));
+        assert_true(got.partial);
+        assert_int_equal(got.nlog, 0);
+        char *light_reason = forecast_closing_reason(&got);
+        assert_int_equal(forecast_closing_day(&got), day);
+        assert_string_equal(light_reason, reason);
+        free(light_reason);
+        deal_free(&got);
+        deal_list_free(&holder);
+    }
+    deal light;
+    deal_init(&light);                  /* the board's way: a whole deal made light */
+    deal_set_str(&light.id, d->id);
+    deal_set_str(&light.title, d->title);
+    deal_set_str(&light.stage, d->stage);
+    light.status = d->status;
+    light.created = d->created;
+    light.stage_entered = d->stage_entered;
+    for (size_t i = 0; i < d->nlog; i++)
+        deal_add_log(&light, d->log[i].id, d->log[i].at, d->log[i].by, d->log[i].kind,
+                     d->log[i].text);
+    deal_make_light(&light);
+    char *made_reason = forecast_closing_reason(&light);
+    assert_int_equal(forecast_closing_day(&light), day);
+    assert_string_equal(made_reason, reason);
+    free(made_reason);
+    deal_free(&light);
+}
+
+static void test_closing_in_light_record(void **state)
+{
+    (void)state;
+    deal d;
+    sample(&d, "acme-c1");
+    d.stage_entered = date_from_ymd(2026, 2, 1);
+    expect_closing(&d, "c1", 11, date_from_ymd(2026, 2, 1), "");      /* open: its stage entry */
+    d.status = STATUS_WON;
+    deal_add_log(&d, "0002", "2026-03-04T10:00:00Z", "Sam", "status", "Won: signed today");
+    deal_add_log(&d, "0003", "2026-03-05T10:00:00Z", "Sam", "note", "party");
+    expect_closing(&d, "c1", 12, date_from_ymd(2026, 3, 4), "signed today");
+    d.status = STATUS_LOST;
+    deal_add_log(&d, "0004", "2026-04-09T10:00:00Z", "Sam", "status", "Lost");
+    expect_closing(&d, "c1", 13, date_from_ymd(2026, 4, 9), "");
+    deal_add_log(&d, "0005", "2026-04-10T10:00:00Z", "Sam", "status", "Lost: went with Globex");
+    expect_closing(&d, "c1", 14, date_from_ymd(2026, 4, 10), "went with Globex");
+    deal_free(&d);
+}
+
+/* The first-mover mark's day (pipeline/reference.h) in the light record:
+ * DAY_NONE before the buyer asks for references, the first ask's day after. */
+static void expect_refs_wanted(const deal *d, uint64_t ino, db_day day)
+{
+    write_one("r1", d, ino);
+    assert_int_equal(reference_first_wanted(d), day);
+    deal got;
+    deal_list holder = {0};
+    assert_true(take_one(CACHE_LIGHT, "r1", d->id, ino, &got, &holder));
+    assert_true(got.partial);
+    assert_int_equal(reference_first_wanted(&got), day);
+    deal_free(&got);
+    deal_list_free(&holder);
+}
+
+static void test_refs_wanted_in_light_record(void **state)
+{
+    (void)state;
+    deal d;
+    sample(&d, "acme-r1");
+    expect_refs_wanted(&d, 21, DAY_NONE);
+    deal_add_log(&d, "0002", "2026-03-04T10:00:00Z", "Sam", REFERENCE_LOG_KIND,
+                 "the buyer asked for references: globex");
+    deal_add_log(&d, "0003", "2026-03-09T10:00:00Z", "Sam", REFERENCE_LOG_KIND,
+                 "the buyer asked for references: initech");
+    expect_refs_wanted(&d, 22, date_from_ymd(2026, 3, 4));
+    deal_free(&d);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -284,6 +378,7 @@ int main(void)
     const struct CMUnitTest tests[] = {T(test_light_full_view), T(test_touches_in_both_records),
                                        T(test_identity_and_damage),
                                        T(test_unseen_shards_removed), T(test_racy_not_cached),
-                                       T(test_light_one_block)};
+                                       T(test_light_one_block), T(test_closing_in_light_record),
+                                       T(test_refs_wanted_in_light_record)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

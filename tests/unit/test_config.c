@@ -175,6 +175,10 @@ static void test_errors(void **state)
     rejects("{\"rules\": {\"quiet\": {\"enabled\": \"yes\"}}}", "rule 'quiet'", "'enabled'");
     rejects("{\"rules\": {\"stalled\": {\"weight\": -1}}}", "rule 'stalled'", "'weight'");
     rejects("{\"rules\": {\"back-burner\": {\"pushes\": 1.5}}}", "rule 'back-burner'", "'pushes'");
+    rejects("{\"stages\": [{\"id\": \"a\", \"evaluation\": \"yes\"}]}", "stage 1",
+            "'evaluation' must be true or false");
+    rejects("{\"stages\": [{\"id\": \"a\", \"evaluation\": true}, {\"id\": \"b\", "
+            "\"evaluation\": true}]}", "stage 2", "mark one stage only");
     rejects("{\"levels\": 4}", "levels", "object");
     rejects("{\"levels\": {\"watch\": 5, \"move-on\": 4}}", "levels", "below");
     rejects("{\"levels\": {\"watch\": 0}}", "levels", "'watch'");
@@ -229,6 +233,25 @@ static void test_stage_lookup(void **state)
     config_free(&cfg);
 }
 
+/* "evaluation": true names the evaluation stage; without it, "evaluate". */
+static void test_evaluation_stage(void **state)
+{
+    (void)state;
+    pipeline_cfg cfg;
+    db_err err;
+    assert_int_equal(parse("{\"stages\": [{\"id\": \"lead\"}, {\"id\": \"shortlist\", "
+                           "\"evaluation\": true}, {\"id\": \"evaluate\"}]}", &cfg, NULL, &err), 0);
+    assert_int_equal(config_evaluation_stage(&cfg), 1);
+    config_free(&cfg);
+    assert_int_equal(parse("{\"stages\": [{\"id\": \"lead\"}, {\"id\": \"evaluate\", "
+                           "\"evaluation\": false}]}", &cfg, NULL, &err), 0);
+    assert_int_equal(config_evaluation_stage(&cfg), 1);
+    config_free(&cfg);
+    assert_int_equal(parse("{\"stages\": [{\"id\": \"lead\"}]}", &cfg, NULL, &err), 0);
+    assert_int_equal(config_evaluation_stage(&cfg), -1);
+    config_free(&cfg);
+}
+
 static void test_rule_names(void **state)
 {
     (void)state;
@@ -251,15 +274,39 @@ static void test_rule_names(void **state)
     assert_null(rule_threshold_key(RULE_STALLED));
 }
 
+/* The rules' Define and Evaluate, kept as stages are added, equal the look-up. */
+static void test_define_and_evaluate_stages(void **state)
+{
+    (void)state;
+    pipeline_cfg cfg = {0};
+    assert_int_equal(config_define_stage(&cfg), -1);      /* a zeroed config: none */
+    assert_int_equal(config_evaluate_stage(&cfg), -1);
+    config_default_stages(&cfg);
+    assert_int_equal(config_define_stage(&cfg), config_stage_index(&cfg, "define"));
+    assert_int_equal(config_evaluate_stage(&cfg), config_stage_index(&cfg, "evaluate"));
+    assert_int_equal(config_define_stage(&cfg), 2);
+    config_free(&cfg);
+    config_add_stage(&cfg, "lead", "Lead", 10, 30);
+    config_add_stage(&cfg, "evaluate", "Evaluate", 50, 30);
+    config_add_stage(&cfg, "evaluate", "Again", 60, 30);   /* the first counts, as in the look-up */
+    assert_int_equal(config_define_stage(&cfg), -1);
+    assert_int_equal(config_evaluate_stage(&cfg), 1);
+    assert_int_equal(config_evaluate_stage(&cfg), config_stage_index(&cfg, "evaluate"));
+    config_free(&cfg);
+    assert_int_equal(config_evaluate_stage(&cfg), -1);    /* config_free forgets them */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_define_and_evaluate_stages),
         cmocka_unit_test(test_empty_object_gives_defaults),
         cmocka_unit_test(test_default_text_round_trip),
         cmocka_unit_test(test_overrides),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_unknown_rule_warns),
         cmocka_unit_test(test_stage_lookup),
+        cmocka_unit_test(test_evaluation_stage),
         cmocka_unit_test(test_rule_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

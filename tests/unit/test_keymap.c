@@ -197,12 +197,15 @@ static void test_action_names_are_the_contract(void **state)
         {"touch-in", ACTION_TOUCH_IN}, {"note", ACTION_NOTE},
         {"next-step", ACTION_NEXT_STEP}, {"plan-add", ACTION_PLAN_ADD},
         {"plan-done", ACTION_PLAN_DONE}, {"plan-due", ACTION_PLAN_DUE},
+        {"person-add", ACTION_PERSON_ADD}, {"person-rm", ACTION_PERSON_RM},
+        {"ref-ready", ACTION_REF_READY}, {"ref-asked", ACTION_REF_ASKED},
         {"move-on", ACTION_MOVE_ON}, {"won", ACTION_WON},
         {"lost", ACTION_LOST}, {"snooze", ACTION_SNOOZE}, {"sort", ACTION_SORT},
         {"search", ACTION_SEARCH}, {"search-next", ACTION_SEARCH_NEXT},
         {"search-prev", ACTION_SEARCH_PREV}, {"filter", ACTION_FILTER}, {"sync", ACTION_SYNC},
         {"review", ACTION_REVIEW}, {"undo", ACTION_UNDO}, {"changes", ACTION_CHANGES},
         {"closed", ACTION_CLOSED}, {"charts", ACTION_CHARTS},
+        {"clusters", ACTION_CLUSTERS}, {"cluster-filter", ACTION_CLUSTER_FILTER},
         {"messages", ACTION_MESSAGES},
         {"refresh", ACTION_REFRESH}, {"help", ACTION_HELP}, {"quit", ACTION_QUIT},
         {"back", ACTION_BACK}, {"skip", ACTION_SKIP}, {"review-back", ACTION_REVIEW_BACK},
@@ -558,10 +561,10 @@ static void test_every_error_message(void **state)
         const char *line;
         const char *why;
     } cases[] = {
-        {"bind boadr a add", "unknown context 'boadr' (use global, board, detail, review, prompt, closed)"},
-        {"bind board,revew a add", "unknown context 'revew' (use global, board, detail, review, prompt, closed)"},
-        {"bind board, a add", "unknown context '' (use global, board, detail, review, prompt, closed)"},
-        {"bind Board a add", "unknown context 'Board' (use global, board, detail, review, prompt, closed)"},
+        {"bind boadr a add", "unknown context 'boadr' (use global, board, detail, review, prompt, closed, clusters)"},
+        {"bind board,revew a add", "unknown context 'revew' (use global, board, detail, review, prompt, closed, clusters)"},
+        {"bind board, a add", "unknown context '' (use global, board, detail, review, prompt, closed, clusters)"},
+        {"bind Board a add", "unknown context 'Board' (use global, board, detail, review, prompt, closed, clusters)"},
         {"bind board a mvoe", "unknown action 'mvoe'"},
         {"bind board a qiut", "unknown action 'qiut' (did you mean 'quit'?)"},
         {"bind board a stage-nxt", "unknown action 'stage-nxt' (did you mean 'stage-next'?)"},
@@ -591,7 +594,7 @@ static void test_every_error_message(void **state)
         {"bnid board a add", "unknown command 'bnid' (expected: bind CONTEXT KEY ACTION)"},
         {"bind board a add extra", "unexpected 'extra' after the action (expected: bind CONTEXT KEY ACTION)"},
         {"bind xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx a add",
-         "unknown context 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' (use global, board, detail, review, prompt, closed)"},
+         "unknown context 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' (use global, board, detail, review, prompt, closed, clusters)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[256];
@@ -948,6 +951,7 @@ static void test_context_names(void **state)
     assert_string_equal(keymap_ctx_name(KCTX_REVIEW), "review");
     assert_string_equal(keymap_ctx_name(KCTX_PROMPT), "prompt");
     assert_string_equal(keymap_ctx_name(KCTX_CLOSED), "closed");
+    assert_string_equal(keymap_ctx_name(KCTX_CLUSTERS), "clusters");
     assert_null(keymap_ctx_name(KCTX_COUNT));
     keymap_free(NULL); /* allowed, like free() */
 }
