@@ -264,7 +264,7 @@ bool tui_plan_next_step(tui_app *app, const char *id, bool due_required);
 /* One change as one commit (store/deal_txn.h, the command line's
  * transaction); the board then shows it with the deal selected (id NULL: the
  * op creates one) and the message says what happened. True when committed. */
-bool tui_commit_change(tui_app *app, const char *id, edit_op op);
+bool tui_commit_change(tui_app *app, const char *id, edit_op op);   /* deal_commit.c */
 
 /* ---- the buying committee and references (committee_actions.c) ---- */
 void tui_person_add(tui_app *app, const char *id);   /* name, role, stance */
