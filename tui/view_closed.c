@@ -14,6 +14,7 @@
 #include "../pipeline/text.h"
 #include "app.h"
 #include "draw.h"
+#include "list_nav.h"
 
 #define HEADER_ROWS 2   /* title bar, column headings */
 #define FOOTER_ROWS 2   /* message, key hints */
@@ -246,10 +247,7 @@ static void closed_draw(tui_app *app, tui_view *v)
     draw_row(1, &l, COLS < NARROW_COLS ? "" : "OUTCOME", "CLOSED", "VALUE", "TITLE", "ACCOUNT", "WHY / REVISIT",
              draw_attr(ROLE_HEADER));
     size_t vis = visible_rows();
-    if (cv->sel < cv->top)
-        cv->top = cv->sel;
-    if (cv->sel >= cv->top + vis)
-        cv->top = cv->sel + 1 - vis;
+    list_nav_scroll(cv->sel, &cv->top, vis);
     if (cv->nshown == 0)
         draw_text(HEADER_ROWS, 1, cv->nrows ? "No deals with this outcome." : "No closed deals yet.",
                   COLS - 2, draw_attr(ROLE_DIM), false);
@@ -267,14 +265,6 @@ static void closed_draw(tui_app *app, tui_view *v)
 }
 
 /* ---- actions ------------------------------------------------------------ */
-
-static void move_selection(closed_view *cv, long by)
-{
-    long to = (long)cv->sel + by;
-    if (to >= (long)cv->nshown)
-        to = (long)cv->nshown - 1;
-    cv->sel = to < 0 ? 0 : (size_t)to;
-}
 
 /* All outcomes, then won, lost, moved on, and round again. */
 static void next_outcome(tui_app *app, closed_view *cv)
@@ -301,17 +291,12 @@ static bool reopened(const tui_app *app, const char *id)
 static bool closed_handle(tui_app *app, tui_view *v, db_action a)
 {
     closed_view *cv = v->data;
-    long page = (long)visible_rows();
+    if (list_nav_key(a, &cv->sel, cv->nshown, visible_rows()))
+        return true;
     const closed_row *r = selected_row(cv);
     char *id = r ? xstrdup(r->id) : NULL;   /* a rebuild frees the row */
     bool stay = true;
     switch (a) {
-    case ACTION_MOVE_UP: move_selection(cv, -1); break;
-    case ACTION_MOVE_DOWN: move_selection(cv, 1); break;
-    case ACTION_PAGE_UP: move_selection(cv, -page); break;
-    case ACTION_PAGE_DOWN: move_selection(cv, page); break;
-    case ACTION_FIRST_CARD: cv->sel = 0; break;
-    case ACTION_LAST_CARD: move_selection(cv, (long)cv->nshown); break;
     case ACTION_FILTER: next_outcome(app, cv); break;
     case ACTION_BACK: stay = false; break;
     case ACTION_DETAIL:

@@ -15,6 +15,7 @@
 #include "../store/events_clusters.h"
 #include "app.h"
 #include "draw.h"
+#include "list_nav.h"
 
 #define HEADER_ROWS 2     /* title bar, column headings */
 #define FOOTER_ROWS 2     /* message, key hints */
@@ -202,10 +203,7 @@ static void clusters_draw(tui_app *app, tui_view *v)
     row_layout l = layout();
     draw_row(1, &l, "CLUSTER", "DEALS", "OPEN", "WIN", "STALLS MOST IN", draw_attr(ROLE_HEADER));
     size_t vis = (size_t)list_rows(cv);
-    if (cv->sel < cv->top)
-        cv->top = cv->sel;
-    if (cv->sel >= cv->top + vis)
-        cv->top = cv->sel + 1 - vis;
+    list_nav_scroll(cv->sel, &cv->top, vis);
     if (cv->t.count == 0)
         draw_text(HEADER_ROWS, 1, "No deals yet.", COLS - 2, draw_attr(ROLE_DIM), false);
     const pipeline_cfg *cfg = repo_config(app->repo);
@@ -220,14 +218,6 @@ static void clusters_draw(tui_app *app, tui_view *v)
 }
 
 /* ---- actions ------------------------------------------------------------ */
-
-static void move_selection(clusters_view *cv, long by)
-{
-    long to = (long)cv->sel + by;
-    if (to >= (long)cv->t.count)
-        to = (long)cv->t.count - 1;
-    cv->sel = to < 0 ? 0 : (size_t)to;
-}
 
 /* The board with the selected cluster's deals only; true when it is set. */
 static bool filter_board(tui_app *app, const clusters_view *cv)
@@ -253,14 +243,9 @@ static bool filter_board(tui_app *app, const clusters_view *cv)
 static bool clusters_handle(tui_app *app, tui_view *v, db_action a)
 {
     clusters_view *cv = v->data;
-    long page = list_rows(cv);
+    if (list_nav_key(a, &cv->sel, cv->t.count, (size_t)list_rows(cv)))
+        return true;
     switch (a) {
-    case ACTION_MOVE_UP: move_selection(cv, -1); break;
-    case ACTION_MOVE_DOWN: move_selection(cv, 1); break;
-    case ACTION_PAGE_UP: move_selection(cv, -page); break;
-    case ACTION_PAGE_DOWN: move_selection(cv, page); break;
-    case ACTION_FIRST_CARD: cv->sel = 0; break;
-    case ACTION_LAST_CARD: move_selection(cv, (long)cv->t.count); break;
     case ACTION_CLUSTER_FILTER: return !filter_board(app, cv);
     case ACTION_BACK: return false;
     default: tui_message(app, false, "%s: not here", action_name(a));
